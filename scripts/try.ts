@@ -1,0 +1,30 @@
+import { openDatabase } from '@membership/db';
+import { createLogger } from '@membership/config';
+import { eventsMigrationsFolder } from '@membership/events';
+import { startSubgraphServer } from '@membership/subgraph';
+import { signViewer } from '@membership/viewer';
+import { createIdentity } from '@membership/identity';
+
+const database = await openDatabase({});
+const logger = createLogger('try', 'debug');
+const m = createIdentity({ database, logger, env: { NODE_ENV: 'test' } });
+await database.migrate(eventsMigrationsFolder, 'events');
+await database.migrate(m.migrationsFolder, m.name);
+const s = await startSubgraphServer(m.definition, { port: 0, signingSecret: m.signingSecret, logger });
+const call = async (query: string, variables = {}, viewer: any = { kind: 'anonymous' }) => {
+  const r = await fetch(s.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-membership-viewer': signViewer(viewer, m.signingSecret, { requestId: 'r1' }) }, body: JSON.stringify({ query, variables }) });
+  return [r.status, await r.json()];
+};
+console.log(JSON.stringify(await call('mutation($i: RegisterInput!){ register(input:$i){ accessToken member { id displayName email } } }', { i: { email: 'ana@example.com', password: 'Secret-pass-1', displayName: 'Ana' } })));
+const reg: any = await call('mutation($i: RegisterInput!){ register(input:$i){ accessToken member { id } } }', { i: { email: 'bo@example.com', password: 'weak', displayName: 'Bo' } });
+console.log(JSON.stringify(reg));
+const [, r2]: any = await call('mutation($i: LoginInput!){ login(input:$i){ member { id email } } }', { i: { login: 'ana@example.com', password: 'Secret-pass-1' } });
+console.log(JSON.stringify(r2));
+const id = r2.data.login.member.id;
+console.log(JSON.stringify(await call('query($r:[_Any!]!){ _entities(representations:$r){ ... on Member { id displayName email } } }', { r: [{ __typename: 'Member', id }] }, { kind: 'member', memberId: id })));
+console.log(JSON.stringify(await call('{ me { id email } }', {}, { kind: 'member', memberId: id })));
+console.log(JSON.stringify(await call('{ members { edges { node { id } } } }', {}, { kind: 'member', memberId: id })));
+const r = await fetch(s.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ me { id } }' }) });
+console.log(r.status, await r.text());
+console.log('statements', database.statementCount());
+await s.close(); await database.close();

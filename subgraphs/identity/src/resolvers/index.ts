@@ -1,0 +1,31 @@
+import { DateTime, pageArgs, toConnection } from '@membership/subgraph';
+import type { IdentityContext } from '../context.js';
+import type { MemberRow } from '../db/members-repository.js';
+import { login, register } from '../domain/accounts.js';
+
+type Args<T> = T;
+const cursorOf = (m: MemberRow) => ({ at: m.registeredAt, id: m.id });
+
+export const resolvers = {
+  DateTime,
+  Query: {
+    me: (_: unknown, __: unknown, ctx: IdentityContext) =>
+      ctx.viewer.kind === 'member' ? ctx.loaders.memberById.load(ctx.viewer.memberId) : null,
+    member: (_: unknown, args: Args<{ id: string }>, ctx: IdentityContext) => ctx.loaders.memberById.load(args.id),
+    members: async (_: unknown, args: Args<{ first?: number; after?: string }>, ctx: IdentityContext) => {
+      const { first, after } = pageArgs(args);
+      const rows = await ctx.accounts.members.page(first, after);
+      for (const row of rows) ctx.loaders.memberById.prime(row.id, row);
+      return toConnection(rows, first, cursorOf);
+    },
+  },
+  Mutation: {
+    register: (_: unknown, args: Args<{ input: Parameters<typeof register>[1] }>, ctx: IdentityContext) =>
+      register(ctx.accounts, { ...args.input, id: undefined }),
+    login: (_: unknown, args: Args<{ input: { login: string; password: string } }>, ctx: IdentityContext) =>
+      login(ctx.accounts, args.input),
+  },
+  Member: {
+    __resolveReference: (ref: { id: string }, ctx: IdentityContext) => ctx.loaders.memberById.load(ref.id),
+  },
+};
