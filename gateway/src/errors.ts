@@ -1,0 +1,59 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { Logger } from '@membership/config';
+
+/** Codes a client may see from the gateway; anything else becomes INTERNAL_SERVER_ERROR. */
+const PUBLIC_CODES = new Set([
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'SUBGRAPH_UNAVAILABLE',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/** Extensions a client may see; everything else (serviceName, stack, exception) is dropped. */
+const PUBLIC_EXTENSIONS = new Set(['code', 'field', 'retryAfterSeconds', 'count', 'subgraph']);
+
+const URL_PATTERN = /https?:\/\/\S+/g;
+
+/**
+ * The last word on what an error says at the public door: a known code keeps its
+ * message (with any URL cut out); anything else is logged and becomes a bare internal
+ * error. The request id is added by the request-id plugin.
+ */
+export function createGatewayErrorFormatter(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
+      const extensions: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(formatted.extensions ?? {})) if (PUBLIC_EXTENSIONS.has(k)) extensions[k] = v;
+      return {
+        message: formatted.message.replace(URL_PATTERN, '<subgraph>'),
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions,
+      };
+    }
+    const original = unwrapResolverError(error);
+    logger.error('unexpected error at the gateway', {
+      message: formatted.message,
+      code,
+      path: formatted.path,
+      stack: original instanceof Error ? original.stack : undefined,
+    });
+    return {
+      message: 'Internal server error',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}

@@ -1,0 +1,2 @@
+export { startGateway, type GatewayOptions } from './server.js';
+export { loadGatewayEnv, subgraphUrlOverrides, type GatewayEnv } from './env.js';

@@ -1,0 +1,39 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLError } from 'graphql';
+import { VIEWER_HEADER, signViewer } from '@membership/viewer';
+import type { GatewayContext } from './context.js';
+
+/**
+ * A subgraph as the gateway calls it: every request carries the caller, signed, and
+ * gives up after a timeout. Failures surface as SUBGRAPH_UNAVAILABLE without the
+ * subgraph's address, so a client learns which fields are missing and nothing about
+ * the topology.
+ */
+export class SignedSubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    private readonly subgraph: string,
+    url: string,
+    private readonly signingSecret: string,
+    timeoutMs: number,
+  ) {
+    super({
+      url,
+      fetcher: (async (input: string, init?: RequestInit) => {
+        try {
+          return await fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+        } catch (error) {
+          const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+          throw new GraphQLError(
+            timedOut ? `The ${subgraph} service did not answer in time.` : `The ${subgraph} service is unavailable.`,
+            { extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph } },
+          );
+        }
+      }) as never,
+    });
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const viewer = context?.viewer ?? { kind: 'anonymous' as const };
+    request.http?.headers.set(VIEWER_HEADER, signViewer(viewer, this.signingSecret, { requestId: context?.requestId ?? 'internal' }));
+  }
+}

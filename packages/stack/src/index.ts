@@ -1,0 +1,3 @@
+export * from './stack.js';
+export * from './demo.js';
+export { SUBGRAPH_FACTORIES, demoSeed } from './modules.js';

@@ -1,0 +1,52 @@
+/** The tiers of the programme, lowest first. */
+export const TIER_CODES = ['BRONZE', 'SILVER', 'GOLD', 'PLATINUM', 'DIAMOND'] as const;
+export type TierCode = (typeof TIER_CODES)[number];
+
+/** Where every new member starts. */
+export const ENTRY_TIER: TierCode = 'BRONZE';
+
+/** What tier evaluation needs to know about a tier. */
+export interface TierThreshold {
+  code: TierCode;
+  rank: number;
+  /** Qualifying spend needed to reach the tier, in minor units. */
+  minQualifyingSpend: number;
+}
+
+export interface TierDefinition extends TierThreshold {
+  name: string;
+  currency: string;
+  /** 100 is 1x. */
+  pointsMultiplierPercent: number;
+  published: boolean;
+}
+
+/**
+ * The ladder as shipped. The `tiers_reference_data` migration inserts the same rows (a
+ * test compares them), and the seed re-inserts them when missing.
+ */
+export const TIER_LADDER: readonly TierDefinition[] = [
+  { code: 'BRONZE', name: 'Bronze', rank: 1, minQualifyingSpend: 0, currency: 'CNY', pointsMultiplierPercent: 100, published: true },
+  { code: 'SILVER', name: 'Silver', rank: 2, minQualifyingSpend: 100_000, currency: 'CNY', pointsMultiplierPercent: 125, published: true },
+  { code: 'GOLD', name: 'Gold', rank: 3, minQualifyingSpend: 500_000, currency: 'CNY', pointsMultiplierPercent: 150, published: true },
+  { code: 'PLATINUM', name: 'Platinum', rank: 4, minQualifyingSpend: 1_500_000, currency: 'CNY', pointsMultiplierPercent: 175, published: true },
+  { code: 'DIAMOND', name: 'Diamond', rank: 5, minQualifyingSpend: 5_000_000, currency: 'CNY', pointsMultiplierPercent: 200, published: true },
+];
+
+/**
+ * The highest tier whose threshold `qualifyingSpend` meets. Spend below every threshold
+ * (a refund larger than what was counted) still leaves the member in the lowest tier:
+ * nobody falls off the ladder.
+ */
+export function evaluateTier<T extends TierThreshold>(qualifyingSpend: number, ladder: readonly T[]): T {
+  if (!Number.isInteger(qualifyingSpend)) throw new RangeError(`Qualifying spend must be whole minor units, got ${qualifyingSpend}.`);
+  const byRank = [...ladder].sort((a, b) => a.rank - b.rank);
+  const lowest = byRank[0];
+  if (!lowest) throw new RangeError('The tier ladder is empty.');
+  let reached = lowest;
+  for (const tier of byRank) if (qualifyingSpend >= tier.minQualifyingSpend) reached = tier;
+  return reached;
+}
+
+/** The earning multiplier as clients show it: 150 percent is 1.5. */
+export const pointsMultiplier = (percent: number): number => percent / 100;

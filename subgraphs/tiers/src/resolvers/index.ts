@@ -1,0 +1,21 @@
+import { DateTime } from '@membership/subgraph';
+import type { TiersContext } from '../context.js';
+import type { TierRow } from '../db/tiers-repository.js';
+import { pointsMultiplier } from '../domain/tiers.js';
+
+type MemberRef = { id: string };
+
+export const resolvers = {
+  DateTime,
+  Query: {
+    tiers: (_: unknown, __: unknown, ctx: TiersContext) => ctx.tiers.published(),
+  },
+  Tier: {
+    pointsMultiplier: (tier: TierRow) => pointsMultiplier(tier.pointsMultiplierPercent),
+  },
+  Member: {
+    __resolveReference: (ref: MemberRef) => ({ id: ref.id }),
+    tier: async (member: MemberRef, _: unknown, ctx: TiersContext) => (await ctx.loaders.tierOfMember.load(member.id))?.tier ?? null,
+    tierSince: async (member: MemberRef, _: unknown, ctx: TiersContext) => (await ctx.loaders.tierOfMember.load(member.id))?.since ?? null,
+  },
+};
