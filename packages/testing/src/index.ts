@@ -11,7 +11,7 @@ export const TEST_ENV = {
   INTERNAL_SIGNING_SECRET: 'test-internal-signing-secret-0123456789abcdef',
 } as const;
 
-export interface GqlResult<T = Record<string, unknown>> {
+export interface GqlResult<T = any> {
   status: number;
   headers: Headers;
   body: {
@@ -63,7 +63,7 @@ export async function startTestStack(options: { now?: () => Date; env?: Record<s
         body: JSON.stringify({ query, variables }),
       });
       const text = await response.text();
-      let body: GqlResult['body'];
+      let body: GqlResult<any>["body"];
       try {
         body = JSON.parse(text);
       } catch {
