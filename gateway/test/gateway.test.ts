@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@membership/config';
 import { TEST_ENV, startTestStack, type TestStack } from '@membership/testing';
@@ -86,13 +86,14 @@ describe('the gateway is the only door', () => {
 describe('a subgraph that is down or slow costs only its own fields', () => {
   let dead: Server;
   let hanging: Server;
+  const sockets: Socket[] = [];
   let gatewayUrl: string;
   let close: () => Promise<void>;
 
   beforeAll(async () => {
     const listen = (server: Server) => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
     dead = createServer((socket) => socket.destroy());
-    hanging = createServer(() => {}); // accepts, never answers
+    hanging = createServer((socket) => void sockets.push(socket)); // accepts, never answers
     const [deadPort, hangingPort] = [await listen(dead), await listen(hanging)];
     const urls = Object.fromEntries(Object.entries(stack.subgraphs).map(([name, s]) => [name, s.url]));
     const gateway = await startGateway({
@@ -106,7 +107,7 @@ describe('a subgraph that is down or slow costs only its own fields', () => {
   afterAll(async () => {
     await close?.();
     dead?.close();
-    hanging?.closeAllConnections?.();
+    for (const socket of sockets) socket.destroy();
     hanging?.close();
   });
 

@@ -1,5 +1,5 @@
 import { GraphQLError, isObjectType, type GraphQLSchema } from 'graphql';
-import { allow, and, deny, rule, shield } from 'graphql-shield';
+import { allow, and, deny, or, rule, shield } from 'graphql-shield';
 import { applyMiddleware } from 'graphql-middleware';
 import type { IRules } from 'graphql-shield';
 import { hasScope, type Viewer } from '@membership/viewer';
@@ -65,7 +65,7 @@ export const isOwnerOrStaff = (staffScope: string, idField = 'id') =>
     }),
   );
 
-export { allow, deny };
+export { allow, deny, or };
 
 /**
  * Wraps `schema` with graphql-shield. Root fields not named in `rules` are denied

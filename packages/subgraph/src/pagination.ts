@@ -14,6 +14,8 @@ export interface Cursor {
 
 export const MAX_PAGE_SIZE = 100;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(`${cursor.at.toISOString()}|${cursor.id}`).toString('base64url');
 }
@@ -21,7 +23,7 @@ export function encodeCursor(cursor: Cursor): string {
 export function decodeCursor(value: string): Cursor {
   const [at, id] = Buffer.from(value, 'base64url').toString('utf8').split('|');
   const date = at ? new Date(at) : undefined;
-  if (!date || Number.isNaN(date.getTime()) || !id) throw badInput('The cursor is not one this list gave out.', 'after');
+  if (!date || Number.isNaN(date.getTime()) || !id || !UUID.test(id)) throw badInput('The cursor is not one this list gave out.', 'after');
   return { at: date, id };
 }
 

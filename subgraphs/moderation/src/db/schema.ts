@@ -5,6 +5,7 @@ import { SANCTION_KINDS, SANCTION_STATUSES } from '../domain/standing.js';
 
 export const moderation = pgSchema('moderation');
 
+/** An SQL list of the domain's constant values (never client input). */
 const listOf = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
 
 /** Sanctions applied to members: warnings, restrictions, downgrades and bans, with their terms. */

@@ -1,0 +1,8 @@
+import type { BaseSubgraphContext } from '@membership/subgraph';
+import type { ModerationLoaders } from './loaders.js';
+
+export interface ModerationContext extends BaseSubgraphContext {
+  loaders: ModerationLoaders;
+  /** The request's clock reading: one instant for every standing in the response. */
+  now: Date;
+}

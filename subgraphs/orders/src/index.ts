@@ -1,0 +1,2 @@
+export { createOrders, typeDefs, name, migrationsFolder } from './subgraph.js';
+export { seedOrders, type SeedOrdersOptions } from './db/seed.js';
