@@ -1,8 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { loadTypeDefs, type SubgraphModule, type SubgraphModuleOptions } from '@membership/subgraph';
 import { MembersRepository } from './db/members-repository.js';
+import { PiiAccessLogRepository } from './db/pii-access-log-repository.js';
 import { outbox } from './db/schema.js';
 import type { AccountsDeps } from './domain/accounts.js';
+import type { PiiAccessDeps } from './domain/pii-access-log.js';
 import { loadIdentityEnv } from './env.js';
 import { createLoaders } from './loaders.js';
 import { rules } from './permissions.js';
@@ -24,10 +26,14 @@ export function accountsFor(options: SubgraphModuleOptions): AccountsDeps {
   };
 }
 
-/** The identity subgraph: accounts, sign-in and the member's profile. */
+/** The identity subgraph: accounts, sign-in, the member's profile and the PII access log. */
 export function createIdentity(options: SubgraphModuleOptions): SubgraphModule {
   const env = loadIdentityEnv(options.env);
   const accounts = accountsFor(options);
+  const piiAccess: PiiAccessDeps = {
+    log: new PiiAccessLogRepository(options.database.db),
+    now: options.now ?? (() => new Date()),
+  };
   return {
     name,
     migrationsFolder,
@@ -40,7 +46,12 @@ export function createIdentity(options: SubgraphModuleOptions): SubgraphModule {
       typeDefs,
       resolvers: resolvers as never,
       rules,
-      createContext: (base) => ({ ...base, accounts, loaders: createLoaders(accounts.members) }),
+      createContext: (base) => ({
+        ...base,
+        accounts,
+        piiAccess,
+        loaders: createLoaders({ members: accounts.members, piiAccessLog: piiAccess.log }),
+      }),
     },
   };
 }

@@ -1,7 +1,8 @@
-import { DateTime, pageArgs, toConnection } from '@membership/subgraph';
+import { DateTime, badInput, pageArgs, toConnection } from '@membership/subgraph';
 import type { IdentityContext } from '../context.js';
 import type { MemberRow } from '../db/members-repository.js';
 import { login, register } from '../domain/accounts.js';
+import { isUuid, recordPiiAccess, type PiiAccessEntryInput } from '../domain/pii-access-log.js';
 
 type Args<T> = T;
 const cursorOf = (m: MemberRow) => ({ at: m.registeredAt, id: m.id });
@@ -24,8 +25,16 @@ export const resolvers = {
       register(ctx.accounts, { ...args.input, id: undefined }),
     login: (_: unknown, args: Args<{ input: { login: string; password: string } }>, ctx: IdentityContext) =>
       login(ctx.accounts, args.input),
+    recordPiiAccess: (_: unknown, args: Args<{ input: { entries: PiiAccessEntryInput[] } }>, ctx: IdentityContext) =>
+      recordPiiAccess(ctx.piiAccess, args.input.entries),
   },
   Member: {
     __resolveReference: (ref: { id: string }, ctx: IdentityContext) => ctx.loaders.memberById.load(ref.id),
+    piiAccessLog: (member: { id: string }, args: Args<{ first?: number; after?: string }>, ctx: IdentityContext) => {
+      const page = pageArgs(args);
+      // The id goes into a uuid comparison; a forged cursor must be bad input, not a SQL error.
+      if (page.after && !isUuid(page.after.id)) throw badInput('The cursor is not one this list gave out.', 'after');
+      return ctx.loaders.piiAccessLog.load({ memberId: member.id, ...page });
+    },
   },
 };
