@@ -11,6 +11,12 @@ const shape = {
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(10).default(5000),
   /** Largest request body accepted, in bytes. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
+  /** Purposes staff may state in x-access-purpose to read PII, comma separated. */
+  PII_PURPOSES: z.string().default('support,refund-review,verification-review,fraud,legal'),
+  /** Documents whose PII analysis the gateway keeps (LRU). */
+  PII_DOCUMENT_CACHE_SIZE: z.coerce.number().int().min(1).default(1000),
+  /** Timeout for writing the PII access log to identity. */
+  ACCESS_LOG_TIMEOUT_MS: z.coerce.number().int().min(10).default(3000),
 };
 
 export type GatewayEnv = BaseEnv & {
@@ -19,6 +25,9 @@ export type GatewayEnv = BaseEnv & {
   SUPERGRAPH_PATH: string;
   SUBGRAPH_TIMEOUT_MS: number;
   MAX_BODY_BYTES: number;
+  PII_PURPOSES: string;
+  PII_DOCUMENT_CACHE_SIZE: number;
+  ACCESS_LOG_TIMEOUT_MS: number;
 };
 
 /** The gateway's environment, parsed once. */

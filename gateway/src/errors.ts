@@ -11,6 +11,7 @@ const PUBLIC_CODES = new Set([
   'CONFLICT',
   'RATE_LIMITED',
   'SUBGRAPH_UNAVAILABLE',
+  'SERVICE_UNAVAILABLE',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
@@ -20,7 +21,7 @@ const PUBLIC_CODES = new Set([
 ]);
 
 /** Extensions a client may see; everything else (serviceName, stack, exception) is dropped. */
-const PUBLIC_EXTENSIONS = new Set(['code', 'field', 'retryAfterSeconds', 'count', 'subgraph']);
+const PUBLIC_EXTENSIONS = new Set(['code', 'field', 'retryAfterSeconds', 'count', 'pathPattern', 'subgraph']);
 
 const URL_PATTERN = /https?:\/\/\S+/g;
 

@@ -11,6 +11,7 @@ import type { GatewayEnv } from './env.js';
 import { createGatewayErrorFormatter } from './errors.js';
 import { requestIdPlugin } from './request-id.js';
 import { SignedSubgraphSource } from './subgraph-source.js';
+import { IdentityAccessLog, NO_PARTNER_CONSENT, PiiGateway, noReservedAliases, type AccessLogWriter } from './pii/index.js';
 
 export interface GatewayOptions {
   env: GatewayEnv;
@@ -19,7 +20,19 @@ export interface GatewayOptions {
   supergraphSdl?: string;
   /** Where each subgraph really is, by name, when not where the supergraph says. */
   subgraphUrls?: Record<string, string>;
+  /** Field-level PII rules (on by default); off gives a plain Apollo gateway, for comparison. */
+  pii?: boolean;
+  /** Where the PII access log goes; defaults to identity. */
+  accessLog?: AccessLogWriter;
 }
+
+/** The header in which staff state why they need personal data. */
+export const PURPOSE_HEADER = 'x-access-purpose';
+
+const purposes = (env: GatewayEnv) =>
+  env.PII_PURPOSES.split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
 
 /**
  * The public door: verifies the caller, plans the query over the static supergraph
@@ -28,14 +41,29 @@ export interface GatewayOptions {
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
   const { env, logger } = options;
   const supergraphSdl = options.supergraphSdl ?? readFileSync(env.SUPERGRAPH_PATH, 'utf8');
-  const gateway = new ApolloGateway({
+  const urls: Record<string, string> = {};
+  const apolloGateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) =>
-      new SignedSubgraphSource(name, options.subgraphUrls?.[name] ?? url ?? '', env.INTERNAL_SIGNING_SECRET, env.SUBGRAPH_TIMEOUT_MS),
+    buildService: ({ name, url }) => {
+      urls[name] = options.subgraphUrls?.[name] ?? url ?? '';
+      return new SignedSubgraphSource(name, urls[name], env.INTERNAL_SIGNING_SECRET, env.SUBGRAPH_TIMEOUT_MS);
+    },
     logger: { debug: () => {}, info: () => {}, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
+  const piiOn = options.pii ?? true;
+  const gateway = piiOn
+    ? new PiiGateway(apolloGateway, {
+        logger,
+        documentCacheSize: env.PII_DOCUMENT_CACHE_SIZE,
+        policy: { purposes: purposes(env), partnerConsent: NO_PARTNER_CONSENT },
+        accessLog:
+          options.accessLog ??
+          new IdentityAccessLog(() => urls.identity ?? options.subgraphUrls?.identity ?? '', env.INTERNAL_SIGNING_SECRET, env.ACCESS_LOG_TIMEOUT_MS),
+      })
+    : apolloGateway;
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
+    validationRules: piiOn ? [noReservedAliases] : [],
     formatError: createGatewayErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
@@ -53,10 +81,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         res.end(JSON.stringify({ status: 'ok' }));
       },
     },
-    context: async (req) => ({
-      viewer: await viewerFromRequest(req, env.JWT_SECRET),
-      requestId: randomUUID(),
-    }),
+    context: async (req) => {
+      const viewer = await viewerFromRequest(req, env.JWT_SECRET);
+      const purpose = req.headers[PURPOSE_HEADER];
+      if (viewer.kind === 'staff' && typeof purpose === 'string' && purpose) viewer.purpose = purpose.trim();
+      return { viewer, requestId: randomUUID() };
+    },
   });
   const server = await listen(handler, env.PORT, env.HOST);
   logger.info('gateway listening', { url: server.url });

@@ -1,0 +1,90 @@
+import type { Viewer } from '@membership/viewer';
+import { VIEWER_HEADER, signViewer } from '@membership/viewer';
+import type { Disclosure } from './guarded-schema.js';
+
+/** One row of the PII access log: one viewer, one owner, the fields read in one request. */
+export interface AccessLogEntry {
+  viewerKind: string;
+  viewerId: string;
+  viewerRole: string | null;
+  ownerMemberId: string;
+  fields: string[];
+  categories: string[];
+  purpose: string | null;
+  operationName: string | null;
+  requestId: string;
+}
+
+/** Where the gateway writes the log; it must resolve only once the entries are stored. */
+export interface AccessLogWriter {
+  record(entries: AccessLogEntry[]): Promise<void>;
+}
+
+function describeViewer(viewer: Viewer): { kind: string; id: string; role: string | null } {
+  switch (viewer.kind) {
+    case 'staff':
+      return { kind: 'staff', id: viewer.staffId, role: viewer.scopes.join(' ') || null };
+    case 'partner':
+      return { kind: 'partner', id: viewer.partnerId, role: null };
+    case 'member':
+      return { kind: 'member', id: viewer.memberId, role: null };
+    case 'service':
+      return { kind: 'service', id: viewer.service, role: null };
+    default:
+      return { kind: 'anonymous', id: 'anonymous', role: null };
+  }
+}
+
+/** Groups a request's disclosures into one entry per owner. */
+export function entriesFor(
+  disclosures: Disclosure[],
+  request: { viewer: Viewer; requestId: string; operationName: string | null },
+): AccessLogEntry[] {
+  const who = describeViewer(request.viewer);
+  const purpose = request.viewer.kind === 'staff' ? (request.viewer.purpose ?? null) : null;
+  const byOwner = new Map<string, { fields: Set<string>; categories: Set<string> }>();
+  for (const d of disclosures) {
+    const entry = byOwner.get(d.ownerId) ?? { fields: new Set(), categories: new Set() };
+    entry.fields.add(`${d.typeName}.${d.fieldName}`);
+    entry.categories.add(d.category);
+    byOwner.set(d.ownerId, entry);
+  }
+  return [...byOwner].map(([ownerMemberId, e]) => ({
+    viewerKind: who.kind,
+    viewerId: who.id,
+    viewerRole: who.role,
+    ownerMemberId,
+    fields: [...e.fields].sort(),
+    categories: [...e.categories].sort(),
+    purpose,
+    operationName: request.operationName,
+    requestId: request.requestId,
+  }));
+}
+
+const RECORD = `mutation RecordPiiAccess($input: RecordPiiAccessInput!) { recordPiiAccess(input: $input) { recorded } }`;
+
+/** Writes the log to identity in one signed call per request, as the gateway service. */
+export class IdentityAccessLog implements AccessLogWriter {
+  constructor(
+    private readonly url: () => string,
+    private readonly signingSecret: string,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async record(entries: AccessLogEntry[]): Promise<void> {
+    const response = await fetch(this.url(), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [VIEWER_HEADER]: signViewer({ kind: 'service', service: 'gateway' }, this.signingSecret, { requestId: entries[0]?.requestId ?? 'access-log' }),
+      },
+      body: JSON.stringify({ query: RECORD, variables: { input: { entries } } }),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    const body = (await response.json()) as { data?: { recordPiiAccess?: { recorded: number } }; errors?: { message: string }[] };
+    if (!response.ok || body.errors?.length || body.data?.recordPiiAccess?.recorded !== entries.length) {
+      throw new Error(`access log not written: ${response.status} ${body.errors?.map((e) => e.message).join('; ') ?? ''}`);
+    }
+  }
+}

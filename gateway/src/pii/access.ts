@@ -1,0 +1,51 @@
+import type { Viewer } from '@membership/viewer';
+
+/** How much of a PII value a viewer may see, or why not. */
+export type PiiAccess =
+  | { level: 'owner' }
+  | { level: 'full' }
+  | { level: 'masked' }
+  | { level: 'denied'; reason: string };
+
+export interface AccessPolicy {
+  /** Purposes staff may state in `x-access-purpose`. */
+  purposes: readonly string[];
+  /** Whether the member consented to share `category` with the partner (the partner issue fills this). */
+  partnerConsent(partnerId: string, ownerId: string, category: string): boolean;
+}
+
+/** Until partner consent exists, partners see no PII. */
+export const NO_PARTNER_CONSENT = () => false;
+
+/**
+ * The rule for one PII value: its owner sees it in full; staff with
+ * `pii:<category>:read` in full or `pii:<category>:masked` masked, and only with a stated
+ * purpose; a partner when the member consented; nobody else.
+ */
+export function decideAccess(viewer: Viewer, category: string, ownerId: unknown, policy: AccessPolicy): PiiAccess {
+  const cat = category.toLowerCase();
+  switch (viewer.kind) {
+    case 'member':
+      return typeof ownerId === 'string' && ownerId === viewer.memberId
+        ? { level: 'owner' }
+        : { level: 'denied', reason: 'You can only read your own personal data.' };
+    case 'staff': {
+      const full = viewer.scopes.includes(`pii:${cat}:read`);
+      const masked = viewer.scopes.includes(`pii:${cat}:masked`);
+      if (!full && !masked) return { level: 'denied', reason: `Reading ${category} data needs the pii:${cat}:read or pii:${cat}:masked scope.` };
+      if (!viewer.purpose) {
+        return { level: 'denied', reason: `State why you need personal data: send the x-access-purpose header (${policy.purposes.join(', ')}).` };
+      }
+      if (!policy.purposes.includes(viewer.purpose)) {
+        return { level: 'denied', reason: `"${viewer.purpose}" is not an accepted purpose; use one of ${policy.purposes.join(', ')}.` };
+      }
+      return { level: full ? 'full' : 'masked' };
+    }
+    case 'partner':
+      return typeof ownerId === 'string' && policy.partnerConsent(viewer.partnerId, ownerId, category)
+        ? { level: 'full' }
+        : { level: 'denied', reason: `The member has not consented to share ${category} data with you.` };
+    default:
+      return { level: 'denied', reason: 'Sign in to read personal data.' };
+  }
+}

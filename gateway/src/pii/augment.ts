@@ -1,0 +1,94 @@
+import {
+  Kind,
+  TypeInfo,
+  isAbstractType,
+  isCompositeType,
+  isObjectType,
+  print,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLCompositeType,
+  type GraphQLSchema,
+  type InlineFragmentNode,
+  type SelectionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { PiiMarks } from './marks.js';
+
+/** Aliases with this prefix belong to the gateway; clients may not use them. */
+export const RESERVED_ALIAS_PREFIX = '_pii_';
+/** Alias under which the augmented document carries an object's concrete type. */
+export const TYPENAME_ALIAS = `${RESERVED_ALIAS_PREFIX}typename`;
+/** Alias under which the augmented document carries the owner id of a `type`. */
+export const ownerAlias = (typeName: string) => `${RESERVED_ALIAS_PREFIX}owner_${typeName}`;
+
+export interface DocumentAnalysis {
+  /** Whether any selected field can resolve to a PII-marked field. */
+  touchesPii: boolean;
+  /** The document the query planner runs: the client's plus owner ids and type names. */
+  augmented: DocumentNode;
+  augmentedSource: string;
+}
+
+const field = (alias: string, name: string): FieldNode => ({
+  kind: Kind.FIELD,
+  alias: { kind: Kind.NAME, value: alias },
+  name: { kind: Kind.NAME, value: name },
+});
+
+const onType = (typeName: string, selections: SelectionNode[]): InlineFragmentNode => ({
+  kind: Kind.INLINE_FRAGMENT,
+  typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: typeName } },
+  selectionSet: { kind: Kind.SELECTION_SET, selections },
+});
+
+/**
+ * Works out, once per document, whether it reaches PII, and if so builds the augmented
+ * document: every selection set on a type that carries PII also selects the owner id
+ * (`_pii_owner_<Type>: <ownerField>`), and every selection set on an interface or union
+ * selects `_pii_typename: __typename`, so the client's document can be executed again
+ * over the planner's result with the rules in place.
+ */
+export function analyseDocument(schema: GraphQLSchema, marks: PiiMarks, document: DocumentNode): DocumentAnalysis {
+  const possible = (type: GraphQLCompositeType) => (isAbstractType(type) ? schema.getPossibleTypes(type) : isObjectType(type) ? [type] : []);
+  const touchInfo = new TypeInfo(schema);
+  let touchesPii = false;
+  visit(
+    document,
+    visitWithTypeInfo(touchInfo, {
+      Field(node) {
+        const parent = touchInfo.getParentType();
+        if (!parent || touchesPii) return;
+        if (marks.get(parent.name)?.has(node.name.value)) touchesPii = true;
+        else if (possible(parent).some((t) => marks.get(t.name)?.has(node.name.value))) touchesPii = true;
+      },
+    }),
+  );
+  if (!touchesPii) return { touchesPii, augmented: document, augmentedSource: print(document) };
+
+  const info = new TypeInfo(schema);
+  const augmented = visit(
+    document,
+    visitWithTypeInfo(info, {
+      SelectionSet: {
+        leave(node: SelectionSetNode) {
+          const parent = info.getParentType();
+          if (!parent || !isCompositeType(parent)) return undefined;
+          const extra: SelectionNode[] = [];
+          if (isAbstractType(parent)) extra.push(field(TYPENAME_ALIAS, '__typename'));
+          for (const type of possible(parent)) {
+            const typeMarks = marks.get(type.name);
+            const first = typeMarks?.values().next().value;
+            if (!first || !type.getFields()[first.ownerField]) continue;
+            const owner = field(ownerAlias(type.name), first.ownerField);
+            extra.push(type === parent ? owner : onType(type.name, [owner]));
+          }
+          return extra.length ? { ...node, selections: [...node.selections, ...extra] } : undefined;
+        },
+      },
+    }),
+  );
+  return { touchesPii, augmented, augmentedSource: print(augmented) };
+}

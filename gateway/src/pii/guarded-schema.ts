@@ -1,0 +1,125 @@
+import {
+  GraphQLError,
+  buildSchema,
+  isAbstractType,
+  isInterfaceType,
+  isObjectType,
+  printSchema,
+  responsePathAsArray,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
+} from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { allow, rule, shield } from 'graphql-shield';
+import type { Viewer } from '@membership/viewer';
+import { decideAccess, type AccessPolicy } from './access.js';
+import { TYPENAME_ALIAS, ownerAlias } from './augment.js';
+import { maskValue } from './mask.js';
+import type { PiiMark, PiiMarks } from './marks.js';
+
+/** A PII value returned to someone other than its owner; each one is logged. */
+export interface Disclosure {
+  ownerId: string;
+  typeName: string;
+  fieldName: string;
+  category: string;
+  path: (string | number)[];
+}
+
+/** What the guarded execution of one request sees. */
+export interface PiiExecutionContext {
+  viewer: Viewer;
+  policy: AccessPolicy;
+  disclosures: Disclosure[];
+}
+
+/** Reads what the planner put under this field's response key (aliases included). */
+const byResponseKey: GraphQLFieldResolver<Record<string, unknown> | null, unknown> = (source, _args, _ctx, info) =>
+  source?.[info.path.key as string];
+
+/**
+ * Marks on interface fields also apply to the object types that implement them, since
+ * execution resolves fields on the concrete type.
+ */
+export function marksForObjects(schema: GraphQLSchema, marks: PiiMarks): PiiMarks {
+  const result: PiiMarks = new Map([...marks].map(([t, m]) => [t, new Map(m)]));
+  for (const [typeName, fields] of marks) {
+    const type = schema.getType(typeName);
+    if (!type || !isInterfaceType(type)) continue;
+    for (const impl of schema.getPossibleTypes(type)) {
+      const own = result.get(impl.name) ?? new Map<string, PiiMark>();
+      for (const [fieldName, mark] of fields) if (!own.has(fieldName)) own.set(fieldName, { ...mark, typeName: impl.name });
+      result.set(impl.name, own);
+    }
+  }
+  return result;
+}
+
+function piiResolver(mark: PiiMark): GraphQLFieldResolver<Record<string, unknown> | null, PiiExecutionContext> {
+  const alias = ownerAlias(mark.typeName);
+  return (source, _args, ctx, info) => {
+    const value = source?.[info.path.key as string];
+    if (value === null || value === undefined) return value;
+    const ownerId = source?.[alias];
+    const access = decideAccess(ctx.viewer, mark.category, ownerId, ctx.policy);
+    if (access.level === 'owner') return value;
+    if (access.level === 'denied') return null; // the shield rule has already said why
+    ctx.disclosures.push({
+      ownerId: String(ownerId),
+      typeName: mark.typeName,
+      fieldName: mark.fieldName,
+      category: mark.category,
+      path: responsePathAsArray(info.path),
+    });
+    return access.level === 'masked' ? maskValue(mark.mask, value) : value;
+  };
+}
+
+function piiRule(mark: PiiMark) {
+  const alias = ownerAlias(mark.typeName);
+  return rule(`pii:${mark.typeName}.${mark.fieldName}`, { cache: 'no_cache' })(
+    (parent: Record<string, unknown> | null, _args, ctx: PiiExecutionContext) => {
+      const access = decideAccess(ctx.viewer, mark.category, parent?.[alias], ctx.policy);
+      return access.level === 'denied' ? new GraphQLError(access.reason, { extensions: { code: 'FORBIDDEN' } }) : true;
+    },
+  );
+}
+
+/**
+ * A copy of the API schema that executes over the planner's result: every field reads
+ * its response key, abstract types resolve from `_pii_typename`, and only the PII fields
+ * carry graphql-shield rules (and mask or record what they return). Other fields pay
+ * no middleware.
+ */
+export function buildGuardedSchema(apiSchema: GraphQLSchema, marks: PiiMarks): { schema: GraphQLSchema; marks: PiiMarks } {
+  const schema = buildSchema(printSchema(apiSchema));
+  const objectMarks = marksForObjects(schema, marks);
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (type.name.startsWith('__')) continue;
+    if (isObjectType(type)) {
+      for (const f of Object.values(type.getFields())) f.resolve = byResponseKey;
+    } else if (isAbstractType(type)) {
+      type.resolveType = (value: unknown) => (value as Record<string, string> | null)?.[TYPENAME_ALIAS];
+    }
+  }
+  const ruleTree: Record<string, Record<string, ReturnType<typeof piiRule>>> = {};
+  for (const [typeName, fields] of objectMarks) {
+    const type = schema.getType(typeName);
+    if (!type || !isObjectType(type)) continue;
+    for (const [fieldName, mark] of fields) {
+      const f = type.getFields()[fieldName];
+      if (!f) continue;
+      f.resolve = piiResolver(mark);
+      (ruleTree[typeName] ??= {})[fieldName] = piiRule(mark);
+    }
+  }
+  const forbidden = new GraphQLError('You are not allowed to read this personal data.', { extensions: { code: 'FORBIDDEN' } });
+  const generator = shield(ruleTree, { fallbackRule: allow, fallbackError: forbidden, allowExternalErrors: true });
+  // shield would wrap every field with its fallback rule; keep only the PII fields' middleware.
+  const generated = generator.generate(schema) as Record<string, Record<string, unknown>>;
+  const onlyPii: Record<string, Record<string, unknown>> = {};
+  for (const [typeName, fields] of Object.entries(ruleTree)) {
+    onlyPii[typeName] = Object.fromEntries(Object.keys(fields).map((f) => [f, generated[typeName]?.[f]]));
+  }
+  return { schema: applyMiddleware(schema, onlyPii as never), marks: objectMarks };
+}

@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import type {
+  GatewayExecutor,
+  GatewayGraphQLRequestContext,
+  GatewayInterface,
+  GatewaySchemaLoadOrUpdateCallback,
+} from '@apollo/server-gateway-interface';
+import { GraphQLError, execute, getOperationAST, type GraphQLSchema } from 'graphql';
+import type { Logger } from '@membership/config';
+import type { GatewayContext } from '../context.js';
+import type { AccessPolicy } from './access.js';
+import { entriesFor, type AccessLogWriter } from './access-log.js';
+import { analyseDocument, type DocumentAnalysis } from './augment.js';
+import { foldFieldErrors } from './field-errors.js';
+import { buildGuardedSchema, type Disclosure, type PiiExecutionContext } from './guarded-schema.js';
+import { Lru } from './lru.js';
+import { readPiiMarks, type PiiMarks } from './marks.js';
+
+export interface PiiLayerOptions {
+  policy: AccessPolicy;
+  accessLog: AccessLogWriter;
+  logger: Logger;
+  /** Documents whose analysis is kept (bounded so that distinct queries cannot grow memory). */
+  documentCacheSize?: number;
+}
+
+interface SupergraphState {
+  marks: PiiMarks;
+  guarded: GraphQLSchema;
+  analyses: Lru<string, DocumentAnalysis>;
+}
+
+/** Sets each disclosed value to null: the access log could not be written, so it must not leave. */
+function withhold(data: Record<string, unknown>, disclosures: Disclosure[]): void {
+  for (const { path } of disclosures) {
+    let node: unknown = data;
+    for (const key of path.slice(0, -1)) node = (node as Record<string | number, unknown> | null)?.[key];
+    if (node && typeof node === 'object') (node as Record<string | number, unknown>)[path.at(-1)!] = null;
+  }
+}
+
+/**
+ * Wraps an Apollo gateway so PII rules derived from the supergraph's `@pii` marks apply
+ * to every operation. graphql-shield cannot run on the gateway's own schema (it has no
+ * resolvers), so for a document that reaches PII the executor (1) plans and runs an
+ * augmented copy that also selects each owner's id under reserved aliases, then
+ * (2) executes the client's document over a guarded copy of the API schema with that
+ * result as root value, and (3) writes the access log before the response leaves.
+ * Documents that reach no PII go straight to the gateway, untouched.
+ */
+export class PiiGateway implements GatewayInterface {
+  private state: SupergraphState | undefined;
+
+  constructor(
+    private readonly inner: GatewayInterface,
+    private readonly options: PiiLayerOptions,
+  ) {}
+
+  onSchemaLoadOrUpdate(callback: GatewaySchemaLoadOrUpdateCallback) {
+    return this.inner.onSchemaLoadOrUpdate((schemaContext) => {
+      this.state = this.build(schemaContext.apiSchema, schemaContext.coreSupergraphSdl);
+      callback(schemaContext);
+    });
+  }
+
+  async load(options: Parameters<GatewayInterface['load']>[0]) {
+    const loaded = await this.inner.load(options);
+    return { ...loaded, executor: loaded.executor ? this.wrap(loaded.executor) : null };
+  }
+
+  stop(): Promise<void> {
+    return this.inner.stop();
+  }
+
+  /** Rebuilt whenever the supergraph changes: the marks, the guarded schema, an empty cache. */
+  private build(apiSchema: GraphQLSchema, coreSupergraphSdl: string): SupergraphState {
+    const marks = readPiiMarks(coreSupergraphSdl);
+    const guarded = buildGuardedSchema(apiSchema, marks);
+    const fields = [...guarded.marks.values()].reduce((n, m) => n + m.size, 0);
+    this.options.logger.info('PII rules built from the supergraph', { fields });
+    return { marks: guarded.marks, guarded: guarded.schema, analyses: new Lru(this.options.documentCacheSize ?? 1000) };
+  }
+
+  private analyse(state: SupergraphState, rc: GatewayGraphQLRequestContext): DocumentAnalysis {
+    const key = `${rc.queryHash}:${rc.operationName ?? ''}`;
+    let analysis = state.analyses.get(key);
+    if (!analysis) {
+      analysis = analyseDocument(rc.schema, state.marks, rc.document);
+      state.analyses.set(key, analysis);
+    }
+    return analysis;
+  }
+
+  private wrap(executor: GatewayExecutor): GatewayExecutor {
+    return async (rc) => {
+      const state = this.state;
+      if (!state) throw new Error('PII rules are not built yet');
+      const analysis = this.analyse(state, rc);
+      if (!analysis.touchesPii) return executor(rc);
+
+      const augmentedHash = createHash('sha256').update(analysis.augmentedSource).digest('hex');
+      const planned = await executor({
+        ...rc,
+        document: analysis.augmented,
+        source: analysis.augmentedSource,
+        queryHash: augmentedHash,
+        operation: getOperationAST(analysis.augmented, rc.operationName) ?? rc.operation,
+      } as GatewayGraphQLRequestContext);
+      if (!planned.data) return planned;
+
+      const context = rc.context as unknown as GatewayContext;
+      const piiContext: PiiExecutionContext = { viewer: context.viewer, policy: this.options.policy, disclosures: [] };
+      const guarded = await execute({
+        schema: state.guarded,
+        document: rc.document,
+        rootValue: planned.data,
+        contextValue: piiContext,
+        variableValues: rc.request.variables,
+        operationName: rc.operationName,
+      });
+      const data = (guarded.data ?? null) as Record<string, unknown> | null;
+      // A subgraph may refuse a PII field itself (defence in depth); the gateway's own
+      // FORBIDDEN for that path already says so, once per path pattern.
+      const deniedHere = new Set((guarded.errors ?? []).map((e) => e.path?.join('.')));
+      const plannedErrors = ((planned.errors ?? []) as GraphQLError[]).filter(
+        (e) => !(e.extensions?.code === 'FORBIDDEN' && deniedHere.has(e.path?.join('.'))),
+      );
+      const errors: GraphQLError[] = [...plannedErrors, ...foldFieldErrors(guarded.errors ?? [])];
+
+      if (data && piiContext.disclosures.length > 0) {
+        const entries = entriesFor(piiContext.disclosures, { viewer: context.viewer, requestId: context.requestId, operationName: rc.operationName });
+        try {
+          await this.options.accessLog.record(entries);
+        } catch (error) {
+          this.options.logger.error('PII access log write failed; withholding PII', { requestId: context.requestId, error: String(error) });
+          withhold(data, piiContext.disclosures);
+          errors.push(
+            new GraphQLError('Personal data was withheld because its access could not be logged. Try again shortly.', {
+              extensions: { code: 'SERVICE_UNAVAILABLE' },
+            }),
+          );
+        }
+      }
+      return { ...planned, data, errors: errors.length ? errors : undefined };
+    };
+  }
+}
