@@ -46,7 +46,7 @@ async function post(url: string, query: string, options: { token?: string; heade
   return (await response.json()) as { data?: any; errors?: { message: string; path?: (string | number)[]; extensions: Record<string, any> }[] };
 }
 
-const codes = (body: { errors?: { extensions: { code?: string } }[] }) => (body.errors ?? []).map((e) => e.extensions.code);
+const codes = (body: { errors?: { extensions?: { code?: string } }[] }) => (body.errors ?? []).map((e) => e.extensions?.code);
 const patterns = (body: { errors?: { extensions: Record<string, any> }[] }) =>
   Object.fromEntries((body.errors ?? []).filter((e) => e.extensions.pathPattern).map((e) => [e.extensions.pathPattern, e.extensions.count]));
 
@@ -94,6 +94,8 @@ describe('members and their own data', () => {
       { displayName: 'Bo', email: null },
     ]);
     expect(patterns(body)).toEqual({ 'memberDirectory.*.email': 2 });
+    // identity refuses the field too; the client still sees one error for the path
+    expect(body.errors).toHaveLength(1);
   });
 
   it('a new @pii field in another subgraph (directory homeCity, LOCATION) is protected with no gateway change', async () => {

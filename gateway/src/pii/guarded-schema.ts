@@ -12,9 +12,10 @@ import {
 import { applyMiddleware } from 'graphql-middleware';
 import { allow, rule, shield } from 'graphql-shield';
 import type { Viewer } from '@membership/viewer';
-import { decideAccess, type AccessPolicy } from './access.js';
+import { decideAccess, type AccessPolicy, type PiiAccess } from './access.js';
 import { TYPENAME_ALIAS, ownerAlias } from './augment.js';
 import { maskValue } from './mask.js';
+import { denialKey } from './field-errors.js';
 import type { PiiMark, PiiMarks } from './marks.js';
 
 /** A PII value returned to someone other than its owner; each one is logged. */
@@ -31,6 +32,30 @@ export interface PiiExecutionContext {
   viewer: Viewer;
   policy: AccessPolicy;
   disclosures: Disclosure[];
+  /** Decisions by category and owner, so a list of rows decides once per owner. */
+  decisions?: Map<string, PiiAccess>;
+  /** One error object per denial reason: graphql-js reuses its stack instead of capturing one per row. */
+  denials?: Map<string, GraphQLError>;
+  /**
+   * Denials by path pattern and reason. Only the first row of a pattern raises an error;
+   * later rows are counted here, so a list of 500 denied rows costs one error, not 500.
+   */
+  denialCounts: Map<string, number>;
+}
+
+function accessFor(ctx: PiiExecutionContext, category: string, ownerId: unknown): PiiAccess {
+  const key = `${category}|${String(ownerId)}`;
+  const decisions = (ctx.decisions ??= new Map());
+  let access = decisions.get(key);
+  if (!access) decisions.set(key, (access = decideAccess(ctx.viewer, category, ownerId, ctx.policy)));
+  return access;
+}
+
+function denialError(ctx: PiiExecutionContext, reason: string): GraphQLError {
+  const denials = (ctx.denials ??= new Map());
+  let error = denials.get(reason);
+  if (!error) denials.set(reason, (error = new GraphQLError(reason, { extensions: { code: 'FORBIDDEN' } })));
+  return error;
 }
 
 /** Reads what the planner put under this field's response key (aliases included). */
@@ -61,7 +86,7 @@ function piiResolver(mark: PiiMark): GraphQLFieldResolver<Record<string, unknown
     const value = source?.[info.path.key as string];
     if (value === null || value === undefined) return value;
     const ownerId = source?.[alias];
-    const access = decideAccess(ctx.viewer, mark.category, ownerId, ctx.policy);
+    const access = accessFor(ctx, mark.category, ownerId);
     if (access.level === 'owner') return value;
     if (access.level === 'denied') return null; // the shield rule has already said why
     ctx.disclosures.push({
@@ -78,9 +103,14 @@ function piiResolver(mark: PiiMark): GraphQLFieldResolver<Record<string, unknown
 function piiRule(mark: PiiMark) {
   const alias = ownerAlias(mark.typeName);
   return rule(`pii:${mark.typeName}.${mark.fieldName}`, { cache: 'no_cache' })(
-    (parent: Record<string, unknown> | null, _args, ctx: PiiExecutionContext) => {
-      const access = decideAccess(ctx.viewer, mark.category, parent?.[alias], ctx.policy);
-      return access.level === 'denied' ? new GraphQLError(access.reason, { extensions: { code: 'FORBIDDEN' } }) : true;
+    (parent: Record<string, unknown> | null, _args, ctx: PiiExecutionContext, info) => {
+      const access = accessFor(ctx, mark.category, parent?.[alias]);
+      if (access.level !== 'denied') return true;
+      const key = denialKey(responsePathAsArray(info.path), access.reason);
+      const seen = ctx.denialCounts.get(key);
+      ctx.denialCounts.set(key, (seen ?? 0) + 1);
+      // Later rows of a pattern already reported resolve to null (the resolver re-checks access).
+      return seen === undefined ? denialError(ctx, access.reason) : true;
     },
   );
 }

@@ -11,7 +11,7 @@ import type { GatewayContext } from '../context.js';
 import type { AccessPolicy } from './access.js';
 import { entriesFor, type AccessLogWriter } from './access-log.js';
 import { analyseDocument, type DocumentAnalysis } from './augment.js';
-import { foldFieldErrors } from './field-errors.js';
+import { foldFieldErrors, pathPattern } from './field-errors.js';
 import { buildGuardedSchema, type Disclosure, type PiiExecutionContext } from './guarded-schema.js';
 import { Lru } from './lru.js';
 import { readPiiMarks, type PiiMarks } from './marks.js';
@@ -109,7 +109,7 @@ export class PiiGateway implements GatewayInterface {
       if (!planned.data) return planned;
 
       const context = rc.context as unknown as GatewayContext;
-      const piiContext: PiiExecutionContext = { viewer: context.viewer, policy: this.options.policy, disclosures: [] };
+      const piiContext: PiiExecutionContext = { viewer: context.viewer, policy: this.options.policy, disclosures: [], denialCounts: new Map() };
       const guarded = await execute({
         schema: state.guarded,
         document: rc.document,
@@ -121,11 +121,11 @@ export class PiiGateway implements GatewayInterface {
       const data = (guarded.data ?? null) as Record<string, unknown> | null;
       // A subgraph may refuse a PII field itself (defence in depth); the gateway's own
       // FORBIDDEN for that path already says so, once per path pattern.
-      const deniedHere = new Set((guarded.errors ?? []).map((e) => e.path?.join('.')));
+      const deniedPatterns = new Set([...piiContext.denialCounts.keys()].map((k) => k.slice(0, k.indexOf('|'))));
       const plannedErrors = ((planned.errors ?? []) as GraphQLError[]).filter(
-        (e) => !(e.extensions?.code === 'FORBIDDEN' && deniedHere.has(e.path?.join('.'))),
+        (e) => !(e.extensions?.code === 'FORBIDDEN' && e.path && deniedPatterns.has(pathPattern(e.path))),
       );
-      const errors: GraphQLError[] = [...plannedErrors, ...foldFieldErrors(guarded.errors ?? [])];
+      const errors: GraphQLError[] = [...plannedErrors, ...foldFieldErrors(guarded.errors ?? [], piiContext.denialCounts)];
 
       if (data && piiContext.disclosures.length > 0) {
         const entries = entriesFor(piiContext.disclosures, { viewer: context.viewer, requestId: context.requestId, operationName: rc.operationName });
