@@ -17,6 +17,21 @@ const shape = {
   PII_DOCUMENT_CACHE_SIZE: z.coerce.number().int().min(1).default(1000),
   /** Timeout for writing the PII access log to identity. */
   ACCESS_LOG_TIMEOUT_MS: z.coerce.number().int().min(10).default(3000),
+  /** Deepest field nesting an operation may have (introspection not counted). */
+  MAX_DEPTH: z.coerce.number().int().min(1).default(12),
+  /** Most aliases in one operation, fragments included. */
+  MAX_ALIASES: z.coerce.number().int().min(0).default(30),
+  /** Most lexical tokens in one document; parsing stops at the limit. */
+  MAX_TOKENS: z.coerce.number().int().min(100).default(5000),
+  /** Most directives in one operation. */
+  MAX_DIRECTIVES: z.coerce.number().int().min(0).default(50),
+  /** Highest estimated cost of one operation (armor's cost model: objects 2, scalars 1, times depth). */
+  MAX_COST: z.coerce.number().int().min(1).default(20000),
+  /** Whether a JSON array of operations is accepted in one HTTP request; off unless 'true'. */
+  ALLOW_BATCHED_REQUESTS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 };
 
 export type GatewayEnv = BaseEnv & {
@@ -28,6 +43,12 @@ export type GatewayEnv = BaseEnv & {
   PII_PURPOSES: string;
   PII_DOCUMENT_CACHE_SIZE: number;
   ACCESS_LOG_TIMEOUT_MS: number;
+  MAX_DEPTH: number;
+  MAX_ALIASES: number;
+  MAX_TOKENS: number;
+  MAX_DIRECTIVES: number;
+  MAX_COST: number;
+  ALLOW_BATCHED_REQUESTS: boolean;
 };
 
 /** The gateway's environment, parsed once. */

@@ -9,6 +9,7 @@ import { viewerFromRequest } from './auth/viewer.js';
 import type { GatewayContext } from './context.js';
 import type { GatewayEnv } from './env.js';
 import { createGatewayErrorFormatter } from './errors.js';
+import { introspectionPlugin, operationLimits, suggestionsPlugin } from './operations/index.js';
 import { requestIdPlugin } from './request-id.js';
 import { SignedSubgraphSource } from './subgraph-source.js';
 import { IdentityAccessLog, NO_PARTNER_CONSENT, PiiGateway, noReservedAliases, type AccessLogWriter } from './pii/index.js';
@@ -61,15 +62,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
           new IdentityAccessLog(() => urls.identity ?? options.subgraphUrls?.identity ?? '', env.INTERNAL_SIGNING_SECRET, env.ACCESS_LOG_TIMEOUT_MS),
       })
     : apolloGateway;
+  const limits = operationLimits(env);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    validationRules: piiOn ? [noReservedAliases] : [],
+    validationRules: [...(piiOn ? [noReservedAliases] : []), ...limits.validationRules],
+    parseOptions: limits.parseOptions,
     formatError: createGatewayErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
-    allowBatchedHttpRequests: false,
-    introspection: env.NODE_ENV !== 'production',
-    plugins: [requestIdPlugin, ApolloServerPluginLandingPageDisabled()],
+    allowBatchedHttpRequests: env.ALLOW_BATCHED_REQUESTS,
+    // Open here so that introspectionPlugin decides per viewer (staff with schema:read).
+    introspection: true,
+    plugins: [requestIdPlugin, introspectionPlugin, suggestionsPlugin, ...limits.plugins, ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
   const handler = graphqlHttpHandler<GatewayContext>({
