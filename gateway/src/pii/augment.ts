@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   Kind,
   TypeInfo,
@@ -12,6 +13,8 @@ import {
   type GraphQLCompositeType,
   type GraphQLSchema,
   type InlineFragmentNode,
+  type OperationDefinitionNode,
+  getOperationAST,
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
@@ -30,6 +33,9 @@ export interface DocumentAnalysis {
   /** The document the query planner runs: the client's plus owner ids and type names. */
   augmented: DocumentNode;
   augmentedSource: string;
+  operation?: OperationDefinitionNode;
+  /** Query hash the planner sees for the augmented document (never the client's). */
+  augmentedHash: string;
 }
 
 const field = (alias: string, name: string): FieldNode => ({
@@ -51,7 +57,7 @@ const onType = (typeName: string, selections: SelectionNode[]): InlineFragmentNo
  * selects `_pii_typename: __typename`, so the client's document can be executed again
  * over the planner's result with the rules in place.
  */
-export function analyseDocument(schema: GraphQLSchema, marks: PiiMarks, document: DocumentNode): DocumentAnalysis {
+export function analyseDocument(schema: GraphQLSchema, marks: PiiMarks, document: DocumentNode, operationName?: string | null): DocumentAnalysis {
   const possible = (type: GraphQLCompositeType) => (isAbstractType(type) ? schema.getPossibleTypes(type) : isObjectType(type) ? [type] : []);
   const touchInfo = new TypeInfo(schema);
   let touchesPii = false;
@@ -66,7 +72,7 @@ export function analyseDocument(schema: GraphQLSchema, marks: PiiMarks, document
       },
     }),
   );
-  if (!touchesPii) return { touchesPii, augmented: document, augmentedSource: print(document) };
+  if (!touchesPii) return { touchesPii, augmented: document, augmentedSource: '', augmentedHash: '' };
 
   const info = new TypeInfo(schema);
   const augmented = visit(
@@ -90,5 +96,6 @@ export function analyseDocument(schema: GraphQLSchema, marks: PiiMarks, document
       },
     }),
   );
-  return { touchesPii, augmented, augmentedSource: print(augmented) };
+  const augmentedSource = print(augmented);
+  return { touchesPii, augmented, augmentedSource, operation: getOperationAST(augmented, operationName) ?? undefined, augmentedHash: createHash('sha256').update(augmentedSource).digest('hex') };
 }

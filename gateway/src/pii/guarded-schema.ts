@@ -32,8 +32,8 @@ export interface PiiExecutionContext {
   viewer: Viewer;
   policy: AccessPolicy;
   disclosures: Disclosure[];
-  /** Decisions by category and owner, so a list of rows decides once per owner. */
-  decisions?: Map<string, PiiAccess>;
+  /** Decisions by category, then owner, so a list of rows decides once per owner. */
+  decisions?: Map<string, Map<unknown, PiiAccess>>;
   /** One error object per denial reason: graphql-js reuses its stack instead of capturing one per row. */
   denials?: Map<string, GraphQLError>;
   /**
@@ -44,10 +44,11 @@ export interface PiiExecutionContext {
 }
 
 function accessFor(ctx: PiiExecutionContext, category: string, ownerId: unknown): PiiAccess {
-  const key = `${category}|${String(ownerId)}`;
-  const decisions = (ctx.decisions ??= new Map());
-  let access = decisions.get(key);
-  if (!access) decisions.set(key, (access = decideAccess(ctx.viewer, category, ownerId, ctx.policy)));
+  const byCategory = (ctx.decisions ??= new Map());
+  let byOwner = byCategory.get(category);
+  if (!byOwner) byCategory.set(category, (byOwner = new Map()));
+  let access = byOwner.get(ownerId);
+  if (!access) byOwner.set(ownerId, (access = decideAccess(ctx.viewer, category, ownerId, ctx.policy)));
   return access;
 }
 

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import type {
   GatewayExecutor,
   GatewayGraphQLRequestContext,
   GatewayInterface,
   GatewaySchemaLoadOrUpdateCallback,
 } from '@apollo/server-gateway-interface';
-import { GraphQLError, execute, getOperationAST, type GraphQLSchema } from 'graphql';
+import { GraphQLError, execute, type GraphQLSchema } from 'graphql';
 import type { Logger } from '@membership/config';
 import type { GatewayContext } from '../context.js';
 import type { AccessPolicy } from './access.js';
@@ -85,7 +84,7 @@ export class PiiGateway implements GatewayInterface {
     const key = `${rc.queryHash}:${rc.operationName ?? ''}`;
     let analysis = state.analyses.get(key);
     if (!analysis) {
-      analysis = analyseDocument(rc.schema, state.marks, rc.document);
+      analysis = analyseDocument(rc.schema, state.marks, rc.document, rc.operationName);
       state.analyses.set(key, analysis);
     }
     return analysis;
@@ -98,13 +97,12 @@ export class PiiGateway implements GatewayInterface {
       const analysis = this.analyse(state, rc);
       if (!analysis.touchesPii) return executor(rc);
 
-      const augmentedHash = createHash('sha256').update(analysis.augmentedSource).digest('hex');
       const planned = await executor({
         ...rc,
         document: analysis.augmented,
         source: analysis.augmentedSource,
-        queryHash: augmentedHash,
-        operation: getOperationAST(analysis.augmented, rc.operationName) ?? rc.operation,
+        queryHash: analysis.augmentedHash,
+        operation: analysis.operation ?? rc.operation,
       } as GatewayGraphQLRequestContext);
       if (!planned.data) return planned;
 
