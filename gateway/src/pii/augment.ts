@@ -84,11 +84,16 @@ export function analyseDocument(schema: GraphQLSchema, marks: PiiMarks, document
           if (!parent || !isCompositeType(parent)) return undefined;
           const extra: SelectionNode[] = [];
           if (isAbstractType(parent)) extra.push(field(TYPENAME_ALIAS, '__typename'));
+          // Only where this selection set itself selects a marked field: every PII field
+          // sits directly in some selection set (operation, inline fragment or fragment
+          // definition), and an owner lookup elsewhere would only add subgraph calls whose
+          // failures could null data the client never asked to be guarded.
+          const selected = node.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []));
           for (const type of possible(parent)) {
             const typeMarks = marks.get(type.name);
-            const first = typeMarks?.values().next().value;
-            if (!first || !type.getFields()[first.ownerField]) continue;
-            const owner = field(ownerAlias(type.name), first.ownerField);
+            const mark = selected.map((name) => typeMarks?.get(name)).find((m) => m !== undefined);
+            if (!mark || !type.getFields()[mark.ownerField]) continue;
+            const owner = field(ownerAlias(type.name), mark.ownerField);
             extra.push(type === parent ? owner : onType(type.name, [owner]));
           }
           return extra.length ? { ...node, selections: [...node.selections, ...extra] } : undefined;

@@ -16,7 +16,7 @@ import { decideAccess, type AccessPolicy, type PiiAccess } from './access.js';
 import { TYPENAME_ALIAS, ownerAlias } from './augment.js';
 import { maskValue } from './mask.js';
 import { denialKey } from './field-errors.js';
-import type { PiiMark, PiiMarks } from './marks.js';
+import { defaultOwnerField, type PiiMark, type PiiMarks } from './marks.js';
 
 /** A PII value returned to someone other than its owner; each one is logged. */
 export interface Disclosure {
@@ -74,7 +74,10 @@ export function marksForObjects(schema: GraphQLSchema, marks: PiiMarks): PiiMark
     if (!type || !isInterfaceType(type)) continue;
     for (const impl of schema.getPossibleTypes(type)) {
       const own = result.get(impl.name) ?? new Map<string, PiiMark>();
-      for (const [fieldName, mark] of fields) if (!own.has(fieldName)) own.set(fieldName, { ...mark, typeName: impl.name });
+      for (const [fieldName, mark] of fields) {
+        if (own.has(fieldName)) continue;
+        own.set(fieldName, { ...mark, typeName: impl.name, ownerField: mark.explicitOwner ? mark.ownerField : defaultOwnerField(impl.name) });
+      }
       result.set(impl.name, own);
     }
   }

@@ -11,7 +11,12 @@ export interface PiiMark {
   mask: PiiMask;
   /** The field of the same type that holds the owning member's id. */
   ownerField: string;
+  /** Whether the mark named its owner field; if not, each implementing type gets its own default. */
+  explicitOwner: boolean;
 }
+
+/** The owner field a type uses when its mark does not name one. */
+export const defaultOwnerField = (typeName: string) => (typeName === 'Member' ? 'id' : 'memberId');
 
 /** Every `@pii` mark, by type then field. */
 export type PiiMarks = Map<string, Map<string, PiiMark>>;
@@ -63,7 +68,8 @@ export function readPiiMarks(supergraphSdl: string | DocumentNode): PiiMarks {
         fieldName: field.name.value,
         category,
         mask: mask ?? defaultMask(field.name.value),
-        ownerField: arg('owner') ?? (def.name.value === 'Member' ? 'id' : 'memberId'),
+        ownerField: arg('owner') ?? defaultOwnerField(def.name.value),
+        explicitOwner: arg('owner') !== undefined,
       };
       const byField = marks.get(mark.typeName) ?? new Map<string, PiiMark>();
       byField.set(mark.fieldName, mark);

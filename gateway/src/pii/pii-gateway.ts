@@ -9,7 +9,7 @@ import type { Logger } from '@membership/config';
 import type { GatewayContext } from '../context.js';
 import type { AccessPolicy } from './access.js';
 import { entriesFor, type AccessLogWriter } from './access-log.js';
-import { analyseDocument, type DocumentAnalysis } from './augment.js';
+import { RESERVED_ALIAS_PREFIX, analyseDocument, type DocumentAnalysis } from './augment.js';
 import { foldFieldErrors, pathPattern } from './field-errors.js';
 import { buildGuardedSchema, type Disclosure, type PiiExecutionContext } from './guarded-schema.js';
 import { Lru } from './lru.js';
@@ -27,6 +27,16 @@ interface SupergraphState {
   marks: PiiMarks;
   guarded: GraphQLSchema;
   analyses: Lru<string, DocumentAnalysis>;
+}
+
+/**
+ * An error on an owner lookup the gateway added must not show the reserved alias: it is
+ * reported at the object whose owner could not be read.
+ */
+function withoutReservedPath(error: GraphQLError): GraphQLError {
+  const at = error.path?.findIndex((p) => typeof p === 'string' && p.startsWith(RESERVED_ALIAS_PREFIX)) ?? -1;
+  if (at < 0) return error;
+  return new GraphQLError(error.message, { path: error.path!.slice(0, at), extensions: error.extensions });
 }
 
 /** Sets each disclosed value to null: the access log could not be written, so it must not leave. */
@@ -104,7 +114,7 @@ export class PiiGateway implements GatewayInterface {
         queryHash: analysis.augmentedHash,
         operation: analysis.operation ?? rc.operation,
       } as GatewayGraphQLRequestContext);
-      if (!planned.data) return planned;
+      if (!planned.data) return { ...planned, errors: planned.errors?.map((e) => withoutReservedPath(e as GraphQLError)) };
 
       const context = rc.context as unknown as GatewayContext;
       const piiContext: PiiExecutionContext = { viewer: context.viewer, policy: this.options.policy, disclosures: [], denialCounts: new Map() };
@@ -120,9 +130,9 @@ export class PiiGateway implements GatewayInterface {
       // A subgraph may refuse a PII field itself (defence in depth); the gateway's own
       // FORBIDDEN for that path already says so, once per path pattern.
       const deniedPatterns = new Set([...piiContext.denialCounts.keys()].map((k) => k.slice(0, k.indexOf('|'))));
-      const plannedErrors = ((planned.errors ?? []) as GraphQLError[]).filter(
-        (e) => !(e.extensions?.code === 'FORBIDDEN' && e.path && deniedPatterns.has(pathPattern(e.path))),
-      );
+      const plannedErrors = ((planned.errors ?? []) as GraphQLError[])
+        .filter((e) => !(e.extensions?.code === 'FORBIDDEN' && e.path && deniedPatterns.has(pathPattern(e.path))))
+        .map(withoutReservedPath);
       const errors: GraphQLError[] = [...plannedErrors, ...foldFieldErrors(guarded.errors ?? [], piiContext.denialCounts)];
 
       if (data && piiContext.disclosures.length > 0) {
