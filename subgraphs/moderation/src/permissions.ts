@@ -1,7 +1,16 @@
-import { isOwnerOrStaff, type FieldRules } from '@membership/subgraph';
+import { and, rule } from 'graphql-shield';
+import { isOwnerOrStaff, isService, type BaseSubgraphContext, type FieldRules } from '@membership/subgraph';
+
+/** Identity calling for itself (its data-export job); no other service, member or staff. */
+const isIdentity = rule('service:identity', { cache: 'contextual' })(
+  (_p, _a, ctx: BaseSubgraphContext) => ctx.viewer.kind === 'service' && ctx.viewer.service === 'identity',
+);
 
 /** Who may call what in moderation; anything not named here is refused. */
 export const rules: FieldRules = {
+  Query: {
+    memberDataExport: and(isService, isIdentity),
+  },
   Member: {
     // Sanctions are between the member and the programme: nobody else sees them.
     standing: isOwnerOrStaff('moderation:read'),

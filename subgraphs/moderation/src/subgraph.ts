@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { loadTypeDefs, type SubgraphModule, type SubgraphModuleOptions } from '@membership/subgraph';
+import { createModerationConsumer } from './consumer.js';
 import { SanctionsRepository } from './db/sanctions-repository.js';
 import { outbox } from './db/schema.js';
 import { loadModerationEnv } from './env.js';
@@ -20,6 +21,7 @@ export function createModeration(options: SubgraphModuleOptions): SubgraphModule
     name,
     migrationsFolder,
     producer: outbox,
+    consumer: createModerationConsumer(options.database, { logger: options.logger, now: options.now }),
     port: env.PORT,
     host: env.HOST,
     signingSecret: env.INTERNAL_SIGNING_SECRET,
@@ -30,7 +32,7 @@ export function createModeration(options: SubgraphModuleOptions): SubgraphModule
       rules,
       createContext: (base) => {
         const at = now();
-        return { ...base, now: at, loaders: createLoaders(sanctions, at) };
+        return { ...base, now: at, sanctions, loaders: createLoaders(sanctions, at) };
       },
     },
   };

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { loadTypeDefs, type SubgraphModule, type SubgraphModuleOptions } from '@membership/subgraph';
+import { createOrdersConsumer } from './consumer.js';
 import { OrdersRepository } from './db/orders-repository.js';
 import { outbox } from './db/schema.js';
 import { ordersScopeFor } from './domain/access.js';
@@ -16,10 +17,12 @@ export const migrationsFolder = fileURLToPath(new URL('../migrations', import.me
 export function createOrders(options: SubgraphModuleOptions): SubgraphModule {
   const env = loadOrdersEnv(options.env);
   const { db } = options.database;
+  const now = options.now ?? (() => new Date());
   return {
     name,
     migrationsFolder,
     producer: outbox,
+    consumer: createOrdersConsumer(options.database, { logger: options.logger, now: options.now }),
     port: env.PORT,
     host: env.HOST,
     signingSecret: env.INTERNAL_SIGNING_SECRET,
@@ -28,10 +31,10 @@ export function createOrders(options: SubgraphModuleOptions): SubgraphModule {
       typeDefs,
       resolvers: resolvers as never,
       rules,
-      createContext: (base) => ({
-        ...base,
-        loaders: createLoaders(new OrdersRepository(db, ordersScopeFor(base.viewer))),
-      }),
+      createContext: (base) => {
+        const orders = new OrdersRepository(db, ordersScopeFor(base.viewer));
+        return { ...base, now, orders, loaders: createLoaders(orders) };
+      },
     },
   };
 }

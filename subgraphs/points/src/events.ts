@@ -9,6 +9,10 @@ export const pointsHandlers = {
   MemberRegistered: async (tx, event) => {
     await welcomeMember(new PointsRepository(tx), event.payload.memberId, new Date(event.payload.registeredAt));
   },
+  // Points are a promotional benefit, not money: nothing is kept (docs/DATA-RETENTION.md).
+  MemberErased: async (tx, event) => {
+    await new PointsRepository(tx).eraseMember(event.payload.memberId);
+  },
 } satisfies EventHandlers;
 
 /** Points' queue reader. Tests may swap handlers or the retry delay. */

@@ -1,7 +1,16 @@
-import { isOwnerOrStaff, type FieldRules } from '@membership/subgraph';
+import { and, rule } from 'graphql-shield';
+import { isOwnerOrStaff, isService, type BaseSubgraphContext, type FieldRules } from '@membership/subgraph';
 
-/** Who may read what in points; points has no root fields of its own yet. */
+/** Identity calling for itself (its data-export job); no other service, member or staff. */
+const isIdentity = rule('service:identity', { cache: 'contextual' })(
+  (_p, _a, ctx: BaseSubgraphContext) => ctx.viewer.kind === 'service' && ctx.viewer.service === 'identity',
+);
+
+/** Who may read what in points; anything not named here is refused. */
 export const rules: FieldRules = {
+  Query: {
+    memberDataExport: and(isService, isIdentity),
+  },
   Member: {
     // A member reads only their own points; staff need points:read.
     pointsBalance: isOwnerOrStaff('points:read'),

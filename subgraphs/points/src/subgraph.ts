@@ -16,6 +16,7 @@ export const migrationsFolder = fileURLToPath(new URL('../migrations', import.me
 export function createPoints(options: SubgraphModuleOptions): SubgraphModule {
   const env = loadPointsEnv(options.env);
   const points = new PointsRepository(options.database.db);
+  const now = options.now ?? (() => new Date());
   return {
     name,
     migrationsFolder,
@@ -29,7 +30,7 @@ export function createPoints(options: SubgraphModuleOptions): SubgraphModule {
       typeDefs,
       resolvers: resolvers as never,
       rules,
-      createContext: (base) => ({ ...base, loaders: createLoaders(points) }),
+      createContext: (base) => ({ ...base, points, now, loaders: createLoaders(points) }),
     },
   };
 }

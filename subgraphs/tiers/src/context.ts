@@ -5,4 +5,5 @@ import type { TiersLoaders } from './loaders.js';
 export interface TiersContext extends BaseSubgraphContext {
   tiers: TiersRepository;
   loaders: TiersLoaders;
+  now: () => Date;
 }

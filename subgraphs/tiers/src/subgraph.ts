@@ -16,6 +16,7 @@ export const migrationsFolder = fileURLToPath(new URL('../migrations', import.me
 export function createTiers(options: SubgraphModuleOptions): SubgraphModule {
   const env = loadTiersEnv(options.env);
   const tiers = new TiersRepository(options.database.db);
+  const now = options.now ?? (() => new Date());
   return {
     name,
     migrationsFolder,
@@ -29,7 +30,7 @@ export function createTiers(options: SubgraphModuleOptions): SubgraphModule {
       typeDefs,
       resolvers: resolvers as never,
       rules,
-      createContext: (base) => ({ ...base, tiers, loaders: createLoaders(tiers) }),
+      createContext: (base) => ({ ...base, tiers, now, loaders: createLoaders(tiers) }),
     },
   };
 }

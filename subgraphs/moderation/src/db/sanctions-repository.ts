@@ -1,10 +1,11 @@
-import { and, asc, gt, inArray, isNull, or } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '@membership/db';
 import { recordEvent } from '@membership/events';
 import { outbox, sanctions } from './schema.js';
 
 export type SanctionRow = typeof sanctions.$inferSelect;
-export type NewSanction = typeof sanctions.$inferInsert;
+/** A sanction being applied always names its member and reason; only erasure clears them. */
+export type NewSanction = Omit<typeof sanctions.$inferInsert, 'memberId' | 'reason' | 'erasedAt'> & { memberId: string; reason: string };
 
 /** All SQL about sanctions. */
 export class SanctionsRepository {
@@ -27,7 +28,9 @@ export class SanctionsRepository {
       )
       .orderBy(asc(sanctions.startsAt), asc(sanctions.id));
     const byMember = new Map<string, SanctionRow[]>();
-    for (const row of rows) byMember.set(row.memberId, [...(byMember.get(row.memberId) ?? []), row]);
+    for (const row of rows) {
+      if (row.memberId) byMember.set(row.memberId, [...(byMember.get(row.memberId) ?? []), row]);
+    }
     return byMember;
   }
 
@@ -46,5 +49,31 @@ export class SanctionsRepository {
       }, { now: sanction.createdAt });
       return true;
     });
+  }
+
+  /**
+   * Every sanction of one member, lifted or not, oldest first: what moderation
+   * contributes to the member's data export.
+   */
+  async everythingOf(memberId: string): Promise<SanctionRow[]> {
+    return this.db.select().from(sanctions).where(eq(sanctions.memberId, memberId)).orderBy(asc(sanctions.startsAt), asc(sanctions.id));
+  }
+
+  /**
+   * Anonymises an erased member's sanctions, in set-based statements: each keeps its
+   * kind, status and dates for moderation statistics, loses the member id and the
+   * reason (free text that may describe them) and gets a new id, so copies of the old
+   * id elsewhere (event payloads) no longer point at it; the events moderation recorded
+   * about them leave the outbox. Running it again finds nothing left to change. Call it
+   * with a transaction.
+   */
+  async eraseMember(memberId: string, erasedAt: Date): Promise<{ sanctions: number }> {
+    const anonymised = await this.db
+      .update(sanctions)
+      .set({ id: sql`gen_random_uuid()`, memberId: null, reason: null, erasedAt })
+      .where(eq(sanctions.memberId, memberId))
+      .returning({ id: sanctions.id });
+    await this.db.delete(outbox).where(sql`${outbox.payload} ->> 'memberId' = ${memberId}`);
+    return { sanctions: anonymised.length };
   }
 }

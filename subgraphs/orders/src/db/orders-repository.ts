@@ -71,8 +71,41 @@ export class OrdersRepository {
       .where(lte(rank, first + 1))
       .orderBy(asc(ranked.memberId), desc(ranked.placedAt), desc(ranked.id))) as OrderRow[];
     const byMember = new Map<string, OrderRow[]>();
-    for (const row of rows) byMember.set(row.memberId, [...(byMember.get(row.memberId) ?? []), row]);
+    for (const row of rows) {
+      if (row.memberId) byMember.set(row.memberId, [...(byMember.get(row.memberId) ?? []), row]);
+    }
     return byMember;
+  }
+
+  /**
+   * Every order of one member with its lines, oldest first, in two statements: what
+   * orders contributes to the member's data export.
+   */
+  async everythingOf(memberId: string): Promise<{ order: OrderRow; lines: OrderLineRow[] }[]> {
+    const rows = await this.db
+      .select()
+      .from(orders)
+      .where(and(eq(orders.memberId, memberId), this.visible()))
+      .orderBy(asc(orders.placedAt), asc(orders.id));
+    if (rows.length === 0) return [];
+    const lines = await this.linesOf(rows.map((r) => r.id));
+    return rows.map((order) => ({ order, lines: lines.get(order.id) ?? [] }));
+  }
+
+  /**
+   * Unlinks an erased member from everything orders holds, in set-based statements:
+   * their orders (and lines) stay for tax with no member id and the time of erasure;
+   * the events orders recorded about them leave the outbox. Running it again finds
+   * nothing left to change. Call it with a transaction.
+   */
+  async eraseMember(memberId: string, erasedAt: Date): Promise<{ orders: number }> {
+    const unlinked = await this.db
+      .update(orders)
+      .set({ memberId: null, erasedAt })
+      .where(eq(orders.memberId, memberId))
+      .returning({ id: orders.id });
+    await this.db.delete(outbox).where(sql`${outbox.payload} ->> 'memberId' = ${memberId}`);
+    return { orders: unlinked.length };
   }
 
   /**

@@ -5,13 +5,16 @@ import { ORDER_STATUSES } from '../domain/order-status.js';
 
 export const ordersSchema = pgSchema('orders');
 
-/** Orders members placed: who, how much in which currency, and where each stands. */
+/**
+ * Orders members placed: who, how much in which currency, and where each stands. An
+ * erased member's orders stay for tax, unlinked: no member id, only when it was erased.
+ */
 export const orders = ordersSchema.table(
   'orders',
   {
     id: uuid('id').primaryKey(),
-    /** The member in identity; no foreign key across schemas. */
-    memberId: uuid('member_id').notNull(),
+    /** The member in identity; no foreign key across schemas. Null once the member is erased. */
+    memberId: uuid('member_id'),
     status: text('status', { enum: ORDER_STATUSES }).notNull(),
     /** Sum of the lines, in minor units of `currency` (fen for CNY). */
     totalAmount: integer('total_amount').notNull(),
@@ -19,11 +22,15 @@ export const orders = ordersSchema.table(
     currency: char('currency', { length: 3 }).notNull(),
     placedAt: timestamp('placed_at', { withTimezone: true }).notNull(),
     paidAt: timestamp('paid_at', { withTimezone: true }),
+    /** When the member who placed it was erased; the order is then kept for tax without them. */
+    erasedAt: timestamp('erased_at', { withTimezone: true }),
   },
   (t) => [
     index('orders_member_id_placed_at_id_idx').on(t.memberId, t.placedAt, t.id),
     check('orders_status_check', sql`${t.status} in ('PENDING', 'PAID', 'REFUNDED', 'CANCELLED')`),
     check('orders_total_amount_check', sql`${t.totalAmount} >= 0`),
+    // An order belongs to a member or records that its member was erased, never neither or both.
+    check('orders_member_or_erased_check', sql`(${t.memberId} is null) = (${t.erasedAt} is not null)`),
   ],
 );
 

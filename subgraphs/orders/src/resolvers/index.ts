@@ -1,6 +1,7 @@
 import { DateTime, badInput, notFound } from '@membership/subgraph';
 import type { OrdersContext } from '../context.js';
 import type { OrderLineRow, OrderRow } from '../db/orders-repository.js';
+import { exportMemberId, ordersExport } from '../domain/export.js';
 import { isOrderId, lineTotal, orderPageArgs } from '../domain/orders.js';
 
 type Args<T> = T;
@@ -15,6 +16,10 @@ export const resolvers = {
       if (!order) throw notFound('There is no order with this id, or it is not yours to see.');
       return order;
     },
+    memberDataExport: async (_: unknown, args: Args<{ memberId: string }>, ctx: OrdersContext) => {
+      const memberId = exportMemberId(args.memberId);
+      return JSON.stringify(ordersExport(memberId, await ctx.orders.everythingOf(memberId), ctx.now()));
+    },
   },
   Order: {
     __resolveReference: (ref: { id: string }, ctx: OrdersContext) =>
@@ -22,7 +27,8 @@ export const resolvers = {
     total: (order: OrderRow) => ({ amount: order.totalAmount, currency: order.currency }),
     lines: async (order: OrderRow, _: unknown, ctx: OrdersContext): Promise<LineInOrder[]> =>
       (await ctx.loaders.linesByOrderId.load(order.id)).map((line) => ({ ...line, currency: order.currency })),
-    member: (order: OrderRow) => ({ id: order.memberId }),
+    // Null once the member who placed it was erased: the order is kept, the person is not.
+    member: (order: OrderRow) => (order.memberId ? { id: order.memberId } : null),
   },
   OrderLine: {
     unitPrice: (line: LineInOrder) => ({ amount: line.unitAmount, currency: line.currency }),

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '@membership/db';
 import type { Cursor } from '@membership/subgraph';
-import { accounts, ledger } from './schema.js';
+import { accounts, ledger, outbox } from './schema.js';
 
 export type AccountRow = typeof accounts.$inferSelect;
 export type LedgerRow = typeof ledger.$inferSelect;
@@ -87,5 +87,28 @@ export class PointsRepository {
     const byMember = new Map<string, LedgerRow[]>();
     for (const row of rows) byMember.set(row.memberId, [...(byMember.get(row.memberId) ?? []), row]);
     return byMember;
+  }
+
+  /**
+   * The member's account and whole ledger, oldest entry first, in two statements: what
+   * points contributes to the member's data export.
+   */
+  async everythingOf(memberId: string): Promise<{ account: AccountRow | undefined; entries: LedgerRow[] }> {
+    const [account] = await this.db.select().from(accounts).where(eq(accounts.memberId, memberId));
+    const entries = await this.db.select().from(ledger).where(eq(ledger.memberId, memberId)).orderBy(asc(ledger.createdAt), asc(ledger.id));
+    return { account, entries };
+  }
+
+  /**
+   * Deletes everything points holds about an erased member, in set-based statements:
+   * the ledger first (it restricts deleting the account), then the account, then any
+   * event about them still in the outbox. Running it again finds nothing to delete.
+   * Call it with a transaction.
+   */
+  async eraseMember(memberId: string): Promise<{ entries: number }> {
+    const entries = await this.db.delete(ledger).where(eq(ledger.memberId, memberId)).returning({ id: ledger.id });
+    await this.db.delete(accounts).where(eq(accounts.memberId, memberId));
+    await this.db.delete(outbox).where(sql`${outbox.payload} ->> 'memberId' = ${memberId}`);
+    return { entries: entries.length };
   }
 }

@@ -1,6 +1,6 @@
-import { asc, eq, getTableColumns, inArray } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@membership/db';
-import { recordEvent } from '@membership/events';
+import { recordEvent, type EventCatalog } from '@membership/events';
 import type { TierCode, TierDefinition } from '../domain/tiers.js';
 import { memberTiers, outbox, tiers } from './schema.js';
 
@@ -11,6 +11,14 @@ export interface MemberTier {
   tier: TierRow;
   since: Date;
   qualifyingSpend: number;
+}
+
+/** One tier change of a member, as tiers recorded it in its outbox. */
+export interface TierChange {
+  from: TierCode | null;
+  to: TierCode;
+  reason: string;
+  at: Date;
 }
 
 /** All SQL about the tier ladder and members' tiers. */
@@ -89,5 +97,35 @@ export class TiersRepository {
         }, { now });
       }
     });
+  }
+
+  /**
+   * The member's place on the ladder and the tier changes tiers recorded for them,
+   * oldest first, in two statements: what tiers contributes to the member's data
+   * export. Tiers keeps no history table; the TierChanged events in its outbox are the
+   * history it holds.
+   */
+  async everythingOf(memberId: string): Promise<{ current: MemberTier | undefined; changes: TierChange[] }> {
+    const current = (await this.ofMembers([memberId])).get(memberId);
+    const events = await this.db
+      .select({ payload: outbox.payload, occurredAt: outbox.occurredAt })
+      .from(outbox)
+      .where(and(eq(outbox.type, 'TierChanged'), sql`${outbox.payload} ->> 'memberId' = ${memberId}`))
+      .orderBy(asc(outbox.occurredAt), asc(outbox.id));
+    const changes = events.map(({ payload, occurredAt }) => {
+      const change = payload as EventCatalog['TierChanged'];
+      return { from: change.from as TierCode | null, to: change.to as TierCode, reason: change.reason, at: occurredAt };
+    });
+    return { current, changes };
+  }
+
+  /**
+   * Deletes everything tiers holds about an erased member, in set-based statements:
+   * their place on the ladder and the events about them in the outbox (their tier
+   * history). Running it again finds nothing to delete. Call it with a transaction.
+   */
+  async eraseMember(memberId: string): Promise<void> {
+    await this.db.delete(memberTiers).where(eq(memberTiers.memberId, memberId));
+    await this.db.delete(outbox).where(sql`${outbox.payload} ->> 'memberId' = ${memberId}`);
   }
 }

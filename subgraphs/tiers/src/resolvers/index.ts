@@ -1,6 +1,7 @@
 import { DateTime } from '@membership/subgraph';
 import type { TiersContext } from '../context.js';
 import type { TierRow } from '../db/tiers-repository.js';
+import { exportMemberId, tiersExport } from '../domain/export.js';
 import { pointsMultiplier } from '../domain/tiers.js';
 
 type MemberRef = { id: string };
@@ -9,6 +10,10 @@ export const resolvers = {
   DateTime,
   Query: {
     tiers: (_: unknown, __: unknown, ctx: TiersContext) => ctx.tiers.published(),
+    memberDataExport: async (_: unknown, args: { memberId: string }, ctx: TiersContext) => {
+      const memberId = exportMemberId(args.memberId);
+      return JSON.stringify(tiersExport(memberId, await ctx.tiers.everythingOf(memberId), ctx.now()));
+    },
   },
   Tier: {
     pointsMultiplier: (tier: TierRow) => pointsMultiplier(tier.pointsMultiplierPercent),

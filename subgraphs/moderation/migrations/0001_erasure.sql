@@ -1,0 +1,4 @@
+ALTER TABLE "moderation"."sanctions" ALTER COLUMN "member_id" DROP NOT NULL;--> statement-breakpoint
+ALTER TABLE "moderation"."sanctions" ALTER COLUMN "reason" DROP NOT NULL;--> statement-breakpoint
+ALTER TABLE "moderation"."sanctions" ADD COLUMN "erased_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "moderation"."sanctions" ADD CONSTRAINT "sanctions_member_or_erased_check" CHECK (("moderation"."sanctions"."erased_at" is null and "moderation"."sanctions"."member_id" is not null and "moderation"."sanctions"."reason" is not null) or ("moderation"."sanctions"."erased_at" is not null and "moderation"."sanctions"."member_id" is null and "moderation"."sanctions"."reason" is null));

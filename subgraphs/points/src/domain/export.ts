@@ -1,0 +1,32 @@
+import { badInput } from '@membership/subgraph';
+import type { AccountRow, LedgerRow } from '../db/points-repository.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The member id an export asks for; members' ids are UUIDs, anything else is refused. */
+export function exportMemberId(raw: string): string {
+  if (!UUID.test(raw)) throw badInput(`"${raw}" is not a member id.`, 'memberId');
+  return raw;
+}
+
+/** What points holds about one member, as it goes into their data export. */
+export interface PointsExport {
+  subgraph: 'points';
+  memberId: string;
+  exportedAt: string;
+  /** Null when the member has no points account. */
+  account: { balance: number; openedAt: string } | null;
+  /** Every change to their points, oldest first. */
+  ledger: { id: string; delta: number; reason: string; occurredAt: string }[];
+}
+
+/** The member's balance and ledger in plain JSON values (ISO timestamps, whole points). */
+export function pointsExport(memberId: string, held: { account: AccountRow | undefined; entries: readonly LedgerRow[] }, at: Date): PointsExport {
+  return {
+    subgraph: 'points',
+    memberId,
+    exportedAt: at.toISOString(),
+    account: held.account ? { balance: held.account.balance, openedAt: held.account.openedAt.toISOString() } : null,
+    ledger: held.entries.map((e) => ({ id: e.id, delta: e.delta, reason: e.reason, occurredAt: e.createdAt.toISOString() })),
+  };
+}
