@@ -81,3 +81,4 @@ export async function startTestStack(options: { now?: () => Date; env?: Record<s
     },
   };
 }
+export * from './data-rights.js';

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '@membership/db';
-import { startTestStack, type TestStack } from '@membership/testing';
+import { IDENTITY, MEMBER_DATA_EXPORT, callSubgraph, publishMemberErased, rowsMentioning, startTestStack, type TestStack } from '@membership/testing';
 import { ordersHandlers } from '../src/consumer.js';
 import type { OrdersExport } from '../src/domain/export.js';
-import { IDENTITY, MEMBER_DATA_EXPORT, callSubgraph, publishMemberErased, rowsMentioning } from './data-rights.js';
 
 let stack: TestStack;
 const demo = (name: string) => stack.demo.find((m) => m.displayName === name)!;

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { startTestStack, type TestStack } from '@membership/testing';
+import { IDENTITY, MEMBER_DATA_EXPORT, callSubgraph, publishMemberErased, rowsMentioning, startTestStack, type TestStack } from '@membership/testing';
 import type { PointsExport } from '../src/domain/export.js';
 import { WELCOME_POINTS } from '../src/domain/balance.js';
 import { pointsHandlers } from '../src/events.js';
-import { IDENTITY, MEMBER_DATA_EXPORT, callSubgraph, publishMemberErased, rowsMentioning } from './data-rights.js';
 
 let stack: TestStack;
 const demo = (name: string) => stack.demo.find((m) => m.displayName === name)!;

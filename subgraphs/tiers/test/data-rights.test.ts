@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { startTestStack, type TestStack } from '@membership/testing';
+import { IDENTITY, MEMBER_DATA_EXPORT, callSubgraph, publishMemberErased, rowsMentioning, startTestStack, type TestStack } from '@membership/testing';
 import { tiersHandlers } from '../src/consumer.js';
 import type { TiersExport } from '../src/domain/export.js';
-import { IDENTITY, MEMBER_DATA_EXPORT, callSubgraph, publishMemberErased, rowsMentioning } from './data-rights.js';
 
 let stack: TestStack;
 const demo = (name: string) => stack.demo.find((m) => m.displayName === name)!;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from '@membership/db';
 import { deliveries, eventLog } from '@membership/events';
-import { TEST_ENV, type GqlResult, type TestStack } from '@membership/testing';
+import { TEST_ENV, type GqlResult, type TestStack } from './index.js';
 import { VIEWER_HEADER, signViewer, type Viewer } from '@membership/viewer';
 
 /** Identity's export job, as it signs its calls to the other subgraphs. */
