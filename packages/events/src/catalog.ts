@@ -12,6 +12,8 @@ export interface EventCatalog {
   BenefitChangeAnnounced: { tier: string; benefit: string; effectiveAt: string };
   PointsExpiring: { memberId: string; points: number; expiresAt: string };
   MemberErased: { memberId: string; erasedAt: string };
+  /** A member's real-name verification level changed (approved or renewed); it lapses at expiresAt. */
+  MemberVerificationChanged: { memberId: string; level: 'none' | 'primary' | 'advanced'; expiresAt: string | null; changedAt: string };
 }
 
 export type EventType = keyof EventCatalog;

@@ -1,10 +1,14 @@
 import type { BaseSubgraphContext } from '@membership/subgraph';
 import type { AccountsDeps } from './domain/accounts.js';
 import type { PiiAccessDeps } from './domain/pii-access-log.js';
+import type { StaffDeps } from './domain/staff.js';
+import type { VerificationDeps } from './domain/verification.js';
 import type { IdentityLoaders } from './loaders.js';
 
 export interface IdentityContext extends BaseSubgraphContext {
   accounts: AccountsDeps;
+  staff: StaffDeps;
+  verification: VerificationDeps;
   piiAccess: PiiAccessDeps;
   loaders: IdentityLoaders;
 }

@@ -5,17 +5,85 @@ const shape = {
   PORT: z.coerce.number().int().min(0).default(4101),
   HOST: z.string().default('127.0.0.1'),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(900),
+  /** A refresh token not exchanged within this many days stops working. */
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).default(30),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
+  /** Each further lock in a row lasts this many times longer than the one before. */
+  LOGIN_LOCK_GROWTH_FACTOR: z.coerce.number().min(1).default(2),
+  /** No lock lasts longer than this. */
+  LOGIN_LOCK_MAX_MINUTES: z.coerce.number().int().min(1).default(1440),
+  /**
+   * Registration needs a one-time code sent to the email or phone. Always on in
+   * production; off by default in development and test so seeds and old clients work.
+   */
+  REGISTRATION_CODE_REQUIRED: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  REGISTRATION_CODE_TTL_MINUTES: z.coerce.number().int().min(1).default(10),
+  /** Wrong codes allowed against one code before it stops working. */
+  REGISTRATION_CODE_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
+  /** How long before another code may be sent to the same contact. */
+  REGISTRATION_CODE_RESEND_SECONDS: z.coerce.number().int().min(0).default(60),
+  /** Staff must choose a new password after this many days. */
+  STAFF_PASSWORD_MAX_AGE_DAYS: z.coerce.number().int().min(1).default(90),
+  /** Staff access tokens live this long (staff have no refresh tokens yet). */
+  STAFF_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(3600),
+  /** An approved real-name verification lapses after this many months. */
+  VERIFICATION_VALID_MONTHS: z.coerce.number().int().min(1).default(12),
+  /** A verification may be renewed this many days before it lapses. */
+  VERIFICATION_RENEW_DAYS_BEFORE: z.coerce.number().int().min(0).default(30),
+  /** Refused primary verification checks allowed per member in 24 hours. */
+  VERIFICATION_PRIMARY_ATTEMPTS_PER_DAY: z.coerce.number().int().min(1).default(5),
+  /**
+   * Which identity checker to use when none is passed in code: the development fake, or
+   * none (primary verification answers that it is unavailable). Defaults to none in production.
+   */
+  IDENTITY_CHECKER: z.enum(['development', 'unavailable']).optional(),
+  /** Base64 of 32 random bytes: wraps every member's data key. Development default in @membership/config. */
+  DATA_MASTER_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)')
+    .optional(),
+  /** Secret for the keyed hashes that stand in for contact values in lookups. */
+  LOOKUP_HASH_SECRET: z.string().min(32).optional(),
 };
 
 export type IdentityEnv = BaseEnv & {
   PORT: number;
   HOST: string;
   ACCESS_TOKEN_TTL_SECONDS: number;
+  REFRESH_TOKEN_TTL_DAYS: number;
   LOGIN_MAX_FAILURES: number;
   LOGIN_LOCK_MINUTES: number;
+  LOGIN_LOCK_GROWTH_FACTOR: number;
+  LOGIN_LOCK_MAX_MINUTES: number;
+  REGISTRATION_CODE_REQUIRED: boolean;
+  REGISTRATION_CODE_TTL_MINUTES: number;
+  REGISTRATION_CODE_MAX_ATTEMPTS: number;
+  REGISTRATION_CODE_RESEND_SECONDS: number;
+  STAFF_PASSWORD_MAX_AGE_DAYS: number;
+  STAFF_ACCESS_TOKEN_TTL_SECONDS: number;
+  VERIFICATION_VALID_MONTHS: number;
+  VERIFICATION_RENEW_DAYS_BEFORE: number;
+  VERIFICATION_PRIMARY_ATTEMPTS_PER_DAY: number;
+  IDENTITY_CHECKER?: 'development' | 'unavailable';
+  DATA_MASTER_KEY: string;
+  LOOKUP_HASH_SECRET: string;
 };
 
 /** Identity's environment, parsed once. */
 export const loadIdentityEnv = (source?: Record<string, string | undefined>) => parseEnv(shape, source) as IdentityEnv;
+
+/** What `npm run admin:create` reads besides identity's environment; flags override these. */
+export const loadAdminCommandEnv = (source: Record<string, string | undefined> = process.env) =>
+  parseEnv(
+    {
+      ADMIN_EMAIL: z.string().optional(),
+      ADMIN_NAME: z.string().optional(),
+      /** Optional: a generated one is printed when absent. It must be changed at first sign-in either way. */
+      ADMIN_PASSWORD: z.string().optional(),
+    },
+    source,
+  );

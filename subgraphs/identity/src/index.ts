@@ -1,2 +1,3 @@
-export { createIdentity, accountsFor, typeDefs, name } from './subgraph.js';
+export { createIdentity, accountsFor, typeDefs, name, type IdentityOptions } from './subgraph.js';
+export type { Notifier, Notification } from './domain/notifier.js';
 export { seedIdentity, type DemoMember } from './db/seed.js';

@@ -1,4 +1,4 @@
-import { and, rule } from 'graphql-shield';
+import { and, or, rule } from 'graphql-shield';
 import { allow, isMember, isOwnerOrStaff, isService, isStaffWith, type FieldRules } from '@membership/subgraph';
 import type { Viewer } from '@membership/viewer';
 
@@ -7,16 +7,37 @@ const isGateway = rule('service:gateway', { cache: 'contextual' })(
   (_p, _a, ctx: { viewer: Viewer }) => ctx.viewer.kind === 'service' && ctx.viewer.service === 'gateway',
 );
 
+/** Any signed-in staff member, whatever their scopes. */
+const isStaff = rule('staff:any', { cache: 'contextual' })((_p, _a, ctx: { viewer: Viewer }) => ctx.viewer.kind === 'staff');
+
 /** Who may call what in identity; anything not named here is refused. */
 export const rules: FieldRules = {
   Query: {
     me: isMember,
     member: isStaffWith('members:read'),
     members: isStaffWith('members:read'),
+    currentStaff: isStaff,
+    roles: or(isStaffWith('staff:manage'), isStaffWith('audit:read')),
+    verificationReviewQueue: isStaffWith('verification:review'),
+    staffOperationLog: isStaffWith('audit:read'),
   },
   Mutation: {
+    requestRegistrationCode: allow,
     register: allow,
     login: allow,
+    // The refresh token is the credential: whoever holds it may renew or end its session.
+    refreshSession: allow,
+    logout: allow,
+    changePassword: isMember,
+    // Staff prove themselves with their password here; the token comes out of these.
+    staffLogin: allow,
+    changeStaffPassword: allow,
+    submitPrimaryVerification: isMember,
+    submitAdvancedVerification: isMember,
+    approveVerification: isStaffWith('verification:review'),
+    rejectVerification: isStaffWith('verification:review'),
+    createStaff: isStaffWith('staff:manage'),
+    setStaffRoles: isStaffWith('staff:manage'),
     recordPiiAccess: and(isService, isGateway),
   },
   Member: {
@@ -24,6 +45,11 @@ export const rules: FieldRules = {
     // second line: only the owner or staff who may read members get them at all.
     email: isOwnerOrStaff('members:read'),
     phone: isOwnerOrStaff('members:read'),
+    emailVerifiedAt: isOwnerOrStaff('members:read'),
+    phoneVerifiedAt: isOwnerOrStaff('members:read'),
     piiAccessLog: isOwnerOrStaff('audit:read'),
+    verificationLevel: isOwnerOrStaff('members:read'),
+    verificationExpiresAt: isOwnerOrStaff('members:read'),
+    verifications: isOwnerOrStaff('verification:review'),
   },
 };

@@ -1,74 +1,187 @@
-import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, lt, or } from 'drizzle-orm';
 import type { Db } from '@membership/db';
 import { recordEvent } from '@membership/events';
 import type { Cursor } from '@membership/subgraph';
-import { members, outbox } from './schema.js';
+import { lookupHash, newDataKey, openValue, sealValue, unwrapDataKey, wrapDataKey, type KeyRing } from '../domain/encryption.js';
+import type { FailureState } from '../domain/lockout.js';
+import { memberKeys, members, outbox } from './schema.js';
 
 export type MemberRow = typeof members.$inferSelect;
-export type NewMember = typeof members.$inferInsert;
 
-/** All SQL about member accounts. */
+/** A member as the rest of identity sees it: contact values decrypted, lookups left behind. */
+export type Member = Omit<MemberRow, 'emailCiphertext' | 'emailLookup' | 'phoneCiphertext' | 'phoneLookup'> & {
+  /** Lower-cased; null when the member has none or their data key was destroyed. */
+  email: string | null;
+  /** E.164; null when the member has none or their data key was destroyed. */
+  phone: string | null;
+};
+
+/** What registration writes, in plaintext; the repository seals it. */
+export interface NewMember {
+  id: string;
+  displayName: string;
+  email?: string;
+  phone?: string;
+  passwordHash: string;
+  registeredAt: Date;
+  emailVerifiedAt?: Date | null;
+  phoneVerifiedAt?: Date | null;
+}
+
+const sealedRow = { ...getTableColumns(members), wrappedKey: memberKeys.wrappedKey };
+type SealedRow = MemberRow & { wrappedKey: string | null };
+
+/**
+ * All SQL about member accounts. Contact values go in sealed with the member's data key
+ * and come out decrypted in memory, so a batch of members is still one statement.
+ */
 export class MembersRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly ring: KeyRing,
+  ) {}
 
-  async byIds(ids: readonly string[]): Promise<Map<string, MemberRow>> {
-    const rows = await this.db.select().from(members).where(inArray(members.id, [...ids]));
-    return new Map(rows.map((r) => [r.id, r]));
+  private select() {
+    return this.db.select(sealedRow).from(members).leftJoin(memberKeys, eq(memberKeys.memberId, members.id));
   }
 
-  async byLogin(login: { email: string } | { phone: string }): Promise<MemberRow | undefined> {
-    const where = 'email' in login ? eq(members.email, login.email) : eq(members.phone, login.phone);
-    const [row] = await this.db.select().from(members).where(where).limit(1);
-    return row;
+  /** Decrypts one joined row; a destroyed key leaves the contact values null. */
+  private open(row: SealedRow): Member {
+    const { emailCiphertext, emailLookup: _e, phoneCiphertext, phoneLookup: _p, wrappedKey, ...rest } = row;
+    const dataKey = wrappedKey ? unwrapDataKey(this.ring, row.id, wrappedKey) : null;
+    return {
+      ...rest,
+      email: dataKey && emailCiphertext ? openValue(dataKey, row.id, 'email', emailCiphertext) : null,
+      phone: dataKey && phoneCiphertext ? openValue(dataKey, row.id, 'phone', phoneCiphertext) : null,
+    };
   }
 
-  /** Which of these contact values are already registered. */
+  async byIds(ids: readonly string[]): Promise<Map<string, Member>> {
+    const rows = await this.select().where(inArray(members.id, [...ids]));
+    return new Map(rows.map((r) => [r.id, this.open(r)]));
+  }
+
+  async byId(id: string): Promise<Member | undefined> {
+    return (await this.byIds([id])).get(id);
+  }
+
+  async byLogin(login: { email: string } | { phone: string }): Promise<Member | undefined> {
+    const where =
+      'email' in login
+        ? eq(members.emailLookup, lookupHash(this.ring, 'email', login.email))
+        : eq(members.phoneLookup, lookupHash(this.ring, 'phone', login.phone));
+    const [row] = await this.select().where(where).limit(1);
+    return row ? this.open(row) : undefined;
+  }
+
+  /** Which of these contact values are already registered, compared by keyed hash. */
   async takenContacts(email?: string, phone?: string): Promise<{ email: boolean; phone: boolean }> {
-    const conditions = [email ? eq(members.email, email) : undefined, phone ? eq(members.phone, phone) : undefined].filter(Boolean);
+    const emailLookup = email ? lookupHash(this.ring, 'email', email) : undefined;
+    const phoneLookup = phone ? lookupHash(this.ring, 'phone', phone) : undefined;
+    const conditions = [
+      emailLookup ? eq(members.emailLookup, emailLookup) : undefined,
+      phoneLookup ? eq(members.phoneLookup, phoneLookup) : undefined,
+    ].filter(Boolean);
     if (conditions.length === 0) return { email: false, phone: false };
-    const rows = await this.db.select({ email: members.email, phone: members.phone }).from(members).where(or(...conditions));
-    return { email: rows.some((r) => email && r.email === email), phone: rows.some((r) => phone && r.phone === phone) };
+    const rows = await this.db
+      .select({ email: members.emailLookup, phone: members.phoneLookup })
+      .from(members)
+      .where(or(...conditions));
+    return {
+      email: rows.some((r) => emailLookup && r.email === emailLookup),
+      phone: rows.some((r) => phoneLookup && r.phone === phoneLookup),
+    };
   }
 
   /** Newest first; `first + 1` rows so the caller can tell whether there is a next page. */
-  async page(first: number, after?: Cursor): Promise<MemberRow[]> {
+  async page(first: number, after?: Cursor): Promise<Member[]> {
     const where = after
       ? or(lt(members.registeredAt, after.at), and(eq(members.registeredAt, after.at), lt(members.id, after.id)))
       : undefined;
-    return this.db.select().from(members).where(where).orderBy(desc(members.registeredAt), desc(members.id)).limit(first + 1);
+    const rows = await this.select().where(where).orderBy(desc(members.registeredAt), desc(members.id)).limit(first + 1);
+    return rows.map((r) => this.open(r));
   }
 
-  /** Inserts the member and its MemberRegistered event in one transaction. */
-  async register(member: NewMember & { registeredAt: Date }, channel: 'email' | 'phone'): Promise<MemberRow> {
+  /**
+   * Creates the member's data key, seals their contact values with it and inserts the
+   * member, the wrapped key and the MemberRegistered event in one transaction, with
+   * whatever `alsoInTx` writes (using up a registration code).
+   */
+  async register(member: NewMember, channel: 'email' | 'phone', alsoInTx?: (tx: Db) => Promise<void>): Promise<Member> {
+    const dataKey = newDataKey();
+    const seal = (field: 'email' | 'phone', value?: string) => (value ? sealValue(dataKey, member.id, field, value) : null);
     return this.db.transaction(async (tx) => {
-      const [row] = await tx.insert(members).values(member).returning();
+      const [row] = await tx
+        .insert(members)
+        .values({
+          id: member.id,
+          displayName: member.displayName,
+          passwordHash: member.passwordHash,
+          passwordChangedAt: member.registeredAt,
+          registeredAt: member.registeredAt,
+          emailVerifiedAt: member.emailVerifiedAt ?? null,
+          phoneVerifiedAt: member.phoneVerifiedAt ?? null,
+          emailCiphertext: seal('email', member.email),
+          emailLookup: member.email ? lookupHash(this.ring, 'email', member.email) : null,
+          phoneCiphertext: seal('phone', member.phone),
+          phoneLookup: member.phone ? lookupHash(this.ring, 'phone', member.phone) : null,
+        })
+        .returning();
+      await tx.insert(memberKeys).values({
+        memberId: member.id,
+        wrappedKey: wrapDataKey(this.ring, member.id, dataKey),
+        masterKeyId: this.ring.masterKeyId,
+        createdAt: member.registeredAt,
+      });
       await recordEvent(tx as unknown as Db, outbox, 'MemberRegistered', {
         memberId: member.id,
         registeredAt: member.registeredAt.toISOString(),
         channel,
       }, { now: member.registeredAt });
-      return row!;
+      await alsoInTx?.(tx as unknown as Db);
+      return { ...this.open({ ...row!, wrappedKey: null }), email: member.email ?? null, phone: member.phone ?? null };
     });
   }
 
   /**
-   * Counts a wrong password and locks the account when the count reaches the limit,
-   * in one statement so concurrent attempts cannot slip past the limit.
+   * Crypto-shredding: destroys the member's data key and forgets the lookup hashes, so
+   * their sealed values can never be read again and nobody can find them by contact.
    */
-  async recordFailedLogin(id: string, now: Date, maxFailures: number, lockMinutes: number): Promise<MemberRow | undefined> {
-    const lockUntil = new Date(now.getTime() + lockMinutes * 60_000);
-    const [row] = await this.db
-      .update(members)
-      .set({
-        failedLogins: sql`case when ${members.failedLogins} + 1 >= ${maxFailures} then 0 else ${members.failedLogins} + 1 end`,
-        lockedUntil: sql`case when ${members.failedLogins} + 1 >= ${maxFailures} then ${lockUntil.toISOString()}::timestamptz else ${members.lockedUntil} end`,
-      })
-      .where(eq(members.id, id))
-      .returning();
-    return row;
+  async destroyDataKey(memberId: string, tx: Db = this.db): Promise<void> {
+    await tx.delete(memberKeys).where(eq(memberKeys.memberId, memberId));
+    await tx.update(members).set({ emailLookup: null, phoneLookup: null }).where(eq(members.id, memberId));
+  }
+
+  /**
+   * Counts a wrong password: the row is locked while `next` decides the new state, so
+   * concurrent attempts cannot slip past the limit.
+   */
+  async recordFailedLogin(id: string, next: (state: FailureState) => FailureState): Promise<FailureState | undefined> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .select({ failedLogins: members.failedLogins, lockCount: members.lockCount, lockedUntil: members.lockedUntil })
+        .from(members)
+        .where(eq(members.id, id))
+        .for('update');
+      if (!row) return undefined;
+      const state = next(row);
+      await tx.update(members).set(state).where(eq(members.id, id));
+      return state;
+    });
+  }
+
+  /**
+   * Sets a new password and clears the failure count; `alsoInTx` runs in the same
+   * transaction (ending the member's sessions), so neither happens without the other.
+   */
+  async changePassword(id: string, passwordHash: string, now: Date, alsoInTx: (tx: Db) => Promise<void>): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.update(members).set({ passwordHash, passwordChangedAt: now, failedLogins: 0, lockCount: 0, lockedUntil: null }).where(eq(members.id, id));
+      await alsoInTx(tx as unknown as Db);
+    });
   }
 
   async clearFailedLogins(id: string): Promise<void> {
-    await this.db.update(members).set({ failedLogins: 0, lockedUntil: null }).where(eq(members.id, id));
+    await this.db.update(members).set({ failedLogins: 0, lockCount: 0, lockedUntil: null }).where(eq(members.id, id));
   }
 }

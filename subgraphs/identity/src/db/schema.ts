@@ -1,28 +1,132 @@
-import { integer, pgSchema, text, timestamp, uniqueIndex, uuid, index } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { inboxTable, outboxTable } from '@membership/events';
 
 export const identity = pgSchema('identity');
 
-/** Member accounts: how they sign in and what they chose to be called. */
+/**
+ * Member accounts: how they sign in and what they chose to be called. Contact values are
+ * stored only sealed and as keyed hashes; unique among members who have one.
+ */
 export const members = identity.table(
   'members',
   {
     id: uuid('id').primaryKey(),
     displayName: text('display_name').notNull(),
-    /** Lower-cased; unique among members who have one. */
-    email: text('email'),
-    /** E.164; unique among members who have one. */
-    phone: text('phone'),
+    /** The lower-cased email sealed with the member's data key (see member_keys). */
+    emailCiphertext: text('email_ciphertext'),
+    /** Keyed hash of the lower-cased email: how sign-in and uniqueness find it. */
+    emailLookup: text('email_lookup'),
+    /** The E.164 phone number sealed with the member's data key. */
+    phoneCiphertext: text('phone_ciphertext'),
+    /** Keyed hash of the E.164 phone number. */
+    phoneLookup: text('phone_lookup'),
     passwordHash: text('password_hash').notNull(),
+    /** When the password was last set; null for members registered before it was kept. */
+    passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }),
     failedLogins: integer('failed_logins').notNull().default(0),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    /** Locks in a row without a successful sign-in; each lasts longer than the one before. */
+    lockCount: integer('lock_count').notNull().default(0),
+    /** When a one-time code sent to the email proved the member receives it. */
+    emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
+    /** When a one-time code sent to the phone proved the member receives it. */
+    phoneVerifiedAt: timestamp('phone_verified_at', { withTimezone: true }),
     registeredAt: timestamp('registered_at', { withTimezone: true }).notNull(),
   },
   (t) => [
-    uniqueIndex('members_email_idx').on(t.email),
-    uniqueIndex('members_phone_idx').on(t.phone),
+    uniqueIndex('members_email_lookup_idx').on(t.emailLookup),
+    uniqueIndex('members_phone_lookup_idx').on(t.phoneLookup),
     index('members_registered_at_id_idx').on(t.registeredAt, t.id),
   ],
+);
+
+/**
+ * Each member's data key, wrapped by the master key. Deleting the row is crypto-shredding:
+ * every value sealed with the key becomes unreadable, in backups too.
+ */
+export const memberKeys = identity.table('member_keys', {
+  memberId: uuid('member_id')
+    .primaryKey()
+    .references(() => members.id, { onDelete: 'cascade' }),
+  /** The AES-256 data key sealed with the master key (v1.iv.tag.body, base64url). */
+  wrappedKey: text('wrapped_key').notNull(),
+  /** Which master key wrapped it, for rotation. */
+  masterKeyId: text('master_key_id').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+});
+
+/**
+ * Refresh tokens, stored only as keyed hashes. One row per token: a rotated token stays
+ * (rotated_at set) so that presenting it again is recognised as reuse and ends its family.
+ */
+export const refreshTokens = identity.table(
+  'refresh_tokens',
+  {
+    id: uuid('id').primaryKey(),
+    /** Every token descended from one sign-in; reuse of any of them revokes them all. */
+    familyId: uuid('family_id').notNull(),
+    memberId: uuid('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /** When it was exchanged for its successor. */
+    rotatedAt: timestamp('rotated_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /** logout | reuse | password-change */
+    revokedReason: text('revoked_reason'),
+  },
+  (t) => [
+    uniqueIndex('refresh_tokens_token_hash_idx').on(t.tokenHash),
+    index('refresh_tokens_family_id_idx').on(t.familyId),
+    index('refresh_tokens_member_id_idx').on(t.memberId),
+  ],
+);
+
+/**
+ * One-time registration codes sent to an email address or phone number not yet
+ * registered. Only the keyed hashes of the contact and the code are kept; the newest code
+ * for a contact is the one that counts.
+ */
+export const registrationCodes = identity.table(
+  'registration_codes',
+  {
+    id: uuid('id').primaryKey(),
+    /** email | phone */
+    channel: text('channel').notNull(),
+    /** Keyed hash of the normalised contact (as members.email_lookup / phone_lookup). */
+    contactLookup: text('contact_lookup').notNull(),
+    codeHash: text('code_hash').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /** Wrong codes entered against it; at the policy's limit it stops working. */
+    attempts: integer('attempts').notNull().default(0),
+    consumedAt: timestamp('consumed_at', { withTimezone: true }),
+  },
+  (t) => [index('registration_codes_contact_lookup_created_at_idx').on(t.contactLookup, t.createdAt)],
+);
+
+/**
+ * Messages to people (codes, notices) as the development notifier delivers them: tests
+ * and developers read them here. The recipient is kept only as a keyed hash and a masked hint.
+ */
+export const notificationsOutbox = identity.table(
+  'notifications_outbox',
+  {
+    id: uuid('id').primaryKey(),
+    /** email | sms */
+    channel: text('channel').notNull(),
+    recipientLookup: text('recipient_lookup').notNull(),
+    /** e.g. a***@example.com or 138****5678 */
+    recipientHint: text('recipient_hint').notNull(),
+    /** What kind of message, e.g. registration-code. */
+    template: text('template').notNull(),
+    body: text('body').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('notifications_outbox_recipient_lookup_created_at_idx').on(t.recipientLookup, t.createdAt)],
 );
 
 /**
@@ -51,6 +155,132 @@ export const piiAccessLog = identity.table(
     requestId: text('request_id').notNull(),
   },
   (t) => [index('pii_access_log_owner_member_id_accessed_at_idx').on(t.ownerMemberId, t.accessedAt, t.id)],
+);
+
+/**
+ * Real-name verifications a member submitted. Primary: real name and resident ID number,
+ * checked automatically. Advanced: document and face image references, reviewed by
+ * staff. Personal values are sealed with the member's data key; the ID number also has a
+ * keyed hash so one ID number can be verified on one account only.
+ */
+export const verifications = identity.table(
+  'verifications',
+  {
+    id: uuid('id').primaryKey(),
+    memberId: uuid('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    /** primary | advanced */
+    level: text('level').notNull(),
+    /** pending | approved | rejected | superseded */
+    status: text('status').notNull(),
+    realNameCiphertext: text('real_name_ciphertext'),
+    idNumberCiphertext: text('id_number_ciphertext'),
+    idNumberLookup: text('id_number_lookup'),
+    /** Where the uploaded document image is stored (a reference, not the image), sealed. */
+    documentImageCiphertext: text('document_image_ciphertext'),
+    faceImageCiphertext: text('face_image_ciphertext'),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    /** automatic (primary) or the reviewing staff member's id. */
+    decidedBy: text('decided_by'),
+    /** Why it was rejected, in words the member reads. */
+    rejectionReason: text('rejection_reason'),
+    /** When an approved verification lapses and must be renewed. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('verifications_member_id_submitted_at_idx').on(t.memberId, t.submittedAt),
+    index('verifications_status_submitted_at_idx').on(t.status, t.submittedAt),
+    uniqueIndex('verifications_id_number_lookup_idx').on(t.idNumberLookup).where(sql`status = 'approved'`),
+  ],
+);
+
+/**
+ * Staff accounts: people who run the platform through internal tools. Their work email
+ * is their sign-in name; what they may do comes from their roles.
+ */
+export const staff = identity.table(
+  'staff',
+  {
+    id: uuid('id').primaryKey(),
+    /** Lower-cased work email; unique. */
+    email: text('email').notNull(),
+    displayName: text('display_name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    /** When the staff member last chose their password; null while it is a temporary one. */
+    passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }),
+    failedLogins: integer('failed_logins').notNull().default(0),
+    lockCount: integer('lock_count').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    /** Set when the account may no longer sign in. */
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('staff_email_idx').on(t.email)],
+);
+
+/** Roles staff can hold (support, reviewer, …); what each grants is in role_scopes. */
+export const roles = identity.table('roles', {
+  name: text('name').primaryKey(),
+  description: text('description').notNull(),
+});
+
+/** The scopes each role grants, e.g. reviewer → verification:review. */
+export const roleScopes = identity.table(
+  'role_scopes',
+  {
+    roleName: text('role_name')
+      .notNull()
+      .references(() => roles.name, { onDelete: 'cascade' }),
+    scope: text('scope').notNull(),
+  },
+  (t) => [primaryKey({ name: 'role_scopes_pk', columns: [t.roleName, t.scope] })],
+);
+
+/** Which roles each staff member holds. A role still held cannot be deleted. */
+export const staffRoles = identity.table(
+  'staff_roles',
+  {
+    staffId: uuid('staff_id')
+      .notNull()
+      .references(() => staff.id, { onDelete: 'cascade' }),
+    roleName: text('role_name')
+      .notNull()
+      .references(() => roles.name, { onDelete: 'restrict' }),
+    grantedAt: timestamp('granted_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ name: 'staff_roles_pk', columns: [t.staffId, t.roleName] }), index('staff_roles_role_name_idx').on(t.roleName)],
+);
+
+/**
+ * Every staff mutation: who did what to which target, a summary before and after, the
+ * reason and when. No foreign keys: the log outlives staff accounts and targets.
+ */
+export const staffOperationLog = identity.table(
+  'staff_operation_log',
+  {
+    id: uuid('id').primaryKey(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    /** staff | system (a command an operator ran) */
+    actorKind: text('actor_kind').notNull(),
+    actorId: text('actor_id').notNull(),
+    /** The subgraph that performed the operation. */
+    subgraph: text('subgraph').notNull(),
+    /** What was done, e.g. staff.create, verification.approve. */
+    operation: text('operation').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id').notNull(),
+    /** Summary of the target before and after; never secrets or raw personal values. */
+    before: jsonb('before'),
+    after: jsonb('after'),
+    reason: text('reason'),
+    requestId: text('request_id'),
+  },
+  (t) => [
+    index('staff_operation_log_occurred_at_id_idx').on(t.occurredAt, t.id),
+    index('staff_operation_log_target_type_target_id_idx').on(t.targetType, t.targetId),
+  ],
 );
 
 /** Events identity has produced, waiting for the relay. */

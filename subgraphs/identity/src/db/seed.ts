@@ -1,4 +1,6 @@
 import { register, type AccountsDeps } from '../domain/accounts.js';
+import { DEFAULT_ROLES } from '../domain/roles.js';
+import type { StaffRepository } from './staff-repository.js';
 
 export interface DemoMember {
   id: string;
@@ -8,7 +10,11 @@ export interface DemoMember {
   password: string;
 }
 
-/** Registers the demo members through the real registration path, so their events fire. */
-export async function seedIdentity(accounts: AccountsDeps, demo: DemoMember[]): Promise<void> {
-  for (const m of demo) await register(accounts, m);
+/**
+ * Writes the default staff roles (missing ones only), then registers the demo members
+ * through the real registration path, so their events fire.
+ */
+export async function seedIdentity(accounts: AccountsDeps & { staff: StaffRepository }, demo: DemoMember[]): Promise<void> {
+  await accounts.staff.ensureRoles(DEFAULT_ROLES);
+  for (const m of demo) await register(accounts, m, { seeding: true });
 }

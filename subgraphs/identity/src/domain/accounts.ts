@@ -2,17 +2,36 @@ import { randomUUID } from 'node:crypto';
 import { isUniqueViolation } from '@membership/db';
 import { DomainError, badInput, conflict, unauthenticated } from '@membership/subgraph';
 import { issueAccessToken } from '@membership/viewer';
-import type { MemberRow, MembersRepository } from '../db/members-repository.js';
+import type { Member, MembersRepository } from '../db/members-repository.js';
+import type { RegistrationCodesRepository } from '../db/registration-codes-repository.js';
+import type { SessionsRepository } from '../db/sessions-repository.js';
 import { normaliseEmail, normalisePhone, parseLogin, validateDisplayName } from './contact.js';
+import { lookupHash, sameHash, secretHash, type KeyRing } from './encryption.js';
+import { afterFailedLogin, secondsLocked, type LockoutPolicy } from './lockout.js';
+import { recipientHint, type Notifier } from './notifier.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password-hash.js';
 import { checkPassword } from './password-policy.js';
-import { secondsLocked, type LockoutPolicy } from './lockout.js';
+import {
+  CODE_MESSAGES,
+  codeMessage,
+  codeRefusal,
+  codeRow,
+  newCode,
+  secondsBeforeResend,
+  wrongCodeMessage,
+  type RegistrationCodePolicy,
+} from './registration-codes.js';
+import { REFRESH_MESSAGES, newRefreshSecret, refreshRefusal, refreshTokenRow, type RefreshPolicy } from './sessions.js';
 
 export interface AccountsDeps {
   members: MembersRepository;
+  registration: { codes: RegistrationCodesRepository; notifier: Notifier; policy: RegistrationCodePolicy };
+  sessions: SessionsRepository;
+  ring: KeyRing;
   now: () => Date;
   jwtSecret: string;
   accessTokenTtlSeconds: number;
+  refresh: RefreshPolicy;
   lockout: LockoutPolicy;
 }
 
@@ -21,6 +40,8 @@ export interface RegisterInput {
   phone?: string | null;
   password: string;
   displayName: string;
+  /** The one-time code sent to the email (or the phone when there is no email). */
+  code?: string | null;
   /** Fixed id for seeding; clients never choose ids. */
   id?: string;
 }
@@ -28,34 +49,144 @@ export interface RegisterInput {
 export interface SignedIn {
   accessToken: string;
   expiresAt: Date;
-  member: MemberRow;
+  refreshToken: string;
+  refreshExpiresAt: Date;
+  member: Member;
 }
 
-async function signIn(deps: AccountsDeps, member: MemberRow): Promise<SignedIn> {
-  const { token, expiresAt } = await issueAccessToken({ sub: member.id, kind: 'member' }, deps.jwtSecret, {
-    ttlSeconds: deps.accessTokenTtlSeconds,
-    now: deps.now(),
+const refreshHash = (deps: AccountsDeps, token: string) => secretHash(deps.ring, 'refresh-token', token);
+
+async function accessToken(deps: AccountsDeps, memberId: string) {
+  return issueAccessToken({ sub: memberId, kind: 'member' }, deps.jwtSecret, { ttlSeconds: deps.accessTokenTtlSeconds, now: deps.now() });
+}
+
+/** Starts a new session (a new refresh-token family) for a member who proved who they are. */
+async function signIn(deps: AccountsDeps, member: Member): Promise<SignedIn> {
+  const { token, expiresAt } = await accessToken(deps, member.id);
+  const refreshToken = newRefreshSecret();
+  const row = refreshTokenRow(refreshHash(deps, refreshToken), deps.now(), deps.refresh);
+  await deps.sessions.issue({ ...row, memberId: member.id });
+  return { accessToken: token, expiresAt, refreshToken, refreshExpiresAt: row.expiresAt, member };
+}
+
+/** Who asked for a registration code, and where it went. */
+export interface CodeSent {
+  channel: 'email' | 'phone';
+  /** The contact, masked. */
+  sentTo: string;
+  expiresAt: Date;
+  /** When another code may be asked for. */
+  resendAfter: Date;
+}
+
+const codeHash = (deps: AccountsDeps, id: string, code: string) => secretHash(deps.ring, `registration-code:${id}`, code);
+
+/**
+ * Sends a one-time registration code to an email address or phone number that is not
+ * registered yet. Asking again within the resend interval is RATE_LIMITED; a new code
+ * replaces the one before.
+ */
+export async function requestRegistrationCode(deps: AccountsDeps, input: { email?: string | null; phone?: string | null }): Promise<CodeSent> {
+  if (input.email && input.phone) throw badInput('Ask for a code for an email address or for a phone number, not both at once.', 'phone');
+  if (!input.email && !input.phone) throw badInput('Give the email address or phone number to send the code to.', 'email');
+  const channel = input.email ? 'email' : 'phone';
+  const contact = input.email ? normaliseEmail(input.email) : normalisePhone(input.phone!);
+  const taken = await deps.members.takenContacts(channel === 'email' ? contact : undefined, channel === 'phone' ? contact : undefined);
+  if (taken.email || taken.phone) throw conflict(`An account with this ${channel === 'email' ? 'email address' : 'phone number'} already exists. Sign in instead.`, channel);
+
+  const now = deps.now();
+  const policy = deps.registration.policy;
+  const contactLookup = lookupHash(deps.ring, channel, contact);
+  const wait = secondsBeforeResend(await deps.registration.codes.latest(contactLookup), now, policy);
+  if (wait > 0) {
+    throw new DomainError('RATE_LIMITED', `A code was just sent. Ask for another in ${wait} second${wait === 1 ? '' : 's'}.`, channel, {
+      retryAfterSeconds: wait,
+    });
+  }
+  const code = newCode();
+  const row = codeRow(channel, contactLookup, (id) => codeHash(deps, id, code), now, policy);
+  await deps.registration.codes.create(row);
+  await deps.registration.notifier.send({
+    channel: channel === 'email' ? 'email' : 'sms',
+    to: contact,
+    recipientLookup: contactLookup,
+    template: 'registration-code',
+    body: codeMessage(code, policy),
   });
-  return { accessToken: token, expiresAt, member };
+  return {
+    channel,
+    sentTo: recipientHint(channel === 'email' ? 'email' : 'sms', contact),
+    expiresAt: row.expiresAt,
+    resendAfter: new Date(now.getTime() + policy.resendSeconds * 1000),
+  };
 }
 
-/** Validates everything first, then writes the member and its event together. */
-export async function register(deps: AccountsDeps, input: RegisterInput): Promise<SignedIn> {
+/**
+ * Checks a registration code against the newest one sent to `contact`. A wrong code
+ * counts against the code's attempts. Returns the code's id, to be used up with the
+ * registration.
+ */
+async function checkCode(deps: AccountsDeps, channel: 'email' | 'phone', contact: string, code: string): Promise<string> {
+  const now = deps.now();
+  const policy = deps.registration.policy;
+  const row = await deps.registration.codes.latest(lookupHash(deps.ring, channel, contact));
+  const refusal = codeRefusal(row, now, policy);
+  if (refusal || !row) throw badInput(CODE_MESSAGES[refusal ?? 'none'], 'code');
+  if (!sameHash(codeHash(deps, row.id, code.trim()), row.codeHash)) {
+    const attempts = await deps.registration.codes.countWrongAttempt(row.id, policy.maxAttempts);
+    throw badInput(wrongCodeMessage(attempts, policy), 'code');
+  }
+  return row.id;
+}
+
+/** How registration is called: seeding (trusted code) may skip the one-time code. */
+export interface RegisterOptions {
+  seeding?: boolean;
+}
+
+/**
+ * Validates everything first, then writes the member, its data key and its event
+ * together. With a code (required unless the policy allows otherwise), the code must be
+ * the one sent to the email address, or to the phone number when there is no email;
+ * it is used up in the same transaction and marks that contact verified.
+ */
+export async function register(deps: AccountsDeps, input: RegisterInput, options: RegisterOptions = {}): Promise<SignedIn> {
   if (!input.email && !input.phone) throw badInput('Give an email address or a phone number to register with.', 'email');
   const email = input.email ? normaliseEmail(input.email) : undefined;
   const phone = input.phone ? normalisePhone(input.phone) : undefined;
   const displayName = validateDisplayName(input.displayName);
   checkPassword(input.password, { email, phone });
+  const channel = email ? 'email' : 'phone';
+  const code = input.code?.trim() || undefined;
+  if (!code && deps.registration.policy.required && !options.seeding) {
+    throw badInput(`Ask for a registration code with requestRegistrationCode and send it with register.`, 'code');
+  }
 
   const taken = await deps.members.takenContacts(email, phone);
   if (taken.email) throw conflict('An account with this email address already exists. Sign in instead.', 'email');
   if (taken.phone) throw conflict('An account with this phone number already exists. Sign in instead.', 'phone');
+  const codeId = code ? await checkCode(deps, channel, channel === 'email' ? email! : phone!, code) : undefined;
 
   const registeredAt = deps.now();
+  const passwordHash = await hashPassword(input.password);
   try {
     const member = await deps.members.register(
-      { id: input.id ?? randomUUID(), displayName, email, phone, passwordHash: await hashPassword(input.password), registeredAt },
-      email ? 'email' : 'phone',
+      {
+        id: input.id ?? randomUUID(),
+        displayName,
+        email,
+        phone,
+        passwordHash,
+        registeredAt,
+        emailVerifiedAt: codeId && channel === 'email' ? registeredAt : null,
+        phoneVerifiedAt: codeId && channel === 'phone' ? registeredAt : null,
+      },
+      channel,
+      async (tx) => {
+        if (codeId && !(await deps.registration.codes.consume(codeId, registeredAt, deps.registration.policy.maxAttempts, tx))) {
+          throw badInput(CODE_MESSAGES.used, 'code');
+        }
+      },
     );
     return await signIn(deps, member);
   } catch (error) {
@@ -81,16 +212,21 @@ export async function login(deps: AccountsDeps, input: { login: string; password
   const locked = secondsLocked(member.lockedUntil, now);
   if (locked > 0) throw lockedError(locked);
   if (!(await verifyPassword(input.password, member.passwordHash))) {
-    const after = await deps.members.recordFailedLogin(member.id, now, deps.lockout.maxFailures, deps.lockout.lockMinutes);
-    const nowLocked = secondsLocked(after?.lockedUntil ?? null, now);
-    if (nowLocked > 0) throw lockedError(nowLocked);
+    await countFailure(deps, member.id, now);
     throw unauthenticated(WRONG_CREDENTIALS);
   }
-  if (member.failedLogins > 0 || member.lockedUntil) await deps.members.clearFailedLogins(member.id);
+  if (member.failedLogins > 0 || member.lockCount > 0 || member.lockedUntil) await deps.members.clearFailedLogins(member.id);
   return signIn(deps, member);
 }
 
-function lockedError(seconds: number): DomainError {
+/** Counts a wrong password; throws the lock when this one locked the account. */
+async function countFailure(deps: AccountsDeps, memberId: string, now: Date): Promise<void> {
+  const after = await deps.members.recordFailedLogin(memberId, (state) => afterFailedLogin(state, deps.lockout, now));
+  const locked = secondsLocked(after?.lockedUntil ?? null, now);
+  if (locked > 0) throw lockedError(locked);
+}
+
+export function lockedError(seconds: number): DomainError {
   const minutes = Math.ceil(seconds / 60);
   return new DomainError(
     'RATE_LIMITED',
@@ -98,4 +234,59 @@ function lockedError(seconds: number): DomainError {
     undefined,
     { retryAfterSeconds: seconds },
   );
+}
+
+/**
+ * Exchanges a refresh token for a new access token and a new refresh token (rotation).
+ * Presenting a token that was already exchanged ends every session of its family.
+ */
+export async function refreshSession(deps: AccountsDeps, refreshToken: string): Promise<SignedIn> {
+  const now = deps.now();
+  const hash = refreshHash(deps, refreshToken);
+  const nextToken = newRefreshSecret();
+  const next = refreshTokenRow(refreshHash(deps, nextToken), now, deps.refresh);
+  const used = await deps.sessions.rotate(hash, now, { id: next.id, tokenHash: next.tokenHash, issuedAt: next.issuedAt, expiresAt: next.expiresAt });
+  if (!used) {
+    const row = await deps.sessions.byHash(hash);
+    const refusal = refreshRefusal(row, now);
+    if (refusal === 'reused' && row) await deps.sessions.revokeFamily(row.familyId, now, 'reuse');
+    throw unauthenticated(REFRESH_MESSAGES[refusal]);
+  }
+  const member = await deps.members.byId(used.memberId);
+  if (!member) throw unauthenticated(REFRESH_MESSAGES.unknown);
+  const { token, expiresAt } = await accessToken(deps, member.id);
+  return { accessToken: token, expiresAt, refreshToken: nextToken, refreshExpiresAt: next.expiresAt, member };
+}
+
+/** Ends the session the refresh token belongs to. Ending an ended session is fine. */
+export async function logout(deps: AccountsDeps, refreshToken: string): Promise<boolean> {
+  const row = await deps.sessions.byHash(refreshHash(deps, refreshToken));
+  if (!row) throw unauthenticated(REFRESH_MESSAGES.unknown);
+  await deps.sessions.revokeFamily(row.familyId, deps.now(), 'logout');
+  return true;
+}
+
+/**
+ * Changes a signed-in member's password. The current password must be right (wrong
+ * ones count towards the lock); every existing session ends and a new one starts.
+ */
+export async function changePassword(
+  deps: AccountsDeps,
+  memberId: string,
+  input: { currentPassword: string; newPassword: string },
+): Promise<SignedIn> {
+  const member = await deps.members.byId(memberId);
+  if (!member) throw unauthenticated('Your account no longer exists.');
+  const now = deps.now();
+  const locked = secondsLocked(member.lockedUntil, now);
+  if (locked > 0) throw lockedError(locked);
+  if (!(await verifyPassword(input.currentPassword, member.passwordHash))) {
+    await countFailure(deps, member.id, now);
+    throw badInput('Your current password is wrong.', 'currentPassword');
+  }
+  checkPassword(input.newPassword, { email: member.email ?? undefined, phone: member.phone ?? undefined }, 'newPassword');
+  if (input.newPassword === input.currentPassword) throw badInput('Choose a password different from your current one.', 'newPassword');
+  const passwordHash = await hashPassword(input.newPassword);
+  await deps.members.changePassword(member.id, passwordHash, now, (tx) => deps.sessions.revokeAllForMember(member.id, now, 'password-change', tx));
+  return signIn(deps, { ...member, passwordHash, passwordChangedAt: now, failedLogins: 0, lockedUntil: null });
 }

@@ -22,9 +22,9 @@ function characterClasses(password: string): number {
  * Throws BAD_USER_INPUT with a message that says what to change, or returns when
  * the password is acceptable for an account with these contact values.
  */
-export function checkPassword(password: string, contacts: { email?: string; phone?: string } = {}): void {
+export function checkPassword(password: string, contacts: { email?: string; phone?: string } = {}, field = 'password'): void {
   const { minLength, maxLength, minCharacterClasses } = PASSWORD_POLICY;
-  const fail = (why: string) => badInput(`Choose another password: ${why}`, 'password');
+  const fail = (why: string) => badInput(`Choose another password: ${why}`, field);
   if (password.length < minLength) throw fail(`it must be at least ${minLength} characters long.`);
   if (password.length > maxLength) throw fail(`it must be at most ${maxLength} characters long.`);
   if (characterClasses(password) < minCharacterClasses) {

@@ -1,0 +1,66 @@
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import type { Db } from '@membership/db';
+import { refreshTokens } from './schema.js';
+
+export type RefreshTokenRow = typeof refreshTokens.$inferSelect;
+export type NewRefreshToken = typeof refreshTokens.$inferInsert;
+
+/** Why a session's refresh tokens were revoked. */
+export type RevokeReason = 'logout' | 'reuse' | 'password-change';
+
+/** All SQL about refresh tokens (members' sessions). */
+export class SessionsRepository {
+  constructor(private readonly db: Db) {}
+
+  async issue(token: NewRefreshToken): Promise<void> {
+    await this.db.insert(refreshTokens).values(token);
+  }
+
+  async byHash(tokenHash: string): Promise<RefreshTokenRow | undefined> {
+    const [row] = await this.db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).limit(1);
+    return row;
+  }
+
+  /**
+   * Exchanges a live token for `next` in one transaction. The exchange is a conditional
+   * update, so of two requests racing with one token only one wins; the loser finds it
+   * rotated, which is reuse. Returns the exchanged row, or undefined when it was not live.
+   */
+  async rotate(tokenHash: string, now: Date, next: Omit<NewRefreshToken, 'familyId' | 'memberId'>): Promise<RefreshTokenRow | undefined> {
+    return this.db.transaction(async (tx) => {
+      const [used] = await tx
+        .update(refreshTokens)
+        .set({ rotatedAt: now })
+        .where(
+          and(
+            eq(refreshTokens.tokenHash, tokenHash),
+            isNull(refreshTokens.rotatedAt),
+            isNull(refreshTokens.revokedAt),
+            gt(refreshTokens.expiresAt, now),
+          ),
+        )
+        .returning();
+      if (!used) return undefined;
+      await tx.insert(refreshTokens).values({ ...next, familyId: used.familyId, memberId: used.memberId });
+      return used;
+    });
+  }
+
+  /** Revokes every token of one sign-in that is not revoked yet; returns how many. */
+  async revokeFamily(familyId: string, now: Date, reason: RevokeReason): Promise<number> {
+    const rows = await this.db
+      .update(refreshTokens)
+      .set({ revokedAt: now, revokedReason: reason })
+      .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)))
+      .returning({ id: refreshTokens.id });
+    return rows.length;
+  }
+
+  /** Revokes every live token of the member (all their sessions), inside `tx` when given. */
+  async revokeAllForMember(memberId: string, now: Date, reason: RevokeReason, tx: Db = this.db): Promise<void> {
+    await tx
+      .update(refreshTokens)
+      .set({ revokedAt: now, revokedReason: reason })
+      .where(and(eq(refreshTokens.memberId, memberId), isNull(refreshTokens.revokedAt)));
+  }
+}

@@ -1,0 +1,234 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { isUniqueViolation } from '@membership/db';
+import { badInput, conflict, forbidden, notFound, unauthenticated } from '@membership/subgraph';
+import { issueAccessToken } from '@membership/viewer';
+import type { StaffOperationLogRepository } from '../db/staff-operation-log.js';
+import type { OperationNote, StaffAccount, StaffRepository } from '../db/staff-repository.js';
+import { lockedError } from './accounts.js';
+import { normaliseEmail, validateDisplayName } from './contact.js';
+import { afterFailedLogin, secondsLocked, type LockoutPolicy } from './lockout.js';
+import { DUMMY_HASH, hashPassword, verifyPassword } from './password-hash.js';
+import { checkPassword } from './password-policy.js';
+import { DEFAULT_ROLES, scopesOf } from './roles.js';
+
+export interface StaffDeps {
+  staff: StaffRepository;
+  operations: StaffOperationLogRepository;
+  now: () => Date;
+  jwtSecret: string;
+  accessTokenTtlSeconds: number;
+  /** Staff passwords must be changed after this many days. */
+  passwordMaxAgeDays: number;
+  lockout: LockoutPolicy;
+}
+
+/** Who performs a staff operation: a signed-in staff member, or an operator's command. */
+export type Actor = { kind: 'staff' | 'system'; id: string };
+
+/** A staff account as the API shows it. */
+export type StaffView = StaffAccount & { passwordExpiresAt: Date | null };
+
+/** The answer to a staff sign-in. */
+export interface StaffSignIn {
+  /** Null while the password must be changed first. */
+  accessToken: string | null;
+  expiresAt: Date | null;
+  scopes: string[];
+  passwordChangeRequired: boolean;
+  staff: StaffView;
+}
+
+const WRONG_CREDENTIALS = 'The email address or password is wrong.';
+
+/** When the password must be changed by; null while it is a temporary one (change it now). */
+export function passwordExpiresAt(account: Pick<StaffAccount, 'passwordChangedAt'>, maxAgeDays: number): Date | null {
+  return account.passwordChangedAt ? new Date(account.passwordChangedAt.getTime() + maxAgeDays * 86_400_000) : null;
+}
+
+/** A temporary password, or one older than the rotation period, must be changed before anything else. */
+export function mustChangePassword(account: Pick<StaffAccount, 'passwordChangedAt'>, now: Date, maxAgeDays: number): boolean {
+  const expires = passwordExpiresAt(account, maxAgeDays);
+  return !expires || expires.getTime() <= now.getTime();
+}
+
+/** Staff operations say why; the reason is shown in the log (and to members where it concerns them). */
+export function requireReason(reason: string | null | undefined, field = 'reason'): string {
+  const text = reason?.trim() ?? '';
+  if (text.length < 3 || text.length > 500) throw badInput('Give a reason of 3 to 500 characters; it is kept in the staff operation log.', field);
+  return text;
+}
+
+const view = (deps: StaffDeps, account: StaffAccount): StaffView => ({
+  ...account,
+  passwordExpiresAt: passwordExpiresAt(account, deps.passwordMaxAgeDays),
+});
+
+async function issue(deps: StaffDeps, account: StaffAccount): Promise<StaffSignIn> {
+  const scopes = scopesOf(account.scopes);
+  const { token, expiresAt } = await issueAccessToken({ sub: account.id, kind: 'staff', scope: scopes.join(' ') }, deps.jwtSecret, {
+    ttlSeconds: deps.accessTokenTtlSeconds,
+    now: deps.now(),
+  });
+  return { accessToken: token, expiresAt, scopes, passwordChangeRequired: false, staff: view(deps, account) };
+}
+
+/**
+ * Checks a staff member's email and password (wrong ones count towards a growing lock)
+ * and returns the account when they are right.
+ */
+async function authenticate(deps: StaffDeps, email: string, password: string): Promise<StaffAccount> {
+  const account = await deps.staff.byEmail(normaliseEmail(email));
+  if (!account) {
+    await verifyPassword(password, await DUMMY_HASH);
+    throw unauthenticated(WRONG_CREDENTIALS);
+  }
+  const now = deps.now();
+  const locked = secondsLocked(account.lockedUntil, now);
+  if (locked > 0) throw lockedError(locked);
+  if (!(await verifyPassword(password, account.passwordHash))) {
+    const after = await deps.staff.recordFailedLogin(account.id, (state) => afterFailedLogin(state, deps.lockout, now));
+    const nowLocked = secondsLocked(after?.lockedUntil ?? null, now);
+    if (nowLocked > 0) throw lockedError(nowLocked);
+    throw unauthenticated(WRONG_CREDENTIALS);
+  }
+  if (account.disabledAt) throw forbidden('This staff account is disabled. Ask an admin.');
+  if (account.failedLogins > 0 || account.lockCount > 0 || account.lockedUntil) await deps.staff.clearFailedLogins(account.id);
+  return account;
+}
+
+/**
+ * Signs a staff member in with a token carrying their roles' scopes. With a temporary or
+ * expired password there is no token: the answer says to change the password first.
+ */
+export async function staffLogin(deps: StaffDeps, input: { email: string; password: string }): Promise<StaffSignIn> {
+  const account = await authenticate(deps, input.email, input.password);
+  if (mustChangePassword(account, deps.now(), deps.passwordMaxAgeDays)) {
+    return { accessToken: null, expiresAt: null, scopes: [], passwordChangeRequired: true, staff: view(deps, account) };
+  }
+  return issue(deps, account);
+}
+
+/** Changes a staff member's password (the way out of an expired one) and signs them in. */
+export async function changeStaffPassword(
+  deps: StaffDeps,
+  input: { email: string; currentPassword: string; newPassword: string },
+  requestId?: string,
+): Promise<StaffSignIn> {
+  const account = await authenticate(deps, input.email, input.currentPassword);
+  checkPassword(input.newPassword, { email: account.email }, 'newPassword');
+  if (input.newPassword === input.currentPassword) throw badInput('Choose a password different from your current one.', 'newPassword');
+  const now = deps.now();
+  await deps.staff.changePassword(account.id, await hashPassword(input.newPassword), {
+    actor: { kind: 'staff', id: account.id },
+    at: now,
+    requestId,
+  });
+  return issue(deps, { ...account, passwordChangedAt: now, failedLogins: 0, lockCount: 0, lockedUntil: null });
+}
+
+async function checkRoles(deps: StaffDeps, names: readonly string[]): Promise<string[]> {
+  const unique = [...new Set(names.map((n) => n.trim()))];
+  if (unique.length === 0) throw badInput('Give at least one role.', 'roles');
+  const existing = await deps.staff.existingRoles(unique);
+  const unknown = unique.filter((n) => !existing.has(n));
+  if (unknown.length > 0) {
+    const known = (await deps.staff.roles()).map((r) => r.name).join(', ');
+    throw badInput(`Unknown role${unknown.length === 1 ? '' : 's'}: ${unknown.join(', ')}. Roles are: ${known}.`, 'roles');
+  }
+  return unique;
+}
+
+export interface CreateStaffInput {
+  email: string;
+  displayName: string;
+  roles: string[];
+  /** Handed to the new staff member; they must change it at first sign-in. */
+  temporaryPassword: string;
+  reason: string;
+}
+
+/** Creates a staff account with a temporary password; the operation is logged with it. */
+export async function createStaff(deps: StaffDeps, actor: Actor, input: CreateStaffInput, requestId?: string): Promise<StaffView> {
+  const email = normaliseEmail(input.email);
+  const displayName = validateDisplayName(input.displayName);
+  const reason = requireReason(input.reason);
+  checkPassword(input.temporaryPassword, { email }, 'temporaryPassword');
+  const roleNames = await checkRoles(deps, input.roles);
+  if (await deps.staff.byEmail(email)) throw conflict('A staff account with this email address already exists.', 'email');
+  const now = deps.now();
+  try {
+    const account = await deps.staff.create(
+      {
+        id: randomUUID(),
+        email,
+        displayName,
+        passwordHash: await hashPassword(input.temporaryPassword),
+        passwordChangedAt: null,
+        failedLogins: 0,
+        lockCount: 0,
+        lockedUntil: null,
+        disabledAt: null,
+        createdAt: now,
+      },
+      roleNames,
+      { actor, reason, requestId, at: now },
+    );
+    return view(deps, account);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict('A staff account with this email address already exists.', 'email');
+    throw error;
+  }
+}
+
+/** Replaces a staff member's roles. Nobody changes their own roles. */
+export async function setStaffRoles(
+  deps: StaffDeps,
+  actor: Actor,
+  input: { staffId: string; roles: string[]; reason: string },
+  requestId?: string,
+): Promise<StaffView> {
+  if (actor.kind === 'staff' && actor.id === input.staffId) throw forbidden('You cannot change your own roles; ask another admin.');
+  const reason = requireReason(input.reason);
+  const roleNames = await checkRoles(deps, input.roles);
+  const note: OperationNote = { actor, reason, requestId, at: deps.now() };
+  const account = await deps.staff.setRoles(input.staffId, roleNames, note);
+  if (!account) throw notFound('There is no staff account with this id.');
+  return view(deps, account);
+}
+
+/** A random password that passes the policy, for an admin created without one. */
+export function generatePassword(): string {
+  for (;;) {
+    const candidate = `${randomBytes(15).toString('base64url')}-7a`;
+    try {
+      checkPassword(candidate);
+      return candidate;
+    } catch {
+      // Extremely rare: try again.
+    }
+  }
+}
+
+/**
+ * `npm run admin:create`: makes sure the default roles exist and creates an admin with a
+ * temporary password (the one given, or a generated one), to be changed at first sign-in.
+ */
+export async function createFirstAdmin(
+  deps: StaffDeps,
+  input: { email: string; displayName: string; password?: string },
+): Promise<{ staff: StaffView; password: string; generated: boolean }> {
+  await deps.staff.ensureRoles(DEFAULT_ROLES);
+  const password = input.password || generatePassword();
+  const staff = await createStaff(
+    deps,
+    { kind: 'system', id: 'admin:create' },
+    { email: input.email, displayName: input.displayName, roles: ['admin'], temporaryPassword: password, reason: 'First admin, created with npm run admin:create' },
+  );
+  return { staff, password, generated: !input.password };
+}
+
+/** A staff account by id, as the API shows it; undefined when there is none. */
+export async function staffById(deps: StaffDeps, id: string): Promise<StaffView | undefined> {
+  const account = await deps.staff.byId(id);
+  return account ? view(deps, account) : undefined;
+}
