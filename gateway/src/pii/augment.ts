@@ -19,13 +19,11 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { PiiMarks } from './marks.js';
+import { prunedToPii } from './prune.js';
 
-/** Aliases with this prefix belong to the gateway; clients may not use them. */
-export const RESERVED_ALIAS_PREFIX = '_pii_';
-/** Alias under which the augmented document carries an object's concrete type. */
-export const TYPENAME_ALIAS = `${RESERVED_ALIAS_PREFIX}typename`;
-/** Alias under which the augmented document carries the owner id of a `type`. */
-export const ownerAlias = (typeName: string) => `${RESERVED_ALIAS_PREFIX}owner_${typeName}`;
+import { TYPENAME_ALIAS, ownerAlias } from './reserved.js';
+
+export { RESERVED_ALIAS_PREFIX, TYPENAME_ALIAS, ownerAlias } from './reserved.js';
 
 export interface DocumentAnalysis {
   /** Whether any selected field can resolve to a PII-marked field. */
@@ -36,6 +34,8 @@ export interface DocumentAnalysis {
   operation?: OperationDefinitionNode;
   /** Query hash the planner sees for the augmented document (never the client's). */
   augmentedHash: string;
+  /** The client's document cut down to the paths that reach PII: what the guarded execution runs. */
+  pruned?: DocumentNode;
 }
 
 const field = (alias: string, name: string): FieldNode => ({
@@ -102,5 +102,5 @@ export function analyseDocument(schema: GraphQLSchema, marks: PiiMarks, document
     }),
   );
   const augmentedSource = print(augmented);
-  return { touchesPii, augmented, augmentedSource, operation: getOperationAST(augmented, operationName) ?? undefined, augmentedHash: createHash('sha256').update(augmentedSource).digest('hex') };
+  return { touchesPii, augmented, augmentedSource, pruned: prunedToPii(schema, marks, document), operation: getOperationAST(augmented, operationName) ?? undefined, augmentedHash: createHash('sha256').update(augmentedSource).digest('hex') };
 }

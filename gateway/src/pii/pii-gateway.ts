@@ -11,6 +11,7 @@ import type { AccessPolicy } from './access.js';
 import { entriesFor, type AccessLogWriter } from './access-log.js';
 import { RESERVED_ALIAS_PREFIX, analyseDocument, type DocumentAnalysis } from './augment.js';
 import { foldFieldErrors, pathPattern } from './field-errors.js';
+import { mergeGuarded, stripReserved } from './prune.js';
 import { buildGuardedSchema, type Disclosure, type PiiExecutionContext } from './guarded-schema.js';
 import { Lru } from './lru.js';
 import { readPiiMarks, type PiiMarks } from './marks.js';
@@ -120,13 +121,16 @@ export class PiiGateway implements GatewayInterface {
       const piiContext: PiiExecutionContext = { viewer: context.viewer, policy: this.options.policy, disclosures: [], denialCounts: new Map() };
       const guarded = await execute({
         schema: state.guarded,
-        document: rc.document,
+        document: analysis.pruned ?? rc.document,
         rootValue: planned.data,
         contextValue: piiContext,
         variableValues: rc.request.variables,
         operationName: rc.operationName,
       });
-      const data = (guarded.data ?? null) as Record<string, unknown> | null;
+      // The planner's result is the response; the guarded values go over it along the
+      // PII paths, and the gateway's reserved keys come out.
+      const data = (guarded.data ? mergeGuarded(planned.data as Record<string, unknown>, guarded.data) : null) as Record<string, unknown> | null;
+      stripReserved(data);
       // A subgraph may refuse a PII field itself (defence in depth); the gateway's own
       // FORBIDDEN for that path already says so, once per path pattern.
       const deniedPatterns = new Set([...piiContext.denialCounts.keys()].map((k) => k.slice(0, k.indexOf('|'))));
