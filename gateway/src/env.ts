@@ -9,6 +9,8 @@ const shape = {
   SUPERGRAPH_PATH: z.string().default(fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url))),
   /** Per-call timeout to a subgraph; a slow subgraph costs only its own fields. */
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(10).default(5000),
+  /** Share identical in-flight subgraph fetches of the same caller (never mutations). */
+  SUBGRAPH_DEDUPE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** Largest request body accepted, in bytes. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
   /** Purposes staff may state in x-access-purpose to read PII, comma separated. */
@@ -39,6 +41,7 @@ export type GatewayEnv = BaseEnv & {
   HOST: string;
   SUPERGRAPH_PATH: string;
   SUBGRAPH_TIMEOUT_MS: number;
+  SUBGRAPH_DEDUPE: boolean;
   MAX_BODY_BYTES: number;
   PII_PURPOSES: string;
   PII_DOCUMENT_CACHE_SIZE: number;

@@ -47,7 +47,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     supergraphSdl,
     buildService: ({ name, url }) => {
       urls[name] = options.subgraphUrls?.[name] ?? url ?? '';
-      return new SignedSubgraphSource(name, urls[name], env.INTERNAL_SIGNING_SECRET, env.SUBGRAPH_TIMEOUT_MS);
+      return new SignedSubgraphSource(name, urls[name], env.INTERNAL_SIGNING_SECRET, env.SUBGRAPH_TIMEOUT_MS, env.SUBGRAPH_DEDUPE);
     },
     logger: { debug: () => {}, info: () => {}, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });

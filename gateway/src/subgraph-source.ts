@@ -2,6 +2,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { GraphQLError } from 'graphql';
 import { VIEWER_HEADER, signViewer } from '@membership/viewer';
 import type { GatewayContext } from './context.js';
+import { deduplicatingFetch } from './inflight.js';
 
 /**
  * A subgraph as the gateway calls it: every request carries the caller, signed, and
@@ -15,12 +16,15 @@ export class SignedSubgraphSource extends RemoteGraphQLDataSource<GatewayContext
     url: string,
     private readonly signingSecret: string,
     timeoutMs: number,
+    dedupe = true,
   ) {
+    const timed = (input: string, init: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    const send = dedupe ? deduplicatingFetch(timed) : timed;
     super({
       url,
-      fetcher: (async (input: string, init?: RequestInit) => {
+      fetcher: (async (input: string, init: RequestInit = {}) => {
         try {
-          return await fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+          return await send(input, init);
         } catch (error) {
           const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
           throw new GraphQLError(
