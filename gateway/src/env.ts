@@ -9,6 +9,8 @@ const shape = {
   SUPERGRAPH_PATH: z.string().default(fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url))),
   /** Per-call timeout to a subgraph; a slow subgraph costs only its own fields. */
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(10).default(5000),
+  /** Gateway processes sharing the port when run alone (`npm start -w @membership/gateway`). */
+  GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   /** Share identical in-flight subgraph fetches of the same caller (never mutations). */
   SUBGRAPH_DEDUPE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** Largest request body accepted, in bytes. */
@@ -42,6 +44,7 @@ export type GatewayEnv = BaseEnv & {
   SUPERGRAPH_PATH: string;
   SUBGRAPH_TIMEOUT_MS: number;
   SUBGRAPH_DEDUPE: boolean;
+  GATEWAY_WORKERS: number;
   MAX_BODY_BYTES: number;
   PII_PURPOSES: string;
   PII_DOCUMENT_CACHE_SIZE: number;
