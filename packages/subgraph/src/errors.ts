@@ -10,7 +10,7 @@ export type PublicErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'RATE_LIMITED'
-  | 'ACCOUNT_LOCKED';
+  | 'POLICY_ACCEPTANCE_REQUIRED';
 
 const PUBLIC_CODES = new Set<string>([
   'BAD_USER_INPUT',
@@ -19,7 +19,7 @@ const PUBLIC_CODES = new Set<string>([
   'NOT_FOUND',
   'CONFLICT',
   'RATE_LIMITED',
-  'ACCOUNT_LOCKED',
+  'POLICY_ACCEPTANCE_REQUIRED',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',

@@ -1,5 +1,9 @@
 import type { BaseSubgraphContext } from '@membership/subgraph';
 import type { AccountsDeps } from './domain/accounts.js';
+import type { DataExportDeps } from './domain/data-export.js';
+import type { InboxRepository } from './db/inbox-repository.js';
+import type { ConsentDeps } from './domain/consents.js';
+import type { ErasureDeps } from './domain/erasure.js';
 import type { PiiAccessDeps } from './domain/pii-access-log.js';
 import type { StaffDeps } from './domain/staff.js';
 import type { VerificationDeps } from './domain/verification.js';
@@ -10,5 +14,9 @@ export interface IdentityContext extends BaseSubgraphContext {
   staff: StaffDeps;
   verification: VerificationDeps;
   piiAccess: PiiAccessDeps;
+  erasure: ErasureDeps;
+  dataExport: DataExportDeps;
+  consents: ConsentDeps;
+  inbox: InboxRepository;
   loaders: IdentityLoaders;
 }

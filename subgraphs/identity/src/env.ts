@@ -1,5 +1,13 @@
 import { baseEnvShape, parseEnv, z, type BaseEnv } from '@membership/config';
 
+/** The subgraphs that contribute to a member's data export, at their default ports. */
+export const DEFAULT_EXPORT_SUBGRAPH_URLS: Record<string, string> = {
+  tiers: 'http://127.0.0.1:4102/',
+  points: 'http://127.0.0.1:4103/',
+  orders: 'http://127.0.0.1:4104/',
+  moderation: 'http://127.0.0.1:4105/',
+};
+
 const shape = {
   ...baseEnvShape,
   PORT: z.coerce.number().int().min(0).default(4101),
@@ -41,6 +49,25 @@ const shape = {
    * none (primary verification answers that it is unavailable). Defaults to none in production.
    */
   IDENTITY_CHECKER: z.enum(['development', 'unavailable']).optional(),
+  /** Days between a member's erasure request and the erasure; the member may cancel in between. */
+  ERASURE_GRACE_DAYS: z.coerce.number().int().min(0).default(15),
+  /** Hours a finished data export may be downloaded. */
+  EXPORT_TTL_HOURS: z.coerce.number().int().min(1).default(72),
+  /**
+   * Where the export job asks each other subgraph for its part, as JSON
+   * {"tiers":"http://…",…}. Defaults to each subgraph's default port on 127.0.0.1.
+   */
+  EXPORT_SUBGRAPH_URLS: z
+    .string()
+    .default(JSON.stringify(DEFAULT_EXPORT_SUBGRAPH_URLS))
+    .transform((v, ctx) => {
+      try {
+        return z.record(z.string(), z.string().url()).parse(JSON.parse(v));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of subgraph name to URL' });
+        return z.NEVER;
+      }
+    }),
   /** Base64 of 32 random bytes: wraps every member's data key. Development default in @membership/config. */
   DATA_MASTER_KEY: z
     .string()
@@ -69,6 +96,9 @@ export type IdentityEnv = BaseEnv & {
   VERIFICATION_RENEW_DAYS_BEFORE: number;
   VERIFICATION_PRIMARY_ATTEMPTS_PER_DAY: number;
   IDENTITY_CHECKER?: 'development' | 'unavailable';
+  ERASURE_GRACE_DAYS: number;
+  EXPORT_TTL_HOURS: number;
+  EXPORT_SUBGRAPH_URLS: Record<string, string>;
   DATA_MASTER_KEY: string;
   LOOKUP_HASH_SECRET: string;
 };

@@ -1,11 +1,34 @@
 import { encodeCursor, groupedLoader, keyedLoader, toConnection, type Connection, type Cursor } from '@membership/subgraph';
-import type { Member, MembersRepository } from './db/members-repository.js';
+import type { DataExportRow, DataExportsRepository } from './db/data-exports-repository.js';
+import type { ConsentRecordRow, ConsentsRepository, PolicyAcceptanceRow, PolicyVersionRow } from './db/consents-repository.js';
+import type { InboxRepository, NoticeRow } from './db/inbox-repository.js';
+import type { ErasureRepository, ErasureRequestRow } from './db/erasure-repository.js';
+import type { Member, MembersRepository, ProfileChangeRow } from './db/members-repository.js';
 import type { PiiAccessLogRepository, PiiAccessRow } from './db/pii-access-log-repository.js';
 import type { Verification, VerificationsRepository } from './db/verifications-repository.js';
 import { effectiveLevel, type VerificationLevel } from './domain/verification-rules.js';
 
 /** How many of a member's verifications Member.verifications lists, newest first. */
 export const RECENT_VERIFICATIONS = 20;
+
+/** Which page of whose inbox a field asks for. */
+export interface InboxPageKey {
+  memberId: string;
+  first: number;
+  after?: Cursor;
+  unreadOnly: boolean;
+}
+
+export const noticeCursor = (row: NoticeRow): Cursor => ({ at: row.createdAt, id: row.id });
+
+/** How many profile corrections Member.profileChanges lists, newest first. */
+export const PROFILE_CHANGES = 50;
+
+/** How many consent records Consents.history lists, newest first. */
+export const CONSENT_HISTORY = 100;
+
+/** How many of a member's data exports Member.dataExports lists, newest first. */
+export const RECENT_EXPORTS = 20;
 
 /** Which page of whose PII access log a field asks for. */
 export interface PiiAccessPageKey {
@@ -28,9 +51,40 @@ export function createLoaders(repositories: {
   members: MembersRepository;
   piiAccessLog: PiiAccessLogRepository;
   verifications: VerificationsRepository;
+  erasures: ErasureRepository;
+  dataExports: DataExportsRepository;
+  consents: ConsentsRepository;
+  inbox: InboxRepository;
   now: () => Date;
 }) {
+  let currentPolicies: Promise<PolicyVersionRow[]> | undefined;
   return {
+    /** A page of each member's inbox: one query for all members asking the same page shape. */
+    inbox: groupedLoader<InboxPageKey, Connection<NoticeRow>>(
+      (key) => `${key.memberId}|${key.first}|${key.after ? encodeCursor(key.after) : ''}|${key.unreadOnly}`,
+      async (group) => {
+        const { first, after, unreadOnly } = group[0]!;
+        const pages = await repositories.inbox.pagesForMembers(group.map((k) => k.memberId), first, after, unreadOnly);
+        return new Map([...pages].map(([memberId, rows]) => [memberId, toConnection(rows, first, noticeCursor)]));
+      },
+      () => ({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } }),
+    ),
+    /** Each member's unread notices: one query for all. */
+    unreadNotices: keyedLoader<number>((ids) => repositories.inbox.unreadCounts(ids), 0),
+    /** Each member's newest profile corrections: one query for all. */
+    profileChanges: keyedLoader<ProfileChangeRow[]>((ids) => repositories.members.profileChangesFor(ids, PROFILE_CHANGES), []),
+    /** The current policy versions, read once per request. */
+    currentPolicies: () => (currentPolicies ??= repositories.consents.currentPolicies()),
+    /** Each member's accepted policy versions: one query for all. */
+    policyAcceptances: keyedLoader<PolicyAcceptanceRow[]>((ids) => repositories.consents.acceptancesFor(ids), []),
+    /** Each member's consents in force: one query for all. */
+    consentsInForce: keyedLoader<ConsentRecordRow[]>((ids) => repositories.consents.inForceFor(ids), []),
+    /** Each member's newest consent records: one query for all. */
+    consentHistory: keyedLoader<ConsentRecordRow[]>((ids) => repositories.consents.historyFor(ids, CONSENT_HISTORY), []),
+    /** Each member's newest data exports: one query for all. */
+    dataExports: keyedLoader<DataExportRow[]>((ids) => repositories.dataExports.recentFor(ids, RECENT_EXPORTS), []),
+    /** Each member's newest erasure request: one query for all. */
+    erasureRequest: keyedLoader<ErasureRequestRow | null>((ids) => repositories.erasures.latestFor(ids), null),
     /** Each member's verification level now, from their approved verifications: one query for all. */
     verificationLevel: keyedLoader<{ level: VerificationLevel; expiresAt: Date | null }>(
       async (ids) => {

@@ -10,6 +10,11 @@ const isGateway = rule('service:gateway', { cache: 'contextual' })(
 /** Any signed-in staff member, whatever their scopes. */
 const isStaff = rule('staff:any', { cache: 'contextual' })((_p, _a, ctx: { viewer: Viewer }) => ctx.viewer.kind === 'staff');
 
+/** Only the member an export belongs to reads its contents; staff scopes do not reach it. */
+const isExportOwner = rule('data-export:owner', { cache: 'no_cache' })(
+  (parent: { memberId: string }, _a, ctx: { viewer: Viewer }) => ctx.viewer.kind === 'member' && ctx.viewer.memberId === parent.memberId,
+);
+
 /** Who may call what in identity; anything not named here is refused. */
 export const rules: FieldRules = {
   Query: {
@@ -20,6 +25,8 @@ export const rules: FieldRules = {
     roles: or(isStaffWith('staff:manage'), isStaffWith('audit:read')),
     verificationReviewQueue: isStaffWith('verification:review'),
     staffOperationLog: isStaffWith('audit:read'),
+    dataExport: isMember,
+    currentPolicies: allow,
   },
   Mutation: {
     requestRegistrationCode: allow,
@@ -38,6 +45,16 @@ export const rules: FieldRules = {
     rejectVerification: isStaffWith('verification:review'),
     createStaff: isStaffWith('staff:manage'),
     setStaffRoles: isStaffWith('staff:manage'),
+    requestErasure: isMember,
+    requestDataExport: isMember,
+    publishPolicyVersion: isStaffWith('policy:publish'),
+    acceptPolicy: isMember,
+    updateProfile: isMember,
+    markNoticeRead: isMember,
+    updateMarketingPreferences: isMember,
+    grantPartnerConsent: isMember,
+    revokePartnerConsent: isMember,
+    cancelErasure: isMember,
     recordPiiAccess: and(isService, isGateway),
   },
   Member: {
@@ -51,5 +68,15 @@ export const rules: FieldRules = {
     verificationLevel: isOwnerOrStaff('members:read'),
     verificationExpiresAt: isOwnerOrStaff('members:read'),
     verifications: isOwnerOrStaff('verification:review'),
+    erasureRequest: isOwnerOrStaff('members:read'),
+    erasedAt: isOwnerOrStaff('members:read'),
+    dataExports: isOwnerOrStaff('members:read'),
+    consents: isOwnerOrStaff('members:read'),
+    marketingPreferences: isOwnerOrStaff('members:read'),
+    profileChanges: isOwnerOrStaff('audit:read'),
+    inbox: isOwnerOrStaff('members:read'),
+  },
+  DataExport: {
+    downloadJson: isExportOwner,
   },
 };

@@ -11,9 +11,20 @@ import type { StaffDeps } from './domain/staff.js';
 import { VerificationsRepository } from './db/verifications-repository.js';
 import { DevelopmentIdentityChecker, UnavailableIdentityChecker, type IdentityChecker } from './domain/identity-check.js';
 import type { VerificationDeps } from './domain/verification.js';
+import { ErasureRepository } from './db/erasure-repository.js';
+import type { ErasureDeps } from './domain/erasure.js';
+import { ConsentsRepository } from './db/consents-repository.js';
+import type { ConsentDeps } from './domain/consents.js';
+import { consentsExport } from './domain/consent-rules.js';
+import { profileChangesExport } from './domain/profile-rules.js';
+import { DataExportsRepository } from './db/data-exports-repository.js';
+import type { DataExportDeps } from './domain/data-export.js';
+import { createExportClient, type FetchExportPart } from './export-client.js';
 import { DevelopmentNotifier } from './development-notifier.js';
 import type { Notifier } from './domain/notifier.js';
 import { outbox } from './db/schema.js';
+import { createIdentityConsumer } from './consumer.js';
+import { InboxRepository } from './db/inbox-repository.js';
 import type { AccountsDeps } from './domain/accounts.js';
 import { createKeyRing } from './domain/encryption.js';
 import type { PiiAccessDeps } from './domain/pii-access-log.js';
@@ -32,6 +43,10 @@ export interface IdentityOptions extends SubgraphModuleOptions {
   notifier?: Notifier;
   /** Checks real name and ID number against the national record; see IDENTITY_CHECKER for the default. */
   identityChecker?: IdentityChecker;
+  /** Where the export job finds the other subgraphs; overrides EXPORT_SUBGRAPH_URLS. */
+  subgraphUrls?: Record<string, string>;
+  /** How the export job asks a subgraph for its part; defaults to a signed HTTP call. */
+  fetchExportPart?: FetchExportPart;
 }
 
 /** Identity's account services, outside any request (seeding uses them too). */
@@ -105,12 +120,63 @@ export function verificationFor(options: IdentityOptions): VerificationDeps {
   };
 }
 
+/** Identity's erasure services: requests, cancellation and the job that carries them out. */
+export function erasureFor(options: IdentityOptions): ErasureDeps {
+  const env = loadIdentityEnv(options.env);
+  const members = new MembersRepository(options.database.db, createKeyRing(env));
+  return {
+    erasures: new ErasureRepository(options.database.db, members),
+    members,
+    policy: { graceDays: env.ERASURE_GRACE_DAYS },
+    now: options.now ?? (() => new Date()),
+    logger: options.logger,
+  };
+}
+
+/** Identity's data export services: requests, downloads and the job that assembles them. */
+export function exportsFor(options: IdentityOptions): DataExportDeps {
+  const env = loadIdentityEnv(options.env);
+  const ring = createKeyRing(env);
+  return {
+    exports: new DataExportsRepository(options.database.db, ring),
+    members: new MembersRepository(options.database.db, ring),
+    verifications: new VerificationsRepository(options.database.db, ring),
+    piiAccessLog: new PiiAccessLogRepository(options.database.db),
+    policy: { ttlHours: env.EXPORT_TTL_HOURS },
+    subgraphUrls: options.subgraphUrls ?? env.EXPORT_SUBGRAPH_URLS,
+    fetchPart: options.fetchExportPart ?? createExportClient(env.INTERNAL_SIGNING_SECRET),
+    identityExtras: async (memberId) => {
+      const consents = new ConsentsRepository(options.database.db);
+      const members = new MembersRepository(options.database.db, ring);
+      const [acceptances, history, changes] = await Promise.all([
+        consents.acceptancesFor([memberId]),
+        consents.historyFor([memberId], 10_000),
+        members.profileChangesFor([memberId], 10_000),
+      ]);
+      return {
+        ...consentsExport(acceptances.get(memberId) ?? [], history.get(memberId) ?? []),
+        profileChanges: profileChangesExport(changes.get(memberId) ?? []),
+      };
+    },
+    now: options.now ?? (() => new Date()),
+    logger: options.logger,
+  };
+}
+
+/** Identity's policy and consent services. */
+export function consentsFor(options: IdentityOptions): ConsentDeps {
+  return { consents: new ConsentsRepository(options.database.db), now: options.now ?? (() => new Date()) };
+}
+
 /** The identity subgraph: accounts, sign-in, the member's profile and the PII access log. */
 export function createIdentity(options: IdentityOptions): SubgraphModule {
   const env = loadIdentityEnv(options.env);
   const accounts = accountsFor(options);
   const staff = staffFor(options);
   const verification = verificationFor(options);
+  const erasure = erasureFor(options);
+  const consents = consentsFor(options);
+  const dataExport = exportsFor(options);
   const piiAccess: PiiAccessDeps = {
     log: new PiiAccessLogRepository(options.database.db),
     now: options.now ?? (() => new Date()),
@@ -119,6 +185,7 @@ export function createIdentity(options: IdentityOptions): SubgraphModule {
     name,
     migrationsFolder,
     producer: outbox,
+    consumer: createIdentityConsumer(options.database, { logger: options.logger, now: options.now }),
     port: env.PORT,
     host: env.HOST,
     signingSecret: env.INTERNAL_SIGNING_SECRET,
@@ -133,7 +200,15 @@ export function createIdentity(options: IdentityOptions): SubgraphModule {
         staff,
         verification,
         piiAccess,
+        erasure,
+        dataExport,
+        consents,
+        inbox: new InboxRepository(options.database.db),
         loaders: createLoaders({
+          inbox: new InboxRepository(options.database.db),
+          consents: consents.consents,
+          dataExports: dataExport.exports,
+          erasures: erasure.erasures,
           members: accounts.members,
           piiAccessLog: piiAccess.log,
           verifications: verification.verifications,

@@ -4,7 +4,8 @@ import { TEST_ENV, startTestStack, type TestStack } from '@membership/testing';
 import { createKeyRing, lookupHash } from '../src/domain/encryption.js';
 import { loadIdentityEnv } from '../src/env.js';
 
-let clock = new Date('2026-11-29T10:00:00Z');
+// Near real time: the gateway checks access tokens against the wall clock.
+let clock = new Date();
 const advance = (minutes: number) => (clock = new Date(clock.getTime() + minutes * 60_000));
 let stack: TestStack;
 beforeAll(async () => {

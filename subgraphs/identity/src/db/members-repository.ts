@@ -1,12 +1,15 @@
-import { and, desc, eq, getTableColumns, inArray, lt, or } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, getTableColumns, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '@membership/db';
 import { recordEvent } from '@membership/events';
 import type { Cursor } from '@membership/subgraph';
 import { lookupHash, newDataKey, openValue, sealValue, unwrapDataKey, wrapDataKey, type KeyRing } from '../domain/encryption.js';
 import type { FailureState } from '../domain/lockout.js';
-import { memberKeys, members, outbox } from './schema.js';
+import type { ProfileField, ProfileUpdate } from '../domain/profile-rules.js';
+import { memberKeys, members, outbox, profileChanges } from './schema.js';
 
 export type MemberRow = typeof members.$inferSelect;
+export type ProfileChangeRow = typeof profileChanges.$inferSelect;
 
 /** A member as the rest of identity sees it: contact values decrypted, lookups left behind. */
 export type Member = Omit<MemberRow, 'emailCiphertext' | 'emailLookup' | 'phoneCiphertext' | 'phoneLookup'> & {
@@ -179,6 +182,67 @@ export class MembersRepository {
       await tx.update(members).set({ passwordHash, passwordChangedAt: now, failedLogins: 0, lockCount: 0, lockedUntil: null }).where(eq(members.id, id));
       await alsoInTx(tx as unknown as Db);
     });
+  }
+
+  /**
+   * Applies a profile correction and logs which fields changed (never their values), in
+   * one transaction. A changed contact is sealed with the member's data key, gets a new
+   * lookup hash and counts as unverified again. False when the member has no data key
+   * (erased); nothing is written then.
+   */
+  async updateProfile(
+    memberId: string,
+    update: ProfileUpdate,
+    log: { actorKind: 'member' | 'staff'; actorId: string; at: Date; requestId?: string | null },
+  ): Promise<boolean> {
+    return this.db.transaction(async (t) => {
+      const tx = t as unknown as Db;
+      const [key] = await tx.select({ wrappedKey: memberKeys.wrappedKey }).from(memberKeys).where(eq(memberKeys.memberId, memberId)).for('update');
+      if (!key) return false;
+      const dataKey = unwrapDataKey(this.ring, memberId, key.wrappedKey);
+      const set: Partial<MemberRow> = {};
+      if (update.displayName !== undefined) set.displayName = update.displayName;
+      for (const field of ['email', 'phone'] as const) {
+        const value = update[field];
+        if (value === undefined) continue;
+        set[`${field}Ciphertext`] = value ? sealValue(dataKey, memberId, field, value) : null;
+        set[`${field}Lookup`] = value ? lookupHash(this.ring, field, value) : null;
+        set[`${field}VerifiedAt`] = null;
+      }
+      await tx.update(members).set(set).where(eq(members.id, memberId));
+      await tx.insert(profileChanges).values({
+        id: randomUUID(),
+        memberId,
+        changedAt: log.at,
+        actorKind: log.actorKind,
+        actorId: log.actorId,
+        fields: update.fields satisfies ProfileField[],
+        requestId: log.requestId ?? null,
+      });
+      return true;
+    });
+  }
+
+  /** Each member's newest profile corrections, newest first: one statement. */
+  async profileChangesFor(memberIds: readonly string[], limit: number): Promise<Map<string, ProfileChangeRow[]>> {
+    if (memberIds.length === 0) return new Map();
+    const ranked = this.db
+      .select({
+        id: profileChanges.id,
+        rank: sql<number>`row_number() over (partition by ${profileChanges.memberId} order by ${profileChanges.changedAt} desc, ${profileChanges.id} desc)`.as('rank'),
+      })
+      .from(profileChanges)
+      .where(inArray(profileChanges.memberId, [...memberIds]))
+      .as('ranked');
+    const rows = await this.db
+      .select({ change: profileChanges })
+      .from(profileChanges)
+      .innerJoin(ranked, eq(ranked.id, profileChanges.id))
+      .where(lte(ranked.rank, limit))
+      .orderBy(desc(profileChanges.changedAt), desc(profileChanges.id));
+    const byMember = new Map<string, ProfileChangeRow[]>();
+    for (const { change } of rows) byMember.set(change.memberId, [...(byMember.get(change.memberId) ?? []), change]);
+    return byMember;
   }
 
   async clearFailedLogins(id: string): Promise<void> {

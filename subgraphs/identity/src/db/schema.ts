@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { inboxTable, outboxTable } from '@membership/events';
 
 export const identity = pgSchema('identity');
@@ -33,6 +33,8 @@ export const members = identity.table(
     /** When a one-time code sent to the phone proved the member receives it. */
     phoneVerifiedAt: timestamp('phone_verified_at', { withTimezone: true }),
     registeredAt: timestamp('registered_at', { withTimezone: true }).notNull(),
+    /** When the member's personal data was erased; the row stays, anonymised, so the id is never reused. */
+    erasedAt: timestamp('erased_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('members_email_lookup_idx').on(t.emailLookup),
@@ -281,6 +283,210 @@ export const staffOperationLog = identity.table(
     index('staff_operation_log_occurred_at_id_idx').on(t.occurredAt, t.id),
     index('staff_operation_log_target_type_target_id_idx').on(t.targetType, t.targetId),
   ],
+);
+
+/**
+ * Members' requests to erase their account. Pending until due_at (the grace period, in
+ * which the member may cancel), then done by the erasure job. At most one pending per member.
+ */
+export const erasureRequests = identity.table(
+  'erasure_requests',
+  {
+    id: uuid('id').primaryKey(),
+    memberId: uuid('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    /** pending | cancelled | done */
+    status: text('status').notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+    /** When the grace period ends and the job may erase. */
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('erasure_requests_member_id_idx').on(t.memberId).where(sql`status = 'pending'`),
+    index('erasure_requests_status_due_at_idx').on(t.status, t.dueAt),
+    index('erasure_requests_member_id_requested_at_idx').on(t.memberId, t.requestedAt),
+  ],
+);
+
+/**
+ * Members' data exports (access and portability). The job fills in the document, sealed
+ * with the member's data key, and it may be downloaded until expires_at; then the job
+ * drops the document and the row stays as a record of the request.
+ */
+export const dataExports = identity.table(
+  'data_exports',
+  {
+    id: uuid('id').primaryKey(),
+    memberId: uuid('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    /** pending | ready | failed (expired is ready past expires_at) */
+    status: text('status').notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+    readyAt: timestamp('ready_at', { withTimezone: true }),
+    /** When the document stops being downloadable. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    /** The JSON document sealed with the member's data key; null until ready and after expiry. */
+    documentCiphertext: text('document_ciphertext'),
+    /** Why assembling it failed, for operators; never personal values. */
+    failureReason: text('failure_reason'),
+  },
+  (t) => [
+    uniqueIndex('data_exports_member_id_idx').on(t.memberId).where(sql`status = 'pending'`),
+    index('data_exports_member_id_requested_at_idx').on(t.memberId, t.requestedAt),
+    index('data_exports_status_requested_at_idx').on(t.status, t.requestedAt),
+  ],
+);
+
+/**
+ * Published versions of the privacy policy and the terms. Only a hash of the text is
+ * kept: it proves which text a member accepted; the text itself lives with legal.
+ */
+export const policyVersions = identity.table(
+  'policy_versions',
+  {
+    id: uuid('id').primaryKey(),
+    /** privacy | terms */
+    kind: text('kind').notNull(),
+    /** As legal names it, e.g. 2026-11 or 3.1. */
+    version: text('version').notNull(),
+    /** SHA-256 of the text, hex. */
+    textHash: text('text_hash').notNull(),
+    publishedAt: timestamp('published_at', { withTimezone: true }).notNull(),
+    /** Publication order, so two versions published in the same instant still have a newest. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    /** The staff member who published it. */
+    publishedBy: text('published_by').notNull(),
+  },
+  (t) => [
+    uniqueIndex('policy_versions_kind_version_idx').on(t.kind, t.version),
+    index('policy_versions_kind_published_at_idx').on(t.kind, t.publishedAt),
+  ],
+);
+
+/** Which policy versions each member accepted, when, where and how. One row per member and version. */
+export const policyAcceptances = identity.table(
+  'policy_acceptances',
+  {
+    id: uuid('id').primaryKey(),
+    memberId: uuid('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    policyVersionId: uuid('policy_version_id')
+      .notNull()
+      .references(() => policyVersions.id, { onDelete: 'restrict' }),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }).notNull(),
+    /** Where: web | app | in_store | call_centre */
+    channel: text('channel').notNull(),
+    /** How: checkbox | button | signature | verbal */
+    method: text('method').notNull(),
+  },
+  (t) => [
+    uniqueIndex('policy_acceptances_member_id_policy_version_id_idx').on(t.memberId, t.policyVersionId),
+    index('policy_acceptances_policy_version_id_idx').on(t.policyVersionId),
+  ],
+);
+
+/**
+ * Every consent a member gave or withdrew, append-only: marketing per channel,
+ * personalised recommendations, sharing a PII category with a partner. The newest row
+ * for a (purpose, channel, partner, category) is the consent in force.
+ */
+export const consentRecords = identity.table(
+  'consent_records',
+  {
+    id: uuid('id').primaryKey(),
+    memberId: uuid('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    /** marketing | personalisation | partner_sharing */
+    purpose: text('purpose').notNull(),
+    /** For marketing: sms | email | push. */
+    marketingChannel: text('marketing_channel'),
+    /** For partner sharing: the partner's id. */
+    partnerId: text('partner_id'),
+    /** For partner sharing: the PII category, e.g. CONTACT. */
+    piiCategory: text('pii_category'),
+    /** Given (true) or withdrawn (false). */
+    granted: boolean('granted').notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+    /** Recording order: of two records in the same instant the later one is in force. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    /** Where: web | app | in_store | call_centre */
+    channel: text('channel').notNull(),
+    /** How: checkbox | button | signature | verbal */
+    method: text('method').notNull(),
+  },
+  (t) => [index('consent_records_member_id_recorded_at_idx').on(t.memberId, t.recordedAt)],
+);
+
+/**
+ * Corrections of members' profiles: who changed which fields and when. Never the old or
+ * new values: the log must not become a second copy of the personal data.
+ */
+export const profileChanges = identity.table(
+  'profile_changes',
+  {
+    id: uuid('id').primaryKey(),
+    memberId: uuid('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    changedAt: timestamp('changed_at', { withTimezone: true }).notNull(),
+    /** member | staff */
+    actorKind: text('actor_kind').notNull(),
+    actorId: text('actor_id').notNull(),
+    /** Which fields changed: displayName, email, phone. */
+    fields: text('fields').array().notNull(),
+    requestId: text('request_id'),
+  },
+  (t) => [index('profile_changes_member_id_changed_at_idx').on(t.memberId, t.changedAt)],
+);
+
+/**
+ * Notices to members (tier changes, sanctions, points about to expire, benefit changes
+ * from other subgraphs' events; new policy versions from identity), with read state. One per event and member, so a
+ * redelivered event adds nothing.
+ */
+export const inboxNotices = identity.table(
+  'inbox_notices',
+  {
+    id: uuid('id').primaryKey(),
+    memberId: uuid('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    /** The event the notice was made from (for policy_changed, the policy version's id). */
+    eventId: uuid('event_id').notNull(),
+    /** tier_changed | sanction_applied | sanction_lifted | points_expiring | benefit_change | policy_changed */
+    kind: text('kind').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    /** When what the notice reports happened (the event's time). */
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    readAt: timestamp('read_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('inbox_notices_event_id_member_id_idx').on(t.eventId, t.memberId),
+    index('inbox_notices_member_id_created_at_idx').on(t.memberId, t.createdAt, t.id),
+  ],
+);
+
+/**
+ * Each member's tier as the last TierChanged said: who a BenefitChangeAnnounced for a
+ * tier reaches. A copy, not the truth (tiers owns that); erased with the member.
+ */
+export const noticeAudiences = identity.table(
+  'notice_audiences',
+  {
+    memberId: uuid('member_id')
+      .primaryKey()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    tier: text('tier').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('notice_audiences_tier_idx').on(t.tier)],
 );
 
 /** Events identity has produced, waiting for the relay. */

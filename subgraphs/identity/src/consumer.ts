@@ -1,0 +1,42 @@
+import type { Logger } from '@membership/config';
+import type { Database } from '@membership/db';
+import { EventConsumer, type EventHandlers } from '@membership/events';
+import { InboxRepository } from './db/inbox-repository.js';
+import { inbox } from './db/schema.js';
+import {
+  benefitChangeNotice,
+  pointsExpiringNotice,
+  sanctionAppliedNotice,
+  sanctionLiftedNotice,
+  tierChangedNotice,
+} from './domain/notices.js';
+
+/**
+ * What identity does with other subgraphs' events: notices in members' inboxes. Each
+ * handler writes only through `tx`; an event for an unknown or erased member does nothing.
+ */
+export const identityHandlers = {
+  TierChanged: async (tx, event) => {
+    const repo = new InboxRepository(tx);
+    await repo.setAudience(event.payload.memberId, event.payload.to, event.occurredAt);
+    const notice = tierChangedNotice(event.payload);
+    if (notice) await repo.addForMember(event.payload.memberId, notice, { eventId: event.id, at: event.occurredAt });
+  },
+  SanctionApplied: async (tx, event) => {
+    await new InboxRepository(tx).addForMember(event.payload.memberId, sanctionAppliedNotice(event.payload), { eventId: event.id, at: event.occurredAt });
+  },
+  SanctionLifted: async (tx, event) => {
+    await new InboxRepository(tx).addForMember(event.payload.memberId, sanctionLiftedNotice(event.payload), { eventId: event.id, at: event.occurredAt });
+  },
+  PointsExpiring: async (tx, event) => {
+    await new InboxRepository(tx).addForMember(event.payload.memberId, pointsExpiringNotice(event.payload), { eventId: event.id, at: event.occurredAt });
+  },
+  BenefitChangeAnnounced: async (tx, event) => {
+    await new InboxRepository(tx).addForTier(event.payload.tier, benefitChangeNotice(event.payload), { eventId: event.id, at: event.occurredAt });
+  },
+} satisfies EventHandlers;
+
+/** The events identity reacts to; each takes effect once, in the transaction that marks it done. */
+export function createIdentityConsumer(database: Database, options: { logger: Logger; now?: () => Date }): EventConsumer {
+  return new EventConsumer(database.db, { name: 'identity', inbox, handlers: identityHandlers, logger: options.logger, now: options.now });
+}

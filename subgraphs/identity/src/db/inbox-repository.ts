@@ -1,0 +1,107 @@
+import { and, count, desc, eq, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '@membership/db';
+import type { Cursor } from '@membership/subgraph';
+import type { NoticeText } from '../domain/notices.js';
+import { inboxNotices, members, noticeAudiences } from './schema.js';
+
+export type NoticeRow = typeof inboxNotices.$inferSelect;
+
+/** Where a notice comes from: the event and its time. */
+export interface NoticeSource {
+  eventId: string;
+  at: Date;
+}
+
+const afterCursor = (after?: Cursor): SQL | undefined =>
+  after ? or(lt(inboxNotices.createdAt, after.at), and(eq(inboxNotices.createdAt, after.at), lt(inboxNotices.id, after.id))) : undefined;
+
+/**
+ * All SQL about members' inboxes. Notices are written with `insert … select … on
+ * conflict do nothing`: one statement, nothing for unknown or erased members, nothing
+ * twice for one event.
+ */
+export class InboxRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Addresses a notice to one member, if they exist and are not erased. */
+  async addForMember(memberId: string, notice: NoticeText, source: NoticeSource): Promise<void> {
+    await this.db.execute(sql`
+      insert into ${inboxNotices} (id, member_id, event_id, kind, title, body, created_at)
+      select gen_random_uuid(), m.id, ${source.eventId}::uuid, ${notice.kind}, ${notice.title}, ${notice.body}, ${source.at.toISOString()}::timestamptz
+      from ${members} m where m.id = ${memberId}::uuid and m.erased_at is null
+      on conflict (event_id, member_id) do nothing`);
+  }
+
+  /** Addresses a notice to every member whose last known tier is `tier`: one statement. */
+  async addForTier(tier: string, notice: NoticeText, source: NoticeSource): Promise<void> {
+    await this.db.execute(sql`
+      insert into ${inboxNotices} (id, member_id, event_id, kind, title, body, created_at)
+      select gen_random_uuid(), a.member_id, ${source.eventId}::uuid, ${notice.kind}, ${notice.title}, ${notice.body}, ${source.at.toISOString()}::timestamptz
+      from ${noticeAudiences} a join ${members} m on m.id = a.member_id
+      where a.tier = ${tier} and m.erased_at is null
+      on conflict (event_id, member_id) do nothing`);
+  }
+
+  /** Addresses a notice to every member who is not erased: one statement. */
+  async addForEveryone(notice: NoticeText, source: NoticeSource): Promise<void> {
+    await this.db.execute(sql`
+      insert into ${inboxNotices} (id, member_id, event_id, kind, title, body, created_at)
+      select gen_random_uuid(), m.id, ${source.eventId}::uuid, ${notice.kind}, ${notice.title}, ${notice.body}, ${source.at.toISOString()}::timestamptz
+      from ${members} m where m.erased_at is null
+      on conflict (event_id, member_id) do nothing`);
+  }
+
+  /** Remembers the member's tier for tier-wide notices; nothing for unknown or erased members. */
+  async setAudience(memberId: string, tier: string, at: Date): Promise<void> {
+    await this.db.execute(sql`
+      insert into ${noticeAudiences} (member_id, tier, updated_at)
+      select m.id, ${tier}, ${at.toISOString()}::timestamptz from ${members} m where m.id = ${memberId}::uuid and m.erased_at is null
+      on conflict (member_id) do update set tier = excluded.tier, updated_at = excluded.updated_at`);
+  }
+
+  /**
+   * One page of each member's notices, newest first, in ONE statement: rows numbered
+   * per member after the cursor, at most `first + 1` kept for each.
+   */
+  async pagesForMembers(memberIds: readonly string[], first: number, after: Cursor | undefined, unreadOnly: boolean): Promise<Map<string, NoticeRow[]>> {
+    if (memberIds.length === 0) return new Map();
+    const ranked = this.db
+      .select({
+        id: inboxNotices.id,
+        rank: sql<number>`row_number() over (partition by ${inboxNotices.memberId} order by ${inboxNotices.createdAt} desc, ${inboxNotices.id} desc)`.as('rank'),
+      })
+      .from(inboxNotices)
+      .where(and(inArray(inboxNotices.memberId, [...memberIds]), afterCursor(after), unreadOnly ? isNull(inboxNotices.readAt) : undefined))
+      .as('ranked');
+    const rows = await this.db
+      .select({ notice: inboxNotices })
+      .from(inboxNotices)
+      .innerJoin(ranked, eq(ranked.id, inboxNotices.id))
+      .where(lte(ranked.rank, first + 1))
+      .orderBy(desc(inboxNotices.createdAt), desc(inboxNotices.id));
+    const byMember = new Map<string, NoticeRow[]>();
+    for (const { notice } of rows) byMember.set(notice.memberId, [...(byMember.get(notice.memberId) ?? []), notice]);
+    return byMember;
+  }
+
+  /** How many unread notices each member has: one statement. */
+  async unreadCounts(memberIds: readonly string[]): Promise<Map<string, number>> {
+    if (memberIds.length === 0) return new Map();
+    const rows = await this.db
+      .select({ memberId: inboxNotices.memberId, n: count() })
+      .from(inboxNotices)
+      .where(and(inArray(inboxNotices.memberId, [...memberIds]), isNull(inboxNotices.readAt)))
+      .groupBy(inboxNotices.memberId);
+    return new Map(rows.map((r) => [r.memberId, Number(r.n)]));
+  }
+
+  /** Marks the member's notice read (the first time only); undefined when it is not theirs. */
+  async markRead(id: string, memberId: string, now: Date): Promise<NoticeRow | undefined> {
+    const [updated] = await this.db
+      .update(inboxNotices)
+      .set({ readAt: sql`coalesce(${inboxNotices.readAt}, ${now.toISOString()}::timestamptz)` })
+      .where(and(eq(inboxNotices.id, id), eq(inboxNotices.memberId, memberId)))
+      .returning();
+    return updated;
+  }
+}

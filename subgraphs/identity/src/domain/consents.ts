@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import { isUniqueViolation } from '@membership/db';
+import { badInput, conflict } from '@membership/subgraph';
+import type { Capture, ConsentRecordRow, ConsentsRepository, PolicyAcceptanceRow, PolicyVersionRow } from '../db/consents-repository.js';
+import {
+  PII_CATEGORIES,
+  checkPoliciesAccepted,
+  checkSomethingAsked,
+  marketingChanges,
+  marketingPreferences,
+  policiesToAccept,
+  policyTextHash,
+  sharesWith,
+  validatePartnerId,
+  validatePolicyVersion,
+  type MarketingInput,
+  type PolicyKind,
+} from './consent-rules.js';
+import type { Actor } from './staff.js';
+
+export interface ConsentDeps {
+  consents: ConsentsRepository;
+  now: () => Date;
+}
+
+/** Staff publish a new version of a policy; members must accept it before features that need it. */
+export async function publishPolicyVersion(
+  deps: ConsentDeps,
+  actor: Actor,
+  input: { kind: PolicyKind; version: string; text: string; reason: string },
+  requestId?: string,
+): Promise<PolicyVersionRow> {
+  const version = validatePolicyVersion(input.version);
+  const textHash = policyTextHash(input.text);
+  const reason = input.reason.trim();
+  if (!reason) throw badInput('Say why this version is published; it goes into the staff operation log.', 'reason');
+  const duplicate = () => conflict(`${input.kind === 'privacy' ? 'Privacy policy' : 'Terms'} version ${version} is already published. Publish a new version number.`, 'version');
+  if (await deps.consents.policy(input.kind, version)) throw duplicate();
+  try {
+    return await deps.consents.publish(
+      { id: randomUUID(), kind: input.kind, version, textHash, publishedAt: deps.now(), publishedBy: actor.id },
+      { actor, reason, requestId },
+    );
+  } catch (error) {
+    if (isUniqueViolation(error)) throw duplicate();
+    throw error;
+  }
+}
+
+/** The member accepts the current version of a policy. Accepting it again changes nothing. */
+export async function acceptPolicy(
+  deps: ConsentDeps,
+  memberId: string,
+  input: { kind: PolicyKind; version: string },
+  capture: Capture,
+): Promise<PolicyAcceptanceRow> {
+  const version = validatePolicyVersion(input.version);
+  const policy = await deps.consents.policy(input.kind, version);
+  const label = input.kind === 'privacy' ? 'privacy policy' : 'terms';
+  if (!policy) throw badInput(`There is no ${label} version ${version}. See currentPolicies for the version to accept.`, 'version');
+  const current = (await deps.consents.currentPolicies()).find((p) => p.kind === input.kind);
+  if (current && current.id !== policy.id) {
+    throw badInput(`The ${label} version ${version} has been replaced by ${current.version}; accept that one.`, 'version');
+  }
+  return deps.consents.accept(memberId, policy, deps.now(), capture);
+}
+
+/** The current policy versions the member has not accepted yet. */
+export async function policiesToAcceptFor(deps: ConsentDeps, memberId: string): Promise<PolicyVersionRow[]> {
+  const current = await deps.consents.currentPolicies();
+  const accepted = await deps.consents.acceptedVersionIds(memberId, current.map((p) => p.id));
+  return policiesToAccept(current, accepted) as PolicyVersionRow[];
+}
+
+/** Throws POLICY_ACCEPTANCE_REQUIRED unless the member accepted every current policy version. */
+async function requireCurrentPolicies(deps: ConsentDeps, memberId: string): Promise<void> {
+  checkPoliciesAccepted(await policiesToAcceptFor(deps, memberId));
+}
+
+const inForce = async (deps: ConsentDeps, memberId: string): Promise<ConsentRecordRow[]> =>
+  (await deps.consents.inForceFor([memberId])).get(memberId) ?? [];
+
+/**
+ * Changes marketing consents per channel and personalised recommendations. Turning any
+ * on needs the current policies accepted (POLICY_ACCEPTANCE_REQUIRED); turning off never
+ * does. Only what changes is recorded; withdrawal takes effect with this answer.
+ */
+export async function updateMarketingPreferences(deps: ConsentDeps, memberId: string, input: MarketingInput, capture: Capture) {
+  checkSomethingAsked(input);
+  const records = await inForce(deps, memberId);
+  const changes = marketingChanges(input, records);
+  if (changes.some((c) => c.granted)) await requireCurrentPolicies(deps, memberId);
+  const appended = await deps.consents.append(memberId, changes, deps.now(), capture);
+  return marketingPreferences([...records, ...appended]);
+}
+
+function checkCategory(category: string): string {
+  if (!(PII_CATEGORIES as readonly string[]).includes(category)) throw badInput('Unknown kind of personal data.', 'category');
+  return category;
+}
+
+/** What a partner consent looks like after a change. */
+export interface PartnerConsent {
+  partnerId: string;
+  category: string;
+  granted: boolean;
+  recordedAt: Date;
+}
+
+/** The member lets a partner receive one kind of personal data. Needs the current policies accepted. */
+export async function grantPartnerConsent(deps: ConsentDeps, memberId: string, input: { partnerId: string; category: string }, capture: Capture): Promise<PartnerConsent> {
+  return setPartnerConsent(deps, memberId, input, true, capture);
+}
+
+/** The member stops a partner receiving one kind of personal data, at once. Never needs anything accepted. */
+export async function revokePartnerConsent(deps: ConsentDeps, memberId: string, input: { partnerId: string; category: string }, capture: Capture): Promise<PartnerConsent> {
+  return setPartnerConsent(deps, memberId, input, false, capture);
+}
+
+async function setPartnerConsent(
+  deps: ConsentDeps,
+  memberId: string,
+  input: { partnerId: string; category: string },
+  granted: boolean,
+  capture: Capture,
+): Promise<PartnerConsent> {
+  const partnerId = validatePartnerId(input.partnerId);
+  const category = checkCategory(input.category);
+  const records = await inForce(deps, memberId);
+  const now = deps.now();
+  if (sharesWith(records, partnerId, category) === granted) {
+    const current = records.find((r) => r.purpose === 'partner_sharing' && r.partnerId === partnerId && r.piiCategory === category);
+    return { partnerId, category, granted, recordedAt: current?.recordedAt ?? now };
+  }
+  if (granted) await requireCurrentPolicies(deps, memberId);
+  await deps.consents.append(memberId, [{ purpose: 'partner_sharing', marketingChannel: null, partnerId, piiCategory: category, granted }], now, capture);
+  return { partnerId, category, granted, recordedAt: now };
+}

@@ -1,0 +1,99 @@
+import { conflict } from '@membership/subgraph';
+
+/** How long a finished export may be downloaded. */
+export interface ExportPolicy {
+  ttlHours: number;
+}
+
+export type ExportDisplayStatus = 'PENDING' | 'READY' | 'EXPIRED' | 'FAILED';
+
+/** The part of an export row the rules look at. */
+export interface ExportState {
+  status: string;
+  expiresAt: Date | null;
+}
+
+/** When an export finished at `readyAt` stops being downloadable. */
+export function exportExpiresAt(readyAt: Date, policy: ExportPolicy): Date {
+  return new Date(readyAt.getTime() + policy.ttlHours * 3_600_000);
+}
+
+/** What the member sees: a ready export past its expiry is EXPIRED, whether or not the job has dropped it yet. */
+export function exportDisplayStatus(row: ExportState, now: Date): ExportDisplayStatus {
+  if (row.status === 'ready') return row.expiresAt && row.expiresAt.getTime() <= now.getTime() ? 'EXPIRED' : 'READY';
+  return row.status === 'failed' ? 'FAILED' : 'PENDING';
+}
+
+/** Whether the document may be handed out now. */
+export const isDownloadable = (row: ExportState, now: Date) => exportDisplayStatus(row, now) === 'READY';
+
+/** One export at a time: a second request while one is being prepared is CONFLICT. */
+export function checkCanRequestExport(pending: { requestedAt: Date } | undefined): void {
+  if (pending) throw conflict('Your data export is already being prepared. Check dataExports for when it is ready.');
+}
+
+/** The other subgraphs' parts as they answered, or why one could not be had. */
+export type ExportParts = Record<string, unknown>;
+
+/**
+ * The document the member downloads: identity's part and each subgraph's part under its
+ * name, with when it was asked for and assembled. Timestamps ISO 8601 UTC.
+ */
+export function exportDocument(input: { memberId: string; requestedAt: Date; exportedAt: Date; identity: unknown; parts: ExportParts }) {
+  return {
+    format: 'membership-data-export/v1',
+    memberId: input.memberId,
+    requestedAt: input.requestedAt.toISOString(),
+    exportedAt: input.exportedAt.toISOString(),
+    identity: input.identity,
+    ...input.parts,
+  };
+}
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/** Identity's own part: the profile decrypted, the verification level and who read the member's data. */
+export function identityExport(input: {
+  memberId: string;
+  exportedAt: Date;
+  profile: {
+    displayName: string;
+    email: string | null;
+    phone: string | null;
+    registeredAt: Date;
+    emailVerifiedAt: Date | null;
+    phoneVerifiedAt: Date | null;
+  };
+  verification: { level: string; expiresAt: Date | null };
+  piiAccessLog: { accessedAt: Date; viewerKind: string; viewerId: string; viewerRole: string | null; fields: string[]; categories: string[]; purpose: string | null }[];
+  extra?: Record<string, unknown>;
+}) {
+  const p = input.profile;
+  return {
+    subgraph: 'identity',
+    memberId: input.memberId,
+    exportedAt: input.exportedAt.toISOString(),
+    profile: {
+      displayName: p.displayName,
+      email: p.email,
+      phone: p.phone,
+      registeredAt: p.registeredAt.toISOString(),
+      emailVerifiedAt: iso(p.emailVerifiedAt),
+      phoneVerifiedAt: iso(p.phoneVerifiedAt),
+    },
+    verification: { level: input.verification.level, expiresAt: iso(input.verification.expiresAt) },
+    // Oldest first, like every other part.
+    piiAccessLog: [...input.piiAccessLog]
+      .sort((a, b) => a.accessedAt.getTime() - b.accessedAt.getTime())
+      .map((a) => ({
+        accessedAt: a.accessedAt.toISOString(),
+        viewerKind: a.viewerKind,
+        viewerId: a.viewerId,
+        viewerRole: a.viewerRole,
+        fields: a.fields,
+        categories: a.categories,
+        purpose: a.purpose,
+      })),
+    ...input.extra,
+  };
+}

@@ -1,0 +1,36 @@
+import { isUniqueViolation } from '@membership/db';
+import { conflict, notFound } from '@membership/subgraph';
+import type { Member, MembersRepository } from '../db/members-repository.js';
+import { profileUpdate, type ProfileInput } from './profile-rules.js';
+
+export interface ProfileDeps {
+  members: MembersRepository;
+  now: () => Date;
+}
+
+const ERASED = 'This account has been erased; its profile can no longer be changed.';
+
+/**
+ * The member corrects their display name, email or phone. Values are validated first;
+ * a contact another account uses is CONFLICT; the change and its log entry (fields
+ * only, no values) are written together. A changed contact must be verified again.
+ */
+export async function updateProfile(deps: ProfileDeps, memberId: string, input: ProfileInput, requestId?: string | null): Promise<Member> {
+  const member = await deps.members.byId(memberId);
+  if (!member) throw notFound('Your account was not found.');
+  if (member.erasedAt) throw conflict(ERASED);
+  const update = profileUpdate(member, input);
+  if (update.fields.length === 0) return member;
+  const taken = await deps.members.takenContacts(update.email ?? undefined, update.phone ?? undefined);
+  if (taken.email) throw conflict('Another account uses this email address.', 'email');
+  if (taken.phone) throw conflict('Another account uses this phone number.', 'phone');
+  try {
+    const done = await deps.members.updateProfile(memberId, update, { actorKind: 'member', actorId: memberId, at: deps.now(), requestId });
+    if (!done) throw conflict(ERASED);
+  } catch (error) {
+    // Another account took the contact between the check and the write.
+    if (isUniqueViolation(error)) throw conflict('Another account uses this email address or phone number.');
+    throw error;
+  }
+  return (await deps.members.byId(memberId))!;
+}

@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import { VIEWER_HEADER, signViewer, type Viewer } from '@membership/viewer';
+
+/** The export job as it signs its calls: only this viewer may ask for memberDataExport. */
+export const IDENTITY_SERVICE: Viewer = { kind: 'service', service: 'identity' };
+
+const QUERY = 'query MemberDataExport($memberId: ID!) { memberDataExport(memberId: $memberId) }';
+
+/** Asks one subgraph for its part of a member's export; the parsed JSON document. */
+export type FetchExportPart = (subgraph: string, url: string, memberId: string) => Promise<unknown>;
+
+/**
+ * Calls a subgraph's internal memberDataExport directly (not through the gateway),
+ * signed as identity. Throws with the subgraph's name on any failure, never with the
+ * member's data.
+ */
+export function createExportClient(signingSecret: string, timeoutMs = 10_000): FetchExportPart {
+  return async (subgraph, url, memberId) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [VIEWER_HEADER]: signViewer(IDENTITY_SERVICE, signingSecret, { requestId: `export-${randomUUID()}` }),
+      },
+      body: JSON.stringify({ query: QUERY, variables: { memberId } }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!response.ok) throw new Error(`${subgraph} answered ${response.status}`);
+    const body = (await response.json()) as { data?: { memberDataExport?: string | null }; errors?: { extensions?: { code?: string } }[] };
+    const json = body.data?.memberDataExport;
+    if (typeof json !== 'string') throw new Error(`${subgraph} gave no export (${body.errors?.[0]?.extensions?.code ?? 'no data'})`);
+    return JSON.parse(json) as unknown;
+  };
+}
