@@ -30,7 +30,7 @@ const shape = {
   /** Most directives in one operation. */
   MAX_DIRECTIVES: z.coerce.number().int().min(0).default(50),
   /** Highest estimated cost of one operation (armor's cost model: objects 2, scalars 1, times depth). */
-  MAX_COST: z.coerce.number().int().min(1).default(20000),
+  MAX_COST: z.coerce.number().int().min(1).default(50000),
   /** Whether a JSON array of operations is accepted in one HTTP request; off unless 'true'. */
   ALLOW_BATCHED_REQUESTS: z
     .enum(['true', 'false'])

@@ -145,7 +145,7 @@ describe('operation limits, with the default settings', () => {
 
   it('Ana (member) asking for 100 members with 100 orders each is refused as too costly before any subgraph is called', async () => {
     const query = '{ members(first: 100) { edges { node { orders(first: 100) { edges { node { id total { amount } } } } } } } }';
-    await expectRefusedBeforeSubgraphs(query, /cost limit of 20000 exceeded/i);
+    await expectRefusedBeforeSubgraphs(query, /cost limit of 50000 exceeded/i);
   });
 });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '@membership/db';
 import { recordEvent } from '@membership/events';
 import { ERASED_DISPLAY_NAME, ERASED_PASSWORD_HASH, isDue } from '../domain/erasure-rules.js';
@@ -15,6 +15,7 @@ import {
   members,
   notificationsOutbox,
   outbox,
+  passwordResetCodes,
   refreshTokens,
   registrationCodes,
   verifications,
@@ -63,7 +64,7 @@ export class ErasureRepository {
     const [row] = await this.db
       .update(erasureRequests)
       .set({ status: 'cancelled', cancelledAt: now })
-      .where(and(eq(erasureRequests.memberId, memberId), eq(erasureRequests.status, 'pending'), sql`${erasureRequests.dueAt} > ${now}`))
+      .where(and(eq(erasureRequests.memberId, memberId), eq(erasureRequests.status, 'pending'), gt(erasureRequests.dueAt, now)))
       .returning();
     return row;
   }
@@ -119,6 +120,7 @@ export class ErasureRepository {
         })
         .where(eq(members.id, memberId));
       await tx.delete(refreshTokens).where(eq(refreshTokens.memberId, memberId));
+      await tx.delete(passwordResetCodes).where(eq(passwordResetCodes.memberId, memberId));
       await tx.delete(verifications).where(eq(verifications.memberId, memberId));
       await tx.delete(dataExports).where(eq(dataExports.memberId, memberId));
       await tx.delete(consentRecords).where(eq(consentRecords.memberId, memberId));

@@ -1,0 +1,42 @@
+import type { Viewer } from '@membership/viewer';
+
+/** What the bench hands each gateway process. */
+export interface BenchGatewayConfig {
+  kind: GatewayKind;
+  /** Supergraph SDL with every subgraph's URL already pointing at the bench's servers. */
+  supergraphSdl: string;
+  subgraphUrls: Record<string, string>;
+  jwtSecret: string;
+  signingSecret: string;
+  /** For `candidate`: the entry file of another copy of gateway/src to measure beside ours. */
+  candidateEntry?: string;
+}
+
+/** `candidate` is ours built from another copy of gateway/src (BENCH_CANDIDATE), to measure a change. */
+export type GatewayKind = 'ours' | 'apollo' | 'hive' | 'candidate';
+
+export const GATEWAY_LABELS: Record<GatewayKind, string> = {
+  ours: 'ours (fully on)',
+  apollo: 'Apollo Gateway (plain)',
+  hive: 'Hive Gateway',
+  candidate: 'ours, candidate build',
+};
+
+/**
+ * The plain gateways have no authentication: the load generator tells them, in this
+ * header, which viewer to sign into subgraph calls, so they do the same subgraph work
+ * as ours does for the same caller. Ours ignores it and verifies a JWT instead.
+ */
+export const BENCH_VIEWER_HEADER = 'x-bench-viewer';
+
+export function viewerFromBenchHeader(value: string | null | undefined): Viewer {
+  if (!value) return { kind: 'anonymous' };
+  return JSON.parse(value) as Viewer;
+}
+
+/** Points every `join__Graph` URL of a supergraph at the given servers. */
+export function withSubgraphUrls(supergraphSdl: string, urls: Record<string, string>): string {
+  return supergraphSdl.replace(/@join__graph\(name: "([^"]+)", url: "[^"]*"\)/g, (whole, name: string) =>
+    urls[name] ? `@join__graph(name: "${name}", url: "${urls[name]}")` : whole,
+  );
+}
