@@ -1,5 +1,6 @@
-export { createIdentity, accountsFor, erasureFor, exportsFor, consentsFor, typeDefs, name, type IdentityOptions } from './subgraph.js';
+export { createIdentity, accountsFor, erasureFor, exportsFor, consentsFor, remindersFor, typeDefs, name, type IdentityOptions } from './subgraph.js';
 export type { Notifier, Notification } from './domain/notifier.js';
 export { seedIdentity, type DemoMember } from './db/seed.js';
 export { runDueErasures, type ErasureRun } from './domain/erasure.js';
 export { runPendingExports, type ExportRun } from './domain/data-export.js';
+export { remindExpiringVerifications } from './domain/verification-reminders.js';

@@ -36,6 +36,9 @@ export const rules: FieldRules = {
     refreshSession: allow,
     logout: allow,
     changePassword: isMember,
+    // Whoever knows the login may ask; the code sent to it is the credential for the reset.
+    requestPasswordReset: allow,
+    resetPassword: allow,
     // Staff prove themselves with their password here; the token comes out of these.
     staffLogin: allow,
     changeStaffPassword: allow,

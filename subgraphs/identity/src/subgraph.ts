@@ -3,6 +3,7 @@ import { loadTypeDefs, type SubgraphModule, type SubgraphModuleOptions } from '@
 import { MembersRepository } from './db/members-repository.js';
 import { PiiAccessLogRepository } from './db/pii-access-log-repository.js';
 import { NotificationsRepository } from './db/notifications-repository.js';
+import { PasswordResetCodesRepository } from './db/password-reset-codes-repository.js';
 import { RegistrationCodesRepository } from './db/registration-codes-repository.js';
 import { SessionsRepository } from './db/sessions-repository.js';
 import { StaffOperationLogRepository } from './db/staff-operation-log.js';
@@ -11,6 +12,7 @@ import type { StaffDeps } from './domain/staff.js';
 import { VerificationsRepository } from './db/verifications-repository.js';
 import { DevelopmentIdentityChecker, UnavailableIdentityChecker, type IdentityChecker } from './domain/identity-check.js';
 import type { VerificationDeps } from './domain/verification.js';
+import type { VerificationReminderDeps } from './domain/verification-reminders.js';
 import { ErasureRepository } from './db/erasure-repository.js';
 import type { ErasureDeps } from './domain/erasure.js';
 import { ConsentsRepository } from './db/consents-repository.js';
@@ -69,6 +71,7 @@ export function accountsFor(options: IdentityOptions): AccountsDeps & { staff: S
         resendSeconds: env.REGISTRATION_CODE_RESEND_SECONDS,
       },
     },
+    passwordReset: { codes: new PasswordResetCodesRepository(options.database.db) },
     ring,
     now,
     jwtSecret: env.JWT_SECRET,
@@ -118,6 +121,12 @@ export function verificationFor(options: IdentityOptions): VerificationDeps {
       primaryAttemptsPerDay: env.VERIFICATION_PRIMARY_ATTEMPTS_PER_DAY,
     },
   };
+}
+
+/** What the verification reminder job needs: members' inboxes and the renewal window. */
+export function remindersFor(options: IdentityOptions): VerificationReminderDeps {
+  const env = loadIdentityEnv(options.env);
+  return { inbox: new InboxRepository(options.database.db), policy: { renewDaysBefore: env.VERIFICATION_RENEW_DAYS_BEFORE } };
 }
 
 /** Identity's erasure services: requests, cancellation and the job that carries them out. */

@@ -1,8 +1,8 @@
-import { and, count, desc, eq, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gt, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@membership/db';
 import type { Cursor } from '@membership/subgraph';
 import type { NoticeText } from '../domain/notices.js';
-import { inboxNotices, members, noticeAudiences } from './schema.js';
+import { inboxNotices, members, noticeAudiences, verifications } from './schema.js';
 
 export type NoticeRow = typeof inboxNotices.$inferSelect;
 
@@ -49,6 +49,44 @@ export class InboxRepository {
       select gen_random_uuid(), m.id, ${source.eventId}::uuid, ${notice.kind}, ${notice.title}, ${notice.body}, ${source.at.toISOString()}::timestamptz
       from ${members} m where m.erased_at is null
       on conflict (event_id, member_id) do nothing`);
+  }
+
+  /**
+   * Puts a reminder in the inbox of every member whose approved verification lapses after
+   * `now` and at or before `until`: one statement. The verification's id stands for the
+   * event, so each verification is reminded of once however often the job runs. `{level}`
+   * and `{date}` in the body are filled per verification. Returns how many were added.
+   */
+  async addVerificationExpiring(notice: NoticeText, now: Date, until: Date): Promise<number> {
+    const body = sql<string>`replace(replace(${notice.body}::text, '{level}', ${verifications.level}), '{date}', to_char(${verifications.expiresAt} at time zone 'UTC', 'YYYY-MM-DD'))`;
+    const rows = await this.db
+      .insert(inboxNotices)
+      .select(
+        this.db
+          .select({
+            id: sql`gen_random_uuid()`.as('id'),
+            memberId: verifications.memberId,
+            eventId: sql`${verifications.id}`.as('event_id'),
+            kind: sql`${notice.kind}::text`.as('kind'),
+            title: sql`${notice.title}::text`.as('title'),
+            body: body.as('body'),
+            createdAt: sql`${now.toISOString()}::timestamptz`.as('created_at'),
+            readAt: sql`null::timestamptz`.as('read_at'),
+          })
+          .from(verifications)
+          .innerJoin(members, eq(members.id, verifications.memberId))
+          .where(
+            and(
+              eq(verifications.status, 'approved'),
+              gt(verifications.expiresAt, now),
+              lte(verifications.expiresAt, until),
+              isNull(members.erasedAt),
+            ),
+          ),
+      )
+      .onConflictDoNothing({ target: [inboxNotices.eventId, inboxNotices.memberId] })
+      .returning({ id: inboxNotices.id });
+    return rows.length;
   }
 
   /** Remembers the member's tier for tier-wide notices; nothing for unknown or erased members. */

@@ -77,7 +77,7 @@ export const refreshTokens = identity.table(
     /** When it was exchanged for its successor. */
     rotatedAt: timestamp('rotated_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
-    /** logout | reuse | password-change */
+    /** logout | reuse | password-change | password-reset */
     revokedReason: text('revoked_reason'),
   },
   (t) => [
@@ -108,6 +108,29 @@ export const registrationCodes = identity.table(
     consumedAt: timestamp('consumed_at', { withTimezone: true }),
   },
   (t) => [index('registration_codes_contact_lookup_created_at_idx').on(t.contactLookup, t.createdAt)],
+);
+
+/**
+ * One-time password reset codes sent to a member's email or phone. Only the keyed hash
+ * of the code is kept; the member's newest code is the one that counts.
+ */
+export const passwordResetCodes = identity.table(
+  'password_reset_codes',
+  {
+    id: uuid('id').primaryKey(),
+    memberId: uuid('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    /** email | phone: where the code was sent (the login the member gave). */
+    channel: text('channel').notNull(),
+    codeHash: text('code_hash').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /** Wrong codes entered against it; at the policy's limit it stops working. */
+    attempts: integer('attempts').notNull().default(0),
+    consumedAt: timestamp('consumed_at', { withTimezone: true }),
+  },
+  (t) => [index('password_reset_codes_member_id_created_at_idx').on(t.memberId, t.createdAt)],
 );
 
 /**
@@ -447,8 +470,9 @@ export const profileChanges = identity.table(
 
 /**
  * Notices to members (tier changes, sanctions, points about to expire, benefit changes
- * from other subgraphs' events; new policy versions from identity), with read state. One per event and member, so a
- * redelivered event adds nothing.
+ * from other subgraphs' events; new policy versions and verification expiry reminders
+ * from identity), with read state. One per event and member, so a redelivered event
+ * (or a rerun reminder job) adds nothing.
  */
 export const inboxNotices = identity.table(
   'inbox_notices',
@@ -457,9 +481,12 @@ export const inboxNotices = identity.table(
     memberId: uuid('member_id')
       .notNull()
       .references(() => members.id, { onDelete: 'cascade' }),
-    /** The event the notice was made from (for policy_changed, the policy version's id). */
+    /**
+     * The event the notice was made from (for policy_changed, the policy version's id; for
+     * verification_expiring, the verification's id).
+     */
     eventId: uuid('event_id').notNull(),
-    /** tier_changed | sanction_applied | sanction_lifted | points_expiring | benefit_change | policy_changed */
+    /** tier_changed | sanction_applied | sanction_lifted | points_expiring | benefit_change | policy_changed | verification_expiring */
     kind: text('kind').notNull(),
     title: text('title').notNull(),
     body: text('body').notNull(),

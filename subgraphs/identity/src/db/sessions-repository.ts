@@ -6,7 +6,7 @@ export type RefreshTokenRow = typeof refreshTokens.$inferSelect;
 export type NewRefreshToken = typeof refreshTokens.$inferInsert;
 
 /** Why a session's refresh tokens were revoked. */
-export type RevokeReason = 'logout' | 'reuse' | 'password-change';
+export type RevokeReason = 'logout' | 'reuse' | 'password-change' | 'password-reset';
 
 /** All SQL about refresh tokens (members' sessions). */
 export class SessionsRepository {

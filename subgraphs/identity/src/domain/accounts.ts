@@ -3,6 +3,7 @@ import { isUniqueViolation } from '@membership/db';
 import { DomainError, badInput, conflict, unauthenticated } from '@membership/subgraph';
 import { issueAccessToken } from '@membership/viewer';
 import type { Member, MembersRepository } from '../db/members-repository.js';
+import type { PasswordResetCodesRepository } from '../db/password-reset-codes-repository.js';
 import type { RegistrationCodesRepository } from '../db/registration-codes-repository.js';
 import type { SessionsRepository } from '../db/sessions-repository.js';
 import { normaliseEmail, normalisePhone, parseLogin, validateDisplayName } from './contact.js';
@@ -11,6 +12,7 @@ import { afterFailedLogin, secondsLocked, type LockoutPolicy } from './lockout.j
 import { recipientHint, type Notifier } from './notifier.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password-hash.js';
 import { checkPassword } from './password-policy.js';
+import { RESET_CODE_MESSAGES, resetCodeMessage, resetCodeRow, wrongResetCodeMessage } from './password-reset.js';
 import {
   CODE_MESSAGES,
   codeMessage,
@@ -26,6 +28,8 @@ import { REFRESH_MESSAGES, newRefreshSecret, refreshRefusal, refreshTokenRow, ty
 export interface AccountsDeps {
   members: MembersRepository;
   registration: { codes: RegistrationCodesRepository; notifier: Notifier; policy: RegistrationCodePolicy };
+  /** Reset codes go through `registration.notifier` and follow `registration.policy` (lifetime, attempts, resend delay). */
+  passwordReset: { codes: PasswordResetCodesRepository };
   sessions: SessionsRepository;
   ring: KeyRing;
   now: () => Date;
@@ -289,4 +293,77 @@ export async function changePassword(
   const passwordHash = await hashPassword(input.newPassword);
   await deps.members.changePassword(member.id, passwordHash, now, (tx) => deps.sessions.revokeAllForMember(member.id, now, 'password-change', tx));
   return signIn(deps, { ...member, passwordHash, passwordChangedAt: now, failedLogins: 0, lockedUntil: null });
+}
+
+/** What a person is told after asking for a password reset, whether or not the account exists. */
+export interface PasswordResetRequested {
+  channel: 'email' | 'phone';
+  /** The login given, masked. */
+  sentTo: string;
+  /** When a code sent now stops working. */
+  expiresAt: Date;
+}
+
+const resetCodeHash = (deps: AccountsDeps, id: string, code: string) => secretHash(deps.ring, `password-reset-code:${id}`, code);
+
+/**
+ * Sends a one-time password reset code to the email address or phone number an account
+ * signs in with. The answer is the same whether or not such an account exists, and
+ * asking again within the resend interval quietly sends nothing, so neither reveals an
+ * account. Only the code's keyed hash is stored.
+ */
+export async function requestPasswordReset(deps: AccountsDeps, rawLogin: string): Promise<PasswordResetRequested> {
+  const parsed = parseLogin(rawLogin);
+  const channel = 'email' in parsed ? 'email' : 'phone';
+  const contact = 'email' in parsed ? parsed.email : parsed.phone;
+  const now = deps.now();
+  const policy = deps.registration.policy;
+  const answer: PasswordResetRequested = {
+    channel,
+    sentTo: recipientHint(channel === 'email' ? 'email' : 'sms', contact),
+    expiresAt: new Date(now.getTime() + policy.ttlMinutes * 60_000),
+  };
+  const member = await deps.members.byLogin(parsed);
+  if (!member) return answer;
+  if (secondsBeforeResend(await deps.passwordReset.codes.latest(member.id), now, policy) > 0) return answer;
+  const code = newCode();
+  const row = resetCodeRow(member.id, channel, (id) => resetCodeHash(deps, id, code), now, policy);
+  await deps.passwordReset.codes.create(row);
+  await deps.registration.notifier.send({
+    channel: channel === 'email' ? 'email' : 'sms',
+    to: contact,
+    recipientLookup: lookupHash(deps.ring, channel, contact),
+    template: 'password-reset-code',
+    body: resetCodeMessage(code, policy),
+  });
+  return answer;
+}
+
+/**
+ * Sets a new password with the code from requestPasswordReset. The code is checked
+ * first (a wrong one counts against its attempts), then the password policy; then, in
+ * one transaction, the code is used up, the password set, the lock cleared and every
+ * session (refresh token) of the member revoked. The member signs in afresh.
+ */
+export async function resetPassword(deps: AccountsDeps, input: { login: string; code: string; newPassword: string }): Promise<boolean> {
+  const parsed = parseLogin(input.login);
+  const code = input.code.trim();
+  if (!/^\d{6}$/.test(code)) throw badInput('A password reset code is the 6 digits from the message we sent.', 'code');
+  const now = deps.now();
+  const policy = deps.registration.policy;
+  const member = await deps.members.byLogin(parsed);
+  const row = member ? await deps.passwordReset.codes.latest(member.id) : undefined;
+  const refusal = codeRefusal(row, now, policy);
+  if (refusal || !row || !member) throw badInput(RESET_CODE_MESSAGES[refusal ?? 'none'], 'code');
+  if (!sameHash(resetCodeHash(deps, row.id, code), row.codeHash)) {
+    const attempts = await deps.passwordReset.codes.countWrongAttempt(row.id, policy.maxAttempts);
+    throw badInput(wrongResetCodeMessage(attempts, policy), 'code');
+  }
+  checkPassword(input.newPassword, { email: member.email ?? undefined, phone: member.phone ?? undefined }, 'newPassword');
+  const passwordHash = await hashPassword(input.newPassword);
+  await deps.members.changePassword(member.id, passwordHash, now, async (tx) => {
+    if (!(await deps.passwordReset.codes.consume(row.id, now, policy.maxAttempts, tx))) throw badInput(RESET_CODE_MESSAGES.used, 'code');
+    await deps.sessions.revokeAllForMember(member.id, now, 'password-reset', tx);
+  });
+  return true;
 }

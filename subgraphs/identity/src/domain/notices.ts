@@ -1,7 +1,14 @@
 import type { DomainEvent, EventCatalog } from '@membership/events';
 
 /** What a notice is about. */
-export type NoticeKind = 'tier_changed' | 'sanction_applied' | 'sanction_lifted' | 'points_expiring' | 'benefit_change' | 'policy_changed';
+export type NoticeKind =
+  | 'tier_changed'
+  | 'sanction_applied'
+  | 'sanction_lifted'
+  | 'points_expiring'
+  | 'benefit_change'
+  | 'policy_changed'
+  | 'verification_expiring';
 
 /** A notice's words, before it is addressed. */
 export interface NoticeText {
@@ -58,5 +65,24 @@ export function policyChangedNotice(p: { kind: string; version: string }): Notic
     kind: 'policy_changed',
     title: `New ${name}: version ${p.version}`,
     body: `Read and accept the new ${name} to keep giving consents; withdrawing them needs nothing.`,
+  };
+}
+
+/**
+ * The reminder a member gets once for each verification about to lapse. The body is a
+ * template: the reminder job fills `{level}` (primary or advanced) and `{date}` (the
+ * expiry day, UTC) for every verification at once, in SQL.
+ */
+export const VERIFICATION_EXPIRING_NOTICE: NoticeText = {
+  kind: 'verification_expiring',
+  title: 'Your real-name verification expires soon',
+  body: 'Your {level} verification expires on {date}. Renew it before then to keep your verification level.',
+};
+
+/** The template filled in for one verification, as the reminder job's SQL fills it. */
+export function verificationExpiringNotice(level: string, expiresAt: Date): NoticeText {
+  return {
+    ...VERIFICATION_EXPIRING_NOTICE,
+    body: VERIFICATION_EXPIRING_NOTICE.body.replace('{level}', level).replace('{date}', day(expiresAt.toISOString())),
   };
 }

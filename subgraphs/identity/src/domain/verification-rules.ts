@@ -58,6 +58,14 @@ export function renewable(expiresAt: Date, now: Date, policy: VerificationPolicy
   return expiresAt.getTime() - now.getTime() <= policy.renewDaysBefore * 86_400_000;
 }
 
+/**
+ * The end of the reminder window: verifications lapsing after `now` and at or before this
+ * moment are due a reminder (the same window in which they may be renewed).
+ */
+export function reminderWindowEnd(now: Date, policy: Pick<VerificationPolicy, 'renewDaysBefore'>): Date {
+  return new Date(now.getTime() + policy.renewDaysBefore * 86_400_000);
+}
+
 /** The status a member or reviewer sees: an approved verification past its expiry shows as expired. */
 export function displayStatus(v: ApprovedVerification, now: Date): 'PENDING' | 'APPROVED' | 'REJECTED' | 'SUPERSEDED' | 'EXPIRED' {
   if (v.status === 'approved') return live(v, now) ? 'APPROVED' : 'EXPIRED';

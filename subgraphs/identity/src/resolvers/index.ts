@@ -2,7 +2,7 @@ import { DateTime, badInput, notFound, pageArgs, toConnection } from '@membershi
 import { memberIdOf } from '@membership/viewer';
 import type { IdentityContext } from '../context.js';
 import type { Member } from '../db/members-repository.js';
-import { changePassword, login, logout, refreshSession, register, requestRegistrationCode } from '../domain/accounts.js';
+import { changePassword, login, logout, refreshSession, register, requestPasswordReset, requestRegistrationCode, resetPassword } from '../domain/accounts.js';
 import { isUuid, recordPiiAccess, type PiiAccessEntryInput } from '../domain/pii-access-log.js';
 import type { StaffOperationRow } from '../db/staff-operation-log.js';
 import type { Verification } from '../db/verifications-repository.js';
@@ -106,6 +106,12 @@ export const resolvers = {
     logout: (_: unknown, args: Args<{ refreshToken: string }>, ctx: IdentityContext) => logout(ctx.accounts, args.refreshToken),
     changePassword: (_: unknown, args: Args<{ currentPassword: string; newPassword: string }>, ctx: IdentityContext) =>
       changePassword(ctx.accounts, memberIdOf(ctx.viewer)!, args),
+    requestPasswordReset: async (_: unknown, args: Args<{ login: string }>, ctx: IdentityContext) => {
+      const sent = await requestPasswordReset(ctx.accounts, args.login);
+      return { ...sent, channel: sent.channel.toUpperCase() };
+    },
+    resetPassword: (_: unknown, args: Args<{ login: string; code: string; newPassword: string }>, ctx: IdentityContext) =>
+      resetPassword(ctx.accounts, args),
     submitPrimaryVerification: (_: unknown, args: Args<{ input: { realName: string; idNumber: string } }>, ctx: IdentityContext) =>
       submitPrimaryVerification(ctx.verification, memberIdOf(ctx.viewer)!, args.input),
     submitAdvancedVerification: (

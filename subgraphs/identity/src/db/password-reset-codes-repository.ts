@@ -1,0 +1,55 @@
+import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import type { Db } from '@membership/db';
+import { passwordResetCodes } from './schema.js';
+
+export type PasswordResetCodeRow = typeof passwordResetCodes.$inferSelect;
+
+/** All SQL about one-time password reset codes. */
+export class PasswordResetCodesRepository {
+  constructor(private readonly db: Db) {}
+
+  async create(row: PasswordResetCodeRow): Promise<void> {
+    await this.db.insert(passwordResetCodes).values(row);
+  }
+
+  /** The member's newest reset code: the only one that counts. */
+  async latest(memberId: string): Promise<PasswordResetCodeRow | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(passwordResetCodes)
+      .where(eq(passwordResetCodes.memberId, memberId))
+      .orderBy(desc(passwordResetCodes.createdAt))
+      .limit(1);
+    return row;
+  }
+
+  /** Counts one wrong code, never past the limit; returns the attempts made so far. */
+  async countWrongAttempt(id: string, maxAttempts: number): Promise<number> {
+    const [row] = await this.db
+      .update(passwordResetCodes)
+      .set({ attempts: sql`${passwordResetCodes.attempts} + 1` })
+      .where(and(eq(passwordResetCodes.id, id), lt(passwordResetCodes.attempts, maxAttempts)))
+      .returning({ attempts: passwordResetCodes.attempts });
+    return row?.attempts ?? maxAttempts;
+  }
+
+  /**
+   * Uses the code up inside the reset's transaction. False when another request used it
+   * first or it stopped working meanwhile; the caller then rolls back.
+   */
+  async consume(id: string, now: Date, maxAttempts: number, tx: Db): Promise<boolean> {
+    const rows = await tx
+      .update(passwordResetCodes)
+      .set({ consumedAt: now })
+      .where(
+        and(
+          eq(passwordResetCodes.id, id),
+          isNull(passwordResetCodes.consumedAt),
+          gt(passwordResetCodes.expiresAt, now),
+          lt(passwordResetCodes.attempts, maxAttempts),
+        ),
+      )
+      .returning({ id: passwordResetCodes.id });
+    return rows.length === 1;
+  }
+}
