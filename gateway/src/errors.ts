@@ -1,25 +1,13 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from '@membership/config';
+import { PUBLIC_CODES } from '@membership/subgraph';
 
-/** Codes a client may see from the gateway; anything else becomes INTERNAL_SERVER_ERROR. */
-const PUBLIC_CODES = new Set([
-  'BAD_USER_INPUT',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'CONFLICT',
-  'RATE_LIMITED',
-  'POLICY_ACCEPTANCE_REQUIRED',
-  'SUBGRAPH_UNAVAILABLE',
-  'SERVICE_UNAVAILABLE',
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-]);
+/**
+ * Codes a client may see from the gateway: every public subgraph code, plus the two the
+ * gateway raises itself. Anything else becomes INTERNAL_SERVER_ERROR.
+ */
+const GATEWAY_CODES = new Set([...PUBLIC_CODES, 'SUBGRAPH_UNAVAILABLE', 'SERVICE_UNAVAILABLE']);
 
 /** Extensions a client may see; everything else (serviceName, stack, exception) is dropped. */
 const PUBLIC_EXTENSIONS = new Set(['code', 'field', 'retryAfterSeconds', 'count', 'pathPattern', 'subgraph']);
@@ -34,7 +22,7 @@ const URL_PATTERN = /https?:\/\/\S+/g;
 export function createGatewayErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
+    if (typeof code === 'string' && GATEWAY_CODES.has(code)) {
       const extensions: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(formatted.extensions ?? {})) if (PUBLIC_EXTENSIONS.has(k)) extensions[k] = v;
       return {

@@ -12,7 +12,11 @@ export type PublicErrorCode =
   | 'RATE_LIMITED'
   | 'POLICY_ACCEPTANCE_REQUIRED';
 
-const PUBLIC_CODES = new Set<string>([
+/**
+ * Every `extensions.code` a client may rely on: the domain codes above and the ones Apollo
+ * Server itself uses for malformed requests. Anything else leaves as INTERNAL_SERVER_ERROR.
+ */
+export const PUBLIC_CODES: ReadonlySet<string> = new Set<string>([
   'BAD_USER_INPUT',
   'UNAUTHENTICATED',
   'FORBIDDEN',

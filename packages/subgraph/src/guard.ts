@@ -80,7 +80,8 @@ export function guardSchema(schema: GraphQLSchema, rules: FieldRules): GraphQLSc
     const own = rules[type.name] ?? {};
     if (ROOT_TYPES.has(type.name)) {
       // Federation's own entry points: only a signed request ever reaches them.
-      tree[type.name] = type.name === 'Query' ? { _service: allow, _entities: allow, ...own } : { ...own };
+      const federation = Object.fromEntries(['_service', '_entities'].filter((f) => type.getFields()[f]).map((f) => [f, allow]));
+      tree[type.name] = type.name === 'Query' ? { ...federation, ...own } : { ...own };
     } else {
       tree[type.name] = { '*': allow, ...own };
     }
@@ -88,8 +89,20 @@ export function guardSchema(schema: GraphQLSchema, rules: FieldRules): GraphQLSc
   for (const name of Object.keys(rules)) {
     if (!schema.getType(name)) throw new Error(`guardSchema: rules name type ${name}, which the schema does not have`);
   }
-  return applyMiddleware(
-    schema,
-    shield(tree, { fallbackRule: deny, fallbackError: forbiddenError, allowExternalErrors: true }),
-  );
+  // graphql-shield would wrap every resolver (an async middleware per field, on every
+  // request); keep its middleware only where a rule does something: named fields, and
+  // the root fields that fall back to deny.
+  const generated = shield(tree, { fallbackRule: deny, fallbackError: forbiddenError, allowExternalErrors: true }).generate(schema) as Record<
+    string,
+    Record<string, unknown>
+  >;
+  const needed: Record<string, Record<string, unknown>> = {};
+  for (const [typeName, fields] of Object.entries(tree as Record<string, Record<string, unknown>>)) {
+    const type = schema.getType(typeName);
+    if (!type || !isObjectType(type)) continue;
+    const names = ROOT_TYPES.has(typeName) ? Object.keys(type.getFields()) : Object.keys(fields).filter((f) => f !== '*');
+    const kept = names.filter((f) => fields[f] !== allow && generated[typeName]?.[f]);
+    if (kept.length > 0) needed[typeName] = Object.fromEntries(kept.map((f) => [f, generated[typeName]![f]]));
+  }
+  return applyMiddleware(schema, needed as never);
 }
