@@ -7,9 +7,13 @@ import type { GatewayContext } from '../context.js';
 export const SCHEMA_READ_SCOPE = 'schema:read';
 
 const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
+const introspectionByDocument = new WeakMap<DocumentNode, boolean>();
 
 /** True when any selection in the document, fragments included, is `__schema` or `__type`. */
 export function selectsIntrospection(document: DocumentNode): boolean {
+  // Apollo Server reuses the parsed document of a known query, so this walks each document once.
+  const known = introspectionByDocument.get(document);
+  if (known !== undefined) return known;
   let found = false;
   visit(document, {
     Field(node) {
@@ -20,6 +24,7 @@ export function selectsIntrospection(document: DocumentNode): boolean {
       return undefined;
     },
   });
+  introspectionByDocument.set(document, found);
   return found;
 }
 
