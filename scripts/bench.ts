@@ -8,18 +8,18 @@
  * loopback only. Writes docs/BENCHMARKS.md (between the bench:gateways markers) and
  * docs/bench-throughput.svg.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '@membership/config';
-import { createScratchDatabase, openDatabase, type Database } from '@membership/db';
 import { prepareDatabase } from '@membership/stack';
-import { startSubgraphServer, type RunningServer } from '@membership/subgraph';
 import { throughputChart } from './bench/chart.js';
 import { loadBenchEnv } from './bench/env.js';
-import { GATEWAY_LABELS, withSubgraphUrls, type BenchGatewayConfig, type GatewayKind } from './bench/gateway-config.js';
+import { GATEWAY_LABELS, type GatewayKind } from './bench/gateway-config.js';
+import type { LoadResult } from './bench/load.js';
+import { runLoad, startGatewayProcess, type GatewayMemory, type GatewayProcess } from './bench/processes.js';
 import { seedBench } from './bench/seed.js';
+import { openBenchDatabase, startSubgraphs } from './bench/subgraphs.js';
 import { buildWorkloads, type Workload } from './bench/workloads.js';
 
 const env = loadBenchEnv();
@@ -36,9 +36,8 @@ const secrets = {
 // ---- database, subgraphs and data ------------------------------------------------------
 const started = Date.now();
 const loadAtStart = os.loadavg()[0]!.toFixed(2);
-let scratch: { url: string; drop(): Promise<void> } | undefined;
-if (env.DATABASE_URL) scratch = await createScratchDatabase(env.DATABASE_URL, 'membership_bench');
-const database: Database = await openDatabase(scratch ? { url: scratch.url, poolSize: 20 } : {});
+const db = await openBenchDatabase(env.DATABASE_URL, 'membership_bench');
+const { database } = db;
 const moduleEnv = { NODE_ENV: 'test', LOG_LEVEL: 'error', ...secrets };
 const now = new Date();
 const { modules, bus } = await prepareDatabase({ database, logger, env: moduleEnv, seed: 'never' });
@@ -53,80 +52,30 @@ const seeded = await seedBench({
 say(`Seeded ${env.BENCH_MEMBERS.toLocaleString('en')} members on ${database.kind} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 
 /** GraphQL requests each subgraph has answered (counted where the request context is built). */
-const subgraphCalls: Record<string, number> = {};
-const subgraphs: Record<string, RunningServer> = {};
-for (const m of modules) {
-  subgraphCalls[m.name] = 0;
-  const definition = {
-    ...m.definition,
-    createContext: (base: Parameters<typeof m.definition.createContext>[0]) => {
-      subgraphCalls[m.name]!++;
-      return m.definition.createContext(base);
-    },
-  };
-  subgraphs[m.name] = await startSubgraphServer(definition, { port: 0, signingSecret: m.signingSecret, logger });
-}
-const subgraphUrls = Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url]));
-const supergraphSdl = withSubgraphUrls(readFileSync(new URL('schema/supergraph.graphql', root), 'utf8'), subgraphUrls);
+const subgraphCalls: Record<string, number> = Object.fromEntries(modules.map((m) => [m.name, 0]));
+const subgraphs = await startSubgraphs(modules, { logger, onRequest: (name) => subgraphCalls[name]!++ });
 const totalCalls = () => Object.values(subgraphCalls).reduce((a, b) => a + b, 0);
 
 // ---- gateways, each in its own process ---------------------------------------------------
-interface GatewayProcess {
-  kind: GatewayKind;
-  url: string;
-  child: ChildProcess;
-  ask<T>(type: string): Promise<T>;
-}
-
-const gatewayScript = fileURLToPath(new URL('./bench/gateway-process.ts', import.meta.url));
-function startGatewayProcess(kind: GatewayKind): Promise<GatewayProcess> {
-  const config: BenchGatewayConfig = {
-    kind,
-    supergraphSdl,
-    subgraphUrls,
-    jwtSecret: secrets.JWT_SECRET,
-    signingSecret: secrets.INTERNAL_SIGNING_SECRET,
-    candidateEntry: kind === 'candidate' ? env.BENCH_CANDIDATE : undefined,
-  };
-  const profile = env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROFILE_DIR}`] : [];
-  const child = fork(gatewayScript, [kind], { execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
-  // A failed bench must not leave gateways running.
-  process.once('exit', () => child.kill('SIGKILL'));
-  let stderr = '';
-  child.stderr?.on('data', (d) => {
-    stderr += d;
-    if (stderr.length > 20_000) stderr = stderr.slice(-10_000);
-  });
-  child.send({ type: 'start', config });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${kind} gateway exited with ${code} before it was ready:\n${stderr.slice(-2000)}`)));
-    child.once('message', (message: { type: string; url?: string; error?: string }) => {
-      if (message.type !== 'ready') return reject(new Error(`${kind} gateway failed to start: ${message.error}\n${stderr.slice(-2000)}`));
-      child.removeAllListeners('exit');
-      resolve({
-        kind,
-        url: message.url!,
-        child,
-        ask: <T>(type: string) =>
-          new Promise<T>((answer) => {
-            const onMessage = (reply: { type: string }) => {
-              if (reply.type !== type) return;
-              child.off('message', onMessage);
-              answer(reply as T);
-            };
-            child.on('message', onMessage);
-            child.send({ type });
-          }),
-      });
-    });
-  });
-}
+const profile = env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROFILE_DIR}`] : [];
+const startGateway = (kind: GatewayKind) =>
+  startGatewayProcess(
+    {
+      kind,
+      supergraphSdl: subgraphs.supergraphSdl,
+      subgraphUrls: subgraphs.urls,
+      jwtSecret: secrets.JWT_SECRET,
+      signingSecret: secrets.INTERNAL_SIGNING_SECRET,
+      candidateEntry: kind === 'candidate' ? env.BENCH_CANDIDATE : undefined,
+    },
+    { execArgv: profile },
+  );
 
 const gateways: GatewayProcess[] = [];
 const unavailable: Partial<Record<GatewayKind, string>> = {};
 for (const kind of env.BENCH_GATEWAYS as GatewayKind[]) {
   try {
-    gateways.push(await startGatewayProcess(kind));
+    gateways.push(await startGateway(kind));
   } catch (error) {
     unavailable[kind] = error instanceof Error ? error.message : String(error);
     say(`${GATEWAY_LABELS[kind]} did not start: ${unavailable[kind]}`);
@@ -134,26 +83,8 @@ for (const kind of env.BENCH_GATEWAYS as GatewayKind[]) {
 }
 
 // ---- load ---------------------------------------------------------------------------------
-interface LoadResult {
-  requests: number;
-  errors: number;
-  rps: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  wrongAnswers: number;
-  firstError?: string;
-}
-
-const loadScript = fileURLToPath(new URL('./bench/load.ts', import.meta.url));
 function load(url: string, w: Workload, kind: GatewayKind, connections: number, durationMs: number): Promise<LoadResult> {
-  const config = { url, headers: w.headers, headerSets: w.callers[kind], expects: w.expects, bodies: [w.body], connections, durationMs, strict: true };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', loadScript, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator exited ${code}`))));
-  });
+  return runLoad({ url, headers: w.headers, headerSets: w.callers[kind], expects: w.expects, bodies: [w.body], connections, durationMs, strict: true });
 }
 
 /** One request through the gateway, to check the answers before measuring anything. */
@@ -212,7 +143,7 @@ for (const w of workloads) {
         const subgraphCpu = process.cpuUsage();
         const result = await load(g.url, w, g.kind, connections, env.BENCH_SECONDS * 1000);
         const subgraphCpuUsed = process.cpuUsage(subgraphCpu);
-        const memory = await g.ask<{ peak: number; cpuMicros: number }>('memory');
+        const memory = await g.ask<GatewayMemory>('memory');
         const perRequest = (micros: number) => micros / 1000 / Math.max(1, result.requests);
         const gatewayCpuMs = perRequest(memory.cpuMicros);
         const subgraphCpuMs = perRequest(subgraphCpuUsed.user + subgraphCpuUsed.system);
@@ -392,11 +323,7 @@ if (env.BENCH_WRITE_DOCS) {
   say('Wrote docs/BENCHMARKS.md and docs/bench-throughput.svg');
 }
 
-for (const g of gateways) {
-  g.child.send({ type: 'stop' });
-  await new Promise((resolve) => g.child.once('exit', resolve));
-}
-for (const s of Object.values(subgraphs)) await s.close();
-await database.close();
-await scratch?.drop();
+for (const g of gateways) await g.stop();
+await subgraphs.close();
+await db.close();
 process.exit(errorsTotal === 0 ? 0 : 1);

@@ -1,7 +1,8 @@
 /**
  * One gateway in its own process, so its RSS and CPU are its own: given its config in a
  * `start` message over IPC, it says `{ type: 'ready', url }` and answers `memory`
- * requests with its current and peak RSS and the CPU time it used since the last `reset`.
+ * requests with its current and peak RSS, its V8 heap in use and the CPU time it used since
+ * the last `reset` (see GatewayMemory in processes.ts).
  */
 import type { RunningServer } from '@membership/subgraph';
 import type { BenchGatewayConfig } from './gateway-config.js';
@@ -42,9 +43,9 @@ process.on('message', async (message: { type: string; config?: BenchGatewayConfi
     cpuSince = process.cpuUsage();
     process.send?.({ type: 'reset' });
   } else if (message.type === 'memory') {
-    const rss = process.memoryUsage.rss();
+    const { rss, heapUsed } = process.memoryUsage();
     const cpu = process.cpuUsage(cpuSince);
-    process.send?.({ type: 'memory', rss, peak: Math.max(peak, rss), cpuMicros: cpu.user + cpu.system });
+    process.send?.({ type: 'memory', rss, peak: Math.max(peak, rss), heapUsed, cpuMicros: cpu.user + cpu.system });
   } else if (message.type === 'stop') {
     await server?.close();
     process.exit(0);

@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 
-interface LoadConfig {
+export interface LoadConfig {
   url: string;
   headers: Record<string, string>;
   /** Request bodies, used round-robin (distinct documents for cache tests). */
@@ -23,6 +23,18 @@ interface LoadConfig {
   maxRequests?: number;
   /** Count a response with any GraphQL error as failed, not only 5xx and internal errors. */
   strict?: boolean;
+}
+
+/** What the load generator prints when done. */
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  wrongAnswers: number;
+  firstError?: string;
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as LoadConfig;
@@ -65,6 +77,5 @@ await Promise.all(Array.from({ length: config.connections }, worker));
 const elapsed = (performance.now() - started) / 1000;
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
-process.stdout.write(
-  JSON.stringify({ requests: latencies.length, errors, rps: latencies.length / elapsed, p50: pct(50), p95: pct(95), p99: pct(99), wrongAnswers, firstError }) + '\n',
-);
+const result: LoadResult = { requests: latencies.length, errors, rps: latencies.length / elapsed, p50: pct(50), p95: pct(95), p99: pct(99), wrongAnswers, firstError };
+process.stdout.write(JSON.stringify(result) + '\n');
