@@ -52,10 +52,10 @@ const onType = (typeName: string, selections: SelectionNode[]): InlineFragmentNo
 
 /**
  * Works out, once per document, whether it reaches PII, and if so builds the augmented
- * document: every selection set on a type that carries PII also selects the owner id
+ * document: every selection set that selects a PII field also selects the owner id
  * (`_pii_owner_<Type>: <ownerField>`), and every selection set on an interface or union
- * selects `_pii_typename: __typename`, so the client's document can be executed again
- * over the planner's result with the rules in place.
+ * on the way to a PII field selects `_pii_typename: __typename`, so the client's
+ * document can be executed again over the planner's result with the rules in place.
  */
 export function analyseDocument(schema: GraphQLSchema, marks: PiiMarks, document: DocumentNode, operationName?: string | null): DocumentAnalysis {
   const possible = (type: GraphQLCompositeType) => (isAbstractType(type) ? schema.getPossibleTypes(type) : isObjectType(type) ? [type] : []);
@@ -75,6 +75,9 @@ export function analyseDocument(schema: GraphQLSchema, marks: PiiMarks, document
   if (!touchesPii) return { touchesPii, augmented: document, augmentedSource: '', augmentedHash: '' };
 
   const info = new TypeInfo(schema);
+  // Selection sets (as augmented) on the way to a PII field: only these get reserved
+  // keys, and guarded execution walks exactly these, so it can take the keys out again.
+  const leadsToPii = new Set<SelectionSetNode>();
   const augmented = visit(
     document,
     visitWithTypeInfo(info, {
@@ -83,20 +86,26 @@ export function analyseDocument(schema: GraphQLSchema, marks: PiiMarks, document
           const parent = info.getParentType();
           if (!parent || !isCompositeType(parent)) return undefined;
           const extra: SelectionNode[] = [];
-          if (isAbstractType(parent)) extra.push(field(TYPENAME_ALIAS, '__typename'));
-          // Only where this selection set itself selects a marked field: every PII field
-          // sits directly in some selection set (operation, inline fragment or fragment
-          // definition), and an owner lookup elsewhere would only add subgraph calls whose
-          // failures could null data the client never asked to be guarded.
+          // Owners only where this selection set itself selects a marked field: every PII
+          // field sits directly in some selection set (operation, inline fragment or
+          // fragment definition), and an owner lookup elsewhere would only add subgraph
+          // calls whose failures could null data the client never asked to be guarded.
           const selected = node.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []));
+          let leads = false;
           for (const type of possible(parent)) {
             const typeMarks = marks.get(type.name);
             const mark = selected.map((name) => typeMarks?.get(name)).find((m) => m !== undefined);
-            if (!mark || !type.getFields()[mark.ownerField]) continue;
+            if (!mark) continue;
+            leads = true;
+            if (!type.getFields()[mark.ownerField]) continue;
             const owner = field(ownerAlias(type.name), mark.ownerField);
             extra.push(type === parent ? owner : onType(type.name, [owner]));
           }
-          return extra.length ? { ...node, selections: [...node.selections, ...extra] } : undefined;
+          leads ||= node.selections.some((s) => s.kind === Kind.FRAGMENT_SPREAD || (s.selectionSet !== undefined && leadsToPii.has(s.selectionSet)));
+          if (leads && isAbstractType(parent)) extra.push(field(TYPENAME_ALIAS, '__typename'));
+          const result = extra.length ? { ...node, selections: [...node.selections, ...extra] } : node;
+          if (leads) leadsToPii.add(result);
+          return result;
         },
       },
     }),

@@ -1,7 +1,6 @@
 import {
   GraphQLError,
   buildSchema,
-  isAbstractType,
   isInterfaceType,
   isObjectType,
   printSchema,
@@ -13,9 +12,9 @@ import { applyMiddleware } from 'graphql-middleware';
 import { allow, rule, shield } from 'graphql-shield';
 import type { Viewer } from '@membership/viewer';
 import { decideAccess, type AccessPolicy, type PiiAccess } from './access.js';
-import { TYPENAME_ALIAS, ownerAlias } from './augment.js';
+import { ownerAlias } from './reserved.js';
 import { maskValue } from './mask.js';
-import { denialKey } from './field-errors.js';
+import { denialKey, withoutStackTrace } from './field-errors.js';
 import { defaultOwnerField, type PiiMark, type PiiMarks } from './marks.js';
 
 /** A PII value returned to someone other than its owner; each one is logged. */
@@ -55,13 +54,12 @@ function accessFor(ctx: PiiExecutionContext, category: string, ownerId: unknown)
 function denialError(ctx: PiiExecutionContext, reason: string): GraphQLError {
   const denials = (ctx.denials ??= new Map());
   let error = denials.get(reason);
-  if (!error) denials.set(reason, (error = new GraphQLError(reason, { extensions: { code: 'FORBIDDEN' } })));
+  if (!error) {
+    error = withoutStackTrace(() => new GraphQLError(reason, { extensions: { code: 'FORBIDDEN' } }));
+    denials.set(reason, error);
+  }
   return error;
 }
-
-/** Reads what the planner put under this field's response key (aliases included). */
-const byResponseKey: GraphQLFieldResolver<Record<string, unknown> | null, unknown> = (source, _args, _ctx, info) =>
-  source?.[info.path.key as string];
 
 /**
  * Marks on interface fields also apply to the object types that implement them, since
@@ -110,7 +108,7 @@ function piiRule(mark: PiiMark) {
     (parent: Record<string, unknown> | null, _args, ctx: PiiExecutionContext, info) => {
       const access = accessFor(ctx, mark.category, parent?.[alias]);
       if (access.level !== 'denied') return true;
-      const key = denialKey(responsePathAsArray(info.path), access.reason);
+      const key = denialKey(info.path, access.reason);
       const seen = ctx.denialCounts.get(key);
       ctx.denialCounts.set(key, (seen ?? 0) + 1);
       // Later rows of a pattern already reported resolve to null (the resolver re-checks access).
@@ -120,22 +118,14 @@ function piiRule(mark: PiiMark) {
 }
 
 /**
- * A copy of the API schema that executes over the planner's result: every field reads
- * its response key, abstract types resolve from `_pii_typename`, and only the PII fields
- * carry graphql-shield rules (and mask or record what they return). Other fields pay
- * no middleware.
+ * A copy of the API schema whose `@pii` fields carry graphql-shield rules (and mask or
+ * record what they return, reading the planner's value under the field's response key).
+ * Other fields have no resolver and no middleware: guarded execution reads them as they
+ * came from the planner (guarded-execution.ts).
  */
 export function buildGuardedSchema(apiSchema: GraphQLSchema, marks: PiiMarks): { schema: GraphQLSchema; marks: PiiMarks } {
   const schema = buildSchema(printSchema(apiSchema));
   const objectMarks = marksForObjects(schema, marks);
-  for (const type of Object.values(schema.getTypeMap())) {
-    if (type.name.startsWith('__')) continue;
-    if (isObjectType(type)) {
-      for (const f of Object.values(type.getFields())) f.resolve = byResponseKey;
-    } else if (isAbstractType(type)) {
-      type.resolveType = (value: unknown) => (value as Record<string, string> | null)?.[TYPENAME_ALIAS];
-    }
-  }
   const ruleTree: Record<string, Record<string, ReturnType<typeof piiRule>>> = {};
   for (const [typeName, fields] of objectMarks) {
     const type = schema.getType(typeName);

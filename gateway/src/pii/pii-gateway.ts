@@ -4,14 +4,14 @@ import type {
   GatewayInterface,
   GatewaySchemaLoadOrUpdateCallback,
 } from '@apollo/server-gateway-interface';
-import { GraphQLError, execute, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Logger } from '@membership/config';
 import type { GatewayContext } from '../context.js';
 import type { AccessPolicy } from './access.js';
 import { entriesFor, type AccessLogWriter } from './access-log.js';
 import { RESERVED_ALIAS_PREFIX, analyseDocument, type DocumentAnalysis } from './augment.js';
 import { foldFieldErrors, pathPattern } from './field-errors.js';
-import { mergeGuarded, stripReserved } from './prune.js';
+import { executeGuarded } from './guarded-execution.js';
 import { buildGuardedSchema, type Disclosure, type PiiExecutionContext } from './guarded-schema.js';
 import { Lru } from './lru.js';
 import { readPiiMarks, type PiiMarks } from './marks.js';
@@ -54,8 +54,9 @@ function withhold(data: Record<string, unknown>, disclosures: Disclosure[]): voi
  * to every operation. graphql-shield cannot run on the gateway's own schema (it has no
  * resolvers), so for a document that reaches PII the executor (1) plans and runs an
  * augmented copy that also selects each owner's id under reserved aliases, then
- * (2) executes the client's document over a guarded copy of the API schema with that
- * result as root value, and (3) writes the access log before the response leaves.
+ * (2) executes the client's document, cut down to the paths that reach PII, over a
+ * shield-wrapped copy of the API schema with that result as its source, writing what
+ * the rules allow in place, and (3) writes the access log before the response leaves.
  * Documents that reach no PII go straight to the gateway, untouched.
  */
 export class PiiGateway implements GatewayInterface {
@@ -119,25 +120,23 @@ export class PiiGateway implements GatewayInterface {
 
       const context = rc.context as unknown as GatewayContext;
       const piiContext: PiiExecutionContext = { viewer: context.viewer, policy: this.options.policy, disclosures: [], denialCounts: new Map() };
-      const guarded = await execute({
+      const guarded = await executeGuarded({
         schema: state.guarded,
+        marks: state.marks,
         document: analysis.pruned ?? rc.document,
-        rootValue: planned.data,
-        contextValue: piiContext,
-        variableValues: rc.request.variables,
         operationName: rc.operationName,
+        variables: rc.request.variables,
+        data: planned.data as Record<string, unknown>,
+        contextValue: piiContext,
       });
-      // The planner's result is the response; the guarded values go over it along the
-      // PII paths, and the gateway's reserved keys come out.
-      const data = (guarded.data ? mergeGuarded(planned.data as Record<string, unknown>, guarded.data) : null) as Record<string, unknown> | null;
-      stripReserved(data);
+      const data = guarded.data;
       // A subgraph may refuse a PII field itself (defence in depth); the gateway's own
       // FORBIDDEN for that path already says so, once per path pattern.
       const deniedPatterns = new Set([...piiContext.denialCounts.keys()].map((k) => k.slice(0, k.indexOf('|'))));
       const plannedErrors = ((planned.errors ?? []) as GraphQLError[])
         .filter((e) => !(e.extensions?.code === 'FORBIDDEN' && e.path && deniedPatterns.has(pathPattern(e.path))))
         .map(withoutReservedPath);
-      const errors: GraphQLError[] = [...plannedErrors, ...foldFieldErrors(guarded.errors ?? [], piiContext.denialCounts)];
+      const errors: GraphQLError[] = [...plannedErrors, ...foldFieldErrors(guarded.errors, piiContext.denialCounts)];
 
       if (data && piiContext.disclosures.length > 0) {
         const entries = entriesFor(piiContext.disclosures, { viewer: context.viewer, requestId: context.requestId, operationName: rc.operationName });

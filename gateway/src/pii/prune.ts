@@ -50,38 +50,3 @@ export function prunedToPii(schema: GraphQLSchema, marks: PiiMarks, document: Do
     }),
   );
 }
-
-type Json = Record<string, unknown> | unknown[] | string | number | boolean | null | undefined;
-
-/**
- * Writes the guarded values over the planner's result along the pruned paths. Where the
- * guarded result has a leaf (a PII value, masked or nulled) it wins; objects and lists
- * are walked.
- */
-export function mergeGuarded(base: Json, guarded: Json): Json {
-  if (guarded === null || guarded === undefined || typeof guarded !== 'object') return guarded;
-  if (Array.isArray(guarded)) {
-    if (!Array.isArray(base)) return base;
-    for (let i = 0; i < guarded.length; i++) base[i] = mergeGuarded(base[i] as Json, guarded[i] as Json);
-    return base;
-  }
-  if (base === null || typeof base !== 'object' || Array.isArray(base)) return base;
-  for (const key of Object.keys(guarded)) {
-    if (key.startsWith(RESERVED_ALIAS_PREFIX)) continue;
-    base[key] = mergeGuarded(base[key] as Json, (guarded as Record<string, Json>)[key]);
-  }
-  return base;
-}
-
-/** Removes the gateway's reserved keys from a response, in place. */
-export function stripReserved(value: Json): void {
-  if (value === null || typeof value !== 'object') return;
-  if (Array.isArray(value)) {
-    for (const item of value) stripReserved(item as Json);
-    return;
-  }
-  for (const key of Object.keys(value)) {
-    if (key.startsWith(RESERVED_ALIAS_PREFIX)) delete value[key];
-    else stripReserved(value[key] as Json);
-  }
-}
