@@ -29,6 +29,9 @@ const common = { env, logger, supergraphSdl: composed.supergraphSdl, subgraphUrl
 const ours = await startGateway({ ...common, pii: true, accessLog: { record: async () => {} } });
 const plain = await startGateway({ ...common, pii: false });
 const ownerToken = (await issueAccessToken({ sub: BENCH_OWNER, kind: 'member' }, env.JWT_SECRET, { ttlSeconds: 3600 })).token;
+const supportToken = (
+  await issueAccessToken({ sub: '00000000-0000-4000-8000-00000000057a', kind: 'staff', scope: 'pii:contact:read pii:identity:read' }, env.JWT_SECRET, { ttlSeconds: 3600 })
+).token;
 
 interface LoadResult {
   requests: number;
@@ -57,6 +60,12 @@ const workloads: { name: string; body: string; headers: Record<string, string>; 
     name: 'all allowed: 50 people × 4 PII fields, read by their owner',
     body: JSON.stringify({ query: `{ people(count: 50) { ${fields} } }` }),
     headers: { authorization: `Bearer ${ownerToken}` },
+    target: 1.15,
+  },
+  {
+    name: 'all allowed: 50 members × 4 PII fields, read by support staff (full scopes, a purpose), 200 values logged per response',
+    body: JSON.stringify({ query: `{ people(count: 50, owners: 50) { ${fields} } }` }),
+    headers: { authorization: `Bearer ${supportToken}`, 'x-access-purpose': 'support' },
     target: 1.15,
   },
   {

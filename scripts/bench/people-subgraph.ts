@@ -19,7 +19,10 @@ type Person @key(fields: "id") {
   realName: String @pii(category: IDENTITY)
   idNumber: String @pii(category: IDENTITY)
 }
-type Query { people(count: Int!): [Person!]! }
+type Query {
+  "count people; with owners > 1 they belong to that many different members, else all to BENCH_OWNER"
+  people(count: Int!, owners: Int = 1): [Person!]!
+}
 `;
 
 export const BENCH_OWNER = '00000000-0000-4000-8000-0000000000be';
@@ -32,10 +35,10 @@ export function peopleSubgraph(): SubgraphDefinition<BaseSubgraphContext> {
     createContext: (base) => base,
     resolvers: {
       Query: {
-        people: (_: unknown, args: { count: number }) =>
+        people: (_: unknown, args: { count: number; owners: number }) =>
           Array.from({ length: args.count }, (_v, i) => ({
             id: `p${i}`,
-            memberId: BENCH_OWNER,
+            memberId: args.owners > 1 ? `00000000-0000-4000-8000-${String(i % args.owners).padStart(12, '0')}` : BENCH_OWNER,
             displayName: `Person ${i}`,
             tier: 'GOLD',
             email: `person${i}@example.com`,

@@ -42,24 +42,29 @@ export function entriesFor(
 ): AccessLogEntry[] {
   const who = describeViewer(request.viewer);
   const purpose = request.viewer.kind === 'staff' ? (request.viewer.purpose ?? null) : null;
-  const byOwner = new Map<string, { fields: Set<string>; categories: Set<string> }>();
+  // A handful of fields per owner: small arrays beat Sets here.
+  const byOwner = new Map<string, { fields: string[]; categories: string[] }>();
   for (const d of disclosures) {
-    const entry = byOwner.get(d.ownerId) ?? { fields: new Set(), categories: new Set() };
-    entry.fields.add(`${d.typeName}.${d.fieldName}`);
-    entry.categories.add(d.category);
-    byOwner.set(d.ownerId, entry);
+    let entry = byOwner.get(d.ownerId);
+    if (!entry) byOwner.set(d.ownerId, (entry = { fields: [], categories: [] }));
+    if (!entry.fields.includes(d.field)) entry.fields.push(d.field);
+    if (!entry.categories.includes(d.category)) entry.categories.push(d.category);
   }
-  return [...byOwner].map(([ownerMemberId, e]) => ({
-    viewerKind: who.kind,
-    viewerId: who.id,
-    viewerRole: who.role,
-    ownerMemberId,
-    fields: [...e.fields].sort(),
-    categories: [...e.categories].sort(),
-    purpose,
-    operationName: request.operationName,
-    requestId: request.requestId,
-  }));
+  const entries: AccessLogEntry[] = [];
+  for (const [ownerMemberId, e] of byOwner) {
+    entries.push({
+      viewerKind: who.kind,
+      viewerId: who.id,
+      viewerRole: who.role,
+      ownerMemberId,
+      fields: e.fields.sort(),
+      categories: e.categories.sort(),
+      purpose,
+      operationName: request.operationName,
+      requestId: request.requestId,
+    });
+  }
+  return entries;
 }
 
 const RECORD = `mutation RecordPiiAccess($input: RecordPiiAccessInput!) { recordPiiAccess(input: $input) { recorded } }`;

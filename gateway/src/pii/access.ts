@@ -18,6 +18,14 @@ export interface AccessPolicy {
 export const NO_PARTNER_CONSENT = () => false;
 
 /**
+ * Whether `decideAccess` for this viewer can depend on whose value it is: for members
+ * (their own or not) and partners (the member's consent) it does; for staff (scope and
+ * purpose) and everyone else it does not. Guarded execution asks graphql-shield once per
+ * field, and per owner only where this says so.
+ */
+export const ownerDecides = (viewer: Viewer) => viewer.kind === 'member' || viewer.kind === 'partner';
+
+/**
  * The rule for one PII value: its owner sees it in full; staff with
  * `pii:<category>:read` in full or `pii:<category>:masked` masked, and only with a stated
  * purpose; a partner when the member consented; nobody else.

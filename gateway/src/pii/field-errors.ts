@@ -15,25 +15,23 @@ export function withoutStackTrace<T>(build: () => T): T {
   }
 }
 
-/** `['members', 'edges', 3, 'node', 'email']` → `members.edges.*.node.email`. */
-export const pathPattern = (path: readonly (string | number)[]) => path.map((p) => (typeof p === 'number' ? '*' : p)).join('.');
-
 /** A response path as graphql-js links it, from the field back to the root. */
 interface LinkedPath {
   readonly prev: LinkedPath | undefined;
   readonly key: string | number;
 }
 
-/** The same pattern straight from graphql-js's linked path, without building the array. */
-function linkedPathPattern(path: LinkedPath): string {
-  let pattern = typeof path.key === 'number' ? '*' : path.key;
-  for (let p = path.prev; p; p = p.prev) pattern = `${typeof p.key === 'number' ? '*' : p.key}.${pattern}`;
+/** `['members', 'edges', 3, 'node', 'email']` (or the same linked) → `members.edges.*.node.email`. */
+export function pathPattern(path: readonly (string | number)[] | LinkedPath): string {
+  if (Array.isArray(path)) return path.map((p) => (typeof p === 'number' ? '*' : p)).join('.');
+  const linked = path as LinkedPath;
+  let pattern = typeof linked.key === 'number' ? '*' : linked.key;
+  for (let p = linked.prev; p; p = p.prev) pattern = `${typeof p.key === 'number' ? '*' : p.key}.${pattern}`;
   return pattern;
 }
 
 /** Key under which denials of one path pattern and reason are counted. */
-export const denialKey = (path: readonly (string | number)[] | LinkedPath, message: string) =>
-  `${Array.isArray(path) ? pathPattern(path) : linkedPathPattern(path as LinkedPath)}|${message}`;
+export const denialKey = (pattern: string, message: string) => `${pattern}|${message}`;
 
 /**
  * One error per denied field path rather than one per row: errors with the same code,
@@ -47,7 +45,7 @@ export function foldFieldErrors(errors: readonly GraphQLError[], counted: Readon
       others.push(error);
       continue;
     }
-    const key = denialKey(error.path, error.message);
+    const key = denialKey(pathPattern(error.path), error.message);
     const seen = folded.get(key);
     if (seen) seen.count++;
     else folded.set(key, { error, count: 1 });

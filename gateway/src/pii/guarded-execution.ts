@@ -29,8 +29,10 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { withoutStackTrace } from './field-errors.js';
-import type { PiiMarks } from './marks.js';
+import { ownerDecides } from './access.js';
+import { denialKey, pathPattern, withoutStackTrace } from './field-errors.js';
+import { readPiiValue, type PiiExecutionContext } from './guarded-schema.js';
+import type { PiiMark, PiiMarks } from './marks.js';
 import { TYPENAME_ALIAS, ownerAlias } from './reserved.js';
 
 /** graphql-js's response path (a linked list from the field back to the root). */
@@ -69,20 +71,45 @@ function shapeOf(type: GraphQLOutputType): Shape {
 /** One field one selection collects on one runtime type (graphql-js `collectFields`), with what the walk needs. */
 interface FieldGroup {
   key: string;
+  /** The runtime type the group was collected on. */
+  typeName: string;
   nodes: FieldNode[];
   field: GraphQLField<unknown, unknown>;
   nonNull: boolean;
   shape: Shape;
-  /** Whether the field carries `@pii`: its shield-wrapped resolver runs. */
-  guarded: boolean;
+  /** The field's `@pii` mark, if it has one: then its rule decides. */
+  mark?: PiiMark;
+  /** The response key holding the owner id of this object's type. */
+  ownerKey: string;
+  /** The group's response path with list indices as `*` (one pattern per group), once denied. */
+  pattern?: string;
+  /** The last owner met in this group and its verdict: rows of a list mostly share one. */
+  lastOwner?: unknown;
+  lastVerdict?: Verdict;
 }
 
-/** A `@pii` field's resolver ran for one object; what it returned is written back when it settles. */
+/**
+ * One `@pii` value to decide: `object[group.key]`. Its path and null slot are derived
+ * from the object's only when needed (a list of 500 rows allocates nothing more per value).
+ */
 interface Check {
+  /** Order in the walk (document order, then list order), so the reported row is the first one. */
+  seq: number;
   object: Record<string, unknown>;
   group: FieldGroup;
-  path: Path;
-  slot: Slot;
+  /** The object's path and where null goes to null the object (for a non-null field). */
+  objectPath: Path | undefined;
+  objectSlot: Slot;
+}
+
+const pathOf = (check: Check): Path => ({ prev: check.objectPath, key: check.group.key, typename: check.group.typeName });
+const slotOf = (check: Check): Slot => (check.group.nonNull ? check.objectSlot : { container: check.object, key: check.group.key });
+
+/** graphql-shield's verdict for one field and owner: allowed, or the error it returned (once known). */
+interface Verdict {
+  outcome?: true | Error;
+  /** Values of the same field and owner met while graphql-shield was still deciding. */
+  waiting: Check[];
 }
 
 export interface GuardedExecutionArgs {
@@ -96,12 +123,15 @@ export interface GuardedExecutionArgs {
   variables?: Record<string, unknown>;
   /** The planner's result for the augmented document: read, checked and cleaned in place. */
   data: Record<string, unknown>;
-  contextValue: unknown;
+  contextValue: PiiExecutionContext;
 }
 
 export interface GuardedExecutionResult {
   data: Record<string, unknown> | null;
+  /** Errors at their paths; of the FORBIDDEN ones only the first per path pattern and reason. */
   errors: GraphQLError[];
+  /** FORBIDDEN denials by `denialKey(pattern, reason)`, each row counted. */
+  denialCounts: Map<string, number>;
 }
 
 /**
@@ -109,9 +139,14 @@ export interface GuardedExecutionResult {
  * planner's result as its source, the way graphql-js would, but specialised to data that
  * is already there: every non-PII field is a property read, so only the `@pii` fields run
  * their resolvers (graphql-shield's middleware, then masking and disclosure records), and
- * their results are written into the planner's result in place. graphql-js's general
+ * their results are written into the planner's result in place.
+ *
+ * graphql-shield is asked once per field and owner in a request (once per field where the
+ * owner cannot change the answer, see `ownerDecides`): the first value of each runs the
+ * shield-wrapped resolver, and the others take its verdict (the rules read nothing else,
+ * see guarded-schema.ts). graphql-js's general
  * executor paid for a promise, a path and a completion per field and a Promise.all per
- * list; here all checks of a request are awaited together (see docs/PII-LAYER-PERFORMANCE.md).
+ * list, and shield's async middleware per value; see docs/PII-LAYER-PERFORMANCE.md.
  *
  * Semantics kept from graphql-js: field collection with fragments, type conditions and
  * @skip/@include; abstract types resolved from the `_pii_typename` the planner fetched;
@@ -133,15 +168,21 @@ class GuardedRun {
   private readonly fragments: Record<string, FragmentDefinitionNode> = {};
   private readonly variables: Record<string, unknown>;
   private readonly data: Record<string, unknown>;
-  private readonly context: unknown;
+  private readonly context: PiiExecutionContext;
   private readonly errors: GraphQLError[] = [];
-  /** Checks whose resolver returned a promise, and those promises, side by side. */
-  private waiting: Check[] = [];
+  /** FORBIDDEN denials by path pattern and reason: the earliest row and how many rows. */
+  private readonly denials = new Map<string, { check: Check; error: Error; count: number }>();
+  private checks = 0;
+  private readonly verdicts = new Map<GraphQLField<unknown, unknown>, Map<unknown, Verdict>>();
+  /** Values whose shield-wrapped resolver returned a promise, their verdicts and those promises, side by side. */
+  private asked: { check: Check; verdict: Verdict }[] = [];
   private promises: Promise<unknown>[] = [];
-  /** Objects walked, with their runtime type: their reserved keys come out at the end. */
-  private readonly walked: { object: Record<string, unknown>; typeName: string }[] = [];
+  /** Objects walked and the owner alias of their runtime type, flat in pairs: their reserved keys come out at the end. */
+  private readonly walked: (Record<string, unknown> | string)[] = [];
   private readonly fieldsMemo = new Map<GraphQLObjectType, Map<unknown, FieldGroup[]>>();
   private dataNulled = false;
+  /** Whether verdicts are per owner for this viewer, or per field only (access.ts). */
+  private readonly ownerDecides: boolean;
 
   constructor(args: GuardedExecutionArgs) {
     this.schema = args.schema;
@@ -153,6 +194,7 @@ class GuardedRun {
     this.variables = this.coerceVariables(args.variables ?? {});
     this.data = args.data;
     this.context = args.contextValue;
+    this.ownerDecides = ownerDecides(args.contextValue.viewer);
   }
 
   /** The gateway has already validated the request; coercion gives directives and arguments their typed values. */
@@ -171,36 +213,45 @@ class GuardedRun {
 
   /** Checks may finish with nested selections to walk (a `@pii` object field): drain until none are left. */
   async settle(): Promise<void> {
-    while (this.waiting.length > 0) {
-      const checks = this.waiting;
+    while (this.asked.length > 0) {
+      const asked = this.asked;
       const settled = await Promise.allSettled(this.promises);
-      this.waiting = [];
+      this.asked = [];
       this.promises = [];
-      for (let i = 0; i < checks.length; i++) {
+      for (let i = 0; i < asked.length; i++) {
         const outcome = settled[i]!;
-        this.complete(checks[i]!, outcome.status === 'fulfilled' ? outcome.value : outcome.reason);
+        this.decided(asked[i]!.check, asked[i]!.verdict, outcome.status === 'fulfilled' ? outcome.value : outcome.reason);
       }
     }
   }
 
   finish(): GuardedExecutionResult {
     // Assigning undefined keeps V8's fast object shapes (delete would not); JSON drops the key.
-    for (const { object, typeName } of this.walked) {
+    const walked = this.walked;
+    for (let i = 0; i < walked.length; i += 2) {
+      const object = walked[i] as Record<string, unknown>;
+      const owner = walked[i + 1] as string;
       if (TYPENAME_ALIAS in object) object[TYPENAME_ALIAS] = undefined;
-      const owner = ownerAlias(typeName);
       if (owner in object) object[owner] = undefined;
     }
-    return { data: this.dataNulled ? null : this.data, errors: this.errors };
+    const denials = [...this.denials.values()].sort((a, b) => a.check.seq - b.check.seq);
+    for (const { check, error } of denials) this.errors.push(withoutStackTrace(() => locatedError(error, check.group.nodes, responsePathAsArray(pathOf(check)))));
+    const denialCounts = new Map([...this.denials].map(([key, { count }]) => [key, count]));
+    return { data: this.dataNulled ? null : this.data, errors: this.errors, denialCounts };
   }
 
   private walkObject(object: Record<string, unknown>, type: GraphQLObjectType, selection: SelectionSetNode | FieldNode[], path: Path | undefined, slot: Slot): void {
-    this.walked.push({ object, typeName: type.name });
+    this.walked.push(object, ownerAlias(type.name));
     for (const group of this.fieldsOf(type, selection)) {
-      if (!group.guarded && group.shape.kind === 'leaf') continue;
-      const fieldPath: Path = { prev: path, key: group.key, typename: type.name };
-      const fieldSlot = group.nonNull ? slot : { container: object, key: group.key };
-      if (group.guarded) this.check({ object, group, path: fieldPath, slot: fieldSlot }, type);
-      else this.walkValue(object[group.key], group.shape, group.nodes, fieldPath, fieldSlot);
+      if (!group.mark && group.shape.kind === 'leaf') continue;
+      if (group.mark) {
+        this.check({ seq: this.checks++, object, group, objectPath: path, objectSlot: slot }, type);
+      } else {
+        const value = object[group.key];
+        if (value === null || value === undefined) continue;
+        const fieldSlot = group.nonNull ? slot : { container: object, key: group.key };
+        this.walkValue(value, group.shape, group.nodes, { prev: path, key: group.key, typename: type.name }, fieldSlot);
+      }
     }
   }
 
@@ -233,15 +284,34 @@ class GuardedRun {
     return isObjectType(type) && this.schema.isSubType(abstract, type) ? type : undefined;
   }
 
-  /** Runs a `@pii` field's shield-wrapped resolver; what it allows is written over the planner's value. */
+  /**
+   * Decides one `@pii` value: the first of its field and owner runs the shield-wrapped
+   * resolver; the rest wait for, or take, that verdict.
+   */
   private check(check: Check, parentType: GraphQLObjectType): void {
-    const { field, nodes } = check.group;
+    const { group } = check;
+    const { field, nodes, ownerKey } = group;
+    const ownerId = this.ownerDecides ? check.object[ownerKey] : undefined;
+    let byOwner = this.verdicts.get(field);
+    if (!byOwner) this.verdicts.set(field, (byOwner = new Map()));
+    const known = group.lastVerdict !== undefined && group.lastOwner === ownerId ? group.lastVerdict : byOwner.get(ownerId);
+    if (known) {
+      group.lastOwner = ownerId;
+      group.lastVerdict = known;
+      if (known.outcome === undefined) known.waiting.push(check);
+      else this.follow(check, known.outcome);
+      return;
+    }
+    const verdict: Verdict = { waiting: [] };
+    byOwner.set(ownerId, verdict);
+    group.lastOwner = ownerId;
+    group.lastVerdict = verdict;
     const info = {
       fieldName: field.name,
       fieldNodes: nodes,
       returnType: field.type,
       parentType,
-      path: check.path,
+      path: pathOf(check),
       schema: this.schema,
       fragments: this.fragments,
       rootValue: this.data,
@@ -256,23 +326,53 @@ class GuardedRun {
       result = error;
     }
     if (result instanceof Promise) {
-      this.waiting.push(check);
+      this.asked.push({ check, verdict });
       this.promises.push(result);
     } else {
-      this.complete(check, result);
+      this.decided(check, verdict, result);
     }
   }
 
+  /** The shield-wrapped resolver answered for the first value: that is the verdict for the rest. */
+  private decided(check: Check, verdict: Verdict, result: unknown): void {
+    verdict.outcome = result instanceof Error ? result : true;
+    this.complete(check, result);
+    for (const other of verdict.waiting) this.follow(other, verdict.outcome);
+    verdict.waiting = [];
+  }
+
+  private follow(check: Check, outcome: true | Error): void {
+    this.complete(check, outcome === true ? readPiiValue(check.group.mark!, this.context, check.object, check.group.key) : outcome);
+  }
+
   private complete(check: Check, result: unknown): void {
-    const { object, group, path, slot } = check;
+    const { object, group } = check;
     if (result instanceof Error) {
-      const error = result;
-      this.errors.push(withoutStackTrace(() => locatedError(error, group.nodes, responsePathAsArray(path))));
+      this.fail(check, result);
       result = null;
     }
-    if (result === null || result === undefined) return this.nullAt(slot);
+    if (result === null || result === undefined) return this.nullAt(slotOf(check));
     object[group.key] = result;
-    this.walkValue(result, group.shape, group.nodes, path, slot);
+    if (group.shape.kind !== 'leaf') this.walkValue(result, group.shape, group.nodes, pathOf(check), slotOf(check));
+  }
+
+  /**
+   * A FORBIDDEN denial raises one error per path pattern and reason, at its earliest row,
+   * and counts the rest, so 500 denied rows cost one error, not 500; any other error is
+   * reported where it happened.
+   */
+  private fail(check: Check, error: Error): void {
+    if ((error as GraphQLError).extensions?.code !== 'FORBIDDEN') {
+      this.errors.push(withoutStackTrace(() => locatedError(error, check.group.nodes, responsePathAsArray(pathOf(check)))));
+      return;
+    }
+    const key = denialKey((check.group.pattern ??= pathPattern(pathOf(check))), error.message);
+    const seen = this.denials.get(key);
+    if (!seen) this.denials.set(key, { check, error, count: 1 });
+    else {
+      seen.count++;
+      if (check.seq < seen.check.seq) Object.assign(seen, { check, error });
+    }
   }
 
   private nullAt(slot: Slot): void {
@@ -300,7 +400,7 @@ class GuardedRun {
         const name = nodes[0]!.name.value;
         const field = fields[name];
         if (!field) continue; // __typename and the pruned document's fillers
-        groups.push({ key, nodes, field, nonNull: isNonNullType(field.type), shape: shapeOf(field.type), guarded: typeMarks?.has(name) ?? false });
+        groups.push({ key, typeName: type.name, nodes, field, nonNull: isNonNullType(field.type), shape: shapeOf(field.type), mark: typeMarks?.get(name), ownerKey: ownerAlias(type.name) });
       }
       byType.set(selection, groups);
     }

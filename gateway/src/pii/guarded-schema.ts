@@ -4,26 +4,27 @@ import {
   isInterfaceType,
   isObjectType,
   printSchema,
-  responsePathAsArray,
   type GraphQLFieldResolver,
   type GraphQLSchema,
 } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { allow, rule, shield } from 'graphql-shield';
 import type { Viewer } from '@membership/viewer';
-import { decideAccess, type AccessPolicy, type PiiAccess } from './access.js';
+import { decideAccess, ownerDecides, type AccessPolicy, type PiiAccess } from './access.js';
 import { ownerAlias } from './reserved.js';
 import { maskValue } from './mask.js';
-import { denialKey, withoutStackTrace } from './field-errors.js';
+import { withoutStackTrace } from './field-errors.js';
 import { defaultOwnerField, type PiiMark, type PiiMarks } from './marks.js';
 
 /** A PII value returned to someone other than its owner; each one is logged. */
 export interface Disclosure {
   ownerId: string;
-  typeName: string;
-  fieldName: string;
+  /** `Type.field`. */
+  field: string;
   category: string;
-  path: (string | number)[];
+  /** Where the value sits in the response, so it can be withheld if the log cannot be written. */
+  holder: Record<string | number, unknown>;
+  key: string | number;
 }
 
 /** What the guarded execution of one request sees. */
@@ -33,21 +34,18 @@ export interface PiiExecutionContext {
   disclosures: Disclosure[];
   /** Decisions by category, then owner, so a list of rows decides once per owner. */
   decisions?: Map<string, Map<unknown, PiiAccess>>;
-  /** One error object per denial reason: graphql-js reuses its stack instead of capturing one per row. */
+  /** One error object per denial reason in a request. */
   denials?: Map<string, GraphQLError>;
-  /**
-   * Denials by path pattern and reason. Only the first row of a pattern raises an error;
-   * later rows are counted here, so a list of 500 denied rows costs one error, not 500.
-   */
-  denialCounts: Map<string, number>;
 }
 
 function accessFor(ctx: PiiExecutionContext, category: string, ownerId: unknown): PiiAccess {
   const byCategory = (ctx.decisions ??= new Map());
   let byOwner = byCategory.get(category);
   if (!byOwner) byCategory.set(category, (byOwner = new Map()));
-  let access = byOwner.get(ownerId);
-  if (!access) byOwner.set(ownerId, (access = decideAccess(ctx.viewer, category, ownerId, ctx.policy)));
+  // Where the owner cannot change the answer, one decision serves every owner.
+  const key = ownerDecides(ctx.viewer) ? ownerId : undefined;
+  let access = byOwner.get(key);
+  if (!access) byOwner.set(key, (access = decideAccess(ctx.viewer, category, ownerId, ctx.policy)));
   return access;
 }
 
@@ -74,7 +72,7 @@ export function marksForObjects(schema: GraphQLSchema, marks: PiiMarks): PiiMark
       const own = result.get(impl.name) ?? new Map<string, PiiMark>();
       for (const [fieldName, mark] of fields) {
         if (own.has(fieldName)) continue;
-        own.set(fieldName, { ...mark, typeName: impl.name, ownerField: mark.explicitOwner ? mark.ownerField : defaultOwnerField(impl.name) });
+        own.set(fieldName, { ...mark, typeName: impl.name, label: `${impl.name}.${fieldName}`, ownerField: mark.explicitOwner ? mark.ownerField : defaultOwnerField(impl.name) });
       }
       result.set(impl.name, own);
     }
@@ -82,37 +80,37 @@ export function marksForObjects(schema: GraphQLSchema, marks: PiiMarks): PiiMark
   return result;
 }
 
-function piiResolver(mark: PiiMark): GraphQLFieldResolver<Record<string, unknown> | null, PiiExecutionContext> {
-  const alias = ownerAlias(mark.typeName);
-  return (source, _args, ctx, info) => {
-    const value = source?.[info.path.key as string];
-    if (value === null || value === undefined) return value;
-    const ownerId = source?.[alias];
-    const access = accessFor(ctx, mark.category, ownerId);
-    if (access.level === 'owner') return value;
-    if (access.level === 'denied') return null; // the shield rule has already said why
-    ctx.disclosures.push({
-      ownerId: String(ownerId),
-      typeName: mark.typeName,
-      fieldName: mark.fieldName,
-      category: mark.category,
-      path: responsePathAsArray(info.path),
-    });
-    return access.level === 'masked' ? maskValue(mark.mask, value) : value;
-  };
+/**
+ * A PII value as this viewer may see it: in full for its owner; for anyone the rule
+ * allowed, in full or masked, with a disclosure to log. The planner's value is under the
+ * field's response key.
+ */
+export function readPiiValue(mark: PiiMark, ctx: PiiExecutionContext, source: Record<string, unknown> | null, responseKey: string): unknown {
+  const value = source?.[responseKey];
+  if (value === null || value === undefined) return value;
+  const ownerId = source?.[ownerAlias(mark.typeName)];
+  const access = accessFor(ctx, mark.category, ownerId);
+  if (access.level === 'owner') return value;
+  if (access.level === 'denied') return null; // the shield rule has already said why
+  ctx.disclosures.push({ ownerId: String(ownerId), field: mark.label, category: mark.category, holder: source!, key: responseKey });
+  return access.level === 'masked' ? maskValue(mark.mask, value) : value;
 }
 
+function piiResolver(mark: PiiMark): GraphQLFieldResolver<Record<string, unknown> | null, PiiExecutionContext> {
+  return (source, _args, ctx, info) => readPiiValue(mark, ctx, source, info.path.key as string);
+}
+
+/**
+ * The rule for one `@pii` field. Its verdict depends only on the viewer, the field and
+ * the owner id the planner fetched under the reserved alias; guarded execution relies
+ * on that to ask once per field and owner in a request.
+ */
 function piiRule(mark: PiiMark) {
   const alias = ownerAlias(mark.typeName);
   return rule(`pii:${mark.typeName}.${mark.fieldName}`, { cache: 'no_cache' })(
-    (parent: Record<string, unknown> | null, _args, ctx: PiiExecutionContext, info) => {
+    (parent: Record<string, unknown> | null, _args, ctx: PiiExecutionContext) => {
       const access = accessFor(ctx, mark.category, parent?.[alias]);
-      if (access.level !== 'denied') return true;
-      const key = denialKey(info.path, access.reason);
-      const seen = ctx.denialCounts.get(key);
-      ctx.denialCounts.set(key, (seen ?? 0) + 1);
-      // Later rows of a pattern already reported resolve to null (the resolver re-checks access).
-      return seen === undefined ? denialError(ctx, access.reason) : true;
+      return access.level === 'denied' ? denialError(ctx, access.reason) : true;
     },
   );
 }

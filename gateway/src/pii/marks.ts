@@ -7,6 +7,8 @@ export type PiiMask = 'PHONE' | 'EMAIL' | 'ID_NUMBER' | 'NAME' | 'REDACT';
 export interface PiiMark {
   typeName: string;
   fieldName: string;
+  /** `Type.field`, as the access log names it. */
+  label: string;
   category: string;
   mask: PiiMask;
   /** The field of the same type that holds the owning member's id. */
@@ -66,6 +68,7 @@ export function readPiiMarks(supergraphSdl: string | DocumentNode): PiiMarks {
       const mark: PiiMark = {
         typeName: def.name.value,
         fieldName: field.name.value,
+        label: `${def.name.value}.${field.name.value}`,
         category,
         mask: mask ?? defaultMask(field.name.value),
         ownerField: arg('owner') ?? defaultOwnerField(def.name.value),

@@ -41,12 +41,8 @@ function withoutReservedPath(error: GraphQLError): GraphQLError {
 }
 
 /** Sets each disclosed value to null: the access log could not be written, so it must not leave. */
-function withhold(data: Record<string, unknown>, disclosures: Disclosure[]): void {
-  for (const { path } of disclosures) {
-    let node: unknown = data;
-    for (const key of path.slice(0, -1)) node = (node as Record<string | number, unknown> | null)?.[key];
-    if (node && typeof node === 'object') (node as Record<string | number, unknown>)[path.at(-1)!] = null;
-  }
+function withhold(disclosures: Disclosure[]): void {
+  for (const { holder, key } of disclosures) holder[key] = null;
 }
 
 /**
@@ -119,7 +115,7 @@ export class PiiGateway implements GatewayInterface {
       if (!planned.data) return { ...planned, errors: planned.errors?.map((e) => withoutReservedPath(e as GraphQLError)) };
 
       const context = rc.context as unknown as GatewayContext;
-      const piiContext: PiiExecutionContext = { viewer: context.viewer, policy: this.options.policy, disclosures: [], denialCounts: new Map() };
+      const piiContext: PiiExecutionContext = { viewer: context.viewer, policy: this.options.policy, disclosures: [] };
       const guarded = await executeGuarded({
         schema: state.guarded,
         marks: state.marks,
@@ -132,11 +128,11 @@ export class PiiGateway implements GatewayInterface {
       const data = guarded.data;
       // A subgraph may refuse a PII field itself (defence in depth); the gateway's own
       // FORBIDDEN for that path already says so, once per path pattern.
-      const deniedPatterns = new Set([...piiContext.denialCounts.keys()].map((k) => k.slice(0, k.indexOf('|'))));
+      const deniedPatterns = new Set([...guarded.denialCounts.keys()].map((k) => k.slice(0, k.indexOf('|'))));
       const plannedErrors = ((planned.errors ?? []) as GraphQLError[])
         .filter((e) => !(e.extensions?.code === 'FORBIDDEN' && e.path && deniedPatterns.has(pathPattern(e.path))))
         .map(withoutReservedPath);
-      const errors: GraphQLError[] = [...plannedErrors, ...foldFieldErrors(guarded.errors, piiContext.denialCounts)];
+      const errors: GraphQLError[] = [...plannedErrors, ...foldFieldErrors(guarded.errors, guarded.denialCounts)];
 
       if (data && piiContext.disclosures.length > 0) {
         const entries = entriesFor(piiContext.disclosures, { viewer: context.viewer, requestId: context.requestId, operationName: rc.operationName });
@@ -144,7 +140,7 @@ export class PiiGateway implements GatewayInterface {
           await this.options.accessLog.record(entries);
         } catch (error) {
           this.options.logger.error('PII access log write failed; withholding PII', { requestId: context.requestId, error: String(error) });
-          withhold(data, piiContext.disclosures);
+          withhold(piiContext.disclosures);
           errors.push(
             new GraphQLError('Personal data was withheld because its access could not be logged. Try again shortly.', {
               extensions: { code: 'SERVICE_UNAVAILABLE' },

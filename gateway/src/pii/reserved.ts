@@ -2,5 +2,14 @@
 export const RESERVED_ALIAS_PREFIX = '_pii_';
 /** Alias under which the augmented document carries an object's concrete type. */
 export const TYPENAME_ALIAS = `${RESERVED_ALIAS_PREFIX}typename`;
-/** Alias under which the augmented document carries the owner id of a `type`. */
-export const ownerAlias = (typeName: string) => `${RESERVED_ALIAS_PREFIX}owner_${typeName}`;
+const ownerAliases = new Map<string, string>();
+/**
+ * Alias under which the augmented document carries the owner id of a `type`. Kept per
+ * type name (the schema's, a bounded set): the same string on every property read is
+ * cheaper than a new one per value.
+ */
+export function ownerAlias(typeName: string): string {
+  let alias = ownerAliases.get(typeName);
+  if (alias === undefined) ownerAliases.set(typeName, (alias = `${RESERVED_ALIAS_PREFIX}owner_${typeName}`));
+  return alias;
+}
