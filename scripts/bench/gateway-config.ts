@@ -10,6 +10,12 @@ export interface BenchGatewayConfig {
   signingSecret: string;
   /** For `candidate`: the entry file of another copy of gateway/src to measure beside ours. */
   candidateEntry?: string;
+  /** Ours only: the PII layer on (the default) or off, to measure what it costs. */
+  pii?: boolean;
+  /** Ours only: share identical in-flight subgraph fetches (the default, as deployed) or not. */
+  subgraphDedupe?: boolean;
+  /** Ours only: write the PII access log to a no-op sink instead of identity (a bench without identity). */
+  accessLogSink?: boolean;
 }
 
 /** `candidate` is ours built from another copy of gateway/src (BENCH_CANDIDATE), to measure a change. */

@@ -19,11 +19,14 @@ export async function startOurs(config: BenchGatewayConfig): Promise<RunningServ
     LOG_LEVEL: 'error',
     JWT_SECRET: config.jwtSecret,
     INTERNAL_SIGNING_SECRET: config.signingSecret,
+    SUBGRAPH_DEDUPE: String(config.subgraphDedupe ?? true),
   });
   return startGateway({
     env,
     logger: createLogger('gateway', 'error'),
     supergraphSdl: config.supergraphSdl,
     subgraphUrls: config.subgraphUrls,
+    pii: config.pii ?? true,
+    accessLog: config.accessLogSink ? { record: async () => {} } : undefined,
   });
 }

@@ -1,8 +1,8 @@
 /**
  * One gateway in its own process, so its RSS and CPU are its own: given its config in a
- * `start` message over IPC, it says `{ type: 'ready', url }` and answers `memory`
- * requests with its current and peak RSS, its V8 heap in use and the CPU time it used since
- * the last `reset` (see GatewayMemory in processes.ts).
+ * `start` message over IPC, it says `{ type: 'ready', url }` and answers `memory` (or
+ * `memory-after-gc`) requests with its current and peak RSS, its V8 heap in use and the
+ * CPU time it used since the last `reset` (see GatewayMemory in processes.ts).
  */
 import type { RunningServer } from '@membership/subgraph';
 import type { BenchGatewayConfig } from './gateway-config.js';
@@ -42,10 +42,12 @@ process.on('message', async (message: { type: string; config?: BenchGatewayConfi
     sample();
     cpuSince = process.cpuUsage();
     process.send?.({ type: 'reset' });
-  } else if (message.type === 'memory') {
+  } else if (message.type === 'memory' || message.type === 'memory-after-gc') {
+    // With --expose-gc, `memory-after-gc` first collects, so the heap is what is still referenced.
+    if (message.type === 'memory-after-gc') (globalThis as { gc?: () => void }).gc?.();
     const { rss, heapUsed } = process.memoryUsage();
     const cpu = process.cpuUsage(cpuSince);
-    process.send?.({ type: 'memory', rss, peak: Math.max(peak, rss), heapUsed, cpuMicros: cpu.user + cpu.system });
+    process.send?.({ type: message.type, rss, peak: Math.max(peak, rss), heapUsed, cpuMicros: cpu.user + cpu.system });
   } else if (message.type === 'stop') {
     await server?.close();
     process.exit(0);
