@@ -1,7 +1,8 @@
 /**
  * npm run bench:pii — this project's gateway with and without the PII layer over the same
  * in-memory subgraph, in one run: each gateway in its own process (so JIT, heap and CPU
- * are its own), the subgraph in this one, the load from a third; interleaved rounds over
+ * are its own), with a second plain gateway as a control for the machine's noise, the
+ * subgraph in this one, the load from another; interleaved rounds over
  * HTTP after a warm-up. Prints p50/p95 latency, throughput and the gateway's CPU time per
  * request, then the memory of the PII gateway over 100,000 requests with 1,000 distinct
  * documents. Writes the table to docs/BENCHMARKS.md.
@@ -30,9 +31,14 @@ const composed = composeSupergraph([{ name: 'people', url: people.url, sdl: PEOP
 if (!composed.ok) throw new Error(composed.errors.join('\n'));
 const common = { kind: 'ours' as const, supergraphSdl: composed.supergraphSdl, subgraphUrls: { people: people.url }, ...secrets };
 // Owner reads and denials write no access log; staff reads log to a no-op sink, as the bench has no identity.
-// Both with --expose-gc (for the memory run), so they differ only in the PII layer.
+// All with --expose-gc (for the memory run), so they differ only in the PII layer. The
+// second plain gateway is the control: how far two identical gateways differ in one run.
 const plain = await startGatewayProcess({ ...common, pii: false }, { execArgv: ['--expose-gc'] });
 const ours = await startGatewayProcess({ ...common, pii: true, accessLogSink: true }, { execArgv: ['--expose-gc'] });
+const control = await startGatewayProcess({ ...common, pii: false }, { execArgv: ['--expose-gc'] });
+const gateways = { ours, plain, control };
+type Variant = keyof typeof gateways;
+const VARIANTS: Variant[] = ['ours', 'plain', 'control'];
 
 const token = async (sub: string, kind: 'member' | 'staff', scope?: string) =>
   (await issueAccessToken({ sub, kind, scope }, secrets.jwtSecret, { ttlSeconds: 3600 })).token;
@@ -73,12 +79,13 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const rows: string[] = [];
 for (const w of workloads) {
   const headers = { 'content-type': 'application/json', ...w.headers };
-  for (const g of [ours, plain]) await round(g, headers, [w.body], 2000); // warm-up
-  const results: Record<'ours' | 'plain', (LoadResult & { cpuMsPerRequest: number })[]> = { ours: [], plain: [] };
-  // The order alternates: whichever runs first in a round measured slower on this machine.
+  for (const g of Object.values(gateways)) await round(g, headers, [w.body], 2000); // warm-up
+  const results: Record<Variant, (LoadResult & { cpuMsPerRequest: number })[]> = { ours: [], plain: [], control: [] };
+  // The order rotates: whichever runs first in a round measured slower on this machine.
   for (let r = 0; r < ROUNDS; r++) {
-    for (const name of r % 2 ? (['plain', 'ours'] as const) : (['ours', 'plain'] as const)) {
-      results[name].push(await round(name === 'ours' ? ours : plain, headers, [w.body], SECONDS * 1000));
+    for (let i = 0; i < VARIANTS.length; i++) {
+      const name = VARIANTS[(r + i) % VARIANTS.length]!;
+      results[name].push(await round(gateways[name], headers, [w.body], SECONDS * 1000));
     }
   }
   const summary = (rs: (LoadResult & { cpuMsPerRequest: number })[]) => ({
@@ -90,8 +97,9 @@ for (const w of workloads) {
   });
   const o = summary(results.ours);
   const p = summary(results.plain);
+  const c = summary(results.control);
   const ratio = o.p50 / p.p50;
-  const line = `| ${w.name} | ${p.rps.toFixed(0)} | ${p.p50.toFixed(2)} / ${p.p95.toFixed(2)} | ${p.cpu.toFixed(3)} | ${o.rps.toFixed(0)} | ${o.p50.toFixed(2)} / ${o.p95.toFixed(2)} | ${o.cpu.toFixed(3)} | **${ratio.toFixed(2)}×** (target ≤ ${w.target}×) ${ratio <= w.target ? '✓' : '✗'} | ${(o.cpu / p.cpu).toFixed(2)}× | ${o.errors + p.errors} |`;
+  const line = `| ${w.name} | ${p.rps.toFixed(0)} | ${p.p50.toFixed(2)} / ${p.p95.toFixed(2)} | ${p.cpu.toFixed(3)} | ${o.rps.toFixed(0)} | ${o.p50.toFixed(2)} / ${o.p95.toFixed(2)} | ${o.cpu.toFixed(3)} | **${ratio.toFixed(2)}×** (target ≤ ${w.target}×) ${ratio <= w.target ? '✓' : '✗'} | ${(o.cpu / p.cpu).toFixed(2)}× | ${(c.p50 / p.p50).toFixed(2)}× / ${(c.cpu / p.cpu).toFixed(2)}× | ${o.errors + p.errors + c.errors} |`;
   rows.push(line);
   console.log(line);
 }
@@ -109,8 +117,7 @@ const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
 const memoryLine = `After warm-up (10,000 requests) heap ${mb(before.heapUsed)} MB, RSS ${mb(before.rss)} MB; after ${quarter.requests.toLocaleString('en')} more: heap ${mb(middle.heapUsed)} MB, RSS ${mb(middle.rss)} MB; after ${(quarter.requests + rest.requests).toLocaleString('en')} in all with 1,000 distinct documents: heap ${mb(after.heapUsed)} MB, RSS ${mb(after.rss)} MB (errors: ${quarter.errors + rest.errors}; heap after a forced GC).`;
 console.log(memoryLine);
 
-await ours.stop();
-await plain.stop();
+for (const g of Object.values(gateways)) await g.stop();
 await people.close();
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -119,13 +126,14 @@ const section = `<!-- bench:pii -->
 
 ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} × ${cpu}, ${mb(os.totalmem())} MB RAM.
 This project's gateway with the PII layer on and off, each in its own process (production mode, JWT,
-limits, in-flight fetch sharing as deployed), over the same in-memory subgraph in the bench's process;
-load from a third process, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds (the order alternating) of ${SECONDS} s each after
-2 s of warm-up; medians of the rounds. Latency in ms; CPU is the gateway process's user + system
+limits, in-flight fetch sharing as deployed), plus a second plain gateway as a control (the ratio two
+identical gateways show in the same run is the noise floor), over the same in-memory subgraph in the
+bench's process; load from another process, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds (the order
+rotating) of ${SECONDS} s each after 2 s of warm-up; medians of the rounds. Latency in ms; CPU is the gateway process's user + system
 time per request.
 
-| workload | plain req/s | plain p50 / p95 | plain CPU ms/req | PII layer req/s | PII layer p50 / p95 | PII layer CPU ms/req | p50 ratio | CPU ratio | errors |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| workload | plain req/s | plain p50 / p95 | plain CPU ms/req | PII layer req/s | PII layer p50 / p95 | PII layer CPU ms/req | p50 ratio | CPU ratio | control: plain again, p50 / CPU ratio | errors |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
 One run's ratios vary by ±5–10% on a shared 2-core machine; PII-LAYER-PERFORMANCE.md lists the spread across runs.
