@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from '@membership/db';
 import { DEMO_MEMBERS } from '@membership/stack';
-import { callSubgraph, startTestStack, type TestStack } from '@membership/testing';
+import { callSubgraph, type TestStack } from '@membership/testing';
+import { useTestStack } from '@membership/testing/per-file';
 
 let clock = new Date();
 let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack({ now: () => clock });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-beforeEach(() => {
-  clock = new Date(clock.getTime() + 1000);
-});
+useTestStack({ now: () => clock, beforeEachTest: () => (clock = new Date(clock.getTime() + 1000)), started: (s) => (stack = s) });
 
 const [ANA] = DEMO_MEMBERS;
 const LEE = '00000000-0000-4000-8000-0000000001ee';

@@ -1,22 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '@membership/config';
 import { sql } from '@membership/db';
 import { DEMO_MEMBERS } from '@membership/stack';
-import { TEST_ENV, startTestStack, type TestStack } from '@membership/testing';
+import { TEST_ENV, type TestStack } from '@membership/testing';
+import { useTestStack } from '@membership/testing/per-file';
 import { runPendingExports } from '../src/domain/data-export.js';
 import { exportsFor } from '../src/subgraph.js';
 
 let clock = new Date();
 let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack({ now: () => clock });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-beforeEach(() => {
-  clock = new Date(clock.getTime() + 1000);
-});
+useTestStack({ now: () => clock, beforeEachTest: () => (clock = new Date(clock.getTime() + 1000)), started: (s) => (stack = s) });
 
 const [ANA, BO, CHEN] = DEMO_MEMBERS;
 const REQUEST = `mutation { requestDataExport { id status requestedAt readyAt expiresAt downloadJson } }`;

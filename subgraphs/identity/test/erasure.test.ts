@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '@membership/config';
 import { sql } from '@membership/db';
 import { DEMO_MEMBERS } from '@membership/stack';
-import { TEST_ENV, rowsMentioning, startTestStack, type TestStack } from '@membership/testing';
+import { TEST_ENV, rowsMentioning, type TestStack } from '@membership/testing';
+import { useTestStack } from '@membership/testing/per-file';
 import { createKeyRing, lookupHash } from '../src/domain/encryption.js';
 import { runDueErasures } from '../src/domain/erasure.js';
 import { checkCharacter } from '../src/domain/resident-id.js';
@@ -13,15 +14,7 @@ import { erasureFor } from '../src/subgraph.js';
 let clock = new Date();
 const advanceDays = (days: number) => (clock = new Date(clock.getTime() + days * 86_400_000));
 let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack({ now: () => clock });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-beforeEach(() => {
-  clock = new Date(clock.getTime() + 1000);
-});
+useTestStack({ now: () => clock, beforeEachTest: () => (clock = new Date(clock.getTime() + 1000)), started: (s) => (stack = s) });
 
 const [ANA, BO, CHEN, DEE] = DEMO_MEMBERS;
 const START = clock;

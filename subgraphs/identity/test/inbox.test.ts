@@ -1,22 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from '@membership/db';
 import { deliveries, eventLog, type EventCatalog, type EventType } from '@membership/events';
 import { DEMO_MEMBERS } from '@membership/stack';
-import { startTestStack, type TestStack } from '@membership/testing';
+import { type TestStack } from '@membership/testing';
+import { useTestStack } from '@membership/testing/per-file';
 import { identityHandlers } from '../src/consumer.js';
 
 let clock = new Date();
 let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack({ now: () => clock });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-beforeEach(() => {
-  clock = new Date(clock.getTime() + 1000);
-});
+useTestStack({ now: () => clock, beforeEachTest: () => (clock = new Date(clock.getTime() + 1000)), started: (s) => (stack = s) });
 
 const [ANA, BO, CHEN] = DEMO_MEMBERS;
 const INBOX = `query ($first: Int, $after: String, $unreadOnly: Boolean) {

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from '@membership/db';
-import { TEST_ENV, startTestStack, type TestStack } from '@membership/testing';
+import { TEST_ENV, type TestStack } from '@membership/testing';
+import { useTestStack } from '@membership/testing/per-file';
 import { createKeyRing, lookupHash } from '../src/domain/encryption.js';
 import { loadIdentityEnv } from '../src/env.js';
 
@@ -8,12 +9,7 @@ import { loadIdentityEnv } from '../src/env.js';
 let clock = new Date();
 const advance = (minutes: number) => (clock = new Date(clock.getTime() + minutes * 60_000));
 let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack({ now: () => clock });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+useTestStack({ now: () => clock, started: (s) => (stack = s) });
 
 const ring = createKeyRing(loadIdentityEnv({ ...TEST_ENV }));
 const REQUEST = `mutation ($login: String!) { requestPasswordReset(login: $login) { channel sentTo expiresAt } }`;

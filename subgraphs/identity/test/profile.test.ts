@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from '@membership/db';
 import { DEMO_MEMBERS } from '@membership/stack';
-import { startTestStack, type TestStack } from '@membership/testing';
+import { type TestStack } from '@membership/testing';
+import { useTestStack } from '@membership/testing/per-file';
 
 let clock = new Date();
 let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack({ now: () => clock });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-beforeEach(() => {
-  clock = new Date(clock.getTime() + 1000);
-});
+useTestStack({ now: () => clock, beforeEachTest: () => (clock = new Date(clock.getTime() + 1000)), started: (s) => (stack = s) });
 
 const [ANA, BO, CHEN] = DEMO_MEMBERS;
 const UPDATE = `mutation ($displayName: String, $email: String, $phone: String) {

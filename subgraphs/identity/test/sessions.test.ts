@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from '@membership/db';
-import { startTestStack, type TestStack } from '@membership/testing';
+import { type TestStack } from '@membership/testing';
+import { useTestStack } from '@membership/testing/per-file';
 
 /** The clock every server reads; tests move it forward to expire sessions. */
 // Near real time: the gateway checks access tokens against the wall clock.
 let clock = new Date();
 let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack({ now: () => clock });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+useTestStack({ now: () => clock, started: (s) => (stack = s) });
 
 const SESSION = 'accessToken expiresAt refreshToken refreshExpiresAt member { id displayName }';
 const LOGIN = `mutation ($login: String!, $password: String!) { login(input: { login: $login, password: $password }) { ${SESSION} } }`;

@@ -3,10 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '@membership/config';
 import { sql } from '@membership/db';
-import { TEST_ENV, startTestStack, type TestStack } from '@membership/testing';
+import { TEST_ENV, type TestStack } from '@membership/testing';
+import { useTestStack } from '@membership/testing/per-file';
 import { createFirstAdmin } from '../src/domain/staff.js';
 import { staffFor } from '../src/subgraph.js';
 
@@ -14,16 +15,8 @@ import { staffFor } from '../src/subgraph.js';
 let clock = new Date();
 const advanceDays = (days: number) => (clock = new Date(clock.getTime() + days * 86_400_000));
 let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack({ now: () => clock });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
 // Each test a second later, so the log's newest-first order is visible between tests.
-beforeEach(() => {
-  clock = new Date(clock.getTime() + 1000);
-});
+useTestStack({ now: () => clock, beforeEachTest: () => (clock = new Date(clock.getTime() + 1000)), started: (s) => (stack = s) });
 
 const STAFF_LOGIN = `mutation ($email: String!, $password: String!) {
   staffLogin(email: $email, password: $password) { accessToken scopes passwordChangeRequired staff { id email roles passwordExpiresAt } }

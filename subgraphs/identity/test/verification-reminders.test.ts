@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@membership/config';
 import { sql } from '@membership/db';
 import { DEMO_MEMBERS } from '@membership/stack';
-import { TEST_ENV, startTestStack, type TestStack } from '@membership/testing';
+import { TEST_ENV, type TestStack } from '@membership/testing';
+import { useTestStack } from '@membership/testing/per-file';
 import { checkCharacter } from '../src/domain/resident-id.js';
 import { remindExpiringVerifications } from '../src/domain/verification-reminders.js';
 import { remindersFor } from '../src/subgraph.js';
@@ -11,12 +12,7 @@ import { remindersFor } from '../src/subgraph.js';
 // job gets its own clock, injected per run.
 const clock = new Date();
 let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack({ now: () => clock });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+useTestStack({ now: () => clock, started: (s) => (stack = s) });
 
 const DAY = 86_400_000;
 const [ANA, BO, CHEN, DEE] = DEMO_MEMBERS;

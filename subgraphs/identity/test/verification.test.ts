@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from '@membership/db';
 import { DEMO_MEMBERS } from '@membership/stack';
-import { startTestStack, type TestStack } from '@membership/testing';
+import { type TestStack } from '@membership/testing';
+import { useTestStack } from '@membership/testing/per-file';
 import { checkCharacter } from '../src/domain/resident-id.js';
 import { addMonths } from '../src/domain/verification-rules.js';
 
@@ -9,15 +10,7 @@ import { addMonths } from '../src/domain/verification-rules.js';
 let clock = new Date();
 const advanceDays = (days: number) => (clock = new Date(clock.getTime() + days * 86_400_000));
 let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack({ now: () => clock });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-beforeEach(() => {
-  clock = new Date(clock.getTime() + 1000);
-});
+useTestStack({ now: () => clock, beforeEachTest: () => (clock = new Date(clock.getTime() + 1000)), started: (s) => (stack = s) });
 
 /** A valid resident ID number from its first 17 digits. */
 const idNumber = (first17: string) => `${first17}${checkCharacter(first17)}`;
