@@ -7,7 +7,7 @@
 import { buildSchema, execute, parse, type GraphQLSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import type { Viewer } from '@membership/viewer';
-import { decideAccess, ownerDecides, type AccessPolicy } from '../src/pii/access.js';
+import { decideAccess, ownerDecides, ownerNeeded, type AccessPolicy } from '../src/pii/access.js';
 import { analyseDocument } from '../src/pii/augment.js';
 import { executeGuarded } from '../src/pii/guarded-execution.js';
 import { buildGuardedSchema, type PiiExecutionContext } from '../src/pii/guarded-schema.js';
@@ -71,7 +71,9 @@ async function run(query: string, viewer: Viewer, variables?: Record<string, unk
   const document = parse(query);
   const analysis = analyseDocument(api, guarded.marks, document);
   expect(analysis.touchesPii).toBe(true);
-  const planned = await execute({ schema: api, document: analysis.augmented, rootValue: world, variableValues: variables });
+  // As the gateway does: owner ids only for viewers they decide or log for.
+  const augmented = (ownerNeeded(viewer) ? analysis.withOwners : analysis.withoutOwners)?.document ?? document;
+  const planned = await execute({ schema: api, document: augmented, rootValue: world, variableValues: variables });
   expect(planned.errors).toBeUndefined();
   const context: PiiExecutionContext = { viewer, policy, disclosures: [] };
   shieldCalls.clear();
@@ -197,6 +199,25 @@ describe('who decides on a PII value', () => {
       for (const d of decisions) expect(d).toEqual(decisions[0]);
     }
   });
+  it('the planner fetches owners for members, partners and staff only; anonymous callers get the same denials without them', async () => {
+    expect([ana, support([]), { kind: 'partner', partnerId: 'p-1' } as Viewer, { kind: 'anonymous' } as Viewer, { kind: 'service', service: 'gateway' } as Viewer].map(ownerNeeded)).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
+    const analysis = analyseDocument(api, guarded.marks, parse('{ members { id email } parties { ... on Household { email } } }'));
+    expect(analysis.withOwners!.source).toContain('_pii_owner_Member: id');
+    expect(analysis.withoutOwners!.source).not.toContain('_pii_owner_');
+    expect(analysis.withoutOwners!.source).toContain('_pii_typename: __typename');
+    expect(analyseDocument(api, guarded.marks, parse('{ members { email } }')).withoutOwners).toBeUndefined(); // the client's own
+    const { json, errors, denialCounts } = await run('{ members { id email } }', { kind: 'anonymous' });
+    expect(json.members).toEqual(members.map((m) => ({ id: m.id, email: null })));
+    expect(errors.map((e) => [e.path, e.message])).toEqual([[['members', 0, 'email'], 'Sign in to read personal data.']]);
+    expect([...denialCounts.values()]).toEqual([3]);
+  });
+
   it('for members it does', () => {
     expect(ownerDecides(ana)).toBe(true);
     expect(decideAccess(ana, 'CONTACT', ANA, policy).level).toBe('owner');

@@ -26,6 +26,15 @@ export const NO_PARTNER_CONSENT = () => false;
 export const ownerDecides = (viewer: Viewer) => viewer.kind === 'member' || viewer.kind === 'partner';
 
 /**
+ * Whether the PII layer needs each value's owner id for this viewer: to decide (members,
+ * partners) or to name whose data was read in the access log (staff). For anyone else
+ * `decideAccess` denies whoever the owner is, so the planner does not fetch it. A viewer
+ * kind added later without an owner reads as an unknown owner: denied for members and
+ * partners, never allowed by mistake.
+ */
+export const ownerNeeded = (viewer: Viewer) => ownerDecides(viewer) || viewer.kind === 'staff';
+
+/**
  * The rule for one PII value: its owner sees it in full; staff with
  * `pii:<category>:read` in full or `pii:<category>:masked` masked, and only with a stated
  * purpose; a partner when the member consented; nobody else.

@@ -7,7 +7,7 @@ import type {
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Logger } from '@membership/config';
 import type { GatewayContext } from '../context.js';
-import type { AccessPolicy } from './access.js';
+import { ownerNeeded, type AccessPolicy } from './access.js';
 import { entriesFor, type AccessLogWriter } from './access-log.js';
 import { RESERVED_ALIAS_PREFIX, analyseDocument, type DocumentAnalysis } from './augment.js';
 import { foldFieldErrors, pathPattern } from './field-errors.js';
@@ -105,16 +105,17 @@ export class PiiGateway implements GatewayInterface {
       const analysis = this.analyse(state, rc);
       if (!analysis.touchesPii) return executor(rc);
 
-      const planned = await executor({
-        ...rc,
-        document: analysis.augmented,
-        source: analysis.augmentedSource,
-        queryHash: analysis.augmentedHash,
-        operation: analysis.operation ?? rc.operation,
-      } as GatewayGraphQLRequestContext);
+      const context = rc.context as unknown as GatewayContext;
+      // Owner ids cost a field per object through the subgraph call and the planner's
+      // result shaping; fetch them only for viewers whose access they decide or log.
+      const augmented = ownerNeeded(context.viewer) ? analysis.withOwners : analysis.withoutOwners;
+      const planned = await executor(
+        augmented
+          ? ({ ...rc, document: augmented.document, source: augmented.source, queryHash: augmented.queryHash, operation: augmented.operation ?? rc.operation } as GatewayGraphQLRequestContext)
+          : rc,
+      );
       if (!planned.data) return { ...planned, errors: planned.errors?.map((e) => withoutReservedPath(e as GraphQLError)) };
 
-      const context = rc.context as unknown as GatewayContext;
       const piiContext: PiiExecutionContext = { viewer: context.viewer, policy: this.options.policy, disclosures: [] };
       const guarded = await executeGuarded({
         schema: state.guarded,
