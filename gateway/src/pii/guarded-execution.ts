@@ -31,7 +31,8 @@ import {
 } from 'graphql';
 import { ownerDecides } from './access.js';
 import { denialKey, pathPattern, withoutStackTrace } from './field-errors.js';
-import { readPiiValue, type PiiExecutionContext } from './guarded-schema.js';
+import { accessFor, presentPiiValue, type PiiExecutionContext } from './guarded-schema.js';
+import type { PiiAccess } from './access.js';
 import type { PiiMark, PiiMarks } from './marks.js';
 import { TYPENAME_ALIAS, ownerAlias } from './reserved.js';
 
@@ -83,14 +84,25 @@ interface FieldGroup {
   ownerKey: string;
   /** The group's response path with list indices as `*` (one pattern per group), once denied. */
   pattern?: string;
-  /** The last owner met in this group and its verdict: rows of a list mostly share one. */
+  /** The last owner met in this group, its verdict and access: rows of a list mostly share one. */
   lastOwner?: unknown;
   lastVerdict?: Verdict;
+  lastAccess?: PiiAccess;
+  /** The denial record this group last counted into, and for which error. */
+  lastDenial?: { error: Error; denial: Denial };
+}
+
+/** FORBIDDEN denials of one path pattern and reason: the earliest row and how many rows. */
+interface Denial {
+  check: Check;
+  error: Error;
+  count: number;
 }
 
 /**
- * One `@pii` value to decide: `object[group.key]`. Its path and null slot are derived
- * from the object's only when needed (a list of 500 rows allocates nothing more per value).
+ * One `@pii` value to decide: `object[group.key]`, made into an object only when it must
+ * wait for a verdict or be reported; values that take a known verdict allocate nothing.
+ * Its path and null slot are derived from the object's only when needed.
  */
 interface Check {
   /** Order in the walk (document order, then list order), so the reported row is the first one. */
@@ -103,7 +115,6 @@ interface Check {
 }
 
 const pathOf = (check: Check): Path => ({ prev: check.objectPath, key: check.group.key, typename: check.group.typeName });
-const slotOf = (check: Check): Slot => (check.group.nonNull ? check.objectSlot : { container: check.object, key: check.group.key });
 
 /** graphql-shield's verdict for one field and owner: allowed, or the error it returned (once known). */
 interface Verdict {
@@ -171,7 +182,7 @@ class GuardedRun {
   private readonly context: PiiExecutionContext;
   private readonly errors: GraphQLError[] = [];
   /** FORBIDDEN denials by path pattern and reason: the earliest row and how many rows. */
-  private readonly denials = new Map<string, { check: Check; error: Error; count: number }>();
+  private readonly denials = new Map<string, Denial>();
   private checks = 0;
   private readonly verdicts = new Map<GraphQLField<unknown, unknown>, Map<unknown, Verdict>>();
   /** Values whose shield-wrapped resolver returned a promise, their verdicts and those promises, side by side. */
@@ -245,7 +256,7 @@ class GuardedRun {
     for (const group of this.fieldsOf(type, selection)) {
       if (!group.mark && group.shape.kind === 'leaf') continue;
       if (group.mark) {
-        this.check({ seq: this.checks++, object, group, objectPath: path, objectSlot: slot }, type);
+        this.check(object, group, path, slot, type);
       } else {
         const value = object[group.key];
         if (value === null || value === undefined) continue;
@@ -288,24 +299,34 @@ class GuardedRun {
    * Decides one `@pii` value: the first of its field and owner runs the shield-wrapped
    * resolver; the rest wait for, or take, that verdict.
    */
-  private check(check: Check, parentType: GraphQLObjectType): void {
-    const { group } = check;
-    const { field, nodes, ownerKey } = group;
-    const ownerId = this.ownerDecides ? check.object[ownerKey] : undefined;
-    let byOwner = this.verdicts.get(field);
-    if (!byOwner) this.verdicts.set(field, (byOwner = new Map()));
-    const known = group.lastVerdict !== undefined && group.lastOwner === ownerId ? group.lastVerdict : byOwner.get(ownerId);
-    if (known) {
+  private check(object: Record<string, unknown>, group: FieldGroup, objectPath: Path | undefined, objectSlot: Slot, parentType: GraphQLObjectType): void {
+    const seq = this.checks++;
+    const ownerId = this.ownerDecides ? object[group.ownerKey] : undefined;
+    let verdict = group.lastVerdict !== undefined && group.lastOwner === ownerId ? group.lastVerdict : undefined;
+    if (!verdict) {
+      let byOwner = this.verdicts.get(group.field);
+      if (!byOwner) this.verdicts.set(group.field, (byOwner = new Map()));
+      verdict = byOwner.get(ownerId);
       group.lastOwner = ownerId;
-      group.lastVerdict = known;
-      if (known.outcome === undefined) known.waiting.push(check);
-      else this.follow(check, known.outcome);
-      return;
+      group.lastAccess = undefined;
+      group.lastDenial = undefined;
+      if (!verdict) {
+        byOwner.set(ownerId, (group.lastVerdict = { waiting: [] }));
+        return this.ask({ seq, object, group, objectPath, objectSlot }, group.lastVerdict, parentType);
+      }
+      group.lastVerdict = verdict;
     }
-    const verdict: Verdict = { waiting: [] };
-    byOwner.set(ownerId, verdict);
-    group.lastOwner = ownerId;
-    group.lastVerdict = verdict;
+    const { outcome } = verdict;
+    if (outcome === true) {
+      const access = (group.lastAccess ??= accessFor(this.context, group.mark!.category, ownerId));
+      this.place(object, group, objectPath, objectSlot, presentPiiValue(group.mark!, this.context, access, object, group.key));
+    } else if (outcome === undefined) verdict.waiting.push({ seq, object, group, objectPath, objectSlot });
+    else this.refuse(seq, object, group, objectPath, objectSlot, outcome);
+  }
+
+  /** Runs the shield-wrapped resolver for the first value of a field and owner. */
+  private ask(check: Check, verdict: Verdict, parentType: GraphQLObjectType): void {
+    const { field, nodes } = check.group;
     const info = {
       fieldName: field.name,
       fieldNodes: nodes,
@@ -336,43 +357,55 @@ class GuardedRun {
   /** The shield-wrapped resolver answered for the first value: that is the verdict for the rest. */
   private decided(check: Check, verdict: Verdict, result: unknown): void {
     verdict.outcome = result instanceof Error ? result : true;
-    this.complete(check, result);
+    const { seq, object, group, objectPath, objectSlot } = check;
+    if (result instanceof Error) this.refuse(seq, object, group, objectPath, objectSlot, result);
+    else this.place(object, group, objectPath, objectSlot, result);
     for (const other of verdict.waiting) this.follow(other, verdict.outcome);
     verdict.waiting = [];
   }
 
   private follow(check: Check, outcome: true | Error): void {
-    this.complete(check, outcome === true ? readPiiValue(check.group.mark!, this.context, check.object, check.group.key) : outcome);
+    const { seq, object, group, objectPath, objectSlot } = check;
+    if (outcome !== true) return this.refuse(seq, object, group, objectPath, objectSlot, outcome);
+    const access = accessFor(this.context, group.mark!.category, this.ownerDecides ? object[group.ownerKey] : undefined);
+    this.place(object, group, objectPath, objectSlot, presentPiiValue(group.mark!, this.context, access, object, group.key));
   }
 
-  private complete(check: Check, result: unknown): void {
-    const { object, group } = check;
-    if (result instanceof Error) {
-      this.fail(check, result);
-      result = null;
+  /** Writes an allowed value (masked or not) in place, and walks into it if it is an object. */
+  private place(object: Record<string, unknown>, group: FieldGroup, objectPath: Path | undefined, objectSlot: Slot, value: unknown): void {
+    if (value === null || value === undefined) {
+      if (group.nonNull) this.nullAt(objectSlot);
+      else object[group.key] = null;
+      return;
     }
-    if (result === null || result === undefined) return this.nullAt(slotOf(check));
-    object[group.key] = result;
-    if (group.shape.kind !== 'leaf') this.walkValue(result, group.shape, group.nodes, pathOf(check), slotOf(check));
+    object[group.key] = value;
+    if (group.shape.kind === 'leaf') return;
+    const path: Path = { prev: objectPath, key: group.key, typename: group.typeName };
+    this.walkValue(value, group.shape, group.nodes, path, group.nonNull ? objectSlot : { container: object, key: group.key });
   }
 
   /**
-   * A FORBIDDEN denial raises one error per path pattern and reason, at its earliest row,
-   * and counts the rest, so 500 denied rows cost one error, not 500; any other error is
-   * reported where it happened.
+   * A refused value is null. A FORBIDDEN denial raises one error per path pattern and
+   * reason, at its earliest row, and counts the rest, so 500 denied rows cost one error,
+   * not 500; any other error is reported where it happened.
    */
-  private fail(check: Check, error: Error): void {
+  private refuse(seq: number, object: Record<string, unknown>, group: FieldGroup, objectPath: Path | undefined, objectSlot: Slot, error: Error): void {
     if ((error as GraphQLError).extensions?.code !== 'FORBIDDEN') {
-      this.errors.push(withoutStackTrace(() => locatedError(error, check.group.nodes, responsePathAsArray(pathOf(check)))));
-      return;
+      const path = responsePathAsArray(pathOf({ seq, object, group, objectPath, objectSlot }));
+      this.errors.push(withoutStackTrace(() => locatedError(error, group.nodes, path)));
+    } else {
+      let denial = group.lastDenial?.error === error ? group.lastDenial.denial : undefined;
+      if (!denial) {
+        const check: Check = { seq, object, group, objectPath, objectSlot };
+        const key = denialKey((group.pattern ??= pathPattern(pathOf(check))), error.message);
+        denial = this.denials.get(key);
+        if (!denial) this.denials.set(key, (denial = { check, error, count: 0 }));
+        group.lastDenial = { error, denial };
+      }
+      denial.count++;
+      if (seq < denial.check.seq) Object.assign(denial, { check: { seq, object, group, objectPath, objectSlot }, error });
     }
-    const key = denialKey((check.group.pattern ??= pathPattern(pathOf(check))), error.message);
-    const seen = this.denials.get(key);
-    if (!seen) this.denials.set(key, { check, error, count: 1 });
-    else {
-      seen.count++;
-      if (check.seq < seen.check.seq) Object.assign(seen, { check, error });
-    }
+    this.place(object, group, objectPath, objectSlot, null);
   }
 
   private nullAt(slot: Slot): void {

@@ -38,7 +38,8 @@ export interface PiiExecutionContext {
   denials?: Map<string, GraphQLError>;
 }
 
-function accessFor(ctx: PiiExecutionContext, category: string, ownerId: unknown): PiiAccess {
+/** The access decision for one category and owner in this request, decided once. */
+export function accessFor(ctx: PiiExecutionContext, category: string, ownerId: unknown): PiiAccess {
   const byCategory = (ctx.decisions ??= new Map());
   let byOwner = byCategory.get(category);
   if (!byOwner) byCategory.set(category, (byOwner = new Map()));
@@ -86,13 +87,17 @@ export function marksForObjects(schema: GraphQLSchema, marks: PiiMarks): PiiMark
  * field's response key.
  */
 export function readPiiValue(mark: PiiMark, ctx: PiiExecutionContext, source: Record<string, unknown> | null, responseKey: string): unknown {
-  const value = source?.[responseKey];
+  if (!source) return source;
+  return presentPiiValue(mark, ctx, accessFor(ctx, mark.category, source[ownerAlias(mark.typeName)]), source, responseKey);
+}
+
+/** `readPiiValue` with the access already decided (guarded execution keeps it for a run of rows with one owner). */
+export function presentPiiValue(mark: PiiMark, ctx: PiiExecutionContext, access: PiiAccess, source: Record<string, unknown>, responseKey: string): unknown {
+  const value = source[responseKey];
   if (value === null || value === undefined) return value;
-  const ownerId = source?.[ownerAlias(mark.typeName)];
-  const access = accessFor(ctx, mark.category, ownerId);
   if (access.level === 'owner') return value;
   if (access.level === 'denied') return null; // the shield rule has already said why
-  ctx.disclosures.push({ ownerId: String(ownerId), field: mark.label, category: mark.category, holder: source!, key: responseKey });
+  ctx.disclosures.push({ ownerId: String(source[ownerAlias(mark.typeName)]), field: mark.label, category: mark.category, holder: source, key: responseKey });
   return access.level === 'masked' ? maskValue(mark.mask, value) : value;
 }
 
