@@ -84,10 +84,9 @@ interface FieldGroup {
   ownerKey: string;
   /** The group's response path with list indices as `*` (one pattern per group), once denied. */
   pattern?: string;
-  /** The last owner met in this group, its verdict and access: rows of a list mostly share one. */
+  /** The last owner met in this group and its verdict: rows of a list mostly share one. */
   lastOwner?: unknown;
   lastVerdict?: Verdict;
-  lastAccess?: PiiAccess;
   /** The denial record this group last counted into, and for which error. */
   lastDenial?: { error: Error; denial: Denial };
 }
@@ -121,6 +120,8 @@ interface Verdict {
   outcome?: true | Error;
   /** Values of the same field and owner met while graphql-shield was still deciding. */
   waiting: Check[];
+  /** Once allowed: how much of the values this viewer sees (one field, so one category, and one owner). */
+  access?: PiiAccess;
 }
 
 export interface GuardedExecutionArgs {
@@ -308,7 +309,6 @@ class GuardedRun {
       if (!byOwner) this.verdicts.set(group.field, (byOwner = new Map()));
       verdict = byOwner.get(ownerId);
       group.lastOwner = ownerId;
-      group.lastAccess = undefined;
       group.lastDenial = undefined;
       if (!verdict) {
         byOwner.set(ownerId, (group.lastVerdict = { waiting: [] }));
@@ -318,7 +318,7 @@ class GuardedRun {
     }
     const { outcome } = verdict;
     if (outcome === true) {
-      const access = (group.lastAccess ??= accessFor(this.context, group.mark!.category, ownerId));
+      const access = (verdict.access ??= accessFor(this.context, group.mark!.category, ownerId));
       this.place(object, group, objectPath, objectSlot, presentPiiValue(group.mark!, this.context, access, object, group.key));
     } else if (outcome === undefined) verdict.waiting.push({ seq, object, group, objectPath, objectSlot });
     else this.refuse(seq, object, group, objectPath, objectSlot, outcome);
@@ -360,14 +360,14 @@ class GuardedRun {
     const { seq, object, group, objectPath, objectSlot } = check;
     if (result instanceof Error) this.refuse(seq, object, group, objectPath, objectSlot, result);
     else this.place(object, group, objectPath, objectSlot, result);
-    for (const other of verdict.waiting) this.follow(other, verdict.outcome);
+    for (const other of verdict.waiting) this.follow(other, verdict);
     verdict.waiting = [];
   }
 
-  private follow(check: Check, outcome: true | Error): void {
+  private follow(check: Check, verdict: Verdict): void {
     const { seq, object, group, objectPath, objectSlot } = check;
-    if (outcome !== true) return this.refuse(seq, object, group, objectPath, objectSlot, outcome);
-    const access = accessFor(this.context, group.mark!.category, this.ownerDecides ? object[group.ownerKey] : undefined);
+    if (verdict.outcome !== true) return this.refuse(seq, object, group, objectPath, objectSlot, verdict.outcome!);
+    const access = (verdict.access ??= accessFor(this.context, group.mark!.category, this.ownerDecides ? object[group.ownerKey] : undefined));
     this.place(object, group, objectPath, objectSlot, presentPiiValue(group.mark!, this.context, access, object, group.key));
   }
 
