@@ -27,6 +27,20 @@ type Query {
 
 export const BENCH_OWNER = '00000000-0000-4000-8000-0000000000be';
 
+/** `count` people; with `owners` > 1 they belong to that many different members, else all to BENCH_OWNER. */
+export function benchPeople(count: number, owners = 1) {
+  return Array.from({ length: count }, (_v, i) => ({
+    id: `p${i}`,
+    memberId: owners > 1 ? `00000000-0000-4000-8000-${String(i % owners).padStart(12, '0')}` : BENCH_OWNER,
+    displayName: `Person ${i}`,
+    tier: 'GOLD',
+    email: `person${i}@example.com`,
+    phone: `+86138${String(i).padStart(8, '0')}`,
+    realName: `张三${i}`,
+    idNumber: `11010519491231${String(i).padStart(4, '0')}`,
+  }));
+}
+
 export function peopleSubgraph(): SubgraphDefinition<BaseSubgraphContext> {
   return {
     name: 'people',
@@ -35,17 +49,7 @@ export function peopleSubgraph(): SubgraphDefinition<BaseSubgraphContext> {
     createContext: (base) => base,
     resolvers: {
       Query: {
-        people: (_: unknown, args: { count: number; owners: number }) =>
-          Array.from({ length: args.count }, (_v, i) => ({
-            id: `p${i}`,
-            memberId: args.owners > 1 ? `00000000-0000-4000-8000-${String(i % args.owners).padStart(12, '0')}` : BENCH_OWNER,
-            displayName: `Person ${i}`,
-            tier: 'GOLD',
-            email: `person${i}@example.com`,
-            phone: `+86138${String(i).padStart(8, '0')}`,
-            realName: `张三${i}`,
-            idNumber: `11010519491231${String(i).padStart(4, '0')}`,
-          })),
+        people: (_: unknown, args: { count: number; owners: number }) => benchPeople(args.count, args.owners),
       },
     } as never,
   };

@@ -3,22 +3,24 @@
  * answered, with no servers: the guarded pass and, where values were disclosed, the
  * access-log entries. The planner's result for the bench:pii workloads (50 people × 4 PII
  * fields read by their owner or by support staff; 25 × 4 denied to an anonymous caller)
- * is made once, and each request runs over a fresh copy of it. Prints the median µs per
+ * is made once, and each request runs over a fresh copy of it. Prints the best and median µs per
  * request of five rounds; docs/PII-LAYER-PERFORMANCE.md has what each change gained.
  */
 import { buildSchema, execute, parse } from 'graphql';
 import type { Viewer } from '@membership/viewer';
-import { ownerNeeded } from '../src/pii/access.js';
-import { entriesFor } from '../src/pii/access-log.js';
-import { analyseDocument } from '../src/pii/augment.js';
-import { executeGuarded } from '../src/pii/guarded-execution.js';
-import { buildGuardedSchema, type PiiExecutionContext } from '../src/pii/guarded-schema.js';
-import { readPiiMarks } from '../src/pii/marks.js';
+import { ownerNeeded } from '../gateway/src/pii/access.js';
+import { entriesFor } from '../gateway/src/pii/access-log.js';
+import { analyseDocument } from '../gateway/src/pii/augment.js';
+import { executeGuarded } from '../gateway/src/pii/guarded-execution.js';
+import { buildGuardedSchema, type PiiExecutionContext } from '../gateway/src/pii/guarded-schema.js';
+import { readPiiMarks } from '../gateway/src/pii/marks.js';
+import { BENCH_OWNER, benchPeople } from './bench/people-subgraph.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 4000);
 const ONLY = process.env.BENCH_ONLY;
 const ROUNDS = 5;
 
+// The bench:pii subgraph's Person (scripts/bench/people-subgraph.ts) as a plain schema.
 const SDL = `directive @pii(category: String!) on FIELD_DEFINITION
 type Person {
   id: ID! memberId: ID! displayName: String! tier: String!
@@ -29,23 +31,10 @@ type Query { people(count: Int!, owners: Int = 1): [Person!]! }`;
 const api = buildSchema(SDL.replace(/directive @pii.*\n/, '').replace(/@pii\([^)]*\)/g, ''));
 const guarded = buildGuardedSchema(api, readPiiMarks(SDL));
 const policy = { purposes: ['support'], partnerConsent: () => false };
-const OWNER = 'm-owner';
-const rootValue = {
-  people: ({ count, owners }: { count: number; owners: number }) =>
-    Array.from({ length: count }, (_v, i) => ({
-      id: `p${i}`,
-      memberId: owners > 1 ? `m-${i % owners}` : OWNER,
-      displayName: `Person ${i}`,
-      tier: 'GOLD',
-      email: `person${i}@example.com`,
-      phone: `+86138${String(i).padStart(8, '0')}`,
-      realName: `张三${i}`,
-      idNumber: `11010519491231${String(i).padStart(4, '0')}`,
-    })),
-};
+const rootValue = { people: ({ count, owners }: { count: number; owners: number }) => benchPeople(count, owners) };
 const FIELDS = 'id displayName tier email phone realName idNumber';
 const workloads: { name: string; query: string; viewer: Viewer }[] = [
-  { name: 'owner, 50 × 4 allowed', query: `{ people(count: 50) { ${FIELDS} } }`, viewer: { kind: 'member', memberId: OWNER } },
+  { name: 'owner, 50 × 4 allowed', query: `{ people(count: 50) { ${FIELDS} } }`, viewer: { kind: 'member', memberId: BENCH_OWNER } },
   {
     name: 'support staff, 50 owners × 4 allowed',
     query: `{ people(count: 50, owners: 50) { ${FIELDS} } }`,
