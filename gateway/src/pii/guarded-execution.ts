@@ -309,7 +309,6 @@ class GuardedRun {
       if (!byOwner) this.verdicts.set(group.field, (byOwner = new Map()));
       verdict = byOwner.get(ownerId);
       group.lastOwner = ownerId;
-      group.lastDenial = undefined;
       if (!verdict) {
         byOwner.set(ownerId, (group.lastVerdict = { waiting: [] }));
         return this.ask({ seq, object, group, objectPath, objectSlot }, group.lastVerdict, parentType);

@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto';
 import { SignJWT, jwtVerify, errors } from 'jose';
 import type { Viewer } from './index.js';
 
@@ -12,7 +13,19 @@ export interface AccessTokenClaims {
   scope?: string;
 }
 
-const key = (secret: string) => new TextEncoder().encode(secret);
+const keys = new Map<string, Promise<webcrypto.CryptoKey>>();
+/**
+ * The HMAC key for `secret`, imported once per secret: given raw bytes, jose imports a
+ * key on every sign and verify, which was ~0.1 ms of every gateway request.
+ */
+function key(secret: string): Promise<webcrypto.CryptoKey> {
+  let imported = keys.get(secret);
+  if (!imported) {
+    imported = webcrypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    keys.set(secret, imported);
+  }
+  return imported;
+}
 
 /** Issues a short-lived access token (HS256 JWT). */
 export async function issueAccessToken(
@@ -29,7 +42,7 @@ export async function issueAccessToken(
     .setAudience(AUDIENCE)
     .setIssuedAt(iat)
     .setExpirationTime(exp)
-    .sign(key(secret));
+    .sign(await key(secret));
   return { token, expiresAt: new Date(exp * 1000) };
 }
 
@@ -38,7 +51,7 @@ export type TokenProblem = 'expired' | 'invalid';
 /** Verifies an access token and turns it into a viewer, or says why it is refused. */
 export async function verifyAccessToken(token: string, secret: string): Promise<Viewer | { problem: TokenProblem }> {
   try {
-    const { payload } = await jwtVerify(token, key(secret), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(token, await key(secret), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
     if (typeof payload.sub !== 'string') return { problem: 'invalid' };
     if (payload.kind === 'member') return { kind: 'member', memberId: payload.sub };
     if (payload.kind === 'staff') {
