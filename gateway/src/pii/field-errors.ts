@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type FieldNode } from 'graphql';
 
 /**
  * Builds an error without capturing a stack trace. Denials are expected outcomes, not
@@ -33,32 +33,23 @@ export function pathPattern(path: readonly (string | number)[] | LinkedPath): st
 /** Key under which denials of one path pattern and reason are counted. */
 export const denialKey = (pattern: string, message: string) => `${pattern}|${message}`;
 
+/** FORBIDDEN denials of one path pattern and reason: the earliest row, and how many rows. */
+export interface FieldDenial {
+  message: string;
+  nodes: readonly FieldNode[];
+  /** The earliest row's path. */
+  path: (string | number)[];
+  /** `members.*.email`. */
+  pattern: string;
+  count: number;
+}
+
 /**
- * One error per denied field path rather than one per row: errors with the same code,
- * message and path pattern fold into the first, with `extensions.count`.
+ * One error per denied field path rather than one per row: `extensions.count` says how
+ * many rows it stands for, `extensions.pathPattern` which path.
  */
-export function foldFieldErrors(errors: readonly GraphQLError[], counted: ReadonlyMap<string, number> = new Map()): GraphQLError[] {
-  const folded = new Map<string, { error: GraphQLError; count: number }>();
-  const others: GraphQLError[] = [];
-  for (const error of errors) {
-    if (!error.path || error.extensions?.code !== 'FORBIDDEN') {
-      others.push(error);
-      continue;
-    }
-    const key = denialKey(pathPattern(error.path), error.message);
-    const seen = folded.get(key);
-    if (seen) seen.count++;
-    else folded.set(key, { error, count: 1 });
-  }
-  const result = [...folded].map(([key, { error, count: raised }]) =>
-    withoutStackTrace(
-      () =>
-        new GraphQLError(error.message, {
-          nodes: error.nodes,
-          path: error.path,
-          extensions: { code: 'FORBIDDEN', pathPattern: pathPattern(error.path ?? []), count: Math.max(raised, counted.get(key) ?? 0) },
-        }),
-    ),
+export function denialErrors(denials: readonly FieldDenial[]): GraphQLError[] {
+  return denials.map(({ message, nodes, path, pattern, count }) =>
+    withoutStackTrace(() => new GraphQLError(message, { nodes, path, extensions: { code: 'FORBIDDEN', pathPattern: pattern, count } })),
   );
-  return [...others, ...result];
 }

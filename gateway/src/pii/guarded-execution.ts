@@ -30,7 +30,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { ownerDecides } from './access.js';
-import { denialKey, pathPattern, withoutStackTrace } from './field-errors.js';
+import { denialKey, pathPattern, withoutStackTrace, type FieldDenial } from './field-errors.js';
 import { accessFor, presentPiiValue, type PiiExecutionContext } from './guarded-schema.js';
 import type { PiiAccess } from './access.js';
 import type { PiiMark, PiiMarks } from './marks.js';
@@ -140,10 +140,10 @@ export interface GuardedExecutionArgs {
 
 export interface GuardedExecutionResult {
   data: Record<string, unknown> | null;
-  /** Errors at their paths; of the FORBIDDEN ones only the first per path pattern and reason. */
+  /** Errors other than denials, at their paths. */
   errors: GraphQLError[];
-  /** FORBIDDEN denials by `denialKey(pattern, reason)`, each row counted. */
-  denialCounts: Map<string, number>;
+  /** FORBIDDEN denials, one per path pattern and reason, earliest first; the gateway makes one error of each. */
+  denials: FieldDenial[];
 }
 
 /**
@@ -246,10 +246,14 @@ class GuardedRun {
       if (TYPENAME_ALIAS in object) object[TYPENAME_ALIAS] = undefined;
       if (owner in object) object[owner] = undefined;
     }
-    const denials = [...this.denials.values()].sort((a, b) => a.check.seq - b.check.seq);
-    for (const { check, error } of denials) this.errors.push(withoutStackTrace(() => locatedError(error, check.group.nodes, responsePathAsArray(pathOf(check)))));
-    const denialCounts = new Map([...this.denials].map(([key, { count }]) => [key, count]));
-    return { data: this.dataNulled ? null : this.data, errors: this.errors, denialCounts };
+    // Denials become errors once, in the gateway's answer: no located error per denial first.
+    const denials = [...this.denials.values()]
+      .sort((a, b) => a.check.seq - b.check.seq)
+      .map(({ check, error, count }): FieldDenial => {
+        const path = responsePathAsArray(pathOf(check));
+        return { message: error.message, nodes: check.group.nodes, path, pattern: pathPattern(path), count };
+      });
+    return { data: this.dataNulled ? null : this.data, errors: this.errors, denials };
   }
 
   private walkObject(object: Record<string, unknown>, type: GraphQLObjectType, selection: SelectionSetNode | FieldNode[], path: Path | undefined, slot: Slot): void {

@@ -10,7 +10,7 @@ import type { GatewayContext } from '../context.js';
 import { ownerNeeded, type AccessPolicy } from './access.js';
 import { entriesFor, type AccessLogWriter } from './access-log.js';
 import { RESERVED_ALIAS_PREFIX, analyseDocument, type DocumentAnalysis } from './augment.js';
-import { foldFieldErrors, pathPattern } from './field-errors.js';
+import { denialErrors, pathPattern } from './field-errors.js';
 import { executeGuarded } from './guarded-execution.js';
 import { buildGuardedSchema, type Disclosure, type PiiExecutionContext } from './guarded-schema.js';
 import { Lru } from './lru.js';
@@ -129,11 +129,11 @@ export class PiiGateway implements GatewayInterface {
       const data = guarded.data;
       // A subgraph may refuse a PII field itself (defence in depth); the gateway's own
       // FORBIDDEN for that path already says so, once per path pattern.
-      const deniedPatterns = new Set([...guarded.denialCounts.keys()].map((k) => k.slice(0, k.indexOf('|'))));
+      const deniedPatterns = new Set(guarded.denials.map((d) => d.pattern));
       const plannedErrors = ((planned.errors ?? []) as GraphQLError[])
         .filter((e) => !(e.extensions?.code === 'FORBIDDEN' && e.path && deniedPatterns.has(pathPattern(e.path))))
         .map(withoutReservedPath);
-      const errors: GraphQLError[] = [...plannedErrors, ...foldFieldErrors(guarded.errors, guarded.denialCounts)];
+      const errors: GraphQLError[] = [...plannedErrors, ...guarded.errors, ...denialErrors(guarded.denials)];
 
       if (data && piiContext.disclosures.length > 0) {
         const entries = entriesFor(piiContext.disclosures, { viewer: context.viewer, requestId: context.requestId, operationName: rc.operationName });
