@@ -28,9 +28,9 @@ export const ownerDecides = (viewer: Viewer) => viewer.kind === 'member' || view
 /**
  * Whether the PII layer needs each value's owner id for this viewer: to decide (members,
  * partners) or to name whose data was read in the access log (staff). For anyone else
- * `decideAccess` denies whoever the owner is, so the planner does not fetch it. A viewer
- * kind added later without an owner reads as an unknown owner: denied for members and
- * partners, never allowed by mistake.
+ * `decideAccess` denies whoever the owner is, so the planner does not fetch it. Should a
+ * viewer kind whose access does depend on the owner be left out of this list, it meets
+ * every value with an unknown owner, which `decideAccess` denies: it fails closed.
  */
 export const ownerNeeded = (viewer: Viewer) => ownerDecides(viewer) || viewer.kind === 'staff';
 

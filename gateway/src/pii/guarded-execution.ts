@@ -29,10 +29,9 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { ownerDecides } from './access.js';
+import { ownerDecides, type PiiAccess } from './access.js';
 import { denialKey, pathPattern, withoutStackTrace, type FieldDenial } from './field-errors.js';
 import { accessFor, presentPiiValue, type PiiExecutionContext } from './guarded-schema.js';
-import type { PiiAccess } from './access.js';
 import type { PiiMark, PiiMarks } from './marks.js';
 import { TYPENAME_ALIAS, ownerAlias } from './reserved.js';
 
@@ -320,10 +319,8 @@ class GuardedRun {
       group.lastVerdict = verdict;
     }
     const { outcome } = verdict;
-    if (outcome === true) {
-      const access = (verdict.access ??= accessFor(this.context, group.mark!.category, ownerId));
-      this.place(object, group, objectPath, objectSlot, presentPiiValue(group.mark!, this.context, access, object, group.key));
-    } else if (outcome === undefined) verdict.waiting.push({ seq, object, group, objectPath, objectSlot });
+    if (outcome === true) this.allow(object, group, objectPath, objectSlot, verdict);
+    else if (outcome === undefined) verdict.waiting.push({ seq, object, group, objectPath, objectSlot });
     else this.refuse(seq, object, group, objectPath, objectSlot, outcome);
   }
 
@@ -369,7 +366,12 @@ class GuardedRun {
 
   private follow(check: Check, verdict: Verdict): void {
     const { seq, object, group, objectPath, objectSlot } = check;
-    if (verdict.outcome !== true) return this.refuse(seq, object, group, objectPath, objectSlot, verdict.outcome!);
+    if (verdict.outcome === true) this.allow(object, group, objectPath, objectSlot, verdict);
+    else this.refuse(seq, object, group, objectPath, objectSlot, verdict.outcome!);
+  }
+
+  /** A value graphql-shield allowed: shown as the verdict's access says (decided once per verdict). */
+  private allow(object: Record<string, unknown>, group: FieldGroup, objectPath: Path | undefined, objectSlot: Slot, verdict: Verdict): void {
     const access = (verdict.access ??= accessFor(this.context, group.mark!.category, this.ownerDecides ? object[group.ownerKey] : undefined));
     this.place(object, group, objectPath, objectSlot, presentPiiValue(group.mark!, this.context, access, object, group.key));
   }

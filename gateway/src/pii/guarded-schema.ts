@@ -112,7 +112,7 @@ function piiResolver(mark: PiiMark): GraphQLFieldResolver<Record<string, unknown
  */
 function piiRule(mark: PiiMark) {
   const alias = ownerAlias(mark.typeName);
-  return rule(`pii:${mark.typeName}.${mark.fieldName}`, { cache: 'no_cache' })(
+  return rule(`pii:${mark.label}`, { cache: 'no_cache' })(
     (parent: Record<string, unknown> | null, _args, ctx: PiiExecutionContext) => {
       const access = accessFor(ctx, mark.category, parent?.[alias]);
       return access.level === 'denied' ? denialError(ctx, access.reason) : true;
