@@ -23,6 +23,9 @@ export default defineConfig({
           // A unit test that opens a database or starts a stack fails at once (see the setup file).
           setupFiles: ['./packages/testing/src/unit-setup.ts'],
           testTimeout: 10_000,
+          // Unit files run first, as a group of their own (vitest needs an order for
+          // projects whose worker settings differ).
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -34,6 +37,7 @@ export default defineConfig({
           pool: 'forks',
           // Each behaviour file starts its own database and servers; two at a time fits two cores.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
           testTimeout: 30_000,
           hookTimeout: 120_000,
         },
