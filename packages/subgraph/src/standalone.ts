@@ -1,19 +1,26 @@
 import { baseEnvShape, createLogger, parseEnv } from '@membership/config';
 import { openDatabase } from '@membership/db';
 import { EventBus, eventsMigrationsFolder } from '@membership/events';
+import { JobScheduler, jobsMigrationsFolder, loadJobsEnv, schedulerSettings, type JobDefinition } from '@membership/jobs';
 import type { SubgraphModule, SubgraphModuleOptions } from './module.js';
 import { startSubgraphServer } from './server.js';
 
 /**
  * Runs one subgraph in its own process: migrate its schema, run its event relay and
- * queue, serve HTTP. This is how docker-compose runs each server against Postgres.
+ * queue and its scheduled jobs, serve HTTP. This is how docker-compose runs each server
+ * against Postgres; with several replicas, each job still runs once per slot.
  */
-export async function runStandalone(create: (options: SubgraphModuleOptions) => SubgraphModule): Promise<void> {
+export async function runStandalone(
+  create: (options: SubgraphModuleOptions) => SubgraphModule,
+  extras: { jobs?: (options: SubgraphModuleOptions) => JobDefinition[] } = {},
+): Promise<void> {
   const env = parseEnv(baseEnvShape);
+  const jobsEnv = loadJobsEnv();
   const database = await openDatabase({ url: env.DATABASE_URL, pgliteDir: env.PGLITE_DIR });
   const logger = createLogger('subgraph', env.LOG_LEVEL);
   const module = create({ database, logger });
   await database.migrate(eventsMigrationsFolder, 'events');
+  await database.migrate(jobsMigrationsFolder, 'jobs');
   await database.migrate(module.migrationsFolder, module.name);
   const bus = new EventBus(database.db, { logger });
   if (module.producer) bus.addProducer(module.name, module.producer);
@@ -26,8 +33,11 @@ export async function runStandalone(create: (options: SubgraphModuleOptions) => 
     signingSecret: module.signingSecret,
     logger,
   });
+  const jobs = new JobScheduler(database.db, extras.jobs?.({ database, logger }) ?? [], { logger, ...schedulerSettings(jobsEnv) });
+  if (jobsEnv.JOBS_ENABLED) jobs.start();
   const shutdown = async () => {
     await server.close();
+    await jobs.stop();
     await bus.stop();
     await database.close();
     process.exit(0);

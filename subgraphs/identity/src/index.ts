@@ -4,3 +4,4 @@ export { seedIdentity, type DemoMember } from './db/seed.js';
 export { runDueErasures, type ErasureRun } from './domain/erasure.js';
 export { runPendingExports, type ExportRun } from './domain/data-export.js';
 export { remindExpiringVerifications } from './domain/verification-reminders.js';
+export { identityJobs } from './jobs.js';

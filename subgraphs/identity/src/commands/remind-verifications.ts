@@ -1,7 +1,8 @@
 /**
  * Puts a VERIFICATION_EXPIRING notice in the inbox of every member whose real-name
- * verification lapses within VERIFICATION_RENEW_DAYS_BEFORE days. Meant for a scheduler
- * (cron, a Kubernetes CronJob) once a day:
+ * verification lapses within VERIFICATION_RENEW_DAYS_BEFORE days. The servers run this as
+ * the job identity.verification-reminders on its schedule; this command runs it by hand,
+ * recorded in jobRuns as a manual run:
  *
  *   npm run verifications:remind -w @membership/identity
  *
@@ -10,9 +11,10 @@
  */
 import { createLogger } from '@membership/config';
 import { openDatabase } from '@membership/db';
-import { remindExpiringVerifications } from '../domain/verification-reminders.js';
+import { jobsMigrationsFolder, runJobNow } from '@membership/jobs';
 import { loadIdentityEnv } from '../env.js';
-import { migrationsFolder, remindersFor } from '../subgraph.js';
+import { verificationRemindersJob } from '../jobs.js';
+import { migrationsFolder } from '../subgraph.js';
 
 const env = loadIdentityEnv();
 const logger = createLogger('verifications:remind', env.LOG_LEVEL);
@@ -20,8 +22,11 @@ const database = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL, 
 let exitCode = 0;
 try {
   await database.migrate(migrationsFolder, 'identity');
-  const added = await remindExpiringVerifications(remindersFor({ database, logger }), new Date());
-  process.stdout.write(`Reminded ${added} verification${added === 1 ? '' : 's'} about to expire.\n`);
+  await database.migrate(jobsMigrationsFolder, 'jobs');
+  const run = await runJobNow(database.db, verificationRemindersJob({ database, logger }), { logger });
+  if (run.result) process.stdout.write(`Reminded ${run.result.reminded} verification(s) about to expire.\n`);
+  else process.stderr.write(`${run.error}\n`);
+  if (run.status === 'failed') exitCode = 1;
 } catch (error) {
   exitCode = 1;
   process.stderr.write(`${String(error)}\n`);

@@ -1,7 +1,8 @@
 /**
  * Carries out every erasure request whose grace period is over: destroys each member's
  * data key, anonymises the account and records MemberErased for the other subgraphs.
- * Meant for a scheduler (cron, a Kubernetes CronJob) once an hour or a day:
+ * The servers run this as the job identity.erasures on its schedule; this command runs it
+ * by hand, recorded in jobRuns as a manual run:
  *
  *   npm run erasures:run
  *
@@ -11,9 +12,10 @@
  */
 import { createLogger } from '@membership/config';
 import { openDatabase } from '@membership/db';
-import { runDueErasures } from '../domain/erasure.js';
+import { jobsMigrationsFolder, runJobNow } from '@membership/jobs';
 import { loadIdentityEnv } from '../env.js';
-import { erasureFor, migrationsFolder } from '../subgraph.js';
+import { erasuresJob } from '../jobs.js';
+import { migrationsFolder } from '../subgraph.js';
 
 const env = loadIdentityEnv();
 const logger = createLogger('erasures:run', env.LOG_LEVEL);
@@ -21,18 +23,11 @@ const database = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL, 
 let exitCode = 0;
 try {
   await database.migrate(migrationsFolder, 'identity');
-  const deps = erasureFor({ database, logger });
-  const erased: string[] = [];
-  const failed: string[] = [];
-  // Batches until a run finds nothing more that it can erase.
-  for (;;) {
-    const run = await runDueErasures(deps, deps.now());
-    erased.push(...run.erased);
-    failed.push(...run.failed);
-    if (run.erased.length === 0) break;
-  }
-  process.stdout.write(`Erased ${erased.length} member${erased.length === 1 ? '' : 's'}; ${failed.length} failed and stay pending.\n`);
-  if (failed.length > 0) exitCode = 1;
+  await database.migrate(jobsMigrationsFolder, 'jobs');
+  const run = await runJobNow(database.db, erasuresJob({ database, logger }), { logger });
+  if (run.result) process.stdout.write(`Erased ${run.result.erased} member(s); ${run.result.failed} failed and stay pending.\n`);
+  else process.stderr.write(`${run.error}\n`);
+  if (run.status === 'failed') exitCode = 1;
 } catch (error) {
   exitCode = 1;
   process.stderr.write(`${String(error)}\n`);

@@ -1,7 +1,8 @@
 /**
  * Assembles every pending data export: identity's part and each other subgraph's
  * memberDataExport (at EXPORT_SUBGRAPH_URLS), sealed with the member's data key; drops
- * expired documents. Meant for a scheduler, every few minutes:
+ * expired documents. The servers run this as the job identity.exports on its schedule;
+ * this command runs it by hand, recorded in jobRuns as a manual run:
  *
  *   npm run exports:run -w @membership/identity
  *
@@ -10,9 +11,10 @@
  */
 import { createLogger } from '@membership/config';
 import { openDatabase } from '@membership/db';
-import { runPendingExports } from '../domain/data-export.js';
+import { jobsMigrationsFolder, runJobNow } from '@membership/jobs';
 import { loadIdentityEnv } from '../env.js';
-import { exportsFor, migrationsFolder } from '../subgraph.js';
+import { exportsJob } from '../jobs.js';
+import { migrationsFolder } from '../subgraph.js';
 
 const env = loadIdentityEnv();
 const logger = createLogger('exports:run', env.LOG_LEVEL);
@@ -20,10 +22,12 @@ const database = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL, 
 let exitCode = 0;
 try {
   await database.migrate(migrationsFolder, 'identity');
-  const deps = exportsFor({ database, logger });
-  const run = await runPendingExports(deps, deps.now());
-  process.stdout.write(`${run.ready.length} export(s) ready, ${run.failed.length} failed, ${run.expired} expired document(s) dropped.\n`);
-  if (run.failed.length > 0) exitCode = 1;
+  await database.migrate(jobsMigrationsFolder, 'jobs');
+  const run = await runJobNow(database.db, exportsJob({ database, logger }), { logger });
+  if (run.result) {
+    process.stdout.write(`${run.result.ready} export(s) ready, ${run.result.failed} failed, ${run.result.expired} expired document(s) dropped.\n`);
+  } else process.stderr.write(`${run.error}\n`);
+  if (run.status === 'failed') exitCode = 1;
 } catch (error) {
   exitCode = 1;
   process.stderr.write(`${String(error)}\n`);

@@ -1,0 +1,61 @@
+import { JobError, type JobDefinition } from '@membership/jobs';
+import { runPendingExports } from './domain/data-export.js';
+import { runDueErasures } from './domain/erasure.js';
+import { remindExpiringVerifications } from './domain/verification-reminders.js';
+import { erasureFor, exportsFor, remindersFor, type IdentityOptions } from './subgraph.js';
+
+/** Erases members whose grace period is over, batch after batch until none is left. */
+export function erasuresJob(options: IdentityOptions): JobDefinition {
+  const deps = erasureFor(options);
+  return {
+    name: 'identity.erasures',
+    every: '1h',
+    async run({ now }) {
+      let erased = 0;
+      const failed: string[] = [];
+      for (;;) {
+        const run = await runDueErasures(deps, now);
+        erased += run.erased.length;
+        failed.push(...run.failed);
+        if (run.erased.length === 0) break;
+      }
+      const result = { erased, failed: failed.length };
+      // Failed requests stay pending; failing the run makes the scheduler retry them soon.
+      if (failed.length > 0) throw new JobError(`${failed.length} erasure(s) failed and stay pending`, result);
+      return result;
+    },
+  };
+}
+
+/** Assembles pending data exports from every subgraph and drops expired ones. */
+export function exportsJob(options: IdentityOptions): JobDefinition {
+  const deps = exportsFor(options);
+  return {
+    name: 'identity.exports',
+    every: '5m',
+    async run({ now }) {
+      const run = await runPendingExports(deps, now);
+      const result = { ready: run.ready.length, failed: run.failed.length, expired: run.expired };
+      // The member sees FAILED and may ask again; the run is a failure for whoever watches jobRuns.
+      if (run.failed.length > 0) throw new JobError(`${run.failed.length} export(s) failed`, result);
+      return result;
+    },
+  };
+}
+
+/** Reminds members whose real-name verification lapses soon (once per verification). */
+export function verificationRemindersJob(options: IdentityOptions): JobDefinition {
+  const deps = remindersFor(options);
+  return {
+    name: 'identity.verification-reminders',
+    every: '24h',
+    async run({ now }) {
+      return { reminded: await remindExpiringVerifications(deps, now) };
+    },
+  };
+}
+
+/** Identity's scheduled jobs. */
+export function identityJobs(options: IdentityOptions): JobDefinition[] {
+  return [erasuresJob(options), exportsJob(options), verificationRemindersJob(options)];
+}
