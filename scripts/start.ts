@@ -9,7 +9,7 @@ import { DEMO_MEMBERS, startStack } from '@membership/stack';
 const env = parseEnv(baseEnvShape);
 const logger = createLogger('membership', env.LOG_LEVEL);
 const database = await openDatabase({ url: env.DATABASE_URL, pgliteDir: env.PGLITE_DIR });
-const stack = await startStack({ database, logger, seed: 'if-empty', pollEvents: true, ports: 'fixed' });
+const stack = await startStack({ database, logger, seed: 'if-empty', pollEvents: true, runJobs: true, ports: 'fixed' });
 
 const ana = DEMO_MEMBERS[0];
 console.log(`

@@ -1,6 +1,7 @@
 import type { Database } from '@membership/db';
 import type { SubgraphModule, SubgraphModuleOptions } from '@membership/subgraph';
-import { accountsFor, createIdentity, seedIdentity } from '@membership/identity';
+import type { JobDefinition } from '@membership/jobs';
+import { accountsFor, createIdentity, identityJobs, seedIdentity } from '@membership/identity';
 import { createTiers, seedTiers } from '@membership/tiers';
 import { createPoints, seedPoints } from '@membership/points';
 import { createOrders, seedOrders } from '@membership/orders';
@@ -15,6 +16,16 @@ export const SUBGRAPH_FACTORIES: ((options: SubgraphModuleOptions) => SubgraphMo
   createOrders,
   createModeration,
 ];
+
+/**
+ * Each subgraph's scheduled jobs, by subgraph name. `subgraphUrls` are the running
+ * servers, so a job that calls the other subgraphs (identity's exports) finds them on
+ * whatever ports they got.
+ */
+export const SUBGRAPH_JOBS: Record<string, (options: SubgraphModuleOptions & { subgraphUrls: Record<string, string> }) => JobDefinition[]> = {
+  identity: ({ subgraphUrls, ...options }) =>
+    identityJobs({ ...options, subgraphUrls: Object.fromEntries(Object.entries(subgraphUrls).filter(([name]) => name !== 'identity')) }),
+};
 
 /** Demo members first (their registration events open accounts and tiers), then each subgraph's extras. */
 export const demoSeed = {

@@ -1,9 +1,10 @@
 import type { Logger } from '@membership/config';
 import { type Database, sql } from '@membership/db';
 import { EventBus, eventsMigrationsFolder } from '@membership/events';
+import { JobScheduler, jobsMigrationsFolder, loadJobsEnv, schedulerSettings } from '@membership/jobs';
 import { startGateway, loadGatewayEnv } from '@membership/gateway';
 import { startSubgraphServer, type RunningServer, type SubgraphModule } from '@membership/subgraph';
-import { SUBGRAPH_FACTORIES, demoSeed } from './modules.js';
+import { SUBGRAPH_FACTORIES, SUBGRAPH_JOBS, demoSeed } from './modules.js';
 
 export interface StackOptions {
   database: Database;
@@ -16,6 +17,11 @@ export interface StackOptions {
   seed?: 'if-empty' | 'reset' | 'never';
   /** Run the event relays and queues on a timer; tests drain them by hand instead. */
   pollEvents?: boolean;
+  /**
+   * Run the subgraphs' scheduled jobs on their schedule (unless JOBS_ENABLED=false);
+   * tests leave it off and call `stack.jobs.tick(now)` instead.
+   */
+  runJobs?: boolean;
   now?: () => Date;
 }
 
@@ -24,16 +30,19 @@ export interface Stack {
   subgraphs: Record<string, RunningServer>;
   modules: SubgraphModule[];
   bus: EventBus;
+  /** Every subgraph's scheduled jobs; `tick(now)` runs those due, whether or not they run on a timer. */
+  jobs: JobScheduler;
   /** Runs event relays and queues until nothing is left to do. */
   drainEvents(): Promise<void>;
   stop(): Promise<void>;
 }
 
-const OWNED_SCHEMAS = ['identity', 'tiers', 'points', 'orders', 'moderation', 'events'];
+const OWNED_SCHEMAS = ['identity', 'tiers', 'points', 'orders', 'moderation', 'events', 'jobs'];
 
-/** Applies the broker's and every subgraph's committed migrations. */
+/** Applies the broker's, the scheduler's and every subgraph's committed migrations. */
 export async function migrateAll(database: Database, modules: SubgraphModule[]): Promise<void> {
   await database.migrate(eventsMigrationsFolder, 'events');
+  await database.migrate(jobsMigrationsFolder, 'jobs');
   for (const m of modules) await database.migrate(m.migrationsFolder, m.name);
 }
 
@@ -57,7 +66,7 @@ async function isEmpty(database: Database): Promise<boolean> {
  * Builds every subgraph module over `database`, applies migrations, registers event
  * subscriptions and loads the demo data when asked. `npm run seed` stops here.
  */
-export async function prepareDatabase(options: Omit<StackOptions, 'ports' | 'pollEvents'>) {
+export async function prepareDatabase(options: Omit<StackOptions, 'ports' | 'pollEvents' | 'runJobs'>) {
   const { database, logger } = options;
   const env = options.env ?? process.env;
   const moduleOptions = { database, env, logger, now: options.now };
@@ -90,6 +99,8 @@ export async function prepareDatabase(options: Omit<StackOptions, 'ports' | 'pol
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { logger } = options;
   const { modules, bus, env } = await prepareDatabase(options);
+  // Read before any server starts: a bad JOB_SCHEDULE stops start-up with nothing left listening.
+  const jobsEnv = loadJobsEnv(env);
   const random = options.ports === 'random';
   const subgraphs: Record<string, RunningServer> = {};
   for (const m of modules) {
@@ -100,21 +111,28 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       logger,
     });
   }
+  const subgraphUrls = Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url]));
   const gatewayEnv = loadGatewayEnv(random ? { ...env, PORT: '0' } : env);
-  const gateway = await startGateway({
-    env: gatewayEnv,
-    logger,
-    subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])),
-  });
+  const gateway = await startGateway({ env: gatewayEnv, logger, subgraphUrls });
   if (options.pollEvents) bus.start();
+
+  const moduleOptions = { database: options.database, env, logger, now: options.now };
+  const jobs = new JobScheduler(
+    options.database.db,
+    modules.flatMap((m) => SUBGRAPH_JOBS[m.name]?.({ ...moduleOptions, subgraphUrls }) ?? []),
+    { logger, now: options.now, ...schedulerSettings(jobsEnv) },
+  );
+  if (options.runJobs && jobsEnv.JOBS_ENABLED) jobs.start();
 
   return {
     gatewayUrl: gateway.url,
     subgraphs,
     modules,
     bus,
+    jobs,
     drainEvents: () => bus.drain(),
     async stop() {
+      await jobs.stop();
       await bus.stop();
       await gateway.close();
       for (const s of Object.values(subgraphs)) await s.close();
