@@ -1,3 +1,4 @@
+import type { JobRunsRepository } from '@membership/jobs';
 import type { BaseSubgraphContext } from '@membership/subgraph';
 import type { AccountsDeps } from './domain/accounts.js';
 import type { DataExportDeps } from './domain/data-export.js';
@@ -18,5 +19,7 @@ export interface IdentityContext extends BaseSubgraphContext {
   dataExport: DataExportDeps;
   consents: ConsentDeps;
   inbox: InboxRepository;
+  /** The scheduled jobs' run record (the shared `jobs` schema, read for ops tools). */
+  jobRuns: JobRunsRepository;
   loaders: IdentityLoaders;
 }

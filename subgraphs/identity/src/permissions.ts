@@ -25,6 +25,7 @@ export const rules: FieldRules = {
     roles: or(isStaffWith('staff:manage'), isStaffWith('audit:read')),
     verificationReviewQueue: isStaffWith('verification:review'),
     staffOperationLog: isStaffWith('audit:read'),
+    jobRuns: isStaffWith('ops:read'),
     dataExport: isMember,
     currentPolicies: allow,
   },

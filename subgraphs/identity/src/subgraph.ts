@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { JobRunsRepository } from '@membership/jobs';
 import { loadTypeDefs, type SubgraphModule, type SubgraphModuleOptions } from '@membership/subgraph';
 import { MembersRepository } from './db/members-repository.js';
 import { PiiAccessLogRepository } from './db/pii-access-log-repository.js';
@@ -213,6 +214,7 @@ export function createIdentity(options: IdentityOptions): SubgraphModule {
         dataExport,
         consents,
         inbox: new InboxRepository(options.database.db),
+        jobRuns: new JobRunsRepository(options.database.db),
         loaders: createLoaders({
           inbox: new InboxRepository(options.database.db),
           consents: consents.consents,

@@ -33,8 +33,8 @@ export const DEFAULT_ROLES: readonly RoleDefinition[] = [
   },
   {
     name: 'admin',
-    description: 'Manages staff accounts and roles; publishes policy versions; reads the audit logs and the schema.',
-    scopes: ['members:read', 'staff:manage', 'audit:read', 'schema:read', 'pii:contact:masked', 'policy:publish'],
+    description: 'Manages staff accounts and roles; publishes policy versions; reads the audit logs, the scheduled jobs\' runs and the schema.',
+    scopes: ['members:read', 'staff:manage', 'audit:read', 'ops:read', 'schema:read', 'pii:contact:masked', 'policy:publish'],
   },
   {
     name: 'auditor',

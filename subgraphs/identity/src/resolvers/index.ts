@@ -5,6 +5,7 @@ import type { Member } from '../db/members-repository.js';
 import { changePassword, login, logout, refreshSession, register, requestPasswordReset, requestRegistrationCode, resetPassword } from '../domain/accounts.js';
 import { isUuid, recordPiiAccess, type PiiAccessEntryInput } from '../domain/pii-access-log.js';
 import type { StaffOperationRow } from '../db/staff-operation-log.js';
+import type { JobRunRow } from '@membership/jobs';
 import type { Verification } from '../db/verifications-repository.js';
 import {
   approveVerification,
@@ -49,6 +50,7 @@ const checkId = (id: string, field = 'id') => {
   return id;
 };
 const operationCursor = (op: StaffOperationRow) => ({ at: op.occurredAt, id: op.id });
+const jobRunCursor = (run: JobRunRow) => ({ at: run.startedAt, id: run.id });
 const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
 
 const lower = <T extends string>(value: string) => value.toLowerCase() as T;
@@ -90,6 +92,10 @@ export const resolvers = {
     staffOperationLog: async (_: unknown, args: Args<{ first?: number; after?: string }>, ctx: IdentityContext) => {
       const { first, after } = pageArgs(args);
       return toConnection(await ctx.staff.operations.page(first, after), first, operationCursor);
+    },
+    jobRuns: async (_: unknown, args: Args<{ job?: string | null; first?: number; after?: string }>, ctx: IdentityContext) => {
+      const { first, after } = pageArgs(args);
+      return toConnection(await ctx.jobRuns.page({ job: args.job }, first, after), first, jobRunCursor);
     },
   },
   Mutation: {
@@ -200,6 +206,11 @@ export const resolvers = {
   },
   ErasureRequest: {
     status: (r: ErasureRequestRow) => r.status.toUpperCase(),
+  },
+  JobRun: {
+    status: (run: JobRunRow) => run.status.toUpperCase(),
+    trigger: (run: JobRunRow) => run.trigger.toUpperCase(),
+    result: (run: JobRunRow) => json(run.result),
   },
   StaffOperation: {
     before: (op: StaffOperationRow) => json(op.before),
