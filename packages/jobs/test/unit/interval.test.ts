@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterFailure, loadJobsEnv, parseInterval, slotAfter } from '../src/index.js';
+import { afterFailure, loadJobsEnv, parseInterval, slotAfter } from '../../src/index.js';
 
 const at = (iso: string) => new Date(iso);
 
