@@ -14,10 +14,10 @@ import { analyseDocument } from '../gateway/src/pii/augment.js';
 import { executeGuarded } from '../gateway/src/pii/guarded-execution.js';
 import { buildGuardedSchema, type PiiExecutionContext } from '../gateway/src/pii/guarded-schema.js';
 import { readPiiMarks } from '../gateway/src/pii/marks.js';
+import { loadBenchPiiPassEnv } from './bench/env.js';
 import { BENCH_OWNER, benchPeople } from './bench/people-subgraph.js';
 
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 4000);
-const ONLY = process.env.BENCH_ONLY;
+const { BENCH_REQUESTS: REQUESTS, BENCH_ONLY: ONLY } = loadBenchPiiPassEnv();
 const ROUNDS = 5;
 
 // The bench:pii subgraph's Person (scripts/bench/people-subgraph.ts) as a plain schema.

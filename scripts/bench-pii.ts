@@ -16,12 +16,15 @@ import { startSubgraphServer } from '@membership/subgraph';
 import { issueAccessToken } from '@membership/viewer';
 import { BENCH_OWNER, PEOPLE_SDL, peopleSubgraph } from './bench/people-subgraph.js';
 import { runLoad, startGatewayProcess, type GatewayMemory, type GatewayProcess } from './bench/processes.js';
+import { loadBenchPiiEnv } from './bench/env.js';
 import type { LoadResult } from './bench/load.js';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const MEMORY_REQUESTS = Number(process.env.BENCH_MEMORY_REQUESTS ?? 100_000);
+const {
+  BENCH_SECONDS: SECONDS,
+  BENCH_ROUNDS: ROUNDS,
+  BENCH_CONNECTIONS: CONNECTIONS,
+  BENCH_MEMORY_REQUESTS: MEMORY_REQUESTS,
+} = loadBenchPiiEnv();
 
 // Secrets of this run only.
 const secrets = { jwtSecret: 'bench-pii-jwt-secret-0123456789abcdef0123', signingSecret: 'bench-pii-signing-secret-0123456789abcdef01' };

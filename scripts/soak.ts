@@ -17,18 +17,20 @@ import { fileURLToPath } from 'node:url';
 import { createLogger } from '@membership/config';
 import { DEMO_MEMBER_IDS, prepareDatabase } from '@membership/stack';
 import { TEST_ENV } from '@membership/testing';
+import { loadSoakEnv } from './bench/env.js';
 import { runLoad, startGatewayProcess, type GatewayMemory } from './bench/processes.js';
 import { openBenchDatabase, startSubgraphs } from './bench/subgraphs.js';
 import { buildWorkloads } from './bench/workloads.js';
 
-const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
+const settings = loadSoakEnv();
+const MINUTES = settings.SOAK_MINUTES;
 const env = { ...TEST_ENV, LOG_LEVEL: 'error' };
 const logger = createLogger('soak', 'error');
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 // ---- subgraphs here, the gateway in its own process ----------------------------------------
-const db = await openBenchDatabase(process.env.DATABASE_URL, 'membership_soak');
+const db = await openBenchDatabase(settings.DATABASE_URL, 'membership_soak');
 const { modules, bus } = await prepareDatabase({ database: db.database, logger, env, seed: 'reset' });
 bus.start();
 const subgraphs = await startSubgraphs(modules, { logger });

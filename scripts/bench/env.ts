@@ -41,3 +41,42 @@ const shape = {
 
 /** The bench's settings, from BENCH_* variables; DATABASE_URL picks Postgres over PGlite. */
 export const loadBenchEnv = () => parseEnv(shape, { ...process.env, NODE_ENV: 'test' });
+
+/** bench:pii's settings (scripts/bench-pii.ts). */
+export const loadBenchPiiEnv = () =>
+  parseEnv({
+    /** Measured seconds per run (one gateway, one workload). */
+    BENCH_SECONDS: z.coerce.number().positive().default(4),
+    /** Interleaved rounds: each round runs every gateway once per workload. */
+    BENCH_ROUNDS: z.coerce.number().int().min(1).default(10),
+    BENCH_CONNECTIONS: z.coerce.number().int().min(1).default(10),
+    /** Requests sent to the PII gateway while its memory is watched. */
+    BENCH_MEMORY_REQUESTS: z.coerce.number().int().min(4).default(100_000),
+  });
+
+/** bench:pii:pass's settings (scripts/bench-pii-pass.ts). */
+export const loadBenchPiiPassEnv = () =>
+  parseEnv({
+    /** Requests per round. */
+    BENCH_REQUESTS: z.coerce.number().int().min(1).default(4000),
+    /** Run only the workloads whose name starts with this. */
+    BENCH_ONLY: z.string().optional(),
+  });
+
+/** soak's settings (scripts/soak.ts); DATABASE_URL picks Postgres over PGlite. */
+export const loadSoakEnv = () =>
+  parseEnv({
+    SOAK_MINUTES: z.coerce.number().positive().default(10),
+    DATABASE_URL: baseEnvShape.DATABASE_URL,
+  });
+
+/** The Hive gateway's bench switches (scripts/bench/gateway-hive.ts, in the gateway's process). */
+export const loadHiveBenchEnv = () =>
+  parseEnv({
+    /** `onfetch`: add the signed viewer in an `onFetch` plugin instead of propagated headers. */
+    BENCH_HIVE_HEADERS: z.enum(['propagate', 'onfetch']).default('propagate'),
+    BENCH_HIVE_UNMASKED_ERRORS: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
+  });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { VIEWER_HEADER, signViewer } from '@membership/viewer';
 import type { RunningServer } from '@membership/subgraph';
+import { loadHiveBenchEnv } from './env.js';
 import { BENCH_VIEWER_HEADER, viewerFromBenchHeader, type BenchGatewayConfig } from './gateway-config.js';
 
 /**
@@ -23,13 +24,14 @@ import { BENCH_VIEWER_HEADER, viewerFromBenchHeader, type BenchGatewayConfig } f
 export async function startHive(config: BenchGatewayConfig): Promise<RunningServer> {
   const signFor = (request: Request) =>
     signViewer(viewerFromBenchHeader(request.headers.get(BENCH_VIEWER_HEADER)), config.signingSecret, { requestId: 'hive-gateway' });
-  const inOnFetch = process.env.BENCH_HIVE_HEADERS === 'onfetch';
+  const settings = loadHiveBenchEnv();
+  const inOnFetch = settings.BENCH_HIVE_HEADERS === 'onfetch';
   const runtime = createGatewayRuntime({
     supergraph: config.supergraphSdl,
     logging: 'error',
     landingPage: false,
     graphiql: false,
-    maskedErrors: process.env.BENCH_HIVE_UNMASKED_ERRORS !== 'true',
+    maskedErrors: !settings.BENCH_HIVE_UNMASKED_ERRORS,
     ...(inOnFetch
       ? {
           plugins: () => [
