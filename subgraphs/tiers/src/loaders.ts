@@ -1,5 +1,6 @@
 import { keyedLoader } from '@membership/subgraph';
-import type { MemberTier, TiersRepository } from './db/tiers-repository.js';
+import type { TiersRepository } from './db/tiers-repository.js';
+import type { MemberTier } from './domain/tiers.js';
 
 /** Per-request loaders: the tiers of every member in one request are one query. */
 export function createLoaders(tiers: TiersRepository) {

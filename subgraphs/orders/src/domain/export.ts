@@ -1,5 +1,5 @@
 import { badInput } from '@membership/subgraph';
-import type { OrderLineRow, OrderRow } from '../db/orders-repository.js';
+import type { OrderLineFacts, StoredOrder } from './orders.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -28,7 +28,7 @@ export interface OrdersExport {
  * The member's orders with their lines, in plain JSON values (ISO timestamps, money in
  * minor units with its currency), oldest first as given.
  */
-export function ordersExport(memberId: string, held: readonly { order: OrderRow; lines: readonly OrderLineRow[] }[], at: Date): OrdersExport {
+export function ordersExport(memberId: string, held: readonly { order: StoredOrder; lines: readonly OrderLineFacts[] }[], at: Date): OrdersExport {
   return {
     subgraph: 'orders',
     memberId,

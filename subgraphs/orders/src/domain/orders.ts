@@ -40,6 +40,12 @@ export interface OrderLineFacts extends OrderLineDraft {
   position: number;
 }
 
+/** An order as orders keeps it: once its member is erased it names no member. */
+export interface StoredOrder extends Omit<OrderFacts, 'memberId'> {
+  memberId: string | null;
+  erasedAt: Date | null;
+}
+
 /** What one line costs: unit price times quantity. */
 export function lineTotal(line: Pick<OrderLineDraft, 'quantity' | 'unitAmount'>, currency: string): Money {
   return multiplyMoney(money(line.unitAmount, currency, 'unitAmount'), line.quantity);

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '@membership/db';
 import type { Cursor } from '@membership/subgraph';
+import type { LedgerStore } from '../domain/ledger.js';
 import { accounts, ledger, outbox } from './schema.js';
 
 export type AccountRow = typeof accounts.$inferSelect;
@@ -8,7 +9,7 @@ export type LedgerRow = typeof ledger.$inferSelect;
 export type NewLedgerRow = typeof ledger.$inferInsert;
 
 /** All SQL about points accounts and their ledger. */
-export class PointsRepository {
+export class PointsRepository implements LedgerStore {
   constructor(private readonly db: Db) {}
 
   /** Runs `work` in one transaction, with a repository bound to it. */

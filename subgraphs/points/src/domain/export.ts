@@ -1,5 +1,5 @@
 import { badInput } from '@membership/subgraph';
-import type { AccountRow, LedgerRow } from '../db/points-repository.js';
+import type { LedgerEntry, PointsAccount } from './ledger.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -21,7 +21,7 @@ export interface PointsExport {
 }
 
 /** The member's balance and ledger in plain JSON values (ISO timestamps, whole points). */
-export function pointsExport(memberId: string, held: { account: AccountRow | undefined; entries: readonly LedgerRow[] }, at: Date): PointsExport {
+export function pointsExport(memberId: string, held: { account: PointsAccount | undefined; entries: readonly LedgerEntry[] }, at: Date): PointsExport {
   return {
     subgraph: 'points',
     memberId,

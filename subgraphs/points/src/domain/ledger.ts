@@ -1,7 +1,37 @@
 import { randomUUID } from 'node:crypto';
 import { conflict, notFound } from '@membership/subgraph';
-import type { LedgerRow, PointsRepository } from '../db/points-repository.js';
 import { applyDelta, credit, WELCOME_POINTS, welcomeKey, type PointsReason } from './balance.js';
+
+/** A member's points account. */
+export interface PointsAccount {
+  memberId: string;
+  balance: number;
+  openedAt: Date;
+}
+
+/** One change in a member's ledger. */
+export interface LedgerEntry {
+  id: string;
+  memberId: string;
+  /** Points added (> 0) or taken (< 0). */
+  delta: number;
+  reason: PointsReason;
+  idempotencyKey: string;
+  createdAt: Date;
+}
+
+/** Where the ledger rules read and write accounts and entries (db/PointsRepository). */
+export interface LedgerStore {
+  /** Runs `work` in one transaction, with a store bound to it. */
+  transaction<T>(work: (store: LedgerStore) => Promise<T>): Promise<T>;
+  /** Opens the member's account with a zero balance; opening it again changes nothing. */
+  openAccount(memberId: string, openedAt: Date): Promise<void>;
+  /** The account, locked until the transaction ends so concurrent changes to it queue up. */
+  lockAccount(memberId: string): Promise<PointsAccount | undefined>;
+  entryByKey(idempotencyKey: string): Promise<LedgerEntry | undefined>;
+  insertEntry(entry: LedgerEntry): Promise<LedgerEntry>;
+  setBalance(memberId: string, balance: number): Promise<void>;
+}
 
 export interface PointsChange {
   memberId: string;
@@ -14,7 +44,7 @@ export interface PointsChange {
 }
 
 export interface Posted {
-  entry: LedgerRow;
+  entry: LedgerEntry;
   /** True when the key had been used before and nothing changed now. */
   replayed: boolean;
 }
@@ -25,7 +55,7 @@ export interface Posted {
  * seen before anything is written.
  */
 export async function postChange(
-  repository: PointsRepository,
+  repository: LedgerStore,
   change: PointsChange,
   rule: (balance: number, delta: number) => number = applyDelta,
 ): Promise<Posted> {
@@ -54,7 +84,7 @@ export async function postChange(
 }
 
 /** Adds `points` (a positive whole number) to the member's balance, once per key. */
-export function creditPoints(repository: PointsRepository, change: Omit<PointsChange, 'delta'> & { points: number }): Promise<Posted> {
+export function creditPoints(repository: LedgerStore, change: Omit<PointsChange, 'delta'> & { points: number }): Promise<Posted> {
   const { points: amount, ...rest } = change;
   return postChange(repository, { ...rest, delta: amount }, credit);
 }
@@ -63,7 +93,7 @@ export function creditPoints(repository: PointsRepository, change: Omit<PointsCh
  * A new member's account: opened once, with the welcome points credited once. Safe to
  * run again for the same member (the welcome key is spent after the first time).
  */
-export async function welcomeMember(repository: PointsRepository, memberId: string, registeredAt: Date): Promise<Posted> {
+export async function welcomeMember(repository: LedgerStore, memberId: string, registeredAt: Date): Promise<Posted> {
   await repository.openAccount(memberId, registeredAt);
   return creditPoints(repository, {
     memberId,

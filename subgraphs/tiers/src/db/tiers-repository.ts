@@ -1,25 +1,10 @@
 import { and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@membership/db';
 import { recordEvent, type EventCatalog } from '@membership/events';
-import type { TierCode, TierDefinition } from '../domain/tiers.js';
+import type { MemberTier, TierChange, TierCode, TierDefinition } from '../domain/tiers.js';
 import { memberTiers, outbox, tiers } from './schema.js';
 
 export type TierRow = typeof tiers.$inferSelect;
-
-/** A member's place on the ladder. */
-export interface MemberTier {
-  tier: TierRow;
-  since: Date;
-  qualifyingSpend: number;
-}
-
-/** One tier change of a member, as tiers recorded it in its outbox. */
-export interface TierChange {
-  from: TierCode | null;
-  to: TierCode;
-  reason: string;
-  at: Date;
-}
 
 /** All SQL about the tier ladder and members' tiers. */
 export class TiersRepository {

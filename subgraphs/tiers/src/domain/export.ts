@@ -1,5 +1,5 @@
 import { badInput } from '@membership/subgraph';
-import type { MemberTier, TierChange } from '../db/tiers-repository.js';
+import type { MemberTier, TierChange } from './tiers.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

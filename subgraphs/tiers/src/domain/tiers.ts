@@ -21,6 +21,21 @@ export interface TierDefinition extends TierThreshold {
   published: boolean;
 }
 
+/** A member's place on the ladder. */
+export interface MemberTier {
+  tier: TierDefinition;
+  since: Date;
+  qualifyingSpend: number;
+}
+
+/** One tier change of a member, as tiers recorded it in its outbox. */
+export interface TierChange {
+  from: TierCode | null;
+  to: TierCode;
+  reason: string;
+  at: Date;
+}
+
 /**
  * The ladder as shipped. The `tiers_reference_data` migration inserts the same rows (a
  * test compares them), and the seed re-inserts them when missing.
