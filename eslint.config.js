@@ -11,7 +11,7 @@ const envMessage =
 const processEnvImports = ['process', 'node:process'].map((name) => ({ name, importNames: ['env'], message: envMessage }));
 
 const layeringMessage =
-  "resolvers/ and domain/ never reach the database: SQL lives in db/ repositories built per request with the viewer's scope, and the domain declares the rows and stores it needs as its own types (see subgraphs/orders).";
+  "resolvers/ and domain/ never reach the database: SQL lives in db/ repositories built per request with the viewer's scope, and the domain declares the rows and stores it needs as its own types (as subgraphs/points/src/domain/ledger.ts does).";
 
 const databaseImports = [
   { group: ['drizzle-orm', 'drizzle-orm/*', '@membership/db', '@membership/db/*'], message: layeringMessage },

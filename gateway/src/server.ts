@@ -28,7 +28,7 @@ export interface GatewayOptions {
 }
 
 /** The header in which staff state why they need personal data. */
-export const PURPOSE_HEADER = 'x-access-purpose';
+const PURPOSE_HEADER = 'x-access-purpose';
 
 const purposes = (env: GatewayEnv) =>
   env.PII_PURPOSES.split(',')

@@ -16,7 +16,7 @@ import { accountsFor, seedIdentity } from '@membership/identity';
 import type { SubgraphModuleOptions } from '@membership/subgraph';
 
 /** A fixed member id for bench member `i` (1-based); variant 9 keeps clear of the demo ids. */
-export const benchMemberId = (i: number) => `00000000-0000-4000-9000-${i.toString(16).padStart(12, '0')}`;
+const benchMemberId = (i: number) => `00000000-0000-4000-9000-${i.toString(16).padStart(12, '0')}`;
 const SQL_MEMBER_ID = (i: string) => `('00000000-0000-4000-9000-' || lpad(to_hex(${i}), 12, '0'))::uuid`;
 
 export interface BenchSeedOptions {

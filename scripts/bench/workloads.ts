@@ -15,7 +15,7 @@ export interface Workload {
 }
 
 /** (a) What a member's app shows on its home screen: all five subgraphs, the member's own data. */
-export const DASHBOARD = `query Dashboard {
+const DASHBOARD = `query Dashboard {
   me {
     id displayName email phone registeredAt
     tier { code name pointsMultiplier } tierSince
@@ -27,7 +27,7 @@ export const DASHBOARD = `query Dashboard {
 }`;
 
 /** (b) A support screen: the newest 50 members with tier, balance, last orders and (masked) contact data. */
-export const STAFF_LIST = `query SupportMemberList {
+const STAFF_LIST = `query SupportMemberList {
   members(first: 50) {
     edges { node {
       id displayName email phone
@@ -43,7 +43,7 @@ export const STAFF_LIST = `query SupportMemberList {
  * identity (members) → orders (their orders, each order's member) → identity, tiers and
  * points (that member's name, tier and balance).
  */
-export const DEEP = `query DeepNested {
+const DEEP = `query DeepNested {
   members(first: 10) {
     edges { node {
       id displayName
@@ -55,7 +55,7 @@ export const DEEP = `query DeepNested {
   }
 }`;
 
-export const STAFF_SCOPES = ['members:read', 'orders:read', 'points:read', 'tiers:read', 'pii:contact:masked'];
+const STAFF_SCOPES = ['members:read', 'orders:read', 'points:read', 'tiers:read', 'pii:contact:masked'];
 
 const body = (query: string) => JSON.stringify({ query });
 

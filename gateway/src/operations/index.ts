@@ -1,2 +1,2 @@
 export { operationLimits, type OperationLimitsEnv } from './limits.js';
-export { SCHEMA_READ_SCOPE, introspectionPlugin, selectsIntrospection, suggestionsPlugin } from './introspection.js';
+export { introspectionPlugin, suggestionsPlugin } from './introspection.js';

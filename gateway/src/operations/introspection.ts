@@ -4,13 +4,13 @@ import { hasScope } from '@membership/viewer';
 import type { GatewayContext } from '../context.js';
 
 /** The staff scope that may read the schema: introspection and field suggestions. */
-export const SCHEMA_READ_SCOPE = 'schema:read';
+const SCHEMA_READ_SCOPE = 'schema:read';
 
 const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
 const introspectionByDocument = new WeakMap<DocumentNode, boolean>();
 
 /** True when any selection in the document, fragments included, is `__schema` or `__type`. */
-export function selectsIntrospection(document: DocumentNode): boolean {
+function selectsIntrospection(document: DocumentNode): boolean {
   // Apollo Server reuses the parsed document of a known query, so this walks each document once.
   const known = introspectionByDocument.get(document);
   if (known !== undefined) return known;

@@ -23,7 +23,7 @@ import { prunedToPii } from './prune.js';
 
 import { TYPENAME_ALIAS, ownerAlias } from './reserved.js';
 
-export { RESERVED_ALIAS_PREFIX, TYPENAME_ALIAS, ownerAlias } from './reserved.js';
+export { RESERVED_ALIAS_PREFIX } from './reserved.js';
 
 /** A document the query planner runs in place of the client's, and how the gateway names it. */
 export interface PlannedDocument {

@@ -64,7 +64,7 @@ function denialError(ctx: PiiExecutionContext, reason: string): GraphQLError {
  * Marks on interface fields also apply to the object types that implement them, since
  * execution resolves fields on the concrete type.
  */
-export function marksForObjects(schema: GraphQLSchema, marks: PiiMarks): PiiMarks {
+function marksForObjects(schema: GraphQLSchema, marks: PiiMarks): PiiMarks {
   const result: PiiMarks = new Map([...marks].map(([t, m]) => [t, new Map(m)]));
   for (const [typeName, fields] of marks) {
     const type = schema.getType(typeName);
@@ -86,7 +86,7 @@ export function marksForObjects(schema: GraphQLSchema, marks: PiiMarks): PiiMark
  * allowed, in full or masked, with a disclosure to log. The planner's value is under the
  * field's response key.
  */
-export function readPiiValue(mark: PiiMark, ctx: PiiExecutionContext, source: Record<string, unknown> | null, responseKey: string): unknown {
+function readPiiValue(mark: PiiMark, ctx: PiiExecutionContext, source: Record<string, unknown> | null, responseKey: string): unknown {
   if (!source) return source;
   return presentPiiValue(mark, ctx, accessFor(ctx, mark.category, source[ownerAlias(mark.typeName)]), source, responseKey);
 }

@@ -3,7 +3,7 @@ import type { PiiMask } from './marks.js';
 const stars = (n: number) => '*'.repeat(Math.max(1, n));
 
 /** `+8613812345678` → `138****5678`: the national number's first 3 and last 4 digits. */
-export function maskPhone(value: string): string {
+function maskPhone(value: string): string {
   const digits = value.replace(/\D/g, '');
   const national = value.startsWith('+86') ? digits.slice(2) : digits;
   if (national.length <= 7) return stars(national.length);
@@ -11,20 +11,20 @@ export function maskPhone(value: string): string {
 }
 
 /** `zhang@example.com` → `z***@example.com`. */
-export function maskEmail(value: string): string {
+function maskEmail(value: string): string {
   const at = value.lastIndexOf('@');
   if (at < 1) return stars(3);
   return `${value[0]}***${value.slice(at)}`;
 }
 
 /** ID numbers keep their first 3 and last 4 characters. */
-export function maskIdNumber(value: string): string {
+function maskIdNumber(value: string): string {
   if (value.length <= 7) return stars(value.length);
   return `${value.slice(0, 3)}${stars(value.length - 7)}${value.slice(-4)}`;
 }
 
 /** Names keep their first character: `张三丰` → `张**`. */
-export function maskName(value: string): string {
+function maskName(value: string): string {
   const chars = [...value];
   return `${chars[0] ?? ''}${stars(chars.length - 1)}`;
 }

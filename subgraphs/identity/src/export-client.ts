@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { VIEWER_HEADER, signViewer, type Viewer } from '@membership/viewer';
 
 /** The export job as it signs its calls: only this viewer may ask for memberDataExport. */
-export const IDENTITY_SERVICE: Viewer = { kind: 'service', service: 'identity' };
+const IDENTITY_SERVICE: Viewer = { kind: 'service', service: 'identity' };
 
 const QUERY = 'query MemberDataExport($memberId: ID!) { memberDataExport(memberId: $memberId) }';
 

@@ -9,7 +9,7 @@ import type { Verification, VerificationsRepository } from './db/verifications-r
 import { effectiveLevel, type VerificationLevel } from './domain/verification-rules.js';
 
 /** How many of a member's verifications Member.verifications lists, newest first. */
-export const RECENT_VERIFICATIONS = 20;
+const RECENT_VERIFICATIONS = 20;
 
 /** Which page of whose inbox a field asks for. */
 export interface InboxPageKey {
@@ -19,16 +19,16 @@ export interface InboxPageKey {
   unreadOnly: boolean;
 }
 
-export const noticeCursor = (row: NoticeRow): Cursor => ({ at: row.createdAt, id: row.id });
+const noticeCursor = (row: NoticeRow): Cursor => ({ at: row.createdAt, id: row.id });
 
 /** How many profile corrections Member.profileChanges lists, newest first. */
-export const PROFILE_CHANGES = 50;
+const PROFILE_CHANGES = 50;
 
 /** How many consent records Consents.history lists, newest first. */
-export const CONSENT_HISTORY = 100;
+const CONSENT_HISTORY = 100;
 
 /** How many of a member's data exports Member.dataExports lists, newest first. */
-export const RECENT_EXPORTS = 20;
+const RECENT_EXPORTS = 20;
 
 /** Which page of whose PII access log a field asks for. */
 export interface PiiAccessPageKey {
@@ -39,7 +39,7 @@ export interface PiiAccessPageKey {
 
 const pageHash = (key: PiiAccessPageKey) => `${key.memberId}|${key.first}|${key.after ? encodeCursor(key.after) : ''}`;
 
-export const piiAccessCursor = (row: PiiAccessRow): Cursor => ({ at: row.accessedAt, id: row.id });
+const piiAccessCursor = (row: PiiAccessRow): Cursor => ({ at: row.accessedAt, id: row.id });
 
 const emptyConnection = (): Connection<PiiAccessRow> => ({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
 

@@ -11,7 +11,7 @@ export interface OrdersPageKey {
 const pageHash = (key: OrdersPageKey) =>
   `${key.memberId}|${key.first}|${key.after ? `${key.after.at.toISOString()}|${key.after.id}` : ''}`;
 
-export const orderCursor = (order: OrderRow): Cursor => ({ at: order.placedAt, id: order.id });
+const orderCursor = (order: OrderRow): Cursor => ({ at: order.placedAt, id: order.id });
 
 const emptyConnection = (): Connection<OrderRow> => ({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
 

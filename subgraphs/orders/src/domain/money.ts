@@ -7,12 +7,12 @@ export interface Money {
 }
 
 /** The largest amount a column can hold (Postgres `integer`). */
-export const MAX_AMOUNT = 2_147_483_647;
+const MAX_AMOUNT = 2_147_483_647;
 
 const CURRENCY = /^[A-Z]{3}$/;
 
 /** Checks a currency code: three upper-case letters (CNY, USD). */
-export function currencyCode(raw: string, field = 'currency'): string {
+function currencyCode(raw: string, field = 'currency'): string {
   if (!CURRENCY.test(raw)) throw badInput(`"${raw}" is not a currency code. Use three capital letters, e.g. CNY.`, field);
   return raw;
 }

@@ -2,7 +2,7 @@ import { badInput, pageArgs, type Cursor } from '@membership/subgraph';
 import { money, multiplyMoney, sameMoney, sumMoney, type Money } from './money.js';
 import type { OrderStatus } from './order-status.js';
 
-export { ORDER_STATUSES, type OrderStatus } from './order-status.js';
+export type { OrderStatus } from './order-status.js';
 
 /** One product in an order, as the caller asks for it. */
 export interface OrderLineDraft {
