@@ -29,8 +29,16 @@ const shape = {
   MAX_TOKENS: z.coerce.number().int().min(100).default(5000),
   /** Most directives in one operation. */
   MAX_DIRECTIVES: z.coerce.number().int().min(0).default(50),
-  /** Highest estimated cost of one operation (armor's cost model: objects 2, scalars 1, times depth). */
+  /**
+   * Highest estimated cost of one operation, with its variables: objects 2, scalars 1, what an
+   * object selects × 1.5, lists × their size (first/last/limit, from literals, variables or
+   * defaults). See docs/SECURITY.md.
+   */
   MAX_COST: z.coerce.number().int().min(1).default(50000),
+  /** Items a list is assumed to hold when nothing states its size (no size argument, no default). */
+  COST_DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).default(10),
+  /** Distinct validation errors reported before validation stops. */
+  MAX_VALIDATION_ERRORS: z.coerce.number().int().min(1).default(10),
   /** Whether a JSON array of operations is accepted in one HTTP request; off unless 'true'. */
   ALLOW_BATCHED_REQUESTS: z
     .enum(['true', 'false'])
@@ -54,6 +62,8 @@ export type GatewayEnv = BaseEnv & {
   MAX_TOKENS: number;
   MAX_DIRECTIVES: number;
   MAX_COST: number;
+  COST_DEFAULT_LIST_SIZE: number;
+  MAX_VALIDATION_ERRORS: number;
   ALLOW_BATCHED_REQUESTS: boolean;
 };
 

@@ -67,6 +67,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     gateway,
     validationRules: [...(piiOn ? [noReservedAliases] : []), ...limits.validationRules],
     parseOptions: limits.parseOptions,
+    validationOptions: limits.validationOptions,
     formatError: createGatewayErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,

@@ -147,6 +147,50 @@ describe('operation limits, with the default settings', () => {
     const query = '{ members(first: 100) { edges { node { orders(first: 100) { edges { node { id total { amount } } } } } } } }';
     await expectRefusedBeforeSubgraphs(query, /cost limit of 50000 exceeded/i);
   });
+
+  it('Ana (member) asking for 100 orders of 100 orders through a variable is refused like the same query with literals', async () => {
+    const shape = (n: string) => `me { orders(first: ${n}) { edges { node { id member { orders(first: ${n}) { edges { node { id } } } } } } } }`;
+    const literal = `{ ${shape('100')} }`;
+    const byDefault = `query ($n: Int = 100) { ${shape('$n')} }`;
+    const byValue = `query ($n: Int!) { ${shape('$n')} }`;
+    const refusals: string[] = [];
+    for (const [query, variables] of [[literal, {}], [byDefault, {}], [byValue, { n: 100 }]] as const) {
+      const before = gateway.subgraphCalls();
+      const answer = await post(gateway.url, { query, variables }, bearer(ana));
+      expect(answer.status).toBe(400);
+      expect(answer.body.data).toBeUndefined();
+      expect(codes(answer)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+      expect(messages(answer)).toMatch(/cost limit of 50000 exceeded, found [\d,]+/i);
+      expect(gateway.subgraphCalls()).toBe(before);
+      refusals.push(messages(answer));
+    }
+    // The same list sizes cost the same, however they are written.
+    expect(new Set(refusals).size).toBe(1);
+  });
+
+  it("Ana (member) leaving list sizes to the schema's defaults (20) is refused when 20 × 20 × 20 is too costly", async () => {
+    const query = '{ members { edges { node { orders { edges { node { member { orders { edges { node { id } } } } } } } } } } }';
+    const before = gateway.subgraphCalls();
+    const answer = await post(gateway.url, { query }, bearer(ana));
+    expect(answer.status).toBe(400);
+    expect(codes(answer)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(messages(answer)).toMatch(/cost limit of 50000 exceeded/i);
+    expect(gateway.subgraphCalls()).toBe(before);
+  });
+
+  it('Ana (member) aliasing __typename 101 times is refused like any other alias overload', async () => {
+    const query = `{ ${Array.from({ length: 101 }, (_, i) => `t${i}: __typename`).join(' ')} }`;
+    await expectRefusedBeforeSubgraphs(query, /aliases limit of 30 exceeded, found 101/i);
+  });
+
+  it('Ana (member) repeating an unknown directive ten times gets one error, not ten', async () => {
+    const query = `{ tiers { ${Array.from({ length: 10 }, (_, i) => `n${i}: name @nope`).join(' ')} } }`;
+    const answer = await post(gateway.url, { query }, bearer(ana));
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors).toHaveLength(1);
+    expect(codes(answer)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(messages(answer)).toBe('Unknown directive "@nope".');
+  });
 });
 
 describe('introspection and field suggestions are for staff with schema:read', () => {
