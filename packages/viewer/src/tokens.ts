@@ -51,7 +51,13 @@ export type TokenProblem = 'expired' | 'invalid';
 /** Verifies an access token and turns it into a viewer, or says why it is refused. */
 export async function verifyAccessToken(token: string, secret: string): Promise<Viewer | { problem: TokenProblem }> {
   try {
-    const { payload } = await jwtVerify(token, await key(secret), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+    // jose checks `exp` only when present; a token without one would be good forever.
+    const { payload } = await jwtVerify(token, await key(secret), {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['HS256'],
+      requiredClaims: ['exp'],
+    });
     if (typeof payload.sub !== 'string') return { problem: 'invalid' };
     if (payload.kind === 'member') return { kind: 'member', memberId: payload.sub };
     if (payload.kind === 'staff') {

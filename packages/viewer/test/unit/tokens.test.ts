@@ -1,4 +1,5 @@
 /** Access tokens, with no servers: the HMAC key is imported once per secret, so keys must never cross secrets. */
+import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { issueAccessToken, verifyAccessToken } from '../../src/index.js';
 
@@ -19,5 +20,16 @@ describe('access tokens', () => {
   it('an expired token says so', async () => {
     const { token } = await issueAccessToken({ sub: 'm-ana', kind: 'member' }, SECRET_A, { ttlSeconds: 60, now: new Date(Date.now() - 3_600_000) });
     expect(await verifyAccessToken(token, SECRET_A)).toEqual({ problem: 'expired' });
+  });
+
+  it('a token signed with the right secret but without an expiry is refused: it would be good forever', async () => {
+    const forever = await new SignJWT({ kind: 'staff', scope: 'members:read' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject('s-1')
+      .setIssuer('membership-identity')
+      .setAudience('membership-graph')
+      .setIssuedAt()
+      .sign(new TextEncoder().encode(SECRET_A));
+    expect(await verifyAccessToken(forever, SECRET_A)).toEqual({ problem: 'invalid' });
   });
 });
