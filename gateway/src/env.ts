@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { baseEnvShape, parseEnv, z, type BaseEnv } from '@membership/config';
+import { ConfigError, baseEnvShape, developmentSecretsIn, parseEnv, z, type BaseEnv } from '@membership/config';
 
 const shape = {
   ...baseEnvShape,
@@ -69,6 +69,27 @@ export type GatewayEnv = BaseEnv & {
 
 /** The gateway's environment, parsed once. */
 export const loadGatewayEnv = (source?: Record<string, string | undefined>) => parseEnv(shape, source) as GatewayEnv;
+
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return h === 'localhost' || h === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(h);
+}
+
+/**
+ * Refuses to serve anyone but this machine with the published development secrets: with
+ * them anyone can mint an access token or a signed viewer. The same in production, where a
+ * proxy in front makes even a loopback gateway public.
+ */
+export function assertSafeToServe(env: Pick<GatewayEnv, 'HOST' | 'NODE_ENV'> & Record<string, unknown>): void {
+  const published = developmentSecretsIn(env);
+  if (published.length === 0 || (isLoopback(env.HOST) && env.NODE_ENV !== 'production')) return;
+  const where = env.NODE_ENV === 'production' ? 'in production' : `on HOST=${env.HOST}`;
+  throw new ConfigError(
+    `Refusing to serve ${where} with the published development value of ${published.join(', ')}. ` +
+      `Set ${published.join(' and ')} to secrets of your own (at least 32 characters, see .env.example), or bind HOST to 127.0.0.1.`,
+  );
+}
 
 /**
  * Subgraph URL overrides from `<NAME>_URL` variables (IDENTITY_URL, ...), for

@@ -7,7 +7,7 @@ import type { Logger } from '@membership/config';
 import { graphqlHttpHandler, listen, type RunningServer } from '@membership/subgraph';
 import { viewerFromRequest } from './auth/viewer.js';
 import type { GatewayContext } from './context.js';
-import type { GatewayEnv } from './env.js';
+import { assertSafeToServe, type GatewayEnv } from './env.js';
 import { createGatewayErrorFormatter } from './errors.js';
 import { introspectionPlugin, operationLimits, suggestionsPlugin } from './operations/index.js';
 import { requestIdPlugin } from './request-id.js';
@@ -41,6 +41,7 @@ const purposes = (env: GatewayEnv) =>
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
   const { env, logger } = options;
+  assertSafeToServe(env);
   const supergraphSdl = options.supergraphSdl ?? readFileSync(env.SUPERGRAPH_PATH, 'utf8');
   const urls: Record<string, string> = {};
   const apolloGateway = new ApolloGateway({

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@membership/config';
@@ -190,6 +191,41 @@ describe('operation limits, with the default settings', () => {
     expect(answer.body.errors).toHaveLength(1);
     expect(codes(answer)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(messages(answer)).toBe('Unknown directive "@nope".');
+  });
+});
+
+describe('safe defaults', () => {
+  it('a token signed with the right secret but without an expiry is refused with 401 UNAUTHENTICATED', async () => {
+    // Signed by hand (HS256, the gateway's issuer and audience): issueAccessToken always sets exp.
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const sign = (claims: object) => {
+      const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
+      return `${unsigned}.${createHmac('sha256', TEST_ENV.JWT_SECRET).update(unsigned).digest('base64url')}`;
+    };
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { sub: stack.demo[0].id, kind: 'member', iss: 'membership-identity', aud: 'membership-graph', iat: now };
+    // The same token with an expiry is accepted, so the refusal below is about the missing exp.
+    const withExp = await stack.gql('{ me { id } }', {}, { token: sign({ ...claims, exp: now + 60 }) });
+    expect(withExp.body.data?.me.id).toBe(stack.demo[0].id);
+    const answer = await stack.gql('{ me { id } }', {}, { token: sign(claims) });
+    expect(answer.status).toBe(401);
+    expect(answer.body.data ?? undefined).toBeUndefined();
+    expect(answer.body.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('a gateway bound to 0.0.0.0 with the published development secrets refuses to start, naming what to set', async () => {
+    const env = loadGatewayEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', HOST: '0.0.0.0', PORT: '0' });
+    const outcome = await startGateway({ env, logger: createLogger('test', 'silent'), subgraphUrls: {} }).then(
+      async (gateway) => {
+        await gateway.close();
+        return new Error('started');
+      },
+      (error: unknown) => error as Error,
+    );
+    expect(outcome.message).not.toBe('started');
+    expect(outcome.message).toMatch(/JWT_SECRET/);
+    expect(outcome.message).toMatch(/INTERNAL_SIGNING_SECRET/);
+    expect(outcome.message).toMatch(/0\.0\.0\.0/);
   });
 });
 

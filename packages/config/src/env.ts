@@ -24,6 +24,14 @@ const developmentSecrets: Record<string, string> = {
   LOOKUP_HASH_SECRET: 'dev-lookup-hash-secret-change-me-0123456789',
 };
 
+/**
+ * The secrets in `env` that hold a published development value, whether defaulted or
+ * copied in by hand: anyone who has read this file can sign with them.
+ */
+export function developmentSecretsIn(env: Record<string, unknown>): string[] {
+  return Object.keys(developmentSecrets).filter((k) => env[k] === developmentSecrets[k]);
+}
+
 let warnedAboutDefaults = false;
 
 /** Raised when the environment is invalid; the message names every bad variable. */
