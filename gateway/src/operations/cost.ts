@@ -16,6 +16,7 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
+import { MAX_PAGE_SIZE } from '@membership/subgraph';
 
 /** Arguments that say how many items a list field returns. */
 export const LIST_SIZE_ARGUMENTS: ReadonlySet<string> = new Set(['first', 'last', 'limit']);
@@ -34,16 +35,22 @@ export interface CostModel {
   depthFactor: number;
   /** Items assumed for a list whose size nothing states (no size argument, no default). */
   defaultListSize: number;
+  /**
+   * The largest size that counts. Every size argument reaches the subgraphs' `pageArgs`,
+   * which refuses a page over MAX_PAGE_SIZE before any work: `first: 1000` costs what can
+   * be served, and its asker hears the real limit from the subgraph.
+   */
+  maxListSize: number;
 }
 
-export const DEFAULT_COST_MODEL: Omit<CostModel, 'defaultListSize'> = { objectCost: 2, scalarCost: 1, depthFactor: 1.5 };
+export const DEFAULT_COST_MODEL: Omit<CostModel, 'defaultListSize'> = { objectCost: 2, scalarCost: 1, depthFactor: 1.5, maxListSize: MAX_PAGE_SIZE };
 
 /**
  * What `operation` costs with these variable values. A list's size is, in order: the
  * `first`/`last`/`limit` argument as written, or the request's value for the variable
  * written there, or that variable's default in the document, or the argument's default
- * in the schema, or `defaultListSize`. Where several size arguments are given the largest
- * counts. A list field right under a sized field that is not itself a list (a
+ * in the schema, or `defaultListSize`; never more than `maxListSize`. Where several size
+ * arguments are given the largest counts. A list field right under a sized field that is not itself a list (a
  * connection's `edges`) is bounded by that size, so it does not multiply again.
  * Fragments count as if written out in place, so they change nothing.
  */
@@ -83,7 +90,7 @@ export function operationCost(
     }
     if (!sized) return undefined;
     // Zero or negative sizes are refused by the subgraph; they never make a subtree free.
-    return Math.max(1, Math.floor(size ?? model.defaultListSize));
+    return Math.min(model.maxListSize, Math.max(1, Math.floor(size ?? model.defaultListSize)));
   };
 
   // Cost of a fragment's selections depends only on its type condition and on whether

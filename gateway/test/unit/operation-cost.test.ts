@@ -51,6 +51,12 @@ describe('list sizes count however they are written', () => {
     expect(cost('{ members(first: 0) { edges { node { id } } } }')).toBe(cost('{ members(first: 1) { edges { node { id } } } }'));
   });
 
+  it('a size over the largest page a subgraph serves (100) costs as 100: the subgraph refuses it before any work', () => {
+    const hundred = cost('{ members(first: 100) { edges { node { id } } } }');
+    expect(cost('{ members(first: 1000) { edges { node { id } } } }')).toBe(hundred);
+    expect(cost('query ($n: Int!) { members(first: $n) { edges { node { id } } } }', { n: 1e9 })).toBe(hundred);
+  });
+
   it("a connection's edges are bounded by its size and are not multiplied again", () => {
     // members(first: 2): (2 + 1.5 × edges) × 2; edges: 2 + 1.5 × node; node: 2 + 1.5 × id.
     expect(cost('{ members(first: 2) { edges { node { id } } } }')).toBe((2 + 1.5 * (2 + 1.5 * (2 + 1.5 * 1))) * 2);
