@@ -35,7 +35,7 @@ const shape = {
    * defaults). See docs/SECURITY.md.
    */
   MAX_COST: z.coerce.number().int().min(1).default(50000),
-  /** Items a list is assumed to hold when nothing states its size (no size argument, no default). */
+  /** Items a list is assumed to hold when its size argument (first/last/limit) is neither given nor defaulted. */
   COST_DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).default(10),
   /** Distinct validation errors reported before validation stops. */
   MAX_VALIDATION_ERRORS: z.coerce.number().int().min(1).default(10),

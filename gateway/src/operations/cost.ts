@@ -3,9 +3,7 @@ import {
   GraphQLError,
   Kind,
   getNamedType,
-  getNullableType,
   isInterfaceType,
-  isListType,
   isObjectType,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -27,13 +25,13 @@ const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
 /**
  * The cost model. A scalar costs `scalarCost`; an object costs `objectCost` plus
  * `depthFactor` times what it selects, so the same fields cost more the deeper they sit;
- * a list multiplies all of that by how many items it may return.
+ * a field with a size argument multiplies all of that by how many items it may return.
  */
 export interface CostModel {
   objectCost: number;
   scalarCost: number;
   depthFactor: number;
-  /** Items assumed for a list whose size nothing states (no size argument, no default). */
+  /** Items assumed when a size argument is neither given nor defaulted. */
   defaultListSize: number;
   /**
    * The largest size that counts. Every size argument reaches the subgraphs' `pageArgs`,
@@ -46,12 +44,13 @@ export interface CostModel {
 export const DEFAULT_COST_MODEL: Omit<CostModel, 'defaultListSize'> = { objectCost: 2, scalarCost: 1, depthFactor: 1.5, maxListSize: MAX_PAGE_SIZE };
 
 /**
- * What `operation` costs with these variable values. A list's size is, in order: the
- * `first`/`last`/`limit` argument as written, or the request's value for the variable
- * written there, or that variable's default in the document, or the argument's default
- * in the schema, or `defaultListSize`; never more than `maxListSize`. Where several size
- * arguments are given the largest counts. A list field right under a sized field that is not itself a list (a
- * connection's `edges`) is bounded by that size, so it does not multiply again.
+ * What `operation` costs with these variable values. A field with a size argument
+ * multiplies its subtree by the size, which is, in order: the `first`/`last`/`limit`
+ * argument as written, the request's value for the variable written there, that
+ * variable's default in the document, the argument's default in the schema, or
+ * `defaultListSize`; never more than `maxListSize`. Where several are given the largest
+ * counts. A list without a size argument (tiers, an order's lines) counts once: the
+ * domain bounds its length, and a list that grows with the data takes a size argument.
  * Fragments count as if written out in place, so they change nothing.
  */
 export function operationCost(
@@ -93,29 +92,27 @@ export function operationCost(
     return Math.min(model.maxListSize, Math.max(1, Math.floor(size ?? model.defaultListSize)));
   };
 
-  // Cost of a fragment's selections depends only on its type condition and on whether
-  // its lists are bounded by the field around it, so each is computed once: spreading one
-  // fragment into another many times cannot make this walk exponential.
+  // A fragment's cost depends only on the fragment, so each is computed once: spreading
+  // one fragment into another many times cannot make this walk exponential.
   const fragmentCosts = new Map<string, number>();
 
-  const selectionSetCost = (set: SelectionSetNode, parent: GraphQLNamedType | undefined, bounded: boolean): number => {
+  const selectionSetCost = (set: SelectionSetNode, parent: GraphQLNamedType | undefined): number => {
     let total = 0;
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
-        total += fieldCost(selection, parent, bounded);
+        total += fieldCost(selection, parent);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-        total += selectionSetCost(selection.selectionSet, type ?? parent, bounded);
+        total += selectionSetCost(selection.selectionSet, type ?? parent);
       } else {
         const name = selection.name.value;
-        const key = `${name}:${bounded}`;
-        let cost = fragmentCosts.get(key);
+        let cost = fragmentCosts.get(name);
         if (cost === undefined) {
           const fragment = fragments[name];
           // Validation has refused unknown fragments and cycles; the guard keeps this total.
-          fragmentCosts.set(key, 0);
-          cost = fragment ? selectionSetCost(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value) ?? parent, bounded) : 0;
-          fragmentCosts.set(key, cost);
+          fragmentCosts.set(name, 0);
+          cost = fragment ? selectionSetCost(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value) ?? parent) : 0;
+          fragmentCosts.set(name, cost);
         }
         total += cost;
       }
@@ -123,21 +120,18 @@ export function operationCost(
     return total;
   };
 
-  const fieldCost = (field: FieldNode, parent: GraphQLNamedType | undefined, bounded: boolean): number => {
+  const fieldCost = (field: FieldNode, parent: GraphQLNamedType | undefined): number => {
     const name = field.name.value;
     if (INTROSPECTION_FIELDS.has(name)) return 0;
-    const definition = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[name] : undefined;
     if (!field.selectionSet) return model.scalarCost;
-    const type = definition ? getNullableType(definition.type) : undefined;
-    const isList = type !== undefined && isListType(type);
-    const sized = definition ? listSize(field, definition) : undefined;
-    const multiplier = sized ?? (isList && !bounded ? model.defaultListSize : 1);
-    const children = selectionSetCost(field.selectionSet, definition ? getNamedType(definition.type) : undefined, sized !== undefined && !isList);
+    const definition = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[name] : undefined;
+    const multiplier = (definition && listSize(field, definition)) ?? 1;
+    const children = selectionSetCost(field.selectionSet, definition ? getNamedType(definition.type) : undefined);
     return (model.objectCost + model.depthFactor * children) * multiplier;
   };
 
   const root = schema.getRootType(operation.operation);
-  return selectionSetCost(operation.selectionSet, root ?? undefined, false);
+  return selectionSetCost(operation.selectionSet, root ?? undefined);
 }
 
 /**

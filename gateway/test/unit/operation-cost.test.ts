@@ -57,14 +57,26 @@ describe('list sizes count however they are written', () => {
     expect(cost('query ($n: Int!) { members(first: $n) { edges { node { id } } } }', { n: 1e9 })).toBe(hundred);
   });
 
-  it("a connection's edges are bounded by its size and are not multiplied again", () => {
+  it('a connection costs its size once: its edges and nodes are not multiplied again', () => {
     // members(first: 2): (2 + 1.5 × edges) × 2; edges: 2 + 1.5 × node; node: 2 + 1.5 × id.
     expect(cost('{ members(first: 2) { edges { node { id } } } }')).toBe((2 + 1.5 * (2 + 1.5 * (2 + 1.5 * 1))) * 2);
   });
 
-  it('a list with no size argument counts as the default list size (10)', () => {
-    // tiers: [Tier!]! → (2 + 1.5 × name) × 10.
-    expect(cost('{ tiers { name } }')).toBe((2 + 1.5 * 1) * 10);
+  it('a list without a size argument (tiers, an order\'s lines) counts once: the domain bounds it', () => {
+    expect(cost('{ tiers { name } }')).toBe(2 + 1.5 * 1);
+  });
+
+  it('a size argument neither given nor defaulted counts as COST_DEFAULT_LIST_SIZE; limit and last count too', () => {
+    const feed = buildSchema('type Item { id: ID! } type Query { feed(limit: Int, last: Int): [Item!]! }');
+    const of = (query: string, variables: Record<string, unknown> = {}) => {
+      const document = parse(query);
+      return operationCost(feed, getOperationAST(document)!, {}, variables, model);
+    };
+    const item = 2 + 1.5 * 1;
+    expect(of('{ feed { id } }')).toBe(item * 10);
+    expect(of('query ($n: Int) { feed(limit: $n) { id } }')).toBe(item * 10);
+    expect(of('{ feed(limit: 3) { id } }')).toBe(item * 3);
+    expect(of('query ($n: Int) { feed(limit: 2, last: $n) { id } }', { n: 40 })).toBe(item * 40);
   });
 
   it('a fragment spread many times over is costed once per spread, without walking it again and again', () => {
@@ -72,7 +84,7 @@ describe('list sizes count however they are written', () => {
     const levels = Array.from({ length: 10 }, (_, i) => `fragment L${i} on Tier { ${`...L${i + 1} `.repeat(4)}}`);
     const query = `{ tiers { ...L0 } } ${levels.join(' ')} fragment L10 on Tier { name }`;
     const started = performance.now();
-    expect(cost(query)).toBe((2 + 1.5 * 4 ** 10) * 10);
+    expect(cost(query)).toBe(2 + 1.5 * 4 ** 10);
     expect(performance.now() - started).toBeLessThan(100);
   });
 });
@@ -84,6 +96,11 @@ describe('what real clients ask for fits under MAX_COST (50,000)', () => {
 
   it('the same screen at the largest page a subgraph serves (100 members)', () => {
     expect(cost(STAFF_LIST.replace('first: 50', 'first: 100'))).toBeLessThan(MAX_COST);
+  });
+
+  it("a member's order history at the largest page (100 orders with their lines)", () => {
+    const history = '{ me { orders(first: 100) { edges { cursor node { id status placedAt total { amount currency } lines { sku quantity unitPrice { amount currency } total { amount } } } } pageInfo { hasNextPage endCursor } } } }';
+    expect(cost(history)).toBeLessThan(MAX_COST);
   });
 
   it("a member's dashboard and the deep three-hop list", () => {
