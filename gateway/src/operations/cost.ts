@@ -17,7 +17,7 @@ import {
 import { MAX_PAGE_SIZE } from '@membership/subgraph';
 
 /** Arguments that say how many items a list field returns. */
-export const LIST_SIZE_ARGUMENTS: ReadonlySet<string> = new Set(['first', 'last', 'limit']);
+const LIST_SIZE_ARGUMENTS: ReadonlySet<string> = new Set(['first', 'last', 'limit']);
 
 /** Fields that answer from the schema alone; staff-only (introspectionPlugin) and never reach a subgraph. */
 const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);

@@ -7,12 +7,16 @@ import { readFileSync } from 'node:fs';
 import { Kind, buildSchema, getOperationAST, parse, type FragmentDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_COST_MODEL, operationCost } from '../../src/operations/cost.js';
-import { DASHBOARD, DEEP, STAFF_LIST } from '../../../scripts/bench/workloads.js';
+import { buildWorkloads } from '../../../scripts/bench/workloads.js';
 
 // The supergraph declares its join directives, so graphql-js builds it as is; its types,
 // fields and argument defaults are the API schema's.
 const schema = buildSchema(readFileSync(new URL('../../../schema/supergraph.graphql', import.meta.url), 'utf8'));
 const MAX_COST = 50_000;
+// The bench's three workloads: (a) a member's dashboard, (b) the support list, (c) the deep list.
+const workloads = await buildWorkloads({ jwtSecret: 'cost-test-secret-0123456789abcdef0123456789', dashboardMembers: [] });
+const queryOf = (key: 'a' | 'b' | 'c') => (JSON.parse(workloads.find((w) => w.key === key)!.body) as { query: string }).query;
+const [DASHBOARD, STAFF_LIST, DEEP] = [queryOf('a'), queryOf('b'), queryOf('c')];
 const model = { ...DEFAULT_COST_MODEL, defaultListSize: 10 };
 
 function cost(query: string, variables: Record<string, unknown> = {}): number {
