@@ -1,0 +1,68 @@
+/**
+ * GraphQL Code Generator: each subgraph's resolver and argument types from its own SDL,
+ * into src/generated/resolvers-types.ts (committed). `npm run codegen` writes them;
+ * `npm run codegen -- --check` fails when one is stale (CI runs it).
+ *
+ * Mappers say which row type a resolver returns for a GraphQL object type, so a
+ * resolver hands back what the repository read and the field resolvers below it get
+ * that row as their parent. Paths are relative to the generated file.
+ */
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+/** Settings every subgraph shares. */
+const common = {
+  // Federation v2 directives (@link, @shareable, @inaccessible, @composeDirective, @pii)
+  // need no declaration: codegen builds the schema with assumeValidSDL. `federation`
+  // adds @key and gives entities their __resolveReference.
+  federation: true,
+  useTypeImports: true,
+  // Enums as string unions: they match the text columns drizzle reads.
+  enumsAsTypes: true,
+  // The DateTime scalar (packages/subgraph) parses to a Date and serialises a Date or an ISO string.
+  scalars: { DateTime: { input: 'Date', output: 'Date | string' } },
+};
+
+type SubgraphCodegen = { context: string; mappers?: Record<string, string> };
+
+const subgraphs: Record<string, SubgraphCodegen> = {
+  tiers: {
+    context: '../context.js#TiersContext',
+    mappers: { Tier: '../db/tiers-repository.js#TierRow', Member: '@membership/subgraph#MemberRef' },
+  },
+  points: {
+    context: '../context.js#PointsContext',
+    mappers: { PointsEntry: '../db/points-repository.js#LedgerRow', Member: '@membership/subgraph#MemberRef' },
+  },
+  orders: {
+    context: '../context.js#OrdersContext',
+    mappers: {
+      Order: '../db/orders-repository.js#OrderRow',
+      OrderLine: '../db/orders-repository.js#LineInOrder',
+      Member: '@membership/subgraph#MemberRef',
+    },
+  },
+  moderation: {
+    context: '../context.js#ModerationContext',
+    mappers: { Sanction: '../db/sanctions-repository.js#SanctionRow', Member: '@membership/subgraph#MemberRef' },
+  },
+  identity: {
+    context: '../context.js#IdentityContext',
+  },
+};
+
+const config: CodegenConfig = {
+  overwrite: true,
+  silent: true,
+  generates: Object.fromEntries(
+    Object.entries(subgraphs).map(([name, { context, mappers }]) => [
+      `subgraphs/${name}/src/generated/resolvers-types.ts`,
+      {
+        schema: `subgraphs/${name}/src/schema.graphql`,
+        plugins: ['typescript', 'typescript-resolvers'],
+        config: { ...common, contextType: context, mappers: mappers ?? {} },
+      },
+    ]),
+  ),
+};
+
+export default config;
