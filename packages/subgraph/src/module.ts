@@ -1,7 +1,11 @@
-import type { Database } from '@membership/db';
-import type { Logger } from '@membership/config';
-import type { EventConsumer, OutboxTable } from '@membership/events';
-import type { BaseSubgraphContext, SubgraphDefinition } from './server.js';
+import { fileURLToPath } from 'node:url';
+import type { DocumentNode } from 'graphql';
+import { baseEnvShape, parseEnv, z, type BaseEnv, type Logger } from '@membership/config';
+import type { Database, Db } from '@membership/db';
+import { EventConsumer, type EventHandlers, type InboxTable, type OutboxTable } from '@membership/events';
+import type { Viewer } from '@membership/viewer';
+import type { FieldRules } from './guard.js';
+import { loadTypeDefs, type BaseSubgraphContext, type SubgraphDefinition, type SubgraphResolvers } from './server.js';
 
 /** What every subgraph's factory receives, whether it runs alone or beside the others. */
 export interface SubgraphModuleOptions {
@@ -13,16 +17,188 @@ export interface SubgraphModuleOptions {
   logger: Logger;
 }
 
-/** A subgraph as the process hosting it sees it: schema, tables, events and where to listen. */
+/**
+ * A scheduled job a subgraph runs inside its server (points expiry, tier re-evaluation,
+ * erasures). The scheduler runs each job once per interval across all instances and
+ * records the result `run` returns.
+ */
+export interface JobDefinition {
+  name: string;
+  /** default interval, e.g. '15m', '1h', '24h' */
+  every: string;
+  run(ctx: { now: Date; logger: Logger }): Promise<Record<string, unknown> | void>;
+}
+
+/** A subgraph as the process hosting it sees it: schema, tables, events, jobs and where to listen. */
 export interface SubgraphModule {
   name: string;
-  definition: SubgraphDefinition<BaseSubgraphContext & Record<string, unknown>>;
+  definition: SubgraphDefinition<BaseSubgraphContext>;
   migrationsFolder: string;
   /** The subgraph's outbox, when it produces events. */
   producer?: OutboxTable;
   /** The subgraph's queue reader, when it consumes events. */
   consumer?: EventConsumer;
+  /** Jobs to run on a schedule. */
+  jobs?: JobDefinition[];
   port: number;
   host: string;
   signingSecret: string;
 }
+
+/** Settings every subgraph server reads: the shared ones plus where it listens. */
+export type SubgraphEnv = BaseEnv & { PORT: number; HOST: string };
+
+/**
+ * A subgraph's `env.ts` in one line: the shared settings, PORT (default `defaultPort`),
+ * HOST, and the subgraph's own `extra` settings, parsed with zod when called.
+ *
+ * @example export const loadTiersEnv = subgraphEnv(4102);
+ * @example export const loadIdentityEnv = subgraphEnv(4101, { ERASURE_GRACE_DAYS: z.coerce.number().int().default(15) });
+ */
+export function subgraphEnv<S extends z.ZodRawShape = {}>(defaultPort: number, extra?: S) {
+  const shape = {
+    ...baseEnvShape,
+    PORT: z.coerce.number().int().min(0).default(defaultPort),
+    HOST: z.string().default('127.0.0.1'),
+    ...(extra ?? ({} as S)),
+  };
+  // parseEnv fills the development secrets BaseEnv declares as present.
+  return (source?: Record<string, string | undefined>) =>
+    parseEnv(shape, source) as unknown as Omit<z.infer<z.ZodObject<S>>, keyof SubgraphEnv> & SubgraphEnv;
+}
+
+/** What a subgraph's setup, jobs and request contexts are built from, once per module instance. */
+export interface ModuleInit<Env, Options extends SubgraphModuleOptions = SubgraphModuleOptions> {
+  /** The database handle repositories take. */
+  db: Db;
+  database: Database;
+  env: Env;
+  /** The clock: the injected one in tests, the system's otherwise. */
+  now: () => Date;
+  logger: Logger;
+  /** Everything the factory was called with, for subgraph-specific options. */
+  options: Options;
+}
+
+/** What a request's context is built from: the module's pieces plus who is asking. */
+export interface RequestScope<Env, Shared, Options extends SubgraphModuleOptions = SubgraphModuleOptions>
+  extends ModuleInit<Env, Options> {
+  /** The caller, verified from the gateway's signed header. */
+  viewer: Viewer;
+  requestId: string;
+  /** What `setup` built once for this module instance. */
+  shared: Shared;
+}
+
+/** A subgraph, declared: only what is its own. {@link defineSubgraph} makes the rest. */
+export interface SubgraphSpec<
+  Ctx extends BaseSubgraphContext,
+  Env extends SubgraphEnv,
+  Shared = undefined,
+  Options extends SubgraphModuleOptions = SubgraphModuleOptions,
+> {
+  /** The subgraph's name in the supergraph; also its Postgres schema and event source name. */
+  name: string;
+  /** The SDL file: `new URL('./schema.graphql', import.meta.url)`. */
+  schema: URL;
+  /** The migrations folder: `new URL('../migrations', import.meta.url)`. */
+  migrations: URL;
+  /** The subgraph's env.ts loader, e.g. `subgraphEnv(4102)`. */
+  env: (source?: Record<string, string | undefined>) => Env;
+  /** Resolvers typed with the subgraph's generated `Resolvers` (src/generated/resolvers-types.ts). */
+  resolvers: SubgraphResolvers;
+  /** graphql-shield rules; root fields not named are denied. */
+  rules: FieldRules;
+  /** Built once per module instance (clients, key rings): what every request shares. */
+  setup?: (init: ModuleInit<Env, Options>) => Shared;
+  /**
+   * The request's context beyond viewer and requestId: repositories built here with the
+   * viewer's scope (`new OrdersRepository(db, ordersScopeFor(viewer))`) and the loaders over them.
+   */
+  context: (scope: RequestScope<Env, Shared, Options>) => Omit<Ctx, keyof BaseSubgraphContext>;
+  /** The outbox table, when the subgraph produces events. */
+  outbox?: OutboxTable;
+  /** The inbox table and handlers, when the subgraph consumes events. */
+  consumer?: { inbox: InboxTable; handlers: EventHandlers };
+  /** Scheduled jobs; they reach the database through `init.db`. */
+  jobs?: (init: ModuleInit<Env, Options> & { shared: Shared }) => JobDefinition[];
+}
+
+/** A declared subgraph: its fixed parts, and `create` to build a running instance's module. */
+export interface DefinedSubgraph<Options extends SubgraphModuleOptions = SubgraphModuleOptions> {
+  name: string;
+  typeDefs: DocumentNode;
+  migrationsFolder: string;
+  create(options: Options): SubgraphModule;
+}
+
+/**
+ * The one way to build a subgraph: it declares its SDL, resolvers, rules, per-request
+ * context, events and jobs; this wires env, schema, migrations, the consumer and the
+ * server settings the same way for every subgraph.
+ *
+ * @example
+ * export const tiers = defineSubgraph<TiersContext, TiersEnv>({
+ *   name: 'tiers',
+ *   schema: new URL('./schema.graphql', import.meta.url),
+ *   migrations: new URL('../migrations', import.meta.url),
+ *   env: loadTiersEnv,
+ *   resolvers,
+ *   rules,
+ *   context: ({ db, now }) => {
+ *     const tiers = new TiersRepository(db);
+ *     return { tiers, now, loaders: createLoaders(tiers) };
+ *   },
+ *   outbox,
+ *   consumer: { inbox, handlers: tiersHandlers },
+ * });
+ */
+export function defineSubgraph<
+  Ctx extends BaseSubgraphContext,
+  Env extends SubgraphEnv,
+  Shared = undefined,
+  Options extends SubgraphModuleOptions = SubgraphModuleOptions,
+>(spec: SubgraphSpec<Ctx, Env, Shared, Options>): DefinedSubgraph<Options> {
+  const typeDefs = loadTypeDefs(spec.schema);
+  const migrationsFolder = fileURLToPath(spec.migrations);
+  return {
+    name: spec.name,
+    typeDefs,
+    migrationsFolder,
+    create(options) {
+      const env = spec.env(options.env);
+      const now = options.now ?? (() => new Date());
+      const init: ModuleInit<Env, Options> = { db: options.database.db, database: options.database, env, now, logger: options.logger, options };
+      const shared = spec.setup ? spec.setup(init) : (undefined as Shared);
+      const definition: SubgraphDefinition<Ctx> = {
+        name: spec.name,
+        typeDefs,
+        resolvers: spec.resolvers,
+        rules: spec.rules,
+        createContext: (base) => ({ ...spec.context({ ...init, ...base, shared }), ...base }) as Ctx,
+      };
+      return {
+        name: spec.name,
+        migrationsFolder,
+        producer: spec.outbox,
+        consumer: spec.consumer
+          ? new EventConsumer(options.database.db, {
+              name: spec.name,
+              inbox: spec.consumer.inbox,
+              handlers: spec.consumer.handlers,
+              logger: options.logger,
+              now: options.now,
+            })
+          : undefined,
+        jobs: spec.jobs ? spec.jobs({ ...init, shared }) : [],
+        port: env.PORT,
+        host: env.HOST,
+        signingSecret: env.INTERNAL_SIGNING_SECRET,
+        definition,
+      };
+    },
+  };
+}
+
+/** A member as the subgraphs that do not own members know one: by id (identity owns the rest). */
+export type MemberRef = { id: string };

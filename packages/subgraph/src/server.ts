@@ -17,11 +17,17 @@ export interface BaseSubgraphContext {
   requestId: string;
 }
 
+/**
+ * A subgraph's resolver map. Each subgraph types its own with the `Resolvers` that
+ * `npm run codegen` generates from its SDL; the server only hands them to Apollo.
+ */
+export type SubgraphResolvers = { readonly [typeName: string]: unknown };
+
 export interface SubgraphDefinition<Ctx extends BaseSubgraphContext> {
   /** The subgraph's name in the supergraph (identity, tiers, ...). */
   name: string;
   typeDefs: DocumentNode;
-  resolvers: GraphQLResolverMap<Ctx>;
+  resolvers: SubgraphResolvers;
   /** graphql-shield rules; root fields not named are denied. */
   rules: FieldRules;
   /** Builds the per-request context (loaders, repositories) for a verified viewer. */
@@ -35,7 +41,9 @@ export function loadTypeDefs(url: URL): DocumentNode {
 
 /** The subgraph's executable schema, guarded by its shield rules. */
 export function buildGuardedSchema<Ctx extends BaseSubgraphContext>(definition: SubgraphDefinition<Ctx>): GraphQLSchema {
-  const schema = buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: definition.resolvers as never });
+  // The generated resolver types are stricter than Apollo's map (typed parents, args and
+  // context), so they are checked against the SDL in each subgraph and only cast here.
+  const schema = buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> });
   return guardSchema(schema, definition.rules);
 }
 
