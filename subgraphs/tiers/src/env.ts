@@ -1,12 +1,6 @@
-import { baseEnvShape, parseEnv, z, type BaseEnv } from '@membership/config';
+import { subgraphEnv } from '@membership/subgraph';
 
-const shape = {
-  ...baseEnvShape,
-  PORT: z.coerce.number().int().min(0).default(4102),
-  HOST: z.string().default('127.0.0.1'),
-};
+/** The tiers subgraph's environment, parsed once: the shared settings, on port 4102 by default. */
+export const loadTiersEnv = subgraphEnv(4102);
 
-export type TiersEnv = BaseEnv & { PORT: number; HOST: string };
-
-/** The tiers subgraph's environment, parsed once. */
-export const loadTiersEnv = (source?: Record<string, string | undefined>) => parseEnv(shape, source) as TiersEnv;
+export type TiersEnv = ReturnType<typeof loadTiersEnv>;

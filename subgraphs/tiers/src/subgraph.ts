@@ -1,36 +1,29 @@
-import { fileURLToPath } from 'node:url';
-import { loadTypeDefs, type SubgraphModule, type SubgraphModuleOptions } from '@membership/subgraph';
-import { createTiersConsumer } from './consumer.js';
-import { outbox } from './db/schema.js';
+import { defineSubgraph } from '@membership/subgraph';
+import type { TiersContext } from './context.js';
+import { tiersHandlers } from './consumer.js';
+import { inbox, outbox } from './db/schema.js';
 import { TiersRepository } from './db/tiers-repository.js';
-import { loadTiersEnv } from './env.js';
+import { loadTiersEnv, type TiersEnv } from './env.js';
 import { createLoaders } from './loaders.js';
 import { rules } from './permissions.js';
 import { resolvers } from './resolvers/index.js';
 
-export const name = 'tiers';
-export const typeDefs = loadTypeDefs(new URL('./schema.graphql', import.meta.url));
-export const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
-
 /** The tiers subgraph: the tier ladder and each member's place on it. */
-export function createTiers(options: SubgraphModuleOptions): SubgraphModule {
-  const env = loadTiersEnv(options.env);
-  const tiers = new TiersRepository(options.database.db);
-  const now = options.now ?? (() => new Date());
-  return {
-    name,
-    migrationsFolder,
-    producer: outbox,
-    consumer: createTiersConsumer(options.database, { logger: options.logger, now: options.now }),
-    port: env.PORT,
-    host: env.HOST,
-    signingSecret: env.INTERNAL_SIGNING_SECRET,
-    definition: {
-      name,
-      typeDefs,
-      resolvers: resolvers as never,
-      rules,
-      createContext: (base) => ({ ...base, tiers, now, loaders: createLoaders(tiers) }),
-    },
-  };
-}
+export const tiers = defineSubgraph<TiersContext, TiersEnv>({
+  name: 'tiers',
+  schema: new URL('./schema.graphql', import.meta.url),
+  migrations: new URL('../migrations', import.meta.url),
+  env: loadTiersEnv,
+  resolvers,
+  rules,
+  // The ladder is public and a member's tier is guarded by the rules, so the repository needs no viewer scope.
+  context: ({ db, now }) => {
+    const repository = new TiersRepository(db);
+    return { tiers: repository, now, loaders: createLoaders(repository) };
+  },
+  outbox,
+  consumer: { inbox, handlers: tiersHandlers },
+});
+
+export const { name, typeDefs, migrationsFolder } = tiers;
+export const createTiers = tiers.create;
