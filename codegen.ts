@@ -37,7 +37,7 @@ const subgraphs: Record<string, SubgraphCodegen> = {
     context: '../context.js#OrdersContext',
     mappers: {
       Order: '../db/orders-repository.js#OrderRow',
-      OrderLine: '../db/orders-repository.js#LineInOrder',
+      OrderLine: '../context.js#LineInOrder',
       Member: '@membership/subgraph#MemberRef',
     },
   },

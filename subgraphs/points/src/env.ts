@@ -1,12 +1,6 @@
-import { baseEnvShape, parseEnv, z, type BaseEnv } from '@membership/config';
+import { subgraphEnv } from '@membership/subgraph';
 
-const shape = {
-  ...baseEnvShape,
-  PORT: z.coerce.number().int().min(0).default(4103),
-  HOST: z.string().default('127.0.0.1'),
-};
+/** Points' environment, parsed once: the shared settings, on port 4103 by default. */
+export const loadPointsEnv = subgraphEnv(4103);
 
-export type PointsEnv = BaseEnv & { PORT: number; HOST: string };
-
-/** Points' environment, parsed once. */
-export const loadPointsEnv = (source?: Record<string, string | undefined>) => parseEnv(shape, source) as PointsEnv;
+export type PointsEnv = ReturnType<typeof loadPointsEnv>;
