@@ -1,5 +1,5 @@
 import type { BaseSubgraphContext } from '@membership/subgraph';
-import type { OrdersRepository } from './db/orders-repository.js';
+import type { OrderLineRow, OrdersRepository } from './db/orders-repository.js';
 import type { OrdersLoaders } from './loaders.js';
 
 export interface OrdersContext extends BaseSubgraphContext {
@@ -8,3 +8,6 @@ export interface OrdersContext extends BaseSubgraphContext {
   orders: OrdersRepository;
   now: () => Date;
 }
+
+/** A line as `Order.lines` hands it on: the row plus its order's currency, for its prices. */
+export type LineInOrder = OrderLineRow & { currency: string };

@@ -1,12 +1,6 @@
-import { baseEnvShape, parseEnv, z, type BaseEnv } from '@membership/config';
+import { subgraphEnv } from '@membership/subgraph';
 
-const shape = {
-  ...baseEnvShape,
-  PORT: z.coerce.number().int().min(0).default(4104),
-  HOST: z.string().default('127.0.0.1'),
-};
+/** Orders' environment, parsed once: the shared settings, on port 4104 by default. */
+export const loadOrdersEnv = subgraphEnv(4104);
 
-export type OrdersEnv = BaseEnv & { PORT: number; HOST: string };
-
-/** Orders' environment, parsed once. */
-export const loadOrdersEnv = (source?: Record<string, string | undefined>) => parseEnv(shape, source) as OrdersEnv;
+export type OrdersEnv = ReturnType<typeof loadOrdersEnv>;
