@@ -1,12 +1,6 @@
-import { baseEnvShape, parseEnv, z, type BaseEnv } from '@membership/config';
+import { subgraphEnv } from '@membership/subgraph';
 
-const shape = {
-  ...baseEnvShape,
-  PORT: z.coerce.number().int().min(0).default(4105),
-  HOST: z.string().default('127.0.0.1'),
-};
+/** The moderation subgraph's environment, parsed once: the shared settings, on port 4105 by default. */
+export const loadModerationEnv = subgraphEnv(4105);
 
-export type ModerationEnv = BaseEnv & { PORT: number; HOST: string };
-
-/** The moderation subgraph's environment, parsed once. */
-export const loadModerationEnv = (source?: Record<string, string | undefined>) => parseEnv(shape, source) as ModerationEnv;
+export type ModerationEnv = ReturnType<typeof loadModerationEnv>;

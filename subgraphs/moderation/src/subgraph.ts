@@ -1,39 +1,31 @@
-import { fileURLToPath } from 'node:url';
-import { loadTypeDefs, type SubgraphModule, type SubgraphModuleOptions } from '@membership/subgraph';
-import { createModerationConsumer } from './consumer.js';
+import { defineSubgraph } from '@membership/subgraph';
+import type { ModerationContext } from './context.js';
+import { moderationHandlers } from './consumer.js';
 import { SanctionsRepository } from './db/sanctions-repository.js';
-import { outbox } from './db/schema.js';
-import { loadModerationEnv } from './env.js';
+import { inbox, outbox } from './db/schema.js';
+import { loadModerationEnv, type ModerationEnv } from './env.js';
 import { createLoaders } from './loaders.js';
 import { rules } from './permissions.js';
 import { resolvers } from './resolvers/index.js';
 
-export const name = 'moderation';
-export const typeDefs = loadTypeDefs(new URL('./schema.graphql', import.meta.url));
-export const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
-
 /** The moderation subgraph: sanctions and the standing they give a member. */
-export function createModeration(options: SubgraphModuleOptions): SubgraphModule {
-  const env = loadModerationEnv(options.env);
-  const now = options.now ?? (() => new Date());
-  const sanctions = new SanctionsRepository(options.database.db);
-  return {
-    name,
-    migrationsFolder,
-    producer: outbox,
-    consumer: createModerationConsumer(options.database, { logger: options.logger, now: options.now }),
-    port: env.PORT,
-    host: env.HOST,
-    signingSecret: env.INTERNAL_SIGNING_SECRET,
-    definition: {
-      name,
-      typeDefs,
-      resolvers: resolvers as never,
-      rules,
-      createContext: (base) => {
-        const at = now();
-        return { ...base, now: at, sanctions, loaders: createLoaders(sanctions, at) };
-      },
-    },
-  };
-}
+export const moderation = defineSubgraph<ModerationContext, ModerationEnv>({
+  name: 'moderation',
+  schema: new URL('./schema.graphql', import.meta.url),
+  migrations: new URL('../migrations', import.meta.url),
+  env: loadModerationEnv,
+  resolvers,
+  rules,
+  // Reads are by member id, and the rules let only that member or staff with moderation:read ask.
+  context: ({ db, now }) => {
+    const sanctions = new SanctionsRepository(db);
+    // One clock reading per request: every standing in the response is judged at the same instant.
+    const at = now();
+    return { sanctions, now: at, loaders: createLoaders(sanctions, at) };
+  },
+  outbox,
+  consumer: { inbox, handlers: moderationHandlers },
+});
+
+export const { name, typeDefs, migrationsFolder } = moderation;
+export const createModeration = moderation.create;

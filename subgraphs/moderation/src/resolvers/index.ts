@@ -1,21 +1,18 @@
 import { DateTime } from '@membership/subgraph';
-import type { ModerationContext } from '../context.js';
 import { exportMemberId, moderationExport } from '../domain/export.js';
 import { standingFrom } from '../domain/standing.js';
+import type { Resolvers } from '../generated/resolvers-types.js';
 
-type MemberRef = { id: string };
-
-export const resolvers = {
+export const resolvers: Resolvers = {
   DateTime,
   Query: {
-    memberDataExport: async (_: unknown, args: { memberId: string }, ctx: ModerationContext) => {
+    memberDataExport: async (_, args, ctx) => {
       const memberId = exportMemberId(args.memberId);
       return JSON.stringify(moderationExport(memberId, await ctx.sanctions.everythingOf(memberId), ctx.now));
     },
   },
   Member: {
-    __resolveReference: (ref: MemberRef) => ({ id: ref.id }),
-    standing: async (member: MemberRef, _: unknown, ctx: ModerationContext) =>
-      standingFrom(await ctx.loaders.unliftedSanctionsOfMember.load(member.id), ctx.now),
+    __resolveReference: (ref) => ({ id: ref.id }),
+    standing: async (member, _, ctx) => standingFrom(await ctx.loaders.unliftedSanctionsOfMember.load(member.id), ctx.now),
   },
 };
