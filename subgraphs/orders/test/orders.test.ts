@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { eventLog } from '@membership/events';
-import { encodeCursor } from '@membership/subgraph';
+import { encodeCursor } from '@membership/domain';
 import { startTestStack, type TestStack } from '@membership/testing';
 import { seedOrders } from '../src/index.js';
 import { outbox } from '../src/db/schema.js';

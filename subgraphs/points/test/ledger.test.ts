@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { eq, sum } from 'drizzle-orm';
 import { createScratchDatabase, openDatabase, type Database } from '@membership/db';
-import { DomainError, type Cursor } from '@membership/subgraph';
+import { DomainError, type Cursor } from '@membership/domain';
 import { PointsRepository } from '../src/db/points-repository.js';
 import { accounts, ledger } from '../src/db/schema.js';
 import { seedPoints } from '../src/db/seed.js';

@@ -1,4 +1,4 @@
-import { badInput } from '@membership/subgraph';
+import { badInput } from '@membership/domain';
 import type { SanctionKind, SanctionStatus } from './standing.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

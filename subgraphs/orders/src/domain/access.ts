@@ -1,6 +1,4 @@
-import type { BaseSubgraphContext } from '@membership/subgraph';
-
-type Viewer = BaseSubgraphContext['viewer'];
+import type { Viewer } from '@membership/viewer';
 
 /** The staff scope that lets staff read any member's orders. */
 export const ORDERS_READ = 'orders:read';

@@ -1,4 +1,4 @@
-import { badInput } from '@membership/subgraph';
+import { badInput } from '@membership/domain';
 
 /** An amount of money: integer minor units (fen for CNY, cents for USD) and an ISO 4217 code. */
 export interface Money {

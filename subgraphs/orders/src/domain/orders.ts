@@ -1,4 +1,4 @@
-import { badInput, pageArgs, type Cursor } from '@membership/subgraph';
+import { badInput, pageArgs, type Cursor } from '@membership/domain';
 import { money, multiplyMoney, sameMoney, sumMoney, type Money } from './money.js';
 import type { OrderStatus } from './order-status.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '@membership/subgraph';
+import { DomainError } from '@membership/domain';
 import { addMoney, money, multiplyMoney, sumMoney } from '../../src/domain/money.js';
 
 const code = (fn: () => unknown) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError, encodeCursor } from '@membership/subgraph';
+import { DomainError, encodeCursor } from '@membership/domain';
 import { ordersScopeFor } from '../../src/domain/access.js';
 import { money } from '../../src/domain/money.js';
 import { checkTotal, linesTotal, orderPageArgs, paidOrder, type PaidOrderDraft } from '../../src/domain/orders.js';

@@ -1,4 +1,4 @@
-import { badInput, conflict } from '@membership/subgraph';
+import { badInput, conflict } from '@membership/domain';
 
 /** Why a member's points changed. */
 export const POINTS_REASONS = ['WELCOME', 'ORDER', 'ADJUSTMENT'] as const;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { conflict, notFound } from '@membership/subgraph';
+import { conflict, notFound } from '@membership/domain';
 import { applyDelta, credit, WELCOME_POINTS, welcomeKey, type PointsReason } from './balance.js';
 
 /** A member's points account. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '@membership/subgraph';
+import { DomainError } from '@membership/domain';
 import { applyDelta, credit, WELCOME_POINTS, welcomeKey } from '../../src/domain/balance.js';
 
 const codeOf = (work: () => unknown) => {
