@@ -175,6 +175,53 @@ export type ErasureStatus =
   /** Waiting for the grace period to end; the member may still cancel. */
   | 'PENDING';
 
+/** One run of a scheduled job (erasures, exports, reminders, …), on whichever server ran it. */
+export type JobRun = {
+  __typename?: 'JobRun';
+  /** 1 for a slot's first attempt, then counting its retries. */
+  attempt: Scalars['Int']['output'];
+  /** The due time the scheduler claimed; null for a manual run. */
+  dueAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Why it failed. */
+  error?: Maybe<Scalars['String']['output']>;
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  /** The process that ran it: host, process id and a tag. */
+  instance: Scalars['String']['output'];
+  /** The job's name, e.g. identity.erasures. */
+  job: Scalars['String']['output'];
+  /** What the run did, as JSON text (counts, never personal data). */
+  result?: Maybe<Scalars['String']['output']>;
+  startedAt: Scalars['DateTime']['output'];
+  status: JobRunStatus;
+  trigger: JobRunTrigger;
+};
+
+export type JobRunConnection = {
+  __typename?: 'JobRunConnection';
+  edges: Array<JobRunEdge>;
+  pageInfo: PageInfo;
+};
+
+export type JobRunEdge = {
+  __typename?: 'JobRunEdge';
+  cursor: Scalars['String']['output'];
+  node: JobRun;
+};
+
+/** How a scheduled job's run ended, or that it is still running. */
+export type JobRunStatus =
+  | 'FAILED'
+  | 'OK'
+  | 'RUNNING';
+
+/** What started a job's run. */
+export type JobRunTrigger =
+  /** An operator, with the job's npm run command. */
+  | 'MANUAL'
+  /** The scheduler inside a server, at the job's slot or a retry. */
+  | 'SCHEDULE';
+
 /** Sign in with the email address or phone number registered. */
 export type LoginInput = {
   login: Scalars['String']['input'];
@@ -752,6 +799,8 @@ export type Query = {
   currentStaff?: Maybe<StaffMember>;
   /** One of the signed-in member's data exports. Another member's id is NOT_FOUND. */
   dataExport?: Maybe<DataExport>;
+  /** Runs of the scheduled jobs, newest first; only those of `job` when given. Staff with ops:read. */
+  jobRuns: JobRunConnection;
   /** The signed-in member. */
   me?: Maybe<Member>;
   /** One member by id. Staff with members:read. */
@@ -769,6 +818,13 @@ export type Query = {
 
 export type QueryDataExportArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryJobRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  job?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1088,12 +1144,17 @@ export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ErasureRequest: ResolverTypeWrapper<ErasureRequest>;
   ErasureStatus: ErasureStatus;
+  JobRun: ResolverTypeWrapper<JobRun>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  JobRunConnection: ResolverTypeWrapper<JobRunConnection>;
+  JobRunEdge: ResolverTypeWrapper<JobRunEdge>;
+  JobRunStatus: JobRunStatus;
+  JobRunTrigger: JobRunTrigger;
   LoginInput: LoginInput;
   MarketingChannel: MarketingChannel;
   MarketingPreferences: ResolverTypeWrapper<MarketingPreferences>;
   MarketingPreferencesInput: MarketingPreferencesInput;
   Member: ResolverTypeWrapper<Member>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   MemberConnection: ResolverTypeWrapper<MemberConnection>;
   MemberEdge: ResolverTypeWrapper<MemberEdge>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1148,11 +1209,14 @@ export type ResolversParentTypes = {
   DataExport: DataExport;
   DateTime: Scalars['DateTime']['output'];
   ErasureRequest: ErasureRequest;
+  JobRun: JobRun;
+  Int: Scalars['Int']['output'];
+  JobRunConnection: JobRunConnection;
+  JobRunEdge: JobRunEdge;
   LoginInput: LoginInput;
   MarketingPreferences: MarketingPreferences;
   MarketingPreferencesInput: MarketingPreferencesInput;
   Member: Member | FederationReferenceTypes['Member'];
-  Int: Scalars['Int']['output'];
   MemberConnection: MemberConnection;
   MemberEdge: MemberEdge;
   Mutation: Record<PropertyKey, never>;
@@ -1241,6 +1305,30 @@ export type ErasureRequestResolvers<ContextType = IdentityContext, ParentType ex
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   requestedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ErasureStatus'], ParentType, ContextType>;
+};
+
+export type JobRunResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['JobRun'] = ResolversParentTypes['JobRun']> = {
+  attempt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  dueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  instance?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  job?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  result?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['JobRunStatus'], ParentType, ContextType>;
+  trigger?: Resolver<ResolversTypes['JobRunTrigger'], ParentType, ContextType>;
+};
+
+export type JobRunConnectionResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['JobRunConnection'] = ResolversParentTypes['JobRunConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['JobRunEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type JobRunEdgeResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['JobRunEdge'] = ResolversParentTypes['JobRunEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['JobRun'], ParentType, ContextType>;
 };
 
 export type MarketingPreferencesResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['MarketingPreferences'] = ResolversParentTypes['MarketingPreferences']> = {
@@ -1399,6 +1487,7 @@ export type QueryResolvers<ContextType = IdentityContext, ParentType extends Res
   currentPolicies?: Resolver<Array<ResolversTypes['PolicyVersion']>, ParentType, ContextType>;
   currentStaff?: Resolver<Maybe<ResolversTypes['StaffMember']>, ParentType, ContextType>;
   dataExport?: Resolver<Maybe<ResolversTypes['DataExport']>, ParentType, ContextType, RequireFields<QueryDataExportArgs, 'id'>>;
+  jobRuns?: Resolver<ResolversTypes['JobRunConnection'], ParentType, ContextType, RequireFields<QueryJobRunsArgs, 'first'>>;
   me?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType, RequireFields<QueryMemberArgs, 'id'>>;
   members?: Resolver<ResolversTypes['MemberConnection'], ParentType, ContextType, RequireFields<QueryMembersArgs, 'first'>>;
@@ -1498,6 +1587,9 @@ export type Resolvers<ContextType = IdentityContext> = {
   DataExport?: DataExportResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   ErasureRequest?: ErasureRequestResolvers<ContextType>;
+  JobRun?: JobRunResolvers<ContextType>;
+  JobRunConnection?: JobRunConnectionResolvers<ContextType>;
+  JobRunEdge?: JobRunEdgeResolvers<ContextType>;
   MarketingPreferences?: MarketingPreferencesResolvers<ContextType>;
   Member?: MemberResolvers<ContextType>;
   MemberConnection?: MemberConnectionResolvers<ContextType>;
