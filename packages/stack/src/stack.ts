@@ -119,7 +119,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const moduleOptions = { database: options.database, env, logger, now: options.now };
   const jobs = new JobScheduler(
     options.database.db,
-    modules.flatMap((m) => SUBGRAPH_JOBS[m.name]?.({ ...moduleOptions, subgraphUrls }) ?? []),
+    modules.flatMap((m) => [...(m.jobs ?? []), ...(SUBGRAPH_JOBS[m.name]?.({ ...moduleOptions, subgraphUrls }) ?? [])]),
     { logger, now: options.now, ...schedulerSettings(jobsEnv) },
   );
   if (options.runJobs && jobsEnv.JOBS_ENABLED) jobs.start();

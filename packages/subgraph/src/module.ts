@@ -3,6 +3,7 @@ import type { DocumentNode } from 'graphql';
 import { baseEnvShape, parseEnv, z, type BaseEnv, type Logger } from '@membership/config';
 import type { Database, Db } from '@membership/db';
 import { EventConsumer, type EventHandlers, type InboxTable, type OutboxTable } from '@membership/events';
+import type { JobDefinition } from '@membership/jobs';
 import type { Viewer } from '@membership/viewer';
 import type { FieldRules } from './guard.js';
 import { loadTypeDefs, type BaseSubgraphContext, type SubgraphDefinition, type SubgraphResolvers } from './server.js';
@@ -17,18 +18,6 @@ export interface SubgraphModuleOptions {
   logger: Logger;
 }
 
-/**
- * A scheduled job a subgraph runs inside its server (points expiry, tier re-evaluation,
- * erasures). The scheduler runs each job once per interval across all instances and
- * records the result `run` returns.
- */
-export interface JobDefinition {
-  name: string;
-  /** default interval, e.g. '15m', '1h', '24h' */
-  every: string;
-  run(ctx: { now: Date; logger: Logger }): Promise<Record<string, unknown> | void>;
-}
-
 /** A subgraph as the process hosting it sees it: schema, tables, events, jobs and where to listen. */
 export interface SubgraphModule {
   name: string;
@@ -38,7 +27,7 @@ export interface SubgraphModule {
   producer?: OutboxTable;
   /** The subgraph's queue reader, when it consumes events. */
   consumer?: EventConsumer;
-  /** Jobs to run on a schedule. */
+  /** Jobs the host runs on a schedule (@membership/jobs), beside any it adds itself. */
   jobs?: JobDefinition[];
   port: number;
   host: string;

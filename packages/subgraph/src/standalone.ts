@@ -33,7 +33,7 @@ export async function runStandalone(
     signingSecret: module.signingSecret,
     logger,
   });
-  const jobs = new JobScheduler(database.db, extras.jobs?.({ database, logger }) ?? [], { logger, ...schedulerSettings(jobsEnv) });
+  const jobs = new JobScheduler(database.db, [...(module.jobs ?? []), ...(extras.jobs?.({ database, logger }) ?? [])], { logger, ...schedulerSettings(jobsEnv) });
   if (jobsEnv.JOBS_ENABLED) jobs.start();
   const shutdown = async () => {
     await server.close();
