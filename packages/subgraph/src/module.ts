@@ -44,7 +44,7 @@ export type SubgraphEnv = BaseEnv & { PORT: number; HOST: string };
  * @example export const loadTiersEnv = subgraphEnv(4102);
  * @example export const loadIdentityEnv = subgraphEnv(4101, { ERASURE_GRACE_DAYS: z.coerce.number().int().default(15) });
  */
-export function subgraphEnv<S extends z.ZodRawShape = {}>(defaultPort: number, extra?: S) {
+export function subgraphEnv<S extends z.ZodRawShape = Record<never, never>>(defaultPort: number, extra?: S) {
   const shape = {
     ...baseEnvShape,
     PORT: z.coerce.number().int().min(0).default(defaultPort),

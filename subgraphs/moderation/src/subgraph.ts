@@ -9,7 +9,7 @@ import { rules } from './permissions.js';
 import { resolvers } from './resolvers/index.js';
 
 /** The moderation subgraph: sanctions and the standing they give a member. */
-export const moderation = defineSubgraph<ModerationContext, ModerationEnv>({
+const moderation = defineSubgraph<ModerationContext, ModerationEnv>({
   name: 'moderation',
   schema: new URL('./schema.graphql', import.meta.url),
   migrations: new URL('../migrations', import.meta.url),
@@ -27,5 +27,5 @@ export const moderation = defineSubgraph<ModerationContext, ModerationEnv>({
   consumer: { inbox, handlers: moderationHandlers },
 });
 
-export const { name, typeDefs, migrationsFolder } = moderation;
+export const { name, typeDefs } = moderation;
 export const createModeration = moderation.create;

@@ -10,7 +10,7 @@ import { rules } from './permissions.js';
 import { resolvers } from './resolvers/index.js';
 
 /** The orders subgraph: what members bought and paid, and the OrderPaid events it implies. */
-export const orders = defineSubgraph<OrdersContext, OrdersEnv>({
+const orders = defineSubgraph<OrdersContext, OrdersEnv>({
   name: 'orders',
   schema: new URL('./schema.graphql', import.meta.url),
   migrations: new URL('../migrations', import.meta.url),

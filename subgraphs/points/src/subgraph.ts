@@ -9,7 +9,7 @@ import { rules } from './permissions.js';
 import { resolvers } from './resolvers/index.js';
 
 /** The points subgraph: each member's balance and the ledger of changes behind it. */
-export const points = defineSubgraph<PointsContext, PointsEnv>({
+const points = defineSubgraph<PointsContext, PointsEnv>({
   name: 'points',
   schema: new URL('./schema.graphql', import.meta.url),
   migrations: new URL('../migrations', import.meta.url),

@@ -9,7 +9,7 @@ import { rules } from './permissions.js';
 import { resolvers } from './resolvers/index.js';
 
 /** The tiers subgraph: the tier ladder and each member's place on it. */
-export const tiers = defineSubgraph<TiersContext, TiersEnv>({
+const tiers = defineSubgraph<TiersContext, TiersEnv>({
   name: 'tiers',
   schema: new URL('./schema.graphql', import.meta.url),
   migrations: new URL('../migrations', import.meta.url),
@@ -25,5 +25,5 @@ export const tiers = defineSubgraph<TiersContext, TiersEnv>({
   consumer: { inbox, handlers: tiersHandlers },
 });
 
-export const { name, typeDefs, migrationsFolder } = tiers;
+export const { name, typeDefs } = tiers;
 export const createTiers = tiers.create;

@@ -1,9 +1,9 @@
 import { DateTime, pageArgs, toConnection } from '@membership/subgraph';
-import type { LedgerRow } from '../db/points-repository.js';
+import type { LedgerEntry } from '../domain/ledger.js';
 import { exportMemberId, pointsExport } from '../domain/export.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 
-const cursorOf = (e: LedgerRow) => ({ at: e.createdAt, id: e.id });
+const cursorOf = (e: LedgerEntry) => ({ at: e.createdAt, id: e.id });
 
 export const resolvers: Resolvers = {
   DateTime,
