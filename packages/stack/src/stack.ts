@@ -5,6 +5,7 @@ import { JobScheduler, jobsMigrationsFolder, loadJobsEnv, schedulerSettings } fr
 import { startGateway, loadGatewayEnv } from '@membership/gateway';
 import { startSubgraphServer, type RunningServer, type SubgraphModule } from '@membership/subgraph';
 import { SUBGRAPH_FACTORIES, SUBGRAPH_JOBS, demoSeed } from './modules.js';
+import { processEnvironment } from './env.js';
 
 export interface StackOptions {
   database: Database;
@@ -68,7 +69,7 @@ async function isEmpty(database: Database): Promise<boolean> {
  */
 export async function prepareDatabase(options: Omit<StackOptions, 'ports' | 'pollEvents' | 'runJobs'>) {
   const { database, logger } = options;
-  const env = options.env ?? process.env;
+  const env = options.env ?? processEnvironment();
   const moduleOptions = { database, env, logger, now: options.now };
   const modules = SUBGRAPH_FACTORIES.map((create) => create(moduleOptions));
   await migrateAll(database, modules);
