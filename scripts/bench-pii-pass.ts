@@ -4,7 +4,7 @@
  * access-log entries. The planner's result for the bench:pii workloads (50 people × 4 PII
  * fields read by their owner or by support staff; 25 × 4 denied to an anonymous caller)
  * is made once, and each request runs over a fresh copy of it. Prints the best and median µs per
- * request of five rounds; docs/PII-LAYER-PERFORMANCE.md has what each change gained.
+ * request of five rounds.
  */
 import { buildSchema, execute, parse } from 'graphql';
 import type { Viewer } from '@membership/viewer';

@@ -150,7 +150,7 @@ the same round, so both see the machine's drift alike); "ratio of medians" divid
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
-One run's ratios vary by ±5–10% on a shared 2-core machine; PII-LAYER-PERFORMANCE.md lists the spread across runs.
+One run's ratios vary by ±5–10% on a shared 2-core machine; PERFORMANCE.md says how much to trust one run.
 
 Memory of the PII gateway's process: ${memoryLine}
 <!-- /bench:pii -->`;

@@ -3,7 +3,7 @@ import { GraphQLError, type FieldNode } from 'graphql';
 /**
  * Builds an error without capturing a stack trace. Denials are expected outcomes, not
  * faults, and no client ever sees a stack; capturing and source-mapping one per error
- * was a quarter of the cost of a response with denied fields (docs/PII-LAYER-PERFORMANCE.md).
+ * was a quarter of the cost of a response with denied fields.
  */
 export function withoutStackTrace<T>(build: () => T): T {
   const limit = Error.stackTraceLimit;
