@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '@membership/db';
-import type { EventCatalog, EventType } from './catalog.js';
+import { parsePayload, type EventCatalog, type EventType } from './catalog.js';
 import { deliveries, eventLog, subscriptions, type OutboxTable } from './tables.js';
 
 /**
  * Records an event in the producer's outbox. Call it with the transaction that makes
- * the state change, so both commit or neither does.
+ * the state change, so both commit or neither does. The payload is checked against the
+ * contract first: one that does not match throws an EventContractError before anything
+ * is written, which rolls the state change back with it.
  */
 export async function recordEvent<T extends EventType>(
   tx: Db,
@@ -15,8 +17,9 @@ export async function recordEvent<T extends EventType>(
   payload: EventCatalog[T],
   options: { id?: string; now?: Date } = {},
 ): Promise<string> {
+  const checked = parsePayload(type, payload);
   const id = options.id ?? randomUUID();
-  await tx.insert(outbox).values({ id, type, payload, occurredAt: options.now ?? new Date() });
+  await tx.insert(outbox).values({ id, type, payload: checked, occurredAt: options.now ?? new Date() });
   return id;
 }
 

@@ -28,7 +28,12 @@ export const subscriptions = eventsSchema.table(
   (t) => [primaryKey({ columns: [t.consumer, t.type] })],
 );
 
-/** One row per event per subscribed consumer: its delivery state and retry schedule. */
+/**
+ * One row per event per subscribed consumer: its delivery state and retry schedule. A
+ * delivery that failed `maxAttempts` times (a handler that keeps throwing, a payload
+ * that breaks the contract) is parked: `parked_at` is set and the queue skips it until
+ * someone requeues it (parked_at and attempts back to null and 0).
+ */
 export const deliveries = eventsSchema.table(
   'deliveries',
   {
@@ -40,6 +45,7 @@ export const deliveries = eventsSchema.table(
     availableAt: timestamp('available_at', { withTimezone: true }).notNull().defaultNow(),
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
     lastError: text('last_error'),
+    parkedAt: timestamp('parked_at', { withTimezone: true }),
   },
   (t) => [
     primaryKey({ columns: [t.consumer, t.eventId] }),

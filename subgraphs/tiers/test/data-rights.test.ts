@@ -34,7 +34,7 @@ describe("tiers' part of a member's data export", () => {
     expect(data.tier).toMatchObject({ code: 'GOLD', name: 'Gold', qualifyingSpend: { amount: 620_000, currency: 'CNY' } });
     expect(data.history.map((c) => [c.from, c.to, c.reason])).toEqual([
       [null, 'BRONZE', 'registered'],
-      ['BRONZE', 'GOLD', 'demo data'],
+      ['BRONZE', 'GOLD', 'demo_data'],
     ]);
   });
 

@@ -1,6 +1,8 @@
-/** What a sanction does, mildest first. */
-export const SANCTION_KINDS = ['WARNING', 'RESTRICTED_BENEFITS', 'DOWNGRADE', 'BAN'] as const;
-export type SanctionKind = (typeof SANCTION_KINDS)[number];
+import type { SanctionKind } from '@membership/events';
+
+// The kinds are part of the event contract (SanctionApplied carries one), so they are
+// declared there, mildest first, and re-exported for moderation's own code.
+export { SANCTION_KINDS, type SanctionKind } from '@membership/events';
 
 /** Where a sanction is in its life: scheduled to start, in force, or lifted early. */
 export const SANCTION_STATUSES = ['SCHEDULED', 'ACTIVE', 'LIFTED'] as const;

@@ -20,6 +20,6 @@ export async function seedTiers(options: { database: Database; memberIds: readon
     const memberId = options.memberIds[Number(index)];
     if (!memberId) continue;
     const tier = evaluateTier(qualifyingSpend, ladder).code;
-    await repository.place(memberId, { tier, qualifyingSpend, reason: 'demo data' }, options.now);
+    await repository.place(memberId, { tier, qualifyingSpend, reason: 'demo_data' }, options.now);
   }
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@membership/db';
-import { recordEvent, type EventCatalog } from '@membership/events';
+import { recordEvent, type EventCatalog, type TierChangeReason } from '@membership/events';
 import type { MemberTier, TierChange, TierCode, TierDefinition } from '../domain/tiers.js';
 import { memberTiers, outbox, tiers } from './schema.js';
 
@@ -56,7 +56,7 @@ export class TiersRepository {
    * Sets a member's qualifying spend and tier, creating the row if needed, and records
    * TierChanged when the tier actually changes; all in one transaction.
    */
-  async place(memberId: string, placement: { tier: TierCode; qualifyingSpend: number; reason: string }, now: Date): Promise<void> {
+  async place(memberId: string, placement: { tier: TierCode; qualifyingSpend: number; reason: TierChangeReason }, now: Date): Promise<void> {
     await this.db.transaction(async (tx) => {
       const [before] = await tx
         .select({ tierCode: memberTiers.tierCode })
@@ -98,8 +98,9 @@ export class TiersRepository {
       .where(and(eq(outbox.type, 'TierChanged'), sql`${outbox.payload} ->> 'memberId' = ${memberId}`))
       .orderBy(asc(outbox.occurredAt), asc(outbox.id));
     const changes = events.map(({ payload, occurredAt }) => {
+      // Checked against the contract when it was recorded.
       const change = payload as EventCatalog['TierChanged'];
-      return { from: change.from as TierCode | null, to: change.to as TierCode, reason: change.reason, at: occurredAt };
+      return { from: change.from, to: change.to, reason: change.reason, at: occurredAt };
     });
     return { current, changes };
   }

@@ -1,6 +1,8 @@
-/** The tiers of the programme, lowest first. */
-export const TIER_CODES = ['BRONZE', 'SILVER', 'GOLD', 'PLATINUM', 'DIAMOND'] as const;
-export type TierCode = (typeof TIER_CODES)[number];
+import type { TierChangeReason, TierCode } from '@membership/events';
+
+// The codes are part of the event contract (TierChanged carries them), so they are
+// declared there, lowest first, and re-exported for tiers' own code.
+export { TIER_CODES, type TierCode } from '@membership/events';
 
 /** Where every new member starts. */
 export const ENTRY_TIER: TierCode = 'BRONZE';
@@ -32,7 +34,7 @@ export interface MemberTier {
 export interface TierChange {
   from: TierCode | null;
   to: TierCode;
-  reason: string;
+  reason: TierChangeReason;
   at: Date;
 }
 

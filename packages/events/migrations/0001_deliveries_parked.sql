@@ -1,0 +1,1 @@
+ALTER TABLE "events"."deliveries" ADD COLUMN "parked_at" timestamp with time zone;
