@@ -47,7 +47,7 @@ describe('notices from other subgraphs', () => {
     const chen = await inboxOf(CHEN);
     expect(chen.edges.map((e: { node: unknown }) => e.node)).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ kind: 'SANCTION_APPLIED', title: 'A warning was applied to your account' }),
+        expect.objectContaining({ kind: 'SANCTION_APPLIED', title: 'You received a warning' }),
         expect.objectContaining({ kind: 'TIER_CHANGED', title: 'Your tier is now Silver' }),
       ]),
     );
@@ -56,17 +56,20 @@ describe('notices from other subgraphs', () => {
   });
 
   it('Bo moves from Bronze to Silver and finds a notice saying so', async () => {
-    await publish('TierChanged', { memberId: BO.id, from: 'BRONZE', to: 'SILVER', reason: 'spend' });
+    await publish('TierChanged', { memberId: BO.id, from: 'BRONZE', to: 'SILVER', reason: 'qualifying_spend' });
     expect((await inboxOf(BO)).edges[0].node).toMatchObject({ kind: 'TIER_CHANGED', title: 'Your tier is now Silver', createdAt: clock.toISOString() });
   });
 
-  it('Ana is told her points expire; Bo is told about a restriction and then that it was lifted', async () => {
+  it('Ana is told her points expire; Bo is told his benefits were restricted and then that they are restored', async () => {
     await publish('PointsExpiring', { memberId: ANA.id, points: 120, expiresAt: '2027-01-31T23:59:59Z' });
     expect((await inboxOf(ANA)).edges[0].node.title).toBe('120 points expire on 2027-01-31');
-    await publish('SanctionApplied', { sanctionId: randomUUID(), memberId: BO.id, kind: 'RESTRICTION' });
+    const sanctionId = randomUUID();
+    await publish('SanctionApplied', { sanctionId, memberId: BO.id, kind: 'RESTRICTED_BENEFITS' });
     clock = new Date(clock.getTime() + 1000);
-    await publish('SanctionLifted', { sanctionId: randomUUID(), memberId: BO.id, kind: 'RESTRICTION' });
-    expect(kinds(await inboxOf(BO))).toEqual(['SANCTION_LIFTED', 'SANCTION_APPLIED', 'TIER_CHANGED']);
+    await publish('SanctionLifted', { sanctionId, memberId: BO.id, kind: 'RESTRICTED_BENEFITS' });
+    const bo = await inboxOf(BO);
+    expect(kinds(bo)).toEqual(['SANCTION_LIFTED', 'SANCTION_APPLIED', 'TIER_CHANGED']);
+    expect(bo.edges.slice(0, 2).map((e: { node: { title: string } }) => e.node.title)).toEqual(['Your benefits are restored', 'Your benefits were restricted']);
   });
 
   it('a benefit change for Silver reaches Bo and Chen (Silver) and not Ana (Gold); one for Gold reaches Ana only', async () => {

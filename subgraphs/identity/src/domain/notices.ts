@@ -1,4 +1,4 @@
-import type { DomainEvent, EventCatalog } from '@membership/events';
+import type { DomainEvent, EventCatalog, SanctionKind, TierCode } from '@membership/events';
 
 /** What a notice is about. */
 export type NoticeKind =
@@ -18,11 +18,8 @@ export interface NoticeText {
 }
 
 const day = (iso: string) => iso.slice(0, 10);
-/** A code as words: WARNING → warning, TEMPORARY_BAN → temporary ban. */
-const words = (code: string) => code.toLowerCase().replace(/_/g, ' ');
 /** A tier code as a name: GOLD → Gold. */
-const label = (code: string) => words(code).charAt(0).toUpperCase() + words(code).slice(1);
-const article = (word: string) => (/^[aeiou]/i.test(word) ? 'An' : 'A');
+const label = (code: TierCode) => code.charAt(0) + code.slice(1).toLowerCase();
 
 /** The notice a member gets when their tier changes; none for the tier they start in. */
 export function tierChangedNotice(p: EventCatalog['TierChanged']): NoticeText | null {
@@ -30,17 +27,25 @@ export function tierChangedNotice(p: EventCatalog['TierChanged']): NoticeText | 
   return { kind: 'tier_changed', title: `Your tier is now ${label(p.to)}`, body: `You moved from ${label(p.from)} to ${label(p.to)}.` };
 }
 
+/**
+ * What each sanction kind says when it is applied and when it is lifted. A Record over
+ * the contract's kinds, so a kind added to the contract does not compile until it has
+ * its words here.
+ */
+const SANCTION_WORDS: Record<SanctionKind, { applied: string; lifted: string; liftedBody: string }> = {
+  WARNING: { applied: 'You received a warning', lifted: 'Your warning was withdrawn', liftedBody: 'It no longer counts against your standing.' },
+  RESTRICTED_BENEFITS: { applied: 'Your benefits were restricted', lifted: 'Your benefits are restored', liftedBody: 'Your tier benefits apply to you again.' },
+  DOWNGRADE: { applied: 'Your tier was lowered', lifted: 'Your tier downgrade was lifted', liftedBody: 'Your tier is decided by your qualifying spend again.' },
+  BAN: { applied: 'Your account was banned', lifted: 'Your account is no longer banned', liftedBody: 'Your account is open to you again.' },
+};
+
 export function sanctionAppliedNotice(p: EventCatalog['SanctionApplied']): NoticeText {
-  const kind = words(p.kind);
-  return {
-    kind: 'sanction_applied',
-    title: `${article(kind)} ${kind} was applied to your account`,
-    body: 'See your standing for the reason and how long it lasts.',
-  };
+  return { kind: 'sanction_applied', title: SANCTION_WORDS[p.kind].applied, body: 'See your standing for the reason and how long it lasts.' };
 }
 
 export function sanctionLiftedNotice(p: EventCatalog['SanctionLifted']): NoticeText {
-  return { kind: 'sanction_lifted', title: `The ${words(p.kind)} on your account was lifted`, body: 'Your account is back to normal for it.' };
+  const words = SANCTION_WORDS[p.kind];
+  return { kind: 'sanction_lifted', title: words.lifted, body: words.liftedBody };
 }
 
 export function pointsExpiringNotice(p: EventCatalog['PointsExpiring']): NoticeText {

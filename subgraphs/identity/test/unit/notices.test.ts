@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { SANCTION_KINDS } from '@membership/events';
 import { benefitChangeNotice, policyChangedNotice, pointsExpiringNotice, sanctionAppliedNotice, sanctionLiftedNotice, tierChangedNotice } from '../../src/domain/notices.js';
 
 describe('notice texts', () => {
   it('a tier change names both tiers as words; the tier a member starts in gets no notice', () => {
-    expect(tierChangedNotice({ memberId: 'm', from: 'SILVER', to: 'GOLD', reason: 'spend' })).toEqual({
+    expect(tierChangedNotice({ memberId: 'm', from: 'SILVER', to: 'GOLD', reason: 'qualifying_spend' })).toEqual({
       kind: 'tier_changed',
       title: 'Your tier is now Gold',
       body: 'You moved from Silver to Gold.',
@@ -11,10 +12,30 @@ describe('notice texts', () => {
     expect(tierChangedNotice({ memberId: 'm', from: null, to: 'BRONZE', reason: 'registered' })).toBeNull();
   });
 
-  it('sanctions read as words with the right article', () => {
-    expect(sanctionAppliedNotice({ sanctionId: 's', memberId: 'm', kind: 'WARNING' }).title).toBe('A warning was applied to your account');
-    expect(sanctionAppliedNotice({ sanctionId: 's', memberId: 'm', kind: 'ACCOUNT_BAN' }).title).toBe('An account ban was applied to your account');
-    expect(sanctionLiftedNotice({ sanctionId: 's', memberId: 'm', kind: 'RESTRICTION' }).title).toBe('The restriction on your account was lifted');
+  it('each sanction kind moderation applies has its own words: RESTRICTED_BENEFITS reads "Your benefits were restricted"', () => {
+    const applied = (kind: (typeof SANCTION_KINDS)[number]) => sanctionAppliedNotice({ sanctionId: 's', memberId: 'm', kind });
+    expect(applied('RESTRICTED_BENEFITS')).toEqual({
+      kind: 'sanction_applied',
+      title: 'Your benefits were restricted',
+      body: 'See your standing for the reason and how long it lasts.',
+    });
+    expect(SANCTION_KINDS.map((kind) => applied(kind).title)).toEqual([
+      'You received a warning',
+      'Your benefits were restricted',
+      'Your tier was lowered',
+      'Your account was banned',
+    ]);
+  });
+
+  it('a lifted sanction says what the member has back', () => {
+    const lifted = (kind: (typeof SANCTION_KINDS)[number]) => sanctionLiftedNotice({ sanctionId: 's', memberId: 'm', kind });
+    expect(lifted('RESTRICTED_BENEFITS')).toEqual({ kind: 'sanction_lifted', title: 'Your benefits are restored', body: 'Your tier benefits apply to you again.' });
+    expect(SANCTION_KINDS.map((kind) => lifted(kind).title)).toEqual([
+      'Your warning was withdrawn',
+      'Your benefits are restored',
+      'Your tier downgrade was lifted',
+      'Your account is no longer banned',
+    ]);
   });
 
   it('a new policy version says which and that withdrawing needs nothing', () => {
