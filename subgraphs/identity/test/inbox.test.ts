@@ -106,6 +106,27 @@ describe('notices from other subgraphs', () => {
     );
     expect(delivery).toEqual({ delivered: true, last_error: null });
   });
+
+  it('a SanctionApplied with a kind moderation does not have (SUSPENSION) gives Bo no notice, is never marked processed and ends parked', async () => {
+    const before = await noticeCount();
+    const broken = { sanctionId: randomUUID(), memberId: BO.id, kind: 'SUSPENSION' } as unknown as EventCatalog['SanctionApplied'];
+    const eventId = await publish('SanctionApplied', broken);
+    const delivery = async () =>
+      (
+        await stack.database.rows<{ delivered: boolean; parked: boolean; attempts: number; last_error: string }>(
+          sql`select delivered_at is not null as delivered, parked_at is not null as parked, attempts, last_error from events.deliveries where consumer = 'identity' and event_id = ${eventId}`,
+        )
+      )[0];
+    expect(await delivery()).toMatchObject({ delivered: false, parked: false, attempts: 1, last_error: expect.stringMatching(/^SanctionApplied payload breaks the event contract: kind: /) });
+    // Retried as its backoff allows (at most a minute apart), then parked for good.
+    for (let i = 0; i < 15; i++) {
+      clock = new Date(clock.getTime() + 61_000);
+      await stack.drainEvents();
+    }
+    expect(await delivery()).toMatchObject({ delivered: false, parked: true, attempts: 12 });
+    expect(await noticeCount()).toBe(before);
+    expect(await stack.database.rows(sql`select 1 from identity.inbox where event_id = ${eventId}`)).toEqual([]);
+  });
 });
 
 describe('reading the inbox', () => {

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import { createLogger } from '@membership/config';
-import { createScratchDatabase, openDatabase, type Database } from '@membership/db';
-import { deliveries, eventLog, eventsMigrationsFolder, relayOutbox, type EventHandler } from '@membership/events';
+import { createLogger, type Logger } from '@membership/config';
+import { createScratchDatabase, openDatabase, type Database, type Db } from '@membership/db';
+import { deliveries, eventLog, eventsMigrationsFolder, EventContractError, recordEvent, relayOutbox, type EventHandler } from '@membership/events';
 import { accountsFor, createIdentity, seedIdentity } from '@membership/identity';
 import type { SubgraphModule } from '@membership/subgraph';
-import { accounts, inbox, ledger } from '../src/db/schema.js';
+import { accounts, inbox, ledger, outbox } from '../src/db/schema.js';
 import { createPointsConsumer, pointsHandlers } from '../src/events.js';
 import { migrationsFolder } from '../src/subgraph.js';
 
@@ -130,5 +130,80 @@ describe('points consumes MemberRegistered exactly once', () => {
     const { balance, entries } = await pointsOf(dee);
     expect(balance).toBe(100);
     expect(entries.map((e) => [e.delta, e.reason])).toEqual([[100, 'WELCOME']]);
+  });
+});
+
+/** A logger that keeps what it is told at error level: how the consumer says an event went wrong. */
+function errorsLogged(): { logger: Logger; errors: { msg: string; fields?: Record<string, unknown> }[] } {
+  const errors: { msg: string; fields?: Record<string, unknown> }[] = [];
+  return { logger: { ...logger, error: (msg, fields) => errors.push({ msg, fields }) }, errors };
+}
+
+describe('the event contract at points', () => {
+  it('a MemberRegistered with a channel the contract does not know (wechat) is logged, never marked processed, retried with backoff and parked after 3 attempts; the next event still gets through', async () => {
+    await createPointsConsumer(database.db).consumeOnce();
+    const stranger = randomUUID();
+    const eventId = randomUUID();
+    let clock = new Date();
+    await database.db.insert(eventLog).values({
+      eventId,
+      type: 'MemberRegistered',
+      producer: 'identity',
+      payload: { memberId: stranger, registeredAt: clock.toISOString(), channel: 'wechat' },
+      occurredAt: clock,
+      publishedAt: clock,
+    });
+    await database.db.insert(deliveries).values({ consumer: 'points', eventId, availableAt: clock });
+    const eve = await registerMember('Eve');
+    clock = new Date();
+    const { logger: recording, errors } = errorsLogged();
+    const consumer = createPointsConsumer(database.db, { logger: recording, now: () => clock, maxAttempts: 3 });
+    const delivery = async () => {
+      const [row] = await database.db.select().from(deliveries).where(and(eq(deliveries.consumer, 'points'), eq(deliveries.eventId, eventId)));
+      return row!;
+    };
+
+    // Eve's well-formed event behind it is handled; the broken one is not.
+    expect(await consumer.consumeOnce()).toBe(1);
+    expect((await pointsOf(eve)).balance).toBe(100);
+    expect(await delivery()).toMatchObject({ attempts: 1, deliveredAt: null, parkedAt: null, availableAt: new Date(clock.getTime() + 1000) });
+    expect((await delivery()).lastError).toMatch(/MemberRegistered payload breaks the event contract: channel: /);
+    expect(errors).toEqual([
+      {
+        msg: 'event payload breaks the contract; not handled',
+        fields: expect.objectContaining({ consumer: 'points', eventId, type: 'MemberRegistered', attempts: 1, parked: false, issues: [expect.objectContaining({ path: ['channel'] })] }),
+      },
+    ]);
+    expect(await database.db.select().from(inbox).where(eq(inbox.eventId, eventId))).toEqual([]);
+    expect(await pointsOf(stranger)).toEqual({ balance: undefined, entries: [] });
+
+    // Not before its backoff is over; then twice more, each time waiting longer.
+    expect(await consumer.consumeOnce()).toBe(0);
+    expect((await delivery()).attempts).toBe(1);
+    clock = new Date(clock.getTime() + 1000);
+    await consumer.consumeOnce();
+    expect(await delivery()).toMatchObject({ attempts: 2, parkedAt: null, availableAt: new Date(clock.getTime() + 2000) });
+    clock = new Date(clock.getTime() + 2000);
+    await consumer.consumeOnce();
+    expect(await delivery()).toMatchObject({ attempts: 3, deliveredAt: null, parkedAt: clock });
+    expect(errors.map((e) => [e.fields?.attempts, e.fields?.parked])).toEqual([[1, false], [2, false], [3, true]]);
+
+    // Parked: a day later it is still there, still unprocessed, and nobody retries it.
+    clock = new Date(clock.getTime() + 86_400_000);
+    expect(await consumer.consumeOnce()).toBe(0);
+    expect(await delivery()).toMatchObject({ attempts: 3, deliveredAt: null });
+    expect(errors).toHaveLength(3);
+    expect(await pointsOf(stranger)).toEqual({ balance: undefined, entries: [] });
+  });
+
+  it('a PointsExpiring for 0 points is refused when it is recorded, and the account opened in the same transaction is rolled back', async () => {
+    const memberId = randomUUID();
+    const opening = database.db.transaction(async (tx) => {
+      await tx.insert(accounts).values({ memberId, openedAt: new Date() });
+      await recordEvent(tx as unknown as Db, outbox, 'PointsExpiring', { memberId, points: 0, expiresAt: '2027-01-31T23:59:59Z' });
+    });
+    await expect(opening).rejects.toBeInstanceOf(EventContractError);
+    expect(await pointsOf(memberId)).toEqual({ balance: undefined, entries: [] });
+    expect(await database.db.select().from(outbox).where(sql`${outbox.payload}->>'memberId' = ${memberId}`)).toEqual([]);
   });
 });
