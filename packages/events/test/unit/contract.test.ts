@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { pgSchema } from 'drizzle-orm/pg-core';
 import type { Db } from '@membership/db';
-import { EventContractError, SANCTION_KINDS, decodeEvent, outboxTable, parsePayload, recordEvent, type EventCatalog } from '../src/index.js';
+import { EventContractError, SANCTION_KINDS, decodeEvent, outboxTable, parsePayload, recordEvent, type EventCatalog } from '../../src/index.js';
 
 const memberId = randomUUID();
 const sanctionId = randomUUID();
