@@ -61,7 +61,12 @@ export const eventSchemas = {
   PointsExpiring: z.object({ memberId: id, points: z.number().int().positive(), expiresAt: instant }),
   MemberErased: z.object({ memberId: id, erasedAt: instant }),
   /** A member's real-name verification level changed (approved or renewed); it lapses at expiresAt. */
-  MemberVerificationChanged: z.object({ memberId: id, level: z.enum(VERIFICATION_LEVELS), expiresAt: instant.nullable(), changedAt: instant }),
+  MemberVerificationChanged: z.object({
+    memberId: id,
+    level: z.enum(VERIFICATION_LEVELS),
+    expiresAt: instant.nullable(),
+    changedAt: instant,
+  }),
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
@@ -98,7 +103,8 @@ const isEventType = (type: string): type is EventType => Object.hasOwn(eventSche
 export function parsePayload<T extends EventType>(type: T, payload: unknown): EventCatalog[T];
 export function parsePayload(type: string, payload: unknown): EventCatalog[EventType];
 export function parsePayload(type: string, payload: unknown): EventCatalog[EventType] {
-  if (!isEventType(type)) throw new EventContractError(type, [{ code: 'custom', path: [], message: `unknown event type ${type}`, input: type }]);
+  if (!isEventType(type))
+    throw new EventContractError(type, [{ code: 'custom', path: [], message: `unknown event type ${type}`, input: type }]);
   const parsed = eventSchemas[type].safeParse(payload);
   if (!parsed.success) throw new EventContractError(type, parsed.error.issues);
   return parsed.data;

@@ -72,7 +72,13 @@ export class EventConsumer {
   async consumeOnce(): Promise<number> {
     const now = this.options.now?.() ?? new Date();
     const due = await this.db
-      .select({ eventId: eventLog.eventId, type: eventLog.type, payload: eventLog.payload, occurredAt: eventLog.occurredAt, attempts: deliveries.attempts })
+      .select({
+        eventId: eventLog.eventId,
+        type: eventLog.type,
+        payload: eventLog.payload,
+        occurredAt: eventLog.occurredAt,
+        attempts: deliveries.attempts,
+      })
       .from(deliveries)
       .innerJoin(eventLog, eq(eventLog.eventId, deliveries.eventId))
       .where(
@@ -132,7 +138,11 @@ export class EventConsumer {
     const handler = this.options.handlers[event.type] as EventHandler | undefined;
     const inbox = this.options.inbox;
     await this.db.transaction(async (tx) => {
-      const fresh = await tx.insert(inbox).values({ eventId: event.id, type: event.type, processedAt: now }).onConflictDoNothing().returning({ id: inbox.eventId });
+      const fresh = await tx
+        .insert(inbox)
+        .values({ eventId: event.id, type: event.type, processedAt: now })
+        .onConflictDoNothing()
+        .returning({ id: inbox.eventId });
       if (fresh.length > 0 && handler) await handler(tx as unknown as Db, event);
       await tx.update(deliveries).set({ deliveredAt: now, attempts: 0, lastError: null }).where(this.deliveryOf(event.id));
     });

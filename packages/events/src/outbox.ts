@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '@membership/db';
 import { parsePayload, type EventCatalog, type EventType } from './catalog.js';
 import { deliveries, eventLog, subscriptions, type OutboxTable } from './tables.js';
@@ -47,7 +47,9 @@ export async function relayOutbox(
     const ids = pending.map((e) => e.id);
     await tx
       .insert(eventLog)
-      .values(pending.map((e) => ({ eventId: e.id, type: e.type, producer, payload: e.payload, occurredAt: e.occurredAt, publishedAt: now })))
+      .values(
+        pending.map((e) => ({ eventId: e.id, type: e.type, producer, payload: e.payload, occurredAt: e.occurredAt, publishedAt: now })),
+      )
       .onConflictDoNothing();
     const types = [...new Set(pending.map((e) => e.type))];
     const subscribers = await tx.select().from(subscriptions).where(inArray(subscriptions.type, types));
@@ -55,8 +57,10 @@ export async function relayOutbox(
       subscribers.filter((s) => s.type === e.type).map((s) => ({ consumer: s.consumer, eventId: e.id, availableAt: now })),
     );
     if (queued.length > 0) await tx.insert(deliveries).values(queued).onConflictDoNothing();
-    await tx.update(outbox).set({ publishedAt: now }).where(and(inArray(outbox.id, ids), isNull(outbox.publishedAt)));
+    await tx
+      .update(outbox)
+      .set({ publishedAt: now })
+      .where(and(inArray(outbox.id, ids), isNull(outbox.publishedAt)));
     return pending.length;
   });
 }
-

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { pgSchema } from 'drizzle-orm/pg-core';
 import type { Db } from '@membership/db';
-import { EventContractError, SANCTION_KINDS, decodeEvent, outboxTable, parsePayload, recordEvent, type EventCatalog } from '../../src/index.js';
+import {
+  EventContractError,
+  SANCTION_KINDS,
+  decodeEvent,
+  outboxTable,
+  parsePayload,
+  recordEvent,
+  type EventCatalog,
+} from '../../src/index.js';
 
 const memberId = randomUUID();
 const sanctionId = randomUUID();
@@ -32,7 +40,8 @@ function rejected(type: keyof EventCatalog, payload: unknown): string[] {
 describe('the event contract', () => {
   it('accepts every sanction kind moderation has, and no other (RESTRICTION, ACCOUNT_BAN, lower case)', () => {
     for (const kind of SANCTION_KINDS) expect(rejected('SanctionApplied', { sanctionId, memberId, kind })).toEqual([]);
-    for (const kind of ['RESTRICTION', 'ACCOUNT_BAN', 'warning', '']) expect(rejected('SanctionApplied', { sanctionId, memberId, kind })).toEqual(['kind']);
+    for (const kind of ['RESTRICTION', 'ACCOUNT_BAN', 'warning', ''])
+      expect(rejected('SanctionApplied', { sanctionId, memberId, kind })).toEqual(['kind']);
     expect(rejected('SanctionLifted', { sanctionId, memberId, kind: 'SUSPENSION' })).toEqual(['kind']);
   });
 
@@ -40,9 +49,13 @@ describe('the event contract', () => {
     expect(rejected('TierChanged', { memberId, from: 'BRONZE', to: 'SILVER', reason: 'qualifying_spend' })).toEqual([]);
     expect(rejected('TierChanged', { memberId, from: null, to: 'BRONZE', reason: 'registered' })).toEqual([]);
     expect(rejected('TierChanged', { memberId, from: 'SILVER', to: 'TITANIUM', reason: 'spend' })).toEqual(['to', 'reason']);
-    expect(rejected('BenefitChangeAnnounced', { tier: 'Gold', benefit: 'Free shipping', effectiveAt: '2027-02-01T00:00:00Z' })).toEqual(['tier']);
+    expect(rejected('BenefitChangeAnnounced', { tier: 'Gold', benefit: 'Free shipping', effectiveAt: '2027-02-01T00:00:00Z' })).toEqual([
+      'tier',
+    ]);
     expect(rejected('MemberRegistered', { memberId, registeredAt: '2026-11-01T08:00:00.000Z', channel: 'wechat' })).toEqual(['channel']);
-    expect(rejected('MemberVerificationChanged', { memberId, level: 'full', expiresAt: null, changedAt: '2026-11-01T08:00:00.000Z' })).toEqual(['level']);
+    expect(
+      rejected('MemberVerificationChanged', { memberId, level: 'full', expiresAt: null, changedAt: '2026-11-01T08:00:00.000Z' }),
+    ).toEqual(['level']);
   });
 
   it('refuses money as a fraction, a malformed id or instant, and a missing field', () => {
@@ -68,7 +81,9 @@ describe('the event contract', () => {
   it('rejects a wrong kind when it is consumed: the event a handler would get is never built', () => {
     const queued = { eventId: randomUUID(), type: 'SanctionApplied', occurredAt: new Date('2026-11-01T08:00:00Z') };
     expect(() => decodeEvent({ ...queued, payload: { sanctionId, memberId, kind: 'SUSPENSION' } })).toThrow(EventContractError);
-    expect(() => decodeEvent({ ...queued, type: 'SanctionRevoked', payload: { sanctionId, memberId, kind: 'BAN' } })).toThrow(/unknown event type SanctionRevoked/);
+    expect(() => decodeEvent({ ...queued, type: 'SanctionRevoked', payload: { sanctionId, memberId, kind: 'BAN' } })).toThrow(
+      /unknown event type SanctionRevoked/,
+    );
     expect(decodeEvent({ ...queued, payload: { sanctionId, memberId, kind: 'BAN', note: 'not in the contract' } })).toEqual({
       id: queued.eventId,
       type: 'SanctionApplied',

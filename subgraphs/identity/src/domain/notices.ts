@@ -33,14 +33,30 @@ export function tierChangedNotice(p: EventCatalog['TierChanged']): NoticeText | 
  * its words here.
  */
 const SANCTION_WORDS: Record<SanctionKind, { applied: string; lifted: string; liftedBody: string }> = {
-  WARNING: { applied: 'You received a warning', lifted: 'Your warning was withdrawn', liftedBody: 'It no longer counts against your standing.' },
-  RESTRICTED_BENEFITS: { applied: 'Your benefits were restricted', lifted: 'Your benefits are restored', liftedBody: 'Your tier benefits apply to you again.' },
-  DOWNGRADE: { applied: 'Your tier was lowered', lifted: 'Your tier downgrade was lifted', liftedBody: 'Your tier is decided by your qualifying spend again.' },
+  WARNING: {
+    applied: 'You received a warning',
+    lifted: 'Your warning was withdrawn',
+    liftedBody: 'It no longer counts against your standing.',
+  },
+  RESTRICTED_BENEFITS: {
+    applied: 'Your benefits were restricted',
+    lifted: 'Your benefits are restored',
+    liftedBody: 'Your tier benefits apply to you again.',
+  },
+  DOWNGRADE: {
+    applied: 'Your tier was lowered',
+    lifted: 'Your tier downgrade was lifted',
+    liftedBody: 'Your tier is decided by your qualifying spend again.',
+  },
   BAN: { applied: 'Your account was banned', lifted: 'Your account is no longer banned', liftedBody: 'Your account is open to you again.' },
 };
 
 export function sanctionAppliedNotice(p: EventCatalog['SanctionApplied']): NoticeText {
-  return { kind: 'sanction_applied', title: SANCTION_WORDS[p.kind].applied, body: 'See your standing for the reason and how long it lasts.' };
+  return {
+    kind: 'sanction_applied',
+    title: SANCTION_WORDS[p.kind].applied,
+    body: 'See your standing for the reason and how long it lasts.',
+  };
 }
 
 export function sanctionLiftedNotice(p: EventCatalog['SanctionLifted']): NoticeText {
@@ -57,7 +73,11 @@ export function pointsExpiringNotice(p: EventCatalog['PointsExpiring']): NoticeT
 }
 
 export function benefitChangeNotice(p: EventCatalog['BenefitChangeAnnounced']): NoticeText {
-  return { kind: 'benefit_change', title: `A change to your ${label(p.tier)} benefits`, body: `${p.benefit} changes from ${day(p.effectiveAt)}.` };
+  return {
+    kind: 'benefit_change',
+    title: `A change to your ${label(p.tier)} benefits`,
+    body: `${p.benefit} changes from ${day(p.effectiveAt)}.`,
+  };
 }
 
 /** When the notice says it happened: the event's own time. */

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { SANCTION_KINDS } from '@membership/events';
-import { benefitChangeNotice, policyChangedNotice, pointsExpiringNotice, sanctionAppliedNotice, sanctionLiftedNotice, tierChangedNotice } from '../../src/domain/notices.js';
+import {
+  benefitChangeNotice,
+  policyChangedNotice,
+  pointsExpiringNotice,
+  sanctionAppliedNotice,
+  sanctionLiftedNotice,
+  tierChangedNotice,
+} from '../../src/domain/notices.js';
 
 describe('notice texts', () => {
   it('a tier change names both tiers as words; the tier a member starts in gets no notice', () => {
@@ -29,7 +36,11 @@ describe('notice texts', () => {
 
   it('a lifted sanction says what the member has back', () => {
     const lifted = (kind: (typeof SANCTION_KINDS)[number]) => sanctionLiftedNotice({ sanctionId: 's', memberId: 'm', kind });
-    expect(lifted('RESTRICTED_BENEFITS')).toEqual({ kind: 'sanction_lifted', title: 'Your benefits are restored', body: 'Your tier benefits apply to you again.' });
+    expect(lifted('RESTRICTED_BENEFITS')).toEqual({
+      kind: 'sanction_lifted',
+      title: 'Your benefits are restored',
+      body: 'Your tier benefits apply to you again.',
+    });
     expect(SANCTION_KINDS.map((kind) => lifted(kind).title)).toEqual([
       'Your warning was withdrawn',
       'Your benefits are restored',
@@ -39,13 +50,20 @@ describe('notice texts', () => {
   });
 
   it('a new policy version says which and that withdrawing needs nothing', () => {
-    expect(policyChangedNotice({ kind: 'privacy', version: '2027-01' })).toMatchObject({ kind: 'policy_changed', title: 'New privacy policy: version 2027-01' });
+    expect(policyChangedNotice({ kind: 'privacy', version: '2027-01' })).toMatchObject({
+      kind: 'policy_changed',
+      title: 'New privacy policy: version 2027-01',
+    });
     expect(policyChangedNotice({ kind: 'terms', version: '2' }).body).toMatch(/withdrawing them needs nothing/);
   });
 
   it('expiring points and benefit changes give the day', () => {
-    expect(pointsExpiringNotice({ memberId: 'm', points: 1, expiresAt: '2027-01-31T23:59:59Z' }).title).toBe('1 point expires on 2027-01-31');
-    expect(pointsExpiringNotice({ memberId: 'm', points: 120, expiresAt: '2027-01-31T23:59:59Z' }).title).toBe('120 points expire on 2027-01-31');
+    expect(pointsExpiringNotice({ memberId: 'm', points: 1, expiresAt: '2027-01-31T23:59:59Z' }).title).toBe(
+      '1 point expires on 2027-01-31',
+    );
+    expect(pointsExpiringNotice({ memberId: 'm', points: 120, expiresAt: '2027-01-31T23:59:59Z' }).title).toBe(
+      '120 points expire on 2027-01-31',
+    );
     expect(benefitChangeNotice({ tier: 'GOLD', benefit: 'Free shipping', effectiveAt: '2027-02-01T00:00:00Z' })).toEqual({
       kind: 'benefit_change',
       title: 'A change to your Gold benefits',

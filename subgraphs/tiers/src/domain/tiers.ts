@@ -1,8 +1,8 @@
 import type { TierChangeReason, TierCode } from '@membership/events';
 
 // The codes are part of the event contract (TierChanged carries them), so they are
-// declared there, lowest first, and re-exported for tiers' own code.
-export { TIER_CODES, type TierCode } from '@membership/events';
+// declared there (TIER_CODES, lowest first) and re-exported for tiers' own code.
+export type { TierCode } from '@membership/events';
 
 /** Where every new member starts. */
 export const ENTRY_TIER: TierCode = 'BRONZE';
