@@ -17,6 +17,7 @@ import { issueAccessToken } from '@membership/viewer';
 import { BENCH_OWNER, PEOPLE_SDL, peopleSubgraph } from './bench/people-subgraph.js';
 import { runLoad, startGatewayProcess, type GatewayMemory, type GatewayProcess } from './bench/processes.js';
 import { loadBenchPiiEnv } from './bench/env.js';
+import { benchKeyPair } from './bench/gateway-config.js';
 import type { LoadResult } from './bench/load.js';
 
 const {
@@ -27,9 +28,10 @@ const {
 } = loadBenchPiiEnv();
 
 // Secrets of this run only.
-const secrets = { jwtSecret: 'bench-pii-jwt-secret-0123456789abcdef0123', signingSecret: 'bench-pii-signing-secret-0123456789abcdef01' };
+const gatewayKey = benchKeyPair();
+const secrets = { jwtSecret: 'bench-pii-jwt-secret-0123456789abcdef0123', signingKey: gatewayKey.privateKey };
 const logger = createLogger('bench', 'silent');
-const people = await startSubgraphServer(peopleSubgraph(), { port: 0, signingSecret: secrets.signingSecret, logger });
+const people = await startSubgraphServer(peopleSubgraph(), { port: 0, trustedKeys: { gateway: gatewayKey.publicKey }, logger });
 const composed = composeSupergraph([{ name: 'people', url: people.url, sdl: PEOPLE_SDL }]);
 if (!composed.ok) throw new Error(composed.errors.join('\n'));
 const common = { kind: 'ours' as const, supergraphSdl: composed.supergraphSdl, subgraphUrls: { people: people.url }, ...secrets };

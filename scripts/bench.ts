@@ -15,7 +15,7 @@ import { createLogger } from '@membership/config';
 import { prepareDatabase } from '@membership/stack';
 import { throughputChart } from './bench/chart.js';
 import { loadBenchEnv } from './bench/env.js';
-import { GATEWAY_LABELS, type GatewayKind } from './bench/gateway-config.js';
+import { GATEWAY_LABELS, benchKeyPair, type GatewayKind } from './bench/gateway-config.js';
 import type { LoadResult } from './bench/load.js';
 import { runLoad, startGatewayProcess, type GatewayMemory, type GatewayProcess } from './bench/processes.js';
 import { seedBench } from './bench/seed.js';
@@ -27,10 +27,12 @@ const logger = createLogger('bench', 'error');
 const root = new URL('../', import.meta.url);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-// Secrets of this run only: every server of the bench shares them, nothing else does.
+// Secrets of this run only: the gateways get the token secret and the private key, the
+// subgraphs the public key.
+const gatewayKey = benchKeyPair();
 const secrets = {
   JWT_SECRET: 'bench-jwt-secret-0123456789abcdef0123456789',
-  INTERNAL_SIGNING_SECRET: 'bench-internal-signing-secret-0123456789abcd',
+  GATEWAY_PUBLIC_KEY: gatewayKey.publicKey,
 };
 
 // ---- database, subgraphs and data ------------------------------------------------------
@@ -65,7 +67,7 @@ const startGateway = (kind: GatewayKind) =>
       supergraphSdl: subgraphs.supergraphSdl,
       subgraphUrls: subgraphs.urls,
       jwtSecret: secrets.JWT_SECRET,
-      signingSecret: secrets.INTERNAL_SIGNING_SECRET,
+      signingKey: gatewayKey.privateKey,
       candidateEntry: kind === 'candidate' ? env.BENCH_CANDIDATE : undefined,
     },
     { execArgv: profile },

@@ -39,7 +39,7 @@ const gateway = await startGatewayProcess({
   supergraphSdl: subgraphs.supergraphSdl,
   subgraphUrls: subgraphs.urls,
   jwtSecret: env.JWT_SECRET,
-  signingSecret: env.INTERNAL_SIGNING_SECRET,
+  signingKey: env.GATEWAY_SIGNING_KEY,
 });
 const dashboard = (await buildWorkloads({ jwtSecret: env.JWT_SECRET, dashboardMembers: DEMO_MEMBER_IDS })).find((w) => w.key === 'a')!;
 const databaseName = db.database.kind === 'postgres' ? 'Postgres (scratch database)' : 'PGlite in memory (in the subgraphs’ process)';

@@ -1,8 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import { ConfigError, baseEnvShape, developmentSecretsIn, parseEnv, z, type BaseEnv } from '@membership/config';
+import { ConfigError, baseEnvShape, developmentSecretsIn, parseEnv, secretEnv, z, type BaseEnv } from '@membership/config';
 
 const shape = {
   ...baseEnvShape,
+  /** Verifies the access tokens identity issues. */
+  JWT_SECRET: secretEnv.JWT_SECRET,
+  /** Signs the caller into each subgraph call, and the gateway's own calls (the access log). */
+  GATEWAY_SIGNING_KEY: secretEnv.GATEWAY_SIGNING_KEY,
   PORT: z.coerce.number().int().min(0).default(4000),
   HOST: z.string().default('127.0.0.1'),
   /** The composed supergraph the gateway serves; never fetched from subgraphs at start. */
@@ -47,6 +51,8 @@ const shape = {
 };
 
 export type GatewayEnv = BaseEnv & {
+  JWT_SECRET: string;
+  GATEWAY_SIGNING_KEY: string;
   PORT: number;
   HOST: string;
   SUPERGRAPH_PATH: string;
@@ -87,7 +93,7 @@ export function assertSafeToServe(env: Pick<GatewayEnv, 'HOST' | 'NODE_ENV'> & R
   const where = env.NODE_ENV === 'production' ? 'in production' : `on HOST=${env.HOST}`;
   throw new ConfigError(
     `Refusing to serve ${where} with the published development value of ${published.join(', ')}. ` +
-      `Set ${published.join(' and ')} to secrets of your own (at least 32 characters, see .env.example), or bind HOST to 127.0.0.1.`,
+      `Set ${published.join(' and ')} to secrets of your own (see .env.example), or bind HOST to 127.0.0.1.`,
   );
 }
 

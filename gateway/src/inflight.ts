@@ -1,4 +1,4 @@
-import { VIEWER_HEADER } from '@membership/viewer';
+import { VIEWER_HEADER, forwardedCaller } from '@membership/viewer';
 
 interface SharedResponse {
   status: number;
@@ -6,26 +6,13 @@ interface SharedResponse {
   text: string;
 }
 
-/**
- * The caller part of a signed viewer header: who is asking, without the request id and
- * timestamps that differ on every request.
- */
-function callerOf(header: string | null): string {
-  const body = header?.split('.')[0];
-  if (!body) return 'none';
-  try {
-    return JSON.stringify((JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { v?: unknown }).v ?? null);
-  } catch {
-    return header ?? 'none';
-  }
-}
-
 const isMutation = (body: string) => /^\s*\{\s*"query"\s*:\s*"\s*mutation\b/.test(body);
 
 /**
  * Shares one subgraph fetch among identical requests in flight at the same moment.
  * Identical means the same URL, the same body (operation and variables) and the same
- * caller from the signed viewer, so no caller ever receives an answer fetched for
+ * caller from the signed viewer's claims (each header differs: it carries its own request
+ * id and times), so no caller ever receives an answer fetched for
  * another. Mutations are never shared. Each sharer gets its own Response to parse, so
  * no object is shared between requests' results.
  */
@@ -34,7 +21,7 @@ export function deduplicatingFetch(fetchOnce: (url: string, init: RequestInit) =
   return async (url: string, init: RequestInit): Promise<Response> => {
     const body = typeof init.body === 'string' ? init.body : undefined;
     if (body === undefined || isMutation(body)) return fetchOnce(url, init);
-    const key = `${url}\n${callerOf(new Headers(init.headers).get(VIEWER_HEADER))}\n${body}`;
+    const key = `${url}\n${forwardedCaller(new Headers(init.headers).get(VIEWER_HEADER))}\n${body}`;
     let shared = inflight.get(key);
     if (!shared) {
       shared = fetchOnce(url, init)

@@ -5,6 +5,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Logger } from '@membership/config';
 import { graphqlHttpHandler, listen, type RunningServer } from '@membership/subgraph';
+import { GATEWAY_SERVICE, viewerSigner } from '@membership/viewer';
 import { viewerFromRequest } from './auth/viewer.js';
 import type { GatewayContext } from './context.js';
 import { assertSafeToServe, type GatewayEnv } from './env.js';
@@ -44,11 +45,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   assertSafeToServe(env);
   const supergraphSdl = options.supergraphSdl ?? readFileSync(env.SUPERGRAPH_PATH, 'utf8');
   const urls: Record<string, string> = {};
+  const signer = viewerSigner(GATEWAY_SERVICE, env.GATEWAY_SIGNING_KEY);
   const apolloGateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
       urls[name] = options.subgraphUrls?.[name] ?? url ?? '';
-      return new SignedSubgraphSource(name, urls[name], env.INTERNAL_SIGNING_SECRET, env.SUBGRAPH_TIMEOUT_MS, env.SUBGRAPH_DEDUPE);
+      return new SignedSubgraphSource(name, urls[name], signer, env.SUBGRAPH_TIMEOUT_MS, env.SUBGRAPH_DEDUPE);
     },
     logger: { debug: () => {}, info: () => {}, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
@@ -60,7 +62,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         policy: { purposes: purposes(env), partnerConsent: NO_PARTNER_CONSENT },
         accessLog:
           options.accessLog ??
-          new IdentityAccessLog(() => urls.identity ?? options.subgraphUrls?.identity ?? '', env.INTERNAL_SIGNING_SECRET, env.ACCESS_LOG_TIMEOUT_MS),
+          new IdentityAccessLog(() => urls.identity ?? options.subgraphUrls?.identity ?? '', signer, env.ACCESS_LOG_TIMEOUT_MS),
       })
     : apolloGateway;
   const limits = operationLimits(env);

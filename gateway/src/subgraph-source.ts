@@ -1,11 +1,12 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import { VIEWER_HEADER, signViewer } from '@membership/viewer';
+import { VIEWER_HEADER, type ViewerSigner } from '@membership/viewer';
 import type { GatewayContext } from './context.js';
 import { deduplicatingFetch } from './inflight.js';
 
 /**
- * A subgraph as the gateway calls it: every request carries the caller, signed, and
+ * A subgraph as the gateway calls it: every request carries the caller, signed for this
+ * subgraph and this operation with its variables (so the header is good for nothing else), and
  * gives up after a timeout. Failures surface as SUBGRAPH_UNAVAILABLE without the
  * subgraph's address, so a client learns which fields are missing and nothing about
  * the topology.
@@ -14,7 +15,7 @@ export class SignedSubgraphSource extends RemoteGraphQLDataSource<GatewayContext
   constructor(
     private readonly subgraph: string,
     url: string,
-    private readonly signingSecret: string,
+    private readonly signer: ViewerSigner,
     timeoutMs: number,
     dedupe = true,
   ) {
@@ -36,8 +37,14 @@ export class SignedSubgraphSource extends RemoteGraphQLDataSource<GatewayContext
     });
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     const viewer = context?.viewer ?? { kind: 'anonymous' as const };
-    request.http?.headers.set(VIEWER_HEADER, signViewer(viewer, this.signingSecret, { requestId: context?.requestId ?? 'internal' }));
+    // Signed over the request as RemoteGraphQLDataSource serialises it next (no APQ).
+    const header = await this.signer.sign(viewer, {
+      audience: this.subgraph,
+      body: { query: request.query, operationName: request.operationName, variables: request.variables },
+      requestId: context?.requestId ?? 'internal',
+    });
+    request.http?.headers.set(VIEWER_HEADER, header);
   }
 }

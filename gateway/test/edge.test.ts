@@ -224,7 +224,7 @@ describe('safe defaults', () => {
     );
     expect(outcome.message).not.toBe('started');
     expect(outcome.message).toMatch(/JWT_SECRET/);
-    expect(outcome.message).toMatch(/INTERNAL_SIGNING_SECRET/);
+    expect(outcome.message).toMatch(/GATEWAY_SIGNING_KEY/);
     expect(outcome.message).toMatch(/0\.0\.0\.0/);
   });
 });

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_ENV, startTestStack, type TestStack } from '@membership/testing';
-import { VIEWER_HEADER, signViewer } from '@membership/viewer';
+import { callSubgraph, startTestStack, type TestStack } from '@membership/testing';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -21,17 +20,15 @@ const STAFF = {
 async function entities(subgraph: string, selection: string, count: number): Promise<{ statements: number; resolved: number }> {
   const ids = [...stack.demo.map((m) => m.id), ...Array.from({ length: count - stack.demo.length }, () => randomUUID())];
   const before = stack.database.statementCount();
-  const response = await fetch(stack.subgraphs[subgraph]!.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [VIEWER_HEADER]: signViewer(STAFF, TEST_ENV.INTERNAL_SIGNING_SECRET, { requestId: 'batch' }) },
-    body: JSON.stringify({
-      query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Member { ${selection} } } }`,
-      variables: { r: ids.map((id) => ({ __typename: 'Member', id })) },
-    }),
-  });
-  const body = (await response.json()) as { data: { _entities: unknown[] }; errors?: unknown[] };
+  const { body } = await callSubgraph(
+    stack,
+    subgraph,
+    `query($r: [_Any!]!) { _entities(representations: $r) { ... on Member { ${selection} } } }`,
+    { r: ids.map((id) => ({ __typename: 'Member', id })) },
+    STAFF,
+  );
   expect(body.errors).toBeUndefined();
-  return { statements: stack.database.statementCount() - before, resolved: body.data._entities.length };
+  return { statements: stack.database.statementCount() - before, resolved: (body.data as { _entities: unknown[] })._entities.length };
 }
 
 describe('an _entities batch of 100 member references costs one statement per table involved', () => {

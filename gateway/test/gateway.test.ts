@@ -1,8 +1,9 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@membership/config';
-import { TEST_ENV, startTestStack, type TestStack } from '@membership/testing';
-import { VIEWER_HEADER, issueAccessToken, signViewer } from '@membership/viewer';
+import { TEST_ENV, startTestStack, testSigners, type TestStack } from '@membership/testing';
+import { VIEWER_HEADER, issueAccessToken, viewerSigner } from '@membership/viewer';
 import { loadGatewayEnv, startGateway } from '../src/index.js';
 
 let stack: TestStack;
@@ -47,9 +48,9 @@ describe('one graph over five subgraphs', () => {
 });
 
 describe('the gateway is the only door', () => {
-  const query = JSON.stringify({ query: '{ _service { sdl } }' });
+  const request = { query: '{ _service { sdl } }' };
   const post = (url: string, headers: Record<string, string> = {}) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: query });
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(request) });
 
   it('a direct call to a subgraph without the gateway signature gets 401', async () => {
     for (const subgraph of Object.values(stack.subgraphs)) {
@@ -57,17 +58,20 @@ describe('the gateway is the only door', () => {
     }
   });
 
-  it('a direct call with a signature made with another secret gets 401', async () => {
-    const forged = signViewer({ kind: 'staff', staffId: 'x', scopes: ['members:read'] }, 'not-the-gateway-secret-0123456789abcdef', { requestId: 'r' });
+  it('a direct call with a signature made with another key gets 401', async () => {
+    const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
+    const stranger = viewerSigner('gateway', Buffer.from(JSON.stringify(jwk)).toString('base64'));
+    const forged = await stranger.sign({ kind: 'staff', staffId: 'x', scopes: ['members:read'] }, { audience: 'identity', body: request, requestId: 'r' });
     const res = await post(stack.subgraphs.identity!.url, { [VIEWER_HEADER]: forged });
     expect(res.status).toBe(401);
   });
 
   it('a direct call replaying an expired gateway signature gets 401', async () => {
-    const old = signViewer({ kind: 'anonymous' }, TEST_ENV.INTERNAL_SIGNING_SECRET, { requestId: 'r', now: Date.now() - 600_000 });
+    const call = { audience: 'identity', body: request, requestId: 'r' };
+    const old = await testSigners.gateway.sign({ kind: 'anonymous' }, { ...call, now: Date.now() - 600_000 });
     const res = await post(stack.subgraphs.identity!.url, { [VIEWER_HEADER]: old });
     expect(res.status).toBe(401);
-    const fresh = signViewer({ kind: 'anonymous' }, TEST_ENV.INTERNAL_SIGNING_SECRET, { requestId: 'r' });
+    const fresh = await testSigners.gateway.sign({ kind: 'anonymous' }, call);
     expect((await post(stack.subgraphs.identity!.url, { [VIEWER_HEADER]: fresh })).status).toBe(200);
   });
 

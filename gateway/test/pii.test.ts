@@ -55,7 +55,7 @@ beforeAll(async () => {
   [ana, bo] = [stack.demo[0], stack.demo[1]];
   directory = await startSubgraphServer(directorySubgraph(ana.id, { [ana.id]: 'Hangzhou', [bo.id]: 'Chengdu' }), {
     port: 0,
-    signingSecret: TEST_ENV.INTERNAL_SIGNING_SECRET,
+    trustedKeys: { gateway: TEST_ENV.GATEWAY_PUBLIC_KEY },
     logger,
   });
   gatewayUrl = await directoryGateway();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import { VIEWER_HEADER, signViewer, type Viewer } from '@membership/viewer';
+import { GATEWAY_SERVICE, VIEWER_HEADER, viewerSigner, type Viewer } from '@membership/viewer';
 import type { RunningServer } from '@membership/subgraph';
 import { BENCH_VIEWER_HEADER, viewerFromBenchHeader, type BenchGatewayConfig } from './gateway-config.js';
 
@@ -14,16 +14,18 @@ interface PlainContext {
 /**
  * A plain @apollo/gateway + @apollo/server as its docs set it up, on the same
  * supergraph, with no authentication: the only addition is the signed viewer header
- * the subgraphs require.
+ * the subgraphs require, signed for each subgraph call as ours signs it.
  */
 export async function startApollo(config: BenchGatewayConfig): Promise<RunningServer> {
+  const signer = viewerSigner(GATEWAY_SERVICE, config.signingKey);
   const gateway = new ApolloGateway({
     supergraphSdl: config.supergraphSdl,
-    buildService: ({ url }) =>
+    buildService: ({ name, url }) =>
       new RemoteGraphQLDataSource<PlainContext>({
         url,
-        willSendRequest({ request, context }) {
-          request.http?.headers.set(VIEWER_HEADER, signViewer(context.viewer, config.signingSecret, { requestId: context.requestId }));
+        async willSendRequest({ request, context }) {
+          const body = { query: request.query, operationName: request.operationName, variables: request.variables };
+          request.http?.headers.set(VIEWER_HEADER, await signer.sign(context.viewer, { audience: name, body, requestId: context.requestId }));
         },
       }),
   });

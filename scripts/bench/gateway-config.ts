@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import type { Viewer } from '@membership/viewer';
 
 /** What the bench hands each gateway process. */
@@ -7,7 +8,8 @@ export interface BenchGatewayConfig {
   supergraphSdl: string;
   subgraphUrls: Record<string, string>;
   jwtSecret: string;
-  signingSecret: string;
+  /** The gateway's Ed25519 private key (base64 JWK); the subgraphs hold its public half. */
+  signingKey: string;
   /** For `candidate`: the entry file of another copy of gateway/src to measure beside ours. */
   candidateEntry?: string;
   /** Ours only: the PII layer on (the default) or off, to measure what it costs. */
@@ -45,4 +47,11 @@ export function withSubgraphUrls(supergraphSdl: string, urls: Record<string, str
   return supergraphSdl.replace(/@join__graph\(name: "([^"]+)", url: "[^"]*"\)/g, (whole, name: string) =>
     urls[name] ? `@join__graph(name: "${name}", url: "${urls[name]}")` : whole,
   );
+}
+
+/** A fresh Ed25519 key pair for one bench run, as the environment holds keys (base64 JWK). */
+export function benchKeyPair(): { privateKey: string; publicKey: string } {
+  const pair = generateKeyPairSync('ed25519');
+  const b64 = (jwk: object) => Buffer.from(JSON.stringify(jwk)).toString('base64');
+  return { privateKey: b64(pair.privateKey.export({ format: 'jwk' })), publicKey: b64(pair.publicKey.export({ format: 'jwk' })) };
 }

@@ -1,29 +1,27 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { VIEWER_HEADER, signViewer } from '@membership/viewer';
+import { GATEWAY_SERVICE, VIEWER_HEADER, viewerSigner, type ForwardedBody } from '@membership/viewer';
 import type { RunningServer } from '@membership/subgraph';
 import { loadHiveBenchEnv } from './env.js';
 import { BENCH_VIEWER_HEADER, viewerFromBenchHeader, type BenchGatewayConfig } from './gateway-config.js';
 
 /**
  * Hive Gateway's runtime (the library behind `hive-gateway`) on the same supergraph,
- * served by node:http, with no authentication. The signed viewer goes to subgraphs the
- * way Hive's docs say to forward auth, `propagateHeaders.fromClientToSubgraphs`. It is
- * signed with a fixed request id, so the header is the same for the same caller (within
- * the second of its timestamp), as a forwarded client token would be: Hive's own
- * deduplication of identical in-flight subgraph queries, which keys on propagated
- * headers, can then share calls between requests of the same caller, as ours does.
+ * served by node:http, with no authentication. The signed viewer is bound to each
+ * subgraph call's body, which only `onFetch` sees, so it is signed there; the caller goes
+ * along the way Hive's docs say to forward auth, `propagateHeaders.fromClientToSubgraphs`.
  *
- * Not in an `onFetch` plugin: Hive deduplicates identical in-flight subgraph queries
- * and keys them on URL and body, plus headers only when they come from the transport
- * config or from propagateHeaders. A header added in `onFetch` is outside the key, so
- * two members asking `{ me { ... } }` at the same moment share one answer — the bench
- * caught exactly that (BENCH_HIVE_HEADERS=onfetch shows it; see docs/PERFORMANCE.md).
+ * Both, because Hive deduplicates identical in-flight subgraph queries and keys them on
+ * URL and body, plus headers only when they come from the transport config or from
+ * propagateHeaders. A header added in `onFetch` alone is outside the key, so two members
+ * asking `{ me { ... } }` at the same moment would share one answer — the bench caught
+ * exactly that (BENCH_HIVE_HEADERS=onfetch shows it; see docs/PERFORMANCE.md). The
+ * propagated caller header puts the caller in the key, as ours keys on the caller's claims.
  */
 export async function startHive(config: BenchGatewayConfig): Promise<RunningServer> {
-  const signFor = (request: Request) =>
-    signViewer(viewerFromBenchHeader(request.headers.get(BENCH_VIEWER_HEADER)), config.signingSecret, { requestId: 'hive-gateway' });
+  const signer = viewerSigner(GATEWAY_SERVICE, config.signingKey);
+  const subgraphOf = new Map(Object.entries(config.subgraphUrls).map(([name, url]) => [url, name]));
   const settings = loadHiveBenchEnv();
   const inOnFetch = settings.BENCH_HIVE_HEADERS === 'onfetch';
   const runtime = createGatewayRuntime({
@@ -32,20 +30,25 @@ export async function startHive(config: BenchGatewayConfig): Promise<RunningServ
     landingPage: false,
     graphiql: false,
     maskedErrors: !settings.BENCH_HIVE_UNMASKED_ERRORS,
+    plugins: () => [
+      {
+        async onFetch({ url, options, setOptions, context }) {
+          const request = (context as { request: Request }).request;
+          const body = (typeof options.body === 'string' ? JSON.parse(options.body) : undefined) as ForwardedBody | undefined;
+          const header = await signer.sign(viewerFromBenchHeader(request.headers.get(BENCH_VIEWER_HEADER)), {
+            audience: subgraphOf.get(url) ?? '',
+            body: body ?? {},
+            requestId: 'hive-gateway',
+          });
+          setOptions({ ...options, headers: { ...options.headers, [VIEWER_HEADER]: header } });
+        },
+      },
+    ],
     ...(inOnFetch
-      ? {
-          plugins: () => [
-            {
-              onFetch({ options, setOptions, context }) {
-                const ctx = context as { request: Request };
-                setOptions({ ...options, headers: { ...options.headers, [VIEWER_HEADER]: signFor(ctx.request) } });
-              },
-            },
-          ],
-        }
+      ? {}
       : {
           propagateHeaders: {
-            fromClientToSubgraphs: ({ request }) => ({ [VIEWER_HEADER]: signFor(request) }),
+            fromClientToSubgraphs: ({ request }) => ({ [BENCH_VIEWER_HEADER]: request.headers.get(BENCH_VIEWER_HEADER) ?? '' }),
           },
         }),
   });

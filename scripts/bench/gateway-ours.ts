@@ -18,7 +18,7 @@ export async function startOurs(config: BenchGatewayConfig): Promise<RunningServ
     PORT: '0',
     LOG_LEVEL: 'error',
     JWT_SECRET: config.jwtSecret,
-    INTERNAL_SIGNING_SECRET: config.signingSecret,
+    GATEWAY_SIGNING_KEY: config.signingKey,
     SUBGRAPH_DEDUPE: String(config.subgraphDedupe ?? true),
   });
   return startGateway({

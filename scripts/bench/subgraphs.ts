@@ -35,7 +35,7 @@ export async function startSubgraphs(modules: SubgraphModule[], options: { logge
           },
         }
       : m.definition;
-    servers[m.name] = await startSubgraphServer(definition, { port: 0, signingSecret: m.signingSecret, logger: options.logger });
+    servers[m.name] = await startSubgraphServer(definition, { port: 0, trustedKeys: m.trustedKeys, logger: options.logger });
   }
   const urls = Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, s.url]));
   const supergraphSdl = withSubgraphUrls(readFileSync(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8'), urls);

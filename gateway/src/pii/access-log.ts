@@ -1,5 +1,5 @@
-import type { Viewer } from '@membership/viewer';
-import { VIEWER_HEADER, signViewer } from '@membership/viewer';
+import type { Viewer, ViewerSigner } from '@membership/viewer';
+import { VIEWER_HEADER } from '@membership/viewer';
 import type { Disclosure } from './guarded-schema.js';
 
 /** One row of the PII access log: one viewer, one owner, the fields read in one request. */
@@ -89,22 +89,27 @@ export function entriesFor(
 
 const RECORD = `mutation RecordPiiAccess($input: RecordPiiAccessInput!) { recordPiiAccess(input: $input) { recorded } }`;
 
-/** Writes the log to identity in one signed call per request, as the gateway service. */
+/**
+ * Writes the log to identity in one call per request, signed with the gateway's key as the
+ * gateway itself: identity accepts recordPiiAccess from that key only.
+ */
 export class IdentityAccessLog implements AccessLogWriter {
   constructor(
     private readonly url: () => string,
-    private readonly signingSecret: string,
+    private readonly signer: ViewerSigner,
     private readonly timeoutMs: number,
   ) {}
 
   async record(entries: AccessLogEntry[]): Promise<void> {
+    const request = { query: RECORD, variables: { input: { entries } } };
+    const header = await this.signer.sign(
+      { kind: 'service', service: this.signer.service },
+      { audience: 'identity', body: request, requestId: entries[0]?.requestId ?? 'access-log' },
+    );
     const response = await fetch(this.url(), {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [VIEWER_HEADER]: signViewer({ kind: 'service', service: 'gateway' }, this.signingSecret, { requestId: entries[0]?.requestId ?? 'access-log' }),
-      },
-      body: JSON.stringify({ query: RECORD, variables: { input: { entries } } }),
+      headers: { 'content-type': 'application/json', [VIEWER_HEADER]: header },
+      body: JSON.stringify(request),
       signal: AbortSignal.timeout(this.timeoutMs),
     });
     const body = (await response.json()) as { data?: { recordPiiAccess?: { recorded: number } }; errors?: { message: string }[] };

@@ -2,11 +2,17 @@
  * The start-up check on its own: a gateway anyone else can reach never runs with the
  * published development secrets. Through startGateway it is in edge.test.ts.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { assertSafeToServe, isLoopback, loadGatewayEnv } from '../../src/env.js';
 
-const OWN = { JWT_SECRET: 'own-jwt-secret-0123456789abcdef0123456789', INTERNAL_SIGNING_SECRET: 'own-signing-secret-0123456789abcdef012345' };
 const env = (vars: Record<string, string>) => loadGatewayEnv({ NODE_ENV: 'development', LOG_LEVEL: 'silent', ...vars });
+const OWN = {
+  JWT_SECRET: 'own-jwt-secret-0123456789abcdef0123456789',
+  GATEWAY_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+};
+/** The published development key, as the gateway falls back to it. */
+const DEV_GATEWAY_SIGNING_KEY = env({}).GATEWAY_SIGNING_KEY;
 const refusal = (vars: Record<string, string>) => {
   try {
     assertSafeToServe(env(vars));
@@ -27,14 +33,14 @@ describe('safe defaults at start-up', () => {
     for (const HOST of ['0.0.0.0', '::', '10.0.0.5', 'gateway.internal']) {
       const message = refusal({ HOST });
       expect(message).toMatch(/JWT_SECRET/);
-      expect(message).toMatch(/INTERNAL_SIGNING_SECRET/);
+      expect(message).toMatch(/GATEWAY_SIGNING_KEY/);
       expect(message).toContain(`HOST=${HOST}`);
     }
   });
 
   it('a published value copied in by hand counts as published; only the one left is named', () => {
-    const message = refusal({ HOST: '0.0.0.0', JWT_SECRET: OWN.JWT_SECRET, INTERNAL_SIGNING_SECRET: 'dev-internal-signing-secret-change-me-0123456789' });
-    expect(message).toMatch(/INTERNAL_SIGNING_SECRET/);
+    const message = refusal({ HOST: '0.0.0.0', JWT_SECRET: OWN.JWT_SECRET, GATEWAY_SIGNING_KEY: DEV_GATEWAY_SIGNING_KEY });
+    expect(message).toMatch(/GATEWAY_SIGNING_KEY/);
     expect(message).not.toMatch(/JWT_SECRET/);
   });
 

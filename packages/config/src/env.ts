@@ -1,25 +1,67 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 
 /**
- * Shared pieces of every server's environment. Each server has one `env.ts` that
- * extends these and calls {@link parseEnv} once; nothing else reads `process.env`.
+ * Shared pieces of every server's environment, and no secret: each server's one `env.ts`
+ * extends these with the secrets it uses (from {@link secretEnv}) and calls
+ * {@link parseEnv} once; nothing else reads `process.env`.
  */
 export const baseEnvShape = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   /** Postgres URL. Unset: embedded PGlite with its data in `PGLITE_DIR`. */
   DATABASE_URL: z.string().url().optional(),
   PGLITE_DIR: z.string().default('.data/pglite'),
-  /** HMAC secret the gateway signs forwarded claims with; subgraphs verify it. */
-  INTERNAL_SIGNING_SECRET: z.string().min(32).optional(),
-  /** Secret for member and staff access tokens (HS256). */
-  JWT_SECRET: z.string().min(32).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 };
 
-/** Secrets that have development defaults; production refuses to start without them. */
+/** An Ed25519 key as the environment holds it: PEM, or base64 of PEM or of a JWK. */
+function ed25519Key(use: 'private' | 'public') {
+  return z
+    .string()
+    .refine((value) => {
+      try {
+        const trimmed = value.trim();
+        const text = trimmed.startsWith('-----BEGIN') ? trimmed : Buffer.from(trimmed, 'base64').toString('utf8').trim();
+        const input = text.startsWith('-----BEGIN') ? text : { key: JSON.parse(text) as never, format: 'jwk' as const };
+        const key: KeyObject = use === 'private' ? createPrivateKey(input) : createPublicKey(input);
+        return key.asymmetricKeyType === 'ed25519' && key.type === use;
+      } catch {
+        return false;
+      }
+    }, `must be an Ed25519 ${use} key: PEM, or base64 of PEM or of a JWK`)
+    .optional();
+}
+
+/**
+ * Every secret a server may hold, each to be listed only by the `env.ts` of a process that
+ * uses it: a process that does not hold a key cannot sign with it.
+ */
+export const secretEnv = {
+  /** Secret for member and staff access tokens (HS256): identity issues them, the gateway verifies them. */
+  JWT_SECRET: z.string().min(32).optional(),
+  /** The gateway's Ed25519 private key: it signs the caller it forwards to each subgraph call, and its own calls. */
+  GATEWAY_SIGNING_KEY: ed25519Key('private'),
+  /** The gateway's public key: every subgraph verifies forwarded callers with it. */
+  GATEWAY_PUBLIC_KEY: ed25519Key('public'),
+  /** Identity's Ed25519 private key: it signs identity's own calls (export collection). */
+  IDENTITY_SIGNING_KEY: ed25519Key('private'),
+  /** Identity's public key: the subgraphs identity collects exports from verify its calls with it. */
+  IDENTITY_PUBLIC_KEY: ed25519Key('public'),
+};
+
+/**
+ * Secrets that have development defaults; production refuses to start without them. The
+ * key pairs are published here on purpose: anyone can sign with them, so only development
+ * and tests use them.
+ */
 const developmentSecrets: Record<string, string> = {
-  INTERNAL_SIGNING_SECRET: 'dev-internal-signing-secret-change-me-0123456789',
   JWT_SECRET: 'dev-jwt-secret-change-me-0123456789abcdef',
+  GATEWAY_SIGNING_KEY:
+    'eyJjcnYiOiJFZDI1NTE5IiwiZCI6IjNMT2JsdEZ5VUctRmtQSy1uM21LSXJaUzZyTExacjhGNnQ2b2hxZDBKUTAiLCJ4IjoiRDh5ZGlOU0RkN2ZPTDlqTzZDV1E2eTFGSVNlc3NJa3ZKSzRnc0tVbGphcyIsImt0eSI6Ik9LUCJ9',
+  GATEWAY_PUBLIC_KEY: 'eyJjcnYiOiJFZDI1NTE5IiwieCI6IkQ4eWRpTlNEZDdmT0w5ak82Q1dRNnkxRklTZXNzSWt2Sks0Z3NLVWxqYXMiLCJrdHkiOiJPS1AifQ==',
+  IDENTITY_SIGNING_KEY:
+    'eyJjcnYiOiJFZDI1NTE5IiwiZCI6Im1MY1NWX2todDI3X052RjVZX2RIRVFfZnZMd25FRkNycjRST0pHMDFVclkiLCJ4IjoiT1Q4SXI4ZVRSWENjTW91d1Q2X25SNFE5LVNNRmM4dng5aFd5M2MwYU43USIsImt0eSI6Ik9LUCJ9',
+  IDENTITY_PUBLIC_KEY: 'eyJjcnYiOiJFZDI1NTE5IiwieCI6Ik9UOElyOGVUUlhDY01vdXdUNl9uUjRROS1TTUZjOHZ4OWhXeTNjMGFON1EiLCJrdHkiOiJPS1AifQ==',
   DATA_MASTER_KEY: 'ZGV2LW1hc3Rlci1rZXktY2hhbmdlLW1lLTMyYnl0ZXM=',
   LOOKUP_HASH_SECRET: 'dev-lookup-hash-secret-change-me-0123456789',
 };
@@ -70,12 +112,10 @@ export function parseEnv<S extends z.ZodRawShape>(
   return env as z.infer<z.ZodObject<S>>;
 }
 
-/** Base environment with the secrets present (defaults applied where allowed). */
+/** The base environment every server reads; each adds the secrets it holds. */
 export type BaseEnv = {
   NODE_ENV: 'development' | 'test' | 'production';
   DATABASE_URL?: string;
   PGLITE_DIR: string;
-  INTERNAL_SIGNING_SECRET: string;
-  JWT_SECRET: string;
   LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 };

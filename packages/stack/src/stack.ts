@@ -108,7 +108,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     subgraphs[m.name] = await startSubgraphServer(m.definition, {
       port: random ? 0 : m.port,
       host: m.host,
-      signingSecret: m.signingSecret,
+      trustedKeys: m.trustedKeys,
       logger,
     });
   }

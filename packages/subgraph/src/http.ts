@@ -15,8 +15,11 @@ export class HttpError extends Error {
 
 export interface GraphQLHttpOptions<Ctx extends BaseContext> {
   apollo: ApolloServer<Ctx>;
-  /** Builds the request context; throw {@link HttpError} to refuse the request. */
-  context: (req: IncomingMessage) => Promise<Ctx>;
+  /**
+   * Builds the request context from the request and its parsed JSON body (undefined for
+   * GET); throw {@link HttpError} to refuse the request.
+   */
+  context: (req: IncomingMessage, body: unknown) => Promise<Ctx>;
   /** Largest accepted request body in bytes. */
   maxBodyBytes?: number;
   /** Extra routes answered before GraphQL (health checks). */
@@ -64,7 +67,7 @@ export function graphqlHttpHandler<Ctx extends BaseContext>(options: GraphQLHttp
           return sendError(res, 400, 'Request body is not valid JSON', 'BAD_REQUEST');
         }
       }
-      const context = await options.context(req);
+      const context = await options.context(req, body);
       const result = await options.apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
         context: async () => context,

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { DocumentNode } from 'graphql';
-import { baseEnvShape, parseEnv, z, type BaseEnv, type Logger } from '@membership/config';
+import { baseEnvShape, parseEnv, secretEnv, z, type BaseEnv, type Logger } from '@membership/config';
 import type { Database, Db } from '@membership/db';
 import { EventConsumer, type EventHandlers, type InboxTable, type OutboxTable } from '@membership/events';
 import type { JobDefinition } from '@membership/jobs';
@@ -31,11 +31,19 @@ export interface SubgraphModule {
   jobs?: JobDefinition[];
   port: number;
   host: string;
-  signingSecret: string;
+  /** Service name -> Ed25519 public key of each service whose calls this subgraph accepts. */
+  trustedKeys: Record<string, string>;
 }
 
-/** Settings every subgraph server reads: the shared ones plus where it listens. */
-export type SubgraphEnv = BaseEnv & { PORT: number; HOST: string };
+/**
+ * Settings every subgraph server reads: the shared ones, where it listens, and the public
+ * keys of the services it may accept calls from. No secret: a subgraph that needs one
+ * (identity) lists it in its own `extra`.
+ */
+export type SubgraphEnv = BaseEnv & { PORT: number; HOST: string; GATEWAY_PUBLIC_KEY: string; IDENTITY_PUBLIC_KEY: string };
+
+/** The services whose calls a subgraph may accept, each proven by its public key. */
+export type TrustedService = 'gateway' | 'identity';
 
 /**
  * A subgraph's `env.ts` in one line: the shared settings, PORT (default `defaultPort`),
@@ -49,6 +57,9 @@ export function subgraphEnv<S extends z.ZodRawShape = Record<never, never>>(defa
     ...baseEnvShape,
     PORT: z.coerce.number().int().min(0).default(defaultPort),
     HOST: z.string().default('127.0.0.1'),
+    // Public keys only: a subgraph verifies the gateway's and identity's calls and can sign neither.
+    GATEWAY_PUBLIC_KEY: secretEnv.GATEWAY_PUBLIC_KEY,
+    IDENTITY_PUBLIC_KEY: secretEnv.IDENTITY_PUBLIC_KEY,
     ...(extra ?? ({} as S)),
   };
   // parseEnv fills the development secrets BaseEnv declares as present.
@@ -111,6 +122,11 @@ export interface SubgraphSpec<
   consumer?: { inbox: InboxTable; handlers: EventHandlers };
   /** Scheduled jobs; they reach the database through `init.db`. */
   jobs?: (init: ModuleInit<Env, Options> & { shared: Shared }) => JobDefinition[];
+  /**
+   * Whose signed calls this subgraph accepts: the gateway (callers it forwards, and itself)
+   * and identity (its export job). Default both; identity accepts the gateway only.
+   */
+  trusts?: TrustedService[];
 }
 
 /** A declared subgraph: its fixed parts, and `create` to build a running instance's module. */
@@ -182,7 +198,9 @@ export function defineSubgraph<
         jobs: spec.jobs ? spec.jobs({ ...init, shared }) : [],
         port: env.PORT,
         host: env.HOST,
-        signingSecret: env.INTERNAL_SIGNING_SECRET,
+        trustedKeys: Object.fromEntries(
+          (spec.trusts ?? ['gateway', 'identity']).map((service) => [service, service === 'gateway' ? env.GATEWAY_PUBLIC_KEY : env.IDENTITY_PUBLIC_KEY]),
+        ),
         definition,
       };
     },

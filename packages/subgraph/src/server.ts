@@ -6,7 +6,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Logger } from '@membership/config';
-import { VIEWER_HEADER, verifyViewer, type Viewer } from '@membership/viewer';
+import { VIEWER_HEADER, viewerVerifier, type ForwardedBody, type Viewer } from '@membership/viewer';
 import { createErrorFormatter } from './errors.js';
 import { guardSchema, type FieldRules } from './guard.js';
 import { graphqlHttpHandler, HttpError, listen } from './http.js';
@@ -54,13 +54,14 @@ export interface RunningServer {
 }
 
 /**
- * Serves a subgraph over HTTP. Every GraphQL request must carry a viewer signed by the
- * gateway; one without, with a wrong signature or an expired one gets 401 and never
- * reaches a resolver.
+ * Serves a subgraph over HTTP. Every GraphQL request must carry a viewer signed by one of
+ * `trustedKeys` (service name -> public key) for this subgraph and this very body; one
+ * without, signed by any other key, meant for another subgraph or body, or expired gets
+ * 401 and never reaches a resolver.
  */
 export async function startSubgraphServer<Ctx extends BaseSubgraphContext>(
   definition: SubgraphDefinition<Ctx>,
-  options: { port: number; host?: string; signingSecret: string; logger: Logger },
+  options: { port: number; host?: string; trustedKeys: Record<string, string>; logger: Logger },
 ): Promise<RunningServer> {
   const apollo = new ApolloServer<Ctx>({
     schema: buildGuardedSchema(definition),
@@ -72,6 +73,7 @@ export async function startSubgraphServer<Ctx extends BaseSubgraphContext>(
     plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
+  const verifier = viewerVerifier(definition.name, options.trustedKeys);
   const handler = graphqlHttpHandler<Ctx>({
     apollo,
     routes: {
@@ -80,11 +82,12 @@ export async function startSubgraphServer<Ctx extends BaseSubgraphContext>(
         res.end(JSON.stringify({ status: 'ok', subgraph: definition.name }));
       },
     },
-    context: async (req: IncomingMessage) => {
+    context: async (req: IncomingMessage, body: unknown) => {
       const header = req.headers[VIEWER_HEADER];
-      const verified = verifyViewer(Array.isArray(header) ? header[0] : header, options.signingSecret);
+      const forwarded = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as ForwardedBody) : undefined;
+      const verified = await verifier.verify(Array.isArray(header) ? header[0] : header, forwarded);
       if ('rejected' in verified) {
-        throw new HttpError(401, `Unauthorized: ${verified.rejected} gateway signature`, 'UNAUTHENTICATED');
+        throw new HttpError(401, `Unauthorized: ${verified.rejected} caller signature`, 'UNAUTHENTICATED');
       }
       return definition.createContext({ viewer: verified.viewer, requestId: verified.requestId });
     },

@@ -30,7 +30,7 @@ export async function runStandalone(
   const server = await startSubgraphServer(module.definition, {
     port: module.port,
     host: module.host,
-    signingSecret: module.signingSecret,
+    trustedKeys: module.trustedKeys,
     logger,
   });
   const jobs = new JobScheduler(database.db, [...(module.jobs ?? []), ...(extras.jobs?.({ database, logger }) ?? [])], { logger, ...schedulerSettings(jobsEnv) });

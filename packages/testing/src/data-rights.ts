@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from '@membership/db';
 import { deliveries, eventLog } from '@membership/events';
 import { TEST_ENV, type GqlResult, type TestStack } from './index.js';
-import { VIEWER_HEADER, signViewer, type Viewer } from '@membership/viewer';
+import { GATEWAY_SERVICE, VIEWER_HEADER, viewerSigner, type ViewerSigner, type Viewer } from '@membership/viewer';
 
 /** Identity's export job, as it signs its calls to the other subgraphs. */
 export const IDENTITY: Viewer = { kind: 'service', service: 'identity' };
@@ -46,17 +46,48 @@ export async function rowsMentioning(stack: TestStack, schema: string, memberId:
   return found;
 }
 
-/** Calls a subgraph directly, as identity's export job does, signed as `viewer`. */
-export async function callSubgraph(stack: TestStack, name: string, query: string, variables: Record<string, unknown>, viewer: Viewer): Promise<GqlResult> {
+/**
+ * The test stack's signers: the gateway's key (it forwards any caller) and identity's
+ * (itself only). Built on first use: index.ts, which holds TEST_ENV, imports this file.
+ */
+export const testSigners = {
+  get gateway(): ViewerSigner {
+    return viewerSigner(GATEWAY_SERVICE, TEST_ENV.GATEWAY_SIGNING_KEY);
+  },
+  get identity(): ViewerSigner {
+    return viewerSigner('identity', TEST_ENV.IDENTITY_SIGNING_KEY);
+  },
+};
+
+/**
+ * Calls a subgraph directly, signed as `viewer` for that subgraph and that body, as the
+ * gateway would (or, for identity's service viewer, as identity's export job does); `signer`
+ * picks another key.
+ */
+export async function callSubgraph(
+  stack: TestStack,
+  name: string,
+  query: string,
+  variables: Record<string, unknown>,
+  viewer: Viewer,
+  options: { signer?: ViewerSigner; header?: string } = {},
+): Promise<GqlResult> {
+  const signer = options.signer ?? (viewer.kind === 'service' && viewer.service === 'identity' ? testSigners.identity : testSigners.gateway);
+  const body = { query, variables };
+  const header = options.header ?? (await signer.sign(viewer, { audience: name, body, requestId: `test-${randomUUID()}` }));
   const response = await fetch(stack.subgraphs[name]!.url, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [VIEWER_HEADER]: signViewer(viewer, TEST_ENV.INTERNAL_SIGNING_SECRET, { requestId: `export-${randomUUID()}` }),
-    },
-    body: JSON.stringify({ query, variables }),
+    headers: { 'content-type': 'application/json', [VIEWER_HEADER]: header },
+    body: JSON.stringify(body),
   });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as GqlResult['body'] };
+  const text = await response.text();
+  let parsed: GqlResult['body'];
+  try {
+    parsed = JSON.parse(text) as GqlResult['body'];
+  } catch {
+    throw new Error(`${name} answered ${response.status} with non-JSON: ${text.slice(0, 200)}`);
+  }
+  return { status: response.status, headers: response.headers, body: parsed };
 }
 
 /** The internal export query every subgraph holding member data answers. */

@@ -3,12 +3,19 @@ import { createScratchDatabase, openDatabase, type Database } from '@membership/
 import { DEMO_MEMBERS, startStack, type Stack } from '@membership/stack';
 import { issueAccessToken } from '@membership/viewer';
 
-/** The secrets tests run with: the development defaults, set explicitly. */
+/**
+ * The secrets tests run with, set explicitly and distinct from the development defaults.
+ * One environment serves every server of the in-process stack; each server's env.ts takes
+ * only the variables it lists.
+ */
 export const TEST_ENV = {
   NODE_ENV: 'test',
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
   JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
-  INTERNAL_SIGNING_SECRET: 'test-internal-signing-secret-0123456789abcdef',
+  GATEWAY_SIGNING_KEY: 'eyJjcnYiOiJFZDI1NTE5IiwiZCI6Ii1ZS0RzWDlHWTkxVGMyejdUM3kxM3haQ2hrN0syVlpXZmc0TWlvODZ0dzgiLCJ4IjoiVlZSeDhkUlU3eWxsV2JiQjBlQzY5VEZ6bUtzS0VjSVlzakdwZmRoMXBzayIsImt0eSI6Ik9LUCJ9',
+  GATEWAY_PUBLIC_KEY: 'eyJjcnYiOiJFZDI1NTE5IiwieCI6IlZWUng4ZFJVN3lsbFdiYkIwZUM2OVRGem1Lc0tFY0lZc2pHcGZkaDFwc2siLCJrdHkiOiJPS1AifQ==',
+  IDENTITY_SIGNING_KEY: 'eyJjcnYiOiJFZDI1NTE5IiwiZCI6IjAzeWJ0ZGxIZlNEeWd6UnhncVc2LVBIMzN3NWk0UDZ3MndNaGFWdnFPbDQiLCJ4IjoiVE1KQUV6dURUYXNrNnhaNUhfSDNFTk12Q2JTcF9RT2t6RWN6RkdiRG5uMCIsImt0eSI6Ik9LUCJ9',
+  IDENTITY_PUBLIC_KEY: 'eyJjcnYiOiJFZDI1NTE5IiwieCI6IlRNSkFFenVEVGFzazZ4WjVIX0gzRU5NdkNiU3BfUU9rekVjekZHYkRubjAiLCJrdHkiOiJPS1AifQ==',
 } as const;
 
 export interface GqlResult<T = any> {

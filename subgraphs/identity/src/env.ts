@@ -1,4 +1,4 @@
-import { baseEnvShape, parseEnv, z, type BaseEnv } from '@membership/config';
+import { baseEnvShape, parseEnv, secretEnv, z, type BaseEnv } from '@membership/config';
 
 /** The subgraphs that contribute to a member's data export, at their default ports. */
 export const DEFAULT_EXPORT_SUBGRAPH_URLS: Record<string, string> = {
@@ -12,6 +12,12 @@ const shape = {
   ...baseEnvShape,
   PORT: z.coerce.number().int().min(0).default(4101),
   HOST: z.string().default('127.0.0.1'),
+  /** Identity issues the access tokens the gateway verifies. */
+  JWT_SECRET: secretEnv.JWT_SECRET,
+  /** Verifies the gateway's calls; identity accepts no other service. */
+  GATEWAY_PUBLIC_KEY: secretEnv.GATEWAY_PUBLIC_KEY,
+  /** Signs identity's own calls to the other subgraphs (export collection). */
+  IDENTITY_SIGNING_KEY: secretEnv.IDENTITY_SIGNING_KEY,
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(900),
   /** A refresh token not exchanged within this many days stops working. */
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).default(30),
@@ -80,6 +86,9 @@ const shape = {
 export type IdentityEnv = BaseEnv & {
   PORT: number;
   HOST: string;
+  JWT_SECRET: string;
+  GATEWAY_PUBLIC_KEY: string;
+  IDENTITY_SIGNING_KEY: string;
   ACCESS_TOKEN_TTL_SECONDS: number;
   REFRESH_TOKEN_TTL_DAYS: number;
   LOGIN_MAX_FAILURES: number;

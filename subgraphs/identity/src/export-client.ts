@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { VIEWER_HEADER, signViewer, type Viewer } from '@membership/viewer';
-
-/** The export job as it signs its calls: only this viewer may ask for memberDataExport. */
-const IDENTITY_SERVICE: Viewer = { kind: 'service', service: 'identity' };
+import { VIEWER_HEADER, type ViewerSigner } from '@membership/viewer';
 
 const QUERY = 'query MemberDataExport($memberId: ID!) { memberDataExport(memberId: $memberId) }';
 
@@ -11,18 +8,17 @@ export type FetchExportPart = (subgraph: string, url: string, memberId: string) 
 
 /**
  * Calls a subgraph's internal memberDataExport directly (not through the gateway),
- * signed as identity. Throws with the subgraph's name on any failure, never with the
+ * signed with identity's own key, for that subgraph and that member only. Throws with the subgraph's name on any failure, never with the
  * member's data.
  */
-export function createExportClient(signingSecret: string, timeoutMs = 10_000): FetchExportPart {
+export function createExportClient(signer: ViewerSigner, timeoutMs = 10_000): FetchExportPart {
   return async (subgraph, url, memberId) => {
+    const request = { query: QUERY, variables: { memberId } };
+    const header = await signer.sign({ kind: 'service', service: signer.service }, { audience: subgraph, body: request, requestId: `export-${randomUUID()}` });
     const response = await fetch(url, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [VIEWER_HEADER]: signViewer(IDENTITY_SERVICE, signingSecret, { requestId: `export-${randomUUID()}` }),
-      },
-      body: JSON.stringify({ query: QUERY, variables: { memberId } }),
+      headers: { 'content-type': 'application/json', [VIEWER_HEADER]: header },
+      body: JSON.stringify(request),
       signal: AbortSignal.timeout(timeoutMs),
     });
     if (!response.ok) throw new Error(`${subgraph} answered ${response.status}`);

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { JobRunsRepository } from '@membership/jobs';
 import { loadTypeDefs, type SubgraphModule, type SubgraphModuleOptions } from '@membership/subgraph';
+import { viewerSigner } from '@membership/viewer';
 import { MembersRepository } from './db/members-repository.js';
 import { PiiAccessLogRepository } from './db/pii-access-log-repository.js';
 import { NotificationsRepository } from './db/notifications-repository.js';
@@ -154,7 +155,7 @@ export function exportsFor(options: IdentityOptions): DataExportDeps {
     piiAccessLog: new PiiAccessLogRepository(options.database.db),
     policy: { ttlHours: env.EXPORT_TTL_HOURS },
     subgraphUrls: options.subgraphUrls ?? env.EXPORT_SUBGRAPH_URLS,
-    fetchPart: options.fetchExportPart ?? createExportClient(env.INTERNAL_SIGNING_SECRET),
+    fetchPart: options.fetchExportPart ?? createExportClient(viewerSigner('identity', env.IDENTITY_SIGNING_KEY)),
     identityExtras: async (memberId) => {
       const consents = new ConsentsRepository(options.database.db);
       const members = new MembersRepository(options.database.db, ring);
@@ -198,7 +199,7 @@ export function createIdentity(options: IdentityOptions): SubgraphModule {
     consumer: createIdentityConsumer(options.database, { logger: options.logger, now: options.now }),
     port: env.PORT,
     host: env.HOST,
-    signingSecret: env.INTERNAL_SIGNING_SECRET,
+    trustedKeys: { gateway: env.GATEWAY_PUBLIC_KEY },
     definition: {
       name,
       typeDefs,

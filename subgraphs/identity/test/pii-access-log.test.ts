@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '@membership/db';
 import { DEMO_MEMBERS } from '@membership/stack';
-import { TEST_ENV, startTestStack, type GqlResult, type TestStack } from '@membership/testing';
-import { VIEWER_HEADER, signViewer, type Viewer } from '@membership/viewer';
+import { callSubgraph, startTestStack, testSigners, type GqlResult, type TestStack } from '@membership/testing';
+import type { Viewer } from '@membership/viewer';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -22,17 +22,9 @@ const STAFF_ID = '00000000-0000-4000-8000-00000000057a';
 /** What the gateway sends to identity to write one request's accesses. */
 const RECORD = `mutation RecordPiiAccess($input: RecordPiiAccessInput!) { recordPiiAccess(input: $input) { recorded } }`;
 
-/** Calls identity directly, as the gateway does, signed as `viewer`. */
-async function callIdentity(query: string, variables: Record<string, unknown>, viewer: Viewer): Promise<GqlResult> {
-  const response = await fetch(stack.subgraphs.identity!.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [VIEWER_HEADER]: signViewer(viewer, TEST_ENV.INTERNAL_SIGNING_SECRET, { requestId: 'r1' }),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as GqlResult["body"] };
+/** Calls identity directly, as the gateway does, signed with the gateway's key as `viewer`. */
+function callIdentity(query: string, variables: Record<string, unknown>, viewer: Viewer): Promise<GqlResult> {
+  return callSubgraph(stack, 'identity', query, variables, viewer);
 }
 
 const GATEWAY: Viewer = { kind: 'service', service: 'gateway' };
@@ -198,10 +190,12 @@ describe('who may record PII accesses', () => {
     expect(await logCount()).toBe(before);
   });
 
-  it('a service other than the gateway cannot record an access: FORBIDDEN, nothing written', async () => {
+  it('a service other than the gateway cannot record an access: identity trusts no other key (401), and the gateway key cannot claim another service (401); nothing written', async () => {
     const before = await logCount();
-    const res = await callIdentity(RECORD, { input: { entries: [entry()] } }, { kind: 'service', service: 'points' });
-    expect(res.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const asIdentity = await callSubgraph(stack, 'identity', RECORD, { input: { entries: [entry()] } }, GATEWAY, { signer: testSigners.identity });
+    expect(asIdentity.status).toBe(401);
+    const claimingPoints = await callIdentity(RECORD, { input: { entries: [entry()] } }, { kind: 'service', service: 'points' });
+    expect(claimingPoints.status).toBe(401);
     expect(await logCount()).toBe(before);
   });
 
