@@ -1,7 +1,9 @@
 /**
  * npm run compose            writes schema/supergraph.graphql from the subgraph SDL files
  * npm run compose -- --check exits 1 when that file is stale, composition fails, or a
- *                            subgraph uses @pii without @composeDirective
+ *                            subgraph uses @pii without @composeDirective, or holds
+ *                            member data (Member fields, a memberId field) and marks
+ *                            nothing @pii
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { composeSupergraph } from '@membership/composition';

@@ -42,9 +42,47 @@ export function piiWithoutComposeDirective(subgraphs: SubgraphSource[]): string[
   return problems;
 }
 
-/** Composes subgraphs into a supergraph with Apollo's composition, refusing dropped @pii marks. */
+const OBJECT_DEFINITIONS = new Set<string>([
+  Kind.OBJECT_TYPE_DEFINITION,
+  Kind.OBJECT_TYPE_EXTENSION,
+  Kind.INTERFACE_TYPE_DEFINITION,
+  Kind.INTERFACE_TYPE_EXTENSION,
+]);
+
+/**
+ * Subgraphs that hold member data but mark nothing `@pii`. A subgraph holds member data
+ * when it adds fields to the `Member` entity (beyond its key) or has a type with a
+ * `memberId` field: whatever it says about a member is personal (behaviour at least), so
+ * a subgraph with no mark at all has forgotten them, and the gateway would let any staff
+ * token read it with no purpose and no access-log row.
+ */
+export function memberDataWithoutPii(subgraphs: SubgraphSource[]): string[] {
+  const problems: string[] = [];
+  for (const s of subgraphs) {
+    const doc: DocumentNode = parse(s.sdl);
+    const reasons = new Set<string>();
+    let marks = false;
+    for (const def of doc.definitions) {
+      if (!OBJECT_DEFINITIONS.has(def.kind) || !('fields' in def)) continue;
+      for (const field of def.fields ?? []) {
+        if (field.directives?.some((d) => d.name.value === PII)) marks = true;
+        if (def.name.value === 'Member' && field.name.value !== 'id') reasons.add(`Member.${field.name.value}`);
+        if (field.name.value === 'memberId') reasons.add(`${def.name.value}.memberId`);
+      }
+    }
+    if (reasons.size > 0 && !marks) {
+      problems.push(
+        `Subgraph "${s.name}" holds member data (${[...reasons].join(', ')}) but marks no field @pii; ` +
+          'mark what describes a member (their behaviour: @pii(category: BEHAVIOUR)) so staff reads need a purpose and are logged.',
+      );
+    }
+  }
+  return problems;
+}
+
+/** Composes subgraphs into a supergraph with Apollo's composition, refusing dropped or forgotten @pii marks. */
 export function composeSupergraph(subgraphs: SubgraphSource[]): CompositionResult {
-  const piiProblems = piiWithoutComposeDirective(subgraphs);
+  const piiProblems = [...piiWithoutComposeDirective(subgraphs), ...memberDataWithoutPii(subgraphs)];
   if (piiProblems.length > 0) return { ok: false, errors: piiProblems };
   const result = composeServices(subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: parse(s.sdl) })));
   if (result.errors) return { ok: false, errors: result.errors.map((e) => e.message) };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composeSupergraph } from '../../src/index.js';
+import { composeSupergraph, memberDataWithoutPii } from '../../src/index.js';
 
 const piiSpec = `
   directive @pii(category: PiiCategory!) on FIELD_DEFINITION
@@ -45,5 +45,41 @@ describe('composition', () => {
       { name: 'b', url: 'http://b', sdl: other },
     ]);
     expect(result.ok).toBe(false);
+  });
+});
+
+const fed = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])`;
+const identity = { name: 'identity', url: 'http://identity', sdl: withComposeDirective.replace(/Person/g, 'Member') };
+
+describe('a subgraph that holds member data marks it @pii', () => {
+  it('fails composition when a subgraph adds fields to Member and marks none, naming the subgraph and the fields', () => {
+    const orders = `${fed}
+      type Order { id: ID! total: Int }
+      type Member @key(fields: "id") { id: ID! orders: [Order!] }`;
+    const result = composeSupergraph([identity, { name: 'orders', url: 'http://orders', sdl: orders }]);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors.join()).toMatch(/Subgraph "orders" holds member data \(Member\.orders\) but marks no field @pii/);
+  });
+  it('fails when a subgraph has a type with a memberId field and marks none', () => {
+    const points = `${fed}
+      type Query { entry(id: ID!): Entry }
+      type Entry @key(fields: "id") { id: ID! memberId: ID delta: Int }`;
+    expect(memberDataWithoutPii([{ name: 'points', url: 'http://points', sdl: points }])).toEqual([
+      expect.stringMatching(/"points" holds member data \(Entry\.memberId\)/),
+    ]);
+  });
+  it('accepts a subgraph that holds member data and marks it', () => {
+    const orders = `${fed.replace('["@key"]', '["@key", "@composeDirective"]')}
+      @link(url: "https://specs.membership.dev/pii/v1.0", import: ["@pii"]) @composeDirective(name: "@pii")
+      ${piiSpec.replace('IDENTITY', 'IDENTITY BEHAVIOUR')}
+      type Member @key(fields: "id") { id: ID! ordersCount: Int @pii(category: BEHAVIOUR) }`;
+    expect(memberDataWithoutPii([identity, { name: 'orders', url: 'http://orders', sdl: orders }])).toEqual([]);
+  });
+  it('leaves alone a subgraph that only references Member by its key', () => {
+    const catalogue = `${fed}
+      type Query { product(id: ID!): Product }
+      type Product { id: ID! title: String addedBy: Member }
+      type Member @key(fields: "id", resolvable: false) { id: ID! }`;
+    expect(memberDataWithoutPii([{ name: 'catalogue', url: 'http://catalogue', sdl: catalogue }])).toEqual([]);
   });
 });
