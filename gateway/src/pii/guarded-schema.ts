@@ -97,7 +97,12 @@ export function presentPiiValue(mark: PiiMark, ctx: PiiExecutionContext, access:
   if (value === null || value === undefined) return value;
   if (access.level === 'owner') return value;
   if (access.level === 'denied') return null; // the shield rule has already said why
-  ctx.disclosures.push({ ownerId: String(source[ownerAlias(mark.typeName)]), field: mark.label, category: mark.category, holder: source, key: responseKey });
+  const ownerId = source[ownerAlias(mark.typeName)];
+  // An owner field that answered null names nobody: the record was unlinked from an erased
+  // member (an order kept for tax), so there is no one whose log the read belongs in. The
+  // scope and purpose were still required; an owner that was never fetched (undefined) is
+  // logged as before, and the log refuses it, so unlogged PII does not leave.
+  if (ownerId !== null) ctx.disclosures.push({ ownerId: String(ownerId), field: mark.label, category: mark.category, holder: source, key: responseKey });
   return access.level === 'masked' ? maskValue(mark.mask, value) : value;
 }
 
