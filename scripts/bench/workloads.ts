@@ -55,7 +55,9 @@ const DEEP = `query DeepNested {
   }
 }`;
 
-const STAFF_SCOPES = ['members:read', 'orders:read', 'points:read', 'tiers:read', 'pii:contact:masked'];
+// The support role's scopes: orders, balances and tiers are behaviour (`@pii(category: BEHAVIOUR)`),
+// so the bench's staff viewer holds pii:behaviour:read and states a purpose, as support does.
+const STAFF_SCOPES = ['members:read', 'orders:read', 'points:read', 'tiers:read', 'pii:contact:masked', 'pii:behaviour:read'];
 
 const body = (query: string) => JSON.stringify({ query });
 
@@ -96,6 +98,12 @@ export async function buildWorkloads(options: { jwtSecret: string; dashboardMemb
       headers: { ...json, 'x-access-purpose': 'support' },
       callers: await callers([staff]),
     },
-    { key: 'c', name: 'deep nested: 3 subgraph hops (10 members × 3 orders × member)', body: body(DEEP), headers: json, callers: await callers([staff]) },
+    {
+      key: 'c',
+      name: 'deep nested: 3 subgraph hops (10 members × 3 orders × member)',
+      body: body(DEEP),
+      headers: { ...json, 'x-access-purpose': 'support' },
+      callers: await callers([staff]),
+    },
   ];
 }

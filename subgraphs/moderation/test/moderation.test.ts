@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '@membership/testing';
 
+/** Staff state why they read a member's behaviour (`@pii(category: BEHAVIOUR)`). */
+const SUPPORT = { 'x-access-purpose': 'support' };
+
 let stack: TestStack;
 beforeAll(async () => {
   stack = await startTestStack();
@@ -39,16 +42,16 @@ describe("a member's standing", () => {
     expect(res.body.data.me.standing).toEqual({ status: 'GOOD', activeSanctions: [] });
   });
 
-  it("moderators with moderation:read see every member's standing", async () => {
-    const token = await stack.staffToken(['members:read', 'moderation:read']);
-    const res = await stack.gql(MEMBERS_WITH_STANDING, { first: 10 }, { token });
+  it("moderators with moderation:read and pii:behaviour:read, stating a purpose, see every member's standing", async () => {
+    const token = await stack.staffToken(['members:read', 'moderation:read', 'pii:behaviour:read']);
+    const res = await stack.gql(MEMBERS_WITH_STANDING, { first: 10 }, { token, headers: SUPPORT });
     expect(res.body.errors).toBeUndefined();
     expect(statusByName(res.body.data)).toMatchObject({ Ana: 'GOOD', Bo: 'GOOD', Chen: 'WARNED', Dee: 'GOOD' });
   });
 
   it('support staff without moderation:read get the members but not their standing, with FORBIDDEN', async () => {
-    const token = await stack.staffToken(['members:read']);
-    const res = await stack.gql(MEMBERS_WITH_STANDING, { first: 10 }, { token });
+    const token = await stack.staffToken(['members:read', 'pii:behaviour:read']);
+    const res = await stack.gql(MEMBERS_WITH_STANDING, { first: 10 }, { token, headers: SUPPORT });
     expect(res.body.data.members.edges.map((e: { node: { displayName: string } }) => e.node.displayName)).toEqual(
       expect.arrayContaining(['Ana', 'Chen']),
     );
@@ -58,10 +61,10 @@ describe("a member's standing", () => {
   });
 
   it('reading the standing of four members costs as many SQL statements as reading one', async () => {
-    const token = await stack.staffToken(['members:read', 'moderation:read']);
+    const token = await stack.staffToken(['members:read', 'moderation:read', 'pii:behaviour:read']);
     const count = async (first: number) => {
       const before = stack.database.statementCount();
-      const res = await stack.gql(MEMBERS_WITH_STANDING, { first }, { token });
+      const res = await stack.gql(MEMBERS_WITH_STANDING, { first }, { token, headers: SUPPORT });
       expect(res.body.data.members.edges).toHaveLength(first);
       return stack.database.statementCount() - before;
     };

@@ -32,6 +32,9 @@ const MY_ORDERS = /* GraphQL */ `
   }
 `;
 
+/** Staff state why they read a member's orders: orders are behaviour (`@pii(category: BEHAVIOUR)`). */
+const SUPPORT = { 'x-access-purpose': 'support' };
+
 const ORDER = /* GraphQL */ `
   query Order($id: ID!) {
     order(id: $id) { id total { amount currency } member { id } }
@@ -127,13 +130,13 @@ describe('one order by id', () => {
     expect(JSON.stringify(result.body)).not.toContain(String(bosOrder.total.amount));
   });
 
-  it("staff with orders:read read Bo's order; staff without it are refused", async () => {
+  it("staff with orders:read (and pii:behaviour:read, with a purpose) read Bo's order; staff without it are refused", async () => {
     const bosOrder = await firstOrderOf(bo().id);
-    const allowed = await stack.gql(ORDER, { id: bosOrder.id }, { token: await stack.staffToken(['orders:read']) });
+    const allowed = await stack.gql(ORDER, { id: bosOrder.id }, { token: await stack.staffToken(['orders:read', 'pii:behaviour:read']), headers: SUPPORT });
     expect(allowed.body.errors).toBeUndefined();
     expect(allowed.body.data?.order).toMatchObject({ id: bosOrder.id, member: { id: bo().id } });
 
-    const refused = await stack.gql(ORDER, { id: bosOrder.id }, { token: await stack.staffToken(['members:read']) });
+    const refused = await stack.gql(ORDER, { id: bosOrder.id }, { token: await stack.staffToken(['members:read', 'pii:behaviour:read']), headers: SUPPORT });
     expect(refused.body.data?.order ?? null).toBeNull();
     expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
@@ -158,14 +161,14 @@ describe("staff reading members' orders", () => {
 
   async function statementsFor(first: number, token: string) {
     const before = stack.database.statementCount();
-    const result = await stack.gql<MembersWithOrders>(MEMBERS_WITH_ORDERS, { first }, { token });
+    const result = await stack.gql<MembersWithOrders>(MEMBERS_WITH_ORDERS, { first }, { token, headers: SUPPORT });
     const statements = stack.database.statementCount() - before;
     expect(result.body.errors).toBeUndefined();
     return { statements, members: result.body.data!.members.edges.map((e) => e.node) };
   }
 
-  it('staff with members:read and orders:read see 2 or 4 members with their orders and lines for the same number of SQL statements', async () => {
-    const token = await stack.staffToken(['members:read', 'orders:read']);
+  it('staff with members:read, orders:read and pii:behaviour:read see 2 or 4 members with their orders and lines for the same number of SQL statements', async () => {
+    const token = await stack.staffToken(['members:read', 'orders:read', 'pii:behaviour:read']);
     // Two members, not one: members are listed newest first, and the newest demo member
     // (Dee) has no orders, so a page of one would never reach order lines and would
     // compare fewer loaders, not fewer members.

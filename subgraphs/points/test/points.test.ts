@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '@membership/testing';
 
+/** Staff state why they read a member's behaviour (`@pii(category: BEHAVIOUR)`). */
+const SUPPORT = { 'x-access-purpose': 'support' };
+
 let stack: TestStack;
 let ana: string;
 let bo: string;
@@ -72,29 +75,29 @@ describe('points through the gateway', () => {
     expect(body.errors?.[0]?.message).toContain('between 1 and 100');
   });
 
-  it('staff with points:read read Bo\'s balance through member(id:)', async () => {
-    const token = await stack.staffToken(['members:read', 'points:read']);
-    const { body } = await stack.gql(MEMBER_POINTS, { id: bo }, { token });
+  it('staff with points:read and pii:behaviour:read, stating a purpose, read Bo\'s balance through member(id:)', async () => {
+    const token = await stack.staffToken(['members:read', 'points:read', 'pii:behaviour:read']);
+    const { body } = await stack.gql(MEMBER_POINTS, { id: bo }, { token, headers: SUPPORT });
     expect(body.errors).toBeUndefined();
     expect(body.data).toEqual({ member: { displayName: 'Bo', pointsBalance: 145 } });
   });
 
   it('staff without points:read get FORBIDDEN for Bo\'s balance and still see the rest of him', async () => {
-    const token = await stack.staffToken(['members:read']);
-    const { body } = await stack.gql(MEMBER_POINTS, { id: bo }, { token });
+    const token = await stack.staffToken(['members:read', 'pii:behaviour:read']);
+    const { body } = await stack.gql(MEMBER_POINTS, { id: bo }, { token, headers: SUPPORT });
     expect(body.data).toEqual({ member: { displayName: 'Bo', pointsBalance: null } });
     expect(body.errors).toHaveLength(1);
     expect(body.errors?.[0]).toMatchObject({ path: ['member', 'pointsBalance'], extensions: { code: 'FORBIDDEN' } });
   });
 
   it('reading the points of four members costs as many SQL statements as reading one', async () => {
-    const token = await stack.staffToken(['members:read', 'points:read']);
+    const token = await stack.staffToken(['members:read', 'points:read', 'pii:behaviour:read']);
     const query = `query Points($first: Int) {
       members(first: $first) { edges { node { pointsBalance pointsHistory(first: 2) { edges { node { delta } } } } } }
     }`;
     const statementsFor = async (first: number) => {
       const before = stack.database.statementCount();
-      const { body } = await stack.gql<{ members: { edges: unknown[] } }>(query, { first }, { token });
+      const { body } = await stack.gql<{ members: { edges: unknown[] } }>(query, { first }, { token, headers: SUPPORT });
       expect(body.errors).toBeUndefined();
       expect(body.data!.members.edges).toHaveLength(first);
       return stack.database.statementCount() - before;

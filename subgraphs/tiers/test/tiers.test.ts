@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '@membership/testing';
+
+/** Staff state why they read a member's behaviour (`@pii(category: BEHAVIOUR)`). */
+const SUPPORT = { 'x-access-purpose': 'support' };
 import { TIER_LADDER } from '../src/domain/tiers.js';
 
 let stack: TestStack;
@@ -68,16 +71,16 @@ describe("a member's tier", () => {
     expect(res.body.data.me.tierSince).not.toBeNull();
   });
 
-  it("support staff with tiers:read see every member's tier", async () => {
-    const token = await stack.staffToken(['members:read', 'tiers:read']);
-    const res = await stack.gql(MEMBERS_WITH_TIERS, { first: 10 }, { token });
+  it("support staff with tiers:read and pii:behaviour:read, stating a purpose, see every member's tier", async () => {
+    const token = await stack.staffToken(['members:read', 'tiers:read', 'pii:behaviour:read']);
+    const res = await stack.gql(MEMBERS_WITH_TIERS, { first: 10 }, { token, headers: SUPPORT });
     expect(res.body.errors).toBeUndefined();
     expect(tierByName(res.body.data)).toMatchObject({ Ana: 'GOLD', Bo: 'BRONZE', Chen: 'SILVER', Dee: 'BRONZE' });
   });
 
   it('support staff without tiers:read get the members but not their tiers, with FORBIDDEN', async () => {
-    const token = await stack.staffToken(['members:read']);
-    const res = await stack.gql(MEMBERS_WITH_TIERS, { first: 10 }, { token });
+    const token = await stack.staffToken(['members:read', 'pii:behaviour:read']);
+    const res = await stack.gql(MEMBERS_WITH_TIERS, { first: 10 }, { token, headers: SUPPORT });
     const names = res.body.data.members.edges.map((e: { node: { displayName: string } }) => e.node.displayName);
     expect(names).toEqual(expect.arrayContaining(['Ana', 'Bo', 'Chen', 'Dee']));
     expect(Object.values(tierByName(res.body.data)).every((code) => code === null)).toBe(true);
@@ -86,10 +89,10 @@ describe("a member's tier", () => {
   });
 
   it('reading the tiers of four members costs as many SQL statements as reading one', async () => {
-    const token = await stack.staffToken(['members:read', 'tiers:read']);
+    const token = await stack.staffToken(['members:read', 'tiers:read', 'pii:behaviour:read']);
     const count = async (first: number) => {
       const before = stack.database.statementCount();
-      const res = await stack.gql(MEMBERS_WITH_TIERS, { first }, { token });
+      const res = await stack.gql(MEMBERS_WITH_TIERS, { first }, { token, headers: SUPPORT });
       expect(res.body.data.members.edges).toHaveLength(first);
       return stack.database.statementCount() - before;
     };

@@ -13,8 +13,8 @@ export interface RoleDefinition {
 export const DEFAULT_ROLES: readonly RoleDefinition[] = [
   {
     name: 'support',
-    description: 'Answers members: reads accounts, tiers, points, orders and standing; sees contact data masked.',
-    scopes: ['members:read', 'pii:contact:masked', 'tiers:read', 'points:read', 'orders:read', 'moderation:read'],
+    description: 'Answers members: reads accounts, tiers, points, orders and standing (behaviour, with a purpose); sees contact data masked.',
+    scopes: ['members:read', 'pii:contact:masked', 'pii:behaviour:read', 'tiers:read', 'points:read', 'orders:read', 'moderation:read'],
   },
   {
     name: 'reviewer',
@@ -23,13 +23,13 @@ export const DEFAULT_ROLES: readonly RoleDefinition[] = [
   },
   {
     name: 'moderator',
-    description: 'Applies and lifts sanctions.',
-    scopes: ['members:read', 'moderation:read', 'moderation:write', 'pii:contact:masked'],
+    description: 'Applies and lifts sanctions; reads standing and order and points history (behaviour, with a purpose).',
+    scopes: ['members:read', 'moderation:read', 'moderation:write', 'pii:contact:masked', 'pii:behaviour:read'],
   },
   {
     name: 'finance',
-    description: 'Handles refunds and point adjustments; sees financial data.',
-    scopes: ['members:read', 'orders:read', 'orders:refund', 'points:read', 'points:adjust', 'pii:financial:read'],
+    description: 'Handles refunds and point adjustments; sees financial data and order and points history (behaviour, with a purpose).',
+    scopes: ['members:read', 'orders:read', 'orders:refund', 'points:read', 'points:adjust', 'pii:financial:read', 'pii:behaviour:read'],
   },
   {
     name: 'admin',

@@ -29,6 +29,7 @@ describe('staff roles', () => {
     expect(holders('staff:manage')).toEqual(['admin']);
     expect(holders('audit:read')).toEqual(['admin', 'auditor']);
     expect(holders('pii:contact:read')).toEqual([]);
+    expect(holders('pii:behaviour:read')).toEqual(['support', 'moderator', 'finance']);
   });
   it('a token carries each scope once, sorted, whichever roles granted it', () => {
     expect(scopesOf([{ scope: 'members:read' }, { scope: 'audit:read' }, { scope: 'members:read' }])).toEqual(['audit:read', 'members:read']);

@@ -23,9 +23,20 @@ export type Scalars = {
 export type Member = {
   __typename?: 'Member';
   id: Scalars['ID']['output'];
-  /** The member's standing. Only the member and staff with moderation:read see it. */
+  /**
+   * The member's standing and the sanctions behind it. Only the member, and staff with
+   * moderation:read and pii:behaviour:read with a stated purpose, see it.
+   */
   standing?: Maybe<Standing>;
 };
+
+/** What kind of personal data a field holds. */
+export type PiiCategory =
+  | 'BEHAVIOUR'
+  | 'CONTACT'
+  | 'FINANCIAL'
+  | 'IDENTITY'
+  | 'LOCATION';
 
 export type Query = {
   __typename?: 'Query';
@@ -185,6 +196,7 @@ export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Member: ResolverTypeWrapper<MemberRef>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  PiiCategory: PiiCategory;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Sanction: ResolverTypeWrapper<SanctionRow>;
@@ -205,6 +217,12 @@ export type ResolversParentTypes = {
   Standing: Omit<Standing, 'activeSanctions'> & { activeSanctions: Array<ResolversParentTypes['Sanction']> };
   Boolean: Scalars['Boolean']['output'];
 };
+
+export type PiiDirectiveArgs = {
+  category: PiiCategory;
+};
+
+export type PiiDirectiveResolver<Result, Parent, ContextType = ModerationContext, Args = PiiDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -241,3 +259,6 @@ export type Resolvers<ContextType = ModerationContext> = {
   Standing?: StandingResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = ModerationContext> = {
+  pii?: PiiDirectiveResolver<any, any, ContextType>;
+};

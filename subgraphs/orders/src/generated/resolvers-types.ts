@@ -24,8 +24,9 @@ export type Member = {
   __typename?: 'Member';
   id: Scalars['ID']['output'];
   /**
-   * The member's orders, newest first. The member themselves, or staff with orders:read.
-   * Null when the orders service is unavailable.
+   * The member's orders, newest first. The member themselves, or staff with orders:read
+   * and pii:behaviour:read (or masked) with a stated purpose. Null when the orders service
+   * is unavailable.
    */
   orders?: Maybe<OrderConnection>;
 };
@@ -49,22 +50,31 @@ export type Money = {
   currency: Scalars['String']['output'];
 };
 
-/** Something a member bought: its lines, what it cost and where it stands. */
+/**
+ * Something a member bought: its lines, what it cost and where it stands. What was bought,
+ * paid and refunded is the member's behaviour (`@pii(category: BEHAVIOUR)`): staff read it
+ * with pii:behaviour:read and a stated purpose, and each read is logged.
+ */
 export type Order = {
   __typename?: 'Order';
   id: Scalars['ID']['output'];
   /** The products in the order, in the order they were added. */
-  lines: Array<OrderLine>;
+  lines?: Maybe<Array<OrderLine>>;
   /** The member who placed the order. */
   member?: Maybe<Member>;
+  /**
+   * The id of the member who placed the order: whose behaviour the order's marked fields
+   * describe. Null once that member was erased.
+   */
+  memberId?: Maybe<Scalars['ID']['output']>;
   /** When the order was paid, if it has been. */
   paidAt?: Maybe<Scalars['DateTime']['output']>;
   /** When the member placed the order. */
-  placedAt: Scalars['DateTime']['output'];
+  placedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Where the order stands. */
-  status: OrderStatus;
+  status?: Maybe<OrderStatus>;
   /** What the order cost: the sum of its lines. */
-  total: Money;
+  total?: Maybe<Money>;
 };
 
 /** A page of orders, newest first. */
@@ -113,6 +123,14 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
 };
+
+/** What kind of personal data a field holds. */
+export type PiiCategory =
+  | 'BEHAVIOUR'
+  | 'CONTACT'
+  | 'FINANCIAL'
+  | 'IDENTITY'
+  | 'LOCATION';
 
 export type Query = {
   __typename?: 'Query';
@@ -247,6 +265,7 @@ export type ResolversTypes = {
   OrderStatus: OrderStatus;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  PiiCategory: PiiCategory;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
 };
 
@@ -267,6 +286,12 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
 };
 
+export type PiiDirectiveArgs = {
+  category: PiiCategory;
+};
+
+export type PiiDirectiveResolver<Result, Parent, ContextType = OrdersContext, Args = PiiDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
@@ -285,12 +310,13 @@ export type MoneyResolvers<ContextType = OrdersContext, ParentType extends Resol
 export type OrderResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  lines?: Resolver<Array<ResolversTypes['OrderLine']>, ParentType, ContextType>;
+  lines?: Resolver<Maybe<Array<ResolversTypes['OrderLine']>>, ParentType, ContextType>;
   member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
+  memberId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   paidAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  placedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
-  total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  placedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['OrderStatus']>, ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
 };
 
 export type OrderConnectionResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['OrderConnection'] = ResolversParentTypes['OrderConnection']> = {
@@ -334,3 +360,6 @@ export type Resolvers<ContextType = OrdersContext> = {
   Query?: QueryResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = OrdersContext> = {
+  pii?: PiiDirectiveResolver<any, any, ContextType>;
+};

@@ -23,9 +23,16 @@ export type Scalars = {
 export type Member = {
   __typename?: 'Member';
   id: Scalars['ID']['output'];
-  /** Points the member can spend now. Null when points cannot be read right now. */
+  /**
+   * Points the member can spend now. Null when points cannot be read right now. The member
+   * themselves, or staff with points:read and pii:behaviour:read with a stated purpose.
+   */
   pointsBalance?: Maybe<Scalars['Int']['output']>;
-  /** Every change to the member's points, newest first. */
+  /**
+   * Every change to the member's points, newest first: what they earned, spent and lost.
+   * The member themselves, or staff with points:read and pii:behaviour:read with a stated
+   * purpose.
+   */
   pointsHistory?: Maybe<PointsEntryConnection>;
 };
 
@@ -42,6 +49,14 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
 };
+
+/** What kind of personal data a field holds. */
+export type PiiCategory =
+  | 'BEHAVIOUR'
+  | 'CONTACT'
+  | 'FINANCIAL'
+  | 'IDENTITY'
+  | 'LOCATION';
 
 /** One change to a member's points. */
 export type PointsEntry = {
@@ -193,6 +208,7 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  PiiCategory: PiiCategory;
   PointsEntry: ResolverTypeWrapper<LedgerRow>;
   PointsEntryConnection: ResolverTypeWrapper<Omit<PointsEntryConnection, 'edges'> & { edges: Array<ResolversTypes['PointsEntryEdge']> }>;
   PointsEntryEdge: ResolverTypeWrapper<Omit<PointsEntryEdge, 'node'> & { node: ResolversTypes['PointsEntry'] }>;
@@ -214,6 +230,12 @@ export type ResolversParentTypes = {
   PointsEntryEdge: Omit<PointsEntryEdge, 'node'> & { node: ResolversParentTypes['PointsEntry'] };
   Query: Record<PropertyKey, never>;
 };
+
+export type PiiDirectiveArgs = {
+  category: PiiCategory;
+};
+
+export type PiiDirectiveResolver<Result, Parent, ContextType = PointsContext, Args = PiiDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -262,3 +284,6 @@ export type Resolvers<ContextType = PointsContext> = {
   Query?: QueryResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = PointsContext> = {
+  pii?: PiiDirectiveResolver<any, any, ContextType>;
+};

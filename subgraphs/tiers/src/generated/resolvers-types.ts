@@ -22,11 +22,23 @@ export type Scalars = {
 export type Member = {
   __typename?: 'Member';
   id: Scalars['ID']['output'];
-  /** The member's current tier. Only the member and staff with tiers:read see it. */
+  /**
+   * The member's current tier. Tiers are reached by qualifying spend, and each tier
+   * publishes its threshold, so a member's tier tells how much they spent: behaviour. Only
+   * the member, and staff with tiers:read and pii:behaviour:read with a stated purpose, see it.
+   */
   tier?: Maybe<Tier>;
-  /** Since when the member has held their current tier. */
+  /** Since when the member has held their current tier: when their spend crossed its threshold. */
   tierSince?: Maybe<Scalars['DateTime']['output']>;
 };
+
+/** What kind of personal data a field holds. */
+export type PiiCategory =
+  | 'BEHAVIOUR'
+  | 'CONTACT'
+  | 'FINANCIAL'
+  | 'IDENTITY'
+  | 'LOCATION';
 
 export type Query = {
   __typename?: 'Query';
@@ -167,6 +179,7 @@ export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Member: ResolverTypeWrapper<MemberRef>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  PiiCategory: PiiCategory;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Tier: ResolverTypeWrapper<TierRow>;
@@ -188,6 +201,12 @@ export type ResolversParentTypes = {
   Float: Scalars['Float']['output'];
   Boolean: Scalars['Boolean']['output'];
 };
+
+export type PiiDirectiveArgs = {
+  category: PiiCategory;
+};
+
+export type PiiDirectiveResolver<Result, Parent, ContextType = TiersContext, Args = PiiDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -221,3 +240,6 @@ export type Resolvers<ContextType = TiersContext> = {
   Tier?: TierResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = TiersContext> = {
+  pii?: PiiDirectiveResolver<any, any, ContextType>;
+};
