@@ -25,8 +25,8 @@ export type Member = {
   id: Scalars['ID']['output'];
   /**
    * The member's orders, newest first. The member themselves, or staff with orders:read
-   * and pii:behaviour:read (or masked) with a stated purpose. Null when the orders service
-   * is unavailable.
+   * and pii:behaviour:read with a stated purpose. Null when the orders service is
+   * unavailable.
    */
   orders?: Maybe<OrderConnection>;
 };
