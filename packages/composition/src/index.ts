@@ -51,33 +51,47 @@ const OBJECT_DEFINITIONS = new Set<string>([
 
 /**
  * Subgraphs that hold member data but mark nothing `@pii`. A subgraph holds member data
- * when it adds fields to the `Member` entity (beyond its key) or has a type with a
- * `memberId` field: whatever it says about a member is personal (behaviour at least), so
- * a subgraph with no mark at all has forgotten them, and the gateway would let any staff
- * token read it with no purpose and no access-log row.
+ * when it adds fields to the `Member` entity (beyond its key), or when it has a type with
+ * a `memberId` field (the owner field the gateway reads for marks on that type) and no
+ * subgraph marks any field of that type. What a subgraph says about a member is personal
+ * (their behaviour at least), so a subgraph with no mark at all has forgotten them, and
+ * the gateway would let any staff token read them with no purpose and no access-log row.
  */
 export function memberDataWithoutPii(subgraphs: SubgraphSource[]): string[] {
+  const parsed = subgraphs.map((s) => ({ source: s, types: objectTypes(parse(s.sdl)) }));
+  const markedTypes = new Set(parsed.flatMap(({ types }) => types.filter((t) => t.fields.some((f) => f.marked)).map((t) => t.name)));
   const problems: string[] = [];
-  for (const s of subgraphs) {
-    const doc: DocumentNode = parse(s.sdl);
+  for (const { source, types } of parsed) {
+    if (types.some((t) => t.fields.some((f) => f.marked))) continue;
     const reasons = new Set<string>();
-    let marks = false;
-    for (const def of doc.definitions) {
-      if (!OBJECT_DEFINITIONS.has(def.kind) || !('fields' in def)) continue;
-      for (const field of def.fields ?? []) {
-        if (field.directives?.some((d) => d.name.value === PII)) marks = true;
-        if (def.name.value === 'Member' && field.name.value !== 'id') reasons.add(`Member.${field.name.value}`);
-        if (field.name.value === 'memberId') reasons.add(`${def.name.value}.memberId`);
+    for (const type of types) {
+      for (const field of type.fields) {
+        if (type.name === 'Member' && field.name !== 'id') reasons.add(`Member.${field.name}`);
+        if (field.name === 'memberId' && !markedTypes.has(type.name)) reasons.add(`${type.name}.memberId`);
       }
     }
-    if (reasons.size > 0 && !marks) {
+    if (reasons.size > 0) {
       problems.push(
-        `Subgraph "${s.name}" holds member data (${[...reasons].join(', ')}) but marks no field @pii; ` +
+        `Subgraph "${source.name}" holds member data (${[...reasons].join(', ')}) but marks no field @pii; ` +
           'mark what describes a member (their behaviour: @pii(category: BEHAVIOUR)) so staff reads need a purpose and are logged.',
       );
     }
   }
   return problems;
+}
+
+/** The object and interface types of a subgraph, each field with whether it is marked `@pii`. */
+function objectTypes(doc: DocumentNode): { name: string; fields: { name: string; marked: boolean }[] }[] {
+  return doc.definitions.flatMap((def) =>
+    OBJECT_DEFINITIONS.has(def.kind) && 'fields' in def
+      ? [
+          {
+            name: def.name.value,
+            fields: (def.fields ?? []).map((f) => ({ name: f.name.value, marked: f.directives?.some((d) => d.name.value === PII) ?? false })),
+          },
+        ]
+      : [],
+  );
 }
 
 /** Composes subgraphs into a supergraph with Apollo's composition, refusing dropped or forgotten @pii marks. */

@@ -75,6 +75,20 @@ describe('a subgraph that holds member data marks it @pii', () => {
       type Member @key(fields: "id") { id: ID! ordersCount: Int @pii(category: BEHAVIOUR) }`;
     expect(memberDataWithoutPii([identity, { name: 'orders', url: 'http://orders', sdl: orders }])).toEqual([]);
   });
+  it('accepts a subgraph whose memberId type is marked by another subgraph that adds fields to it', () => {
+    const catalogue = `${fed}
+      type Review @key(fields: "id") { id: ID! memberId: ID! rating: Int }`;
+    const people = `${fed.replace('["@key"]', '["@key", "@composeDirective"]')}
+      @link(url: "https://specs.membership.dev/pii/v1.0", import: ["@pii"]) @composeDirective(name: "@pii")
+      ${piiSpec.replace('IDENTITY', 'IDENTITY LOCATION')}
+      type Review @key(fields: "id") { id: ID! reviewerCity: String @pii(category: LOCATION) }`;
+    expect(
+      memberDataWithoutPii([
+        { name: 'catalogue', url: 'http://catalogue', sdl: catalogue },
+        { name: 'people', url: 'http://people', sdl: people },
+      ]),
+    ).toEqual([]);
+  });
   it('leaves alone a subgraph that only references Member by its key', () => {
     const catalogue = `${fed}
       type Query { product(id: ID!): Product }
