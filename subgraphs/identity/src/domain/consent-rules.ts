@@ -9,6 +9,12 @@ export type CaptureChannel = 'web' | 'app' | 'in_store' | 'call_centre';
 /** How a consent was captured. */
 export type CaptureMethod = 'checkbox' | 'button' | 'signature' | 'verbal';
 
+/** How a consent was captured. */
+export interface Capture {
+  channel: CaptureChannel;
+  method: CaptureMethod;
+}
+
 export const PII_CATEGORIES = ['CONTACT', 'IDENTITY', 'FINANCIAL', 'LOCATION', 'BEHAVIOUR'] as const;
 export const MARKETING_CHANNELS: readonly MarketingChannel[] = ['sms', 'email', 'push'];
 
