@@ -1,8 +1,9 @@
 import type { Logger } from '@membership/config';
-import type { Database } from '@membership/db';
+import type { Database, Db } from '@membership/db';
 import { EventConsumer, type EventHandlers } from '@membership/events';
 import { InboxRepository } from './db/inbox-repository.js';
 import { inbox } from './db/schema.js';
+import { ALL_MEMBERS } from './domain/scope.js';
 import {
   benefitChangeNotice,
   pointsExpiringNotice,
@@ -11,28 +12,32 @@ import {
   tierChangedNotice,
 } from './domain/notices.js';
 
+/** Every member's inbox, inside the consumer's transaction. */
+const inboxIn = (tx: Db) => new InboxRepository(tx, ALL_MEMBERS);
+
 /**
  * What identity does with other subgraphs' events: notices in members' inboxes. Each
- * handler writes only through `tx`; an event for an unknown or erased member does nothing.
+ * handler writes only through `tx` (the consumer's transaction, which also marks the event
+ * done); an event for an unknown or erased member does nothing.
  */
 export const identityHandlers = {
   TierChanged: async (tx, event) => {
-    const repo = new InboxRepository(tx);
+    const repo = inboxIn(tx);
     await repo.setAudience(event.payload.memberId, event.payload.to, event.occurredAt);
     const notice = tierChangedNotice(event.payload);
     if (notice) await repo.addForMember(event.payload.memberId, notice, { eventId: event.id, at: event.occurredAt });
   },
   SanctionApplied: async (tx, event) => {
-    await new InboxRepository(tx).addForMember(event.payload.memberId, sanctionAppliedNotice(event.payload), { eventId: event.id, at: event.occurredAt });
+    await inboxIn(tx).addForMember(event.payload.memberId, sanctionAppliedNotice(event.payload), { eventId: event.id, at: event.occurredAt });
   },
   SanctionLifted: async (tx, event) => {
-    await new InboxRepository(tx).addForMember(event.payload.memberId, sanctionLiftedNotice(event.payload), { eventId: event.id, at: event.occurredAt });
+    await inboxIn(tx).addForMember(event.payload.memberId, sanctionLiftedNotice(event.payload), { eventId: event.id, at: event.occurredAt });
   },
   PointsExpiring: async (tx, event) => {
-    await new InboxRepository(tx).addForMember(event.payload.memberId, pointsExpiringNotice(event.payload), { eventId: event.id, at: event.occurredAt });
+    await inboxIn(tx).addForMember(event.payload.memberId, pointsExpiringNotice(event.payload), { eventId: event.id, at: event.occurredAt });
   },
   BenefitChangeAnnounced: async (tx, event) => {
-    await new InboxRepository(tx).addForTier(event.payload.tier, benefitChangeNotice(event.payload), { eventId: event.id, at: event.occurredAt });
+    await inboxIn(tx).addForTier(event.payload.tier, benefitChangeNotice(event.payload), { eventId: event.id, at: event.occurredAt });
   },
 } satisfies EventHandlers;
 

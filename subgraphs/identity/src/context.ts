@@ -1,25 +1,14 @@
 import type { JobRunsRepository } from '@membership/jobs';
 import type { BaseSubgraphContext } from '@membership/subgraph';
-import type { AccountsDeps } from './domain/accounts.js';
-import type { DataExportDeps } from './domain/data-export.js';
-import type { InboxRepository } from './db/inbox-repository.js';
-import type { ConsentDeps } from './domain/consents.js';
-import type { ErasureDeps } from './domain/erasure.js';
-import type { PiiAccessDeps } from './domain/pii-access-log.js';
-import type { StaffDeps } from './domain/staff.js';
-import type { VerificationDeps } from './domain/verification.js';
+import type { IdentityStores } from './domain/stores.js';
 import type { IdentityLoaders } from './loaders.js';
+import type { IdentityServices } from './services.js';
 
-export interface IdentityContext extends BaseSubgraphContext {
-  accounts: AccountsDeps;
-  staff: StaffDeps;
-  verification: VerificationDeps;
-  piiAccess: PiiAccessDeps;
-  erasure: ErasureDeps;
-  dataExport: DataExportDeps;
-  consents: ConsentDeps;
-  inbox: InboxRepository;
+export interface IdentityContext extends BaseSubgraphContext, IdentityServices {
+  /** Identity's repositories as this request may see them (the viewer's scope). */
+  stores: IdentityStores;
   /** The scheduled jobs' run record (the shared `jobs` schema, read for ops tools). */
   jobRuns: JobRunsRepository;
   loaders: IdentityLoaders;
+  now: () => Date;
 }

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { VIEWER_HEADER, type ViewerSigner } from '@membership/viewer';
+import type { FetchExportPart } from './domain/data-export.js';
 
 const QUERY = 'query MemberDataExport($memberId: ID!) { memberDataExport(memberId: $memberId) }';
-
-/** Asks one subgraph for its part of a member's export; the parsed JSON document. */
-export type FetchExportPart = (subgraph: string, url: string, memberId: string) => Promise<unknown>;
 
 /**
  * Calls a subgraph's internal memberDataExport directly (not through the gateway),

@@ -1,4 +1,5 @@
-export { createIdentity, accountsFor, erasureFor, exportsFor, consentsFor, remindersFor, typeDefs, name, type IdentityOptions } from './subgraph.js';
+export { createIdentity, accountsFor, typeDefs, name, type IdentityOptions } from './subgraph.js';
+export { systemServices, type IdentityServices } from './services.js';
 export type { Notifier, Notification } from './domain/notifier.js';
 export { seedIdentity, type DemoMember } from './db/seed.js';
 export { runDueErasures, type ErasureRun } from './domain/erasure.js';

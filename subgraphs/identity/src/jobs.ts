@@ -2,11 +2,11 @@ import { JobError, type JobDefinition } from '@membership/jobs';
 import { runPendingExports } from './domain/data-export.js';
 import { runDueErasures } from './domain/erasure.js';
 import { remindExpiringVerifications } from './domain/verification-reminders.js';
-import { erasureFor, exportsFor, remindersFor, type IdentityOptions } from './subgraph.js';
+import { systemServices, type IdentityOptions } from './services.js';
 
 /** Erases members whose grace period is over, batch after batch until none is left. */
 export function erasuresJob(options: IdentityOptions): JobDefinition {
-  const deps = erasureFor(options);
+  const deps = systemServices(options).erasure;
   return {
     name: 'identity.erasures',
     every: '1h',
@@ -29,7 +29,7 @@ export function erasuresJob(options: IdentityOptions): JobDefinition {
 
 /** Assembles pending data exports from every subgraph and drops expired ones. */
 export function exportsJob(options: IdentityOptions): JobDefinition {
-  const deps = exportsFor(options);
+  const deps = systemServices(options).dataExport;
   return {
     name: 'identity.exports',
     every: '5m',
@@ -45,7 +45,7 @@ export function exportsJob(options: IdentityOptions): JobDefinition {
 
 /** Reminds members whose real-name verification lapses soon (once per verification). */
 export function verificationRemindersJob(options: IdentityOptions): JobDefinition {
-  const deps = remindersFor(options);
+  const deps = systemServices(options).reminders;
   return {
     name: 'identity.verification-reminders',
     every: '24h',

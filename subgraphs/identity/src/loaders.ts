@@ -1,11 +1,17 @@
 import { encodeCursor, groupedLoader, keyedLoader, toConnection, type Connection, type Cursor } from '@membership/subgraph';
-import type { DataExportRow, DataExportsRepository } from './db/data-exports-repository.js';
-import type { ConsentRecordRow, ConsentsRepository, PolicyAcceptanceRow, PolicyVersionRow } from './db/consents-repository.js';
-import type { InboxRepository, NoticeRow } from './db/inbox-repository.js';
-import type { ErasureRepository, ErasureRequestRow } from './db/erasure-repository.js';
-import type { Member, MembersRepository, ProfileChangeRow } from './db/members-repository.js';
-import type { PiiAccessLogRepository, PiiAccessRow } from './db/pii-access-log-repository.js';
-import type { Verification, VerificationsRepository } from './db/verifications-repository.js';
+import type {
+  ConsentRecordRow,
+  DataExportRow,
+  ErasureRequestRow,
+  Member,
+  NoticeRow,
+  PiiAccessRow,
+  PolicyAcceptanceRow,
+  PolicyVersionRow,
+  ProfileChangeRow,
+  Verification,
+} from './domain/records.js';
+import type { IdentityStores } from './domain/stores.js';
 import { effectiveLevel, type VerificationLevel } from './domain/verification-rules.js';
 
 /** How many of a member's verifications Member.verifications lists, newest first. */
@@ -47,16 +53,7 @@ const emptyConnection = (): Connection<PiiAccessRow> => ({ edges: [], pageInfo: 
  * Per-request loaders: every member lookup in one request is one query, and every
  * member's page of the PII access log is one more, however many members it touches.
  */
-export function createLoaders(repositories: {
-  members: MembersRepository;
-  piiAccessLog: PiiAccessLogRepository;
-  verifications: VerificationsRepository;
-  erasures: ErasureRepository;
-  dataExports: DataExportsRepository;
-  consents: ConsentsRepository;
-  inbox: InboxRepository;
-  now: () => Date;
-}) {
+export function createLoaders(stores: IdentityStores, now: () => Date) {
   let currentPolicies: Promise<PolicyVersionRow[]> | undefined;
   return {
     /** A page of each member's inbox: one query for all members asking the same page shape. */
@@ -64,44 +61,44 @@ export function createLoaders(repositories: {
       (key) => `${key.memberId}|${key.first}|${key.after ? encodeCursor(key.after) : ''}|${key.unreadOnly}`,
       async (group) => {
         const { first, after, unreadOnly } = group[0]!;
-        const pages = await repositories.inbox.pagesForMembers(group.map((k) => k.memberId), first, after, unreadOnly);
+        const pages = await stores.inbox.pagesForMembers(group.map((k) => k.memberId), first, after, unreadOnly);
         return new Map([...pages].map(([memberId, rows]) => [memberId, toConnection(rows, first, noticeCursor)]));
       },
       () => ({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } }),
     ),
     /** Each member's unread notices: one query for all. */
-    unreadNotices: keyedLoader<number>((ids) => repositories.inbox.unreadCounts(ids), 0),
+    unreadNotices: keyedLoader<number>((ids) => stores.inbox.unreadCounts(ids), 0),
     /** Each member's newest profile corrections: one query for all. */
-    profileChanges: keyedLoader<ProfileChangeRow[]>((ids) => repositories.members.profileChangesFor(ids, PROFILE_CHANGES), []),
+    profileChanges: keyedLoader<ProfileChangeRow[]>((ids) => stores.members.profileChangesFor(ids, PROFILE_CHANGES), []),
     /** The current policy versions, read once per request. */
-    currentPolicies: () => (currentPolicies ??= repositories.consents.currentPolicies()),
+    currentPolicies: () => (currentPolicies ??= stores.consents.currentPolicies()),
     /** Each member's accepted policy versions: one query for all. */
-    policyAcceptances: keyedLoader<PolicyAcceptanceRow[]>((ids) => repositories.consents.acceptancesFor(ids), []),
+    policyAcceptances: keyedLoader<PolicyAcceptanceRow[]>((ids) => stores.consents.acceptancesFor(ids), []),
     /** Each member's consents in force: one query for all. */
-    consentsInForce: keyedLoader<ConsentRecordRow[]>((ids) => repositories.consents.inForceFor(ids), []),
+    consentsInForce: keyedLoader<ConsentRecordRow[]>((ids) => stores.consents.inForceFor(ids), []),
     /** Each member's newest consent records: one query for all. */
-    consentHistory: keyedLoader<ConsentRecordRow[]>((ids) => repositories.consents.historyFor(ids, CONSENT_HISTORY), []),
+    consentHistory: keyedLoader<ConsentRecordRow[]>((ids) => stores.consents.historyFor(ids, CONSENT_HISTORY), []),
     /** Each member's newest data exports: one query for all. */
-    dataExports: keyedLoader<DataExportRow[]>((ids) => repositories.dataExports.recentFor(ids, RECENT_EXPORTS), []),
+    dataExports: keyedLoader<DataExportRow[]>((ids) => stores.exports.recentFor(ids, RECENT_EXPORTS), []),
     /** Each member's newest erasure request: one query for all. */
-    erasureRequest: keyedLoader<ErasureRequestRow | null>((ids) => repositories.erasures.latestFor(ids), null),
+    erasureRequest: keyedLoader<ErasureRequestRow | null>((ids) => stores.erasures.latestFor(ids), null),
     /** Each member's verification level now, from their approved verifications: one query for all. */
     verificationLevel: keyedLoader<{ level: VerificationLevel; expiresAt: Date | null }>(
       async (ids) => {
-        const approved = await repositories.verifications.approvedFor(ids);
-        const now = repositories.now();
-        return new Map(ids.map((id) => [id, effectiveLevel(approved.get(id) ?? [], now)]));
+        const approved = await stores.verifications.approvedFor(ids);
+        const at = now();
+        return new Map(ids.map((id) => [id, effectiveLevel(approved.get(id) ?? [], at)]));
       },
       { level: 'none', expiresAt: null },
     ),
     /** Each member's newest verifications, decrypted: one query for all. */
-    verifications: keyedLoader<Verification[]>((ids) => repositories.verifications.recentFor(ids, RECENT_VERIFICATIONS), []),
-    memberById: keyedLoader<Member | null>((ids) => repositories.members.byIds(ids), null),
+    verifications: keyedLoader<Verification[]>((ids) => stores.verifications.recentFor(ids, RECENT_VERIFICATIONS), []),
+    memberById: keyedLoader<Member | null>((ids) => stores.members.byIds(ids), null),
     piiAccessLog: groupedLoader<PiiAccessPageKey, Connection<PiiAccessRow>>(
       pageHash,
       async (group) => {
         const { first, after } = group[0]!;
-        const pages = await repositories.piiAccessLog.pagesForMembers(group.map((k) => k.memberId), first, after);
+        const pages = await stores.piiAccessLog.pagesForMembers(group.map((k) => k.memberId), first, after);
         const connections = new Map<string, Connection<PiiAccessRow>>();
         for (const [memberId, rows] of pages) connections.set(memberId, toConnection(rows, first, piiAccessCursor));
         return connections;

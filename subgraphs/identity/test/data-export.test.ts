@@ -5,7 +5,7 @@ import { DEMO_MEMBERS } from '@membership/stack';
 import { TEST_ENV, type TestStack } from '@membership/testing';
 import { useTestStack } from '@membership/testing/per-file';
 import { runPendingExports } from '../src/domain/data-export.js';
-import { exportsFor } from '../src/subgraph.js';
+import { systemServices } from '../src/services.js';
 
 let clock = new Date();
 let stack: TestStack;
@@ -20,7 +20,7 @@ const token = (m: { id: string }) => stack.memberToken(m.id);
 const otherSubgraphs = () =>
   Object.fromEntries(Object.entries(stack.subgraphs).filter(([name]) => name !== 'identity').map(([name, s]) => [name, s.url]));
 const job = (subgraphUrls = otherSubgraphs()) =>
-  runPendingExports(exportsFor({ database: stack.database, env: { ...TEST_ENV }, logger: createLogger('test', 'silent'), now: () => clock, subgraphUrls }), clock);
+  runPendingExports(systemServices({ database: stack.database, env: { ...TEST_ENV }, logger: createLogger('test', 'silent'), now: () => clock, subgraphUrls }).dataExport, clock);
 
 async function count(): Promise<number> {
   const [row] = await stack.database.rows<{ n: string | number }>(sql`select count(*) as n from identity.data_exports`);

@@ -3,6 +3,7 @@ import { sql } from '@membership/db';
 import { TEST_ENV, startTestStack, type TestStack } from '@membership/testing';
 import { MembersRepository } from '../src/db/members-repository.js';
 import { createKeyRing } from '../src/domain/encryption.js';
+import { ALL_MEMBERS } from '../src/domain/scope.js';
 import { loadIdentityEnv } from '../src/env.js';
 
 let stack: TestStack;
@@ -60,7 +61,7 @@ describe('contact values at rest', () => {
   it('once Dee\'s data key is destroyed nobody reads her email again and she cannot sign in with it', async () => {
     const dee = stack.demo[3];
     const env = loadIdentityEnv({ ...TEST_ENV });
-    await new MembersRepository(stack.database.db, createKeyRing(env)).destroyDataKey(dee.id);
+    await new MembersRepository(stack.database.db, createKeyRing(env), ALL_MEMBERS).destroyDataKey(dee.id);
 
     const token = await stack.memberToken(dee.id);
     const me = await stack.gql('{ me { displayName email } }', {}, { token });

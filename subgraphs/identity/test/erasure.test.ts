@@ -8,7 +8,7 @@ import { createKeyRing, lookupHash } from '../src/domain/encryption.js';
 import { runDueErasures } from '../src/domain/erasure.js';
 import { checkCharacter } from '../src/domain/resident-id.js';
 import { loadIdentityEnv } from '../src/env.js';
-import { erasureFor } from '../src/subgraph.js';
+import { systemServices } from '../src/services.js';
 
 // Real time: the gateway checks access tokens against the wall clock.
 let clock = new Date();
@@ -32,7 +32,7 @@ const LOGIN = `mutation ($input: LoginInput!) { login(input: $input) { refreshTo
 const REFRESH = `mutation ($t: String!) { refreshSession(refreshToken: $t) { accessToken } }`;
 const codeOf = (res: { body: { errors?: { extensions?: { code?: string } }[] } }) => res.body.errors?.[0]?.extensions?.code;
 const token = (m: { id: string }) => stack.memberToken(m.id);
-const job = () => runDueErasures(erasureFor({ database: stack.database, env: { ...TEST_ENV }, logger: createLogger('test', 'silent') }), clock);
+const job = () => runDueErasures(systemServices({ database: stack.database, env: { ...TEST_ENV }, logger: createLogger('test', 'silent') }).erasure, clock);
 
 async function count(table: string): Promise<number> {
   const [row] = await stack.database.rows<{ n: string | number }>(sql.raw(`select count(*) as n from identity.${table}`));

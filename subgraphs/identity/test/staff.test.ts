@@ -9,7 +9,7 @@ import { sql } from '@membership/db';
 import { TEST_ENV, type TestStack } from '@membership/testing';
 import { useTestStack } from '@membership/testing/per-file';
 import { createFirstAdmin } from '../src/domain/staff.js';
-import { staffFor } from '../src/subgraph.js';
+import { systemServices } from '../src/services.js';
 
 // Near real time: the gateway checks access tokens against the wall clock.
 let clock = new Date();
@@ -50,7 +50,7 @@ let olgaToken = '';
 
 describe('the first admin', () => {
   it('Olga, created by admin:create, gets no token until she replaces her temporary password', async () => {
-    const deps = staffFor({ database: stack.database, env: { ...TEST_ENV }, logger: createLogger('test', 'silent'), now: () => clock });
+    const deps = systemServices({ database: stack.database, env: { ...TEST_ENV }, logger: createLogger('test', 'silent'), now: () => clock }).staff;
     const created = await createFirstAdmin(deps, { email: OLGA.email, displayName: 'Olga', password: OLGA.temporary });
     expect(created.staff.roles).toEqual(['admin']);
 

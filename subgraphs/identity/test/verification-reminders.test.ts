@@ -6,7 +6,7 @@ import { TEST_ENV, type TestStack } from '@membership/testing';
 import { useTestStack } from '@membership/testing/per-file';
 import { checkCharacter } from '../src/domain/resident-id.js';
 import { remindExpiringVerifications } from '../src/domain/verification-reminders.js';
-import { remindersFor } from '../src/subgraph.js';
+import { systemServices } from '../src/services.js';
 
 // Near real time: the gateway checks access tokens against the wall clock. The reminder
 // job gets its own clock, injected per run.
@@ -21,7 +21,7 @@ const PRIMARY = `mutation ($input: PrimaryVerificationInput!) { submitPrimaryVer
 const INBOX = `{ me { inbox(first: 10) { unreadCount edges { node { kind title body } } } } }`;
 
 const remind = (now: Date) =>
-  remindExpiringVerifications(remindersFor({ database: stack.database, env: { ...TEST_ENV }, logger: createLogger('test', 'silent') }), now);
+  remindExpiringVerifications(systemServices({ database: stack.database, env: { ...TEST_ENV }, logger: createLogger('test', 'silent') }).reminders, now);
 async function verify(member: { id: string }, realName: string, first17: string) {
   const res = await stack.gql(PRIMARY, { input: { realName, idNumber: idNumber(first17) } }, { token: await stack.memberToken(member.id) });
   expect(res.body.data?.submitPrimaryVerification?.status).toBe('APPROVED');

@@ -15,7 +15,8 @@ import { openDatabase } from '@membership/db';
 import { DomainError } from '@membership/subgraph';
 import { createFirstAdmin } from '../domain/staff.js';
 import { loadAdminCommandEnv, loadIdentityEnv } from '../env.js';
-import { migrationsFolder, staffFor } from '../subgraph.js';
+import { systemServices } from '../services.js';
+import { migrationsFolder } from '../subgraph.js';
 
 const { values } = parseArgs({ options: { email: { type: 'string' }, name: { type: 'string' } }, allowPositionals: false });
 const env = loadIdentityEnv();
@@ -32,7 +33,7 @@ const database = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL, 
 let exitCode = 0;
 try {
   await database.migrate(migrationsFolder, 'identity');
-  const { staff, password, generated } = await createFirstAdmin(staffFor({ database, logger }), {
+  const { staff, password, generated } = await createFirstAdmin(systemServices({ database, logger }).staff, {
     email,
     displayName,
     password: adminEnv.ADMIN_PASSWORD,

@@ -1,26 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '@membership/db';
-import type { CaptureChannel, CaptureMethod, ConsentChange } from '../domain/consent-rules.js';
+import type { Capture, ConsentChange } from '../domain/consent-rules.js';
+import type { ConsentRecordRow, NewPolicyVersion, PolicyAcceptanceRow, PolicyVersionRow } from '../domain/records.js';
+import type { MemberDataScope } from '../domain/scope.js';
+import type { ConsentStore } from '../domain/stores.js';
+import { unique } from './errors.js';
+import { visibleTo } from './scope.js';
 import { consentRecords, policyAcceptances, policyVersions } from './schema.js';
-import { policyChangedNotice } from '../domain/notices.js';
-import { InboxRepository } from './inbox-repository.js';
-import { recordStaffOperation, type StaffOperation } from './staff-operation-log.js';
 
-export type PolicyVersionRow = typeof policyVersions.$inferSelect;
-export type NewPolicyVersion = Omit<typeof policyVersions.$inferInsert, 'seq'> & { id: string };
-export type ConsentRecordRow = typeof consentRecords.$inferSelect;
-export type PolicyAcceptanceRow = typeof policyAcceptances.$inferSelect & { policy: PolicyVersionRow };
-
-/** How a consent was captured. */
-export interface Capture {
-  channel: CaptureChannel;
-  method: CaptureMethod;
-}
-
-/** All SQL about policy versions, their acceptance and members' consents. */
-export class ConsentsRepository {
-  constructor(private readonly db: Db) {}
+/**
+ * All SQL about policy versions, their acceptance and members' consents. Policies are
+ * public; acceptances and consents are read through the request's scope.
+ */
+export class ConsentsRepository implements ConsentStore {
+  constructor(
+    private readonly db: Db,
+    private readonly scope: MemberDataScope,
+  ) {}
 
   /** The newest published version of each policy kind: one statement. */
   async currentPolicies(): Promise<PolicyVersionRow[]> {
@@ -39,24 +36,10 @@ export class ConsentsRepository {
     return row;
   }
 
-  /**
-   * Publishes a version, logs the staff operation and puts a notice in every member's
-   * inbox (keyed by the version's id), in one transaction.
-   */
-  async publish(row: NewPolicyVersion, op: Omit<StaffOperation, 'operation' | 'target' | 'at' | 'after'>): Promise<PolicyVersionRow> {
-    return this.db.transaction(async (t) => {
-      const tx = t as unknown as Db;
-      const [inserted] = await tx.insert(policyVersions).values(row).returning();
-      await recordStaffOperation(tx, {
-        ...op,
-        operation: 'policy.publish',
-        target: { type: 'policy_version', id: row.id },
-        after: { kind: row.kind, version: row.version, textHash: row.textHash },
-        at: row.publishedAt,
-      });
-      await new InboxRepository(tx).addForEveryone(policyChangedNotice(row), { eventId: row.id, at: row.publishedAt });
-      return inserted!;
-    });
+  /** Publishes a version; the unique index refuses one published already. */
+  async publish(row: NewPolicyVersion): Promise<PolicyVersionRow> {
+    const [inserted] = await unique(() => this.db.insert(policyVersions).values(row).returning());
+    return inserted!;
   }
 
   /** Records the acceptance once; accepting the same version again returns the first record. */
@@ -79,7 +62,7 @@ export class ConsentsRepository {
       .select({ acceptance: policyAcceptances, policy: policyVersions })
       .from(policyAcceptances)
       .innerJoin(policyVersions, eq(policyVersions.id, policyAcceptances.policyVersionId))
-      .where(inArray(policyAcceptances.memberId, [...memberIds]))
+      .where(and(inArray(policyAcceptances.memberId, [...memberIds]), visibleTo(this.scope, policyAcceptances.memberId)))
       .orderBy(desc(policyAcceptances.acceptedAt), desc(policyAcceptances.id));
     const byMember = new Map<string, PolicyAcceptanceRow[]>();
     for (const { acceptance, policy } of rows) byMember.set(acceptance.memberId, [...(byMember.get(acceptance.memberId) ?? []), { ...acceptance, policy }]);
@@ -92,7 +75,13 @@ export class ConsentsRepository {
     const rows = await this.db
       .select({ id: policyAcceptances.policyVersionId })
       .from(policyAcceptances)
-      .where(and(eq(policyAcceptances.memberId, memberId), inArray(policyAcceptances.policyVersionId, [...versionIds])));
+      .where(
+        and(
+          eq(policyAcceptances.memberId, memberId),
+          inArray(policyAcceptances.policyVersionId, [...versionIds]),
+          visibleTo(this.scope, policyAcceptances.memberId),
+        ),
+      );
     return new Set(rows.map((r) => r.id));
   }
 
@@ -102,7 +91,7 @@ export class ConsentsRepository {
     const rows = await this.db
       .selectDistinctOn([consentRecords.memberId, consentRecords.purpose, consentRecords.marketingChannel, consentRecords.partnerId, consentRecords.piiCategory])
       .from(consentRecords)
-      .where(inArray(consentRecords.memberId, [...memberIds]))
+      .where(and(inArray(consentRecords.memberId, [...memberIds]), visibleTo(this.scope, consentRecords.memberId)))
       .orderBy(
         consentRecords.memberId,
         consentRecords.purpose,
@@ -126,7 +115,7 @@ export class ConsentsRepository {
         rank: sql<number>`row_number() over (partition by ${consentRecords.memberId} order by ${consentRecords.recordedAt} desc, ${consentRecords.seq} desc)`.as('rank'),
       })
       .from(consentRecords)
-      .where(inArray(consentRecords.memberId, [...memberIds]))
+      .where(and(inArray(consentRecords.memberId, [...memberIds]), visibleTo(this.scope, consentRecords.memberId)))
       .as('ranked');
     const rows = await this.db
       .select({ record: consentRecords })

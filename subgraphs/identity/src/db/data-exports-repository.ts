@@ -2,20 +2,27 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '@membership/db';
 import { openValue, sealValue, unwrapDataKey, type KeyRing } from '../domain/encryption.js';
+import type { DataExportRow } from '../domain/records.js';
+import type { MemberDataScope } from '../domain/scope.js';
+import { NoDataKeyError, type DataExportStore } from '../domain/stores.js';
+import { unique } from './errors.js';
+import { visibleTo } from './scope.js';
 import { dataExports, memberKeys } from './schema.js';
-import { NoDataKeyError } from './verifications-repository.js';
 
-export type DataExportRow = typeof dataExports.$inferSelect;
-
-/** All SQL about data exports; documents go in sealed with the member's data key. */
-export class DataExportsRepository {
+/** All SQL about data exports, seen through the request's scope; documents go in sealed with the member's data key. */
+export class DataExportsRepository implements DataExportStore {
   constructor(
     private readonly db: Db,
     private readonly ring: KeyRing,
+    private readonly scope: MemberDataScope,
   ) {}
 
+  private visible() {
+    return visibleTo(this.scope, dataExports.memberId);
+  }
+
   async create(memberId: string, requestedAt: Date): Promise<DataExportRow> {
-    const [row] = await this.db.insert(dataExports).values({ id: randomUUID(), memberId, status: 'pending', requestedAt }).returning();
+    const [row] = await unique(() => this.db.insert(dataExports).values({ id: randomUUID(), memberId, status: 'pending', requestedAt }).returning());
     return row!;
   }
 
@@ -23,7 +30,7 @@ export class DataExportsRepository {
     const [row] = await this.db
       .select()
       .from(dataExports)
-      .where(and(eq(dataExports.memberId, memberId), eq(dataExports.status, 'pending')))
+      .where(and(eq(dataExports.memberId, memberId), eq(dataExports.status, 'pending'), this.visible()))
       .limit(1);
     return row;
   }
@@ -33,7 +40,7 @@ export class DataExportsRepository {
     const [row] = await this.db
       .select()
       .from(dataExports)
-      .where(and(eq(dataExports.id, id), eq(dataExports.memberId, memberId)))
+      .where(and(eq(dataExports.id, id), eq(dataExports.memberId, memberId), this.visible()))
       .limit(1);
     return row;
   }
@@ -47,7 +54,7 @@ export class DataExportsRepository {
         rank: sql<number>`row_number() over (partition by ${dataExports.memberId} order by ${dataExports.requestedAt} desc, ${dataExports.id} desc)`.as('rank'),
       })
       .from(dataExports)
-      .where(inArray(dataExports.memberId, [...memberIds]))
+      .where(and(inArray(dataExports.memberId, [...memberIds]), this.visible()))
       .as('ranked');
     const rows = await this.db
       .select()
@@ -62,23 +69,21 @@ export class DataExportsRepository {
 
   /** Requests waiting for the job, oldest first. */
   async pending(limit: number): Promise<DataExportRow[]> {
-    return this.db.select().from(dataExports).where(eq(dataExports.status, 'pending')).orderBy(asc(dataExports.requestedAt), asc(dataExports.id)).limit(limit);
+    return this.db.select().from(dataExports).where(and(eq(dataExports.status, 'pending'), this.visible())).orderBy(asc(dataExports.requestedAt), asc(dataExports.id)).limit(limit);
   }
 
   /**
-   * Seals the document with the member's data key and marks the export ready, in one
-   * transaction. Throws NoDataKeyError when the member was erased meanwhile.
+   * Seals the document with the member's data key and marks the export ready. Throws
+   * NoDataKeyError when the member was erased meanwhile. Call it in a transaction.
    */
   async complete(id: string, memberId: string, json: string, readyAt: Date, expiresAt: Date): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      const [key] = await tx.select({ wrappedKey: memberKeys.wrappedKey }).from(memberKeys).where(eq(memberKeys.memberId, memberId));
-      if (!key) throw new NoDataKeyError(`member ${memberId} has no data key`);
-      const dataKey = unwrapDataKey(this.ring, memberId, key.wrappedKey);
-      await tx
-        .update(dataExports)
-        .set({ status: 'ready', readyAt, expiresAt, documentCiphertext: sealValue(dataKey, memberId, 'data_export', json) })
-        .where(and(eq(dataExports.id, id), eq(dataExports.status, 'pending')));
-    });
+    const [key] = await this.db.select({ wrappedKey: memberKeys.wrappedKey }).from(memberKeys).where(eq(memberKeys.memberId, memberId));
+    if (!key) throw new NoDataKeyError(`member ${memberId} has no data key`);
+    const dataKey = unwrapDataKey(this.ring, memberId, key.wrappedKey);
+    await this.db
+      .update(dataExports)
+      .set({ status: 'ready', readyAt, expiresAt, documentCiphertext: sealValue(dataKey, memberId, 'data_export', json) })
+      .where(and(eq(dataExports.id, id), eq(dataExports.status, 'pending')));
   }
 
   async fail(id: string, reason: string): Promise<void> {

@@ -2,8 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '@membership/db';
 import { recordEvent } from '@membership/events';
-import { ERASED_DISPLAY_NAME, ERASED_PASSWORD_HASH, isDue } from '../domain/erasure-rules.js';
-import type { MembersRepository } from './members-repository.js';
+import { ERASED_DISPLAY_NAME, ERASED_PASSWORD_HASH } from '../domain/erasure-rules.js';
+import type { ErasureRequestRow } from '../domain/records.js';
+import type { MemberDataScope } from '../domain/scope.js';
+import type { ErasureStore } from '../domain/stores.js';
+import { unique } from './errors.js';
+import { visibleTo } from './scope.js';
 import {
   consentRecords,
   dataExports,
@@ -21,14 +25,16 @@ import {
   verifications,
 } from './schema.js';
 
-export type ErasureRequestRow = typeof erasureRequests.$inferSelect;
-
-/** All SQL about erasure requests, and the erasure itself. */
-export class ErasureRepository {
+/** All SQL about erasure requests, seen through the request's scope, and the erasure itself. */
+export class ErasureRepository implements ErasureStore {
   constructor(
     private readonly db: Db,
-    private readonly members: MembersRepository,
+    private readonly scope: MemberDataScope,
   ) {}
+
+  private visible() {
+    return visibleTo(this.scope, erasureRequests.memberId);
+  }
 
   /** Each member's newest request: one statement for all of them. */
   async latestFor(memberIds: readonly string[]): Promise<Map<string, ErasureRequestRow>> {
@@ -36,7 +42,7 @@ export class ErasureRepository {
     const rows = await this.db
       .selectDistinctOn([erasureRequests.memberId])
       .from(erasureRequests)
-      .where(inArray(erasureRequests.memberId, [...memberIds]))
+      .where(and(inArray(erasureRequests.memberId, [...memberIds]), this.visible()))
       .orderBy(erasureRequests.memberId, desc(erasureRequests.requestedAt), desc(erasureRequests.id));
     return new Map(rows.map((r) => [r.memberId, r]));
   }
@@ -45,17 +51,16 @@ export class ErasureRepository {
     const [row] = await this.db
       .select()
       .from(erasureRequests)
-      .where(and(eq(erasureRequests.memberId, memberId), eq(erasureRequests.status, 'pending')))
+      .where(and(eq(erasureRequests.memberId, memberId), eq(erasureRequests.status, 'pending'), this.visible()))
       .limit(1);
     return row;
   }
 
   /** Inserts a pending request; the partial unique index refuses a second pending one. */
   async create(memberId: string, requestedAt: Date, dueAt: Date): Promise<ErasureRequestRow> {
-    const [row] = await this.db
-      .insert(erasureRequests)
-      .values({ id: randomUUID(), memberId, status: 'pending', requestedAt, dueAt })
-      .returning();
+    const [row] = await unique(() =>
+      this.db.insert(erasureRequests).values({ id: randomUUID(), memberId, status: 'pending', requestedAt, dueAt }).returning(),
+    );
     return row!;
   }
 
@@ -74,64 +79,74 @@ export class ErasureRepository {
     return this.db
       .select()
       .from(erasureRequests)
-      .where(and(eq(erasureRequests.status, 'pending'), lte(erasureRequests.dueAt, now)))
+      .where(and(eq(erasureRequests.status, 'pending'), lte(erasureRequests.dueAt, now), this.visible()))
       .orderBy(asc(erasureRequests.dueAt), asc(erasureRequests.id))
       .limit(limit);
   }
 
+  /** The request, locked so a racing cancellation waits and then finds it done. Call it in a transaction. */
+  async lockById(requestId: string): Promise<ErasureRequestRow | undefined> {
+    const [request] = await this.db
+      .select()
+      .from(erasureRequests)
+      .where(and(eq(erasureRequests.id, requestId), this.visible()))
+      .for('update');
+    return request;
+  }
+
   /**
-   * Erases the member of one due request, in one transaction: forgets the messages and
-   * codes sent to their contacts, destroys their data key (crypto-shredding), anonymises
-   * the account, ends their sessions, drops their verifications, data exports, consents, profile change log, inbox and the events identity
-   * still holds about them, marks the request done and records MemberErased. Returns the
-   * member's id, or undefined when the request is no longer due (cancelled meanwhile).
+   * Forgets the messages and codes sent to the member's contacts, found by their lookup
+   * hashes, so it must run before the data key (and the hashes) go. Call it in a transaction.
    */
-  async erase(requestId: string, now: Date): Promise<string | undefined> {
-    return this.db.transaction(async (t) => {
-      const tx = t as unknown as Db;
-      // Locking the request makes a racing cancellation wait, then find it done.
-      const [request] = await tx.select().from(erasureRequests).where(eq(erasureRequests.id, requestId)).for('update');
-      if (!request || !isDue(request, now)) return undefined;
-      const { memberId } = request;
-      const [member] = await tx
-        .select({ emailLookup: members.emailLookup, phoneLookup: members.phoneLookup })
-        .from(members)
-        .where(eq(members.id, memberId))
-        .for('update');
-      const lookups = [member?.emailLookup, member?.phoneLookup].filter((v): v is string => Boolean(v));
-      if (lookups.length > 0) {
-        await tx.delete(notificationsOutbox).where(inArray(notificationsOutbox.recipientLookup, lookups));
-        await tx.delete(registrationCodes).where(inArray(registrationCodes.contactLookup, lookups));
-      }
-      await this.members.destroyDataKey(memberId, tx);
-      await tx
-        .update(members)
-        .set({
-          displayName: ERASED_DISPLAY_NAME,
-          emailCiphertext: null,
-          phoneCiphertext: null,
-          passwordHash: ERASED_PASSWORD_HASH,
-          emailVerifiedAt: null,
-          phoneVerifiedAt: null,
-          failedLogins: 0,
-          lockCount: 0,
-          lockedUntil: null,
-          erasedAt: now,
-        })
-        .where(eq(members.id, memberId));
-      await tx.delete(refreshTokens).where(eq(refreshTokens.memberId, memberId));
-      await tx.delete(passwordResetCodes).where(eq(passwordResetCodes.memberId, memberId));
-      await tx.delete(verifications).where(eq(verifications.memberId, memberId));
-      await tx.delete(dataExports).where(eq(dataExports.memberId, memberId));
-      await tx.delete(consentRecords).where(eq(consentRecords.memberId, memberId));
-      await tx.delete(policyAcceptances).where(eq(policyAcceptances.memberId, memberId));
-      await tx.delete(profileChanges).where(eq(profileChanges.memberId, memberId));
-      await tx.delete(inboxNotices).where(eq(inboxNotices.memberId, memberId));
-      await tx.delete(noticeAudiences).where(eq(noticeAudiences.memberId, memberId));
-      await tx.delete(outbox).where(sql`${outbox.payload} ->> 'memberId' = ${memberId}`);
-      await tx.update(erasureRequests).set({ status: 'done', completedAt: now }).where(eq(erasureRequests.id, requestId));
-      await recordEvent(tx, outbox, 'MemberErased', { memberId, erasedAt: now.toISOString() }, { now });
-      return memberId;
-    });
+  async forgetContacts(memberId: string): Promise<void> {
+    const [member] = await this.db
+      .select({ emailLookup: members.emailLookup, phoneLookup: members.phoneLookup })
+      .from(members)
+      .where(eq(members.id, memberId))
+      .for('update');
+    const lookups = [member?.emailLookup, member?.phoneLookup].filter((v): v is string => Boolean(v));
+    if (lookups.length > 0) {
+      await this.db.delete(notificationsOutbox).where(inArray(notificationsOutbox.recipientLookup, lookups));
+      await this.db.delete(registrationCodes).where(inArray(registrationCodes.contactLookup, lookups));
+    }
+  }
+
+  /**
+   * Anonymises the account and drops its sessions, reset codes, verifications, data
+   * exports, consents, profile change log, inbox and the events identity still holds
+   * about the member, in set-based statements. Call it in a transaction.
+   */
+  async eraseMember(memberId: string, now: Date): Promise<void> {
+    await this.db
+      .update(members)
+      .set({
+        displayName: ERASED_DISPLAY_NAME,
+        emailCiphertext: null,
+        phoneCiphertext: null,
+        passwordHash: ERASED_PASSWORD_HASH,
+        emailVerifiedAt: null,
+        phoneVerifiedAt: null,
+        failedLogins: 0,
+        lockCount: 0,
+        lockedUntil: null,
+        erasedAt: now,
+      })
+      .where(eq(members.id, memberId));
+    await this.db.delete(refreshTokens).where(eq(refreshTokens.memberId, memberId));
+    await this.db.delete(passwordResetCodes).where(eq(passwordResetCodes.memberId, memberId));
+    await this.db.delete(verifications).where(eq(verifications.memberId, memberId));
+    await this.db.delete(dataExports).where(eq(dataExports.memberId, memberId));
+    await this.db.delete(consentRecords).where(eq(consentRecords.memberId, memberId));
+    await this.db.delete(policyAcceptances).where(eq(policyAcceptances.memberId, memberId));
+    await this.db.delete(profileChanges).where(eq(profileChanges.memberId, memberId));
+    await this.db.delete(inboxNotices).where(eq(inboxNotices.memberId, memberId));
+    await this.db.delete(noticeAudiences).where(eq(noticeAudiences.memberId, memberId));
+    await this.db.delete(outbox).where(sql`${outbox.payload} ->> 'memberId' = ${memberId}`);
+  }
+
+  /** Marks the request done and records MemberErased for the other subgraphs. Call it in a transaction. */
+  async complete(requestId: string, memberId: string, now: Date): Promise<void> {
+    await this.db.update(erasureRequests).set({ status: 'done', completedAt: now }).where(eq(erasureRequests.id, requestId));
+    await recordEvent(this.db, outbox, 'MemberErased', { memberId, erasedAt: now.toISOString() }, { now });
   }
 }

@@ -2,15 +2,11 @@ import { and, count, desc, eq, gt, inArray, isNull, lt, lte, or, sql, type SQL }
 import type { Db } from '@membership/db';
 import type { Cursor } from '@membership/subgraph';
 import type { NoticeText } from '../domain/notices.js';
+import type { NoticeRow, NoticeSource } from '../domain/records.js';
+import type { MemberDataScope } from '../domain/scope.js';
+import type { InboxStore } from '../domain/stores.js';
+import { visibleTo } from './scope.js';
 import { inboxNotices, members, noticeAudiences, verifications } from './schema.js';
-
-export type NoticeRow = typeof inboxNotices.$inferSelect;
-
-/** Where a notice comes from: the event and its time. */
-export interface NoticeSource {
-  eventId: string;
-  at: Date;
-}
 
 const afterCursor = (after?: Cursor): SQL | undefined =>
   after ? or(lt(inboxNotices.createdAt, after.at), and(eq(inboxNotices.createdAt, after.at), lt(inboxNotices.id, after.id))) : undefined;
@@ -18,10 +14,17 @@ const afterCursor = (after?: Cursor): SQL | undefined =>
 /**
  * All SQL about members' inboxes. Notices are written with `insert … select … on
  * conflict do nothing`: one statement, nothing for unknown or erased members, nothing
- * twice for one event.
+ * twice for one event. Notices are read through the request's scope.
  */
-export class InboxRepository {
-  constructor(private readonly db: Db) {}
+export class InboxRepository implements InboxStore {
+  constructor(
+    private readonly db: Db,
+    private readonly scope: MemberDataScope,
+  ) {}
+
+  private visible() {
+    return visibleTo(this.scope, inboxNotices.memberId);
+  }
 
   /** Addresses a notice to one member, if they exist and are not erased. */
   async addForMember(memberId: string, notice: NoticeText, source: NoticeSource): Promise<void> {
@@ -109,7 +112,7 @@ export class InboxRepository {
         rank: sql<number>`row_number() over (partition by ${inboxNotices.memberId} order by ${inboxNotices.createdAt} desc, ${inboxNotices.id} desc)`.as('rank'),
       })
       .from(inboxNotices)
-      .where(and(inArray(inboxNotices.memberId, [...memberIds]), afterCursor(after), unreadOnly ? isNull(inboxNotices.readAt) : undefined))
+      .where(and(inArray(inboxNotices.memberId, [...memberIds]), afterCursor(after), unreadOnly ? isNull(inboxNotices.readAt) : undefined, this.visible()))
       .as('ranked');
     const rows = await this.db
       .select({ notice: inboxNotices })
@@ -128,7 +131,7 @@ export class InboxRepository {
     const rows = await this.db
       .select({ memberId: inboxNotices.memberId, n: count() })
       .from(inboxNotices)
-      .where(and(inArray(inboxNotices.memberId, [...memberIds]), isNull(inboxNotices.readAt)))
+      .where(and(inArray(inboxNotices.memberId, [...memberIds]), isNull(inboxNotices.readAt), this.visible()))
       .groupBy(inboxNotices.memberId);
     return new Map(rows.map((r) => [r.memberId, Number(r.n)]));
   }
@@ -138,7 +141,7 @@ export class InboxRepository {
     const [updated] = await this.db
       .update(inboxNotices)
       .set({ readAt: sql`coalesce(${inboxNotices.readAt}, ${now.toISOString()}::timestamptz)` })
-      .where(and(eq(inboxNotices.id, id), eq(inboxNotices.memberId, memberId)))
+      .where(and(eq(inboxNotices.id, id), eq(inboxNotices.memberId, memberId), this.visible()))
       .returning();
     return updated;
   }

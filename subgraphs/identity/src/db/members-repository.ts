@@ -6,42 +6,29 @@ import type { Cursor } from '@membership/subgraph';
 import { lookupHash, newDataKey, openValue, sealValue, unwrapDataKey, wrapDataKey, type KeyRing } from '../domain/encryption.js';
 import type { FailureState } from '../domain/lockout.js';
 import type { ProfileField, ProfileUpdate } from '../domain/profile-rules.js';
+import type { Member, NewMember, ProfileChangeRow } from '../domain/records.js';
+import type { MemberDataScope } from '../domain/scope.js';
+import type { MemberStore } from '../domain/stores.js';
+import { unique } from './errors.js';
+import { visibleTo } from './scope.js';
 import { memberKeys, members, outbox, profileChanges } from './schema.js';
 
-export type MemberRow = typeof members.$inferSelect;
-export type ProfileChangeRow = typeof profileChanges.$inferSelect;
-
-/** A member as the rest of identity sees it: contact values decrypted, lookups left behind. */
-export type Member = Omit<MemberRow, 'emailCiphertext' | 'emailLookup' | 'phoneCiphertext' | 'phoneLookup'> & {
-  /** Lower-cased; null when the member has none or their data key was destroyed. */
-  email: string | null;
-  /** E.164; null when the member has none or their data key was destroyed. */
-  phone: string | null;
-};
-
-/** What registration writes, in plaintext; the repository seals it. */
-export interface NewMember {
-  id: string;
-  displayName: string;
-  email?: string;
-  phone?: string;
-  passwordHash: string;
-  registeredAt: Date;
-  emailVerifiedAt?: Date | null;
-  phoneVerifiedAt?: Date | null;
-}
+type MemberRow = typeof members.$inferSelect;
 
 const sealedRow = { ...getTableColumns(members), wrappedKey: memberKeys.wrappedKey };
 type SealedRow = MemberRow & { wrappedKey: string | null };
 
 /**
  * All SQL about member accounts. Contact values go in sealed with the member's data key
- * and come out decrypted in memory, so a batch of members is still one statement.
+ * and come out decrypted in memory, so a batch of members is still one statement. The
+ * scope limits whose profile corrections are read; accounts are not scoped (see
+ * MemberDataScope).
  */
-export class MembersRepository {
+export class MembersRepository implements MemberStore {
   constructor(
     private readonly db: Db,
     private readonly ring: KeyRing,
+    private readonly scope: MemberDataScope,
   ) {}
 
   private select() {
@@ -107,14 +94,13 @@ export class MembersRepository {
 
   /**
    * Creates the member's data key, seals their contact values with it and inserts the
-   * member, the wrapped key and the MemberRegistered event in one transaction, with
-   * whatever `alsoInTx` writes (using up a registration code).
+   * member, the wrapped key and the MemberRegistered event. Call it in a transaction.
    */
-  async register(member: NewMember, channel: 'email' | 'phone', alsoInTx?: (tx: Db) => Promise<void>): Promise<Member> {
+  async register(member: NewMember, channel: 'email' | 'phone'): Promise<Member> {
     const dataKey = newDataKey();
     const seal = (field: 'email' | 'phone', value?: string) => (value ? sealValue(dataKey, member.id, field, value) : null);
-    return this.db.transaction(async (tx) => {
-      const [row] = await tx
+    const [row] = await unique(() =>
+      this.db
         .insert(members)
         .values({
           id: member.id,
@@ -129,98 +115,86 @@ export class MembersRepository {
           phoneCiphertext: seal('phone', member.phone),
           phoneLookup: member.phone ? lookupHash(this.ring, 'phone', member.phone) : null,
         })
-        .returning();
-      await tx.insert(memberKeys).values({
-        memberId: member.id,
-        wrappedKey: wrapDataKey(this.ring, member.id, dataKey),
-        masterKeyId: this.ring.masterKeyId,
-        createdAt: member.registeredAt,
-      });
-      await recordEvent(tx as unknown as Db, outbox, 'MemberRegistered', {
-        memberId: member.id,
-        registeredAt: member.registeredAt.toISOString(),
-        channel,
-      }, { now: member.registeredAt });
-      await alsoInTx?.(tx as unknown as Db);
-      return { ...this.open({ ...row!, wrappedKey: null }), email: member.email ?? null, phone: member.phone ?? null };
+        .returning(),
+    );
+    await this.db.insert(memberKeys).values({
+      memberId: member.id,
+      wrappedKey: wrapDataKey(this.ring, member.id, dataKey),
+      masterKeyId: this.ring.masterKeyId,
+      createdAt: member.registeredAt,
     });
+    await recordEvent(this.db, outbox, 'MemberRegistered', {
+      memberId: member.id,
+      registeredAt: member.registeredAt.toISOString(),
+      channel,
+    }, { now: member.registeredAt });
+    return { ...this.open({ ...row!, wrappedKey: null }), email: member.email ?? null, phone: member.phone ?? null };
   }
 
   /**
    * Crypto-shredding: destroys the member's data key and forgets the lookup hashes, so
    * their sealed values can never be read again and nobody can find them by contact.
    */
-  async destroyDataKey(memberId: string, tx: Db = this.db): Promise<void> {
-    await tx.delete(memberKeys).where(eq(memberKeys.memberId, memberId));
-    await tx.update(members).set({ emailLookup: null, phoneLookup: null }).where(eq(members.id, memberId));
+  async destroyDataKey(memberId: string): Promise<void> {
+    await this.db.delete(memberKeys).where(eq(memberKeys.memberId, memberId));
+    await this.db.update(members).set({ emailLookup: null, phoneLookup: null }).where(eq(members.id, memberId));
   }
 
   /**
    * Counts a wrong password: the row is locked while `next` decides the new state, so
-   * concurrent attempts cannot slip past the limit.
+   * concurrent attempts cannot slip past the limit. Call it in a transaction.
    */
   async recordFailedLogin(id: string, next: (state: FailureState) => FailureState): Promise<FailureState | undefined> {
-    return this.db.transaction(async (tx) => {
-      const [row] = await tx
-        .select({ failedLogins: members.failedLogins, lockCount: members.lockCount, lockedUntil: members.lockedUntil })
-        .from(members)
-        .where(eq(members.id, id))
-        .for('update');
-      if (!row) return undefined;
-      const state = next(row);
-      await tx.update(members).set(state).where(eq(members.id, id));
-      return state;
-    });
+    const [row] = await this.db
+      .select({ failedLogins: members.failedLogins, lockCount: members.lockCount, lockedUntil: members.lockedUntil })
+      .from(members)
+      .where(eq(members.id, id))
+      .for('update');
+    if (!row) return undefined;
+    const state = next(row);
+    await this.db.update(members).set(state).where(eq(members.id, id));
+    return state;
+  }
+
+  /** Sets a new password and clears the failure count and lock. */
+  async changePassword(id: string, passwordHash: string, at: Date): Promise<void> {
+    await this.db.update(members).set({ passwordHash, passwordChangedAt: at, failedLogins: 0, lockCount: 0, lockedUntil: null }).where(eq(members.id, id));
   }
 
   /**
-   * Sets a new password and clears the failure count; `alsoInTx` runs in the same
-   * transaction (ending the member's sessions), so neither happens without the other.
-   */
-  async changePassword(id: string, passwordHash: string, now: Date, alsoInTx: (tx: Db) => Promise<void>): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.update(members).set({ passwordHash, passwordChangedAt: now, failedLogins: 0, lockCount: 0, lockedUntil: null }).where(eq(members.id, id));
-      await alsoInTx(tx as unknown as Db);
-    });
-  }
-
-  /**
-   * Applies a profile correction and logs which fields changed (never their values), in
-   * one transaction. A changed contact is sealed with the member's data key, gets a new
+   * Applies a profile correction and logs which fields changed (never their values),
+   * under a lock on the member's key. A changed contact is sealed with the member's data key, gets a new
    * lookup hash and counts as unverified again. False when the member has no data key
-   * (erased); nothing is written then.
+   * (erased); nothing is written then. Call it in a transaction.
    */
   async updateProfile(
     memberId: string,
     update: ProfileUpdate,
     log: { actorKind: 'member' | 'staff'; actorId: string; at: Date; requestId?: string | null },
   ): Promise<boolean> {
-    return this.db.transaction(async (t) => {
-      const tx = t as unknown as Db;
-      const [key] = await tx.select({ wrappedKey: memberKeys.wrappedKey }).from(memberKeys).where(eq(memberKeys.memberId, memberId)).for('update');
-      if (!key) return false;
-      const dataKey = unwrapDataKey(this.ring, memberId, key.wrappedKey);
-      const set: Partial<MemberRow> = {};
-      if (update.displayName !== undefined) set.displayName = update.displayName;
-      for (const field of ['email', 'phone'] as const) {
-        const value = update[field];
-        if (value === undefined) continue;
-        set[`${field}Ciphertext`] = value ? sealValue(dataKey, memberId, field, value) : null;
-        set[`${field}Lookup`] = value ? lookupHash(this.ring, field, value) : null;
-        set[`${field}VerifiedAt`] = null;
-      }
-      await tx.update(members).set(set).where(eq(members.id, memberId));
-      await tx.insert(profileChanges).values({
-        id: randomUUID(),
-        memberId,
-        changedAt: log.at,
-        actorKind: log.actorKind,
-        actorId: log.actorId,
-        fields: update.fields satisfies ProfileField[],
-        requestId: log.requestId ?? null,
-      });
-      return true;
+    const [key] = await this.db.select({ wrappedKey: memberKeys.wrappedKey }).from(memberKeys).where(eq(memberKeys.memberId, memberId)).for('update');
+    if (!key) return false;
+    const dataKey = unwrapDataKey(this.ring, memberId, key.wrappedKey);
+    const set: Partial<MemberRow> = {};
+    if (update.displayName !== undefined) set.displayName = update.displayName;
+    for (const field of ['email', 'phone'] as const) {
+      const value = update[field];
+      if (value === undefined) continue;
+      set[`${field}Ciphertext`] = value ? sealValue(dataKey, memberId, field, value) : null;
+      set[`${field}Lookup`] = value ? lookupHash(this.ring, field, value) : null;
+      set[`${field}VerifiedAt`] = null;
+    }
+    await unique(() => this.db.update(members).set(set).where(eq(members.id, memberId)));
+    await this.db.insert(profileChanges).values({
+      id: randomUUID(),
+      memberId,
+      changedAt: log.at,
+      actorKind: log.actorKind,
+      actorId: log.actorId,
+      fields: update.fields satisfies ProfileField[],
+      requestId: log.requestId ?? null,
     });
+    return true;
   }
 
   /** Each member's newest profile corrections, newest first: one statement. */
@@ -232,7 +206,7 @@ export class MembersRepository {
         rank: sql<number>`row_number() over (partition by ${profileChanges.memberId} order by ${profileChanges.changedAt} desc, ${profileChanges.id} desc)`.as('rank'),
       })
       .from(profileChanges)
-      .where(inArray(profileChanges.memberId, [...memberIds]))
+      .where(and(inArray(profileChanges.memberId, [...memberIds]), visibleTo(this.scope, profileChanges.memberId)))
       .as('ranked');
     const rows = await this.db
       .select({ change: profileChanges })

@@ -1,11 +1,11 @@
 import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '@membership/db';
+import type { PasswordResetCodeRow } from '../domain/records.js';
+import type { PasswordResetCodeStore } from '../domain/stores.js';
 import { passwordResetCodes } from './schema.js';
 
-export type PasswordResetCodeRow = typeof passwordResetCodes.$inferSelect;
-
 /** All SQL about one-time password reset codes. */
-export class PasswordResetCodesRepository {
+export class PasswordResetCodesRepository implements PasswordResetCodeStore {
   constructor(private readonly db: Db) {}
 
   async create(row: PasswordResetCodeRow): Promise<void> {
@@ -34,11 +34,11 @@ export class PasswordResetCodesRepository {
   }
 
   /**
-   * Uses the code up inside the reset's transaction. False when another request used it
+   * Uses the code up (in the reset's transaction). False when another request used it
    * first or it stopped working meanwhile; the caller then rolls back.
    */
-  async consume(id: string, now: Date, maxAttempts: number, tx: Db): Promise<boolean> {
-    const rows = await tx
+  async consume(id: string, now: Date, maxAttempts: number): Promise<boolean> {
+    const rows = await this.db
       .update(passwordResetCodes)
       .set({ consumedAt: now })
       .where(

@@ -1,20 +1,24 @@
 import { and, asc, desc, eq, getTableColumns, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '@membership/db';
 import type { Cursor } from '@membership/subgraph';
+import type { PiiAccessRow } from '../domain/records.js';
+import type { MemberDataScope } from '../domain/scope.js';
+import type { PiiAccessStore } from '../domain/stores.js';
+import { visibleTo } from './scope.js';
 import { piiAccessLog } from './schema.js';
 
-export type PiiAccessRow = typeof piiAccessLog.$inferSelect;
-export type NewPiiAccess = typeof piiAccessLog.$inferInsert;
-
-/** All SQL about the PII access log. */
-export class PiiAccessLogRepository {
-  constructor(private readonly db: Db) {}
+/** All SQL about the PII access log; a member's accesses are read through the request's scope. */
+export class PiiAccessLogRepository implements PiiAccessStore {
+  constructor(
+    private readonly db: Db,
+    private readonly scope: MemberDataScope,
+  ) {}
 
   /**
    * Writes every entry in ONE multi-row insert: a single statement, so either all
    * entries are stored or none is. Returns how many were written.
    */
-  async record(entries: readonly NewPiiAccess[]): Promise<number> {
+  async record(entries: readonly PiiAccessRow[]): Promise<number> {
     if (entries.length === 0) return 0;
     const rows = await this.db.insert(piiAccessLog).values([...entries]).returning({ id: piiAccessLog.id });
     return rows.length;
@@ -25,7 +29,7 @@ export class PiiAccessLogRepository {
     return this.db
       .select()
       .from(piiAccessLog)
-      .where(and(eq(piiAccessLog.ownerMemberId, memberId), afterCursor(after)))
+      .where(and(eq(piiAccessLog.ownerMemberId, memberId), afterCursor(after), visibleTo(this.scope, piiAccessLog.ownerMemberId)))
       .orderBy(desc(piiAccessLog.accessedAt), desc(piiAccessLog.id))
       .limit(first + 1);
   }
@@ -41,7 +45,7 @@ export class PiiAccessLogRepository {
         rank: sql<number>`row_number() over (partition by ${piiAccessLog.ownerMemberId} order by ${piiAccessLog.accessedAt} desc, ${piiAccessLog.id} desc)`.as('rank'),
       })
       .from(piiAccessLog)
-      .where(and(inArray(piiAccessLog.ownerMemberId, [...memberIds]), afterCursor(after)))
+      .where(and(inArray(piiAccessLog.ownerMemberId, [...memberIds]), afterCursor(after), visibleTo(this.scope, piiAccessLog.ownerMemberId)))
       .as('ranked');
     const { rank, ...columns } = ranked._.selectedFields;
     const rows = (await this.db

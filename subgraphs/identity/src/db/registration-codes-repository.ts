@@ -1,11 +1,11 @@
 import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '@membership/db';
+import type { RegistrationCodeRow } from '../domain/records.js';
+import type { RegistrationCodeStore } from '../domain/stores.js';
 import { registrationCodes } from './schema.js';
 
-export type RegistrationCodeRow = typeof registrationCodes.$inferSelect;
-
 /** All SQL about one-time registration codes. */
-export class RegistrationCodesRepository {
+export class RegistrationCodesRepository implements RegistrationCodeStore {
   constructor(private readonly db: Db) {}
 
   async create(row: RegistrationCodeRow): Promise<void> {
@@ -34,11 +34,11 @@ export class RegistrationCodesRepository {
   }
 
   /**
-   * Uses the code up, inside the registration's transaction. False when another request
+   * Uses the code up (in the registration's transaction). False when another request
    * used it first or it stopped working meanwhile; the caller then rolls back.
    */
-  async consume(id: string, now: Date, maxAttempts: number, tx: Db): Promise<boolean> {
-    const rows = await tx
+  async consume(id: string, now: Date, maxAttempts: number): Promise<boolean> {
+    const rows = await this.db
       .update(registrationCodes)
       .set({ consumedAt: now })
       .where(

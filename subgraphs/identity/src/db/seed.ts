@@ -1,6 +1,5 @@
 import { register, type AccountsDeps } from '../domain/accounts.js';
-import { DEFAULT_ROLES } from '../domain/roles.js';
-import type { StaffRepository } from './staff-repository.js';
+import { ensureDefaultRoles } from '../domain/staff.js';
 
 export interface DemoMember {
   id: string;
@@ -14,7 +13,7 @@ export interface DemoMember {
  * Writes the default staff roles (missing ones only), then registers the demo members
  * through the real registration path, so their events fire.
  */
-export async function seedIdentity(accounts: AccountsDeps & { staff: StaffRepository }, demo: DemoMember[]): Promise<void> {
-  await accounts.staff.ensureRoles(DEFAULT_ROLES);
+export async function seedIdentity(accounts: AccountsDeps, demo: DemoMember[]): Promise<void> {
+  await ensureDefaultRoles(accounts);
   for (const m of demo) await register(accounts, m, { seeding: true });
 }

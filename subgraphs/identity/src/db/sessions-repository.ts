@@ -1,15 +1,11 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '@membership/db';
+import type { NewRefreshToken, RefreshTokenRow, RevokeReason } from '../domain/records.js';
+import type { SessionStore } from '../domain/stores.js';
 import { refreshTokens } from './schema.js';
 
-export type RefreshTokenRow = typeof refreshTokens.$inferSelect;
-export type NewRefreshToken = typeof refreshTokens.$inferInsert;
-
-/** Why a session's refresh tokens were revoked. */
-export type RevokeReason = 'logout' | 'reuse' | 'password-change' | 'password-reset';
-
-/** All SQL about refresh tokens (members' sessions). */
-export class SessionsRepository {
+/** All SQL about refresh tokens (members' sessions); the token hash is the credential, so no scope. */
+export class SessionsRepository implements SessionStore {
   constructor(private readonly db: Db) {}
 
   async issue(token: NewRefreshToken): Promise<void> {
@@ -22,28 +18,27 @@ export class SessionsRepository {
   }
 
   /**
-   * Exchanges a live token for `next` in one transaction. The exchange is a conditional
+   * Exchanges a live token for `next`. The exchange is a conditional
    * update, so of two requests racing with one token only one wins; the loser finds it
    * rotated, which is reuse. Returns the exchanged row, or undefined when it was not live.
+   * Call it in a transaction.
    */
   async rotate(tokenHash: string, now: Date, next: Omit<NewRefreshToken, 'familyId' | 'memberId'>): Promise<RefreshTokenRow | undefined> {
-    return this.db.transaction(async (tx) => {
-      const [used] = await tx
-        .update(refreshTokens)
-        .set({ rotatedAt: now })
-        .where(
-          and(
-            eq(refreshTokens.tokenHash, tokenHash),
-            isNull(refreshTokens.rotatedAt),
-            isNull(refreshTokens.revokedAt),
-            gt(refreshTokens.expiresAt, now),
-          ),
-        )
-        .returning();
-      if (!used) return undefined;
-      await tx.insert(refreshTokens).values({ ...next, familyId: used.familyId, memberId: used.memberId });
-      return used;
-    });
+    const [used] = await this.db
+      .update(refreshTokens)
+      .set({ rotatedAt: now })
+      .where(
+        and(
+          eq(refreshTokens.tokenHash, tokenHash),
+          isNull(refreshTokens.rotatedAt),
+          isNull(refreshTokens.revokedAt),
+          gt(refreshTokens.expiresAt, now),
+        ),
+      )
+      .returning();
+    if (!used) return undefined;
+    await this.db.insert(refreshTokens).values({ ...next, familyId: used.familyId, memberId: used.memberId });
+    return used;
   }
 
   /** Revokes every token of one sign-in that is not revoked yet; returns how many. */
@@ -56,9 +51,9 @@ export class SessionsRepository {
     return rows.length;
   }
 
-  /** Revokes every live token of the member (all their sessions), inside `tx` when given. */
-  async revokeAllForMember(memberId: string, now: Date, reason: RevokeReason, tx: Db = this.db): Promise<void> {
-    await tx
+  /** Revokes every live token of the member (all their sessions). */
+  async revokeAllForMember(memberId: string, now: Date, reason: RevokeReason): Promise<void> {
+    await this.db
       .update(refreshTokens)
       .set({ revokedAt: now, revokedReason: reason })
       .where(and(eq(refreshTokens.memberId, memberId), isNull(refreshTokens.revokedAt)));

@@ -2,48 +2,30 @@ import { randomUUID } from 'node:crypto';
 import { and, desc, eq, lt, or } from 'drizzle-orm';
 import type { Db } from '@membership/db';
 import type { Cursor } from '@membership/subgraph';
+import type { StaffOperation, StaffOperationRow } from '../domain/records.js';
+import type { StaffOperationStore } from '../domain/stores.js';
 import { staffOperationLog } from './schema.js';
 
-export type StaffOperationRow = typeof staffOperationLog.$inferSelect;
-
-/** One staff mutation as the log keeps it. */
-export interface StaffOperation {
-  actor: { kind: 'staff' | 'system'; id: string };
-  /** What was done, e.g. staff.create, verification.approve. */
-  operation: string;
-  target: { type: string; id: string };
-  /** Summaries of the target: ids, states, role names; never secrets or raw personal values. */
-  before?: Record<string, unknown> | null;
-  after?: Record<string, unknown> | null;
-  reason?: string | null;
-  requestId?: string | null;
-  at: Date;
-}
-
-/**
- * Writes one staff operation to the log inside `tx`, the transaction that makes the
- * change: the change and its record commit together or not at all.
- */
-export async function recordStaffOperation(tx: Db, op: StaffOperation): Promise<void> {
-  await tx.insert(staffOperationLog).values({
-    id: randomUUID(),
-    occurredAt: op.at,
-    actorKind: op.actor.kind,
-    actorId: op.actor.id,
-    subgraph: 'identity',
-    operation: op.operation,
-    targetType: op.target.type,
-    targetId: op.target.id,
-    before: op.before ?? null,
-    after: op.after ?? null,
-    reason: op.reason ?? null,
-    requestId: op.requestId ?? null,
-  });
-}
-
-/** Reads the staff operation log. */
-export class StaffOperationLogRepository {
+/** The staff operation log; an entry is written in the transaction that makes the change it records. */
+export class StaffOperationLogRepository implements StaffOperationStore {
   constructor(private readonly db: Db) {}
+
+  async record(op: StaffOperation): Promise<void> {
+    await this.db.insert(staffOperationLog).values({
+      id: randomUUID(),
+      occurredAt: op.at,
+      actorKind: op.actor.kind,
+      actorId: op.actor.id,
+      subgraph: 'identity',
+      operation: op.operation,
+      targetType: op.target.type,
+      targetId: op.target.id,
+      before: op.before ?? null,
+      after: op.after ?? null,
+      reason: op.reason ?? null,
+      requestId: op.requestId ?? null,
+    });
+  }
 
   /** Newest first; `first + 1` rows so the caller can tell whether another page follows. */
   async page(first: number, after?: Cursor): Promise<StaffOperationRow[]> {

@@ -3,60 +3,33 @@ import type { Db } from '@membership/db';
 import { recordEvent } from '@membership/events';
 import type { Cursor } from '@membership/subgraph';
 import { openValue, sealValue, unwrapDataKey, wrapDataKey, type KeyRing, type SealedField } from '../domain/encryption.js';
+import type { NewVerification, Verification, VerificationState } from '../domain/records.js';
+import type { MemberDataScope } from '../domain/scope.js';
+import { NoDataKeyError, type LevelOf, type VerificationStore } from '../domain/stores.js';
+import { unique } from './errors.js';
+import { visibleTo } from './scope.js';
 import { memberKeys, outbox, verifications } from './schema.js';
-import { recordStaffOperation, type StaffOperation } from './staff-operation-log.js';
 
-export type VerificationRow = typeof verifications.$inferSelect;
-
-/** A verification with its personal values decrypted (null when the member's key is gone). */
-export type Verification = Omit<
-  VerificationRow,
-  'realNameCiphertext' | 'idNumberCiphertext' | 'idNumberLookup' | 'documentImageCiphertext' | 'faceImageCiphertext'
-> & {
-  realName: string | null;
-  idNumber: string | null;
-  documentImageRef: string | null;
-  faceImageRef: string | null;
-};
-
-/** The level a member's approved verifications add up to, as the event carries it. */
-export type LevelOf = (approved: VerificationRow[]) => { level: 'none' | 'primary' | 'advanced'; expiresAt: Date | null };
-
-/** What a submission writes, in plaintext; the repository seals it with the member's data key. */
-export interface NewVerification {
-  id: string;
-  memberId: string;
-  level: 'primary' | 'advanced';
-  status: 'pending' | 'approved' | 'rejected';
-  realName?: string;
-  idNumber?: string;
-  idNumberLookup?: string;
-  documentImageRef?: string;
-  faceImageRef?: string;
-  submittedAt: Date;
-  decidedAt?: Date | null;
-  decidedBy?: string | null;
-  rejectionReason?: string | null;
-  expiresAt?: Date | null;
-}
+type VerificationRow = typeof verifications.$inferSelect;
 
 const joined = { ...getTableColumns(verifications), wrappedKey: memberKeys.wrappedKey };
 type JoinedRow = VerificationRow & { wrappedKey: string | null };
 
-/** Raised inside a transaction when the member has no data key (erased); nothing is written. */
-export class NoDataKeyError extends Error {
-  override name = 'NoDataKeyError';
-}
-
 /**
- * All SQL about real-name verifications. Values go in sealed with the member's data key
- * and come out decrypted in memory, so a page of verifications is one statement.
+ * All SQL about real-name verifications, seen through the request's scope. Values go in
+ * sealed with the member's data key and come out decrypted in memory, so a page of
+ * verifications is one statement.
  */
-export class VerificationsRepository {
+export class VerificationsRepository implements VerificationStore {
   constructor(
     private readonly db: Db,
     private readonly ring: KeyRing,
+    private readonly scope: MemberDataScope,
   ) {}
+
+  private visible() {
+    return visibleTo(this.scope, verifications.memberId);
+  }
 
   private open(row: JoinedRow): Verification {
     const {
@@ -79,22 +52,22 @@ export class VerificationsRepository {
     };
   }
 
-  private select(db: Db = this.db) {
-    return db.select(joined).from(verifications).leftJoin(memberKeys, eq(memberKeys.memberId, verifications.memberId));
+  private select() {
+    return this.db.select(joined).from(verifications).leftJoin(memberKeys, eq(memberKeys.memberId, verifications.memberId));
   }
 
   async byId(id: string): Promise<Verification | undefined> {
-    const [row] = await this.select().where(eq(verifications.id, id)).limit(1);
+    const [row] = await this.select().where(and(eq(verifications.id, id), this.visible())).limit(1);
     return row ? this.open(row) : undefined;
   }
 
   /** The approved verifications of each member (what their level is computed from), in one statement. */
-  async approvedFor(memberIds: readonly string[]): Promise<Map<string, VerificationRow[]>> {
+  async approvedFor(memberIds: readonly string[]): Promise<Map<string, VerificationState[]>> {
     const rows = await this.db
       .select()
       .from(verifications)
-      .where(and(inArray(verifications.memberId, [...memberIds]), eq(verifications.status, 'approved')));
-    const byMember = new Map<string, VerificationRow[]>();
+      .where(and(inArray(verifications.memberId, [...memberIds]), eq(verifications.status, 'approved'), this.visible()));
+    const byMember = new Map<string, VerificationState[]>();
     for (const row of rows) byMember.set(row.memberId, [...(byMember.get(row.memberId) ?? []), row]);
     return byMember;
   }
@@ -108,7 +81,7 @@ export class VerificationsRepository {
       })
       .from(verifications)
       .leftJoin(memberKeys, eq(memberKeys.memberId, verifications.memberId))
-      .where(inArray(verifications.memberId, [...memberIds]))
+      .where(and(inArray(verifications.memberId, [...memberIds]), this.visible()))
       .as('ranked');
     const { rank, ...columns } = ranked._.selectedFields;
     const rows = (await this.db
@@ -124,6 +97,7 @@ export class VerificationsRepository {
   /** Advanced verifications waiting for a reviewer, oldest first; `first + 1` rows. */
   async reviewQueue(first: number, after?: Cursor): Promise<Verification[]> {
     const where = and(
+      this.visible(),
       eq(verifications.status, 'pending'),
       eq(verifications.level, 'advanced'),
       after ? or(gt(verifications.submittedAt, after.at), and(eq(verifications.submittedAt, after.at), gt(verifications.id, after.id))) : undefined,
@@ -143,6 +117,7 @@ export class VerificationsRepository {
           eq(verifications.level, level),
           eq(verifications.status, 'rejected'),
           gte(verifications.submittedAt, since),
+          this.visible(),
         ),
       );
     return Number(row?.n ?? 0);
@@ -153,11 +128,14 @@ export class VerificationsRepository {
     const [row] = await this.db
       .select({ n: count() })
       .from(verifications)
-      .where(and(eq(verifications.memberId, memberId), eq(verifications.level, level), eq(verifications.status, 'pending')));
+      .where(and(eq(verifications.memberId, memberId), eq(verifications.level, level), eq(verifications.status, 'pending'), this.visible()));
     return Number(row?.n ?? 0);
   }
 
-  /** True when another member holds an approved verification with this ID number. */
+  /**
+   * True when another member holds an approved verification with this ID number. Not
+   * limited by the scope: it answers yes or no about a uniqueness rule, never with a row.
+   */
   async idNumberVerifiedElsewhere(idNumberLookup: string, memberId: string): Promise<boolean> {
     const [row] = await this.db
       .select({ id: verifications.id })
@@ -167,20 +145,20 @@ export class VerificationsRepository {
     return row !== undefined;
   }
 
-  private async dataKey(tx: Db, memberId: string): Promise<Buffer> {
-    const [row] = await tx.select({ wrappedKey: memberKeys.wrappedKey }).from(memberKeys).where(eq(memberKeys.memberId, memberId));
+  private async dataKey(memberId: string): Promise<Buffer> {
+    const [row] = await this.db.select({ wrappedKey: memberKeys.wrappedKey }).from(memberKeys).where(eq(memberKeys.memberId, memberId));
     if (!row) throw new NoDataKeyError(`member ${memberId} has no data key`);
     return unwrapDataKey(this.ring, memberId, row.wrappedKey);
   }
 
   /** Records the member's level after a change, in the same transaction. */
-  private async recordLevel(tx: Db, memberId: string, levelOf: LevelOf, at: Date): Promise<void> {
-    const approved = await tx
+  private async recordLevel(memberId: string, levelOf: LevelOf, at: Date): Promise<void> {
+    const approved = await this.db
       .select()
       .from(verifications)
       .where(and(eq(verifications.memberId, memberId), eq(verifications.status, 'approved')));
     const { level, expiresAt } = levelOf(approved);
-    await recordEvent(tx, outbox, 'MemberVerificationChanged', {
+    await recordEvent(this.db, outbox, 'MemberVerificationChanged', {
       memberId,
       level,
       expiresAt: expiresAt?.toISOString() ?? null,
@@ -192,27 +170,26 @@ export class VerificationsRepository {
    * Writes a submission sealed with the member's data key. An approved one supersedes
    * the member's earlier approved verification of the same level (an approved primary for
    * another ID number also supersedes the advanced one) and records the member's new level
-   * as an event, all in one transaction.
+   * as an event. Call it in a transaction.
    */
   async submit(input: NewVerification, levelOf: LevelOf): Promise<Verification> {
-    return this.db.transaction(async (t) => {
-      const tx = t as unknown as Db;
-      const key = await this.dataKey(tx, input.memberId);
-      const seal = (field: SealedField, value?: string) => (value ? sealValue(key, input.memberId, field, value) : null);
-      if (input.status === 'approved') {
-        const [previous] = await tx
-          .select({ lookup: verifications.idNumberLookup })
-          .from(verifications)
-          .where(and(eq(verifications.memberId, input.memberId), eq(verifications.status, 'approved'), eq(verifications.level, input.level)))
-          .limit(1);
-        // Documents reviewed for another ID number say nothing about this one.
-        const levels = input.level === 'primary' && previous && previous.lookup !== input.idNumberLookup ? ['primary', 'advanced'] : [input.level];
-        await tx
-          .update(verifications)
-          .set({ status: 'superseded' })
-          .where(and(eq(verifications.memberId, input.memberId), eq(verifications.status, 'approved'), inArray(verifications.level, levels)));
-      }
-      const [row] = await tx
+    const key = await this.dataKey(input.memberId);
+    const seal = (field: SealedField, value?: string) => (value ? sealValue(key, input.memberId, field, value) : null);
+    if (input.status === 'approved') {
+      const [previous] = await this.db
+        .select({ lookup: verifications.idNumberLookup })
+        .from(verifications)
+        .where(and(eq(verifications.memberId, input.memberId), eq(verifications.status, 'approved'), eq(verifications.level, input.level)))
+        .limit(1);
+      // Documents reviewed for another ID number say nothing about this one.
+      const levels = input.level === 'primary' && previous && previous.lookup !== input.idNumberLookup ? ['primary', 'advanced'] : [input.level];
+      await this.db
+        .update(verifications)
+        .set({ status: 'superseded' })
+        .where(and(eq(verifications.memberId, input.memberId), eq(verifications.status, 'approved'), inArray(verifications.level, levels)));
+    }
+    const [row] = await unique(() =>
+      this.db
         .insert(verifications)
         .values({
           id: input.id,
@@ -230,60 +207,50 @@ export class VerificationsRepository {
           rejectionReason: input.rejectionReason ?? null,
           expiresAt: input.expiresAt ?? null,
         })
-        .returning();
-      if (input.status === 'approved') await this.recordLevel(tx, input.memberId, levelOf, input.submittedAt);
-      return this.open({ ...row!, wrappedKey: wrapDataKey(this.ring, input.memberId, key) });
-    });
+        .returning(),
+    );
+    if (input.status === 'approved') await this.recordLevel(input.memberId, levelOf, input.submittedAt);
+    return this.open({ ...row!, wrappedKey: wrapDataKey(this.ring, input.memberId, key) });
   }
 
   /**
-   * A reviewer's decision on a pending advanced verification, logged as a staff operation
-   * and, when approved, superseding the earlier advanced one and recording the new level;
-   * all in one transaction. Undefined when it is not pending (any more).
+   * A reviewer's decision on a pending advanced verification; when approved it supersedes
+   * the earlier advanced one and records the new level. Undefined when it is not pending
+   * (any more). Call it in a transaction.
    */
   async decide(
     id: string,
     decision: { status: 'approved' | 'rejected'; rejectionReason: string | null; expiresAt: Date | null },
-    op: Omit<StaffOperation, 'operation' | 'target' | 'before' | 'after'>,
+    decided: { by: string; at: Date },
     levelOf: LevelOf,
   ): Promise<Verification | undefined> {
-    return this.db.transaction(async (t) => {
-      const tx = t as unknown as Db;
-      const [row] = await tx
+    const [row] = await this.db
+      .update(verifications)
+      .set({
+        status: decision.status,
+        decidedAt: decided.at,
+        decidedBy: decided.by,
+        rejectionReason: decision.rejectionReason,
+        expiresAt: decision.expiresAt,
+      })
+      .where(and(eq(verifications.id, id), eq(verifications.status, 'pending'), eq(verifications.level, 'advanced'), this.visible()))
+      .returning();
+    if (!row) return undefined;
+    if (decision.status === 'approved') {
+      await this.db
         .update(verifications)
-        .set({
-          status: decision.status,
-          decidedAt: op.at,
-          decidedBy: op.actor.id,
-          rejectionReason: decision.rejectionReason,
-          expiresAt: decision.expiresAt,
-        })
-        .where(and(eq(verifications.id, id), eq(verifications.status, 'pending'), eq(verifications.level, 'advanced')))
-        .returning();
-      if (!row) return undefined;
-      if (decision.status === 'approved') {
-        await tx
-          .update(verifications)
-          .set({ status: 'superseded' })
-          .where(
-            and(
-              eq(verifications.memberId, row.memberId),
-              eq(verifications.level, 'advanced'),
-              eq(verifications.status, 'approved'),
-              ne(verifications.id, id),
-            ),
-          );
-        await this.recordLevel(tx, row.memberId, levelOf, op.at);
-      }
-      await recordStaffOperation(tx, {
-        ...op,
-        operation: decision.status === 'approved' ? 'verification.approve' : 'verification.reject',
-        target: { type: 'verification', id },
-        before: { memberId: row.memberId, level: 'advanced', status: 'pending' },
-        after: { memberId: row.memberId, level: 'advanced', status: decision.status, expiresAt: decision.expiresAt?.toISOString() ?? null },
-      });
-      const [withKey] = await this.select(tx).where(eq(verifications.id, id));
-      return this.open(withKey!);
-    });
+        .set({ status: 'superseded' })
+        .where(
+          and(
+            eq(verifications.memberId, row.memberId),
+            eq(verifications.level, 'advanced'),
+            eq(verifications.status, 'approved'),
+            ne(verifications.id, id),
+          ),
+        );
+      await this.recordLevel(row.memberId, levelOf, decided.at);
+    }
+    const [withKey] = await this.select().where(eq(verifications.id, id));
+    return this.open(withKey!);
   }
 }

@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { isUniqueViolation } from '@membership/db';
 import { DomainError, badInput, conflict, unauthenticated } from '@membership/subgraph';
 import { issueAccessToken } from '@membership/viewer';
-import type { Member, MembersRepository } from '../db/members-repository.js';
-import type { PasswordResetCodesRepository } from '../db/password-reset-codes-repository.js';
-import type { RegistrationCodesRepository } from '../db/registration-codes-repository.js';
-import type { SessionsRepository } from '../db/sessions-repository.js';
 import { normaliseEmail, normalisePhone, parseLogin, validateDisplayName } from './contact.js';
 import { lookupHash, sameHash, secretHash, type KeyRing } from './encryption.js';
 import { afterFailedLogin, secondsLocked, type LockoutPolicy } from './lockout.js';
@@ -23,14 +18,17 @@ import {
   wrongCodeMessage,
   type RegistrationCodePolicy,
 } from './registration-codes.js';
+import type { Member } from './records.js';
 import { REFRESH_MESSAGES, newRefreshSecret, refreshRefusal, refreshTokenRow, type RefreshPolicy } from './sessions.js';
+import { AlreadyExists, type MemberStore, type PasswordResetCodeStore, type RegistrationCodeStore, type SessionStore, type Transaction } from './stores.js';
 
 export interface AccountsDeps {
-  members: MembersRepository;
-  registration: { codes: RegistrationCodesRepository; notifier: Notifier; policy: RegistrationCodePolicy };
+  members: MemberStore;
+  registration: { codes: RegistrationCodeStore; notifier: Notifier; policy: RegistrationCodePolicy };
   /** Reset codes go through `registration.notifier` and follow `registration.policy` (lifetime, attempts, resend delay). */
-  passwordReset: { codes: PasswordResetCodesRepository };
-  sessions: SessionsRepository;
+  passwordReset: { codes: PasswordResetCodeStore };
+  sessions: SessionStore;
+  transaction: Transaction;
   ring: KeyRing;
   now: () => Date;
   jwtSecret: string;
@@ -174,28 +172,29 @@ export async function register(deps: AccountsDeps, input: RegisterInput, options
   const registeredAt = deps.now();
   const passwordHash = await hashPassword(input.password);
   try {
-    const member = await deps.members.register(
-      {
-        id: input.id ?? randomUUID(),
-        displayName,
-        email,
-        phone,
-        passwordHash,
-        registeredAt,
-        emailVerifiedAt: codeId && channel === 'email' ? registeredAt : null,
-        phoneVerifiedAt: codeId && channel === 'phone' ? registeredAt : null,
-      },
-      channel,
-      async (tx) => {
-        if (codeId && !(await deps.registration.codes.consume(codeId, registeredAt, deps.registration.policy.maxAttempts, tx))) {
-          throw badInput(CODE_MESSAGES.used, 'code');
-        }
-      },
-    );
+    const member = await deps.transaction(async (tx) => {
+      const registered = await tx.members.register(
+        {
+          id: input.id ?? randomUUID(),
+          displayName,
+          email,
+          phone,
+          passwordHash,
+          registeredAt,
+          emailVerifiedAt: codeId && channel === 'email' ? registeredAt : null,
+          phoneVerifiedAt: codeId && channel === 'phone' ? registeredAt : null,
+        },
+        channel,
+      );
+      if (codeId && !(await tx.registrationCodes.consume(codeId, registeredAt, deps.registration.policy.maxAttempts))) {
+        throw badInput(CODE_MESSAGES.used, 'code');
+      }
+      return registered;
+    });
     return await signIn(deps, member);
   } catch (error) {
     // Two registrations racing for the same contact: the unique index decides.
-    if (isUniqueViolation(error)) throw conflict('An account with this email address or phone number already exists.');
+    if (error instanceof AlreadyExists) throw conflict('An account with this email address or phone number already exists.');
     throw error;
   }
 }
@@ -225,7 +224,7 @@ export async function login(deps: AccountsDeps, input: { login: string; password
 
 /** Counts a wrong password; throws the lock when this one locked the account. */
 async function countFailure(deps: AccountsDeps, memberId: string, now: Date): Promise<void> {
-  const after = await deps.members.recordFailedLogin(memberId, (state) => afterFailedLogin(state, deps.lockout, now));
+  const after = await deps.transaction((tx) => tx.members.recordFailedLogin(memberId, (state) => afterFailedLogin(state, deps.lockout, now)));
   const locked = secondsLocked(after?.lockedUntil ?? null, now);
   if (locked > 0) throw lockedError(locked);
 }
@@ -249,7 +248,9 @@ export async function refreshSession(deps: AccountsDeps, refreshToken: string): 
   const hash = refreshHash(deps, refreshToken);
   const nextToken = newRefreshSecret();
   const next = refreshTokenRow(refreshHash(deps, nextToken), now, deps.refresh);
-  const used = await deps.sessions.rotate(hash, now, { id: next.id, tokenHash: next.tokenHash, issuedAt: next.issuedAt, expiresAt: next.expiresAt });
+  const used = await deps.transaction((tx) =>
+    tx.sessions.rotate(hash, now, { id: next.id, tokenHash: next.tokenHash, issuedAt: next.issuedAt, expiresAt: next.expiresAt }),
+  );
   if (!used) {
     const row = await deps.sessions.byHash(hash);
     const refusal = refreshRefusal(row, now);
@@ -291,7 +292,11 @@ export async function changePassword(
   checkPassword(input.newPassword, { email: member.email ?? undefined, phone: member.phone ?? undefined }, 'newPassword');
   if (input.newPassword === input.currentPassword) throw badInput('Choose a password different from your current one.', 'newPassword');
   const passwordHash = await hashPassword(input.newPassword);
-  await deps.members.changePassword(member.id, passwordHash, now, (tx) => deps.sessions.revokeAllForMember(member.id, now, 'password-change', tx));
+  // Every session ends with the old password, or neither happens.
+  await deps.transaction(async (tx) => {
+    await tx.members.changePassword(member.id, passwordHash, now);
+    await tx.sessions.revokeAllForMember(member.id, now, 'password-change');
+  });
   return signIn(deps, { ...member, passwordHash, passwordChangedAt: now, failedLogins: 0, lockedUntil: null });
 }
 
@@ -361,9 +366,10 @@ export async function resetPassword(deps: AccountsDeps, input: { login: string; 
   }
   checkPassword(input.newPassword, { email: member.email ?? undefined, phone: member.phone ?? undefined }, 'newPassword');
   const passwordHash = await hashPassword(input.newPassword);
-  await deps.members.changePassword(member.id, passwordHash, now, async (tx) => {
-    if (!(await deps.passwordReset.codes.consume(row.id, now, policy.maxAttempts, tx))) throw badInput(RESET_CODE_MESSAGES.used, 'code');
-    await deps.sessions.revokeAllForMember(member.id, now, 'password-reset', tx);
+  await deps.transaction(async (tx) => {
+    if (!(await tx.passwordResetCodes.consume(row.id, now, policy.maxAttempts))) throw badInput(RESET_CODE_MESSAGES.used, 'code');
+    await tx.members.changePassword(member.id, passwordHash, now);
+    await tx.sessions.revokeAllForMember(member.id, now, 'password-reset');
   });
   return true;
 }

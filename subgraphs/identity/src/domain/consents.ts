@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isUniqueViolation } from '@membership/db';
 import { badInput, conflict } from '@membership/subgraph';
-import type { Capture, ConsentRecordRow, ConsentsRepository, PolicyAcceptanceRow, PolicyVersionRow } from '../db/consents-repository.js';
 import {
   PII_CATEGORIES,
   checkPoliciesAccepted,
@@ -13,13 +11,22 @@ import {
   sharesWith,
   validatePartnerId,
   validatePolicyVersion,
+  type Capture,
   type MarketingInput,
   type PolicyKind,
 } from './consent-rules.js';
+import { policyChangedNotice } from './notices.js';
+import type { ConsentRecordRow, PolicyAcceptanceRow, PolicyVersionRow } from './records.js';
 import type { Actor } from './staff.js';
+import { AlreadyExists, type ConsentStore, type InboxStore, type StaffOperationStore, type Transaction } from './stores.js';
 
 export interface ConsentDeps {
-  consents: ConsentsRepository;
+  consents: ConsentStore;
+  /** Publications are logged here. */
+  operations: StaffOperationStore;
+  /** Publications put a notice in every member's inbox. */
+  inbox: InboxStore;
+  transaction: Transaction;
   now: () => Date;
 }
 
@@ -36,13 +43,25 @@ export async function publishPolicyVersion(
   if (!reason) throw badInput('Say why this version is published; it goes into the staff operation log.', 'reason');
   const duplicate = () => conflict(`${input.kind === 'privacy' ? 'Privacy policy' : 'Terms'} version ${version} is already published. Publish a new version number.`, 'version');
   if (await deps.consents.policy(input.kind, version)) throw duplicate();
+  const row = { id: randomUUID(), kind: input.kind, version, textHash, publishedAt: deps.now(), publishedBy: actor.id };
   try {
-    return await deps.consents.publish(
-      { id: randomUUID(), kind: input.kind, version, textHash, publishedAt: deps.now(), publishedBy: actor.id },
-      { actor, reason, requestId },
-    );
+    // The version, its log entry and everyone's notice (keyed by the version's id) commit together.
+    return await deps.transaction(async (tx) => {
+      const published = await tx.consents.publish(row);
+      await tx.operations.record({
+        actor,
+        reason,
+        requestId,
+        operation: 'policy.publish',
+        target: { type: 'policy_version', id: row.id },
+        after: { kind: row.kind, version: row.version, textHash: row.textHash },
+        at: row.publishedAt,
+      });
+      await tx.inbox.addForEveryone(policyChangedNotice(row), { eventId: row.id, at: row.publishedAt });
+      return published;
+    });
   } catch (error) {
-    if (isUniqueViolation(error)) throw duplicate();
+    if (error instanceof AlreadyExists) throw duplicate();
     throw error;
   }
 }

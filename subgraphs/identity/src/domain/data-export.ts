@@ -1,28 +1,32 @@
-import { isUniqueViolation } from '@membership/db';
 import type { Logger } from '@membership/config';
 import { notFound } from '@membership/subgraph';
-import type { DataExportRow, DataExportsRepository } from '../db/data-exports-repository.js';
-import type { MembersRepository } from '../db/members-repository.js';
-import type { PiiAccessLogRepository } from '../db/pii-access-log-repository.js';
-import type { VerificationsRepository } from '../db/verifications-repository.js';
-import type { FetchExportPart } from '../export-client.js';
+import { consentsExport } from './consent-rules.js';
 import { checkCanRequestExport, exportDocument, exportExpiresAt, identityExport, isDownloadable, type ExportPolicy } from './data-export-rules.js';
+import { profileChangesExport } from './profile-rules.js';
+import type { DataExportRow } from './records.js';
+import { AlreadyExists, type ConsentStore, type DataExportStore, type MemberStore, type PiiAccessStore, type Transaction, type VerificationStore } from './stores.js';
 import { effectiveLevel } from './verification-rules.js';
 
 /** How many PII accesses at most go into one export (newest kept). */
 export const EXPORT_PII_ACCESS_LIMIT = 10_000;
 
+/** How many consent records and profile corrections at most go into one export (newest kept). */
+const EXPORT_HISTORY_LIMIT = 10_000;
+
+/** Asks one subgraph for its part of a member's export; the parsed JSON document. */
+export type FetchExportPart = (subgraph: string, url: string, memberId: string) => Promise<unknown>;
+
 export interface DataExportDeps {
-  exports: DataExportsRepository;
-  members: MembersRepository;
-  verifications: VerificationsRepository;
-  piiAccessLog: PiiAccessLogRepository;
+  exports: DataExportStore;
+  members: MemberStore;
+  verifications: VerificationStore;
+  piiAccessLog: PiiAccessStore;
+  consents: ConsentStore;
+  transaction: Transaction;
   policy: ExportPolicy;
   /** Where each other subgraph answers memberDataExport, by name. */
   subgraphUrls: Record<string, string>;
   fetchPart: FetchExportPart;
-  /** Extra parts of identity's own document, e.g. consents; each gets the member id. */
-  identityExtras?: (memberId: string) => Promise<Record<string, unknown>>;
   now: () => Date;
   logger: Logger;
 }
@@ -33,7 +37,7 @@ export async function requestDataExport(deps: DataExportDeps, memberId: string):
   try {
     return await deps.exports.create(memberId, deps.now());
   } catch (error) {
-    if (isUniqueViolation(error)) checkCanRequestExport({ requestedAt: deps.now() });
+    if (error instanceof AlreadyExists) checkCanRequestExport({ requestedAt: deps.now() });
     throw error;
   }
 }
@@ -64,13 +68,21 @@ async function identityPart(deps: DataExportDeps, memberId: string, now: Date) {
   if (!member) throw new Error('member not found');
   const approved = (await deps.verifications.approvedFor([memberId])).get(memberId) ?? [];
   const accesses = await deps.piiAccessLog.pageForMember(memberId, EXPORT_PII_ACCESS_LIMIT - 1);
+  const [acceptances, history, changes] = await Promise.all([
+    deps.consents.acceptancesFor([memberId]),
+    deps.consents.historyFor([memberId], EXPORT_HISTORY_LIMIT),
+    deps.members.profileChangesFor([memberId], EXPORT_HISTORY_LIMIT),
+  ]);
   return identityExport({
     memberId,
     exportedAt: now,
     profile: member,
     verification: effectiveLevel(approved, now),
     piiAccessLog: accesses,
-    extra: deps.identityExtras ? await deps.identityExtras(memberId) : undefined,
+    extra: {
+      ...consentsExport(acceptances.get(memberId) ?? [], history.get(memberId) ?? []),
+      profileChanges: profileChangesExport(changes.get(memberId) ?? []),
+    },
   });
 }
 
@@ -93,7 +105,8 @@ export async function runPendingExports(deps: DataExportDeps, now: Date, limit =
         identity: await identityPart(deps, request.memberId, now),
         parts,
       });
-      await deps.exports.complete(request.id, request.memberId, JSON.stringify(document), now, exportExpiresAt(now, deps.policy));
+      const json = JSON.stringify(document);
+      await deps.transaction((tx) => tx.exports.complete(request.id, request.memberId, json, now, exportExpiresAt(now, deps.policy)));
       run.ready.push(request.id);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

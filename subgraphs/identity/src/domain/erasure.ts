@@ -1,13 +1,13 @@
-import { isUniqueViolation } from '@membership/db';
 import type { Logger } from '@membership/config';
-import type { ErasureRepository, ErasureRequestRow } from '../db/erasure-repository.js';
-import type { MembersRepository } from '../db/members-repository.js';
-import { checkCanCancelErasure, checkCanRequestErasure, erasureDueAt, type ErasurePolicy } from './erasure-rules.js';
 import { conflict, notFound } from '@membership/subgraph';
+import { checkCanCancelErasure, checkCanRequestErasure, erasureDueAt, isDue, type ErasurePolicy } from './erasure-rules.js';
+import type { ErasureRequestRow } from './records.js';
+import { AlreadyExists, type ErasureStore, type MemberStore, type Transaction } from './stores.js';
 
 export interface ErasureDeps {
-  erasures: ErasureRepository;
-  members: MembersRepository;
+  erasures: ErasureStore;
+  members: MemberStore;
+  transaction: Transaction;
   policy: ErasurePolicy;
   now: () => Date;
   logger: Logger;
@@ -23,7 +23,7 @@ export async function requestErasure(deps: ErasureDeps, memberId: string): Promi
     return await deps.erasures.create(memberId, now, erasureDueAt(now, deps.policy));
   } catch (error) {
     // Two requests racing: the partial unique index lets one through.
-    if (isUniqueViolation(error)) throw conflict('You already asked for erasure. Cancel it with cancelErasure if you changed your mind.');
+    if (error instanceof AlreadyExists) throw conflict('You already asked for erasure. Cancel it with cancelErasure if you changed your mind.');
     throw error;
   }
 }
@@ -47,15 +47,36 @@ export interface ErasureRun {
 }
 
 /**
+ * Erases the member of one due request, in one transaction: forgets the messages and
+ * codes sent to their contacts, destroys their data key (crypto-shredding), anonymises
+ * the account, drops what identity holds about them, marks the request done and records
+ * MemberErased. The member's id, or undefined when the request is no longer due
+ * (cancelled meanwhile).
+ */
+export function eraseDue(deps: Pick<ErasureDeps, 'transaction'>, requestId: string, now: Date): Promise<string | undefined> {
+  return deps.transaction(async (tx) => {
+    // Locking the request makes a racing cancellation wait, then find it done.
+    const request = await tx.erasures.lockById(requestId);
+    if (!request || !isDue(request, now)) return undefined;
+    const { memberId } = request;
+    await tx.erasures.forgetContacts(memberId);
+    await tx.members.destroyDataKey(memberId);
+    await tx.erasures.eraseMember(memberId, now);
+    await tx.erasures.complete(requestId, memberId, now);
+    return memberId;
+  });
+}
+
+/**
  * The erasure job: every request whose grace period is over by `now` (at most `limit`,
  * selected in one statement), each member erased in their own transaction so one
  * failure leaves the others done. Run it again until it erases nothing.
  */
-export async function runDueErasures(deps: Pick<ErasureDeps, 'erasures' | 'logger'>, now: Date, limit = 500): Promise<ErasureRun> {
+export async function runDueErasures(deps: Pick<ErasureDeps, 'erasures' | 'transaction' | 'logger'>, now: Date, limit = 500): Promise<ErasureRun> {
   const run: ErasureRun = { erased: [], failed: [] };
   for (const request of await deps.erasures.due(now, limit)) {
     try {
-      const memberId = await deps.erasures.erase(request.id, now);
+      const memberId = await eraseDue(deps, request.id, now);
       if (memberId) run.erased.push(memberId);
     } catch (error) {
       deps.logger.error('erasure failed; it stays pending', { erasureRequestId: request.id, error: String(error) });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { PasswordResetCodeRow } from '../db/password-reset-codes-repository.js';
+import type { PasswordResetCodeRow } from './records.js';
 import type { CodeRefusal, RegistrationCodePolicy } from './registration-codes.js';
 
 /** Password reset codes follow the registration code rules: lifetime, attempts, resend delay. */

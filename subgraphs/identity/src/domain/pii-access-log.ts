@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { badInput } from '@membership/subgraph';
-import type { NewPiiAccess, PiiAccessLogRepository } from '../db/pii-access-log-repository.js';
+import type { PiiAccessRow } from './records.js';
+import type { PiiAccessStore } from './stores.js';
 
 export interface PiiAccessDeps {
-  log: PiiAccessLogRepository;
+  log: PiiAccessStore;
   now: () => Date;
 }
 
@@ -38,7 +39,7 @@ export const isUuid = (value: string): boolean => UUID.test(value);
  * Checks a whole batch before anything is written and turns it into rows stamped with
  * `accessedAt`. Throws BAD_USER_INPUT naming the first wrong entry's field.
  */
-export function validateEntries(entries: readonly PiiAccessEntryInput[], accessedAt: Date): NewPiiAccess[] {
+export function validateEntries(entries: readonly PiiAccessEntryInput[], accessedAt: Date): PiiAccessRow[] {
   if (entries.length === 0) throw badInput('Send at least one access entry.', 'entries');
   if (entries.length > MAX_ENTRIES_PER_BATCH) {
     throw badInput(`Send at most ${MAX_ENTRIES_PER_BATCH} access entries at once; split the batch.`, 'entries');

@@ -1,10 +1,11 @@
-import { isUniqueViolation } from '@membership/db';
 import { conflict, notFound } from '@membership/subgraph';
-import type { Member, MembersRepository } from '../db/members-repository.js';
 import { profileUpdate, type ProfileInput } from './profile-rules.js';
+import type { Member } from './records.js';
+import { AlreadyExists, type MemberStore, type Transaction } from './stores.js';
 
 export interface ProfileDeps {
-  members: MembersRepository;
+  members: MemberStore;
+  transaction: Transaction;
   now: () => Date;
 }
 
@@ -25,11 +26,12 @@ export async function updateProfile(deps: ProfileDeps, memberId: string, input: 
   if (taken.email) throw conflict('Another account uses this email address.', 'email');
   if (taken.phone) throw conflict('Another account uses this phone number.', 'phone');
   try {
-    const done = await deps.members.updateProfile(memberId, update, { actorKind: 'member', actorId: memberId, at: deps.now(), requestId });
+    const log = { actorKind: 'member' as const, actorId: memberId, at: deps.now(), requestId };
+    const done = await deps.transaction((tx) => tx.members.updateProfile(memberId, update, log));
     if (!done) throw conflict(ERASED);
   } catch (error) {
     // Another account took the contact between the check and the write.
-    if (isUniqueViolation(error)) throw conflict('Another account uses this email address or phone number.');
+    if (error instanceof AlreadyExists) throw conflict('Another account uses this email address or phone number.');
     throw error;
   }
   return (await deps.members.byId(memberId))!;

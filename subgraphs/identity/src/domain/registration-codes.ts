@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import type { RegistrationCodeRow } from '../db/registration-codes-repository.js';
+import type { RegistrationCodeRow } from './records.js';
 
 /** How one-time registration codes behave. */
 export interface RegistrationCodePolicy {

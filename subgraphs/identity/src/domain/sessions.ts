@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { RefreshTokenRow } from '../db/sessions-repository.js';
+import type { RefreshTokenRow } from './records.js';
 
 /** How long refresh tokens live and how they are shaped. */
 export interface RefreshPolicy {

@@ -1,19 +1,19 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { isUniqueViolation } from '@membership/db';
 import { badInput, conflict, forbidden, notFound, unauthenticated } from '@membership/subgraph';
 import { issueAccessToken } from '@membership/viewer';
-import type { StaffOperationLogRepository } from '../db/staff-operation-log.js';
-import type { OperationNote, StaffAccount, StaffRepository } from '../db/staff-repository.js';
 import { lockedError } from './accounts.js';
 import { normaliseEmail, validateDisplayName } from './contact.js';
 import { afterFailedLogin, secondsLocked, type LockoutPolicy } from './lockout.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password-hash.js';
 import { checkPassword } from './password-policy.js';
+import type { OperationNote, StaffAccount } from './records.js';
 import { DEFAULT_ROLES, scopesOf } from './roles.js';
+import { AlreadyExists, type StaffOperationStore, type StaffStore, type Transaction } from './stores.js';
 
 export interface StaffDeps {
-  staff: StaffRepository;
-  operations: StaffOperationLogRepository;
+  staff: StaffStore;
+  operations: StaffOperationStore;
+  transaction: Transaction;
   now: () => Date;
   jwtSecret: string;
   accessTokenTtlSeconds: number;
@@ -86,7 +86,7 @@ async function authenticate(deps: StaffDeps, email: string, password: string): P
   const locked = secondsLocked(account.lockedUntil, now);
   if (locked > 0) throw lockedError(locked);
   if (!(await verifyPassword(password, account.passwordHash))) {
-    const after = await deps.staff.recordFailedLogin(account.id, (state) => afterFailedLogin(state, deps.lockout, now));
+    const after = await deps.transaction((tx) => tx.staff.recordFailedLogin(account.id, (state) => afterFailedLogin(state, deps.lockout, now)));
     const nowLocked = secondsLocked(after?.lockedUntil ?? null, now);
     if (nowLocked > 0) throw lockedError(nowLocked);
     throw unauthenticated(WRONG_CREDENTIALS);
@@ -118,10 +118,17 @@ export async function changeStaffPassword(
   checkPassword(input.newPassword, { email: account.email }, 'newPassword');
   if (input.newPassword === input.currentPassword) throw badInput('Choose a password different from your current one.', 'newPassword');
   const now = deps.now();
-  await deps.staff.changePassword(account.id, await hashPassword(input.newPassword), {
-    actor: { kind: 'staff', id: account.id },
-    at: now,
-    requestId,
+  const passwordHash = await hashPassword(input.newPassword);
+  // The change and its log entry (never the password) commit together.
+  await deps.transaction(async (tx) => {
+    await tx.staff.changePassword(account.id, passwordHash, now);
+    await tx.operations.record({
+      actor: { kind: 'staff', id: account.id },
+      at: now,
+      requestId,
+      operation: 'staff.password.change',
+      target: { type: 'staff', id: account.id },
+    });
   });
   return issue(deps, { ...account, passwordChangedAt: now, failedLogins: 0, lockCount: 0, lockedUntil: null });
 }
@@ -156,26 +163,36 @@ export async function createStaff(deps: StaffDeps, actor: Actor, input: CreateSt
   const roleNames = await checkRoles(deps, input.roles);
   if (await deps.staff.byEmail(email)) throw conflict('A staff account with this email address already exists.', 'email');
   const now = deps.now();
+  const row = {
+    id: randomUUID(),
+    email,
+    displayName,
+    passwordHash: await hashPassword(input.temporaryPassword),
+    passwordChangedAt: null,
+    failedLogins: 0,
+    lockCount: 0,
+    lockedUntil: null,
+    disabledAt: null,
+    createdAt: now,
+  };
   try {
-    const account = await deps.staff.create(
-      {
-        id: randomUUID(),
-        email,
-        displayName,
-        passwordHash: await hashPassword(input.temporaryPassword),
-        passwordChangedAt: null,
-        failedLogins: 0,
-        lockCount: 0,
-        lockedUntil: null,
-        disabledAt: null,
-        createdAt: now,
-      },
-      roleNames,
-      { actor, reason, requestId, at: now },
-    );
+    // The account, its roles and its log entry commit together.
+    const account = await deps.transaction(async (tx) => {
+      const created = await tx.staff.create(row, roleNames);
+      await tx.operations.record({
+        actor,
+        reason,
+        requestId,
+        at: now,
+        operation: 'staff.create',
+        target: { type: 'staff', id: row.id },
+        after: { email: row.email, displayName: row.displayName, roles: [...roleNames].sort() },
+      });
+      return created;
+    });
     return view(deps, account);
   } catch (error) {
-    if (isUniqueViolation(error)) throw conflict('A staff account with this email address already exists.', 'email');
+    if (error instanceof AlreadyExists) throw conflict('A staff account with this email address already exists.', 'email');
     throw error;
   }
 }
@@ -191,7 +208,20 @@ export async function setStaffRoles(
   const reason = requireReason(input.reason);
   const roleNames = await checkRoles(deps, input.roles);
   const note: OperationNote = { actor, reason, requestId, at: deps.now() };
-  const account = await deps.staff.setRoles(input.staffId, roleNames, note);
+  // Before and after are read and logged under a lock on the account, with the change.
+  const account = await deps.transaction(async (tx) => {
+    const before = await tx.staff.lockById(input.staffId);
+    if (!before) return undefined;
+    const after = await tx.staff.replaceRoles(input.staffId, roleNames, note.at);
+    await tx.operations.record({
+      ...note,
+      operation: 'staff.roles.set',
+      target: { type: 'staff', id: input.staffId },
+      before: { roles: before.roles },
+      after: { roles: [...roleNames].sort() },
+    });
+    return after;
+  });
   if (!account) throw notFound('There is no staff account with this id.');
   return view(deps, account);
 }
@@ -217,7 +247,7 @@ export async function createFirstAdmin(
   deps: StaffDeps,
   input: { email: string; displayName: string; password?: string },
 ): Promise<{ staff: StaffView; password: string; generated: boolean }> {
-  await deps.staff.ensureRoles(DEFAULT_ROLES);
+  await ensureDefaultRoles(deps);
   const password = input.password || generatePassword();
   const staff = await createStaff(
     deps,
@@ -225,6 +255,11 @@ export async function createFirstAdmin(
     { email: input.email, displayName: input.displayName, roles: ['admin'], temporaryPassword: password, reason: 'First admin, created with npm run admin:create' },
   );
   return { staff, password, generated: !input.password };
+}
+
+/** Writes the default roles and their scopes where they are missing; an operator's edits stay. */
+export function ensureDefaultRoles(deps: Pick<StaffDeps, 'transaction'>): Promise<void> {
+  return deps.transaction((tx) => tx.staff.ensureRoles(DEFAULT_ROLES));
 }
 
 /** A staff account by id, as the API shows it; undefined when there is none. */

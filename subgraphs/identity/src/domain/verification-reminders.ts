@@ -1,9 +1,9 @@
-import type { InboxRepository } from '../db/inbox-repository.js';
 import { VERIFICATION_EXPIRING_NOTICE } from './notices.js';
+import type { InboxStore } from './stores.js';
 import { reminderWindowEnd, type VerificationPolicy } from './verification-rules.js';
 
 export interface VerificationReminderDeps {
-  inbox: InboxRepository;
+  inbox: Pick<InboxStore, 'addVerificationExpiring'>;
   policy: Pick<VerificationPolicy, 'renewDaysBefore'>;
 }
 

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { isUniqueViolation } from '@membership/db';
 import { DomainError, badInput, conflict, forbidden, notFound } from '@membership/subgraph';
 import type { Cursor } from '@membership/subgraph';
-import type { Verification, VerificationsRepository } from '../db/verifications-repository.js';
-import { NoDataKeyError } from '../db/verifications-repository.js';
 import { lookupHash, type KeyRing } from './encryption.js';
 import { IdentityCheckUnavailable, type IdentityChecker } from './identity-check.js';
+import type { NewVerification, Verification } from './records.js';
 import { parseResidentId, validateRealName } from './resident-id.js';
 import type { Actor } from './staff.js';
 import { requireReason } from './staff.js';
+import { AlreadyExists, NoDataKeyError, type StaffOperationStore, type Transaction, type VerificationStore } from './stores.js';
 import {
   addMonths,
   effectiveLevel,
@@ -19,7 +18,10 @@ import {
 } from './verification-rules.js';
 
 export interface VerificationDeps {
-  verifications: VerificationsRepository;
+  verifications: VerificationStore;
+  /** Reviewers' decisions are logged here, in the decision's transaction. */
+  operations: StaffOperationStore;
+  transaction: Transaction;
   checker: IdentityChecker;
   ring: KeyRing;
   now: () => Date;
@@ -36,6 +38,11 @@ function refuseEarlyRenewal(approved: ApprovedVerification[], level: 'primary' |
     const from = new Date(latest.expiresAt!.getTime() - policy.renewDaysBefore * 86_400_000);
     throw conflict(`Your ${level} verification is valid until ${day(latest.expiresAt!)}; you can renew it from ${day(from)}.`);
   }
+}
+
+/** Writes a submission, and the level it leads to, in one transaction. */
+function submit(deps: VerificationDeps, input: NewVerification): Promise<Verification> {
+  return deps.transaction((tx) => tx.verifications.submit(input, (rows) => effectiveLevel(rows, input.submittedAt)));
 }
 
 /**
@@ -72,26 +79,23 @@ export async function submitPrimaryVerification(
     throw error;
   }
   try {
-    return await deps.verifications.submit(
-      {
-        id: randomUUID(),
-        memberId,
-        level: 'primary',
-        status: result.match ? 'approved' : 'rejected',
-        realName,
-        idNumber: number,
-        idNumberLookup,
-        submittedAt: now,
-        decidedAt: now,
-        decidedBy: 'automatic',
-        rejectionReason: result.match ? null : (result.reason ?? 'The name and ID number do not match the national record.'),
-        expiresAt: result.match ? addMonths(now, deps.policy.validMonths) : null,
-      },
-      (rows) => effectiveLevel(rows, now),
-    );
+    return await submit(deps, {
+      id: randomUUID(),
+      memberId,
+      level: 'primary',
+      status: result.match ? 'approved' : 'rejected',
+      realName,
+      idNumber: number,
+      idNumberLookup,
+      submittedAt: now,
+      decidedAt: now,
+      decidedBy: 'automatic',
+      rejectionReason: result.match ? null : (result.reason ?? 'The name and ID number do not match the national record.'),
+      expiresAt: result.match ? addMonths(now, deps.policy.validMonths) : null,
+    });
   } catch (error) {
     // Two accounts racing to verify one ID number: the unique index decides.
-    if (isUniqueViolation(error)) throw conflict('This ID number is already verified on another account. If it is yours, contact support.', 'idNumber');
+    if (error instanceof AlreadyExists) throw conflict('This ID number is already verified on another account. If it is yours, contact support.', 'idNumber');
     if (error instanceof NoDataKeyError) throw forbidden('This account has been erased.');
     throw error;
   }
@@ -119,18 +123,15 @@ export async function submitAdvancedVerification(
     throw conflict('Your documents are already waiting for review. You will see the decision here.');
   }
   try {
-    return await deps.verifications.submit(
-      {
-        id: randomUUID(),
-        memberId,
-        level: 'advanced',
-        status: 'pending',
-        documentImageRef: input.documentImageRef.trim(),
-        faceImageRef: input.faceImageRef.trim(),
-        submittedAt: now,
-      },
-      (rows) => effectiveLevel(rows, now),
-    );
+    return await submit(deps, {
+      id: randomUUID(),
+      memberId,
+      level: 'advanced',
+      status: 'pending',
+      documentImageRef: input.documentImageRef.trim(),
+      faceImageRef: input.faceImageRef.trim(),
+      submittedAt: now,
+    });
   } catch (error) {
     if (error instanceof NoDataKeyError) throw forbidden('This account has been erased.');
     throw error;
@@ -150,16 +151,28 @@ async function decide(
   requestId?: string,
 ): Promise<Verification> {
   const now = deps.now();
-  const decided = await deps.verifications.decide(
-    id,
-    {
-      status: decision.status,
-      rejectionReason: decision.status === 'rejected' ? decision.reason : null,
-      expiresAt: decision.status === 'approved' ? addMonths(now, deps.policy.validMonths) : null,
-    },
-    { actor, reason: decision.reason, requestId, at: now },
-    (rows) => effectiveLevel(rows, now),
-  );
+  const expiresAt = decision.status === 'approved' ? addMonths(now, deps.policy.validMonths) : null;
+  // The decision, the member's new level and the log entry commit together.
+  const decided = await deps.transaction(async (tx) => {
+    const verification = await tx.verifications.decide(
+      id,
+      { status: decision.status, rejectionReason: decision.status === 'rejected' ? decision.reason : null, expiresAt },
+      { by: actor.id, at: now },
+      (rows) => effectiveLevel(rows, now),
+    );
+    if (!verification) return undefined;
+    await tx.operations.record({
+      actor,
+      reason: decision.reason,
+      requestId,
+      at: now,
+      operation: decision.status === 'approved' ? 'verification.approve' : 'verification.reject',
+      target: { type: 'verification', id },
+      before: { memberId: verification.memberId, level: 'advanced', status: 'pending' },
+      after: { memberId: verification.memberId, level: 'advanced', status: decision.status, expiresAt: expiresAt?.toISOString() ?? null },
+    });
+    return verification;
+  });
   if (decided) return decided;
   const existing = await deps.verifications.byId(id);
   if (!existing || existing.level !== 'advanced') throw notFound('There is no advanced verification with this id.');

@@ -1,12 +1,9 @@
 import { DateTime, badInput, notFound, pageArgs, toConnection } from '@membership/subgraph';
 import { memberIdOf } from '@membership/viewer';
 import type { IdentityContext } from '../context.js';
-import type { Member } from '../db/members-repository.js';
 import { changePassword, login, logout, refreshSession, register, requestPasswordReset, requestRegistrationCode, resetPassword } from '../domain/accounts.js';
 import { isUuid, recordPiiAccess, type PiiAccessEntryInput } from '../domain/pii-access-log.js';
-import type { StaffOperationRow } from '../db/staff-operation-log.js';
 import type { JobRunRow } from '@membership/jobs';
-import type { Verification } from '../db/verifications-repository.js';
 import {
   approveVerification,
   rejectVerification,
@@ -15,10 +12,8 @@ import {
   submitPrimaryVerification,
 } from '../domain/verification.js';
 import { cancelErasure, requestErasure } from '../domain/erasure.js';
-import type { ErasureRequestRow } from '../db/erasure-repository.js';
 import { dataExportOf, downloadJson, requestDataExport } from '../domain/data-export.js';
 import { exportDisplayStatus } from '../domain/data-export-rules.js';
-import type { DataExportRow } from '../db/data-exports-repository.js';
 import {
   acceptPolicy,
   grantPartnerConsent,
@@ -27,10 +22,18 @@ import {
   updateMarketingPreferences,
 } from '../domain/consents.js';
 import { marketingPreferences, partnerSharing, policiesToAccept, type CaptureChannel, type CaptureMethod, type MarketingInput, type PolicyKind } from '../domain/consent-rules.js';
-import type { ConsentRecordRow, PolicyAcceptanceRow } from '../db/consents-repository.js';
 import { updateProfile } from '../domain/profile.js';
 import type { ProfileInput } from '../domain/profile-rules.js';
-import type { NoticeRow } from '../db/inbox-repository.js';
+import type {
+  ConsentRecordRow,
+  DataExportRow,
+  ErasureRequestRow,
+  Member,
+  NoticeRow,
+  PolicyAcceptanceRow,
+  StaffOperationRow,
+  Verification,
+} from '../domain/records.js';
 import { displayStatus } from '../domain/verification-rules.js';
 import {
   changeStaffPassword,
@@ -75,13 +78,13 @@ export const resolvers = {
     member: (_: unknown, args: Args<{ id: string }>, ctx: IdentityContext) => ctx.loaders.memberById.load(args.id),
     members: async (_: unknown, args: Args<{ first?: number; after?: string }>, ctx: IdentityContext) => {
       const { first, after } = pageArgs(args);
-      const rows = await ctx.accounts.members.page(first, after);
+      const rows = await ctx.stores.members.page(first, after);
       for (const row of rows) ctx.loaders.memberById.prime(row.id, row);
       return toConnection(rows, first, cursorOf);
     },
     currentStaff: (_: unknown, __: unknown, ctx: IdentityContext) =>
       ctx.viewer.kind === 'staff' ? staffById(ctx.staff, ctx.viewer.staffId) : null,
-    roles: (_: unknown, __: unknown, ctx: IdentityContext) => ctx.staff.staff.roles(),
+    roles: (_: unknown, __: unknown, ctx: IdentityContext) => ctx.stores.staff.roles(),
     verificationReviewQueue: async (_: unknown, args: Args<{ first?: number; after?: string }>, ctx: IdentityContext) => {
       const { first, after } = pageArgs(args);
       return toConnection(await reviewQueue(ctx.verification, first, after), first, verificationCursor);
@@ -91,7 +94,7 @@ export const resolvers = {
       dataExportOf(ctx.dataExport, memberIdOf(ctx.viewer)!, checkId(args.id)),
     staffOperationLog: async (_: unknown, args: Args<{ first?: number; after?: string }>, ctx: IdentityContext) => {
       const { first, after } = pageArgs(args);
-      return toConnection(await ctx.staff.operations.page(first, after), first, operationCursor);
+      return toConnection(await ctx.stores.operations.page(first, after), first, operationCursor);
     },
     jobRuns: async (_: unknown, args: Args<{ job?: string | null; first?: number; after?: string }>, ctx: IdentityContext) => {
       const { first, after } = pageArgs(args);
@@ -139,7 +142,7 @@ export const resolvers = {
       return setStaffRoles(ctx.staff, actor(ctx), args, ctx.requestId);
     },
     markNoticeRead: async (_: unknown, args: Args<{ id: string }>, ctx: IdentityContext) => {
-      const notice = await ctx.inbox.markRead(checkId(args.id), memberIdOf(ctx.viewer)!, ctx.consents.now());
+      const notice = await ctx.stores.inbox.markRead(checkId(args.id), memberIdOf(ctx.viewer)!, ctx.now());
       if (!notice) throw notFound('There is no notice with this id in your inbox.');
       return notice;
     },
@@ -163,7 +166,7 @@ export const resolvers = {
   },
   Verification: {
     kind: (v: Verification) => v.level.toUpperCase(),
-    status: (v: Verification, _: unknown, ctx: IdentityContext) => displayStatus(v, ctx.verification.now()),
+    status: (v: Verification, _: unknown, ctx: IdentityContext) => displayStatus(v, ctx.now()),
   },
   Notice: {
     kind: (n: NoticeRow) => n.kind.toUpperCase(),
@@ -201,7 +204,7 @@ export const resolvers = {
     history: (c: { memberId: string }, _: unknown, ctx: IdentityContext) => ctx.loaders.consentHistory.load(c.memberId),
   },
   DataExport: {
-    status: (row: DataExportRow, _: unknown, ctx: IdentityContext) => exportDisplayStatus(row, ctx.dataExport.now()),
+    status: (row: DataExportRow, _: unknown, ctx: IdentityContext) => exportDisplayStatus(row, ctx.now()),
     downloadJson: (row: DataExportRow, _: unknown, ctx: IdentityContext) => downloadJson(ctx.dataExport, row),
   },
   ErasureRequest: {

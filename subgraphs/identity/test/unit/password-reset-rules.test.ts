@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_ENV } from '@membership/testing';
-import type { PasswordResetCodeRow } from '../../src/db/password-reset-codes-repository.js';
+import type { PasswordResetCodeRow } from '../../src/domain/records.js';
 import { requestPasswordReset, type AccountsDeps } from '../../src/domain/accounts.js';
 import { createKeyRing } from '../../src/domain/encryption.js';
 import type { Notification } from '../../src/domain/notifier.js';

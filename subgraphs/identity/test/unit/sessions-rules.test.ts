@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RefreshTokenRow } from '../../src/db/sessions-repository.js';
+import type { RefreshTokenRow } from '../../src/domain/records.js';
 import { refreshRefusal, refreshTokenRow } from '../../src/domain/sessions.js';
 
 const NOW = new Date('2026-11-29T10:00:00Z');

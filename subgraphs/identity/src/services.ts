@@ -1,0 +1,166 @@
+import type { Logger } from '@membership/config';
+import type { Db } from '@membership/db';
+import type { SubgraphModuleOptions } from '@membership/subgraph';
+import { viewerSigner } from '@membership/viewer';
+import { identityStores } from './db/stores.js';
+import { NotificationsRepository } from './db/notifications-repository.js';
+import { DevelopmentNotifier } from './development-notifier.js';
+import type { AccountsDeps } from './domain/accounts.js';
+import type { ConsentDeps } from './domain/consents.js';
+import type { DataExportDeps, FetchExportPart } from './domain/data-export.js';
+import { createKeyRing, type KeyRing } from './domain/encryption.js';
+import type { ErasureDeps } from './domain/erasure.js';
+import { DevelopmentIdentityChecker, UnavailableIdentityChecker, type IdentityChecker } from './domain/identity-check.js';
+import type { Notifier } from './domain/notifier.js';
+import type { PiiAccessDeps } from './domain/pii-access-log.js';
+import { ALL_MEMBERS } from './domain/scope.js';
+import type { StaffDeps } from './domain/staff.js';
+import type { IdentityStores } from './domain/stores.js';
+import type { VerificationReminderDeps } from './domain/verification-reminders.js';
+import type { VerificationDeps } from './domain/verification.js';
+import { loadIdentityEnv, type IdentityEnv } from './env.js';
+import { createExportClient } from './export-client.js';
+
+/** What identity can be given beyond every subgraph's options. */
+export interface IdentityOptions extends SubgraphModuleOptions {
+  /** Delivers codes and notices; defaults to the development notifier (log + notifications_outbox). */
+  notifier?: Notifier;
+  /** Checks real name and ID number against the national record; see IDENTITY_CHECKER for the default. */
+  identityChecker?: IdentityChecker;
+  /** Where the export job finds the other subgraphs; overrides EXPORT_SUBGRAPH_URLS. */
+  subgraphUrls?: Record<string, string>;
+  /** How the export job asks a subgraph for its part; defaults to a signed HTTP call. */
+  fetchExportPart?: FetchExportPart;
+}
+
+/** What identity runs with, decided once at start: environment, keys, clock and the services it calls out to. */
+export interface IdentitySettings {
+  env: IdentityEnv;
+  db: Db;
+  ring: KeyRing;
+  now: () => Date;
+  logger: Logger;
+  notifier: Notifier;
+  checker: IdentityChecker;
+  subgraphUrls: Record<string, string>;
+  fetchPart: FetchExportPart;
+}
+
+export function identitySettings(options: IdentityOptions): IdentitySettings {
+  const env = loadIdentityEnv(options.env);
+  const now = options.now ?? (() => new Date());
+  const checker = env.IDENTITY_CHECKER ?? (env.NODE_ENV === 'production' ? 'unavailable' : 'development');
+  return {
+    env,
+    db: options.database.db,
+    ring: createKeyRing(env),
+    now,
+    logger: options.logger,
+    // The development notifier's outbox is nobody's member data: one for the whole process.
+    notifier: options.notifier ?? new DevelopmentNotifier(new NotificationsRepository(options.database.db), options.logger, now),
+    checker: options.identityChecker ?? (checker === 'development' ? new DevelopmentIdentityChecker() : new UnavailableIdentityChecker()),
+    subgraphUrls: options.subgraphUrls ?? env.EXPORT_SUBGRAPH_URLS,
+    fetchPart: options.fetchExportPart ?? createExportClient(viewerSigner('identity', env.IDENTITY_SIGNING_KEY)),
+  };
+}
+
+/** What each of identity's domain areas is called with. */
+export interface IdentityServices {
+  accounts: AccountsDeps;
+  staff: StaffDeps;
+  verification: VerificationDeps;
+  reminders: VerificationReminderDeps;
+  erasure: ErasureDeps;
+  dataExport: DataExportDeps;
+  consents: ConsentDeps;
+  piiAccess: PiiAccessDeps;
+}
+
+/**
+ * Identity's rules wired to one set of stores: per request the viewer's (context), for
+ * seeding, commands and jobs everyone's (`systemServices`). Only settings and stores go in.
+ */
+export function identityServices(settings: IdentitySettings, stores: IdentityStores): IdentityServices {
+  const { env, ring, now, logger } = settings;
+  const lockout = {
+    maxFailures: env.LOGIN_MAX_FAILURES,
+    lockMinutes: env.LOGIN_LOCK_MINUTES,
+    growthFactor: env.LOGIN_LOCK_GROWTH_FACTOR,
+    maxLockMinutes: env.LOGIN_LOCK_MAX_MINUTES,
+  };
+  const { transaction } = stores;
+  return {
+    accounts: {
+      members: stores.members,
+      sessions: stores.sessions,
+      registration: {
+        codes: stores.registrationCodes,
+        notifier: settings.notifier,
+        policy: {
+          // Registration without a code is for development, tests and seeds only.
+          required: env.REGISTRATION_CODE_REQUIRED || env.NODE_ENV === 'production',
+          ttlMinutes: env.REGISTRATION_CODE_TTL_MINUTES,
+          maxAttempts: env.REGISTRATION_CODE_MAX_ATTEMPTS,
+          resendSeconds: env.REGISTRATION_CODE_RESEND_SECONDS,
+        },
+      },
+      passwordReset: { codes: stores.passwordResetCodes },
+      transaction,
+      ring,
+      now,
+      jwtSecret: env.JWT_SECRET,
+      accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+      refresh: { ttlDays: env.REFRESH_TOKEN_TTL_DAYS },
+      lockout,
+    },
+    staff: {
+      staff: stores.staff,
+      operations: stores.operations,
+      transaction,
+      now,
+      jwtSecret: env.JWT_SECRET,
+      accessTokenTtlSeconds: env.STAFF_ACCESS_TOKEN_TTL_SECONDS,
+      passwordMaxAgeDays: env.STAFF_PASSWORD_MAX_AGE_DAYS,
+      lockout,
+    },
+    verification: {
+      verifications: stores.verifications,
+      operations: stores.operations,
+      transaction,
+      checker: settings.checker,
+      ring,
+      now,
+      policy: {
+        validMonths: env.VERIFICATION_VALID_MONTHS,
+        renewDaysBefore: env.VERIFICATION_RENEW_DAYS_BEFORE,
+        primaryAttemptsPerDay: env.VERIFICATION_PRIMARY_ATTEMPTS_PER_DAY,
+      },
+    },
+    reminders: { inbox: stores.inbox, policy: { renewDaysBefore: env.VERIFICATION_RENEW_DAYS_BEFORE } },
+    erasure: { erasures: stores.erasures, members: stores.members, transaction, policy: { graceDays: env.ERASURE_GRACE_DAYS }, now, logger },
+    dataExport: {
+      exports: stores.exports,
+      members: stores.members,
+      verifications: stores.verifications,
+      piiAccessLog: stores.piiAccessLog,
+      consents: stores.consents,
+      transaction,
+      policy: { ttlHours: env.EXPORT_TTL_HOURS },
+      subgraphUrls: settings.subgraphUrls,
+      fetchPart: settings.fetchPart,
+      now,
+      logger,
+    },
+    consents: { consents: stores.consents, operations: stores.operations, inbox: stores.inbox, transaction, now },
+    piiAccess: { log: stores.piiAccessLog, now },
+  };
+}
+
+/** Stores over every member's records, for work outside a request (seeding, commands, jobs). */
+export const systemStores = (settings: IdentitySettings): IdentityStores => identityStores(settings.db, settings.ring, ALL_MEMBERS);
+
+/** Identity's services outside any request: seeding, `npm run …` commands and jobs, over every member's records. */
+export function systemServices(options: IdentityOptions): IdentityServices {
+  const settings = identitySettings(options);
+  return identityServices(settings, systemStores(settings));
+}
