@@ -309,7 +309,7 @@ export interface PasswordResetRequested {
   expiresAt: Date;
 }
 
-const resetCodeHash = (deps: AccountsDeps, id: string, code: string) => secretHash(deps.ring, `password-reset-code:${id}`, code);
+const resetCodeHash = (deps: Pick<AccountsDeps, 'ring'>, id: string, code: string) => secretHash(deps.ring, `password-reset-code:${id}`, code);
 
 /**
  * Sends a one-time password reset code to the email address or phone number an account
@@ -317,7 +317,14 @@ const resetCodeHash = (deps: AccountsDeps, id: string, code: string) => secretHa
  * asking again within the resend interval quietly sends nothing, so neither reveals an
  * account. Only the code's keyed hash is stored.
  */
-export async function requestPasswordReset(deps: AccountsDeps, rawLogin: string): Promise<PasswordResetRequested> {
+/** What asking for a password reset needs: no more than a unit test has to give. */
+export interface PasswordResetRequestDeps extends Pick<AccountsDeps, 'ring' | 'now'> {
+  members: Pick<MemberStore, 'byLogin'>;
+  passwordReset: { codes: Pick<PasswordResetCodeStore, 'latest' | 'create'> };
+  registration: Pick<AccountsDeps['registration'], 'notifier' | 'policy'>;
+}
+
+export async function requestPasswordReset(deps: PasswordResetRequestDeps, rawLogin: string): Promise<PasswordResetRequested> {
   const parsed = parseLogin(rawLogin);
   const channel = 'email' in parsed ? 'email' : 'phone';
   const contact = 'email' in parsed ? parsed.email : parsed.phone;

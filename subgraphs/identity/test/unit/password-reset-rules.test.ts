@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_ENV } from '@membership/testing';
-import type { PasswordResetCodeRow } from '../../src/domain/records.js';
-import { requestPasswordReset, type AccountsDeps } from '../../src/domain/accounts.js';
+import { requestPasswordReset, type PasswordResetRequestDeps } from '../../src/domain/accounts.js';
 import { createKeyRing } from '../../src/domain/encryption.js';
 import type { Notification } from '../../src/domain/notifier.js';
+import type { Member, PasswordResetCodeRow } from '../../src/domain/records.js';
 import { RESET_CODE_MESSAGES, resetCodeMessage, resetCodeRow, wrongResetCodeMessage, type ResetCodePolicy } from '../../src/domain/password-reset.js';
 import { loadIdentityEnv } from '../../src/env.js';
 
@@ -34,11 +34,26 @@ describe('password reset codes', () => {
 
 describe('asking for a password reset', () => {
   const ring = createKeyRing(loadIdentityEnv({ ...TEST_ENV }));
+  const ana: Member = {
+    id: 'member-1',
+    displayName: 'Ana',
+    email: 'ana@example.com',
+    phone: null,
+    passwordHash: 'unused',
+    passwordChangedAt: null,
+    failedLogins: 0,
+    lockedUntil: null,
+    lockCount: 0,
+    emailVerifiedAt: null,
+    phoneVerifiedAt: null,
+    registeredAt: NOW,
+    erasedAt: null,
+  };
   function deps(known: boolean) {
     const sent: Notification[] = [];
     const codes: PasswordResetCodeRow[] = [];
-    const accounts = {
-      members: { byLogin: async () => (known ? { id: 'member-1' } : undefined) },
+    const accounts: PasswordResetRequestDeps = {
+      members: { byLogin: async () => (known ? ana : undefined) },
       passwordReset: {
         codes: {
           latest: async () => codes.at(-1),
@@ -48,7 +63,7 @@ describe('asking for a password reset', () => {
       registration: { notifier: { send: async (n: Notification) => void sent.push(n) }, policy: { ...policy, required: false } },
       ring,
       now: () => NOW,
-    } as unknown as AccountsDeps;
+    };
     return { accounts, sent, codes };
   }
 
