@@ -157,7 +157,7 @@ export function identityServices(settings: IdentitySettings, stores: IdentitySto
 }
 
 /** Stores over every member's records, for work outside a request (seeding, commands, jobs). */
-export const systemStores = (settings: IdentitySettings): IdentityStores => identityStores(settings.db, settings.ring, ALL_MEMBERS);
+const systemStores = (settings: IdentitySettings): IdentityStores => identityStores(settings.db, settings.ring, ALL_MEMBERS);
 
 /** Identity's services outside any request: seeding, `npm run …` commands and jobs, over every member's records. */
 export function systemServices(options: IdentityOptions): IdentityServices {

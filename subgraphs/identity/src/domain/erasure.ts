@@ -53,7 +53,7 @@ export interface ErasureRun {
  * MemberErased. The member's id, or undefined when the request is no longer due
  * (cancelled meanwhile).
  */
-export function eraseDue(deps: Pick<ErasureDeps, 'transaction'>, requestId: string, now: Date): Promise<string | undefined> {
+function eraseDue(deps: Pick<ErasureDeps, 'transaction'>, requestId: string, now: Date): Promise<string | undefined> {
   return deps.transaction(async (tx) => {
     // Locking the request makes a racing cancellation wait, then find it done.
     const request = await tx.erasures.lockById(requestId);
