@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, badInput, conflict, unauthenticated } from '@membership/subgraph';
+import { DomainError, badInput, conflict, unauthenticated } from '@membership/domain';
 import { issueAccessToken } from '@membership/viewer';
 import { normaliseEmail, normalisePhone, parseLogin, validateDisplayName } from './contact.js';
 import { lookupHash, sameHash, secretHash, type KeyRing } from './encryption.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DomainError, badInput } from '@membership/subgraph';
+import { DomainError, badInput } from '@membership/domain';
 
 export type PolicyKind = 'privacy' | 'terms';
 export type MarketingChannel = 'sms' | 'email' | 'push';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { badInput, conflict } from '@membership/subgraph';
+import { badInput, conflict } from '@membership/domain';
 import {
   PII_CATEGORIES,
   checkPoliciesAccepted,

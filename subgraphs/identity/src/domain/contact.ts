@@ -1,4 +1,4 @@
-import { badInput } from '@membership/subgraph';
+import { badInput } from '@membership/domain';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 

@@ -1,4 +1,4 @@
-import { conflict } from '@membership/subgraph';
+import { conflict } from '@membership/domain';
 
 /** How long a finished export may be downloaded. */
 export interface ExportPolicy {

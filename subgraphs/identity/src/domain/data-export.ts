@@ -1,5 +1,5 @@
 import type { Logger } from '@membership/config';
-import { notFound } from '@membership/subgraph';
+import { notFound } from '@membership/domain';
 import { consentsExport } from './consent-rules.js';
 import { checkCanRequestExport, exportDocument, exportExpiresAt, identityExport, isDownloadable, type ExportPolicy } from './data-export-rules.js';
 import { profileChangesExport } from './profile-rules.js';

@@ -1,4 +1,4 @@
-import { conflict, notFound } from '@membership/subgraph';
+import { conflict, notFound } from '@membership/domain';
 
 /** What an erased member is shown as: the name they chose is personal data and goes. */
 export const ERASED_DISPLAY_NAME = 'Erased member';

@@ -1,5 +1,5 @@
 import type { Logger } from '@membership/config';
-import { conflict, notFound } from '@membership/subgraph';
+import { conflict, notFound } from '@membership/domain';
 import { checkCanCancelErasure, checkCanRequestErasure, erasureDueAt, isDue, type ErasurePolicy } from './erasure-rules.js';
 import type { ErasureRequestRow } from './records.js';
 import { AlreadyExists, type ErasureStore, type MemberStore, type Transaction } from './stores.js';

@@ -1,4 +1,4 @@
-import { badInput } from '@membership/subgraph';
+import { badInput } from '@membership/domain';
 import { COMMON_PASSWORDS } from './common-passwords.js';
 
 /** The one place the password rules live. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { badInput } from '@membership/subgraph';
+import { badInput } from '@membership/domain';
 import type { PiiAccessRow } from './records.js';
 import type { PiiAccessStore } from './stores.js';
 

@@ -1,4 +1,4 @@
-import { badInput } from '@membership/subgraph';
+import { badInput } from '@membership/domain';
 import { normaliseEmail, normalisePhone, validateDisplayName } from './contact.js';
 
 /** A profile field a member may correct. */

@@ -1,4 +1,4 @@
-import { conflict, notFound } from '@membership/subgraph';
+import { conflict, notFound } from '@membership/domain';
 import { profileUpdate, type ProfileInput } from './profile-rules.js';
 import type { Member } from './records.js';
 import { AlreadyExists, type MemberStore, type Transaction } from './stores.js';

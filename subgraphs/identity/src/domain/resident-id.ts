@@ -1,4 +1,4 @@
-import { badInput } from '@membership/subgraph';
+import { badInput } from '@membership/domain';
 
 /** Province-level codes that begin a resident ID number (GB/T 2260). */
 const PROVINCES = new Set([

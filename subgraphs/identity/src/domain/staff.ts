@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { badInput, conflict, forbidden, notFound, unauthenticated } from '@membership/subgraph';
+import { badInput, conflict, forbidden, notFound, unauthenticated } from '@membership/domain';
 import { issueAccessToken } from '@membership/viewer';
 import { lockedError } from './accounts.js';
 import { normaliseEmail, validateDisplayName } from './contact.js';

@@ -8,7 +8,7 @@
  * "in a transaction" (row locks, several statements that must land together) are called
  * only on the stores a `transaction` callback receives.
  */
-import type { Cursor } from '@membership/subgraph';
+import type { Cursor } from '@membership/domain';
 import type { ConsentChange, Capture } from './consent-rules.js';
 import type { FailureState } from './lockout.js';
 import type { NoticeText } from './notices.js';

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, badInput, conflict, forbidden, notFound } from '@membership/subgraph';
-import type { Cursor } from '@membership/subgraph';
+import { DomainError, badInput, conflict, forbidden, notFound, type Cursor } from '@membership/domain';
 import { lookupHash, type KeyRing } from './encryption.js';
 import { IdentityCheckUnavailable, type IdentityChecker } from './identity-check.js';
 import type { NewVerification, Verification } from './records.js';
