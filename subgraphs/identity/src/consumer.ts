@@ -1,8 +1,6 @@
-import type { Logger } from '@membership/config';
-import type { Database, Db } from '@membership/db';
-import { EventConsumer, type EventHandlers } from '@membership/events';
+import type { Db } from '@membership/db';
+import type { EventHandlers } from '@membership/events';
 import { InboxRepository } from './db/inbox-repository.js';
-import { inbox } from './db/schema.js';
 import { ALL_MEMBERS } from './domain/scope.js';
 import {
   benefitChangeNotice,
@@ -40,8 +38,3 @@ export const identityHandlers = {
     await inboxIn(tx).addForTier(event.payload.tier, benefitChangeNotice(event.payload), { eventId: event.id, at: event.occurredAt });
   },
 } satisfies EventHandlers;
-
-/** The events identity reacts to; each takes effect once, in the transaction that marks it done. */
-export function createIdentityConsumer(database: Database, options: { logger: Logger; now?: () => Date }): EventConsumer {
-  return new EventConsumer(database.db, { name: 'identity', inbox, handlers: identityHandlers, logger: options.logger, now: options.now });
-}

@@ -1,4 +1,5 @@
-import { baseEnvShape, parseEnv, secretEnv, z, type BaseEnv } from '@membership/config';
+import { parseEnv, secretEnv, z } from '@membership/config';
+import { subgraphEnv } from '@membership/subgraph';
 
 /** The subgraphs that contribute to a member's data export, at their default ports. */
 export const DEFAULT_EXPORT_SUBGRAPH_URLS: Record<string, string> = {
@@ -8,14 +9,10 @@ export const DEFAULT_EXPORT_SUBGRAPH_URLS: Record<string, string> = {
   moderation: 'http://127.0.0.1:4105/',
 };
 
-const shape = {
-  ...baseEnvShape,
-  PORT: z.coerce.number().int().min(0).default(4101),
-  HOST: z.string().default('127.0.0.1'),
+/** Identity's own settings, beside the ones every subgraph reads. */
+const identityShape = {
   /** Identity issues the access tokens the gateway verifies. */
   JWT_SECRET: secretEnv.JWT_SECRET,
-  /** Verifies the gateway's calls; identity accepts no other service. */
-  GATEWAY_PUBLIC_KEY: secretEnv.GATEWAY_PUBLIC_KEY,
   /** Signs identity's own calls to the other subgraphs (export collection). */
   IDENTITY_SIGNING_KEY: secretEnv.IDENTITY_SIGNING_KEY,
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(900),
@@ -83,37 +80,22 @@ const shape = {
   LOOKUP_HASH_SECRET: z.string().min(32).optional(),
 };
 
-export type IdentityEnv = BaseEnv & {
-  PORT: number;
-  HOST: string;
-  JWT_SECRET: string;
-  GATEWAY_PUBLIC_KEY: string;
-  IDENTITY_SIGNING_KEY: string;
-  ACCESS_TOKEN_TTL_SECONDS: number;
-  REFRESH_TOKEN_TTL_DAYS: number;
-  LOGIN_MAX_FAILURES: number;
-  LOGIN_LOCK_MINUTES: number;
-  LOGIN_LOCK_GROWTH_FACTOR: number;
-  LOGIN_LOCK_MAX_MINUTES: number;
-  REGISTRATION_CODE_REQUIRED: boolean;
-  REGISTRATION_CODE_TTL_MINUTES: number;
-  REGISTRATION_CODE_MAX_ATTEMPTS: number;
-  REGISTRATION_CODE_RESEND_SECONDS: number;
-  STAFF_PASSWORD_MAX_AGE_DAYS: number;
-  STAFF_ACCESS_TOKEN_TTL_SECONDS: number;
-  VERIFICATION_VALID_MONTHS: number;
-  VERIFICATION_RENEW_DAYS_BEFORE: number;
-  VERIFICATION_PRIMARY_ATTEMPTS_PER_DAY: number;
-  IDENTITY_CHECKER?: 'development' | 'unavailable';
-  ERASURE_GRACE_DAYS: number;
-  EXPORT_TTL_HOURS: number;
-  EXPORT_SUBGRAPH_URLS: Record<string, string>;
+const parseIdentityEnv = subgraphEnv(4101, identityShape);
+
+/**
+ * Identity's environment. The data master key and the lookup-hash secret are optional in
+ * the shape only so development and tests can start without them: parseEnv fills their
+ * published development values there and refuses to start in production without them.
+ */
+export type IdentityEnv = ReturnType<typeof parseIdentityEnv> & {
   DATA_MASTER_KEY: string;
   LOOKUP_HASH_SECRET: string;
+  JWT_SECRET: string;
+  IDENTITY_SIGNING_KEY: string;
 };
 
-/** Identity's environment, parsed once. */
-export const loadIdentityEnv = (source?: Record<string, string | undefined>) => parseEnv(shape, source) as IdentityEnv;
+/** Identity's environment, parsed once: the shared settings, on port 4101 by default, and identity's own. */
+export const loadIdentityEnv = (source?: Record<string, string | undefined>) => parseIdentityEnv(source) as IdentityEnv;
 
 /** What `npm run admin:create` reads besides identity's environment; flags override these. */
 export const loadAdminCommandEnv = (source: Record<string, string | undefined> = process.env) =>

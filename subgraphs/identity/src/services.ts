@@ -1,6 +1,6 @@
 import type { Logger } from '@membership/config';
 import type { Db } from '@membership/db';
-import type { SubgraphModuleOptions } from '@membership/subgraph';
+import type { ModuleInit, SubgraphModuleOptions } from '@membership/subgraph';
 import { viewerSigner } from '@membership/viewer';
 import { identityStores } from './db/stores.js';
 import { NotificationsRepository } from './db/notifications-repository.js';
@@ -46,18 +46,17 @@ export interface IdentitySettings {
   fetchPart: FetchExportPart;
 }
 
-export function identitySettings(options: IdentityOptions): IdentitySettings {
-  const env = loadIdentityEnv(options.env);
-  const now = options.now ?? (() => new Date());
+/** Built once per module instance (defineSubgraph's `setup`), and by `systemServices` for work outside a request. */
+export function identitySettings({ env, db, now, logger, options }: ModuleInit<IdentityEnv, IdentityOptions>): IdentitySettings {
   const checker = env.IDENTITY_CHECKER ?? (env.NODE_ENV === 'production' ? 'unavailable' : 'development');
   return {
     env,
-    db: options.database.db,
+    db,
     ring: createKeyRing(env),
     now,
-    logger: options.logger,
+    logger,
     // The development notifier's outbox is nobody's member data: one for the whole process.
-    notifier: options.notifier ?? new DevelopmentNotifier(new NotificationsRepository(options.database.db), options.logger, now),
+    notifier: options.notifier ?? new DevelopmentNotifier(new NotificationsRepository(db), logger, now),
     checker: options.identityChecker ?? (checker === 'development' ? new DevelopmentIdentityChecker() : new UnavailableIdentityChecker()),
     subgraphUrls: options.subgraphUrls ?? env.EXPORT_SUBGRAPH_URLS,
     fetchPart: options.fetchExportPart ?? createExportClient(viewerSigner('identity', env.IDENTITY_SIGNING_KEY)),
@@ -161,6 +160,13 @@ const systemStores = (settings: IdentitySettings): IdentityStores => identitySto
 
 /** Identity's services outside any request: seeding, `npm run …` commands and jobs, over every member's records. */
 export function systemServices(options: IdentityOptions): IdentityServices {
-  const settings = identitySettings(options);
+  const settings = identitySettings({
+    db: options.database.db,
+    database: options.database,
+    env: loadIdentityEnv(options.env),
+    now: options.now ?? (() => new Date()),
+    logger: options.logger,
+    options,
+  });
   return identityServices(settings, systemStores(settings));
 }

@@ -1,56 +1,51 @@
-import { fileURLToPath } from 'node:url';
 import { JobRunsRepository } from '@membership/jobs';
-import { loadTypeDefs, type SubgraphModule } from '@membership/subgraph';
-import { createIdentityConsumer } from './consumer.js';
+import { defineSubgraph } from '@membership/subgraph';
+import { identityHandlers } from './consumer.js';
 import type { IdentityContext } from './context.js';
-import { outbox } from './db/schema.js';
+import { inbox, outbox } from './db/schema.js';
 import { identityStores } from './db/stores.js';
 import { memberDataScopeFor } from './domain/scope.js';
+import { loadIdentityEnv, type IdentityEnv } from './env.js';
 import { createLoaders } from './loaders.js';
 import { rules } from './permissions.js';
 import { resolvers } from './resolvers/index.js';
-import { identityServices, identitySettings, systemServices, type IdentityOptions, type IdentityServices } from './services.js';
+import { identityServices, identitySettings, systemServices, type IdentityOptions, type IdentityServices, type IdentitySettings } from './services.js';
 
 export type { IdentityOptions } from './services.js';
 
-export const name = 'identity';
-export const typeDefs = loadTypeDefs(new URL('./schema.graphql', import.meta.url));
-export const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
+/**
+ * The identity subgraph: accounts, sign-in, the member's profile and the PII access log.
+ * Its jobs need the other servers' URLs, so the host builds them (identityJobs), not the module.
+ */
+const identity = defineSubgraph<IdentityContext, IdentityEnv, IdentitySettings, IdentityOptions>({
+  name: 'identity',
+  schema: new URL('./schema.graphql', import.meta.url),
+  migrations: new URL('../migrations', import.meta.url),
+  env: loadIdentityEnv,
+  resolvers,
+  rules,
+  // Identity accepts no other service: only the gateway's key (forwarded viewers, the access log).
+  trusts: ['gateway'],
+  setup: identitySettings,
+  context: ({ shared, viewer }) => {
+    // Every repository of this request sees what its viewer may see.
+    const stores = identityStores(shared.db, shared.ring, memberDataScopeFor(viewer));
+    return {
+      ...identityServices(shared, stores),
+      stores,
+      now: shared.now,
+      jobRuns: new JobRunsRepository(shared.db),
+      loaders: createLoaders(stores, shared.now),
+    };
+  },
+  outbox,
+  consumer: { inbox, handlers: identityHandlers },
+});
+
+export const { name, typeDefs, migrationsFolder } = identity;
+export const createIdentity = identity.create;
 
 /** Identity's account services outside any request: what seeding registers the demo members with. */
 export function accountsFor(options: IdentityOptions): IdentityServices['accounts'] {
   return systemServices(options).accounts;
-}
-
-/** The identity subgraph: accounts, sign-in, the member's profile and the PII access log. */
-export function createIdentity(options: IdentityOptions): SubgraphModule {
-  const settings = identitySettings(options);
-  const { env, db, ring, now } = settings;
-  return {
-    name,
-    migrationsFolder,
-    producer: outbox,
-    consumer: createIdentityConsumer(options.database, { logger: options.logger, now: options.now }),
-    port: env.PORT,
-    host: env.HOST,
-    trustedKeys: { gateway: env.GATEWAY_PUBLIC_KEY },
-    definition: {
-      name,
-      typeDefs,
-      resolvers: resolvers as never,
-      rules,
-      createContext: (base) => {
-        // Every repository of this request sees what its viewer may see.
-        const stores = identityStores(db, ring, memberDataScopeFor(base.viewer));
-        return {
-          ...base,
-          ...identityServices(settings, stores),
-          stores,
-          now,
-          jobRuns: new JobRunsRepository(db),
-          loaders: createLoaders(stores, now),
-        } satisfies IdentityContext;
-      },
-    },
-  };
 }
