@@ -47,6 +47,26 @@ const subgraphs: Record<string, SubgraphCodegen> = {
   },
   identity: {
     context: '../context.js#IdentityContext',
+    mappers: {
+      Member: '../domain/records.js#Member as MemberRecord',
+      Notice: '../domain/records.js#NoticeRow',
+      NoticeConnection: '../context.js#InboxPage',
+      ProfileChange: '../domain/records.js#ProfileChangeRow',
+      PolicyVersion: '../domain/records.js#PolicyVersionRow',
+      PolicyAcceptance: '../domain/records.js#PolicyAcceptanceRow',
+      ConsentRecord: '../domain/records.js#ConsentRecordRow',
+      PartnerConsent: '../domain/consents.js#PartnerConsent as PartnerConsentRecord',
+      Consents: '../context.js#ConsentsOf',
+      DataExport: '../domain/records.js#DataExportRow',
+      ErasureRequest: '../domain/records.js#ErasureRequestRow',
+      Verification: '../domain/records.js#Verification as VerificationRecord',
+      PiiAccess: '../domain/records.js#PiiAccessRow',
+      StaffMember: '../domain/staff.js#StaffView',
+      StaffAuthPayload: '../domain/staff.js#StaffSignIn',
+      Role: '../domain/records.js#RoleRow',
+      StaffOperation: '../domain/records.js#StaffOperationRow',
+      JobRun: '@membership/jobs#JobRunRow',
+    },
   },
 };
 

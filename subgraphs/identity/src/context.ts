@@ -1,5 +1,6 @@
 import type { JobRunsRepository } from '@membership/jobs';
-import type { BaseSubgraphContext } from '@membership/subgraph';
+import type { BaseSubgraphContext, Connection } from '@membership/subgraph';
+import type { NoticeRow } from './domain/records.js';
 import type { IdentityStores } from './domain/stores.js';
 import type { IdentityLoaders } from './loaders.js';
 import type { IdentityServices } from './services.js';
@@ -12,3 +13,9 @@ export interface IdentityContext extends BaseSubgraphContext, IdentityServices {
   loaders: IdentityLoaders;
   now: () => Date;
 }
+
+/** What Member.inbox hands on: the page, and whose inbox it is (for unreadCount). */
+export type InboxPage = Connection<NoticeRow> & { memberId: string };
+
+/** What Member.consents hands on: whose consents the fields below read. */
+export type ConsentsOf = { memberId: string };

@@ -67,7 +67,7 @@ export function validatePartnerId(raw: string): string {
 }
 
 /** The current version of each policy kind the member has not accepted. */
-export function policiesToAccept(current: readonly PolicyVersionState[], acceptedVersionIds: ReadonlySet<string>): PolicyVersionState[] {
+export function policiesToAccept<T extends PolicyVersionState>(current: readonly T[], acceptedVersionIds: ReadonlySet<string>): T[] {
   return current.filter((p) => !acceptedVersionIds.has(p.id));
 }
 

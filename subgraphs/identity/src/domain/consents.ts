@@ -88,7 +88,7 @@ export async function acceptPolicy(
 export async function policiesToAcceptFor(deps: ConsentDeps, memberId: string): Promise<PolicyVersionRow[]> {
   const current = await deps.consents.currentPolicies();
   const accepted = await deps.consents.acceptedVersionIds(memberId, current.map((p) => p.id));
-  return policiesToAccept(current, accepted) as PolicyVersionRow[];
+  return policiesToAccept(current, accepted);
 }
 
 /** Throws POLICY_ACCEPTANCE_REQUIRED unless the member accepted every current policy version. */
