@@ -2,7 +2,7 @@ import { parseEnv, secretEnv, z } from '@membership/config';
 import { subgraphEnv } from '@membership/subgraph';
 
 /** The subgraphs that contribute to a member's data export, at their default ports. */
-export const DEFAULT_EXPORT_SUBGRAPH_URLS: Record<string, string> = {
+const DEFAULT_EXPORT_SUBGRAPH_URLS: Record<string, string> = {
   tiers: 'http://127.0.0.1:4102/',
   points: 'http://127.0.0.1:4103/',
   orders: 'http://127.0.0.1:4104/',

@@ -16,10 +16,7 @@ export interface Capture {
 }
 
 export const PII_CATEGORIES = ['CONTACT', 'IDENTITY', 'FINANCIAL', 'LOCATION', 'BEHAVIOUR'] as const;
-export const MARKETING_CHANNELS: readonly MarketingChannel[] = ['sms', 'email', 'push'];
-
-/** The code a client sees when the member must accept a policy version first. */
-export const POLICY_ACCEPTANCE_REQUIRED = 'POLICY_ACCEPTANCE_REQUIRED';
+const MARKETING_CHANNELS: readonly MarketingChannel[] = ['sms', 'email', 'push'];
 
 /** A published policy version as the rules see it. */
 export interface PolicyVersionState {
@@ -91,7 +88,7 @@ const later = (a: ConsentState, b: ConsentState) =>
   a.recordedAt.getTime() > b.recordedAt.getTime() || (a.recordedAt.getTime() === b.recordedAt.getTime() && (a.seq ?? 0) > (b.seq ?? 0));
 
 /** The consents in force: the newest record for each purpose, channel, partner and category. */
-export function consentsInForce<T extends ConsentState>(records: readonly T[]): Map<string, T> {
+function consentsInForce<T extends ConsentState>(records: readonly T[]): Map<string, T> {
   const inForce = new Map<string, T>();
   for (const r of records) {
     const seen = inForce.get(keyOf(r));

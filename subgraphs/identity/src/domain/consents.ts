@@ -85,7 +85,7 @@ export async function acceptPolicy(
 }
 
 /** The current policy versions the member has not accepted yet. */
-export async function policiesToAcceptFor(deps: ConsentDeps, memberId: string): Promise<PolicyVersionRow[]> {
+async function policiesToAcceptFor(deps: ConsentDeps, memberId: string): Promise<PolicyVersionRow[]> {
   const current = await deps.consents.currentPolicies();
   const accepted = await deps.consents.acceptedVersionIds(memberId, current.map((p) => p.id));
   return policiesToAccept(current, accepted);

@@ -8,7 +8,7 @@ import { AlreadyExists, type ConsentStore, type DataExportStore, type MemberStor
 import { effectiveLevel } from './verification-rules.js';
 
 /** How many PII accesses at most go into one export (newest kept). */
-export const EXPORT_PII_ACCESS_LIMIT = 10_000;
+const EXPORT_PII_ACCESS_LIMIT = 10_000;
 
 /** How many consent records and profile corrections at most go into one export (newest kept). */
 const EXPORT_HISTORY_LIMIT = 10_000;

@@ -27,7 +27,7 @@ export type LookupKind = 'email' | 'phone' | 'id_number';
 const FORMAT = 'v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-export const DATA_KEY_BYTES = 32;
+const DATA_KEY_BYTES = 32;
 
 /** Builds the key ring from the environment; throws when the master key is not 32 bytes of base64. */
 export function createKeyRing(env: { DATA_MASTER_KEY: string; LOOKUP_HASH_SECRET: string }): KeyRing {

@@ -11,8 +11,6 @@ export interface ErasurePolicy {
   graceDays: number;
 }
 
-export type ErasureStatus = 'pending' | 'cancelled' | 'done';
-
 /** The part of an erasure request the rules look at. */
 export interface ErasureState {
   status: string;

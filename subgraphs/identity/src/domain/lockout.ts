@@ -10,8 +10,6 @@ export interface LockoutPolicy {
   maxLockMinutes: number;
 }
 
-export const DEFAULT_LOCKOUT: LockoutPolicy = { maxFailures: 5, lockMinutes: 15, growthFactor: 2, maxLockMinutes: 24 * 60 };
-
 /** Seconds until the account unlocks, or 0 when it is not locked. */
 export function secondsLocked(lockedUntil: Date | null, now: Date): number {
   if (!lockedUntil) return 0;

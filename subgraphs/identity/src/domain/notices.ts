@@ -1,4 +1,4 @@
-import type { DomainEvent, EventCatalog, SanctionKind, TierCode } from '@membership/events';
+import type { EventCatalog, SanctionKind, TierCode } from '@membership/events';
 
 /** What a notice is about. */
 export type NoticeKind =
@@ -79,9 +79,6 @@ export function benefitChangeNotice(p: EventCatalog['BenefitChangeAnnounced']): 
     body: `${p.benefit} changes from ${day(p.effectiveAt)}.`,
   };
 }
-
-/** When the notice says it happened: the event's own time. */
-export const noticeTime = (event: DomainEvent) => event.occurredAt;
 
 /** The notice every member gets when a new policy version is published. */
 export function policyChangedNotice(p: { kind: string; version: string }): NoticeText {

@@ -2,7 +2,7 @@ import { badInput } from '@membership/domain';
 import { COMMON_PASSWORDS } from './common-passwords.js';
 
 /** The one place the password rules live. */
-export const PASSWORD_POLICY = {
+const PASSWORD_POLICY = {
   minLength: 10,
   maxLength: 128,
   /** Of lower-case, upper-case, digit, symbol. */

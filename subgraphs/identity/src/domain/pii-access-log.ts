@@ -9,8 +9,7 @@ export interface PiiAccessDeps {
 }
 
 /** Who can have read someone's personal data. */
-export const VIEWER_KINDS = ['staff', 'partner', 'member', 'service'] as const;
-export type ViewerKind = (typeof VIEWER_KINDS)[number];
+const VIEWER_KINDS = ['staff', 'partner', 'member', 'service'] as const;
 
 /**
  * The most entries one call may write. The gateway sends one batch per request; 5000

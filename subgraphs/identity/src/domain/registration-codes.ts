@@ -12,9 +12,7 @@ export interface RegistrationCodePolicy {
   resendSeconds: number;
 }
 
-export const DEFAULT_CODE_POLICY: RegistrationCodePolicy = { required: false, ttlMinutes: 10, maxAttempts: 5, resendSeconds: 60 };
-
-export const CODE_DIGITS = 6;
+const CODE_DIGITS = 6;
 
 /** Six random digits, leading zeros kept. */
 export function newCode(): string {

@@ -7,8 +7,6 @@ export interface RefreshPolicy {
   ttlDays: number;
 }
 
-export const DEFAULT_REFRESH_POLICY: RefreshPolicy = { ttlDays: 30 };
-
 /** A new opaque refresh token: 256 random bits, base64url. Only its hash is stored. */
 export function newRefreshSecret(): string {
   return randomBytes(32).toString('base64url');

@@ -11,8 +11,6 @@ export interface VerificationPolicy {
   primaryAttemptsPerDay: number;
 }
 
-export const DEFAULT_VERIFICATION_POLICY: VerificationPolicy = { validMonths: 12, renewDaysBefore: 30, primaryAttemptsPerDay: 5 };
-
 /** The same day of the month `months` later (or that month's last day), same time of day, UTC. */
 export function addMonths(date: Date, months: number): Date {
   const d = new Date(date.getTime());
