@@ -40,7 +40,13 @@ export interface SubgraphModule {
  * keys of the services it may accept calls from. No secret: a subgraph that needs one
  * (identity) lists it in its own `extra`.
  */
-export type SubgraphEnv = BaseEnv & { PORT: number; HOST: string; GATEWAY_PUBLIC_KEY: string; IDENTITY_PUBLIC_KEY: string };
+export type SubgraphEnv = BaseEnv & {
+  PORT: number;
+  HOST: string;
+  GATEWAY_PUBLIC_KEY: string;
+  /** Absent where the subgraph does not accept identity's calls (identity itself). */
+  IDENTITY_PUBLIC_KEY?: string;
+};
 
 /** The services whose calls a subgraph may accept, each proven by its public key. */
 export type TrustedService = 'gateway' | 'identity';
@@ -52,14 +58,21 @@ export type TrustedService = 'gateway' | 'identity';
  * @example export const loadTiersEnv = subgraphEnv(4102);
  * @example export const loadIdentityEnv = subgraphEnv(4101, { ERASURE_GRACE_DAYS: z.coerce.number().int().default(15) });
  */
-export function subgraphEnv<S extends z.ZodRawShape = Record<never, never>>(defaultPort: number, extra?: S) {
+export function subgraphEnv<S extends z.ZodRawShape = Record<never, never>>(
+  defaultPort: number,
+  extra?: S,
+  /** Whose public keys to read: those of the services the subgraph trusts (its spec's `trusts`). */
+  options: { trusts?: readonly TrustedService[] } = {},
+) {
+  const trusts = options.trusts ?? ['gateway', 'identity'];
   const shape = {
     ...baseEnvShape,
     PORT: z.coerce.number().int().min(0).default(defaultPort),
     HOST: z.string().default('127.0.0.1'),
     // Public keys only: a subgraph verifies the gateway's and identity's calls and can sign neither.
+    // A key it does not use is not asked for (production refuses to start without each one read).
     GATEWAY_PUBLIC_KEY: secretEnv.GATEWAY_PUBLIC_KEY,
-    IDENTITY_PUBLIC_KEY: secretEnv.IDENTITY_PUBLIC_KEY,
+    ...(trusts.includes('identity') ? { IDENTITY_PUBLIC_KEY: secretEnv.IDENTITY_PUBLIC_KEY } : {}),
     ...(extra ?? ({} as S)),
   };
   // parseEnv fills the development secrets BaseEnv declares as present.
@@ -198,13 +211,18 @@ export function defineSubgraph<
         jobs: spec.jobs ? spec.jobs({ ...init, shared }) : [],
         port: env.PORT,
         host: env.HOST,
-        trustedKeys: Object.fromEntries(
-          (spec.trusts ?? ['gateway', 'identity']).map((service) => [service, service === 'gateway' ? env.GATEWAY_PUBLIC_KEY : env.IDENTITY_PUBLIC_KEY]),
-        ),
+        trustedKeys: Object.fromEntries((spec.trusts ?? ['gateway', 'identity']).map((service) => [service, trustedKey(env, service)])),
         definition,
       };
     },
   };
+}
+
+/** The public key a trusted service's calls are verified with; a trusted service without one is a configuration error. */
+function trustedKey(env: SubgraphEnv, service: TrustedService): string {
+  const key = service === 'gateway' ? env.GATEWAY_PUBLIC_KEY : env.IDENTITY_PUBLIC_KEY;
+  if (!key) throw new Error(`This subgraph trusts ${service}'s calls but its env.ts reads no public key for it (subgraphEnv's trusts).`);
+  return key;
 }
 
 /** A member as the subgraphs that do not own members know one: by id (identity owns the rest). */

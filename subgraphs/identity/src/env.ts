@@ -9,7 +9,7 @@ const DEFAULT_EXPORT_SUBGRAPH_URLS: Record<string, string> = {
   moderation: 'http://127.0.0.1:4105/',
 };
 
-/** Identity's own settings, beside the ones every subgraph reads. */
+/** Identity's own settings, beside the ones every subgraph reads (the gateway's public key among them). */
 const identityShape = {
   /** Identity issues the access tokens the gateway verifies. */
   JWT_SECRET: secretEnv.JWT_SECRET,
@@ -80,18 +80,19 @@ const identityShape = {
   LOOKUP_HASH_SECRET: z.string().min(32).optional(),
 };
 
-const parseIdentityEnv = subgraphEnv(4101, identityShape);
+// Identity accepts the gateway's calls only, so it reads the gateway's public key and not its own.
+const parseIdentityEnv = subgraphEnv(4101, identityShape, { trusts: ['gateway'] });
 
 /**
- * Identity's environment. The data master key and the lookup-hash secret are optional in
- * the shape only so development and tests can start without them: parseEnv fills their
- * published development values there and refuses to start in production without them.
+ * Identity's environment. Its secrets are optional in the shape only so development and
+ * tests can start without them: parseEnv fills their published development values there
+ * and refuses to start in production without them.
  */
 export type IdentityEnv = ReturnType<typeof parseIdentityEnv> & {
-  DATA_MASTER_KEY: string;
-  LOOKUP_HASH_SECRET: string;
   JWT_SECRET: string;
   IDENTITY_SIGNING_KEY: string;
+  DATA_MASTER_KEY: string;
+  LOOKUP_HASH_SECRET: string;
 };
 
 /** Identity's environment, parsed once: the shared settings, on port 4101 by default, and identity's own. */
