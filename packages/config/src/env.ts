@@ -47,6 +47,10 @@ export const secretEnv = {
   IDENTITY_SIGNING_KEY: ed25519Key('private'),
   /** Identity's public key: the subgraphs identity collects exports from verify its calls with it. */
   IDENTITY_PUBLIC_KEY: ed25519Key('public'),
+  /** Orders' Ed25519 private key: it signs orders' own calls (points holds for an order's offset). */
+  ORDERS_SIGNING_KEY: ed25519Key('private'),
+  /** Orders' public key: points verifies orders' calls with it. */
+  ORDERS_PUBLIC_KEY: ed25519Key('public'),
 };
 
 /**
@@ -62,6 +66,9 @@ const developmentSecrets: Record<string, string> = {
   IDENTITY_SIGNING_KEY:
     'eyJjcnYiOiJFZDI1NTE5IiwiZCI6Im1MY1NWX2todDI3X052RjVZX2RIRVFfZnZMd25FRkNycjRST0pHMDFVclkiLCJ4IjoiT1Q4SXI4ZVRSWENjTW91d1Q2X25SNFE5LVNNRmM4dng5aFd5M2MwYU43USIsImt0eSI6Ik9LUCJ9',
   IDENTITY_PUBLIC_KEY: 'eyJjcnYiOiJFZDI1NTE5IiwieCI6Ik9UOElyOGVUUlhDY01vdXdUNl9uUjRROS1TTUZjOHZ4OWhXeTNjMGFON1EiLCJrdHkiOiJPS1AifQ==',
+  ORDERS_SIGNING_KEY:
+    'eyJjcnYiOiJFZDI1NTE5IiwiZCI6Im4tT21aaDZIX2xlWEVEUGJJYlpTdmR2TFhMcjNRb2RyQTRhY0RWMV83OUUiLCJ4IjoiQU1ZQlhLaFFIOVBaemVZQ0pwdk9XajhIQnhlTW53cG9xbXFhTEVpUTE4RSIsImt0eSI6Ik9LUCJ9',
+  ORDERS_PUBLIC_KEY: 'eyJjcnYiOiJFZDI1NTE5IiwieCI6IkFNWUJYS2hRSDlQWnplWUNKcHZPV2o4SEJ4ZU1ud3BvcW1xYUxFaVExOEUiLCJrdHkiOiJPS1AifQ==',
   DATA_MASTER_KEY: 'ZGV2LW1hc3Rlci1rZXktY2hhbmdlLW1lLTMyYnl0ZXM=',
   LOOKUP_HASH_SECRET: 'dev-lookup-hash-secret-change-me-0123456789',
 };

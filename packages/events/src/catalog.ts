@@ -19,10 +19,21 @@ export type TierCode = (typeof TIER_CODES)[number];
 
 /**
  * Why a member's tier changed: `registered` is the starting tier, `qualifying_spend` a
- * change in paid-minus-refunded spend, `sanction` a DOWNGRADE sanction, `reevaluation`
- * the scheduled evaluation of the ladder, `demo_data` the demo seed.
+ * change in paid spend, `refund` a refund that lowered it, `activity` activity points
+ * (check-ins, reviews, shares), `sanction` a DOWNGRADE sanction, `sanction_lifted` a
+ * sanction lifted or reversed on appeal, `reevaluation` the scheduled evaluation of the
+ * ladder (downgrades after the grace period), `demo_data` the demo seed.
  */
-export const TIER_CHANGE_REASONS = ['registered', 'qualifying_spend', 'sanction', 'reevaluation', 'demo_data'] as const;
+export const TIER_CHANGE_REASONS = [
+  'registered',
+  'qualifying_spend',
+  'refund',
+  'activity',
+  'sanction',
+  'sanction_lifted',
+  'reevaluation',
+  'demo_data',
+] as const;
 export type TierChangeReason = (typeof TIER_CHANGE_REASONS)[number];
 
 /** The contact a member registered with. */
@@ -33,11 +44,24 @@ export type RegistrationChannel = (typeof REGISTRATION_CHANNELS)[number];
 export const VERIFICATION_LEVELS = ['none', 'primary', 'advanced'] as const;
 export type VerificationLevel = (typeof VERIFICATION_LEVELS)[number];
 
+/** Why a sanction stopped: its end date passed, an appeal reversed it, or staff lifted it. */
+export const SANCTION_LIFT_REASONS = ['expired', 'appeal', 'staff'] as const;
+export type SanctionLiftReason = (typeof SANCTION_LIFT_REASONS)[number];
+
+/** Member activity that counts towards a tier (points records it, tiers counts it). */
+export const ACTIVITY_KINDS = ['check_in', 'activity', 'review', 'share'] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+
+/** How an order was paid: online through a provider, offline recorded by staff, or with points alone. */
+export const PAYMENT_METHODS = ['online', 'offline', 'points'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
 // Ids are database uuids; any uuid-shaped value is accepted (Postgres does the same).
 const id = z.guid();
 // Instants travel as ISO-8601 in UTC, as Date#toISOString writes them.
 const instant = z.iso.datetime();
 const minorUnits = z.number().int();
+const points = z.number().int().nonnegative();
 const currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code');
 
 /**
@@ -46,19 +70,85 @@ const currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code');
  */
 export const eventSchemas = {
   MemberRegistered: z.object({ memberId: id, registeredAt: instant, channel: z.enum(REGISTRATION_CHANNELS) }),
-  OrderPaid: z.object({ orderId: id, memberId: id, amount: minorUnits, currency, paidAt: instant }),
-  RefundCompleted: z.object({ refundId: id, orderId: id, memberId: id, amount: minorUnits, currency }),
+  /**
+   * An order was paid, emitted in the same transaction as its status change. `amount` is the
+   * money paid (after discounts and the points offset); points earns on it and tiers counts it
+   * as qualifying spend. `pointsHoldId` is the points hold that paid the offset, which points
+   * commits; `returnWindowEndsAt` is when points earned on the order become available.
+   */
+  OrderPaid: z.object({
+    orderId: id,
+    memberId: id,
+    amount: minorUnits,
+    currency,
+    paidAt: instant,
+    method: z.enum(PAYMENT_METHODS).default('online'),
+    pointsHoldId: id.nullable().default(null),
+    pointsUsed: points.default(0),
+    returnWindowEndsAt: instant.nullable().default(null),
+  }),
+  /** An unpaid order was cancelled (by the member, staff or the payment deadline): points releases its hold. */
+  OrderCancelled: z.object({ orderId: id, memberId: id, pointsHoldId: id.nullable(), cancelledAt: instant }),
+  /**
+   * Money went back to the member by the original payment route. `amount` is this refund's
+   * money; `orderAmount` the money the order was paid with, so a consumer can take its share
+   * (points claws back earned points in proportion); `pointsRestored` the offset points to give
+   * back (points restores exactly the lots the hold used).
+   */
+  RefundCompleted: z.object({
+    refundId: id,
+    orderId: id,
+    memberId: id,
+    amount: minorUnits,
+    currency,
+    orderAmount: minorUnits.nullable().default(null),
+    pointsRestored: points.default(0),
+    completedAt: instant.nullable().default(null),
+  }),
+  /**
+   * A member's tier changed. `pointsMultiplierPercent` is the new tier's earning multiplier
+   * (100 = x1) from its benefits, so points needs no copy of the benefit table.
+   */
   TierChanged: z.object({
     memberId: id,
     /** Null when the member enters the ladder. */
     from: z.enum(TIER_CODES).nullable(),
     to: z.enum(TIER_CODES),
     reason: z.enum(TIER_CHANGE_REASONS),
+    pointsMultiplierPercent: z.number().int().positive().nullable().default(null),
   }),
-  SanctionApplied: z.object({ sanctionId: id, memberId: id, kind: z.enum(SANCTION_KINDS) }),
-  SanctionLifted: z.object({ sanctionId: id, memberId: id, kind: z.enum(SANCTION_KINDS) }),
-  BenefitChangeAnnounced: z.object({ tier: z.enum(TIER_CODES), benefit: z.string().min(1), effectiveAt: instant }),
+  /**
+   * A sanction took effect (after its notice period). `endsAt` null means it lasts until lifted
+   * (a permanent ban). Points blocks redemption and lotteries under RESTRICTED_BENEFITS and BAN,
+   * tiers downgrades under DOWNGRADE and blocks upgrades while any sanction but WARNING is in
+   * force, identity refuses sign-in and ends sessions under BAN.
+   */
+  SanctionApplied: z.object({
+    sanctionId: id,
+    memberId: id,
+    kind: z.enum(SANCTION_KINDS),
+    effectiveAt: instant.nullable().default(null),
+    endsAt: instant.nullable().default(null),
+  }),
+  SanctionLifted: z.object({
+    sanctionId: id,
+    memberId: id,
+    kind: z.enum(SANCTION_KINDS),
+    reason: z.enum(SANCTION_LIFT_REASONS).default('staff'),
+  }),
+  /**
+   * A benefit change was scheduled: `changeId` names it (objections link to it), it applies
+   * at `effectiveAt` and no earlier.
+   */
+  BenefitChangeAnnounced: z.object({
+    tier: z.enum(TIER_CODES),
+    benefit: z.string().min(1),
+    effectiveAt: instant,
+    changeId: id.nullable().default(null),
+  }),
   PointsExpiring: z.object({ memberId: id, points: z.number().int().positive(), expiresAt: instant }),
+  /** Activity that counts towards a tier: a check-in, an activity, an order review, a share. */
+  MemberActivityRecorded: z.object({ memberId: id, kind: z.enum(ACTIVITY_KINDS), occurredAt: instant }),
   MemberErased: z.object({ memberId: id, erasedAt: instant }),
   /** A member's real-name verification level changed (approved or renewed); it lapses at expiresAt. */
   MemberVerificationChanged: z.object({
@@ -67,12 +157,28 @@ export const eventSchemas = {
     expiresAt: instant.nullable(),
     changedAt: instant,
   }),
+  /**
+   * A subgraph asks identity to tell a member something (in the inbox, and by email when
+   * `outOfApp` and the member takes service email). `template` names a message in identity's
+   * catalogue; `params` fill it (ids, amounts, dates, codes; never personal values).
+   * `dedupeKey` makes a repeated request one notice.
+   */
+  MemberNoticeRequested: z.object({
+    memberId: id,
+    template: z.string().regex(/^[a-z][a-z0-9_.]*$/, 'a catalogue key such as orders.payment_confirmed'),
+    params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).default({}),
+    outOfApp: z.boolean().default(false),
+    dedupeKey: z.string().min(1).max(200).nullable().default(null),
+  }),
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
 
 /** Each event's payload type, as the schemas above define it. */
-export type EventCatalog = { [T in EventType]: z.infer<(typeof eventSchemas)[T]> };
+export type EventCatalog = { [T in EventType]: z.output<(typeof eventSchemas)[T]> };
+
+/** What a producer passes: the payload before the contract fills its defaults. */
+export type EventInput = { [T in EventType]: z.input<(typeof eventSchemas)[T]> };
 
 /** An event as a consumer receives it. */
 export interface DomainEvent<T extends EventType = EventType> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '@membership/db';
-import { parsePayload, type EventCatalog, type EventType } from './catalog.js';
+import { parsePayload, type EventInput, type EventType } from './catalog.js';
 import { deliveries, eventLog, subscriptions, type OutboxTable } from './tables.js';
 
 /**
@@ -14,7 +14,7 @@ export async function recordEvent<T extends EventType>(
   tx: Db,
   outbox: OutboxTable,
   type: T,
-  payload: EventCatalog[T],
+  payload: EventInput[T],
   options: { id?: string; now?: Date } = {},
 ): Promise<string> {
   const checked = parsePayload(type, payload);

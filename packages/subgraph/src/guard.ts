@@ -52,6 +52,14 @@ export const isStaffWith = (scope: string) =>
 /** Another server of this platform calling for itself. */
 export const isService = rule({ cache: 'contextual' })((_p, _a, ctx: ViewerContext) => ctx.viewer.kind === 'service');
 
+/** Another server of this platform, by name (its key proved which): for fields only that service may call. */
+export const isServiceNamed = (service: string) =>
+  once(`service:${service}`, () =>
+    rule(`service:${service}`, { cache: 'contextual' })(
+      (_p, _a, ctx: ViewerContext) => ctx.viewer.kind === 'service' && ctx.viewer.service === service,
+    ),
+  );
+
 /**
  * The parent object belongs to the calling member (by `idField` of the parent), or
  * the caller is staff with `staffScope`. Ownership is decided from the forwarded

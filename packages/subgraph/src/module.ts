@@ -46,10 +46,12 @@ export type SubgraphEnv = BaseEnv & {
   GATEWAY_PUBLIC_KEY: string;
   /** Absent where the subgraph does not accept identity's calls (identity itself). */
   IDENTITY_PUBLIC_KEY?: string;
+  /** Present only where the subgraph accepts orders' calls (points). */
+  ORDERS_PUBLIC_KEY?: string;
 };
 
 /** The services whose calls a subgraph may accept, each proven by its public key. */
-export type TrustedService = 'gateway' | 'identity';
+export type TrustedService = 'gateway' | 'identity' | 'orders';
 
 /**
  * A subgraph's `env.ts` in one line: the shared settings, PORT (default `defaultPort`),
@@ -73,6 +75,7 @@ export function subgraphEnv<S extends z.ZodRawShape = Record<never, never>>(
     // A key it does not use is not asked for (production refuses to start without each one read).
     GATEWAY_PUBLIC_KEY: secretEnv.GATEWAY_PUBLIC_KEY,
     ...(trusts.includes('identity') ? { IDENTITY_PUBLIC_KEY: secretEnv.IDENTITY_PUBLIC_KEY } : {}),
+    ...(trusts.includes('orders') ? { ORDERS_PUBLIC_KEY: secretEnv.ORDERS_PUBLIC_KEY } : {}),
     ...(extra ?? ({} as S)),
   };
   // parseEnv fills the development secrets BaseEnv declares as present.
@@ -220,7 +223,12 @@ export function defineSubgraph<
 
 /** The public key a trusted service's calls are verified with; a trusted service without one is a configuration error. */
 function trustedKey(env: SubgraphEnv, service: TrustedService): string {
-  const key = service === 'gateway' ? env.GATEWAY_PUBLIC_KEY : env.IDENTITY_PUBLIC_KEY;
+  const keys: Record<TrustedService, string | undefined> = {
+    gateway: env.GATEWAY_PUBLIC_KEY,
+    identity: env.IDENTITY_PUBLIC_KEY,
+    orders: env.ORDERS_PUBLIC_KEY,
+  };
+  const key = keys[service];
   if (!key) throw new Error(`This subgraph trusts ${service}'s calls but its env.ts reads no public key for it (subgraphEnv's trusts).`);
   return key;
 }

@@ -9,6 +9,7 @@ import {
   sanctionLiftedNotice,
   tierChangedNotice,
 } from './domain/notices.js';
+import { requestedNotice, requestedNoticeId } from './domain/notice-templates/index.js';
 
 /** Every member's inbox, inside the consumer's transaction. */
 const inboxIn = (tx: Db) => new InboxRepository(tx, ALL_MEMBERS);
@@ -36,5 +37,12 @@ export const identityHandlers = {
   },
   BenefitChangeAnnounced: async (tx, event) => {
     await inboxIn(tx).addForTier(event.payload.tier, benefitChangeNotice(event.payload), { eventId: event.id, at: event.occurredAt });
+  },
+  MemberNoticeRequested: async (tx, event) => {
+    const request = event.payload;
+    await inboxIn(tx).addForMember(request.memberId, requestedNotice(request), {
+      eventId: requestedNoticeId(request, event.id),
+      at: event.occurredAt,
+    });
   },
 } satisfies EventHandlers;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { sql } from '@membership/db';
-import { deliveries, eventLog, type EventCatalog, type EventType } from '@membership/events';
+import { deliveries, eventLog, type EventInput, EventCatalog, type EventType } from '@membership/events';
 import { DEMO_MEMBERS } from '@membership/stack';
 import { type TestStack } from '@membership/testing';
 import { useTestStack } from '@membership/testing/per-file';
@@ -21,7 +21,7 @@ const token = (m: { id: string }) => stack.memberToken(m.id);
 const inboxOf = async (m: { id: string }, vars: Record<string, unknown> = {}) => (await stack.gql(INBOX, vars, { token: await token(m) })).body.data.me.inbox;
 
 /** Publishes an event as another subgraph would, into identity's queue only; drain to apply it. */
-async function publish<T extends EventType>(type: T, payload: EventCatalog[T], producer = 'test'): Promise<string> {
+async function publish<T extends EventType>(type: T, payload: EventInput[T], producer = 'test'): Promise<string> {
   const eventId = randomUUID();
   await stack.database.db.insert(eventLog).values({ eventId, type, producer, payload, occurredAt: clock, publishedAt: clock });
   await stack.database.db.insert(deliveries).values({ consumer: 'identity', eventId, availableAt: clock });
@@ -174,5 +174,25 @@ describe('reading the inbox', () => {
       return stack.database.statementCount() - before;
     };
     expect(await statementsFor(4)).toBe(await statementsFor(2));
+  });
+});
+
+describe('notices other subgraphs request by template', () => {
+  it('orders asks identity to tell Ana her payment arrived: the catalogue words, once however often it asks', async () => {
+    const request = {
+      memberId: ANA.id,
+      template: 'orders.payment_confirmed',
+      params: { orderNumber: 'M-2001', amount: '88.00', currency: 'CNY' },
+      dedupeKey: 'payment-M-2001',
+    };
+    const before = await noticeCount();
+    await publish('MemberNoticeRequested', request, 'orders');
+    await publish('MemberNoticeRequested', request, 'orders');
+    expect(await noticeCount()).toBe(before + 1);
+    expect((await inboxOf(ANA)).edges[0].node).toMatchObject({
+      kind: 'ORDERS',
+      title: 'Payment received for order M-2001',
+      body: 'We received 88.00 CNY. Your order is being prepared.',
+    });
   });
 });

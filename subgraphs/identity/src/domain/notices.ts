@@ -1,4 +1,4 @@
-import type { EventCatalog, SanctionKind, TierCode } from '@membership/events';
+import type { EventInput, SanctionKind, TierCode } from '@membership/events';
 
 /** What a notice is about. */
 export type NoticeKind =
@@ -8,7 +8,12 @@ export type NoticeKind =
   | 'points_expiring'
   | 'benefit_change'
   | 'policy_changed'
-  | 'verification_expiring';
+  | 'verification_expiring'
+  /** Notices other subgraphs request by template (MemberNoticeRequested), by the subgraph that asked. */
+  | 'orders'
+  | 'points'
+  | 'tiers'
+  | 'moderation';
 
 /** A notice's words, before it is addressed. */
 export interface NoticeText {
@@ -22,7 +27,7 @@ const day = (iso: string) => iso.slice(0, 10);
 const label = (code: TierCode) => code.charAt(0) + code.slice(1).toLowerCase();
 
 /** The notice a member gets when their tier changes; none for the tier they start in. */
-export function tierChangedNotice(p: EventCatalog['TierChanged']): NoticeText | null {
+export function tierChangedNotice(p: EventInput['TierChanged']): NoticeText | null {
   if (p.from === null) return null;
   return { kind: 'tier_changed', title: `Your tier is now ${label(p.to)}`, body: `You moved from ${label(p.from)} to ${label(p.to)}.` };
 }
@@ -51,7 +56,7 @@ const SANCTION_WORDS: Record<SanctionKind, { applied: string; lifted: string; li
   BAN: { applied: 'Your account was banned', lifted: 'Your account is no longer banned', liftedBody: 'Your account is open to you again.' },
 };
 
-export function sanctionAppliedNotice(p: EventCatalog['SanctionApplied']): NoticeText {
+export function sanctionAppliedNotice(p: EventInput['SanctionApplied']): NoticeText {
   return {
     kind: 'sanction_applied',
     title: SANCTION_WORDS[p.kind].applied,
@@ -59,12 +64,12 @@ export function sanctionAppliedNotice(p: EventCatalog['SanctionApplied']): Notic
   };
 }
 
-export function sanctionLiftedNotice(p: EventCatalog['SanctionLifted']): NoticeText {
+export function sanctionLiftedNotice(p: EventInput['SanctionLifted']): NoticeText {
   const words = SANCTION_WORDS[p.kind];
   return { kind: 'sanction_lifted', title: words.lifted, body: words.liftedBody };
 }
 
-export function pointsExpiringNotice(p: EventCatalog['PointsExpiring']): NoticeText {
+export function pointsExpiringNotice(p: EventInput['PointsExpiring']): NoticeText {
   return {
     kind: 'points_expiring',
     title: `${p.points} point${p.points === 1 ? ' expires' : 's expire'} on ${day(p.expiresAt)}`,
@@ -72,7 +77,7 @@ export function pointsExpiringNotice(p: EventCatalog['PointsExpiring']): NoticeT
   };
 }
 
-export function benefitChangeNotice(p: EventCatalog['BenefitChangeAnnounced']): NoticeText {
+export function benefitChangeNotice(p: EventInput['BenefitChangeAnnounced']): NoticeText {
   return {
     kind: 'benefit_change',
     title: `A change to your ${label(p.tier)} benefits`,

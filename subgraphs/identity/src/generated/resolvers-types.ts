@@ -634,6 +634,12 @@ export type NoticeEdge = {
 export type NoticeKind =
   /** A benefit of the member's tier changes. */
   | 'BENEFIT_CHANGE'
+  /** About a report, a sanction, an appeal or a complaint. */
+  | 'MODERATION'
+  /** About an order, its payment, a refund or a return. */
+  | 'ORDERS'
+  /** About the member's points: earned, available, redeemed, restored. */
+  | 'POINTS'
   /** Some of the member's points are about to expire. */
   | 'POINTS_EXPIRING'
   /** A new version of the privacy policy or the terms was published. */
@@ -642,6 +648,8 @@ export type NoticeKind =
   | 'SANCTION_APPLIED'
   /** A sanction was lifted. */
   | 'SANCTION_LIFTED'
+  /** About the member's tier and its benefits. */
+  | 'TIERS'
   /** The member's tier went up or down. */
   | 'TIER_CHANGED'
   /** The member's real-name verification expires soon and can be renewed now. */
