@@ -11,6 +11,8 @@ export const SUBGRAPHS = [
 ] as const;
 
 export const SUPERGRAPH_FILE = new URL('../schema/supergraph.graphql', import.meta.url);
+/** The public API schema: what clients (frontend teams, partners) generate typed operations from. */
+export const API_SCHEMA_FILE = new URL('../schema/api.graphql', import.meta.url);
 
 /** Reads each subgraph's SDL file. */
 export function subgraphSources(): SubgraphSource[] {

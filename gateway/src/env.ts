@@ -43,6 +43,19 @@ const shape = {
   COST_DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).default(10),
   /** Distinct validation errors reported before validation stops. */
   MAX_VALIDATION_ERRORS: z.coerce.number().int().min(1).default(10),
+  /** Redis for state shared by gateway instances (the APQ cache); without it, each instance keeps its own in memory. */
+  REDIS_URL: z.string().url().optional(),
+  /** Bytes of operation text the in-memory APQ cache keeps (LRU) when REDIS_URL is not set. */
+  APQ_CACHE_BYTES: z.coerce.number().int().min(1024).default(8 * 1024 * 1024),
+  /** How long a registered APQ hash is remembered; a client that misses sends the document again. */
+  APQ_TTL_SECONDS: z.coerce.number().int().min(1).default(24 * 60 * 60),
+  /**
+   * `apq`: members and staff send documents or APQ hashes. `safelist`: members may only run the
+   * operations of schema/persisted/first-party.json, by id (partners always are held to theirs).
+   */
+  MEMBER_OPERATIONS: z.enum(['apq', 'safelist']).default('apq'),
+  /** Folder of persisted-operation manifests, `<owner>.json`, in Apollo's manifest format. */
+  PERSISTED_OPERATIONS_DIR: z.string().default(fileURLToPath(new URL('../../schema/persisted', import.meta.url))),
   /** Whether a JSON array of operations is accepted in one HTTP request; off unless 'true'. */
   ALLOW_BATCHED_REQUESTS: z
     .enum(['true', 'false'])
@@ -71,6 +84,11 @@ export type GatewayEnv = BaseEnv & {
   COST_DEFAULT_LIST_SIZE: number;
   MAX_VALIDATION_ERRORS: number;
   ALLOW_BATCHED_REQUESTS: boolean;
+  REDIS_URL?: string;
+  APQ_CACHE_BYTES: number;
+  APQ_TTL_SECONDS: number;
+  MEMBER_OPERATIONS: 'apq' | 'safelist';
+  PERSISTED_OPERATIONS_DIR: string;
 };
 
 /** The gateway's environment, parsed once. */

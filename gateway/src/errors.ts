@@ -15,12 +15,26 @@ const PUBLIC_EXTENSIONS = new Set(['code', 'field', 'retryAfterSeconds', 'count'
 const URL_PATTERN = /https?:\/\/\S+/g;
 
 /**
+ * Apollo Server's own request errors that carry no code, with the code and words a client
+ * can act on.
+ */
+const APOLLO_REQUEST_ERRORS: Record<string, { code: string; message: string }> = {
+  'provided sha does not match query': {
+    code: 'BAD_REQUEST',
+    message: 'extensions.persistedQuery.sha256Hash is not the sha256 of the query sent with it.',
+  },
+  'Unsupported persisted query version': { code: 'BAD_REQUEST', message: 'Only persisted query version 1 is supported.' },
+};
+
+/**
  * The last word on what an error says at the public door: a known code keeps its
  * message (with any URL cut out); anything else is logged and becomes a bare internal
  * error. The request id is added by the request-id plugin.
  */
 export function createGatewayErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const known = APOLLO_REQUEST_ERRORS[formatted.message];
+    if (known) return { message: known.message, extensions: { code: known.code } };
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && GATEWAY_CODES.has(code)) {
       const extensions: Record<string, unknown> = {};

@@ -10,7 +10,7 @@ import { viewerFromRequest } from './auth/viewer.js';
 import type { GatewayContext } from './context.js';
 import { assertSafeToServe, type GatewayEnv } from './env.js';
 import { createGatewayErrorFormatter } from './errors.js';
-import { introspectionPlugin, operationLimits, suggestionsPlugin } from './operations/index.js';
+import { FIRST_PARTY, createApqCache, enforceSafelist, introspectionPlugin, loadManifests, operationLimits, suggestionsPlugin, type PersistedPolicy } from './operations/index.js';
 import { requestIdPlugin } from './request-id.js';
 import { SignedSubgraphSource } from './subgraph-source.js';
 import { IdentityAccessLog, NO_PARTNER_CONSENT, PiiGateway, noReservedAliases, type AccessLogWriter } from './pii/index.js';
@@ -66,6 +66,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       })
     : apolloGateway;
   const limits = operationLimits(env);
+  const apq = createApqCache({ redisUrl: env.REDIS_URL, maxBytes: env.APQ_CACHE_BYTES, ttlSeconds: env.APQ_TTL_SECONDS, logger });
+  const manifests = loadManifests(env.PERSISTED_OPERATIONS_DIR);
+  if (env.MEMBER_OPERATIONS === 'safelist' && !manifests.has(FIRST_PARTY))
+    throw new Error(`MEMBER_OPERATIONS=safelist needs ${FIRST_PARTY}.json in ${env.PERSISTED_OPERATIONS_DIR}.`);
+  const persisted: PersistedPolicy = {
+    manifests,
+    memberOperations: env.MEMBER_OPERATIONS,
+    manifestOf: (partner) => partner.partnerId,
+  };
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     validationRules: [...(piiOn ? [noReservedAliases] : []), ...limits.validationRules],
@@ -75,6 +84,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: env.ALLOW_BATCHED_REQUESTS,
+    persistedQueries: { cache: apq.cache, ttl: apq.ttlSeconds },
     // Open here so that introspectionPlugin decides per viewer (staff with schema:read).
     introspection: true,
     plugins: [requestIdPlugin, introspectionPlugin, suggestionsPlugin, ...limits.plugins, ApolloServerPluginLandingPageDisabled()],
@@ -89,10 +99,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         res.end(JSON.stringify({ status: 'ok' }));
       },
     },
-    context: async (req) => {
+    context: async (req, body) => {
       const viewer = await viewerFromRequest(req, env.JWT_SECRET);
       const purpose = req.headers[PURPOSE_HEADER];
       if (viewer.kind === 'staff' && typeof purpose === 'string' && purpose) viewer.purpose = purpose.trim();
+      enforceSafelist(persisted, viewer, body, req.method ?? 'GET');
       return { viewer, requestId: randomUUID() };
     },
   });
@@ -104,6 +115,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     async close() {
       await server.close();
       await apollo.stop();
+      await apq.close();
     },
   };
 }

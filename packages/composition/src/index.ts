@@ -1,5 +1,5 @@
 import { composeServices } from '@apollo/composition';
-import { Kind, parse, visit, type DocumentNode } from 'graphql';
+import { Kind, lexicographicSortSchema, parse, printSchema, visit, type DocumentNode } from 'graphql';
 
 export interface SubgraphSource {
   name: string;
@@ -7,7 +7,14 @@ export interface SubgraphSource {
   sdl: string;
 }
 
-export type CompositionResult = { ok: true; supergraphSdl: string } | { ok: false; errors: string[] };
+export type CompositionResult =
+  | {
+      ok: true;
+      supergraphSdl: string;
+      /** What clients see: the supergraph without federation machinery or `@inaccessible` fields, sorted. */
+      apiSchemaSdl: string;
+    }
+  | { ok: false; errors: string[] };
 
 const PII = 'pii';
 
@@ -100,5 +107,6 @@ export function composeSupergraph(subgraphs: SubgraphSource[]): CompositionResul
   if (piiProblems.length > 0) return { ok: false, errors: piiProblems };
   const result = composeServices(subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: parse(s.sdl) })));
   if (result.errors) return { ok: false, errors: result.errors.map((e) => e.message) };
-  return { ok: true, supergraphSdl: result.supergraphSdl };
+  const apiSchema = result.schema.toAPISchema().toGraphQLJSSchema();
+  return { ok: true, supergraphSdl: result.supergraphSdl, apiSchemaSdl: `${printSchema(lexicographicSortSchema(apiSchema))}\n` };
 }
