@@ -66,6 +66,9 @@ const subgraphs: Record<string, SubgraphCodegen> = {
       Role: '../domain/records.js#RoleRow',
       StaffOperation: '../domain/records.js#StaffOperationRow',
       JobRun: '@membership/jobs#JobRunRow',
+      Partner: '../domain/partners.js#PartnerRow',
+      DataSharingAgreement: '../domain/partners.js#AgreementView',
+      PartnerApiKey: '../domain/partners.js#PartnerKeyView',
     },
   },
 };

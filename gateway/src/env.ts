@@ -56,6 +56,10 @@ const shape = {
   MEMBER_OPERATIONS: z.enum(['apq', 'safelist']).default('apq'),
   /** Folder of persisted-operation manifests, `<owner>.json`, in Apollo's manifest format. */
   PERSISTED_OPERATIONS_DIR: z.string().default(fileURLToPath(new URL('../../schema/persisted', import.meta.url))),
+  /** Seconds the gateway trusts a partner key's admission before asking identity again (revocation takes at most this long). */
+  PARTNER_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  /** Requests a minute one partner API key may make (RATE_LIMITED with retry-after above it). */
+  PARTNER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** Whether a JSON array of operations is accepted in one HTTP request; off unless 'true'. */
   ALLOW_BATCHED_REQUESTS: z
     .enum(['true', 'false'])
@@ -89,6 +93,8 @@ export type GatewayEnv = BaseEnv & {
   APQ_TTL_SECONDS: number;
   MEMBER_OPERATIONS: 'apq' | 'safelist';
   PERSISTED_OPERATIONS_DIR: string;
+  PARTNER_CACHE_SECONDS: number;
+  PARTNER_RATE_LIMIT_PER_MINUTE: number;
 };
 
 /** The gateway's environment, parsed once. */

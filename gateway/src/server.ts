@@ -10,7 +10,22 @@ import { viewerFromRequest } from './auth/viewer.js';
 import type { GatewayContext } from './context.js';
 import { assertSafeToServe, type GatewayEnv } from './env.js';
 import { createGatewayErrorFormatter } from './errors.js';
-import { FIRST_PARTY, createApqCache, enforceSafelist, introspectionPlugin, loadManifests, operationLimits, suggestionsPlugin, type PersistedPolicy } from './operations/index.js';
+import {
+  FIRST_PARTY,
+  MemoryRateLimiter,
+  RedisRateLimiter,
+  connectRedis,
+  createApqCache,
+  enforceRateLimit,
+  enforceSafelist,
+  introspectionPlugin,
+  requirePersistedShape,
+  loadManifests,
+  operationLimits,
+  suggestionsPlugin,
+  type PersistedPolicy,
+} from './operations/index.js';
+import { API_KEY_HEADER, IdentityPartnerDirectory } from './auth/partners.js';
 import { requestIdPlugin } from './request-id.js';
 import { SignedSubgraphSource } from './subgraph-source.js';
 import { IdentityAccessLog, NO_PARTNER_CONSENT, PiiGateway, noReservedAliases, type AccessLogWriter } from './pii/index.js';
@@ -54,19 +69,25 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     },
     logger: { debug: () => {}, info: () => {}, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
+  const identityUrl = () => urls.identity ?? options.subgraphUrls?.identity ?? '';
+  const partners = new IdentityPartnerDirectory(identityUrl, signer, { timeoutMs: env.ACCESS_LOG_TIMEOUT_MS, cacheSeconds: env.PARTNER_CACHE_SECONDS });
   const piiOn = options.pii ?? true;
   const gateway = piiOn
     ? new PiiGateway(apolloGateway, {
         logger,
         documentCacheSize: env.PII_DOCUMENT_CACHE_SIZE,
         policy: { purposes: purposes(env), partnerConsent: NO_PARTNER_CONSENT },
+        partnerConsents: partners,
         accessLog:
           options.accessLog ??
-          new IdentityAccessLog(() => urls.identity ?? options.subgraphUrls?.identity ?? '', signer, env.ACCESS_LOG_TIMEOUT_MS),
+          new IdentityAccessLog(identityUrl, signer, env.ACCESS_LOG_TIMEOUT_MS),
       })
     : apolloGateway;
   const limits = operationLimits(env);
-  const apq = createApqCache({ redisUrl: env.REDIS_URL, maxBytes: env.APQ_CACHE_BYTES, ttlSeconds: env.APQ_TTL_SECONDS, logger });
+  // What gateway instances share (APQ cache, partner rate limits) lives in Redis when there is one.
+  const redis = env.REDIS_URL ? connectRedis(env.REDIS_URL, logger) : undefined;
+  const apqCache = createApqCache({ redis, maxBytes: env.APQ_CACHE_BYTES, ttlSeconds: env.APQ_TTL_SECONDS, logger });
+  const partnerLimiter = redis ? new RedisRateLimiter(redis) : new MemoryRateLimiter();
   const manifests = loadManifests(env.PERSISTED_OPERATIONS_DIR);
   if (env.MEMBER_OPERATIONS === 'safelist' && !manifests.has(FIRST_PARTY))
     throw new Error(`MEMBER_OPERATIONS=safelist needs ${FIRST_PARTY}.json in ${env.PERSISTED_OPERATIONS_DIR}.`);
@@ -84,7 +105,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: env.ALLOW_BATCHED_REQUESTS,
-    persistedQueries: { cache: apq.cache, ttl: apq.ttlSeconds },
+    persistedQueries: { cache: apqCache, ttl: env.APQ_TTL_SECONDS },
     // Open here so that introspectionPlugin decides per viewer (staff with schema:read).
     introspection: true,
     plugins: [requestIdPlugin, introspectionPlugin, suggestionsPlugin, ...limits.plugins, ApolloServerPluginLandingPageDisabled()],
@@ -100,7 +121,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       },
     },
     context: async (req, body) => {
-      const viewer = await viewerFromRequest(req, env.JWT_SECRET);
+      // A partner never sends a document: refused before its key is even looked up.
+      if (req.headers[API_KEY_HEADER] !== undefined) requirePersistedShape(body, req.method ?? 'GET', 'A partner');
+      const viewer = await viewerFromRequest(req, env.JWT_SECRET, partners);
+      // Every partner request counts against its key, whatever it asks for.
+      if (viewer.kind === 'partner') await enforceRateLimit(partnerLimiter, `partner-key:${viewer.keyId}`, env.PARTNER_RATE_LIMIT_PER_MINUTE);
       const purpose = req.headers[PURPOSE_HEADER];
       if (viewer.kind === 'staff' && typeof purpose === 'string' && purpose) viewer.purpose = purpose.trim();
       enforceSafelist(persisted, viewer, body, req.method ?? 'GET');
@@ -115,7 +140,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     async close() {
       await server.close();
       await apollo.stop();
-      await apq.close();
+      redis?.disconnect();
     },
   };
 }

@@ -43,31 +43,18 @@ class RedisApqCache implements KeyValueCache<string> {
   }
 }
 
-export interface ApqCache {
-  cache: KeyValueCache<string>;
-  ttlSeconds: number;
-  close(): Promise<void>;
+/** One Redis client for what gateway instances share (APQ cache, rate-limit counters). */
+export function connectRedis(url: string, logger: Logger): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  redis.on('error', (error: Error) => logger.warn('Redis unreachable', { error: error.message }));
+  return redis;
 }
 
 /**
- * The APQ cache the gateway uses: Redis when `redisUrl` is set (shared across instances),
- * otherwise an in-memory LRU bounded to `maxBytes` (one instance's, lost at restart).
+ * The APQ cache the gateway uses: Redis when given one (shared across instances), otherwise
+ * an in-memory LRU bounded to `maxBytes` (one instance's, lost at restart).
  */
-export function createApqCache(options: { redisUrl?: string; maxBytes: number; ttlSeconds: number; logger: Logger }): ApqCache {
-  if (options.redisUrl) {
-    const redis = new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: true });
-    redis.on('error', (error: Error) => options.logger.warn('Redis (APQ cache) unreachable', { error: error.message }));
-    return {
-      cache: new RedisApqCache(redis, options.ttlSeconds, options.logger),
-      ttlSeconds: options.ttlSeconds,
-      close: async () => {
-        redis.disconnect();
-      },
-    };
-  }
-  return {
-    cache: new InMemoryLRUCache<string>({ maxSize: options.maxBytes, sizeCalculation: (value) => Buffer.byteLength(value) }),
-    ttlSeconds: options.ttlSeconds,
-    close: async () => {},
-  };
+export function createApqCache(options: { redis?: Redis; maxBytes: number; ttlSeconds: number; logger: Logger }): KeyValueCache<string> {
+  if (options.redis) return new RedisApqCache(options.redis, options.ttlSeconds, options.logger);
+  return new InMemoryLRUCache<string>({ maxSize: options.maxBytes, sizeCalculation: (value) => Buffer.byteLength(value) });
 }

@@ -115,6 +115,22 @@ interface GraphQLBody {
 const refuse = (status: number, code: string, message: string) => new HttpError(status, message, code);
 
 /**
+ * The shape every safelisted request must have, whoever sends it: one POSTed JSON body naming
+ * an operation by id and carrying no document. Checked for partners before their key is even
+ * looked up, so a free-form query costs nothing beyond this.
+ */
+export function requirePersistedShape(body: unknown, method: string, who: string): GraphQLBody {
+  if (method !== 'POST' || typeof body !== 'object' || body === null || Array.isArray(body))
+    throw refuse(400, 'PERSISTED_QUERY_REQUIRED', `${who} must POST one persisted operation as JSON: { "extensions": { "persistedQuery": { "version": 1, "sha256Hash": "<id>" } }, "variables": {...} }.`);
+  const request = body as GraphQLBody;
+  if (request.query !== undefined && request.query !== null)
+    throw refuse(400, 'PERSISTED_QUERY_REQUIRED', `${who} may only run operations from its persisted-operation manifest: send the operation's id, not a query document.`);
+  if (typeof request.extensions?.persistedQuery?.sha256Hash !== 'string')
+    throw refuse(400, 'PERSISTED_QUERY_REQUIRED', `${who} must name an operation from its manifest in extensions.persistedQuery.sha256Hash.`);
+  return request;
+}
+
+/**
  * Holds a safelisted caller to its manifest before anything is parsed or planned: the request
  * names an operation by `extensions.persistedQuery.sha256Hash` (as Apollo Client's persisted
  * query link sends it), and the gateway puts that operation's body in its place. A document,
@@ -126,15 +142,8 @@ export function enforceSafelist(policy: PersistedPolicy, viewer: Viewer, body: u
   if (viewer.kind === 'partner') owner = policy.manifestOf(viewer);
   else if (viewer.kind === 'member' && policy.memberOperations === 'safelist') owner = FIRST_PARTY;
   else return;
-  const who = viewer.kind === 'partner' ? `Partner ${owner}` : 'This app';
-  if (method !== 'POST' || typeof body !== 'object' || body === null || Array.isArray(body))
-    throw refuse(400, 'PERSISTED_QUERY_REQUIRED', `${who} must POST one persisted operation as JSON: { "extensions": { "persistedQuery": { "version": 1, "sha256Hash": "<id>" } }, "variables": {...} }.`);
-  const request = body as GraphQLBody;
-  const hash = request.extensions?.persistedQuery?.sha256Hash;
-  if (request.query !== undefined && request.query !== null)
-    throw refuse(400, 'PERSISTED_QUERY_REQUIRED', `${who} may only run operations from its persisted-operation manifest: send the operation's id, not a query document.`);
-  if (typeof hash !== 'string')
-    throw refuse(400, 'PERSISTED_QUERY_REQUIRED', `${who} must name an operation from its manifest in extensions.persistedQuery.sha256Hash.`);
+  const request = requirePersistedShape(body, method, viewer.kind === 'partner' ? `Partner ${owner}` : 'This app');
+  const hash = request.extensions!.persistedQuery!.sha256Hash as string;
   const operation = policy.manifests.get(owner)?.operations.get(hash);
   if (!operation)
     throw refuse(

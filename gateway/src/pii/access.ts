@@ -37,7 +37,8 @@ export const ownerNeeded = (viewer: Viewer) => ownerDecides(viewer) || viewer.ki
 /**
  * The rule for one PII value: its owner sees it in full; staff with
  * `pii:<category>:read` in full or `pii:<category>:masked` masked, and only with a stated
- * purpose; a partner when the member consented; nobody else.
+ * purpose; a partner when its agreement covers the category and the member consented;
+ * nobody else.
  */
 export function decideAccess(viewer: Viewer, category: string, ownerId: unknown, policy: AccessPolicy): PiiAccess {
   const cat = category.toLowerCase();
@@ -59,6 +60,9 @@ export function decideAccess(viewer: Viewer, category: string, ownerId: unknown,
       return { level: full ? 'full' : 'masked' };
     }
     case 'partner':
+      // Both must hold: the agreement covers the category, and the member consented to it.
+      if (!(viewer.categories ?? []).includes(category))
+        return { level: 'denied', reason: `Your data-sharing agreement does not cover ${category} data.` };
       return typeof ownerId === 'string' && policy.partnerConsent(viewer.partnerId, ownerId, category)
         ? { level: 'full' }
         : { level: 'denied', reason: `The member has not consented to share ${category} data with you.` };

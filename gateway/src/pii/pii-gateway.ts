@@ -16,8 +16,15 @@ import { buildGuardedSchema, type Disclosure, type PiiExecutionContext } from '.
 import { Lru } from './lru.js';
 import { readPiiMarks, type PiiMarks } from './marks.js';
 
+/** What members share with a partner now: `${memberId} ${category}` keys (auth/partners.ts). */
+export interface PartnerConsentSource {
+  grants(partner: string, memberIds: readonly string[]): Promise<Set<string>>;
+}
+
 export interface PiiLayerOptions {
   policy: AccessPolicy;
+  /** Consents partners read under; without it partners see no PII. */
+  partnerConsents?: PartnerConsentSource;
   accessLog: AccessLogWriter;
   logger: Logger;
   /** Documents whose analysis is kept (bounded so that distinct queries cannot grow memory). */
@@ -38,6 +45,21 @@ function withoutReservedPath(error: GraphQLError): GraphQLError {
   const at = error.path?.findIndex((p) => typeof p === 'string' && p.startsWith(RESERVED_ALIAS_PREFIX)) ?? -1;
   if (at < 0) return error;
   return new GraphQLError(error.message, { path: error.path!.slice(0, at), extensions: error.extensions });
+}
+
+const OWNER_ALIAS_PREFIX = `${RESERVED_ALIAS_PREFIX}owner_`;
+
+/** Every owner id the planner fetched under the reserved aliases, anywhere in the result. */
+function ownersIn(value: unknown, into = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const item of value) ownersIn(item, into);
+  else if (value && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) {
+      if (key.startsWith(OWNER_ALIAS_PREFIX)) {
+        if (typeof v === 'string') into.add(v);
+      } else if (v && typeof v === 'object') ownersIn(v, into);
+    }
+  }
+  return into;
 }
 
 /** Sets each disclosed value to null: the access log could not be written, so it must not leave. */
@@ -98,6 +120,24 @@ export class PiiGateway implements GatewayInterface {
     return analysis;
   }
 
+  /**
+   * The access policy for this request. A partner's answer depends on what the members in
+   * this result consented to share with it now: read once per request, for all of them, and
+   * never cached, so a withdrawn consent hides the data on the next request. If consents cannot
+   * be read, the partner gets no PII (it fails closed).
+   */
+  private async policyFor(context: GatewayContext, data: unknown): Promise<AccessPolicy> {
+    const viewer = context.viewer;
+    if (viewer.kind !== 'partner') return this.options.policy;
+    let grants = new Set<string>();
+    try {
+      if (this.options.partnerConsents) grants = await this.options.partnerConsents.grants(viewer.partnerId, [...ownersIn(data)]);
+    } catch (error) {
+      this.options.logger.error('partner consents could not be read; withholding PII', { requestId: context.requestId, error: String(error) });
+    }
+    return { ...this.options.policy, partnerConsent: (_partner, ownerId, category) => grants.has(`${ownerId} ${category}`) };
+  }
+
   private wrap(executor: GatewayExecutor): GatewayExecutor {
     return async (rc) => {
       const state = this.state;
@@ -116,7 +156,7 @@ export class PiiGateway implements GatewayInterface {
       );
       if (!planned.data) return { ...planned, errors: planned.errors?.map((e) => withoutReservedPath(e as GraphQLError)) };
 
-      const piiContext: PiiExecutionContext = { viewer: context.viewer, policy: this.options.policy, disclosures: [] };
+      const piiContext: PiiExecutionContext = { viewer: context.viewer, policy: await this.policyFor(context, planned.data), disclosures: [] };
       const guarded = await executeGuarded({
         schema: state.guarded,
         marks: state.marks,

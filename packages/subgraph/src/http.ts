@@ -8,6 +8,10 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly code: string,
+    /** Headers the refusal carries, e.g. retry-after. */
+    readonly headers: Record<string, string> = {},
+    /** Extensions beside the code, e.g. retryAfterSeconds. */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -37,9 +41,9 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function sendError(res: ServerResponse, status: number, message: string, code: string) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+function sendError(res: ServerResponse, status: number, message: string, code: string, headers: Record<string, string> = {}, extensions: Record<string, unknown> = {}) {
+  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify({ errors: [{ message, extensions: { ...extensions, code } }] }));
 }
 
 /**
@@ -81,7 +85,7 @@ export function graphqlHttpHandler<Ctx extends BaseContext>(options: GraphQLHttp
         res.end();
       }
     } catch (error) {
-      if (error instanceof HttpError) return sendError(res, error.status, error.message, error.code);
+      if (error instanceof HttpError) return sendError(res, error.status, error.message, error.code, error.headers, error.extensions);
       if (!res.headersSent) sendError(res, 500, 'Internal server error', 'INTERNAL_SERVER_ERROR');
       else res.end();
     }

@@ -6,7 +6,11 @@ export type Viewer =
   | { kind: 'anonymous' }
   | { kind: 'member'; memberId: string }
   | { kind: 'staff'; staffId: string; scopes: string[]; purpose?: string }
-  | { kind: 'partner'; partnerId: string }
+  /**
+   * A partner admitted by its API key: `partnerId` is its registered name, `categories` the
+   * kinds of personal data its agreement allows (members still decide per category).
+   */
+  | { kind: 'partner'; partnerId: string; categories?: string[]; keyId?: string }
   /** A server calling another server for itself (e.g. the gateway writing the access log). */
   | { kind: 'service'; service: string };
 

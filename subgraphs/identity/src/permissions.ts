@@ -1,6 +1,8 @@
 import { and, or, rule } from 'graphql-shield';
 import { allow, isMember, isOwnerOrStaff, isService, isStaffWith, type FieldRules } from '@membership/subgraph';
 import type { Viewer } from '@membership/viewer';
+import type { IdentityContext } from './context.js';
+import { partnerGrantsOf } from './resolvers/partners.js';
 
 /** The gateway calling for itself; no other service writes the PII access log. */
 const isGateway = rule('service:gateway', { cache: 'contextual' })(
@@ -9,6 +11,19 @@ const isGateway = rule('service:gateway', { cache: 'contextual' })(
 
 /** Any signed-in staff member, whatever their scopes. */
 const isStaff = rule('staff:any', { cache: 'contextual' })((_p, _a, ctx: { viewer: Viewer }) => ctx.viewer.kind === 'staff');
+
+/** A partner whose key the gateway admitted. */
+const isPartner = rule('partner', { cache: 'contextual' })((_p, _a, ctx: { viewer: Viewer }) => ctx.viewer.kind === 'partner');
+
+/**
+ * The calling partner receives `category` of this member now (the member's consent, read
+ * here too: the gateway also checks it, with the agreement, and logs the read).
+ */
+const partnerShares = (category: string) =>
+  rule(`partner-shares:${category}`, { cache: 'no_cache' })(async (member: { id: string }, _a, ctx: IdentityContext) =>
+    ctx.viewer.kind === 'partner' && (await partnerGrantsOf(ctx, member.id)).includes(category),
+  );
+const contact = or(isOwnerOrStaff('members:read'), partnerShares('CONTACT'));
 
 /** Only the member an export belongs to reads its contents; staff scopes do not reach it. */
 const isExportOwner = rule('data-export:owner', { cache: 'no_cache' })(
@@ -28,6 +43,10 @@ export const rules: FieldRules = {
     jobRuns: isStaffWith('ops:read'),
     dataExport: isMember,
     currentPolicies: allow,
+    partners: isStaffWith('partners:manage'),
+    partnerMember: isPartner,
+    partnerCaller: and(isService, isGateway),
+    partnerConsentGrants: and(isService, isGateway),
   },
   Mutation: {
     requestRegistrationCode: allow,
@@ -60,12 +79,16 @@ export const rules: FieldRules = {
     revokePartnerConsent: isMember,
     cancelErasure: isMember,
     recordPiiAccess: and(isService, isGateway),
+    registerPartner: isStaffWith('partners:manage'),
+    issuePartnerApiKey: isStaffWith('partners:manage'),
+    rotatePartnerApiKey: isStaffWith('partners:manage'),
+    revokePartnerApiKey: isStaffWith('partners:manage'),
   },
   Member: {
     // Contact fields are also guarded per category at the gateway (PII rules); here a
     // second line: only the owner or staff who may read members get them at all.
-    email: isOwnerOrStaff('members:read'),
-    phone: isOwnerOrStaff('members:read'),
+    email: contact,
+    phone: contact,
     emailVerifiedAt: isOwnerOrStaff('members:read'),
     phoneVerifiedAt: isOwnerOrStaff('members:read'),
     piiAccessLog: isOwnerOrStaff('audit:read'),

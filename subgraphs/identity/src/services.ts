@@ -12,6 +12,7 @@ import { createKeyRing, type KeyRing } from './domain/encryption.js';
 import type { ErasureDeps } from './domain/erasure.js';
 import { DevelopmentIdentityChecker, UnavailableIdentityChecker, type IdentityChecker } from './domain/identity-check.js';
 import type { Notifier } from './domain/notifier.js';
+import type { PartnerDeps } from './domain/partners.js';
 import type { PiiAccessDeps } from './domain/pii-access-log.js';
 import { ALL_MEMBERS } from './domain/scope.js';
 import type { StaffDeps } from './domain/staff.js';
@@ -73,6 +74,7 @@ export interface IdentityServices {
   dataExport: DataExportDeps;
   consents: ConsentDeps;
   piiAccess: PiiAccessDeps;
+  partners: PartnerDeps;
 }
 
 /**
@@ -152,6 +154,7 @@ export function identityServices(settings: IdentitySettings, stores: IdentitySto
     },
     consents: { consents: stores.consents, operations: stores.operations, inbox: stores.inbox, transaction, now },
     piiAccess: { log: stores.piiAccessLog, now },
+    partners: { partners: stores.partners, operations: stores.operations, transaction, now },
   };
 }
 

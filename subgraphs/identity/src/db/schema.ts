@@ -435,6 +435,8 @@ export const consentRecords = identity.table(
     piiCategory: text('pii_category'),
     /** Given (true) or withdrawn (false). */
     granted: boolean('granted').notNull(),
+    /** For partner sharing: when a given consent lapses by itself; null while the member keeps it. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
     /** Recording order: of two records in the same instant the later one is in force. */
     seq: bigserial('seq', { mode: 'number' }).notNull(),
@@ -520,3 +522,49 @@ export const noticeAudiences = identity.table(
 export const outbox = outboxTable(identity);
 /** Events identity has consumed. */
 export const inbox = inboxTable(identity);
+
+/**
+ * Companies the platform shares members' data with, each under a data-sharing agreement that
+ * names the kinds of personal data it allows. `name` is how the graph knows the partner: its API
+ * keys, members' consents and its persisted-operation manifest use it.
+ */
+export const partners = identity.table(
+  'partners',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    legalName: text('legal_name').notNull(),
+    agreementReference: text('agreement_reference').notNull(),
+    agreementSignedAt: timestamp('agreement_signed_at', { withTimezone: true }).notNull(),
+    agreementExpiresAt: timestamp('agreement_expires_at', { withTimezone: true }).notNull(),
+    /** PII categories the agreement allows, e.g. {CONTACT}; members still decide per category. */
+    allowedCategories: text('allowed_categories').array().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    /** The staff member who registered it. */
+    createdBy: uuid('created_by').notNull(),
+  },
+  (t) => [uniqueIndex('partners_name_idx').on(t.name)],
+);
+
+/**
+ * Partners' API keys: only a hash of each secret is kept, with a visible prefix that names the
+ * key in logs and tools. A rotated key expires after its overlap; a revoked one stops at once.
+ */
+export const partnerApiKeys = identity.table(
+  'partner_api_keys',
+  {
+    id: uuid('id').primaryKey(),
+    partnerId: uuid('partner_id')
+      .notNull()
+      .references(() => partners.id, { onDelete: 'cascade' }),
+    prefix: text('prefix').notNull(),
+    /** sha256 of the secret part, hex. */
+    secretHash: text('secret_hash').notNull(),
+    scopes: text('scopes').array().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    /** Set when the key is rotated: it keeps working until then, beside its replacement. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('partner_api_keys_prefix_idx').on(t.prefix), index('partner_api_keys_partner_id_idx').on(t.partnerId)],
+);

@@ -7,6 +7,7 @@ import { DataExportsRepository } from './data-exports-repository.js';
 import { ErasureRepository } from './erasure-repository.js';
 import { InboxRepository } from './inbox-repository.js';
 import { MembersRepository } from './members-repository.js';
+import { PartnersRepository } from './partners-repository.js';
 import { PasswordResetCodesRepository } from './password-reset-codes-repository.js';
 import { PiiAccessLogRepository } from './pii-access-log-repository.js';
 import { RegistrationCodesRepository } from './registration-codes-repository.js';
@@ -35,6 +36,7 @@ export function identityStores(db: Db, ring: KeyRing, scope: MemberDataScope): I
     consents: new ConsentsRepository(db, scope),
     inbox: new InboxRepository(db, scope),
     piiAccessLog: new PiiAccessLogRepository(db, scope),
+    partners: new PartnersRepository(db),
     transaction: (work) => db.transaction((tx) => work(identityStores(tx as unknown as Db, ring, scope))),
   };
 }

@@ -33,12 +33,14 @@ export interface ConsentState {
   piiCategory: string | null;
   granted: boolean;
   recordedAt: Date;
+  /** For partner sharing: when a given consent lapses by itself (null: when withdrawn). */
+  expiresAt?: Date | null;
   /** Recording order among records of the same instant; higher is later. */
   seq?: number;
 }
 
 /** A consent to append. */
-export type ConsentChange = Pick<ConsentState, 'purpose' | 'marketingChannel' | 'partnerId' | 'piiCategory' | 'granted'>;
+export type ConsentChange = Pick<ConsentState, 'purpose' | 'marketingChannel' | 'partnerId' | 'piiCategory' | 'granted' | 'expiresAt'>;
 
 /** Policy versions as legal names them: letters, digits, dots and dashes, up to 20. */
 export function validatePolicyVersion(raw: string): string {
@@ -105,10 +107,10 @@ export function marketingPreferences(records: readonly ConsentState[]) {
   return { sms: on('marketing', 'sms'), email: on('marketing', 'email'), push: on('marketing', 'push'), personalisedRecommendations: on('personalisation') };
 }
 
-/** The partner sharing consents in force, granted ones only, oldest first. */
-export function partnerSharing<T extends ConsentState>(records: readonly T[]): T[] {
+/** The partner sharing consents in force at `now`, granted and not lapsed, oldest first. */
+export function partnerSharing<T extends ConsentState>(records: readonly T[], now: Date): T[] {
   return [...consentsInForce(records).values()]
-    .filter((r) => r.purpose === 'partner_sharing' && r.granted)
+    .filter((r) => r.purpose === 'partner_sharing' && r.granted && (!r.expiresAt || r.expiresAt > now))
     .sort((a, b) => a.recordedAt.getTime() - b.recordedAt.getTime());
 }
 

@@ -8,7 +8,7 @@ import {
   marketingPreferences,
   policiesToAccept,
   policyTextHash,
-  sharesWith,
+  partnerSharing,
   validatePartnerId,
   validatePolicyVersion,
   type Capture,
@@ -124,10 +124,20 @@ export interface PartnerConsent {
   category: string;
   granted: boolean;
   recordedAt: Date;
+  /** When a given consent lapses by itself; null while the member keeps it. */
+  expiresAt: Date | null;
 }
 
-/** The member lets a partner receive one kind of personal data. Needs the current policies accepted. */
-export async function grantPartnerConsent(deps: ConsentDeps, memberId: string, input: { partnerId: string; category: string }, capture: Capture): Promise<PartnerConsent> {
+/**
+ * The member lets a partner receive one kind of personal data, until `expiresAt` when given.
+ * Needs the current policies accepted.
+ */
+export async function grantPartnerConsent(
+  deps: ConsentDeps,
+  memberId: string,
+  input: { partnerId: string; category: string; expiresAt?: Date | null },
+  capture: Capture,
+): Promise<PartnerConsent> {
   return setPartnerConsent(deps, memberId, input, true, capture);
 }
 
@@ -139,19 +149,22 @@ export async function revokePartnerConsent(deps: ConsentDeps, memberId: string, 
 async function setPartnerConsent(
   deps: ConsentDeps,
   memberId: string,
-  input: { partnerId: string; category: string },
+  input: { partnerId: string; category: string; expiresAt?: Date | null },
   granted: boolean,
   capture: Capture,
 ): Promise<PartnerConsent> {
   const partnerId = validatePartnerId(input.partnerId);
   const category = checkCategory(input.category);
-  const records = await inForce(deps, memberId);
   const now = deps.now();
-  if (sharesWith(records, partnerId, category) === granted) {
-    const current = records.find((r) => r.purpose === 'partner_sharing' && r.partnerId === partnerId && r.piiCategory === category);
-    return { partnerId, category, granted, recordedAt: current?.recordedAt ?? now };
+  const expiresAt = granted ? (input.expiresAt ?? null) : null;
+  if (expiresAt && expiresAt <= now) throw badInput('A consent must last beyond now; leave expiresAt out to give it until withdrawn.', 'expiresAt');
+  const records = await inForce(deps, memberId);
+  const current = partnerSharing(records, now).find((r) => r.partnerId === partnerId && r.piiCategory === category);
+  const sameExpiry = (current?.expiresAt?.getTime() ?? null) === (expiresAt?.getTime() ?? null);
+  if (Boolean(current) === granted && (!granted || sameExpiry)) {
+    return { partnerId, category, granted, recordedAt: current?.recordedAt ?? now, expiresAt: current?.expiresAt ?? null };
   }
   if (granted) await requireCurrentPolicies(deps, memberId);
-  await deps.consents.append(memberId, [{ purpose: 'partner_sharing', marketingChannel: null, partnerId, piiCategory: category, granted }], now, capture);
-  return { partnerId, category, granted, recordedAt: now };
+  await deps.consents.append(memberId, [{ purpose: 'partner_sharing', marketingChannel: null, partnerId, piiCategory: category, granted, expiresAt }], now, capture);
+  return { partnerId, category, granted, recordedAt: now, expiresAt };
 }

@@ -247,6 +247,8 @@ export interface ConsentRecordRow {
   partnerId: string | null;
   piiCategory: string | null;
   granted: boolean;
+  /** For partner sharing: when a given consent lapses by itself. */
+  expiresAt: Date | null;
   recordedAt: Date;
   seq: number;
   channel: string;

@@ -37,6 +37,11 @@ export const DEFAULT_ROLES: readonly RoleDefinition[] = [
     scopes: ['members:read', 'staff:manage', 'audit:read', 'ops:read', 'schema:read', 'pii:contact:masked', 'policy:publish'],
   },
   {
+    name: 'partnerships',
+    description: 'Registers partners and their data-sharing agreements; issues, rotates and revokes their API keys.',
+    scopes: ['partners:manage'],
+  },
+  {
     name: 'auditor',
     description: 'Reads the staff operation log and the PII access log; changes nothing.',
     scopes: ['members:read', 'audit:read', 'schema:read'],

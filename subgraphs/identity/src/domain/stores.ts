@@ -12,6 +12,7 @@ import type { Cursor } from '@membership/domain';
 import type { ConsentChange, Capture } from './consent-rules.js';
 import type { FailureState } from './lockout.js';
 import type { NoticeText } from './notices.js';
+import type { PartnerStore } from './partners.js';
 import type { ProfileUpdate } from './profile-rules.js';
 import type {
   ConsentRecordRow,
@@ -288,5 +289,6 @@ export interface IdentityStores {
   consents: ConsentStore;
   inbox: InboxStore;
   piiAccessLog: PiiAccessStore;
+  partners: PartnerStore;
   transaction: Transaction;
 }

@@ -5,6 +5,7 @@ import type { InboxPage, ConsentsOf, IdentityContext } from '../context.js';
 import type { PartnerConsent as PartnerConsentRecord } from '../domain/consents.js';
 import type { StaffView, StaffSignIn } from '../domain/staff.js';
 import type { JobRunRow } from '@membership/jobs';
+import type { PartnerRow, AgreementView, PartnerKeyView } from '../domain/partners.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
@@ -156,6 +157,19 @@ export type DataExportStatus =
   /** Assembled; downloadJson has it until expiresAt. */
   | 'READY';
 
+/** What the partner signed: which kinds of personal data it may receive, from when to when. */
+export type DataSharingAgreement = {
+  __typename?: 'DataSharingAgreement';
+  /** Kinds of personal data the agreement allows; a member must still consent to each. */
+  allowedCategories: Array<PiiCategory>;
+  /** After this the partner's requests are refused until a renewed agreement is registered. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** Whether the agreement is in force now. */
+  inForce: Scalars['Boolean']['output'];
+  reference: Scalars['String']['output'];
+  signedAt: Scalars['DateTime']['output'];
+};
+
 /** A member's request to erase their account and personal data. */
 export type ErasureRequest = {
   __typename?: 'ErasureRequest';
@@ -179,6 +193,14 @@ export type ErasureStatus =
   | 'DONE'
   /** Waiting for the grace period to end; the member may still cancel. */
   | 'PENDING';
+
+/** A newly issued key: the only time the platform shows the secret. */
+export type IssuedPartnerApiKey = {
+  __typename?: 'IssuedPartnerApiKey';
+  apiKey: PartnerApiKey;
+  /** The whole key, to send in the x-api-key header. Store it now: it is not shown again. */
+  key: Scalars['String']['output'];
+};
 
 /** One run of a scheduled job (erasures, exports, reminders, …), on whichever server ran it. */
 export type JobRun = {
@@ -371,6 +393,8 @@ export type Mutation = {
   createStaff: StaffMember;
   /** Lets a partner receive one kind of the member's personal data. Needs the current policies accepted. */
   grantPartnerConsent: PartnerConsent;
+  /** Issues a new API key for a partner; the secret is in this answer only. */
+  issuePartnerApiKey: IssuedPartnerApiKey;
   /** Signs a member in. Repeated wrong passwords lock the account for a while. */
   login: AuthPayload;
   /** Ends the session the refresh token belongs to. True when it has ended (also when it already had). */
@@ -395,6 +419,8 @@ export type Mutation = {
   refreshSession: AuthPayload;
   /** Creates an account and signs the new member in. */
   register: AuthPayload;
+  /** Registers a partner and its data-sharing agreement. Staff with partners:manage; in the staff operation log. */
+  registerPartner: Partner;
   /** Rejects a pending advanced verification; the member reads the reason. Staff with verification:review; logged. */
   rejectVerification: Verification;
   /**
@@ -429,8 +455,15 @@ export type Mutation = {
    * code's attempt count.
    */
   resetPassword: Scalars['Boolean']['output'];
+  /** Stops a key at once (within the gateway's few seconds of caching). */
+  revokePartnerApiKey: PartnerApiKey;
   /** Stops a partner receiving one kind of the member's personal data, at once. */
   revokePartnerConsent: PartnerConsent;
+  /**
+   * Replaces a key: the new one works at once, the old one until overlapHours from now (default
+   * 24), so the partner can deploy the new key without a gap.
+   */
+  rotatePartnerApiKey: IssuedPartnerApiKey;
   /** Replaces the roles a staff member holds. Staff with staff:manage, never for themselves; logged. */
   setStaffRoles: StaffMember;
   /**
@@ -495,8 +528,16 @@ export type MutationCreateStaffArgs = {
 export type MutationGrantPartnerConsentArgs = {
   category: PiiCategory;
   channel?: InputMaybe<ConsentChannel>;
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
   method?: InputMaybe<ConsentMethod>;
   partnerId: Scalars['String']['input'];
+};
+
+
+export type MutationIssuePartnerApiKeyArgs = {
+  partnerId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+  scopes?: Array<Scalars['String']['input']>;
 };
 
 
@@ -535,6 +576,12 @@ export type MutationRegisterArgs = {
 };
 
 
+export type MutationRegisterPartnerArgs = {
+  input: RegisterPartnerInput;
+  reason: Scalars['String']['input'];
+};
+
+
 export type MutationRejectVerificationArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
@@ -558,11 +605,24 @@ export type MutationResetPasswordArgs = {
 };
 
 
+export type MutationRevokePartnerApiKeyArgs = {
+  keyId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
 export type MutationRevokePartnerConsentArgs = {
   category: PiiCategory;
   channel?: InputMaybe<ConsentChannel>;
   method?: InputMaybe<ConsentMethod>;
   partnerId: Scalars['String']['input'];
+};
+
+
+export type MutationRotatePartnerApiKeyArgs = {
+  keyId: Scalars['ID']['input'];
+  overlapHours?: InputMaybe<Scalars['Int']['input']>;
+  reason: Scalars['String']['input'];
 };
 
 
@@ -662,15 +722,72 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** A company the platform shares members' data with, under a data-sharing agreement. */
+export type Partner = {
+  __typename?: 'Partner';
+  agreement: DataSharingAgreement;
+  /** Every key issued to the partner, newest first; the secrets themselves are never kept. */
+  apiKeys: Array<PartnerApiKey>;
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** The company's legal name, as on the agreement. */
+  legalName: Scalars['String']['output'];
+  /**
+   * How the graph names the partner: in its API keys, in members' consents (partnerId) and in its
+   * persisted-operation manifest, schema/persisted/<name>.json.
+   */
+  name: Scalars['String']['output'];
+};
+
+/** One API key of a partner, named by its visible prefix. */
+export type PartnerApiKey = {
+  __typename?: 'PartnerApiKey';
+  /** Whether requests with this key are admitted now. */
+  active: Scalars['Boolean']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  /** Set when the key was rotated: it works beside its replacement until then. */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  /** The start of the key (mpk_<prefix>_...), to tell keys apart in tools and logs. */
+  prefix: Scalars['String']['output'];
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  scopes: Array<Scalars['String']['output']>;
+};
+
+/**
+ * Internal, for the gateway only (never through the gateway): who a partner API key belongs to,
+ * or why it admits nobody.
+ */
+export type PartnerCaller = {
+  __typename?: 'PartnerCaller';
+  agreementExpiresAt?: Maybe<Scalars['DateTime']['output']>;
+  allowedCategories: Array<Scalars['String']['output']>;
+  keyId?: Maybe<Scalars['ID']['output']>;
+  /** The partner's name; null when the key admits nobody. */
+  partner?: Maybe<Scalars['String']['output']>;
+  /** Why the request is refused: unknown_key, revoked_key, expired_key or agreement_expired; null when admitted. */
+  refusal?: Maybe<Scalars['String']['output']>;
+  scopes: Array<Scalars['String']['output']>;
+};
+
 /** A partner's permission to receive one kind of the member's personal data. */
 export type PartnerConsent = {
   __typename?: 'PartnerConsent';
   category: PiiCategory;
+  /** When the consent lapses by itself; null while the member keeps it until they withdraw it. */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
   /** Whether the partner receives it now. */
   granted: Scalars['Boolean']['output'];
   partnerId: Scalars['String']['output'];
   /** When this state was recorded. */
   recordedAt: Scalars['DateTime']['output'];
+};
+
+/** Internal: one kind of personal data a member currently shares with a partner. */
+export type PartnerConsentGrant = {
+  __typename?: 'PartnerConsentGrant';
+  category: Scalars['String']['output'];
+  memberId: Scalars['ID']['output'];
 };
 
 /**
@@ -820,6 +937,18 @@ export type Query = {
   member?: Maybe<Member>;
   /** Members, newest first. Staff with members:read. */
   members: MemberConnection;
+  /** Internal, for the gateway only: see PartnerCaller. */
+  partnerCaller: PartnerCaller;
+  /** Internal, for the gateway only: which of these members share which kinds of data with the partner now. */
+  partnerConsentGrants: Array<PartnerConsentGrant>;
+  /**
+   * A member, as a partner sees them: only members who currently share at least one kind of
+   * personal data with the calling partner; others are NOT_FOUND. Fields of a kind the member
+   * did not consent to, or the agreement does not allow, are null.
+   */
+  partnerMember?: Maybe<Member>;
+  /** Every registered partner, by name. Staff with partners:manage. */
+  partners: Array<Partner>;
   /** Every role and its scopes. Staff with staff:manage or audit:read. */
   roles: Array<Role>;
   /** Staff operations, newest first. Staff with audit:read. */
@@ -849,6 +978,22 @@ export type QueryMemberArgs = {
 export type QueryMembersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryPartnerCallerArgs = {
+  apiKey: Scalars['String']['input'];
+};
+
+
+export type QueryPartnerConsentGrantsArgs = {
+  memberIds: Array<Scalars['ID']['input']>;
+  partner: Scalars['String']['input'];
+};
+
+
+export type QueryPartnerMemberArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -885,6 +1030,16 @@ export type RegisterInput = {
   email?: InputMaybe<Scalars['String']['input']>;
   password: Scalars['String']['input'];
   phone?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type RegisterPartnerInput = {
+  agreementExpiresAt: Scalars['DateTime']['input'];
+  agreementReference: Scalars['String']['input'];
+  agreementSignedAt: Scalars['DateTime']['input'];
+  allowedCategories: Array<PiiCategory>;
+  legalName: Scalars['String']['input'];
+  /** Lower-case letters, digits and dashes, e.g. acme-insurance; names its manifest file. */
+  name: Scalars['String']['input'];
 };
 
 /** Where to send a registration code: an email address or a phone number, exactly one. */
@@ -1154,9 +1309,11 @@ export type ResolversTypes = {
   CreateStaffInput: CreateStaffInput;
   DataExport: ResolverTypeWrapper<DataExportRow>;
   DataExportStatus: DataExportStatus;
+  DataSharingAgreement: ResolverTypeWrapper<AgreementView>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ErasureRequest: ResolverTypeWrapper<ErasureRequestRow>;
   ErasureStatus: ErasureStatus;
+  IssuedPartnerApiKey: ResolverTypeWrapper<Omit<IssuedPartnerApiKey, 'apiKey'> & { apiKey: ResolversTypes['PartnerApiKey'] }>;
   JobRun: ResolverTypeWrapper<JobRunRow>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JobRunConnection: ResolverTypeWrapper<Omit<JobRunConnection, 'edges'> & { edges: Array<ResolversTypes['JobRunEdge']> }>;
@@ -1176,7 +1333,11 @@ export type ResolversTypes = {
   NoticeEdge: ResolverTypeWrapper<Omit<NoticeEdge, 'node'> & { node: ResolversTypes['Notice'] }>;
   NoticeKind: NoticeKind;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Partner: ResolverTypeWrapper<PartnerRow>;
+  PartnerApiKey: ResolverTypeWrapper<PartnerKeyView>;
+  PartnerCaller: ResolverTypeWrapper<PartnerCaller>;
   PartnerConsent: ResolverTypeWrapper<PartnerConsentRecord>;
+  PartnerConsentGrant: ResolverTypeWrapper<PartnerConsentGrant>;
   PasswordResetRequested: ResolverTypeWrapper<PasswordResetRequested>;
   PiiAccess: ResolverTypeWrapper<PiiAccessRow>;
   PiiAccessConnection: ResolverTypeWrapper<Omit<PiiAccessConnection, 'edges'> & { edges: Array<ResolversTypes['PiiAccessEdge']> }>;
@@ -1193,6 +1354,7 @@ export type ResolversTypes = {
   RecordPiiAccessInput: RecordPiiAccessInput;
   RecordPiiAccessResult: ResolverTypeWrapper<RecordPiiAccessResult>;
   RegisterInput: RegisterInput;
+  RegisterPartnerInput: RegisterPartnerInput;
   RegistrationCodeInput: RegistrationCodeInput;
   RegistrationCodeSent: ResolverTypeWrapper<RegistrationCodeSent>;
   Role: ResolverTypeWrapper<RoleRow>;
@@ -1220,8 +1382,10 @@ export type ResolversParentTypes = {
   Consents: ConsentsOf;
   CreateStaffInput: CreateStaffInput;
   DataExport: DataExportRow;
+  DataSharingAgreement: AgreementView;
   DateTime: Scalars['DateTime']['output'];
   ErasureRequest: ErasureRequestRow;
+  IssuedPartnerApiKey: Omit<IssuedPartnerApiKey, 'apiKey'> & { apiKey: ResolversParentTypes['PartnerApiKey'] };
   JobRun: JobRunRow;
   Int: Scalars['Int']['output'];
   JobRunConnection: Omit<JobRunConnection, 'edges'> & { edges: Array<ResolversParentTypes['JobRunEdge']> };
@@ -1237,7 +1401,11 @@ export type ResolversParentTypes = {
   NoticeConnection: InboxPage;
   NoticeEdge: Omit<NoticeEdge, 'node'> & { node: ResolversParentTypes['Notice'] };
   PageInfo: PageInfo;
+  Partner: PartnerRow;
+  PartnerApiKey: PartnerKeyView;
+  PartnerCaller: PartnerCaller;
   PartnerConsent: PartnerConsentRecord;
+  PartnerConsentGrant: PartnerConsentGrant;
   PasswordResetRequested: PasswordResetRequested;
   PiiAccess: PiiAccessRow;
   PiiAccessConnection: Omit<PiiAccessConnection, 'edges'> & { edges: Array<ResolversParentTypes['PiiAccessEdge']> };
@@ -1252,6 +1420,7 @@ export type ResolversParentTypes = {
   RecordPiiAccessInput: RecordPiiAccessInput;
   RecordPiiAccessResult: RecordPiiAccessResult;
   RegisterInput: RegisterInput;
+  RegisterPartnerInput: RegisterPartnerInput;
   RegistrationCodeInput: RegistrationCodeInput;
   RegistrationCodeSent: RegistrationCodeSent;
   Role: RoleRow;
@@ -1307,6 +1476,14 @@ export type DataExportResolvers<ContextType = IdentityContext, ParentType extend
   status?: Resolver<ResolversTypes['DataExportStatus'], ParentType, ContextType>;
 };
 
+export type DataSharingAgreementResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['DataSharingAgreement'] = ResolversParentTypes['DataSharingAgreement']> = {
+  allowedCategories?: Resolver<Array<ResolversTypes['PiiCategory']>, ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  inForce?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reference?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  signedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
@@ -1318,6 +1495,11 @@ export type ErasureRequestResolvers<ContextType = IdentityContext, ParentType ex
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   requestedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ErasureStatus'], ParentType, ContextType>;
+};
+
+export type IssuedPartnerApiKeyResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['IssuedPartnerApiKey'] = ResolversParentTypes['IssuedPartnerApiKey']> = {
+  apiKey?: Resolver<ResolversTypes['PartnerApiKey'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type JobRunResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['JobRun'] = ResolversParentTypes['JobRun']> = {
@@ -1391,6 +1573,7 @@ export type MutationResolvers<ContextType = IdentityContext, ParentType extends 
   changeStaffPassword?: Resolver<ResolversTypes['StaffAuthPayload'], ParentType, ContextType, RequireFields<MutationChangeStaffPasswordArgs, 'currentPassword' | 'email' | 'newPassword'>>;
   createStaff?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationCreateStaffArgs, 'input'>>;
   grantPartnerConsent?: Resolver<ResolversTypes['PartnerConsent'], ParentType, ContextType, RequireFields<MutationGrantPartnerConsentArgs, 'category' | 'channel' | 'method' | 'partnerId'>>;
+  issuePartnerApiKey?: Resolver<ResolversTypes['IssuedPartnerApiKey'], ParentType, ContextType, RequireFields<MutationIssuePartnerApiKeyArgs, 'partnerId' | 'reason' | 'scopes'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'input'>>;
   logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationLogoutArgs, 'refreshToken'>>;
   markNoticeRead?: Resolver<ResolversTypes['Notice'], ParentType, ContextType, RequireFields<MutationMarkNoticeReadArgs, 'id'>>;
@@ -1398,13 +1581,16 @@ export type MutationResolvers<ContextType = IdentityContext, ParentType extends 
   recordPiiAccess?: Resolver<ResolversTypes['RecordPiiAccessResult'], ParentType, ContextType, RequireFields<MutationRecordPiiAccessArgs, 'input'>>;
   refreshSession?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshSessionArgs, 'refreshToken'>>;
   register?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
+  registerPartner?: Resolver<ResolversTypes['Partner'], ParentType, ContextType, RequireFields<MutationRegisterPartnerArgs, 'input' | 'reason'>>;
   rejectVerification?: Resolver<ResolversTypes['Verification'], ParentType, ContextType, RequireFields<MutationRejectVerificationArgs, 'id' | 'reason'>>;
   requestDataExport?: Resolver<ResolversTypes['DataExport'], ParentType, ContextType>;
   requestErasure?: Resolver<ResolversTypes['ErasureRequest'], ParentType, ContextType>;
   requestPasswordReset?: Resolver<ResolversTypes['PasswordResetRequested'], ParentType, ContextType, RequireFields<MutationRequestPasswordResetArgs, 'login'>>;
   requestRegistrationCode?: Resolver<ResolversTypes['RegistrationCodeSent'], ParentType, ContextType, RequireFields<MutationRequestRegistrationCodeArgs, 'input'>>;
   resetPassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationResetPasswordArgs, 'code' | 'login' | 'newPassword'>>;
+  revokePartnerApiKey?: Resolver<ResolversTypes['PartnerApiKey'], ParentType, ContextType, RequireFields<MutationRevokePartnerApiKeyArgs, 'keyId' | 'reason'>>;
   revokePartnerConsent?: Resolver<ResolversTypes['PartnerConsent'], ParentType, ContextType, RequireFields<MutationRevokePartnerConsentArgs, 'category' | 'channel' | 'method' | 'partnerId'>>;
+  rotatePartnerApiKey?: Resolver<ResolversTypes['IssuedPartnerApiKey'], ParentType, ContextType, RequireFields<MutationRotatePartnerApiKeyArgs, 'keyId' | 'reason'>>;
   setStaffRoles?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationSetStaffRolesArgs, 'reason' | 'roles' | 'staffId'>>;
   staffLogin?: Resolver<ResolversTypes['StaffAuthPayload'], ParentType, ContextType, RequireFields<MutationStaffLoginArgs, 'email' | 'password'>>;
   submitAdvancedVerification?: Resolver<ResolversTypes['Verification'], ParentType, ContextType, RequireFields<MutationSubmitAdvancedVerificationArgs, 'input'>>;
@@ -1438,11 +1624,45 @@ export type PageInfoResolvers<ContextType = IdentityContext, ParentType extends 
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type PartnerResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Partner'] = ResolversParentTypes['Partner']> = {
+  agreement?: Resolver<ResolversTypes['DataSharingAgreement'], ParentType, ContextType>;
+  apiKeys?: Resolver<Array<ResolversTypes['PartnerApiKey']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  legalName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type PartnerApiKeyResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['PartnerApiKey'] = ResolversParentTypes['PartnerApiKey']> = {
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  prefix?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  scopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type PartnerCallerResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['PartnerCaller'] = ResolversParentTypes['PartnerCaller']> = {
+  agreementExpiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  allowedCategories?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  keyId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  partner?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  refusal?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  scopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type PartnerConsentResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['PartnerConsent'] = ResolversParentTypes['PartnerConsent']> = {
   category?: Resolver<ResolversTypes['PiiCategory'], ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   granted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   partnerId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type PartnerConsentGrantResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['PartnerConsentGrant'] = ResolversParentTypes['PartnerConsentGrant']> = {
+  category?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export type PasswordResetRequestedResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['PasswordResetRequested'] = ResolversParentTypes['PasswordResetRequested']> = {
@@ -1504,6 +1724,10 @@ export type QueryResolvers<ContextType = IdentityContext, ParentType extends Res
   me?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType, RequireFields<QueryMemberArgs, 'id'>>;
   members?: Resolver<ResolversTypes['MemberConnection'], ParentType, ContextType, RequireFields<QueryMembersArgs, 'first'>>;
+  partnerCaller?: Resolver<ResolversTypes['PartnerCaller'], ParentType, ContextType, RequireFields<QueryPartnerCallerArgs, 'apiKey'>>;
+  partnerConsentGrants?: Resolver<Array<ResolversTypes['PartnerConsentGrant']>, ParentType, ContextType, RequireFields<QueryPartnerConsentGrantsArgs, 'memberIds' | 'partner'>>;
+  partnerMember?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType, RequireFields<QueryPartnerMemberArgs, 'id'>>;
+  partners?: Resolver<Array<ResolversTypes['Partner']>, ParentType, ContextType>;
   roles?: Resolver<Array<ResolversTypes['Role']>, ParentType, ContextType>;
   staffOperationLog?: Resolver<ResolversTypes['StaffOperationConnection'], ParentType, ContextType, RequireFields<QueryStaffOperationLogArgs, 'first'>>;
   verificationReviewQueue?: Resolver<ResolversTypes['VerificationConnection'], ParentType, ContextType, RequireFields<QueryVerificationReviewQueueArgs, 'first'>>;
@@ -1598,8 +1822,10 @@ export type Resolvers<ContextType = IdentityContext> = {
   ConsentRecord?: ConsentRecordResolvers<ContextType>;
   Consents?: ConsentsResolvers<ContextType>;
   DataExport?: DataExportResolvers<ContextType>;
+  DataSharingAgreement?: DataSharingAgreementResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   ErasureRequest?: ErasureRequestResolvers<ContextType>;
+  IssuedPartnerApiKey?: IssuedPartnerApiKeyResolvers<ContextType>;
   JobRun?: JobRunResolvers<ContextType>;
   JobRunConnection?: JobRunConnectionResolvers<ContextType>;
   JobRunEdge?: JobRunEdgeResolvers<ContextType>;
@@ -1612,7 +1838,11 @@ export type Resolvers<ContextType = IdentityContext> = {
   NoticeConnection?: NoticeConnectionResolvers<ContextType>;
   NoticeEdge?: NoticeEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Partner?: PartnerResolvers<ContextType>;
+  PartnerApiKey?: PartnerApiKeyResolvers<ContextType>;
+  PartnerCaller?: PartnerCallerResolvers<ContextType>;
   PartnerConsent?: PartnerConsentResolvers<ContextType>;
+  PartnerConsentGrant?: PartnerConsentGrantResolvers<ContextType>;
   PasswordResetRequested?: PasswordResetRequestedResolvers<ContextType>;
   PiiAccess?: PiiAccessResolvers<ContextType>;
   PiiAccessConnection?: PiiAccessConnectionResolvers<ContextType>;

@@ -23,6 +23,7 @@ import {
 } from '../domain/consents.js';
 import { marketingPreferences, partnerSharing, policiesToAccept, type CaptureChannel, type CaptureMethod, type PolicyKind } from '../domain/consent-rules.js';
 import { updateProfile } from '../domain/profile.js';
+import { partnerResolvers } from './partners.js';
 import type { Member, StaffOperationRow, Verification } from '../domain/records.js';
 import { displayStatus } from '../domain/verification-rules.js';
 import {
@@ -77,7 +78,9 @@ function actor(ctx: IdentityContext): Actor {
 
 export const resolvers: Resolvers = {
   DateTime,
+  ...partnerResolvers,
   Query: {
+    ...partnerResolvers.Query,
     me: (_, __, ctx) =>
       ctx.viewer.kind === 'member' ? ctx.loaders.memberById.load(ctx.viewer.memberId) : null,
     member: (_, args, ctx) => ctx.loaders.memberById.load(args.id),
@@ -106,6 +109,7 @@ export const resolvers: Resolvers = {
     },
   },
   Mutation: {
+    ...partnerResolvers.Mutation,
     requestRegistrationCode: async (_, args, ctx) => {
       const sent = await requestRegistrationCode(ctx.accounts, args.input);
       return { ...sent, channel: upper<ContactChannel>(sent.channel) };
@@ -155,7 +159,7 @@ export const resolvers: Resolvers = {
     updateMarketingPreferences: (_, args, ctx) =>
       updateMarketingPreferences(ctx.consents, memberIdOf(ctx.viewer)!, args.input, capture(args.input)),
     grantPartnerConsent: (_, args, ctx) =>
-      grantPartnerConsent(ctx.consents, memberIdOf(ctx.viewer)!, args, capture(args)),
+      grantPartnerConsent(ctx.consents, memberIdOf(ctx.viewer)!, { ...args, expiresAt: args.expiresAt ?? null }, capture(args)),
     revokePartnerConsent: (_, args, ctx) =>
       revokePartnerConsent(ctx.consents, memberIdOf(ctx.viewer)!, args, capture(args)),
     requestDataExport: (_, __, ctx) => requestDataExport(ctx.dataExport, memberIdOf(ctx.viewer)!),
@@ -195,11 +199,12 @@ export const resolvers: Resolvers = {
       return policiesToAccept(await ctx.loaders.currentPolicies(), new Set(accepted.map((a) => a.policyVersionId)));
     },
     partnerSharing: async (c, _, ctx) =>
-      partnerSharing(await ctx.loaders.consentsInForce.load(c.memberId)).map((r) => ({
+      partnerSharing(await ctx.loaders.consentsInForce.load(c.memberId), ctx.now()).map((r) => ({
         partnerId: r.partnerId!,
         category: r.piiCategory!,
         granted: r.granted,
         recordedAt: r.recordedAt,
+        expiresAt: r.expiresAt ?? null,
       })),
     history: (c, _, ctx) => ctx.loaders.consentHistory.load(c.memberId),
   },

@@ -90,7 +90,12 @@ describe('consents in force', () => {
     const records = [partner('acme', 'CONTACT', true, 1), partner('acme', 'LOCATION', true, 2), partner('acme', 'CONTACT', false, 3)];
     expect(sharesWith(records, 'acme', 'CONTACT')).toBe(false);
     expect(sharesWith(records, 'acme', 'LOCATION')).toBe(true);
-    expect(partnerSharing(records).map((r) => r.piiCategory)).toEqual(['LOCATION']);
+    expect(partnerSharing(records, new Date()).map((r) => r.piiCategory)).toEqual(['LOCATION']);
+    // A consent given until a date is in force before it and lapses at it.
+    const until = new Date('2027-01-01T00:00:00Z');
+    const lapsing = records.map((r) => (r.piiCategory === 'LOCATION' ? { ...r, expiresAt: until } : r));
+    expect(partnerSharing(lapsing, new Date('2026-12-31T23:59:59Z')).map((r) => r.piiCategory)).toEqual(['LOCATION']);
+    expect(partnerSharing(lapsing, until)).toEqual([]);
   });
 
   it('partner ids are short and plain', () => {

@@ -20,8 +20,8 @@ describe('staff password rotation', () => {
 });
 
 describe('staff roles', () => {
-  it('the default roles are support, reviewer, moderator, finance, admin and auditor', () => {
-    expect(DEFAULT_ROLES.map((r) => r.name)).toEqual(['support', 'reviewer', 'moderator', 'finance', 'admin', 'auditor']);
+  it('the default roles are support, reviewer, moderator, finance, admin, partnerships and auditor', () => {
+    expect(DEFAULT_ROLES.map((r) => r.name)).toEqual(['support', 'reviewer', 'moderator', 'finance', 'admin', 'partnerships', 'auditor']);
   });
   it('only reviewers review verifications, only admins manage staff, auditors and admins read the audit log', () => {
     const holders = (scope: string) => DEFAULT_ROLES.filter((r) => r.scopes.includes(scope)).map((r) => r.name);
@@ -30,6 +30,7 @@ describe('staff roles', () => {
     expect(holders('audit:read')).toEqual(['admin', 'auditor']);
     expect(holders('pii:contact:read')).toEqual([]);
     expect(holders('pii:behaviour:read')).toEqual(['support', 'moderator', 'finance']);
+    expect(holders('partners:manage')).toEqual(['partnerships']);
   });
   it('a token carries each scope once, sorted, whichever roles granted it', () => {
     expect(scopesOf([{ scope: 'members:read' }, { scope: 'audit:read' }, { scope: 'members:read' }])).toEqual(['audit:read', 'members:read']);
