@@ -15,6 +15,7 @@ import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@membership/config';
 import { loadGatewayEnv, startGateway } from '@membership/gateway';
+import { Redis } from 'ioredis';
 import { TEST_ENV, startTestStack, type TestStack } from '@membership/testing';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -137,8 +138,14 @@ describe('a partner reads what the agreement and the member both allow', () => {
 
   it('the read is in Ana’s access log under acme’s name', async () => {
     const [ana] = stack.demo;
-    const res = await stack.gql(`{ me { piiAccessLog(first: 5) { edges { node { viewerKind viewerId fields operationName } } } } }`, {}, { token: await stack.memberToken(ana.id) });
-    expect(res.body.data.me.piiAccessLog.edges[0].node).toEqual({ viewerKind: 'partner', viewerId: 'acme', fields: ['Member.email'], operationName: 'AcmeMember' });
+    const res = await stack.gql(`{ me { piiAccessLog(first: 5) { edges { node { viewerKind viewerId viewerRole fields operationName } } } } }`, {}, { token: await stack.memberToken(ana.id) });
+    expect(res.body.data.me.piiAccessLog.edges[0].node).toEqual({
+      viewerKind: 'partner',
+      viewerId: 'acme',
+      viewerRole: `api key ${acmeKey.apiKey.id}`,
+      fields: ['Member.email'],
+      operationName: 'AcmeMember',
+    });
   });
 
   it('Bo shares nothing with acme: acme cannot even look him up', async () => {
@@ -243,6 +250,7 @@ describe('per-key rate limit', () => {
     try {
       const call = (key: string) =>
         fetch(limited.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256('x') } } }) });
+      await awayFromMinuteEnd();
       expect((await call(first.key)).status).toBe(403); // counted, then refused: not in its manifest
       expect((await call(first.key)).status).toBe(403);
       const third = await call(first.key);
@@ -252,6 +260,54 @@ describe('per-key rate limit', () => {
       expect((await call(second.key)).status).toBe(403);
     } finally {
       await limited.close();
+    }
+  });
+});
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+async function redisIsRunning(): Promise<boolean> {
+  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+const withRedis = await redisIsRunning();
+
+/** Counts are per minute: start a counting test well inside one, never seconds before it ends. */
+async function awayFromMinuteEnd(): Promise<void> {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < 5_000) await new Promise((resolve) => setTimeout(resolve, left + 50));
+}
+
+describe.skipIf(!withRedis)('with REDIS_URL (a real Redis on this machine), gateway instances share a key’s count', () => {
+  it('two requests at one instance and a third at another exceed a limit of 2', async () => {
+    const subgraphUrls = Object.fromEntries(Object.entries(stack.subgraphs).map(([name, s]) => [name, s.url]));
+    clock = new Date();
+    const partner = await register(`initech-${Date.now().toString(36)}`, ['CONTACT']);
+    const { key } = await issueKey(partner.id);
+    const start = () =>
+      startGateway({
+        env: loadGatewayEnv({ ...TEST_ENV, PORT: '0', REDIS_URL, PARTNER_RATE_LIMIT_PER_MINUTE: '2' }),
+        logger: createLogger('test', 'silent'),
+        subgraphUrls,
+      });
+    const [a, b] = [await start(), await start()];
+    try {
+      const call = (url: string) =>
+        fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256('x') } } }) });
+      await awayFromMinuteEnd();
+      expect((await call(a.url)).status).toBe(403);
+      expect((await call(a.url)).status).toBe(403);
+      expect((await call(b.url)).status).toBe(429);
+    } finally {
+      await a.close();
+      await b.close();
     }
   });
 });

@@ -25,7 +25,8 @@ function describeViewer(viewer: Viewer): { kind: string; id: string; role: strin
     case 'staff':
       return { kind: 'staff', id: viewer.staffId, role: viewer.scopes.join(' ') || null };
     case 'partner':
-      return { kind: 'partner', id: viewer.partnerId, role: null };
+      // The key as well as the partner: every partner read is attributed to the key that made it.
+      return { kind: 'partner', id: viewer.partnerId, role: viewer.keyId ? `api key ${viewer.keyId}` : null };
     case 'member':
       return { kind: 'member', id: viewer.memberId, role: null };
     case 'service':
