@@ -62,6 +62,7 @@ const subgraphs: Record<string, SubgraphCodegen> = {
       Verification: '../domain/records.js#Verification as VerificationRecord',
       PiiAccess: '../domain/records.js#PiiAccessRow',
       StaffMember: '../domain/staff.js#StaffView',
+      StaffRoleGrant: '../domain/records.js#StaffRoleGrant as StaffRoleGrantRecord',
       StaffAuthPayload: '../domain/staff.js#StaffSignIn',
       Role: '../domain/records.js#RoleRow',
       StaffOperation: '../domain/records.js#StaffOperationRow',

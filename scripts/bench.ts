@@ -95,7 +95,7 @@ async function probe(g: GatewayProcess, w: Workload): Promise<unknown> {
   return response.json();
 }
 
-const workloads = (await buildWorkloads({ jwtSecret: secrets.JWT_SECRET, dashboardMembers: seeded.hotMemberIds })).filter((w) =>
+const workloads = (await buildWorkloads({ jwtSecret: secrets.JWT_SECRET, dashboardMembers: seeded.hotMemberIds, database })).filter((w) =>
   env.BENCH_WORKLOADS.includes(w.key),
 );
 

@@ -41,7 +41,7 @@ const gateway = await startGatewayProcess({
   jwtSecret: env.JWT_SECRET,
   signingKey: env.GATEWAY_SIGNING_KEY,
 });
-const dashboard = (await buildWorkloads({ jwtSecret: env.JWT_SECRET, dashboardMembers: DEMO_MEMBER_IDS })).find((w) => w.key === 'a')!;
+const dashboard = (await buildWorkloads({ jwtSecret: env.JWT_SECRET, dashboardMembers: DEMO_MEMBER_IDS, database: db.database })).find((w) => w.key === 'a')!;
 const databaseName = db.database.kind === 'postgres' ? 'Postgres (scratch database)' : 'PGlite in memory (in the subgraphs’ process)';
 
 interface Sample {

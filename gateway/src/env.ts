@@ -25,6 +25,19 @@ const shape = {
   PII_DOCUMENT_CACHE_SIZE: z.coerce.number().int().min(1).default(1000),
   /** Timeout for writing the PII access log to identity. */
   ACCESS_LOG_TIMEOUT_MS: z.coerce.number().int().min(10).default(3000),
+  /**
+   * How long identity's answer that a token's session holds is kept: a session that ends
+   * (logout, password change, erasure, ban, staff disabled or changed) is refused within this.
+   * Seconds, not minutes: at most 60000.
+   */
+  SESSION_CHECK_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+  /**
+   * The gateway sits behind one proxy of yours that appends the client's address to
+   * X-Forwarded-For: take the client address from there (the last entry) rather than the socket.
+   */
+  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Timeout for asking identity about a session; a signed-in request gets 503 when it runs out. */
+  SESSION_CHECK_TIMEOUT_MS: z.coerce.number().int().min(10).default(2000),
   /** Deepest field nesting an operation may have (introspection not counted). */
   MAX_DEPTH: z.coerce.number().int().min(1).default(12),
   /** Most aliases in one operation, fragments included. */
@@ -80,6 +93,9 @@ export type GatewayEnv = BaseEnv & {
   PII_PURPOSES: string;
   PII_DOCUMENT_CACHE_SIZE: number;
   ACCESS_LOG_TIMEOUT_MS: number;
+  SESSION_CHECK_TTL_MS: number;
+  SESSION_CHECK_TIMEOUT_MS: number;
+  TRUST_PROXY: boolean;
   MAX_DEPTH: number;
   MAX_ALIASES: number;
   MAX_TOKENS: number;

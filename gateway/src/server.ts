@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Logger } from '@membership/config';
 import { graphqlHttpHandler, listen, type RunningServer } from '@membership/subgraph';
 import { GATEWAY_SERVICE, viewerSigner } from '@membership/viewer';
+import { IdentitySessions, type SessionCheck } from './auth/sessions.js';
 import { viewerFromRequest } from './auth/viewer.js';
 import type { GatewayContext } from './context.js';
 import { assertSafeToServe, type GatewayEnv } from './env.js';
@@ -41,6 +43,25 @@ export interface GatewayOptions {
   pii?: boolean;
   /** Where the PII access log goes; defaults to identity. */
   accessLog?: AccessLogWriter;
+  /**
+   * Who says whether a token's session still holds; defaults to identity. `'none'` only for
+   * a supergraph without identity (the PII layer's test fixtures): tokens are then taken as
+   * signed, logout and bans notwithstanding.
+   */
+  sessions?: SessionCheck | 'none';
+}
+
+/**
+ * Where the request came from: the socket's peer, or behind a trusted proxy (TRUST_PROXY) the
+ * address that proxy appended last to X-Forwarded-For; clients choose everything before it.
+ */
+function clientAddress(req: IncomingMessage, trustProxy: boolean): string | undefined {
+  const forwarded = req.headers['x-forwarded-for'];
+  if (trustProxy && typeof forwarded === 'string') {
+    const last = forwarded.split(',').map((a) => a.trim()).filter(Boolean).at(-1);
+    if (last) return last;
+  }
+  return req.socket.remoteAddress ?? undefined;
 }
 
 /** The header in which staff state why they need personal data. */
@@ -83,6 +104,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
           new IdentityAccessLog(identityUrl, signer, env.ACCESS_LOG_TIMEOUT_MS),
       })
     : apolloGateway;
+  const sessions =
+    options.sessions === 'none'
+      ? null
+      : (options.sessions ?? new IdentitySessions(identityUrl, signer, { ttlMs: env.SESSION_CHECK_TTL_MS, timeoutMs: env.SESSION_CHECK_TIMEOUT_MS }));
   const limits = operationLimits(env);
   // What gateway instances share (APQ cache, partner rate limits) lives in Redis when there is one.
   const redis = env.REDIS_URL ? connectRedis(env.REDIS_URL, logger) : undefined;
@@ -123,13 +148,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     context: async (req, body) => {
       // A partner never sends a document: refused before its key is even looked up.
       if (req.headers[API_KEY_HEADER] !== undefined) requirePersistedShape(body, req.method ?? 'GET', 'A partner');
-      const viewer = await viewerFromRequest(req, env.JWT_SECRET, partners);
+      const requestId = randomUUID();
+      const viewer = await viewerFromRequest(req, env.JWT_SECRET, sessions, requestId, partners);
       // Every partner request counts against its key, whatever it asks for.
       if (viewer.kind === 'partner') await enforceRateLimit(partnerLimiter, `partner-key:${viewer.keyId}`, env.PARTNER_RATE_LIMIT_PER_MINUTE);
       const purpose = req.headers[PURPOSE_HEADER];
       if (viewer.kind === 'staff' && typeof purpose === 'string' && purpose) viewer.purpose = purpose.trim();
       enforceSafelist(persisted, viewer, body, req.method ?? 'GET');
-      return { viewer, requestId: randomUUID() };
+      return { viewer, requestId, clientAddress: clientAddress(req, env.TRUST_PROXY) };
     },
   });
   const server = await listen(handler, env.PORT, env.HOST);

@@ -44,6 +44,7 @@ export class SignedSubgraphSource extends RemoteGraphQLDataSource<GatewayContext
       audience: this.subgraph,
       body: { query: request.query, operationName: request.operationName, variables: request.variables },
       requestId: context?.requestId ?? 'internal',
+      clientAddress: context?.clientAddress,
     });
     request.http?.headers.set(VIEWER_HEADER, header);
   }

@@ -18,6 +18,8 @@ export interface BenchGatewayConfig {
   subgraphDedupe?: boolean;
   /** Ours only: write the PII access log to a no-op sink instead of identity (a bench without identity). */
   accessLogSink?: boolean;
+  /** Ours only: no session check, for a bench without identity (tokens are taken as signed). */
+  noSessionCheck?: boolean;
 }
 
 /** `candidate` is ours built from another copy of gateway/src (BENCH_CANDIDATE), to measure a change. */

@@ -28,5 +28,6 @@ export async function startOurs(config: BenchGatewayConfig): Promise<RunningServ
     subgraphUrls: config.subgraphUrls,
     pii: config.pii ?? true,
     accessLog: config.accessLogSink ? { record: async () => {} } : undefined,
+    sessions: config.noSessionCheck ? 'none' : undefined,
   });
 }

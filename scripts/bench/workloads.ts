@@ -1,3 +1,5 @@
+import type { Database } from '@membership/db';
+import { openTestSession } from '@membership/testing';
 import { issueAccessToken, type Viewer } from '@membership/viewer';
 import { BENCH_VIEWER_HEADER, type GatewayKind } from './gateway-config.js';
 
@@ -68,18 +70,32 @@ async function callers(viewers: { viewer: Viewer; token: string }[]): Promise<Re
 }
 
 /** The three workloads, with tokens signed by `jwtSecret` for ours. */
-export async function buildWorkloads(options: { jwtSecret: string; dashboardMembers: string[] }): Promise<Workload[]> {
+export async function buildWorkloads(options: {
+  jwtSecret: string;
+  dashboardMembers: string[];
+  /** Where to open the tokens' sessions; absent when the workloads are only read (their cost), never sent. */
+  database?: Database;
+}): Promise<Workload[]> {
   const ttl = { ttlSeconds: 24 * 3600 };
+  const session = async (kind: 'member' | 'staff', id: string) => (options.database ? openTestSession(options.database, kind, id) : undefined);
+  // Each token names a live session, which the gateway checks with identity (cached for seconds).
   const members = await Promise.all(
     options.dashboardMembers.map(async (memberId) => ({
       viewer: { kind: 'member', memberId } as Viewer,
-      token: (await issueAccessToken({ sub: memberId, kind: 'member' }, options.jwtSecret, ttl)).token,
+      token: (await issueAccessToken({ sub: memberId, kind: 'member', sid: await session('member', memberId) }, options.jwtSecret, ttl))
+        .token,
     })),
   );
-  const staffId = 'bench-support-agent';
+  const staffId = '00000000-0000-4000-8000-0000000be4c5';
   const staff = {
     viewer: { kind: 'staff', staffId, scopes: STAFF_SCOPES, purpose: 'support' } as Viewer,
-    token: (await issueAccessToken({ sub: staffId, kind: 'staff', scope: STAFF_SCOPES.join(' ') }, options.jwtSecret, ttl)).token,
+    token: (
+      await issueAccessToken(
+        { sub: staffId, kind: 'staff', scope: STAFF_SCOPES.join(' '), sid: await session('staff', staffId) },
+        options.jwtSecret,
+        ttl,
+      )
+    ).token,
   };
   const json = { 'content-type': 'application/json' };
   return [

@@ -1,7 +1,6 @@
 import { Kind, parse, type ConstValueNode, type DocumentNode } from 'graphql';
+import type { PiiMask } from '@membership/viewer';
 
-/** How a PII value is shown to staff who may only see it masked. */
-export type PiiMask = 'PHONE' | 'EMAIL' | 'ID_NUMBER' | 'NAME' | 'REDACT';
 
 /** One `@pii` mark on a field of the supergraph. */
 export interface PiiMark {

@@ -8,6 +8,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import postgres from 'postgres';
 import { mkdirSync } from 'node:fs';
 
+export { ensureSubgraphRoles, subgraphRole } from './roles.js';
+
 /** A drizzle database or transaction; repositories accept either. */
 export type Db = PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
 

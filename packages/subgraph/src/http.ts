@@ -85,6 +85,8 @@ export function graphqlHttpHandler<Ctx extends BaseContext>(options: GraphQLHttp
         res.end();
       }
     } catch (error) {
+      // The rest of an oversized body is never read: the connection cannot carry another request.
+      if (error instanceof HttpError && error.status === 413) res.setHeader('connection', 'close');
       if (error instanceof HttpError) return sendError(res, error.status, error.message, error.code, error.headers, error.extensions);
       if (!res.headersSent) sendError(res, 500, 'Internal server error', 'INTERNAL_SERVER_ERROR');
       else res.end();

@@ -15,6 +15,8 @@ import { graphqlHttpHandler, HttpError, listen } from './http.js';
 export interface BaseSubgraphContext {
   viewer: Viewer;
   requestId: string;
+  /** The client's network address, as the gateway signed it; absent for services' own calls. */
+  clientAddress?: string;
 }
 
 /**
@@ -89,7 +91,7 @@ export async function startSubgraphServer<Ctx extends BaseSubgraphContext>(
       if ('rejected' in verified) {
         throw new HttpError(401, `Unauthorized: ${verified.rejected} caller signature`, 'UNAUTHENTICATED');
       }
-      return definition.createContext({ viewer: verified.viewer, requestId: verified.requestId });
+      return definition.createContext({ viewer: verified.viewer, requestId: verified.requestId, clientAddress: verified.clientAddress });
     },
   });
   const server = await listen(handler, options.port, options.host);

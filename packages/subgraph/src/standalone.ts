@@ -1,4 +1,4 @@
-import { baseEnvShape, createLogger, parseEnv } from '@membership/config';
+import { baseEnvShape, createLogger, parseEnv, z } from '@membership/config';
 import { openDatabase } from '@membership/db';
 import { EventBus, eventsMigrationsFolder } from '@membership/events';
 import { JobScheduler, jobsMigrationsFolder, loadJobsEnv, schedulerSettings, type JobDefinition } from '@membership/jobs';
@@ -14,14 +14,20 @@ export async function runStandalone(
   create: (options: SubgraphModuleOptions) => SubgraphModule,
   extras: { jobs?: (options: SubgraphModuleOptions) => JobDefinition[] } = {},
 ): Promise<void> {
-  const env = parseEnv(baseEnvShape);
+  const env = parseEnv({
+    ...baseEnvShape,
+    // Off where the process connects as its subgraph's role, which may not change tables: `npm run migrate` did it.
+    MIGRATE_ON_START: z.enum(['true', 'false']).default('true'),
+  });
   const jobsEnv = loadJobsEnv();
   const database = await openDatabase({ url: env.DATABASE_URL, pgliteDir: env.PGLITE_DIR });
   const logger = createLogger('subgraph', env.LOG_LEVEL);
   const module = create({ database, logger });
-  await database.migrate(eventsMigrationsFolder, 'events');
-  await database.migrate(jobsMigrationsFolder, 'jobs');
-  await database.migrate(module.migrationsFolder, module.name);
+  if (env.MIGRATE_ON_START === 'true') {
+    await database.migrate(eventsMigrationsFolder, 'events');
+    await database.migrate(jobsMigrationsFolder, 'jobs');
+    await database.migrate(module.migrationsFolder, module.name);
+  }
   const bus = new EventBus(database.db, { logger });
   if (module.producer) bus.addProducer(module.name, module.producer);
   if (module.consumer) bus.addConsumer(module.consumer);

@@ -1,5 +1,6 @@
 import { createLogger } from '@membership/config';
-import { createScratchDatabase, openDatabase, type Database } from '@membership/db';
+import { randomUUID } from 'node:crypto';
+import { createScratchDatabase, openDatabase, sql, type Database } from '@membership/db';
 import { DEMO_MEMBERS, startStack, type Stack } from '@membership/stack';
 import { issueAccessToken } from '@membership/viewer';
 
@@ -18,7 +19,35 @@ export const TEST_ENV = {
   IDENTITY_PUBLIC_KEY: 'eyJjcnYiOiJFZDI1NTE5IiwieCI6IlRNSkFFenVEVGFzazZ4WjVIX0gzRU5NdkNiU3BfUU9rekVjekZHYkRubjAiLCJrdHkiOiJPS1AifQ==',
   ORDERS_SIGNING_KEY: 'eyJjcnYiOiJFZDI1NTE5IiwiZCI6InVYNXREMUZEMGV3Qjc3eW91SmZndnpLWHE3cEk5dnE3NmNZRjM4ajJfZUUiLCJ4IjoiR2d3UWNhNE05TDVvZnY0QTBidkIxVjhjX3Q4Yk1MYWFhaVFOVzhBR1NLNCIsImt0eSI6Ik9LUCJ9',
   ORDERS_PUBLIC_KEY: 'eyJjcnYiOiJFZDI1NTE5IiwieCI6Ikdnd1FjYTRNOUw1b2Z2NEEwYnZCMVY4Y190OGJNTGFhYWlRTlc4QUdTSzQiLCJrdHkiOiJPS1AifQ==',
+  // A minute, so a test's SQL statement counts never include the gateway asking identity
+  // about a token's session halfway through (tokens are checked once when minted below).
+  SESSION_CHECK_TTL_MS: '60000',
 } as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A real session for a test or bench token (its `sid`), as identity would have opened it: a sign-in (refresh-token
+ * family) of the member, or the staff account (created if missing, holding no role: the
+ * token's scopes are the test's) at its session version. The gateway checks it like any other.
+ */
+export async function openTestSession(database: Database, kind: 'member' | 'staff', id: string): Promise<string> {
+  if (!UUID.test(id)) return 'none';
+  if (kind === 'member') {
+    const familyId = randomUUID();
+    await database.rows(
+      sql`insert into identity.refresh_tokens (id, family_id, member_id, token_hash, issued_at, expires_at)
+          select ${randomUUID()}, ${familyId}, id, ${`test-session:${familyId}`}, now(), now() + interval '30 days' from identity.members where id = ${id}`,
+    );
+    return familyId;
+  }
+  await database.rows(
+    sql`insert into identity.staff (id, email, display_name, password_hash, created_at)
+        values (${id}, ${`test-${id}@staff.example.test`}, 'Test staff', '!', now()) on conflict (id) do nothing`,
+  );
+  const [row] = await database.rows<{ v: number | string }>(sql`select session_version as v from identity.staff where id = ${id}`);
+  return String(row?.v ?? 'none');
+}
 
 export interface GqlResult<T = any> {
   status: number;
@@ -57,6 +86,15 @@ export async function startTestStack(options: { now?: () => Date; env?: Record<s
     throw error;
   }
   const tokenOptions = () => ({ ttlSeconds: 900, now: options.now?.() });
+  // One request with a fresh token, so the gateway has its session's answer before the test counts anything.
+  const warm = async (token: string) => {
+    await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    return token;
+  };
   return {
     ...stack,
     database,
@@ -80,9 +118,18 @@ export async function startTestStack(options: { now?: () => Date; env?: Record<s
       }
       return { status: response.status, headers: response.headers, body };
     },
-    memberToken: async (memberId) => (await issueAccessToken({ sub: memberId, kind: 'member' }, env.JWT_SECRET, tokenOptions())).token,
+    memberToken: async (memberId) =>
+      warm((await issueAccessToken({ sub: memberId, kind: 'member', sid: await openTestSession(database, 'member', memberId) }, env.JWT_SECRET, tokenOptions())).token),
     staffToken: async (scopes, staffId = '00000000-0000-4000-8000-00000000057a') =>
-      (await issueAccessToken({ sub: staffId, kind: 'staff', scope: scopes.join(' ') }, env.JWT_SECRET, tokenOptions())).token,
+      warm(
+        (
+          await issueAccessToken(
+            { sub: staffId, kind: 'staff', scope: scopes.join(' '), sid: await openTestSession(database, 'staff', staffId) },
+            env.JWT_SECRET,
+            tokenOptions(),
+          )
+        ).token,
+      ),
     async stop() {
       await stack.stop();
       await database.close();

@@ -8,10 +8,16 @@ import { startTestStack, type TestStack } from './index.js';
  * hands the stack to the file. Kept apart from index.ts so scripts can use the testing
  * helpers without loading vitest.
  */
-export function useTestStack(options: { now: () => Date; beforeEachTest?: () => void; started: (stack: TestStack) => void }): void {
+export function useTestStack(options: {
+  now: () => Date;
+  beforeEachTest?: () => void;
+  started: (stack: TestStack) => void;
+  /** Settings for this file's servers, over the test environment. */
+  env?: Record<string, string>;
+}): void {
   let stack: TestStack | undefined;
   beforeAll(async () => {
-    stack = await startTestStack({ now: options.now });
+    stack = await startTestStack({ now: options.now, env: options.env });
     options.started(stack);
   });
   afterAll(async () => {

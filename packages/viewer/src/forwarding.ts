@@ -76,6 +76,8 @@ interface ForwardedClaims {
   rid: string;
   /** {@link operationHash} of the body this header was sent with. */
   oph: string;
+  /** The client's network address as the gateway saw it (rate limits by address). */
+  adr?: string;
 }
 
 /** Signs viewers as one service: the gateway for its callers, identity for itself. */
@@ -86,7 +88,10 @@ export interface ViewerSigner {
    * A header for one call: `viewer`, for the subgraph named `audience`, with `body` as it
    * will be sent. The header is refused anywhere else, with any other body, or after its TTL.
    */
-  sign(viewer: Viewer, call: { audience: string; body: ForwardedBody; requestId: string; now?: number; ttlSeconds?: number }): Promise<string>;
+  sign(
+    viewer: Viewer,
+    call: { audience: string; body: ForwardedBody; requestId: string; clientAddress?: string; now?: number; ttlSeconds?: number },
+  ): Promise<string>;
 }
 
 /** A signer over the Ed25519 private key in `privateKey` (PEM, or base64 of PEM or JWK). */
@@ -96,7 +101,7 @@ export function viewerSigner(service: string, privateKey: string): ViewerSigner 
     service,
     async sign(viewer, call) {
       const iat = Math.floor((call.now ?? Date.now()) / 1000);
-      const claims: ForwardedClaims = { v: viewer, rid: call.requestId, oph: operationHash(call.body) };
+      const claims: ForwardedClaims = { v: viewer, rid: call.requestId, oph: operationHash(call.body), ...(call.clientAddress ? { adr: call.clientAddress } : {}) };
       return new SignJWT(claims as unknown as Record<string, unknown>)
         .setProtectedHeader({ alg: ALG, kid: service })
         .setAudience(call.audience)
@@ -110,6 +115,8 @@ export function viewerSigner(service: string, privateKey: string): ViewerSigner 
 export interface VerifiedViewer {
   viewer: Viewer;
   requestId: string;
+  /** The client's address, when the gateway forwarded a caller and said where from. */
+  clientAddress?: string;
 }
 
 /** Why a forwarded viewer was refused; subgraphs answer 401 for each. */
@@ -156,7 +163,7 @@ export function viewerVerifier(audience: string, trusted: Record<string, string>
       if (claims.oph !== operationHash(body)) return { rejected: 'wrong-body' };
       if (service !== GATEWAY_SERVICE) return { viewer: { kind: 'service', service }, requestId: String(claims.rid) };
       if (claims.v.kind === 'service' && claims.v.service !== GATEWAY_SERVICE) return { rejected: 'unknown-signer' };
-      return { viewer: claims.v, requestId: String(claims.rid) };
+      return { viewer: claims.v, requestId: String(claims.rid), ...(typeof claims.adr === 'string' ? { clientAddress: claims.adr } : {}) };
     },
   };
 }

@@ -25,3 +25,4 @@ export function memberIdOf(viewer: Viewer): string | undefined {
 }
 export * from './tokens.js';
 export * from './forwarding.js';
+export * from './pii.js';

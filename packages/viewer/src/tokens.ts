@@ -11,6 +11,12 @@ export interface AccessTokenClaims {
   kind: 'member' | 'staff';
   /** staff scopes, space separated */
   scope?: string;
+  /**
+   * The session the token belongs to: a member's sign-in (refresh-token family) or a staff
+   * account's session version. The gateway asks identity whether it still holds, so a token
+   * stops working soon after logout, a password change, erasure, a ban, or a staff change.
+   */
+  sid?: string;
 }
 
 const keys = new Map<string, Promise<webcrypto.CryptoKey>>();
@@ -35,7 +41,7 @@ export async function issueAccessToken(
 ): Promise<{ token: string; expiresAt: Date }> {
   const iat = Math.floor((options.now ?? new Date()).getTime() / 1000);
   const exp = iat + options.ttlSeconds;
-  const token = await new SignJWT({ kind: claims.kind, ...(claims.scope ? { scope: claims.scope } : {}) })
+  const token = await new SignJWT({ kind: claims.kind, ...(claims.scope ? { scope: claims.scope } : {}), ...(claims.sid ? { sid: claims.sid } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.sub)
     .setIssuer(ISSUER)
@@ -50,6 +56,18 @@ export type TokenProblem = 'expired' | 'invalid';
 
 /** Verifies an access token and turns it into a viewer, or says why it is refused. */
 export async function verifyAccessToken(token: string, secret: string): Promise<Viewer | { problem: TokenProblem }> {
+  const result = await verifySignedIn(token, secret);
+  return 'problem' in result ? result : result.viewer;
+}
+
+/** A verified access token: who, and the session it belongs to (null when it names none). */
+export interface SignedInToken {
+  viewer: Extract<Viewer, { kind: 'member' | 'staff' }>;
+  session: string | null;
+}
+
+/** Like {@link verifyAccessToken}, with the token's session claim (`sid`) for the session check. */
+export async function verifySignedIn(token: string, secret: string): Promise<SignedInToken | { problem: TokenProblem }> {
   try {
     // jose checks `exp` only when present; a token without one would be good forever.
     const { payload } = await jwtVerify(token, await key(secret), {
@@ -59,10 +77,11 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
       requiredClaims: ['exp'],
     });
     if (typeof payload.sub !== 'string') return { problem: 'invalid' };
-    if (payload.kind === 'member') return { kind: 'member', memberId: payload.sub };
+    const session = typeof payload.sid === 'string' && payload.sid ? payload.sid : null;
+    if (payload.kind === 'member') return { viewer: { kind: 'member', memberId: payload.sub }, session };
     if (payload.kind === 'staff') {
       const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
-      return { kind: 'staff', staffId: payload.sub, scopes };
+      return { viewer: { kind: 'staff', staffId: payload.sub, scopes }, session };
     }
     return { problem: 'invalid' };
   } catch (error) {

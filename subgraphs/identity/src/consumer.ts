@@ -1,6 +1,8 @@
 import type { Db } from '@membership/db';
 import type { EventHandlers } from '@membership/events';
+import { BansRepository } from './db/bans-repository.js';
 import { InboxRepository } from './db/inbox-repository.js';
+import { SessionsRepository } from './db/sessions-repository.js';
 import { ALL_MEMBERS } from './domain/scope.js';
 import {
   benefitChangeNotice,
@@ -27,9 +29,22 @@ export const identityHandlers = {
     if (notice) await repo.addForMember(event.payload.memberId, notice, { eventId: event.id, at: event.occurredAt });
   },
   SanctionApplied: async (tx, event) => {
-    await inboxIn(tx).addForMember(event.payload.memberId, sanctionAppliedNotice(event.payload), { eventId: event.id, at: event.occurredAt });
+    const sanction = event.payload;
+    if (sanction.kind === 'BAN') {
+      // Banned: no sign-in until it is lifted or ends, and every session ends now (the
+      // gateway's session check refuses the access tokens within seconds).
+      await new BansRepository(tx).apply({
+        sanctionId: sanction.sanctionId,
+        memberId: sanction.memberId,
+        endsAt: sanction.endsAt ? new Date(sanction.endsAt) : null,
+        appliedAt: sanction.effectiveAt ? new Date(sanction.effectiveAt) : event.occurredAt,
+      });
+      await new SessionsRepository(tx).revokeAllForMember(sanction.memberId, event.occurredAt, 'ban');
+    }
+    await inboxIn(tx).addForMember(sanction.memberId, sanctionAppliedNotice(sanction), { eventId: event.id, at: event.occurredAt });
   },
   SanctionLifted: async (tx, event) => {
+    if (event.payload.kind === 'BAN') await new BansRepository(tx).lift(event.payload.sanctionId);
     await inboxIn(tx).addForMember(event.payload.memberId, sanctionLiftedNotice(event.payload), { eventId: event.id, at: event.occurredAt });
   },
   PointsExpiring: async (tx, event) => {

@@ -1,5 +1,6 @@
 import type { JobRunsRepository } from '@membership/jobs';
 import type { BaseSubgraphContext, Connection } from '@membership/subgraph';
+import type { AccessPolicy } from '@membership/viewer';
 import type { NoticeRow } from './domain/records.js';
 import type { IdentityStores } from './domain/stores.js';
 import type { IdentityLoaders } from './loaders.js';
@@ -12,6 +13,8 @@ export interface IdentityContext extends BaseSubgraphContext, IdentityServices {
   jobRuns: JobRunsRepository;
   loaders: IdentityLoaders;
   now: () => Date;
+  /** The PII category rule's settings, for identity's own @pii fields. */
+  piiPolicy: AccessPolicy;
 }
 
 /** What Member.inbox hands on: the page, and whose inbox it is (for unreadCount). */

@@ -37,6 +37,16 @@ const identityShape = {
   REGISTRATION_CODE_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   /** How long before another code may be sent to the same contact. */
   REGISTRATION_CODE_RESEND_SECONDS: z.coerce.number().int().min(0).default(60),
+  /** Registration and password reset codes sent to one email or phone per hour, account or not. */
+  CODES_PER_CONTACT_PER_HOUR: z.coerce.number().int().min(1).default(5),
+  /** Codes asked for from one client address (as the gateway signed it) per hour. */
+  CODES_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  /** Codes sent by the whole platform per minute: a brake on a flood from many addresses. */
+  CODES_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  /** Redis for the code limits, shared by every identity process; unset: counted in each process. */
+  REDIS_URL: z.string().url().optional(),
+  /** Prefix of identity's keys in Redis. */
+  REDIS_KEY_PREFIX: z.string().default('membership:identity:'),
   /** Staff must choose a new password after this many days. */
   STAFF_PASSWORD_MAX_AGE_DAYS: z.coerce.number().int().min(1).default(90),
   /** Staff access tokens live this long (staff have no refresh tokens yet). */
@@ -78,6 +88,11 @@ const identityShape = {
     .optional(),
   /** Secret for the keyed hashes that stand in for contact values in lookups. */
   LOOKUP_HASH_SECRET: z.string().min(32).optional(),
+  /**
+   * Purposes staff may state to read identity's personal fields, comma separated: identity
+   * applies the gateway's category rule to its own fields too, so keep it the gateway's list.
+   */
+  PII_PURPOSES: z.string().default('support,refund-review,verification-review,fraud,legal'),
 };
 
 // Identity accepts the gateway's calls only, so it reads the gateway's public key and not its own.

@@ -1,7 +1,7 @@
 import type { Logger } from '@membership/config';
 import type { Db } from '@membership/db';
 import type { ModuleInit, SubgraphModuleOptions } from '@membership/subgraph';
-import { viewerSigner } from '@membership/viewer';
+import { NO_PARTNER_CONSENT, viewerSigner, type AccessPolicy } from '@membership/viewer';
 import { identityStores } from './db/stores.js';
 import { NotificationsRepository } from './db/notifications-repository.js';
 import { DevelopmentNotifier } from './development-notifier.js';
@@ -15,12 +15,15 @@ import type { Notifier } from './domain/notifier.js';
 import type { PartnerDeps } from './domain/partners.js';
 import type { PiiAccessDeps } from './domain/pii-access-log.js';
 import { ALL_MEMBERS } from './domain/scope.js';
+import type { SessionCheckDeps } from './domain/session-check.js';
 import type { StaffDeps } from './domain/staff.js';
 import type { IdentityStores } from './domain/stores.js';
 import type { VerificationReminderDeps } from './domain/verification-reminders.js';
 import type { VerificationDeps } from './domain/verification.js';
 import { loadIdentityEnv, type IdentityEnv } from './env.js';
 import { createExportClient } from './export-client.js';
+import type { RateCounter } from './domain/rate-limits.js';
+import { MemoryRateCounter, RedisRateCounter } from './rate-counter.js';
 
 /** What identity can be given beyond every subgraph's options. */
 export interface IdentityOptions extends SubgraphModuleOptions {
@@ -45,6 +48,10 @@ export interface IdentitySettings {
   checker: IdentityChecker;
   subgraphUrls: Record<string, string>;
   fetchPart: FetchExportPart;
+  /** The category rule's settings for identity's own @pii fields: the purposes staff may state. */
+  piiPolicy: AccessPolicy;
+  /** Counts codes sent, for their limits: Redis when REDIS_URL is set, else this process. */
+  rateCounter: RateCounter;
 }
 
 /** Built once per module instance (defineSubgraph's `setup`), and by `systemServices` for work outside a request. */
@@ -61,6 +68,11 @@ export function identitySettings({ env, db, now, logger, options }: ModuleInit<I
     checker: options.identityChecker ?? (checker === 'development' ? new DevelopmentIdentityChecker() : new UnavailableIdentityChecker()),
     subgraphUrls: options.subgraphUrls ?? env.EXPORT_SUBGRAPH_URLS,
     fetchPart: options.fetchExportPart ?? createExportClient(viewerSigner('identity', env.IDENTITY_SIGNING_KEY)),
+    rateCounter: env.REDIS_URL ? new RedisRateCounter(env.REDIS_URL, env.REDIS_KEY_PREFIX, logger) : new MemoryRateCounter(),
+    piiPolicy: {
+      purposes: env.PII_PURPOSES.split(',').map((p) => p.trim()).filter(Boolean),
+      partnerConsent: NO_PARTNER_CONSENT,
+    },
   };
 }
 
@@ -75,6 +87,7 @@ export interface IdentityServices {
   consents: ConsentDeps;
   piiAccess: PiiAccessDeps;
   partners: PartnerDeps;
+  sessionCheck: SessionCheckDeps;
 }
 
 /**
@@ -94,6 +107,7 @@ export function identityServices(settings: IdentitySettings, stores: IdentitySto
     accounts: {
       members: stores.members,
       sessions: stores.sessions,
+      bans: stores.bans,
       registration: {
         codes: stores.registrationCodes,
         notifier: settings.notifier,
@@ -103,6 +117,12 @@ export function identityServices(settings: IdentitySettings, stores: IdentitySto
           ttlMinutes: env.REGISTRATION_CODE_TTL_MINUTES,
           maxAttempts: env.REGISTRATION_CODE_MAX_ATTEMPTS,
           resendSeconds: env.REGISTRATION_CODE_RESEND_SECONDS,
+        },
+        counter: settings.rateCounter,
+        limits: {
+          perContact: { limit: env.CODES_PER_CONTACT_PER_HOUR, windowSeconds: 3600 },
+          perAddress: { limit: env.CODES_PER_ADDRESS_PER_HOUR, windowSeconds: 3600 },
+          global: { limit: env.CODES_PER_MINUTE, windowSeconds: 60 },
         },
       },
       passwordReset: { codes: stores.passwordResetCodes },
@@ -123,7 +143,10 @@ export function identityServices(settings: IdentitySettings, stores: IdentitySto
       accessTokenTtlSeconds: env.STAFF_ACCESS_TOKEN_TTL_SECONDS,
       passwordMaxAgeDays: env.STAFF_PASSWORD_MAX_AGE_DAYS,
       lockout,
+      notifier: settings.notifier,
+      ring,
     },
+    sessionCheck: { sessions: stores.sessions, bans: stores.bans, staff: stores.staff, now },
     verification: {
       verifications: stores.verifications,
       operations: stores.operations,

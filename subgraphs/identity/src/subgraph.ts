@@ -34,6 +34,7 @@ const identity = defineSubgraph<IdentityContext, IdentityEnv, IdentitySettings, 
       ...identityServices(shared, stores),
       stores,
       now: shared.now,
+      piiPolicy: shared.piiPolicy,
       jobRuns: new JobRunsRepository(shared.db),
       loaders: createLoaders(stores, shared.now),
     };

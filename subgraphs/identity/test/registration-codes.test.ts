@@ -143,12 +143,78 @@ describe('registering with a one-time code', () => {
     ['both an email and a phone', { email: 'x@example.com', phone: '+8613900000000' }, 'BAD_USER_INPUT'],
     ['neither an email nor a phone', {}, 'BAD_USER_INPUT'],
     ['a malformed email', { email: 'not-an-email' }, 'BAD_USER_INPUT'],
-    ['Ana\'s registered email', { email: 'ana@example.com' }, 'CONFLICT'],
   ])('asking for a code with %s is refused and sends nothing', async (_what, input, code) => {
     const before = await count('notifications_outbox');
     const res = await stack.gql(REQUEST, { input });
     expect(codeOf(res)).toBe(code);
     expect(await count('notifications_outbox')).toBe(before);
+  });
+});
+
+describe('whether an account exists is not told', () => {
+  /** The newest message the development notifier wrote for this contact. */
+  const lastMessage = async (kind: 'email' | 'phone', contact: string) =>
+    (
+      await stack.database.rows<{ body: string; template: string }>(
+        sql`select body, template from identity.notifications_outbox where recipient_lookup = ${lookupHash(ring, kind, contact)} order by created_at desc limit 1`,
+      )
+    )[0];
+  const shape = (res: { body: { data?: { requestRegistrationCode?: Record<string, unknown> } | null; errors?: unknown } }) => ({
+    errors: res.body.errors,
+    keys: Object.keys(res.body.data?.requestRegistrationCode ?? {}).sort(),
+    channel: res.body.data?.requestRegistrationCode?.channel,
+  });
+
+  it('asking for a code with Ana\'s registered email answers like any other email; Ana gets a message saying someone tried, and no code', async () => {
+    advance(2);
+    const taken = await stack.gql(REQUEST, { input: { email: 'ana@example.com' } });
+    const free = await stack.gql(REQUEST, { input: { email: 'ursula@example.com' } });
+    expect(shape(taken)).toEqual(shape(free));
+    expect(taken.body.data.requestRegistrationCode.sentTo).toBe('a***@example.com');
+    const message = await lastMessage('email', 'ana@example.com');
+    expect(message?.template).toBe('account-exists');
+    expect(message?.body).toMatch(/already has one/);
+    expect(message?.body).not.toMatch(/\b\d{6}\b/);
+    expect((await lastMessage('email', 'ursula@example.com'))?.template).toBe('registration-code');
+  });
+
+  it('asking again within a minute is RATE_LIMITED for Ana\'s email and for a free one alike', async () => {
+    const taken = await stack.gql(REQUEST, { input: { email: 'ana@example.com' } });
+    const free = await stack.gql(REQUEST, { input: { email: 'ursula@example.com' } });
+    expect([codeOf(taken), codeOf(free)]).toEqual(['RATE_LIMITED', 'RATE_LIMITED']);
+    expect(taken.body.errors?.[0]?.message).toBe(free.body.errors?.[0]?.message);
+  });
+
+  it('registering with Ana\'s email and a guessed code is the same wrong-code answer as for a free email: no CONFLICT before a right code', async () => {
+    const taken = await stack.gql(REGISTER, { input: { email: 'ana@example.com', password: PASSWORD, displayName: 'Not Ana', code: '000000' } });
+    const free = await stack.gql(REGISTER, { input: { email: 'ursula@example.com', password: PASSWORD, displayName: 'Ursula', code: '000000' } });
+    expect(codeOf(taken)).toBe('BAD_USER_INPUT');
+    expect(taken.body.errors?.[0]?.message).toBe(free.body.errors?.[0]?.message);
+  });
+
+  it('Bo\'s registered phone: a code request answers like any phone, and Bo gets the account-exists text', async () => {
+    const res = await stack.gql(REQUEST, { input: { phone: '+8613812345678' } });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.requestRegistrationCode).toMatchObject({ channel: 'PHONE', sentTo: '138****5678' });
+    expect((await lastMessage('phone', '+8613812345678'))?.template).toBe('account-exists');
+  });
+});
+
+describe('limits on sending codes', () => {
+  it('one contact gets at most 5 codes an hour, whoever asks; the sixth is RATE_LIMITED with when to try again', async () => {
+    // At the start of an hour's window, so all six fall in one.
+    clock = new Date(Math.ceil(clock.getTime() / 3_600_000) * 3_600_000 + 1000);
+    const ask = () => stack.gql(REQUEST, { input: { email: 'vera@example.com' } });
+    for (let i = 0; i < 5; i++) {
+      expect((await ask()).body.errors).toBeUndefined();
+      advance(1.1);
+    }
+    const sixth = await ask();
+    expect(codeOf(sixth)).toBe('RATE_LIMITED');
+    const retry = Number(sixth.body.errors?.[0]?.extensions?.retryAfterSeconds);
+    expect(retry).toBeGreaterThan(0);
+    expect(retry).toBeLessThanOrEqual(3600);
+    expect(sixth.body.errors?.[0]?.message).toMatch(/this contact/);
   });
 });
 

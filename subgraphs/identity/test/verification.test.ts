@@ -78,12 +78,17 @@ describe('primary verification', () => {
     expect(res.body.errors?.[0]?.message).toContain(`valid until ${day(validUntil)}; you can renew it from ${day(renewFrom)}`);
   });
 
-  it('Chen cannot verify with Ana\'s ID number: CONFLICT, nothing stored', async () => {
+  it('Chen cannot verify with Ana\'s ID number: the same answer as any refused check (REJECTED, counted towards his daily limit), never an oracle of who is verified', async () => {
     const before = await count('verifications');
+    const mismatch = await submitPrimary(CHEN, '王安娜', MISMATCH_ID);
     const res = await submitPrimary(CHEN, '王安娜', ANA_ID);
-    expect(codeOf(res)).toBe('CONFLICT');
-    expect(res.body.errors?.[0]?.extensions?.field).toBe('idNumber');
-    expect(await count('verifications')).toBe(before);
+    expect(res.body.errors).toBeUndefined();
+    const shape = (v: Record<string, unknown>) => Object.keys(v).sort();
+    expect(shape(res.body.data.submitPrimaryVerification)).toEqual(shape(mismatch.body.data.submitPrimaryVerification));
+    expect(res.body.data.submitPrimaryVerification).toMatchObject({ status: 'REJECTED', kind: 'PRIMARY', expiresAt: null });
+    // Only a name the national record matches for that number (the development checker matches any) learns why.
+    expect(res.body.data.submitPrimaryVerification.rejectionReason).toMatch(/already verified on another account/);
+    expect(await count('verifications')).toBe(before + 2);
   });
 
   it.each([

@@ -9,6 +9,7 @@
  * passwordChangeRequired; changeStaffPassword sets a new one). Uses DATABASE_URL, or the
  * PGlite folder PGLITE_DIR; with PGlite, stop `npm start` first (PGlite is single-process).
  */
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createLogger } from '@membership/config';
 import { openDatabase } from '@membership/db';
@@ -18,36 +19,52 @@ import { loadAdminCommandEnv, loadIdentityEnv } from '../env.js';
 import { systemServices } from '../services.js';
 import { migrationsFolder } from '../subgraph.js';
 
-const { values } = parseArgs({ options: { email: { type: 'string' }, name: { type: 'string' } }, allowPositionals: false });
-const env = loadIdentityEnv();
-const adminEnv = loadAdminCommandEnv();
-const email = values.email ?? adminEnv.ADMIN_EMAIL;
-const displayName = values.name ?? adminEnv.ADMIN_NAME ?? 'Admin';
-if (!email) {
-  process.stderr.write('Give the admin\'s email: npm run admin:create -- --email ops@example.org --name "Ops Lead" (or ADMIN_EMAIL).\n');
-  process.exit(2);
+/** What the command writes, where: the process's streams, or a test's buffers. */
+interface Output {
+  out(text: string): void;
+  err(text: string): void;
 }
 
-const logger = createLogger('admin:create', env.LOG_LEVEL);
-const database = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL, poolSize: 1 } : { pgliteDir: env.PGLITE_DIR });
-let exitCode = 0;
-try {
-  await database.migrate(migrationsFolder, 'identity');
-  const { staff, password, generated } = await createFirstAdmin(systemServices({ database, logger }).staff, {
-    email,
-    displayName,
-    password: adminEnv.ADMIN_PASSWORD,
-  });
-  process.stdout.write(`Created admin ${staff.email} (${staff.id}) with roles: ${staff.roles.join(', ')}.\n`);
-  process.stdout.write(
-    generated
-      ? `Temporary password (shown once): ${password}\nSign in with staffLogin; you will be asked to change it.\n`
-      : 'Sign in with staffLogin and the password from ADMIN_PASSWORD; you will be asked to change it.\n',
-  );
-} catch (error) {
-  exitCode = 1;
-  process.stderr.write(`${error instanceof DomainError ? error.message : String(error)}\n`);
-} finally {
-  await database.close();
+/** The command itself, callable in-process (tests): its exit code. */
+/** `source` is the environment to read (the process's when absent). */
+export async function adminCreate(args: string[], source: Record<string, string | undefined> | undefined, output: Output): Promise<number> {
+  const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' } }, allowPositionals: false });
+  const env = loadIdentityEnv(source);
+  const adminEnv = loadAdminCommandEnv(source);
+  const email = values.email ?? adminEnv.ADMIN_EMAIL;
+  const displayName = values.name ?? adminEnv.ADMIN_NAME ?? 'Admin';
+  if (!email) {
+    output.err('Give the admin\'s email: npm run admin:create -- --email ops@example.org --name "Ops Lead" (or ADMIN_EMAIL).\n');
+    return 2;
+  }
+  const logger = createLogger('admin:create', env.LOG_LEVEL);
+  const database = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL, poolSize: 1 } : { pgliteDir: env.PGLITE_DIR });
+  try {
+    await database.migrate(migrationsFolder, 'identity');
+    const { staff, password, generated } = await createFirstAdmin(systemServices({ database, env: source, logger }).staff, {
+      email,
+      displayName,
+      password: adminEnv.ADMIN_PASSWORD,
+    });
+    output.out(`Created admin ${staff.email} (${staff.id}) with roles: ${staff.roles.join(', ')}.\n`);
+    output.out(
+      generated
+        ? `Temporary password (shown once): ${password}\nSign in with staffLogin; you will be asked to change it.\n`
+        : 'Sign in with staffLogin and the password from ADMIN_PASSWORD; you will be asked to change it.\n',
+    );
+    return 0;
+  } catch (error) {
+    output.err(`${error instanceof DomainError ? error.message : String(error)}\n`);
+    return 1;
+  } finally {
+    await database.close();
+  }
 }
-process.exit(exitCode);
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const code = await adminCreate(process.argv.slice(2), undefined, {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+  });
+  process.exit(code);
+}

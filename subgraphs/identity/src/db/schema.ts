@@ -241,8 +241,57 @@ export const staff = identity.table(
     /** Set when the account may no longer sign in. */
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    /**
+     * Goes up whenever the account's tokens must stop working (roles changed, disabled,
+     * password changed); each access token carries the version it was issued under.
+     */
+    sessionVersion: integer('session_version').notNull().default(1),
   },
   (t) => [uniqueIndex('staff_email_idx').on(t.email)],
+);
+
+/**
+ * Role grants that give a `pii:*:read` scope the granting admin does not give alone: they wait
+ * here for a second admin's approval (four eyes), then the roles are set.
+ */
+export const staffRoleGrants = identity.table(
+  'staff_role_grants',
+  {
+    id: uuid('id').primaryKey(),
+    staffId: uuid('staff_id')
+      .notNull()
+      .references(() => staff.id, { onDelete: 'cascade' }),
+    /** The full set of roles the staff member is to hold once approved. */
+    roles: jsonb('roles').$type<string[]>().notNull(),
+    /** The pii:*:read scopes that made it need approval. */
+    sensitiveScopes: jsonb('sensitive_scopes').$type<string[]>().notNull(),
+    requestedBy: uuid('requested_by').notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+    reason: text('reason').notNull(),
+    /** pending | approved | rejected */
+    status: text('status').notNull().default('pending'),
+    decidedBy: uuid('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+  },
+  (t) => [index('staff_role_grants_staff_id_idx').on(t.staffId), index('staff_role_grants_status_requested_at_idx').on(t.status, t.requestedAt)],
+);
+
+/**
+ * Bans moderation applied to members (SanctionApplied kind BAN), one row per sanction;
+ * the row goes when the sanction is lifted. A banned member cannot sign in.
+ */
+export const memberBans = identity.table(
+  'member_bans',
+  {
+    sanctionId: uuid('sanction_id').primaryKey(),
+    memberId: uuid('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    /** When the ban ends by itself; null for a ban without an end. */
+    endsAt: timestamp('ends_at', { withTimezone: true }),
+    appliedAt: timestamp('applied_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('member_bans_member_id_idx').on(t.memberId)],
 );
 
 /** Roles staff can hold (support, reviewer, …); what each grants is in role_scopes. */

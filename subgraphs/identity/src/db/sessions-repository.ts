@@ -2,7 +2,7 @@ import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '@membership/db';
 import type { NewRefreshToken, RefreshTokenRow, RevokeReason } from '../domain/records.js';
 import type { SessionStore } from '../domain/stores.js';
-import { refreshTokens } from './schema.js';
+import { members, refreshTokens } from './schema.js';
 
 /** All SQL about refresh tokens (members' sessions); the token hash is the credential, so no scope. */
 export class SessionsRepository implements SessionStore {
@@ -57,5 +57,16 @@ export class SessionsRepository implements SessionStore {
       .update(refreshTokens)
       .set({ revokedAt: now, revokedReason: reason })
       .where(and(eq(refreshTokens.memberId, memberId), isNull(refreshTokens.revokedAt)));
+  }
+
+  async memberSession(memberId: string, familyId: string): Promise<{ live: boolean; erased: boolean } | undefined> {
+    const [member] = await this.db.select({ erasedAt: members.erasedAt }).from(members).where(eq(members.id, memberId)).limit(1);
+    if (!member) return undefined;
+    const [live] = await this.db
+      .select({ id: refreshTokens.id })
+      .from(refreshTokens)
+      .where(and(eq(refreshTokens.familyId, familyId), eq(refreshTokens.memberId, memberId), isNull(refreshTokens.revokedAt)))
+      .limit(1);
+    return { live: live !== undefined, erased: member.erasedAt !== null };
   }
 }

@@ -1,11 +1,15 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@membership/db';
 import type { FailureState } from '../domain/lockout.js';
-import type { RoleRow, StaffAccount, StaffRow } from '../domain/records.js';
+import type { RoleRow, StaffAccount, StaffRoleGrant, StaffRow } from '../domain/records.js';
 import type { RoleDefinition } from '../domain/roles.js';
 import type { StaffStore } from '../domain/stores.js';
 import { unique } from './errors.js';
-import { roleScopes, roles, staff, staffRoles } from './schema.js';
+import { roleScopes, roles, staff, staffRoleGrants, staffRoles } from './schema.js';
+
+const bumped = sql`${staff.sessionVersion} + 1`;
+
+const grantRow = (row: typeof staffRoleGrants.$inferSelect): StaffRoleGrant => ({ ...row, status: row.status as StaffRoleGrant['status'] });
 
 /** All SQL about staff accounts, roles and their scopes. */
 export class StaffRepository implements StaffStore {
@@ -83,12 +87,14 @@ export class StaffRepository implements StaffStore {
   /** Creates the account with its roles; the unique email index refuses a second one. */
   async create(row: StaffRow, roleNames: readonly string[]): Promise<StaffAccount> {
     await unique(() => this.db.insert(staff).values(row));
-    await this.db.insert(staffRoles).values(roleNames.map((roleName) => ({ staffId: row.id, roleName, grantedAt: row.createdAt })));
+    if (roleNames.length > 0) await this.db.insert(staffRoles).values(roleNames.map((roleName) => ({ staffId: row.id, roleName, grantedAt: row.createdAt })));
     return (await this.withRoles([row]))[0]!;
   }
 
   /** Replaces the roles a staff member holds; undefined when there is no such account. */
   async replaceRoles(staffId: string, roleNames: readonly string[], at: Date): Promise<StaffAccount | undefined> {
+    // Tokens issued under the old roles stop working at the next session check.
+    await this.db.update(staff).set({ sessionVersion: bumped }).where(eq(staff.id, staffId));
     await this.db.delete(staffRoles).where(eq(staffRoles.staffId, staffId));
     if (roleNames.length > 0) await this.db.insert(staffRoles).values(roleNames.map((roleName) => ({ staffId, roleName, grantedAt: at })));
     return this.byId(staffId);
@@ -98,7 +104,7 @@ export class StaffRepository implements StaffStore {
   async changePassword(staffId: string, passwordHash: string, at: Date): Promise<void> {
     await this.db
       .update(staff)
-      .set({ passwordHash, passwordChangedAt: at, failedLogins: 0, lockCount: 0, lockedUntil: null })
+      .set({ passwordHash, passwordChangedAt: at, failedLogins: 0, lockCount: 0, lockedUntil: null, sessionVersion: bumped })
       .where(eq(staff.id, staffId));
   }
 
@@ -117,5 +123,39 @@ export class StaffRepository implements StaffStore {
 
   async clearFailedLogins(id: string): Promise<void> {
     await this.db.update(staff).set({ failedLogins: 0, lockCount: 0, lockedUntil: null }).where(eq(staff.id, id));
+  }
+
+  async disable(staffId: string, at: Date): Promise<void> {
+    await this.db.update(staff).set({ disabledAt: at, sessionVersion: bumped }).where(eq(staff.id, staffId));
+  }
+
+  async createGrant(grant: StaffRoleGrant): Promise<void> {
+    await this.db.insert(staffRoleGrants).values(grant);
+  }
+
+  async lockGrant(id: string): Promise<StaffRoleGrant | undefined> {
+    const [row] = await this.db.select().from(staffRoleGrants).where(eq(staffRoleGrants.id, id)).for('update');
+    return row ? grantRow(row) : undefined;
+  }
+
+  async pendingGrants(staffIds: readonly string[]): Promise<Map<string, StaffRoleGrant>> {
+    const byStaff = new Map<string, StaffRoleGrant>();
+    if (staffIds.length === 0) return byStaff;
+    const rows = await this.db
+      .select()
+      .from(staffRoleGrants)
+      .where(and(inArray(staffRoleGrants.staffId, [...staffIds]), eq(staffRoleGrants.status, 'pending')))
+      .orderBy(desc(staffRoleGrants.requestedAt));
+    for (const row of rows) if (!byStaff.has(row.staffId)) byStaff.set(row.staffId, grantRow(row));
+    return byStaff;
+  }
+
+  async allPendingGrants(): Promise<StaffRoleGrant[]> {
+    const rows = await this.db.select().from(staffRoleGrants).where(eq(staffRoleGrants.status, 'pending')).orderBy(asc(staffRoleGrants.requestedAt)).limit(200);
+    return rows.map(grantRow);
+  }
+
+  async decideGrant(id: string, status: 'approved' | 'rejected', by: string, at: Date): Promise<void> {
+    await this.db.update(staffRoleGrants).set({ status, decidedBy: by, decidedAt: at }).where(eq(staffRoleGrants.id, id));
   }
 }

@@ -2,6 +2,7 @@ import type { Db } from '@membership/db';
 import type { KeyRing } from '../domain/encryption.js';
 import type { MemberDataScope } from '../domain/scope.js';
 import type { IdentityStores } from '../domain/stores.js';
+import { BansRepository } from './bans-repository.js';
 import { ConsentsRepository } from './consents-repository.js';
 import { DataExportsRepository } from './data-exports-repository.js';
 import { ErasureRepository } from './erasure-repository.js';
@@ -30,6 +31,7 @@ export function identityStores(db: Db, ring: KeyRing, scope: MemberDataScope): I
     passwordResetCodes: new PasswordResetCodesRepository(db),
     staff: new StaffRepository(db),
     operations: new StaffOperationLogRepository(db),
+    bans: new BansRepository(db),
     verifications: new VerificationsRepository(db, ring, scope),
     erasures: new ErasureRepository(db, scope),
     exports: new DataExportsRepository(db, ring, scope),

@@ -19,15 +19,18 @@ import {
   type RegistrationCodePolicy,
 } from './registration-codes.js';
 import type { Member } from './records.js';
+import { countCodeSend, type CodeSendLimits, type RateCounter } from './rate-limits.js';
+import { bannedMessage, longestBan } from './session-check.js';
 import { REFRESH_MESSAGES, newRefreshSecret, refreshRefusal, refreshTokenRow, type RefreshPolicy } from './sessions.js';
-import { AlreadyExists, type MemberStore, type PasswordResetCodeStore, type RegistrationCodeStore, type SessionStore, type Transaction } from './stores.js';
+import { AlreadyExists, type BanStore, type MemberStore, type PasswordResetCodeStore, type RegistrationCodeStore, type SessionStore, type Transaction } from './stores.js';
 
 export interface AccountsDeps {
   members: MemberStore;
-  registration: { codes: RegistrationCodeStore; notifier: Notifier; policy: RegistrationCodePolicy };
+  registration: { codes: RegistrationCodeStore; notifier: Notifier; policy: RegistrationCodePolicy; counter: RateCounter; limits: CodeSendLimits };
   /** Reset codes go through `registration.notifier` and follow `registration.policy` (lifetime, attempts, resend delay). */
   passwordReset: { codes: PasswordResetCodeStore };
   sessions: SessionStore;
+  bans: BanStore;
   transaction: Transaction;
   ring: KeyRing;
   now: () => Date;
@@ -58,16 +61,17 @@ export interface SignedIn {
 
 const refreshHash = (deps: AccountsDeps, token: string) => secretHash(deps.ring, 'refresh-token', token);
 
-async function accessToken(deps: AccountsDeps, memberId: string) {
-  return issueAccessToken({ sub: memberId, kind: 'member' }, deps.jwtSecret, { ttlSeconds: deps.accessTokenTtlSeconds, now: deps.now() });
+/** An access token of the member's sign-in `familyId`: it works while that sign-in does. */
+async function accessToken(deps: AccountsDeps, memberId: string, familyId: string) {
+  return issueAccessToken({ sub: memberId, kind: 'member', sid: familyId }, deps.jwtSecret, { ttlSeconds: deps.accessTokenTtlSeconds, now: deps.now() });
 }
 
 /** Starts a new session (a new refresh-token family) for a member who proved who they are. */
 async function signIn(deps: AccountsDeps, member: Member): Promise<SignedIn> {
-  const { token, expiresAt } = await accessToken(deps, member.id);
   const refreshToken = newRefreshSecret();
   const row = refreshTokenRow(refreshHash(deps, refreshToken), deps.now(), deps.refresh);
   await deps.sessions.issue({ ...row, memberId: member.id });
+  const { token, expiresAt } = await accessToken(deps, member.id, row.familyId);
   return { accessToken: token, expiresAt, refreshToken, refreshExpiresAt: row.expiresAt, member };
 }
 
@@ -84,43 +88,52 @@ export interface CodeSent {
 const codeHash = (deps: AccountsDeps, id: string, code: string) => secretHash(deps.ring, `registration-code:${id}`, code);
 
 /**
- * Sends a one-time registration code to an email address or phone number that is not
- * registered yet. Asking again within the resend interval is RATE_LIMITED; a new code
- * replaces the one before.
+ * Sends a one-time registration code to an email address or phone number. The answer does
+ * not say whether an account already uses it: the existing owner gets a message through the
+ * same channel instead of a code (someone tried to register with their address), and both
+ * paths count against the same limits (per contact, per client address, in all) and the same
+ * resend delay, and store a code the same way (one sent to nobody, for a taken contact).
  */
-export async function requestRegistrationCode(deps: AccountsDeps, input: { email?: string | null; phone?: string | null }): Promise<CodeSent> {
+export async function requestRegistrationCode(
+  deps: AccountsDeps,
+  input: { email?: string | null; phone?: string | null },
+  clientAddress?: string,
+): Promise<CodeSent> {
   if (input.email && input.phone) throw badInput('Ask for a code for an email address or for a phone number, not both at once.', 'phone');
   if (!input.email && !input.phone) throw badInput('Give the email address or phone number to send the code to.', 'email');
   const channel = input.email ? 'email' : 'phone';
   const contact = input.email ? normaliseEmail(input.email) : normalisePhone(input.phone!);
-  const taken = await deps.members.takenContacts(channel === 'email' ? contact : undefined, channel === 'phone' ? contact : undefined);
-  if (taken.email || taken.phone) throw conflict(`An account with this ${channel === 'email' ? 'email address' : 'phone number'} already exists. Sign in instead.`, channel);
-
   const now = deps.now();
   const policy = deps.registration.policy;
   const contactLookup = lookupHash(deps.ring, channel, contact);
+  await countCodeSend(deps.registration.counter, deps.registration.limits, { purpose: 'registration-code', contactLookup, clientAddress }, now);
   const wait = secondsBeforeResend(await deps.registration.codes.latest(contactLookup), now, policy);
   if (wait > 0) {
     throw new DomainError('RATE_LIMITED', `A code was just sent. Ask for another in ${wait} second${wait === 1 ? '' : 's'}.`, channel, {
       retryAfterSeconds: wait,
     });
   }
+  const taken = await deps.members.takenContacts(channel === 'email' ? contact : undefined, channel === 'phone' ? contact : undefined);
   const code = newCode();
   const row = codeRow(channel, contactLookup, (id) => codeHash(deps, id, code), now, policy);
   await deps.registration.codes.create(row);
-  await deps.registration.notifier.send({
-    channel: channel === 'email' ? 'email' : 'sms',
-    to: contact,
-    recipientLookup: contactLookup,
-    template: 'registration-code',
-    body: codeMessage(code, policy),
-  });
+  const notifierChannel = channel === 'email' ? 'email' : 'sms';
+  await deps.registration.notifier.send(
+    taken.email || taken.phone
+      ? { channel: notifierChannel, to: contact, recipientLookup: contactLookup, template: 'account-exists', body: accountExistsMessage(channel) }
+      : { channel: notifierChannel, to: contact, recipientLookup: contactLookup, template: 'registration-code', body: codeMessage(code, policy) },
+  );
   return {
     channel,
-    sentTo: recipientHint(channel === 'email' ? 'email' : 'sms', contact),
+    sentTo: recipientHint(notifierChannel, contact),
     expiresAt: row.expiresAt,
     resendAfter: new Date(now.getTime() + policy.resendSeconds * 1000),
   };
+}
+
+/** What the owner of a contact is told when someone asks to register a new account with it. */
+function accountExistsMessage(channel: 'email' | 'phone'): string {
+  return `Someone asked to register a new membership account with this ${channel === 'email' ? 'email address' : 'phone number'}, which already has one. If it was you, sign in, or reset your password if you forgot it. If it was not you, ignore this message; nothing has changed.`;
 }
 
 /**
@@ -164,10 +177,15 @@ export async function register(deps: AccountsDeps, input: RegisterInput, options
     throw badInput(`Ask for a registration code with requestRegistrationCode and send it with register.`, 'code');
   }
 
-  const taken = await deps.members.takenContacts(email, phone);
-  if (taken.email) throw conflict('An account with this email address already exists. Sign in instead.', 'email');
-  if (taken.phone) throw conflict('An account with this phone number already exists. Sign in instead.', 'phone');
+  // The code first: only whoever receives messages at the contact learns that it has an account.
   const codeId = code ? await checkCode(deps, channel, channel === 'email' ? email! : phone!, code) : undefined;
+  const taken = await deps.members.takenContacts(email, phone);
+  if (taken.email || taken.phone) {
+    // The code is used up, so one code cannot probe one contact after another.
+    if (codeId) await deps.registration.codes.consume(codeId, deps.now(), deps.registration.policy.maxAttempts);
+    if (taken.email) throw conflict('An account with this email address already exists. Sign in instead.', 'email');
+    throw conflict('An account with this phone number already exists. Sign in instead.', 'phone');
+  }
 
   const registeredAt = deps.now();
   const passwordHash = await hashPassword(input.password);
@@ -219,7 +237,15 @@ export async function login(deps: AccountsDeps, input: { login: string; password
     throw unauthenticated(WRONG_CREDENTIALS);
   }
   if (member.failedLogins > 0 || member.lockCount > 0 || member.lockedUntil) await deps.members.clearFailedLogins(member.id);
+  // Told only to whoever knows the password: the ban is nobody else's business.
+  await refuseBanned(deps, member.id);
   return signIn(deps, member);
+}
+
+/** A member under a ban gets no session: FORBIDDEN, saying until when. */
+async function refuseBanned(deps: Pick<AccountsDeps, 'bans' | 'now'>, memberId: string): Promise<void> {
+  const ban = longestBan(await deps.bans.inForce(memberId, deps.now()));
+  if (ban) throw new DomainError('FORBIDDEN', bannedMessage(ban), undefined, { bannedUntil: ban.endsAt?.toISOString() ?? null });
 }
 
 /** Counts a wrong password; throws the lock when this one locked the account. */
@@ -259,7 +285,8 @@ export async function refreshSession(deps: AccountsDeps, refreshToken: string): 
   }
   const member = await deps.members.byId(used.memberId);
   if (!member) throw unauthenticated(REFRESH_MESSAGES.unknown);
-  const { token, expiresAt } = await accessToken(deps, member.id);
+  await refuseBanned(deps, member.id);
+  const { token, expiresAt } = await accessToken(deps, member.id, used.familyId);
   return { accessToken: token, expiresAt, refreshToken: nextToken, refreshExpiresAt: next.expiresAt, member };
 }
 

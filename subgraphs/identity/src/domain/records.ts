@@ -65,7 +65,7 @@ export interface RefreshTokenRow {
 export type NewRefreshToken = Pick<RefreshTokenRow, 'id' | 'familyId' | 'memberId' | 'tokenHash' | 'issuedAt' | 'expiresAt'>;
 
 /** Why a session's refresh tokens were revoked. */
-export type RevokeReason = 'logout' | 'reuse' | 'password-change' | 'password-reset';
+export type RevokeReason = 'logout' | 'reuse' | 'password-change' | 'password-reset' | 'ban';
 
 /** A one-time registration code sent to a contact; the code itself is kept only as `codeHash`. */
 export interface RegistrationCodeRow {
@@ -103,6 +103,33 @@ export interface StaffRow {
   lockedUntil: Date | null;
   disabledAt: Date | null;
   createdAt: Date;
+  /** Goes up when the account's tokens must stop working; tokens carry the version they were issued under. */
+  sessionVersion: number;
+}
+
+/** A role grant that gives a pii:*:read scope, waiting for a second admin (four eyes). */
+export interface StaffRoleGrant {
+  id: string;
+  staffId: string;
+  /** The whole set of roles the staff member holds once it is approved. */
+  roles: string[];
+  /** The pii:*:read scopes that need the approval. */
+  sensitiveScopes: string[];
+  requestedBy: string;
+  requestedAt: Date;
+  reason: string;
+  status: 'pending' | 'approved' | 'rejected';
+  decidedBy: string | null;
+  decidedAt: Date | null;
+}
+
+/** A ban moderation applied to a member, until it is lifted or ends. */
+export interface MemberBan {
+  sanctionId: string;
+  memberId: string;
+  /** Null: no end was set. */
+  endsAt: Date | null;
+  appliedAt: Date;
 }
 
 /** A staff account with the roles it holds and the scopes they grant. */

@@ -34,8 +34,10 @@ import type {
   RegistrationCodeRow,
   RevokeReason,
   RoleRow,
+  MemberBan,
   StaffAccount,
   StaffOperation,
+  StaffRoleGrant,
   StaffOperationRow,
   StaffRow,
   Verification,
@@ -104,6 +106,11 @@ export interface SessionStore {
   revokeFamily(familyId: string, now: Date, reason: RevokeReason): Promise<number>;
   /** Revokes every live token of the member (all their sessions). */
   revokeAllForMember(memberId: string, now: Date, reason: RevokeReason): Promise<void>;
+  /**
+   * Whether the member's sign-in `familyId` still holds (a token of it not revoked) and the
+   * member is erased; undefined when there is no such member.
+   */
+  memberSession(memberId: string, familyId: string): Promise<{ live: boolean; erased: boolean } | undefined>;
 }
 
 /** One-time codes: registration codes by contact, password reset codes by member. */
@@ -141,6 +148,27 @@ export interface StaffStore {
   /** In a transaction: locks the failure state while `next` decides the new one. */
   recordFailedLogin(id: string, next: (state: FailureState) => FailureState): Promise<FailureState | undefined>;
   clearFailedLogins(id: string): Promise<void>;
+  /** Marks the account disabled and ends its tokens (session version up). */
+  disable(staffId: string, at: Date): Promise<void>;
+  /** Records a role grant waiting for a second admin. */
+  createGrant(grant: StaffRoleGrant): Promise<void>;
+  /** In a transaction: the grant, its row locked until the transaction ends. */
+  lockGrant(id: string): Promise<StaffRoleGrant | undefined>;
+  /** Pending grants of these staff members, by staff id (the newest one each). */
+  pendingGrants(staffIds: readonly string[]): Promise<Map<string, StaffRoleGrant>>;
+  /** Every pending grant, oldest first. */
+  allPendingGrants(): Promise<StaffRoleGrant[]>;
+  decideGrant(id: string, status: 'approved' | 'rejected', by: string, at: Date): Promise<void>;
+}
+
+/** Bans moderation applied (SanctionApplied kind BAN), until lifted. */
+export interface BanStore {
+  /** Records the ban; applying the same sanction again changes nothing. */
+  apply(ban: MemberBan): Promise<void>;
+  /** Removes the ban of this sanction; lifting one that is not there changes nothing. */
+  lift(sanctionId: string): Promise<void>;
+  /** The member's bans in force at `now`. */
+  inForce(memberId: string, now: Date): Promise<MemberBan[]>;
 }
 
 /** The staff operation log: written in the transaction of the change it records. */
@@ -283,6 +311,7 @@ export interface IdentityStores {
   passwordResetCodes: PasswordResetCodeStore;
   staff: StaffStore;
   operations: StaffOperationStore;
+  bans: BanStore;
   verifications: VerificationStore;
   erasures: ErasureStore;
   exports: DataExportStore;

@@ -29,6 +29,8 @@ export interface VerificationDeps {
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
+const VERIFIED_ELSEWHERE = 'This ID number is already verified on another account. If it is yours, contact support.';
+
 /** Refuses a new submission while a live verification of `level` is not yet due for renewal. */
 function refuseEarlyRenewal(approved: ApprovedVerification[], level: 'primary' | 'advanced', now: Date, policy: VerificationPolicy): void {
   const live = approved.filter((v) => v.level === level && v.expiresAt && v.expiresAt.getTime() > now.getTime());
@@ -66,16 +68,18 @@ export async function submitPrimaryVerification(
     throw new DomainError('RATE_LIMITED', 'Too many refused verification attempts today. Try again tomorrow.', undefined, { retryAfterSeconds: 86_400 });
   }
   const idNumberLookup = lookupHash(deps.ring, 'id_number', number);
-  if (await deps.verifications.idNumberVerifiedElsewhere(idNumberLookup, memberId)) {
-    throw conflict('This ID number is already verified on another account. If it is yours, contact support.', 'idNumber');
-  }
 
-  let result;
+  // Someone else's ID number goes through the same checks, limit and answer as any other: only a
+  // name the national record matches learns that it is verified elsewhere, as a refused attempt.
+  let result: { match: boolean; reason?: string };
   try {
     result = await deps.checker.check({ realName, idNumber: number });
   } catch (error) {
     if (error instanceof IdentityCheckUnavailable) throw forbidden('Real-name verification is not available right now. Try again later.');
     throw error;
+  }
+  if (result.match && (await deps.verifications.idNumberVerifiedElsewhere(idNumberLookup, memberId))) {
+    result = { match: false, reason: VERIFIED_ELSEWHERE };
   }
   try {
     return await submit(deps, {
@@ -94,7 +98,7 @@ export async function submitPrimaryVerification(
     });
   } catch (error) {
     // Two accounts racing to verify one ID number: the unique index decides.
-    if (error instanceof AlreadyExists) throw conflict('This ID number is already verified on another account. If it is yours, contact support.', 'idNumber');
+    if (error instanceof AlreadyExists) throw conflict(VERIFIED_ELSEWHERE, 'idNumber');
     if (error instanceof NoDataKeyError) throw forbidden('This account has been erased.');
     throw error;
   }

@@ -1,5 +1,5 @@
 import { DateTime, badInput, notFound, pageArgs, toConnection } from '@membership/subgraph';
-import { memberIdOf } from '@membership/viewer';
+import { decideAccess, maskValue, memberIdOf, type PiiMask } from '@membership/viewer';
 import type { IdentityContext } from '../context.js';
 import { changePassword, login, logout, refreshSession, register, requestPasswordReset, requestRegistrationCode, resetPassword } from '../domain/accounts.js';
 import { isUuid, recordPiiAccess } from '../domain/pii-access-log.js';
@@ -24,11 +24,14 @@ import {
 import { marketingPreferences, partnerSharing, policiesToAccept, type CaptureChannel, type CaptureMethod, type PolicyKind } from '../domain/consent-rules.js';
 import { updateProfile } from '../domain/profile.js';
 import { partnerResolvers } from './partners.js';
-import type { Member, StaffOperationRow, Verification } from '../domain/records.js';
+import type { Member, StaffOperationRow, StaffRoleGrant, Verification } from '../domain/records.js';
+import { sessionStatus } from '../domain/session-check.js';
 import { displayStatus } from '../domain/verification-rules.js';
 import {
   changeStaffPassword,
   createStaff,
+  decideStaffRoleGrant,
+  disableStaff,
   setStaffRoles,
   staffById,
   staffLogin,
@@ -70,6 +73,19 @@ const capture = (args: { channel?: string | null; method?: string | null }) => (
 });
 const PURPOSES: Record<string, ConsentPurpose> = { marketing: 'MARKETING', personalisation: 'PERSONALISED_RECOMMENDATIONS', partner_sharing: 'PARTNER_SHARING' };
 
+/**
+ * A value of one of identity's @pii fields, under the gateway's own category rule (shared
+ * through @membership/viewer): its owner in full; staff with the category's pii:* scope and
+ * an accepted purpose in the signed viewer, in full or masked; anyone else null. The gateway
+ * still masks, logs and reports the denial; this holds even for a caller that bypasses it.
+ */
+function piiValue(ctx: IdentityContext, category: string, mask: PiiMask, ownerId: string, value: string | null): string | null {
+  if (value === null) return null;
+  const access = decideAccess(ctx.viewer, category, ownerId, ctx.piiPolicy);
+  if (access.level === 'denied') return null;
+  return access.level === 'masked' ? (maskValue(mask, value) as string) : value;
+}
+
 /** The staff member acting; permissions let only staff reach the fields that call it. */
 function actor(ctx: IdentityContext): Actor {
   if (ctx.viewer.kind !== 'staff') throw new Error('staff operation reached without a staff viewer');
@@ -107,11 +123,17 @@ export const resolvers: Resolvers = {
       const { first, after } = pageArgs(args);
       return toConnection(await ctx.jobRuns.page({ job: args.job }, first, after), first, jobRunCursor);
     },
+    pendingStaffRoleGrants: (_, __, ctx) => ctx.stores.staff.allPendingGrants(),
+    sessionStatus: async (_, args, ctx) => {
+      if (args.kind !== 'member' && args.kind !== 'staff') throw badInput('kind is member or staff.', 'kind');
+      const verdict = await sessionStatus(ctx.sessionCheck, { kind: args.kind, subject: args.subject, session: args.session });
+      return { valid: verdict.valid, reason: verdict.valid ? null : verdict.reason };
+    },
   },
   Mutation: {
     ...partnerResolvers.Mutation,
     requestRegistrationCode: async (_, args, ctx) => {
-      const sent = await requestRegistrationCode(ctx.accounts, args.input);
+      const sent = await requestRegistrationCode(ctx.accounts, args.input, ctx.clientAddress);
       return { ...sent, channel: upper<ContactChannel>(sent.channel) };
     },
     register: (_, args, ctx) =>
@@ -145,6 +167,12 @@ export const resolvers: Resolvers = {
       checkId(args.staffId, 'staffId');
       return setStaffRoles(ctx.staff, actor(ctx), args, ctx.requestId);
     },
+    approveStaffRoleGrant: (_, args, ctx) =>
+      decideStaffRoleGrant(ctx.staff, actor(ctx), { grantId: checkId(args.id), approve: true, reason: args.reason }, ctx.requestId),
+    rejectStaffRoleGrant: (_, args, ctx) =>
+      decideStaffRoleGrant(ctx.staff, actor(ctx), { grantId: checkId(args.id), approve: false, reason: args.reason }, ctx.requestId),
+    disableStaff: (_, args, ctx) =>
+      disableStaff(ctx.staff, actor(ctx), { staffId: checkId(args.staffId, 'staffId'), reason: args.reason }, ctx.requestId),
     markNoticeRead: async (_, args, ctx) => {
       const notice = await ctx.stores.inbox.markRead(checkId(args.id), memberIdOf(ctx.viewer)!, ctx.now());
       if (!notice) throw notFound('There is no notice with this id in your inbox.');
@@ -168,9 +196,20 @@ export const resolvers: Resolvers = {
     recordPiiAccess: (_, args, ctx) =>
       recordPiiAccess(ctx.piiAccess, args.input.entries),
   },
+  StaffMember: {
+    pendingRoleGrant: async (staff, _, ctx) =>
+      'pendingRoleGrant' in staff ? (staff.pendingRoleGrant as StaffRoleGrant | null) : ((await ctx.stores.staff.pendingGrants([staff.id])).get(staff.id) ?? null),
+  },
+  StaffRoleGrant: {
+    scopes: (grant) => grant.sensitiveScopes,
+  },
   Verification: {
     kind: (v) => upper<VerificationKind>(v.level),
     status: (v, _, ctx) => displayStatus(v, ctx.now()),
+    realName: (v, _, ctx) => piiValue(ctx, 'IDENTITY', 'NAME', v.memberId, v.realName),
+    idNumber: (v, _, ctx) => piiValue(ctx, 'IDENTITY', 'ID_NUMBER', v.memberId, v.idNumber),
+    documentImageRef: (v, _, ctx) => piiValue(ctx, 'IDENTITY', 'REDACT', v.memberId, v.documentImageRef),
+    faceImageRef: (v, _, ctx) => piiValue(ctx, 'IDENTITY', 'REDACT', v.memberId, v.faceImageRef),
   },
   Notice: {
     kind: (n) => upper<NoticeKind>(n.kind),
@@ -226,6 +265,8 @@ export const resolvers: Resolvers = {
   },
   Member: {
     __resolveReference: (ref, ctx) => ctx.loaders.memberById.load(ref.id),
+    email: (member, _, ctx) => piiValue(ctx, 'CONTACT', 'EMAIL', member.id, member.email),
+    phone: (member, _, ctx) => piiValue(ctx, 'CONTACT', 'PHONE', member.id, member.phone),
     verificationLevel: async (member, _, ctx) => upper<VerificationLevelEnum>((await ctx.loaders.verificationLevel.load(member.id)).level),
     verificationExpiresAt: async (member, _, ctx) => (await ctx.loaders.verificationLevel.load(member.id)).expiresAt,
     verifications: (member, _, ctx) => ctx.loaders.verifications.load(member.id),
