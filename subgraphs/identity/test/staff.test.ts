@@ -219,7 +219,7 @@ describe('staff accounts and roles', () => {
 
   it('roles are data: a scope an operator adds to auditor is in the next auditor token', async () => {
     const roles = await stack.gql('{ roles { name scopes } }', {}, { token: olgaToken });
-    expect(roles.body.data.roles.map((r: { name: string }) => r.name)).toEqual(['admin', 'auditor', 'finance', 'moderator', 'reviewer', 'staffer', 'support']);
+    expect(roles.body.data.roles.map((r: { name: string }) => r.name)).toEqual(['admin', 'auditor', 'finance', 'moderator', 'partnerships', 'reviewer', 'staffer', 'support']);
     await stack.database.rows(sql`insert into identity.role_scopes (role_name, scope) values ('auditor', 'orders:read')`);
     const created = await stack.gql(CREATE, { input: { email: 'sam@ops.example.org', displayName: 'Sam', roles: ['auditor'], reason: 'External audit 2026' } }, { token: olgaToken });
     expect(created.body.errors).toBeUndefined();
