@@ -79,9 +79,15 @@ const PURPOSES: Record<string, ConsentPurpose> = { marketing: 'MARKETING', perso
  * an accepted purpose in the signed viewer, in full or masked; anyone else null. The gateway
  * still masks, logs and reports the denial; this holds even for a caller that bypasses it.
  */
-function piiValue(ctx: IdentityContext, category: string, mask: PiiMask, ownerId: string, value: string | null): string | null {
+async function piiValue(ctx: IdentityContext, category: string, mask: PiiMask, ownerId: string, value: string | null): Promise<string | null> {
   if (value === null) return null;
-  const access = decideAccess(ctx.viewer, category, ownerId, ctx.piiPolicy);
+  // A partner: the member's consent from identity's own records (the agreement is in the signed viewer).
+  const consented =
+    ctx.viewer.kind === 'partner' &&
+    (await ctx.partners.partners.consentGrants(ctx.viewer.partnerId, [ownerId], ctx.now())).some(
+      (grant) => grant.memberId === ownerId && grant.category.toUpperCase() === category,
+    );
+  const access = decideAccess(ctx.viewer, category, ownerId, { ...ctx.piiPolicy, partnerConsent: () => consented });
   if (access.level === 'denied') return null;
   return access.level === 'masked' ? (maskValue(mask, value) as string) : value;
 }
