@@ -168,7 +168,9 @@ describe('bad password resets change nothing', () => {
   });
 
   it('Dee\'s right code with a common password is refused without using the code up or ending her sessions', async () => {
-    await stack.gql(REQUEST, { login: 'dee@example.com' });
+    // An hour on: Dee has asked for five resets this hour, the most one login gets.
+    advance(61);
+    expect((await stack.gql(REQUEST, { login: 'dee@example.com' })).body.errors).toBeUndefined();
     const code = await resetCodeSentTo('email', 'dee@example.com');
     const session = await signIn('dee@example.com', stack.demo[3].password);
     const weak = await stack.gql(RESET, { login: 'dee@example.com', code, password: 'Password123' });

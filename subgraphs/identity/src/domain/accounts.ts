@@ -348,14 +348,17 @@ const resetCodeHash = (deps: Pick<AccountsDeps, 'ring'>, id: string, code: strin
 export interface PasswordResetRequestDeps extends Pick<AccountsDeps, 'ring' | 'now'> {
   members: Pick<MemberStore, 'byLogin'>;
   passwordReset: { codes: Pick<PasswordResetCodeStore, 'latest' | 'create'> };
-  registration: Pick<AccountsDeps['registration'], 'notifier' | 'policy'>;
+  registration: Pick<AccountsDeps['registration'], 'notifier' | 'policy' | 'counter' | 'limits'>;
 }
 
-export async function requestPasswordReset(deps: PasswordResetRequestDeps, rawLogin: string): Promise<PasswordResetRequested> {
+export async function requestPasswordReset(deps: PasswordResetRequestDeps, rawLogin: string, clientAddress?: string): Promise<PasswordResetRequested> {
   const parsed = parseLogin(rawLogin);
   const channel = 'email' in parsed ? 'email' : 'phone';
   const contact = 'email' in parsed ? parsed.email : parsed.phone;
   const now = deps.now();
+  // Counted before the account is looked up, account or not: the limits tell nothing either.
+  const contactLookup = lookupHash(deps.ring, channel, contact);
+  await countCodeSend(deps.registration.counter, deps.registration.limits, { purpose: 'password-reset-code', contactLookup, clientAddress }, now);
   const policy = deps.registration.policy;
   const answer: PasswordResetRequested = {
     channel,
@@ -371,7 +374,7 @@ export async function requestPasswordReset(deps: PasswordResetRequestDeps, rawLo
   await deps.registration.notifier.send({
     channel: channel === 'email' ? 'email' : 'sms',
     to: contact,
-    recipientLookup: lookupHash(deps.ring, channel, contact),
+    recipientLookup: contactLookup,
     template: 'password-reset-code',
     body: resetCodeMessage(code, policy),
   });

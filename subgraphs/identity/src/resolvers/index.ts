@@ -152,7 +152,7 @@ export const resolvers: Resolvers = {
     changePassword: (_, args, ctx) =>
       changePassword(ctx.accounts, memberIdOf(ctx.viewer)!, args),
     requestPasswordReset: async (_, args, ctx) => {
-      const sent = await requestPasswordReset(ctx.accounts, args.login);
+      const sent = await requestPasswordReset(ctx.accounts, args.login, ctx.clientAddress);
       return { ...sent, channel: upper<ContactChannel>(sent.channel) };
     },
     resetPassword: (_, args, ctx) =>

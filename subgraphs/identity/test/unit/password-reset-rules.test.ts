@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_ENV } from '@membership/testing';
 import { requestPasswordReset, type PasswordResetRequestDeps } from '../../src/domain/accounts.js';
+import { MemoryRateCounter } from '../../src/rate-counter.js';
 import { createKeyRing } from '../../src/domain/encryption.js';
 import type { Notification } from '../../src/domain/notifier.js';
 import type { Member, PasswordResetCodeRow } from '../../src/domain/records.js';
@@ -60,7 +61,12 @@ describe('asking for a password reset', () => {
           create: async (row: PasswordResetCodeRow) => void codes.push(row),
         },
       },
-      registration: { notifier: { send: async (n: Notification) => void sent.push(n) }, policy: { ...policy, required: false } },
+      registration: {
+        notifier: { send: async (n: Notification) => void sent.push(n) },
+        policy: { ...policy, required: false },
+        counter: new MemoryRateCounter(),
+        limits: { perContact: { limit: 5, windowSeconds: 3600 }, perAddress: { limit: 20, windowSeconds: 3600 }, global: { limit: 300, windowSeconds: 60 } },
+      },
       ring,
       now: () => NOW,
     };
@@ -77,6 +83,17 @@ describe('asking for a password reset', () => {
     expect(ana.sent[0]).toMatchObject({ channel: 'email', to: 'ana@example.com', template: 'password-reset-code' });
     expect(stranger.sent).toHaveLength(0);
     expect(stranger.codes).toHaveLength(0);
+  });
+
+  it('the sixth reset asked in an hour for one login is RATE_LIMITED whether or not it has an account, with the same message', async () => {
+    const refusals = [];
+    for (const known of [true, false]) {
+      const { accounts } = deps(known);
+      for (let i = 0; i < 5; i++) await requestPasswordReset(accounts, 'ana@example.com', '10.0.0.1');
+      refusals.push(await requestPasswordReset(accounts, 'ana@example.com', '10.0.0.1').catch((error: unknown) => error));
+    }
+    expect(refusals[0]).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterSeconds: expect.any(Number) } });
+    expect((refusals[1] as Error).message).toBe((refusals[0] as Error).message);
   });
 
   it('Ana asking again within the resend delay gets the same answer but no second code', async () => {
