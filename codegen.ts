@@ -43,7 +43,18 @@ const subgraphs: Record<string, SubgraphCodegen> = {
   },
   moderation: {
     context: '../context.js#ModerationContext',
-    mappers: { Sanction: '../db/sanctions-repository.js#SanctionRow', Member: '@membership/subgraph#MemberRef' },
+    mappers: {
+      Sanction: '../db/sanctions-repository.js#SanctionRow',
+      Member: '@membership/subgraph#MemberRef',
+      Violation: '../db/sanctions-repository.js#ViolationRow',
+      Appeal: '../db/sanctions-repository.js#AppealRow',
+      Report: '../db/reports-repository.js#ReportRow',
+      FiledReport: '../db/reports-repository.js#FiledReportRow',
+      ReportSubmission: '../db/reports-repository.js#ReportSubmissionRow',
+      Complaint: '../db/complaints-repository.js#ComplaintRow',
+      ComplaintMessage: '../db/complaints-repository.js#ComplaintMessageRow',
+      ModerationOperation: '../db/staff-log.js#StaffOperationRow',
+    },
   },
   identity: {
     context: '../context.js#IdentityContext',

@@ -13,8 +13,19 @@ export interface RoleDefinition {
 const BASE_ROLES: readonly RoleDefinition[] = [
   {
     name: 'support',
-    description: 'Answers members: reads accounts, tiers, points, orders and standing (behaviour, with a purpose); sees contact data masked.',
-    scopes: ['members:read', 'pii:contact:masked', 'pii:behaviour:read', 'tiers:read', 'points:read', 'orders:read', 'moderation:read'],
+    description:
+      'Answers members: reads accounts, tiers, points, orders and standing (behaviour, with a purpose); sees contact data masked; takes, answers and resolves complaints.',
+    scopes: [
+      'members:read',
+      'pii:contact:masked',
+      'pii:behaviour:read',
+      'tiers:read',
+      'points:read',
+      'orders:read',
+      'moderation:read',
+      'complaints:read',
+      'complaints:write',
+    ],
   },
   {
     name: 'reviewer',
@@ -23,8 +34,9 @@ const BASE_ROLES: readonly RoleDefinition[] = [
   },
   {
     name: 'moderator',
-    description: 'Applies and lifts sanctions; reads standing and order and points history (behaviour, with a purpose).',
-    scopes: ['members:read', 'moderation:read', 'moderation:write', 'pii:contact:masked', 'pii:behaviour:read'],
+    description:
+      'Works the report queue, records violations (the ladder decides the sanction), decides appeals of violations others recorded; reads standing, complaints and order and points history (behaviour, with a purpose).',
+    scopes: ['members:read', 'moderation:read', 'moderation:write', 'complaints:read', 'pii:contact:masked', 'pii:behaviour:read'],
   },
   {
     name: 'finance',
