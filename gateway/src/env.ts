@@ -20,7 +20,7 @@ const shape = {
   /** Largest request body accepted, in bytes. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
   /** Purposes staff may state in x-access-purpose to read PII, comma separated. */
-  PII_PURPOSES: z.string().default('support,refund-review,verification-review,fraud,legal'),
+  PII_PURPOSES: z.string().default('support,refund-review,verification-review,fraud,legal,moderation'),
   /** Documents whose PII analysis the gateway keeps (LRU). */
   PII_DOCUMENT_CACHE_SIZE: z.coerce.number().int().min(1).default(1000),
   /** Timeout for writing the PII access log to identity. */

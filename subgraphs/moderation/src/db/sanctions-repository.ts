@@ -257,8 +257,7 @@ export class SanctionsRepository {
         .from(appeals)
         .innerJoin(sanctions, eq(sanctions.id, appeals.sanctionId))
         .leftJoin(violations, eq(violations.id, sanctions.violationId))
-        .where(eq(appeals.id, appealId))
-        .for('update', { of: appeals });
+        .where(eq(appeals.id, appealId));
       if (!found) throw notFound('There is no appeal with this id.');
       const { appeal, sanction } = found;
       if (appeal.status !== 'PENDING') throw conflict(`This appeal was already decided (${appeal.status.toLowerCase()}).`);
@@ -268,8 +267,10 @@ export class SanctionsRepository {
       const [decided] = await tx
         .update(appeals)
         .set({ status: reverse ? 'REVERSED' : 'UPHELD', decidedBy: staff.staffId, decidedAt: now, decisionNote: note })
-        .where(eq(appeals.id, appealId))
+        // Conditional: of two staff deciding at once, one wins and the other gets CONFLICT.
+        .where(and(eq(appeals.id, appealId), eq(appeals.status, 'PENDING')))
         .returning();
+      if (!decided) throw conflict('This appeal was decided by someone else a moment ago.');
       const events: PendingEvent[] = [];
       const memberId = sanction.memberId;
       if (reverse && sanction.status !== 'LIFTED') {
@@ -297,7 +298,7 @@ export class SanctionsRepository {
         sanctionId: sanction.id,
         kind: sanction.kind,
       });
-      return decided!;
+      return decided;
     });
   }
 
