@@ -348,7 +348,12 @@ export class SanctionsRepository {
       .set({ memberId: null, evidence: null, evidenceRefs: [], erasedAt })
       .where(eq(violations.memberId, memberId));
     await this.db.update(appeals).set({ memberId: null, statement: null, decisionNote: null }).where(eq(appeals.memberId, memberId));
-    // Reports about them lose the subject; what they reported loses who and what they wrote.
+    // Reports about them lose the subject and what reporters wrote about them (free text that
+    // describes them); what they reported loses who and what they wrote.
+    await this.db
+      .update(reportSubmissions)
+      .set({ details: null })
+      .where(inArray(reportSubmissions.reportId, this.db.select({ id: reports.id }).from(reports).where(eq(reports.subjectMemberId, memberId))));
     await this.db.update(reports).set({ subjectMemberId: null }).where(eq(reports.subjectMemberId, memberId));
     await this.db
       .update(reportSubmissions)

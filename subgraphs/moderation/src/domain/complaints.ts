@@ -46,7 +46,7 @@ export function complaintPriority(asked: ComplaintPriority, tier: TierCode | nul
 }
 
 /** One step more urgent (URGENT stays URGENT): what a dissatisfied rating does. */
-export function escalated(priority: ComplaintPriority): ComplaintPriority {
+function escalated(priority: ComplaintPriority): ComplaintPriority {
   return COMPLAINT_PRIORITIES[Math.min(rank(priority) + 1, COMPLAINT_PRIORITIES.length - 1)]!;
 }
 
