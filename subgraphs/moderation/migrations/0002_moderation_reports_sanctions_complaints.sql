@@ -48,7 +48,8 @@ CREATE TABLE "moderation"."complaints" (
 --> statement-breakpoint
 CREATE TABLE "moderation"."member_tiers" (
 	"member_id" uuid PRIMARY KEY NOT NULL,
-	"tier" text NOT NULL
+	"tier" text NOT NULL,
+	"changed_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "moderation"."report_submissions" (

@@ -16,9 +16,9 @@ export const moderationHandlers = {
     await new SanctionsRepository(tx).eraseMember(event.payload.memberId, new Date(event.payload.erasedAt));
     await complaintsIn(tx).eraseMember(event.payload.memberId);
   },
-  // The tier decides the least priority the member's complaints get.
+  // The tier decides the least priority the member's complaints get; the newest change wins.
   TierChanged: async (tx, event) => {
-    await complaintsIn(tx).setTier(event.payload.memberId, event.payload.to);
+    await complaintsIn(tx).setTier(event.payload.memberId, event.payload.to, event.occurredAt);
   },
   // Objections to a change link to it and are due before it takes effect.
   BenefitChangeAnnounced: async (tx, event) => {

@@ -34,9 +34,9 @@ const RESOLVE = `mutation ($id: ID!, $body: String!, $cause: String) { resolveCo
 const RATE = `mutation ($id: ID!, $rating: Int!) { rateComplaint(id: $id, rating: $rating) { ${FIELDS} } }`;
 
 /** Delivers an event to moderation as another subgraph's relay would. */
-async function deliver<T extends 'TierChanged' | 'BenefitChangeAnnounced'>(type: T, payload: EventInput[T]) {
+async function deliver<T extends 'TierChanged' | 'BenefitChangeAnnounced'>(type: T, payload: EventInput[T], occurredAt = clock) {
   const eventId = randomUUID();
-  await stack.database.db.insert(eventLog).values({ eventId, type, producer: 'tiers', payload, occurredAt: clock, publishedAt: clock });
+  await stack.database.db.insert(eventLog).values({ eventId, type, producer: 'tiers', payload, occurredAt, publishedAt: clock });
   await stack.database.db.insert(deliveries).values({ consumer: 'moderation', eventId, availableAt: clock });
   await stack.drainEvents();
 }
@@ -47,6 +47,9 @@ beforeAll(async () => {
   // Dee is Diamond (her complaints are URGENT), Bo Bronze (no promise beyond what he asks).
   await deliver('TierChanged', { memberId: demo('Dee').id, from: 'PLATINUM', to: 'DIAMOND', reason: 'qualifying_spend' });
   await deliver('TierChanged', { memberId: demo('Bo').id, from: null, to: 'BRONZE', reason: 'registered' });
+  // Chen reached Gold today; the Bronze placement from last month arrives late and changes nothing.
+  await deliver('TierChanged', { memberId: demo('Chen').id, from: 'SILVER', to: 'GOLD', reason: 'qualifying_spend' });
+  await deliver('TierChanged', { memberId: demo('Chen').id, from: null, to: 'BRONZE', reason: 'registered' }, new Date(clock.getTime() - 30 * DAY));
   // Gold loses free shipping on Monday at 08:00 Shanghai time.
   await deliver('BenefitChangeAnnounced', { tier: 'GOLD', benefit: 'free_shipping', effectiveAt: on(3, 0).toISOString(), changeId: CHANGE_ID });
 });
@@ -118,6 +121,16 @@ describe('complaints and their deadlines in business hours', () => {
     ]);
   });
 
+  it('the queue with every complaint\'s messages costs the same SQL statements for one complaint as for two', async () => {
+    const count = async (first: number) => {
+      const before = stack.database.statementCount();
+      const res = await stack.gql(`query ($first: Int) { complaintQueue(first: $first) { id messages { body } } }`, { first }, await sue());
+      expect(res.body.data.complaintQueue).toHaveLength(first);
+      return stack.database.statementCount() - before;
+    };
+    expect(await count(2)).toBe(await count(1));
+  });
+
   it('Bo cannot rate before resolution: CONFLICT', async () => {
     expect(codeOf(await stack.gql(RATE, { id: bos, rating: 5 }, await asMember('Bo')))).toBe('CONFLICT');
   });
@@ -181,6 +194,8 @@ describe('complaint statistics and the staff log', () => {
     clock = on(3, 7);
     // A second late-courier delivery complaint makes late_courier a repeat cause.
     const chen = await stack.gql(RECORD, { input: { memberId: demo('Chen').id, channel: 'EMAIL', category: 'DELIVERY', subject: 'Late again.' } }, await sue());
+    // Gold promises HIGH: the late, older Bronze event did not undo it.
+    expect(chen.body.data.recordComplaint.priority).toBe('HIGH');
     await stack.gql(RESOLVE, { id: chen.body.data.recordComplaint.id, body: 'Delivered.', cause: 'late_courier' }, await sue());
 
     const res = await stack.gql(

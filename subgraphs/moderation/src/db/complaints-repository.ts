@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, gte, inArray, isNotNull, lt, notInArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, lt, lte, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '@membership/db';
 import { badInput, conflict, notFound } from '@membership/domain';
 import type { TierCode } from '@membership/events';
@@ -244,9 +244,12 @@ export class ComplaintsRepository {
     await this.db.delete(memberTiers).where(eq(memberTiers.memberId, memberId));
   }
 
-  /** TierChanged: the member's current tier, for their complaints' priority. */
-  async setTier(memberId: string, tier: TierCode): Promise<void> {
-    await this.db.insert(memberTiers).values({ memberId, tier }).onConflictDoUpdate({ target: memberTiers.memberId, set: { tier } });
+  /** TierChanged: the member's current tier, for their complaints' priority; a change older than the one kept is ignored (at the same instant, the later delivery wins). */
+  async setTier(memberId: string, tier: TierCode, changedAt: Date): Promise<void> {
+    await this.db
+      .insert(memberTiers)
+      .values({ memberId, tier, changedAt })
+      .onConflictDoUpdate({ target: memberTiers.memberId, set: { tier, changedAt }, setWhere: lte(memberTiers.changedAt, changedAt) });
   }
 
   /** BenefitChangeAnnounced: the change objections may link to. */

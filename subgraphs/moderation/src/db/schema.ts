@@ -206,6 +206,8 @@ export const complaintMessages = moderation.table(
 export const memberTiers = moderation.table('member_tiers', {
   memberId: uuid('member_id').primaryKey(),
   tier: text('tier', { enum: TIER_CODES }).notNull(),
+  /** When the change that set it happened: an older event delivered late changes nothing. */
+  changedAt: timestamp('changed_at', { withTimezone: true }).notNull(),
 });
 
 /** Benefit changes tiers announced (BenefitChangeAnnounced): objections link to them. */
