@@ -54,6 +54,7 @@ const subgraphs: Record<string, SubgraphCodegen> = {
       Complaint: '../db/complaints-repository.js#ComplaintRow',
       ComplaintMessage: '../db/complaints-repository.js#ComplaintMessageRow',
       ModerationOperation: '../db/staff-log.js#StaffOperationRow',
+      SanctionLift: '../context.js#LiftedSanction',
     },
   },
   identity: {

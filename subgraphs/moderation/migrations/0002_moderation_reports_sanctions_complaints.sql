@@ -43,7 +43,8 @@ CREATE TABLE "moderation"."complaints" (
 	"resolved_at" timestamp with time zone,
 	"root_cause" text,
 	"rating" smallint,
-	"escalations" smallint NOT NULL
+	"escalations" smallint NOT NULL,
+	"next_due_at" timestamp with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "moderation"."member_tiers" (
@@ -114,11 +115,11 @@ CREATE UNIQUE INDEX "appeals_sanction_id_idx" ON "moderation"."appeals" USING bt
 CREATE INDEX "appeals_status_filed_at_idx" ON "moderation"."appeals" USING btree ("status","filed_at");--> statement-breakpoint
 CREATE INDEX "complaint_messages_complaint_id_created_at_idx" ON "moderation"."complaint_messages" USING btree ("complaint_id","created_at");--> statement-breakpoint
 CREATE INDEX "complaints_member_id_created_at_idx" ON "moderation"."complaints" USING btree ("member_id","created_at");--> statement-breakpoint
-CREATE INDEX "complaints_status_resolution_due_at_idx" ON "moderation"."complaints" USING btree ("status","resolution_due_at");--> statement-breakpoint
+CREATE INDEX "complaints_next_due_at_idx" ON "moderation"."complaints" USING btree ("next_due_at","id") WHERE "moderation"."complaints"."next_due_at" is not null;--> statement-breakpoint
 CREATE INDEX "complaints_created_at_idx" ON "moderation"."complaints" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "report_submissions_report_id_idx" ON "moderation"."report_submissions" USING btree ("report_id");--> statement-breakpoint
 CREATE INDEX "report_submissions_reporter_idx" ON "moderation"."report_submissions" USING btree ("reporter");--> statement-breakpoint
-CREATE INDEX "reports_status_priority_idx" ON "moderation"."reports" USING btree ("status","priority");--> statement-breakpoint
+CREATE INDEX "reports_status_priority_first_reported_at_idx" ON "moderation"."reports" USING btree ("status","priority" DESC NULLS LAST,"first_reported_at","id");--> statement-breakpoint
 CREATE INDEX "reports_subject_member_id_category_idx" ON "moderation"."reports" USING btree ("subject_member_id","category","content_ref");--> statement-breakpoint
 CREATE INDEX "staff_operations_occurred_at_id_idx" ON "moderation"."staff_operations" USING btree ("occurred_at","id");--> statement-breakpoint
 CREATE INDEX "staff_operations_target_type_target_id_idx" ON "moderation"."staff_operations" USING btree ("target_type","target_id");--> statement-breakpoint

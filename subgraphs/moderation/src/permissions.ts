@@ -31,6 +31,7 @@ export const rules: FieldRules = {
     recordViolation: MODERATION_WRITE,
     appealSanction: isMember,
     decideAppeal: MODERATION_WRITE,
+    liftSanction: MODERATION_WRITE,
     fileComplaint: isMember,
     rateComplaint: isMember,
     recordComplaint: COMPLAINTS_WRITE,

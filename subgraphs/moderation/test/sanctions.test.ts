@@ -127,6 +127,7 @@ describe('reports', () => {
 });
 
 describe('violations, the ladder and notice before effect', () => {
+  let criticalBan: string;
   let warning: Awaited<ReturnType<typeof recordViolation>>;
   let restriction: Awaited<ReturnType<typeof recordViolation>>;
 
@@ -178,6 +179,18 @@ describe('violations, the ladder and notice before effect', () => {
     const ban = await recordViolation(MO, { memberId: demo('Dee').id, severity: 'CRITICAL', category: 'FRAUD_AGAINST_MEMBERS', evidence: 'Sold fake vouchers to members.' });
     expect(ban.sanction).toMatchObject({ kind: 'BAN', status: 'ACTIVE', endsAt: null, startsAt: clock.toISOString() });
     expect((await typesAbout(ban.sanction.id)).sort()).toEqual(['MemberNoticeRequested', 'SanctionApplied']);
+    criticalBan = ban.sanction.id;
+  });
+
+  it('Ona lifts the ban early: SanctionLifted{reason: staff} and a notice to Dee; Dee herself may not (FORBIDDEN)', async () => {
+    const LIFT = 'mutation ($id: ID!) { liftSanction(sanctionId: $id, note: "The vouchers were genuine after all.") { sanctionId memberId sanction { status liftReason } } }';
+    expect((await stack.gql(LIFT, { id: criticalBan }, await asMember('Dee'))).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const res = await stack.gql(LIFT, { id: criticalBan }, await asStaff(moderator(ONA)));
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.liftSanction).toEqual({ sanctionId: criticalBan, memberId: demo('Dee').id, sanction: { status: 'LIFTED', liftReason: 'STAFF' } });
+    const lifted = (await eventsAbout(criticalBan)).find((e) => e.type === 'SanctionLifted');
+    expect(lifted?.payload).toEqual({ sanctionId: criticalBan, memberId: demo('Dee').id, kind: 'BAN', reason: 'staff' });
+    expect(codeOf(await stack.gql(LIFT, { id: criticalBan }, await asStaff(moderator(ONA))))).toBe('CONFLICT');
   });
 
   it('recording a violation needs moderation:write: support staff get FORBIDDEN and nothing is written', async () => {
@@ -269,6 +282,7 @@ describe('the staff operation log', () => {
     expect(ops.sort()).toEqual([
       'Ona:violation.record',
       'Ona:appeal.decide',
+      'Ona:sanction.lift',
       'Mo:violation.record',
       'Mo:violation.record',
       'Mo:violation.record',

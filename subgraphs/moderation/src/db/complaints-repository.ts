@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, gte, inArray, isNotNull, lt, lte, notInArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '@membership/db';
 import { badInput, conflict, notFound } from '@membership/domain';
 import type { TierCode } from '@membership/events';
@@ -32,9 +32,6 @@ export interface NewComplaint {
 /** Whose complaints a request may see: one member's, or (staff with complaints:read) all. */
 export type ComplaintScope = { memberId: string } | { all: true };
 
-/** The deadline a complaint is working towards, in SQL (first answer, then resolution). */
-const nextDue = sql<Date>`case when ${complaints.firstRespondedAt} is null then ${complaints.firstResponseDueAt} else ${complaints.resolutionDueAt} end`;
-const DONE = ['RESOLVED', 'CLOSED'] as const;
 
 /** All SQL about complaints, limited to the scope it is built with. */
 export class ComplaintsRepository {
@@ -82,6 +79,7 @@ export class ComplaintsRepository {
           recordedBy: staff?.staffId ?? null,
           createdAt: now,
           ...deadlines,
+          nextDueAt: deadlines.firstResponseDueAt,
           escalations: 0,
         })
         .returning();
@@ -128,8 +126,8 @@ export class ComplaintsRepository {
     return this.db
       .select()
       .from(complaints)
-      .where(and(notInArray(complaints.status, [...DONE]), breachedOnly ? lt(nextDue, now) : undefined, this.visible()))
-      .orderBy(asc(nextDue), asc(complaints.id))
+      .where(and(isNotNull(complaints.nextDueAt), breachedOnly ? lt(complaints.nextDueAt, now) : undefined, this.visible()))
+      .orderBy(asc(complaints.nextDueAt), asc(complaints.id))
       .limit(first);
   }
 
@@ -169,6 +167,7 @@ export class ComplaintsRepository {
         .set({
           firstRespondedAt: before.firstRespondedAt ?? now,
           status: resolve ? 'RESOLVED' : 'ANSWERED',
+          nextDueAt: resolve ? null : before.resolutionDueAt,
           ...(resolve ? { resolvedAt: now, rootCause: resolve.rootCause } : {}),
         })
         .where(eq(complaints.id, id))
@@ -190,9 +189,10 @@ export class ComplaintsRepository {
       const tx = txn as unknown as Db;
       const before = await this.locked(tx, id);
       const next = afterRating(before, rating, policy);
-      const reopen = next.reopened
-        ? { ...complaintDeadlines(now, next.priority, policy), firstRespondedAt: null, resolvedAt: null, escalations: before.escalations + 1 }
-        : {};
+      const deadlines = next.reopened ? complaintDeadlines(now, next.priority, policy) : null;
+      const reopen = deadlines
+        ? { ...deadlines, nextDueAt: deadlines.firstResponseDueAt, firstRespondedAt: null, resolvedAt: null, escalations: before.escalations + 1 }
+        : { nextDueAt: null };
       const [row] = await tx
         .update(complaints)
         .set({ status: next.status, priority: next.priority, rating, ...reopen })

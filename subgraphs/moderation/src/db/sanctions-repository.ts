@@ -302,6 +302,34 @@ export class SanctionsRepository {
     });
   }
 
+  /**
+   * Staff lift a sanction before its end. One that had taken effect emits SanctionLifted
+   * (reason staff) so consumers restore what it took; one still scheduled is cancelled.
+   * The member is told either way.
+   */
+  async liftByStaff(sanctionId: string, note: string, staff: StaffActor, now: Date): Promise<SanctionRow> {
+    return this.db.transaction(async (txn) => {
+      const tx = txn as unknown as Db;
+      const [before] = await tx.select().from(sanctions).where(eq(sanctions.id, sanctionId)).for('update');
+      if (!before || !before.memberId) throw notFound('There is no sanction with this id.');
+      if (before.status === 'LIFTED') throw conflict('This sanction is already lifted.');
+      const [lifted] = await tx
+        .update(sanctions)
+        .set({ status: 'LIFTED', liftReason: 'staff', liftedAt: now })
+        .where(eq(sanctions.id, sanctionId))
+        .returning();
+      const events: PendingEvent[] = [
+        notice(before.memberId, 'moderation.sanction_lifted', { sanctionId, kind: before.kind, reason: 'our staff lifted it' }, `sanction:${sanctionId}:lifted`, now),
+      ];
+      if (before.status === 'ACTIVE') {
+        events.push({ type: 'SanctionLifted', payload: { sanctionId, memberId: before.memberId, kind: before.kind, reason: 'staff' }, at: now });
+      }
+      await recordEvents(tx, events);
+      await logStaffOperation(tx, staff, now, 'sanction.lift', { type: 'Sanction', id: sanctionId }, { kind: before.kind, was: before.status, note });
+      return lifted!;
+    });
+  }
+
   /** Pending appeals, oldest first. */
   async pendingAppeals(first: number): Promise<AppealRow[]> {
     return this.db.select().from(appeals).where(eq(appeals.status, 'PENDING')).orderBy(asc(appeals.filedAt), asc(appeals.id)).limit(first);

@@ -111,7 +111,8 @@ export const reports = moderation.table(
     decidedAt: timestamp('decided_at', { withTimezone: true }),
   },
   (t) => [
-    index('reports_status_priority_idx').on(t.status, t.priority),
+    // The queue: a status, highest priority first, oldest first among equals.
+    index('reports_status_priority_first_reported_at_idx').on(t.status, t.priority.desc(), t.firstReportedAt, t.id),
     index('reports_subject_member_id_category_idx').on(t.subjectMemberId, t.category, t.contentRef),
   ],
 );
@@ -179,10 +180,13 @@ export const complaints = moderation.table(
     rootCause: text('root_cause'),
     rating: smallint('rating'),
     escalations: smallint('escalations').notNull(),
+    /** The deadline it is working towards (first answer, then resolution); null once resolved. The queue reads it. */
+    nextDueAt: timestamp('next_due_at', { withTimezone: true }),
   },
   (t) => [
     index('complaints_member_id_created_at_idx').on(t.memberId, t.createdAt),
-    index('complaints_status_resolution_due_at_idx').on(t.status, t.resolutionDueAt),
+    // The queue and the breach queue: unresolved complaints by deadline, read from the front.
+    index('complaints_next_due_at_idx').on(t.nextDueAt, t.id).where(sql`${t.nextDueAt} is not null`),
     index('complaints_created_at_idx').on(t.createdAt),
   ],
 );

@@ -5,7 +5,7 @@ import type { MemberRef } from '@membership/subgraph';
 import type { ReportRow, FiledReportRow, ReportSubmissionRow } from '../db/reports-repository.js';
 import type { ComplaintRow, ComplaintMessageRow } from '../db/complaints-repository.js';
 import type { StaffOperationRow } from '../db/staff-log.js';
-import type { ModerationContext } from '../context.js';
+import type { LiftedSanction, ModerationContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
@@ -235,6 +235,11 @@ export type Mutation = {
   dismissReport: Report;
   /** Files a complaint in the app (members). */
   fileComplaint: Complaint;
+  /**
+   * Lifts a sanction before its end: staff with moderation:write. One in force emits
+   * SanctionLifted (reason staff), so what it took is restored; the member is told.
+   */
+  liftSanction: SanctionLift;
   /** Rates my resolved complaint 1-5; a dissatisfied rating reopens it, escalated (members). */
   rateComplaint: Complaint;
   /** Records a complaint taken by phone, email or in person: staff with complaints:write. */
@@ -287,6 +292,12 @@ export type MutationDismissReportArgs = {
 
 export type MutationFileComplaintArgs = {
   input: FileComplaintInput;
+};
+
+
+export type MutationLiftSanctionArgs = {
+  note: Scalars['String']['input'];
+  sanctionId: Scalars['ID']['input'];
 };
 
 
@@ -538,6 +549,16 @@ export type SanctionKind =
   /** A recorded warning; no effect on benefits. */
   | 'WARNING';
 
+/** A sanction staff lifted. */
+export type SanctionLift = {
+  __typename?: 'SanctionLift';
+  /** The member it was against. Null once erased. */
+  memberId?: Maybe<Scalars['ID']['output']>;
+  /** The sanction as it is now (LIFTED, liftReason STAFF). */
+  sanction?: Maybe<Sanction>;
+  sanctionId: Scalars['ID']['output'];
+};
+
 /** Why a sanction stopped. */
 export type SanctionLiftReason =
   /** An appeal reversed it. */
@@ -733,6 +754,7 @@ export type ResolversTypes = {
   ReportSubmission: ResolverTypeWrapper<ReportSubmissionRow>;
   Sanction: ResolverTypeWrapper<SanctionRow>;
   SanctionKind: SanctionKind;
+  SanctionLift: ResolverTypeWrapper<LiftedSanction>;
   SanctionLiftReason: SanctionLiftReason;
   SanctionStatus: SanctionStatus;
   Standing: ResolverTypeWrapper<Omit<Standing, 'activeSanctions'> & { activeSanctions: Array<ResolversTypes['Sanction']> }>;
@@ -768,6 +790,7 @@ export type ResolversParentTypes = {
   ReportReceipt: ReportReceipt;
   ReportSubmission: ReportSubmissionRow;
   Sanction: SanctionRow;
+  SanctionLift: LiftedSanction;
   Standing: Omit<Standing, 'activeSanctions'> & { activeSanctions: Array<ResolversParentTypes['Sanction']> };
   Violation: ViolationRow;
 };
@@ -874,6 +897,7 @@ export type MutationResolvers<ContextType = ModerationContext, ParentType extend
   decideAppeal?: Resolver<ResolversTypes['Appeal'], ParentType, ContextType, RequireFields<MutationDecideAppealArgs, 'appealId' | 'decision' | 'note'>>;
   dismissReport?: Resolver<ResolversTypes['Report'], ParentType, ContextType, RequireFields<MutationDismissReportArgs, 'id'>>;
   fileComplaint?: Resolver<ResolversTypes['Complaint'], ParentType, ContextType, RequireFields<MutationFileComplaintArgs, 'input'>>;
+  liftSanction?: Resolver<ResolversTypes['SanctionLift'], ParentType, ContextType, RequireFields<MutationLiftSanctionArgs, 'note' | 'sanctionId'>>;
   rateComplaint?: Resolver<ResolversTypes['Complaint'], ParentType, ContextType, RequireFields<MutationRateComplaintArgs, 'id' | 'rating'>>;
   recordComplaint?: Resolver<ResolversTypes['Complaint'], ParentType, ContextType, RequireFields<MutationRecordComplaintArgs, 'input'>>;
   recordViolation?: Resolver<ResolversTypes['Violation'], ParentType, ContextType, RequireFields<MutationRecordViolationArgs, 'input'>>;
@@ -937,6 +961,12 @@ export type SanctionResolvers<ContextType = ModerationContext, ParentType extend
   status?: Resolver<ResolversTypes['SanctionStatus'], ParentType, ContextType>;
 };
 
+export type SanctionLiftResolvers<ContextType = ModerationContext, ParentType extends ResolversParentTypes['SanctionLift'] = ResolversParentTypes['SanctionLift']> = {
+  memberId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  sanction?: Resolver<Maybe<ResolversTypes['Sanction']>, ParentType, ContextType>;
+  sanctionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
 export type StandingResolvers<ContextType = ModerationContext, ParentType extends ResolversParentTypes['Standing'] = ResolversParentTypes['Standing']> = {
   activeSanctions?: Resolver<Array<ResolversTypes['Sanction']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['StandingStatus'], ParentType, ContextType>;
@@ -972,6 +1002,7 @@ export type Resolvers<ContextType = ModerationContext> = {
   ReportReceipt?: ReportReceiptResolvers<ContextType>;
   ReportSubmission?: ReportSubmissionResolvers<ContextType>;
   Sanction?: SanctionResolvers<ContextType>;
+  SanctionLift?: SanctionLiftResolvers<ContextType>;
   Standing?: StandingResolvers<ContextType>;
   Violation?: ViolationResolvers<ContextType>;
 };

@@ -92,6 +92,10 @@ export const resolvers: Resolvers = {
       ctx.sanctions.fileAppeal(memberOf(ctx.viewer), requireId(args.sanctionId, 'sanctionId'), requireText(args.statement, 'statement', 4000), ctx.now),
     decideAppeal: (_, args, ctx) =>
       ctx.sanctions.decideAppeal(requireId(args.appealId, 'appealId'), args.decision === 'REVERSE', requireText(args.note, 'note', 2000), staffOf(ctx), ctx.now),
+    liftSanction: async (_, args, ctx) => {
+      const sanction = await ctx.sanctions.liftByStaff(requireId(args.sanctionId, 'sanctionId'), requireText(args.note, 'note', 2000), staffOf(ctx), ctx.now);
+      return { sanctionId: sanction.id, memberId: sanction.memberId, sanction };
+    },
     fileComplaint: (_, { input }, ctx) =>
       ctx.complaints.open(
         {
