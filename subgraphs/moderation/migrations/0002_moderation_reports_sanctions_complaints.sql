@@ -119,7 +119,7 @@ CREATE INDEX "complaints_next_due_at_idx" ON "moderation"."complaints" USING btr
 CREATE INDEX "complaints_created_at_idx" ON "moderation"."complaints" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "report_submissions_report_id_idx" ON "moderation"."report_submissions" USING btree ("report_id");--> statement-breakpoint
 CREATE INDEX "report_submissions_reporter_idx" ON "moderation"."report_submissions" USING btree ("reporter");--> statement-breakpoint
-CREATE INDEX "reports_status_priority_first_reported_at_idx" ON "moderation"."reports" USING btree ("status","priority" DESC NULLS LAST,"first_reported_at","id");--> statement-breakpoint
+CREATE INDEX "reports_status_priority_first_reported_at_idx" ON "moderation"."reports" USING btree ("status","priority" DESC NULLS FIRST,"first_reported_at","id");--> statement-breakpoint
 CREATE INDEX "reports_subject_member_id_category_idx" ON "moderation"."reports" USING btree ("subject_member_id","category","content_ref");--> statement-breakpoint
 CREATE INDEX "staff_operations_occurred_at_id_idx" ON "moderation"."staff_operations" USING btree ("occurred_at","id");--> statement-breakpoint
 CREATE INDEX "staff_operations_target_type_target_id_idx" ON "moderation"."staff_operations" USING btree ("target_type","target_id");--> statement-breakpoint

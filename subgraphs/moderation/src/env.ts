@@ -63,6 +63,8 @@ const moderationShape = {
     z.partialRecord(z.enum(['BRONZE', 'SILVER', 'GOLD', 'PLATINUM', 'DIAMOND']), priority),
     '{"GOLD":"HIGH","PLATINUM":"HIGH","DIAMOND":"URGENT"}',
   ),
+  /** Only for `npm run bench -w @membership/moderation`: the Postgres server its scratch database is made on. */
+  BENCH_DATABASE_URL: z.string().optional(),
   /** A rating (1-5) at or below this reopens the complaint one priority higher. */
   COMPLAINT_DISSATISFIED_RATING: z.coerce.number().int().min(1).max(4).default(2),
 };

@@ -48,5 +48,5 @@ const moderation = defineSubgraph<ModerationContext, ModerationEnv, ModerationPo
   jobs: ({ db }) => [sanctionsJob(new SanctionsRepository(db))],
 });
 
-export const { name, typeDefs } = moderation;
+export const { name, typeDefs, migrationsFolder } = moderation;
 export const createModeration = moderation.create;

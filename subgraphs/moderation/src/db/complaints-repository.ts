@@ -205,11 +205,13 @@ export class ComplaintsRepository {
   /** Trends for complaints created in [from, to): counts, breaches at `now`, ratings and repeat causes. */
   async stats(from: Date, to: Date, now: Date) {
     const inPeriod = and(gte(complaints.createdAt, from), lt(complaints.createdAt, to));
+    // A raw parameter reaches the postgres driver untyped: pass the instant as ISO text, cast.
+    const at = sql`${now.toISOString()}::timestamptz`;
     const [totals] = await this.db
       .select({
         total: sql<number>`count(*)::int`,
-        firstResponseBreaches: sql<number>`count(*) filter (where coalesce(${complaints.firstRespondedAt}, ${now}) > ${complaints.firstResponseDueAt})::int`,
-        resolutionBreaches: sql<number>`count(*) filter (where coalesce(${complaints.resolvedAt}, ${now}) > ${complaints.resolutionDueAt})::int`,
+        firstResponseBreaches: sql<number>`count(*) filter (where coalesce(${complaints.firstRespondedAt}, ${at}) > ${complaints.firstResponseDueAt})::int`,
+        resolutionBreaches: sql<number>`count(*) filter (where coalesce(${complaints.resolvedAt}, ${at}) > ${complaints.resolutionDueAt})::int`,
         averageRating: sql<number | null>`avg(${complaints.rating})::float8`,
       })
       .from(complaints)

@@ -173,20 +173,39 @@ export class SanctionsRepository {
   /**
    * The scheduled pass: every announced sanction whose date has come takes effect
    * (SanctionApplied with effectiveAt and endsAt), then every one whose end has passed is
-   * lifted (SanctionLifted, reason expired) and the member told. Set-based: two updates,
-   * one insert of events each.
+   * lifted (SanctionLifted, reason expired) and the member told. Set-based, in batches of
+   * `batchSize` rows per transaction (an update of the rows a subquery picks, then one
+   * insert of their events), until none is left.
    */
-  async runDue(now: Date): Promise<{ applied: number; expired: number }> {
+  async runDue(now: Date, batchSize = 1000): Promise<{ applied: number; expired: number }> {
+    let applied = 0;
+    let expired = 0;
+    for (;;) {
+      const n = await this.applyDue(now, batchSize);
+      applied += n;
+      if (n < batchSize) break;
+    }
+    for (;;) {
+      const n = await this.expireDue(now, batchSize);
+      expired += n;
+      if (n < batchSize) break;
+    }
+    return { applied, expired };
+  }
+
+  private async applyDue(now: Date, batchSize: number): Promise<number> {
     return this.db.transaction(async (txn) => {
       const tx = txn as unknown as Db;
-      const applied = await tx
-        .update(sanctions)
-        .set({ status: 'ACTIVE' })
+      const due = tx
+        .select({ id: sanctions.id })
+        .from(sanctions)
         .where(and(eq(sanctions.status, 'SCHEDULED'), lte(sanctions.startsAt, now)))
-        .returning();
+        .limit(batchSize)
+        .for('update', { skipLocked: true });
+      const rows = await tx.update(sanctions).set({ status: 'ACTIVE' }).where(inArray(sanctions.id, due)).returning();
       await recordEvents(
         tx,
-        applied.flatMap((s) =>
+        rows.flatMap((s) =>
           s.memberId
             ? [
                 {
@@ -198,14 +217,23 @@ export class SanctionsRepository {
             : [],
         ),
       );
-      const expired = await tx
-        .update(sanctions)
-        .set({ status: 'LIFTED', liftReason: 'expired', liftedAt: now })
+      return rows.length;
+    });
+  }
+
+  private async expireDue(now: Date, batchSize: number): Promise<number> {
+    return this.db.transaction(async (txn) => {
+      const tx = txn as unknown as Db;
+      const due = tx
+        .select({ id: sanctions.id })
+        .from(sanctions)
         .where(and(eq(sanctions.status, 'ACTIVE'), lte(sanctions.endsAt, now)))
-        .returning();
+        .limit(batchSize)
+        .for('update', { skipLocked: true });
+      const rows = await tx.update(sanctions).set({ status: 'LIFTED', liftReason: 'expired', liftedAt: now }).where(inArray(sanctions.id, due)).returning();
       await recordEvents(
         tx,
-        expired.flatMap((s) =>
+        rows.flatMap((s) =>
           s.memberId
             ? [
                 { type: 'SanctionLifted' as const, payload: { sanctionId: s.id, memberId: s.memberId, kind: s.kind, reason: 'expired' as const }, at: s.endsAt ?? now },
@@ -214,7 +242,7 @@ export class SanctionsRepository {
             : [],
         ),
       );
-      return { applied: applied.length, expired: expired.length };
+      return rows.length;
     });
   }
 

@@ -112,7 +112,7 @@ export const reports = moderation.table(
   },
   (t) => [
     // The queue: a status, highest priority first, oldest first among equals.
-    index('reports_status_priority_first_reported_at_idx').on(t.status, t.priority.desc(), t.firstReportedAt, t.id),
+    index('reports_status_priority_first_reported_at_idx').on(t.status, t.priority.desc().nullsFirst(), t.firstReportedAt, t.id),
     index('reports_subject_member_id_category_idx').on(t.subjectMemberId, t.category, t.contentRef),
   ],
 );

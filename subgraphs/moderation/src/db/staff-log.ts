@@ -45,10 +45,13 @@ export interface PendingEvent<T extends EventType = EventType> {
   at: Date;
 }
 
-/** Several events in one statement (the jobs' set-based passes); each payload is checked against the contract first. */
+/** Rows per insert: four parameters each stays far below Postgres's 65,535 per statement. */
+const EVENTS_PER_STATEMENT = 1000;
+
+/** Several events in few statements (the jobs' set-based passes); each payload is checked against the contract first. */
 export async function recordEvents(tx: Db, events: readonly PendingEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  await tx.insert(outbox).values(events.map((e) => ({ id: randomUUID(), type: e.type, payload: parsePayload(e.type, e.payload), occurredAt: e.at })));
+  const rows = events.map((e) => ({ id: randomUUID(), type: e.type, payload: parsePayload(e.type, e.payload), occurredAt: e.at }));
+  for (let i = 0; i < rows.length; i += EVENTS_PER_STATEMENT) await tx.insert(outbox).values(rows.slice(i, i + EVENTS_PER_STATEMENT));
 }
 
 /** Serialises writers of one key (a member, a report subject) until the transaction ends. */
