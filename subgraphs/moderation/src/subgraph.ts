@@ -26,10 +26,11 @@ const moderation = defineSubgraph<ModerationContext, ModerationEnv, ModerationPo
   context: ({ db, now, viewer, shared }) => {
     const sanctions = new SanctionsRepository(db);
     const reports = new ReportsRepository(db);
-    // A member sees their own complaints; staff with complaints:read see all; anyone else none.
+    // A member sees their own complaints; staff who read or handle complaints see all; anyone else none.
+    const staffOnComplaints = hasScope(viewer, 'complaints:read') || hasScope(viewer, 'complaints:write');
     const complaints = new ComplaintsRepository(
       db,
-      viewer.kind === 'member' ? { memberId: viewer.memberId } : hasScope(viewer, 'complaints:read') ? { all: true } : { memberId: '00000000-0000-0000-0000-000000000000' },
+      viewer.kind === 'member' ? { memberId: viewer.memberId } : staffOnComplaints ? { all: true } : { memberId: '00000000-0000-0000-0000-000000000000' },
     );
     // One clock reading per request: every standing in the response is judged at the same instant.
     const at = now();
