@@ -204,6 +204,20 @@ describe('violations, the ladder and notice before effect', () => {
     expect(await stack.database.rows(sql`select id from moderation.violations`)).toHaveLength(before.length);
   });
 
+  it('a violation naming a report that is not open about that member is NOT_FOUND, and nothing is written', async () => {
+    const count = async () =>
+      (await stack.database.rows<{ n: number }>(sql`select (select count(*) from moderation.violations) + (select count(*) from moderation.sanctions) + (select count(*) from moderation.outbox) as n`))[0]!.n;
+    const before = await count();
+    const dismissed = (await stack.database.rows<{ id: string }>(sql`select id from moderation.reports where status = 'DISMISSED'`))[0]!.id;
+    const res = await stack.gql(
+      RECORD,
+      { input: { memberId: demo('Bo').id, category: 'INSULT', severity: 'MINOR', evidence: 'x', reportId: dismissed } },
+      await asStaff(moderator(MO)),
+    );
+    expect(codeOf(res)).toBe('NOT_FOUND');
+    expect(await count()).toBe(before);
+  });
+
   describe('appeals', () => {
     let appealId: string;
 
