@@ -34,6 +34,7 @@ export const rules: FieldRules = {
     liftSanction: MODERATION_WRITE,
     fileComplaint: isMember,
     rateComplaint: isMember,
+    addComplaintMessage: isMember,
     recordComplaint: COMPLAINTS_WRITE,
     assignComplaint: COMPLAINTS_WRITE,
     answerComplaint: COMPLAINTS_WRITE,

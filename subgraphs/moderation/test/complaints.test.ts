@@ -131,6 +131,18 @@ describe('complaints and their deadlines in business hours', () => {
     expect(await count(2)).toBe(await count(1));
   });
 
+  it('Bo adds a message; he sees it after the answer, in order; Chen cannot write on it (NOT_FOUND)', async () => {
+    const ADD = 'mutation ($id: ID!, $body: String!) { addComplaintMessage(id: $id, body: $body) { id messages { author body } } }';
+    clock = on(3, 4, 30);
+    const res = await stack.gql(ADD, { id: bos, body: 'Thanks, tracking number please.' }, await asMember('Bo'));
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.addComplaintMessage.messages).toEqual([
+      { author: 'STAFF', body: 'The courier lost it; a new parcel leaves today.' },
+      { author: 'MEMBER', body: 'Thanks, tracking number please.' },
+    ]);
+    expect(codeOf(await stack.gql(ADD, { id: bos, body: 'x' }, await asMember('Chen')))).toBe('NOT_FOUND');
+  });
+
   it('Bo cannot rate before resolution: CONFLICT', async () => {
     expect(codeOf(await stack.gql(RATE, { id: bos, rating: 5 }, await asMember('Bo')))).toBe('CONFLICT');
   });
@@ -150,7 +162,7 @@ describe('complaints and their deadlines in business hours', () => {
       firstResponseDueAt: on(3, 8).toISOString(),
       resolutionDueAt: on(5, 4).toISOString(),
     });
-    expect(rated.body.data.rateComplaint.messages).toHaveLength(2);
+    expect(rated.body.data.rateComplaint.messages).toHaveLength(3);
   });
 
   it("Chen cannot see Bo's complaint (NOT_FOUND) and has none of his own", async () => {

@@ -180,6 +180,19 @@ export class ComplaintsRepository {
     });
   }
 
+  /** The member adds to their open complaint; a resolved or closed one takes no more messages. */
+  async addMemberMessage(id: string, body: string, now: Date): Promise<ComplaintRow> {
+    return this.db.transaction(async (txn) => {
+      const tx = txn as unknown as Db;
+      const row = await this.locked(tx, id);
+      if (row.status === 'RESOLVED' || row.status === 'CLOSED') {
+        throw conflict('This complaint is resolved: rate it (a low rating reopens it) or file a new one.');
+      }
+      await tx.insert(complaintMessages).values({ id: randomUUID(), complaintId: id, authorKind: 'MEMBER', body, createdAt: now });
+      return row;
+    });
+  }
+
   /**
    * The member rates their resolved complaint. A dissatisfied rating reopens it one
    * priority higher, with fresh deadlines from now.

@@ -220,6 +220,8 @@ export type ModerationOperation = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Adds a message to my complaint while it is open (members). */
+  addComplaintMessage: Complaint;
   /** Answers a complaint (the first answer stops the first-response clock): staff with complaints:write. */
   answerComplaint: Complaint;
   /** Appeals one of my sanctions, within the appeal window (members). */
@@ -257,6 +259,12 @@ export type Mutation = {
   reportMember: ReportReceipt;
   /** Resolves a complaint with a last answer and its root cause: staff with complaints:write. */
   resolveComplaint: Complaint;
+};
+
+
+export type MutationAddComplaintMessageArgs = {
+  body: Scalars['String']['input'];
+  id: Scalars['ID']['input'];
 };
 
 
@@ -891,6 +899,7 @@ export type ModerationOperationResolvers<ContextType = ModerationContext, Parent
 };
 
 export type MutationResolvers<ContextType = ModerationContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  addComplaintMessage?: Resolver<ResolversTypes['Complaint'], ParentType, ContextType, RequireFields<MutationAddComplaintMessageArgs, 'body' | 'id'>>;
   answerComplaint?: Resolver<ResolversTypes['Complaint'], ParentType, ContextType, RequireFields<MutationAnswerComplaintArgs, 'body' | 'id'>>;
   appealSanction?: Resolver<ResolversTypes['Appeal'], ParentType, ContextType, RequireFields<MutationAppealSanctionArgs, 'sanctionId' | 'statement'>>;
   assignComplaint?: Resolver<ResolversTypes['Complaint'], ParentType, ContextType, RequireFields<MutationAssignComplaintArgs, 'assigneeId' | 'id'>>;

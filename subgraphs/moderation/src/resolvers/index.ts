@@ -131,6 +131,7 @@ export const resolvers: Resolvers = {
     answerComplaint: (_, args, ctx) => ctx.complaints.answer(requireId(args.id, 'id'), requireText(args.body, 'body', 4000), staffOf(ctx), ctx.now, null),
     resolveComplaint: (_, args, ctx) =>
       ctx.complaints.answer(requireId(args.id, 'id'), requireText(args.body, 'body', 4000), staffOf(ctx), ctx.now, { rootCause: rootCause(args.rootCause) }),
+    addComplaintMessage: (_, args, ctx) => ctx.complaints.addMemberMessage(requireId(args.id, 'id'), requireText(args.body, 'body', 4000), ctx.now),
     rateComplaint: (_, args, ctx) => ctx.complaints.rate(requireId(args.id, 'id'), args.rating, ctx.policy.complaints, ctx.now),
   },
   Member: {
