@@ -31,6 +31,7 @@ describe('moderation under concurrent requests', () => {
       ),
       stack.gql('mutation ($m: ID!) { reportMember(memberId: $m, category: VIOLENCE, details: "Seen in the logs.") { id } }', { m: demo('Chen').id }, await moderator(MO)),
     ]);
+    expect(results.map((r) => r.body.errors)).toEqual([undefined, undefined, undefined, undefined]);
     const ids = new Set(results.map((r) => r.body.data?.reportMember?.id));
     expect(ids.size).toBe(1);
     const rows = await stack.database.rows<{ submissions: number; reporters: number }>(
