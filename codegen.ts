@@ -31,7 +31,7 @@ const subgraphs: Record<string, SubgraphCodegen> = {
   },
   points: {
     context: '../context.js#PointsContext',
-    mappers: { PointsEntry: '../db/points-repository.js#LedgerRow', Member: '@membership/subgraph#MemberRef' },
+    mappers: { PointsEntry: '../db/points-repository.js#LedgerRow', PointsHold: '../domain/orders.js#Hold', Member: '@membership/subgraph#MemberRef' },
   },
   orders: {
     context: '../context.js#OrdersContext',

@@ -1,5 +1,5 @@
 import { and, rule } from 'graphql-shield';
-import { isOwnerOrStaff, isService, type BaseSubgraphContext, type FieldRules } from '@membership/subgraph';
+import { isOwnerOrStaff, isService, isServiceNamed, isStaffWith, type BaseSubgraphContext, type FieldRules } from '@membership/subgraph';
 
 /** Identity calling for itself (its data-export job); no other service, member or staff. */
 const isIdentity = rule('service:identity', { cache: 'contextual' })(
@@ -11,9 +11,17 @@ export const rules: FieldRules = {
   Query: {
     memberDataExport: and(isService, isIdentity),
   },
+  Mutation: {
+    // Only orders' own key: no member, staff or other service can reserve points this way.
+    holdPointsForOrder: isServiceNamed('orders'),
+    adjustPoints: isStaffWith('points:adjust'),
+  },
   Member: {
     // A member reads only their own points; staff need points:read.
     pointsBalance: isOwnerOrStaff('points:read'),
     pointsHistory: isOwnerOrStaff('points:read'),
+    pendingPoints: isOwnerOrStaff('points:read'),
+    pointsDebt: isOwnerOrStaff('points:read'),
+    pointsExpiringSoon: isOwnerOrStaff('points:read'),
   },
 };

@@ -1,15 +1,21 @@
-import { and, asc, desc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '@membership/db';
+import { recordEvent, type EventInput } from '@membership/events';
 import type { Cursor } from '@membership/subgraph';
-import type { LedgerStore } from '../domain/ledger.js';
-import { accounts, ledger, outbox } from './schema.js';
+import type { LedgerEntry, NewLot, PointsAccount } from '../domain/ledger.js';
+import type { Lot, LotUse, UsedLot } from '../domain/lots.js';
+import type { Hold, OrderEarning, OrderPointsStore } from '../domain/orders.js';
+import type { StaffOperation, StaffStore } from '../domain/staff.js';
+import type { SanctionInForce } from '../domain/standing.js';
+import { accounts, holds, ledger, lots, lotUsages, memberSanctions, memberTiers, memberVerifications, orderEarnings, outbox, expiryNotices, staffOperations } from './schema.js';
 
 export type AccountRow = typeof accounts.$inferSelect;
 export type LedgerRow = typeof ledger.$inferSelect;
-export type NewLedgerRow = typeof ledger.$inferInsert;
+export type LotRow = typeof lots.$inferSelect;
 
-/** All SQL about points accounts and their ledger. */
-export class PointsRepository implements LedgerStore {
+/** All SQL about points accounts, their ledger, lots, holds and what orders earned. */
+export class PointsRepository implements OrderPointsStore, StaffStore {
   constructor(private readonly db: Db) {}
 
   /** Runs `work` in one transaction, with a repository bound to it. */
@@ -23,23 +29,180 @@ export class PointsRepository implements LedgerStore {
   }
 
   /** The account, locked until the transaction ends so concurrent changes to it queue up. */
-  async lockAccount(memberId: string): Promise<AccountRow | undefined> {
+  async lockAccount(memberId: string): Promise<PointsAccount | undefined> {
     const [row] = await this.db.select().from(accounts).where(eq(accounts.memberId, memberId)).for('update');
     return row;
   }
 
-  async setBalance(memberId: string, balance: number): Promise<void> {
-    await this.db.update(accounts).set({ balance }).where(eq(accounts.memberId, memberId));
+  async setAccount(memberId: string, balances: { balance: number; debt: number }): Promise<void> {
+    await this.db.update(accounts).set(balances).where(eq(accounts.memberId, memberId));
   }
 
-  async entryByKey(idempotencyKey: string): Promise<LedgerRow | undefined> {
+  async entryByKey(idempotencyKey: string): Promise<LedgerEntry | undefined> {
     const [row] = await this.db.select().from(ledger).where(eq(ledger.idempotencyKey, idempotencyKey)).limit(1);
     return row;
   }
 
-  async insertEntry(entry: NewLedgerRow): Promise<LedgerRow> {
+  async insertEntry(entry: LedgerEntry): Promise<LedgerEntry> {
     const [row] = await this.db.insert(ledger).values(entry).returning();
     return row!;
+  }
+
+  async spendableLots(memberId: string, now: Date): Promise<Lot[]> {
+    return this.db
+      .select({ id: lots.id, remaining: lots.remaining, expiresAt: lots.expiresAt })
+      .from(lots)
+      .where(and(eq(lots.memberId, memberId), gt(lots.remaining, 0), gt(lots.expiresAt, now)))
+      .orderBy(asc(lots.expiresAt), asc(lots.id));
+  }
+
+  async insertLot(lot: NewLot): Promise<void> {
+    await this.db.insert(lots).values(lot);
+  }
+
+  /** One insert for the usages, one update for the lots, however many lots a change touches. */
+  async useLots(entryId: string, uses: readonly LotUse[], holdId: string | null): Promise<void> {
+    if (uses.length === 0) return;
+    await this.db.insert(lotUsages).values(uses.map((u) => ({ id: randomUUID(), entryId, lotId: u.lotId, holdId, points: u.points })));
+    const values = sql.join(
+      uses.map((u) => sql`(${u.lotId}::uuid, ${u.points}::int)`),
+      sql`, `,
+    );
+    await this.db.execute(
+      sql`update ${lots} set remaining = ${lots.remaining} - u.points from (values ${values}) as u(lot_id, points) where ${lots.id} = u.lot_id`,
+    );
+  }
+
+  async usedLots(holdId: string): Promise<UsedLot[]> {
+    const rows = await this.db
+      .select({ lotId: lotUsages.lotId, expiresAt: lots.expiresAt, outstanding: sql<number>`sum(${lotUsages.points})::int` })
+      .from(lotUsages)
+      .innerJoin(lots, eq(lots.id, lotUsages.lotId))
+      .where(eq(lotUsages.holdId, holdId))
+      .groupBy(lotUsages.lotId, lots.expiresAt);
+    return rows.map((r) => ({ ...r, outstanding: Number(r.outstanding) }));
+  }
+
+  async holdByKey(idempotencyKey: string): Promise<Hold | undefined> {
+    const [row] = await this.db.select().from(holds).where(eq(holds.idempotencyKey, idempotencyKey));
+    return row;
+  }
+
+  async lockHold(holdId: string): Promise<Hold | undefined> {
+    const [row] = await this.db.select().from(holds).where(eq(holds.id, holdId)).for('update');
+    return row;
+  }
+
+  async lockHoldOfOrder(orderId: string): Promise<Hold | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(holds)
+      .where(and(eq(holds.orderId, orderId), eq(holds.status, 'committed')))
+      .orderBy(asc(holds.createdAt))
+      .limit(1)
+      .for('update');
+    return row;
+  }
+
+  async insertHold(hold: Hold): Promise<Hold> {
+    const [row] = await this.db.insert(holds).values(hold).returning();
+    return row!;
+  }
+
+  async updateHold(holdId: string, patch: Partial<Pick<Hold, 'status' | 'restored' | 'settledAt'>>): Promise<void> {
+    await this.db.update(holds).set(patch).where(eq(holds.id, holdId));
+  }
+
+  async sanctionsOf(memberId: string): Promise<SanctionInForce[]> {
+    return this.db
+      .select({ sanctionId: memberSanctions.sanctionId, kind: memberSanctions.kind, endsAt: memberSanctions.endsAt })
+      .from(memberSanctions)
+      .where(and(eq(memberSanctions.memberId, memberId), isNull(memberSanctions.liftedAt)));
+  }
+
+  /** Keeps tiers' word on the member's tier and its earning multiplier. */
+  async setTier(memberId: string, tier: string, multiplierPercent: number | null, at: Date): Promise<void> {
+    await this.db
+      .insert(memberTiers)
+      .values({ memberId, tier, multiplierPercent: multiplierPercent ?? 100, changedAt: at })
+      .onConflictDoUpdate({
+        target: memberTiers.memberId,
+        set: { tier, changedAt: at, ...(multiplierPercent !== null ? { multiplierPercent } : {}) },
+      });
+  }
+
+  /** A sanction took effect; one lifted already (events out of order) stays lifted. */
+  async sanctionApplied(s: { sanctionId: string; memberId: string; kind: string; endsAt: Date | null }): Promise<void> {
+    await this.db.insert(memberSanctions).values(s).onConflictDoNothing();
+  }
+
+  async sanctionLifted(s: { sanctionId: string; memberId: string; kind: string }, at: Date): Promise<void> {
+    await this.db
+      .insert(memberSanctions)
+      .values({ ...s, endsAt: null, liftedAt: at })
+      .onConflictDoUpdate({ target: memberSanctions.sanctionId, set: { liftedAt: at } });
+  }
+
+  async setVerification(memberId: string, level: string, expiresAt: Date | null): Promise<void> {
+    await this.db
+      .insert(memberVerifications)
+      .values({ memberId, level, expiresAt })
+      .onConflictDoUpdate({ target: memberVerifications.memberId, set: { level, expiresAt } });
+  }
+
+  async tierPercentOf(memberId: string): Promise<number> {
+    const [row] = await this.db.select({ percent: memberTiers.multiplierPercent }).from(memberTiers).where(eq(memberTiers.memberId, memberId));
+    return row?.percent ?? 100;
+  }
+
+  async campaignPercentAt(_at: Date): Promise<number> {
+    return 100;
+  }
+
+  async lockEarning(orderId: string): Promise<OrderEarning | undefined> {
+    const [row] = await this.db.select().from(orderEarnings).where(eq(orderEarnings.orderId, orderId)).for('update');
+    return row;
+  }
+
+  async insertEarning(earning: OrderEarning): Promise<void> {
+    await this.db.insert(orderEarnings).values(earning).onConflictDoNothing();
+  }
+
+  async updateEarning(orderId: string, patch: Partial<Pick<OrderEarning, 'status' | 'refunded' | 'clawed' | 'entryId'>>): Promise<void> {
+    await this.db.update(orderEarnings).set(patch).where(eq(orderEarnings.orderId, orderId));
+  }
+
+  async lotIdsOfEntry(entryId: string): Promise<string[]> {
+    const rows = await this.db.select({ id: lots.id }).from(lots).where(eq(lots.entryId, entryId));
+    return rows.map((r) => r.id);
+  }
+
+  async dueEarnings(now: Date, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .select({ orderId: orderEarnings.orderId })
+      .from(orderEarnings)
+      .where(and(eq(orderEarnings.status, 'pending'), lte(orderEarnings.availableAt, now)))
+      .orderBy(asc(orderEarnings.availableAt))
+      .limit(limit);
+    return rows.map((r) => r.orderId);
+  }
+
+  async expiredHolds(now: Date, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .select({ id: holds.id })
+      .from(holds)
+      .where(and(eq(holds.status, 'held'), lte(holds.expiresAt, now)))
+      .orderBy(asc(holds.expiresAt))
+      .limit(limit);
+    return rows.map((r) => r.id);
+  }
+
+  async recordStaffOperation(op: StaffOperation): Promise<void> {
+    await this.db.insert(staffOperations).values(op);
+  }
+
+  async record<T extends keyof EventInput>(type: T, payload: EventInput[T], at: Date): Promise<void> {
+    await recordEvent(this.db, outbox, type, payload, { now: at });
   }
 
   /** Balances of the members that have an account, in one query. */
@@ -49,6 +212,34 @@ export class PointsRepository implements LedgerStore {
       .from(accounts)
       .where(inArray(accounts.memberId, [...memberIds]));
     return new Map(rows.map((r) => [r.memberId, r.balance]));
+  }
+
+  /** Accounts (balance and debt) of these members, in one query. */
+  async accountsOf(memberIds: readonly string[]): Promise<Map<string, AccountRow>> {
+    const rows = await this.db.select().from(accounts).where(inArray(accounts.memberId, [...memberIds]));
+    return new Map(rows.map((r) => [r.memberId, r]));
+  }
+
+  /** Pending order points of these members, in one query. */
+  async pendingOf(memberIds: readonly string[]): Promise<Map<string, number>> {
+    const rows = await this.db
+      .select({ memberId: orderEarnings.memberId, pending: sql<number>`sum(${orderEarnings.points} - ${orderEarnings.clawed})::int` })
+      .from(orderEarnings)
+      .where(and(inArray(orderEarnings.memberId, [...memberIds]), eq(orderEarnings.status, 'pending')))
+      .groupBy(orderEarnings.memberId);
+    return new Map(rows.map((r) => [r.memberId, Number(r.pending)]));
+  }
+
+  /** Lots of these members with points left that expire in (now, until], soonest first, in one query. */
+  async expiringOf(memberIds: readonly string[], now: Date, until: Date): Promise<Map<string, LotRow[]>> {
+    const rows = await this.db
+      .select()
+      .from(lots)
+      .where(and(inArray(lots.memberId, [...memberIds]), gt(lots.remaining, 0), gt(lots.expiresAt, now), lte(lots.expiresAt, until)))
+      .orderBy(asc(lots.memberId), asc(lots.expiresAt), asc(lots.id));
+    const byMember = new Map<string, LotRow[]>();
+    for (const row of rows) byMember.set(row.memberId, [...(byMember.get(row.memberId) ?? []), row]);
+    return byMember;
   }
 
   /**
@@ -64,8 +255,13 @@ export class PointsRepository implements LedgerStore {
       .select({
         id: ledger.id,
         memberId: ledger.memberId,
+        kind: ledger.kind,
         delta: ledger.delta,
+        debtDelta: ledger.debtDelta,
         reason: ledger.reason,
+        source: ledger.source,
+        sourceId: ledger.sourceId,
+        note: ledger.note,
         idempotencyKey: ledger.idempotencyKey,
         createdAt: ledger.createdAt,
         rank: sql<number>`row_number() over (partition by ${ledger.memberId} order by ${ledger.createdAt} desc, ${ledger.id} desc)`.as('rank'),
@@ -73,18 +269,12 @@ export class PointsRepository implements LedgerStore {
       .from(ledger)
       .where(and(inArray(ledger.memberId, [...memberIds]), before))
       .as('ranked');
-    const rows = await this.db
-      .select({
-        id: ranked.id,
-        memberId: ranked.memberId,
-        delta: ranked.delta,
-        reason: ranked.reason,
-        idempotencyKey: ranked.idempotencyKey,
-        createdAt: ranked.createdAt,
-      })
+    const { rank, ...columns } = ranked._.selectedFields;
+    const rows = (await this.db
+      .select(columns)
       .from(ranked)
-      .where(lte(ranked.rank, first + 1))
-      .orderBy(asc(ranked.memberId), desc(ranked.createdAt), desc(ranked.id));
+      .where(lte(rank, first + 1))
+      .orderBy(asc(ranked.memberId), desc(ranked.createdAt), desc(ranked.id))) as LedgerRow[];
     const byMember = new Map<string, LedgerRow[]>();
     for (const row of rows) byMember.set(row.memberId, [...(byMember.get(row.memberId) ?? []), row]);
     return byMember;
@@ -101,15 +291,94 @@ export class PointsRepository implements LedgerStore {
   }
 
   /**
+   * Expires every lot due by `now`, set-based, in one statement: one expire entry per member
+   * for the sum of their due lots, the lots emptied and pointed at it, the balances lowered.
+   * Returns how many lots and members it touched. Running it again finds nothing due.
+   */
+  async expireDue(now: Date): Promise<{ lots: number; members: number; points: number }> {
+    const stamp = now.toISOString();
+    const rows = await this.db.execute(sql`
+      with due as (
+        select id, member_id, remaining from ${lots}
+        where remaining > 0 and expires_at <= ${stamp}::timestamptz
+        for update
+      ), per_member as (
+        select member_id, sum(remaining)::int as points, gen_random_uuid() as entry_id from due group by member_id
+      ), entries as (
+        insert into ${ledger} (id, member_id, kind, delta, debt_delta, reason, source, idempotency_key, created_at)
+        select entry_id, member_id, 'expire', -points, 0, 'EXPIRY', 'system', 'expire:' || member_id || ':' || ${stamp}, ${stamp}::timestamptz
+        from per_member
+        returning member_id
+      ), emptied as (
+        update ${lots} l set remaining = 0, expired_entry_id = p.entry_id
+        from due d join per_member p on p.member_id = d.member_id
+        where l.id = d.id
+        returning l.id
+      ), debited as (
+        update ${accounts} a set balance = a.balance - p.points
+        from per_member p where a.member_id = p.member_id
+        returning a.member_id
+      )
+      select (select count(*) from emptied)::int as lots, (select count(*) from debited)::int as members,
+             (select coalesce(sum(points), 0) from per_member)::int as points`);
+    const row = (Array.isArray(rows) ? rows[0] : (rows as { rows: unknown[] }).rows[0]) as { lots: number; members: number; points: number };
+    return { lots: Number(row.lots), members: Number(row.members), points: Number(row.points) };
+  }
+
+  /**
+   * Records one PointsExpiring per member with points expiring in (now, now + days], for
+   * the soonest date, set-based: one statement; a member told about a date is not told again (expiry_notices).
+   */
+  async announceExpiring(now: Date, until: Date): Promise<number> {
+    const stamp = now.toISOString();
+    const rows = await this.db.execute(sql`
+      with soon as (
+        select member_id, min(expires_at) as expires_at from ${lots}
+        where remaining > 0 and expires_at > ${stamp}::timestamptz and expires_at <= ${until.toISOString()}::timestamptz
+        group by member_id
+      ), amounts as (
+        select s.member_id, s.expires_at, sum(l.remaining)::int as points
+        from soon s join ${lots} l on l.member_id = s.member_id and l.expires_at = s.expires_at and l.remaining > 0
+        group by s.member_id, s.expires_at
+      ), fresh as (
+        insert into ${expiryNotices} (member_id, expires_at, points, noticed_at)
+        select member_id, expires_at, points, ${stamp}::timestamptz from amounts
+        on conflict do nothing
+        returning member_id, expires_at, points
+      ), recorded as (
+        insert into ${outbox} (id, type, payload, occurred_at)
+        select gen_random_uuid(), 'PointsExpiring',
+               jsonb_build_object('memberId', member_id, 'points', points,
+                                  'expiresAt', to_char(expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
+               ${stamp}::timestamptz
+        from fresh
+        returning id
+      )
+      select count(*)::int as n from recorded`);
+    const row = (Array.isArray(rows) ? rows[0] : (rows as { rows: unknown[] }).rows[0]) as { n: number };
+    return Number(row.n);
+  }
+
+  /**
    * Deletes everything points holds about an erased member, in set-based statements:
-   * the ledger first (it restricts deleting the account), then the account, then any
-   * event about them still in the outbox. Running it again finds nothing to delete.
-   * Call it with a transaction.
+   * usages, holds, lots, earnings and the ledger first (they restrict deleting the
+   * account), then the account, then any event about them still in the outbox.
+   * Running it again finds nothing to delete. Call it with a transaction.
    */
   async eraseMember(memberId: string): Promise<{ entries: number }> {
+    const mine = this.db.select({ id: ledger.id }).from(ledger).where(eq(ledger.memberId, memberId));
+    await this.db.delete(lotUsages).where(inArray(lotUsages.entryId, mine));
+    await this.db.delete(holds).where(eq(holds.memberId, memberId));
+    await this.db.delete(orderEarnings).where(eq(orderEarnings.memberId, memberId));
+    await this.db.delete(lots).where(eq(lots.memberId, memberId));
     const entries = await this.db.delete(ledger).where(eq(ledger.memberId, memberId)).returning({ id: ledger.id });
     await this.db.delete(accounts).where(eq(accounts.memberId, memberId));
+    await this.db.delete(memberTiers).where(eq(memberTiers.memberId, memberId));
+    await this.db.delete(memberSanctions).where(eq(memberSanctions.memberId, memberId));
+    await this.db.delete(memberVerifications).where(eq(memberVerifications.memberId, memberId));
+    await this.db.delete(expiryNotices).where(eq(expiryNotices.memberId, memberId));
     await this.db.delete(outbox).where(sql`${outbox.payload} ->> 'memberId' = ${memberId}`);
     return { entries: entries.length };
   }
 }
+

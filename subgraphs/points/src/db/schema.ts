@@ -1,20 +1,24 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { inboxTable, outboxTable } from '@membership/events';
-import type { PointsReason } from '../domain/balance.js';
+import type { EntryKind, EntrySource, PointsReason } from '../domain/balance.js';
 
 export const points = pgSchema('points');
 
-/** One points account per member: the balance they can spend now, kept equal to the sum of their ledger. */
+/**
+ * One points account per member: the balance they can spend now (kept equal to the sum of
+ * their ledger's deltas) and the debt a clawback left (the sum of the ledger's debt deltas).
+ */
 export const accounts = points.table(
   'accounts',
   {
     memberId: uuid('member_id').primaryKey(),
     balance: integer('balance').notNull().default(0),
+    debt: integer('debt').notNull().default(0),
     openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
   },
   // The domain keeps the balance from going negative; the database refuses it too.
-  (t) => [check('accounts_balance_check', sql`${t.balance} >= 0`)],
+  (t) => [check('accounts_balance_check', sql`${t.balance} >= 0`), check('accounts_debt_check', sql`${t.debt} >= 0`)],
 );
 
 /** Every change to a member's points, append-only; the idempotency key makes each change happen once. */
@@ -26,17 +30,200 @@ export const ledger = points.table(
     memberId: uuid('member_id')
       .notNull()
       .references(() => accounts.memberId, { onDelete: 'restrict' }),
-    /** Points added (> 0) or taken (< 0). */
+    /** earn | redeem | expire | adjust | clawback | restore | reverse */
+    kind: text('kind').$type<EntryKind>().notNull().default('adjust'),
+    /** Points added to (> 0) or taken from (< 0) the spendable balance. */
     delta: integer('delta').notNull(),
+    /** Points added to (> 0) or paid off (< 0) the member's debt. */
+    debtDelta: integer('debt_delta').notNull().default(0),
     reason: text('reason').$type<PointsReason>().notNull(),
+    /** What caused it: order, task, campaign, staff, store, lottery, system. */
+    source: text('source').$type<EntrySource>().notNull().default('system'),
+    /** The order, hold, item or staff member it came from, when there is one. */
+    sourceId: text('source_id'),
+    /** Staff's stated reason for an adjustment or grant. */
+    note: text('note'),
     idempotencyKey: text('idempotency_key').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     uniqueIndex('ledger_idempotency_key_idx').on(t.idempotencyKey),
     index('ledger_member_id_created_at_id_idx').on(t.memberId, t.createdAt, t.id),
-    check('ledger_delta_check', sql`${t.delta} <> 0`),
+    check('ledger_delta_check', sql`${t.delta} <> 0 or ${t.debtDelta} <> 0`),
   ],
+);
+
+/** Points earned together, expiring together: what spending, expiry and restores draw on. */
+export const lots = points.table(
+  'lots',
+  {
+    id: uuid('id').primaryKey(),
+    memberId: uuid('member_id')
+      .notNull()
+      .references(() => accounts.memberId, { onDelete: 'restrict' }),
+    /** The earn entry that made the lot. */
+    entryId: uuid('entry_id')
+      .notNull()
+      .references(() => ledger.id, { onDelete: 'restrict' }),
+    points: integer('points').notNull(),
+    remaining: integer('remaining').notNull(),
+    earnedAt: timestamp('earned_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /** The expire entry that took what was left, once the lot expired. */
+    expiredEntryId: uuid('expired_entry_id').references(() => ledger.id, { onDelete: 'restrict' }),
+  },
+  (t) => [
+    check('lots_remaining_check', sql`${t.remaining} >= 0 and ${t.remaining} <= ${t.points}`),
+    index('lots_member_id_expires_at_idx').on(t.memberId, t.expiresAt).where(sql`${t.remaining} > 0`),
+    index('lots_expires_at_idx').on(t.expiresAt).where(sql`${t.remaining} > 0`),
+  ],
+);
+
+/** Which lots each spending took points from (> 0) and each restore gave them back to (< 0). */
+export const lotUsages = points.table(
+  'lot_usages',
+  {
+    id: uuid('id').primaryKey(),
+    entryId: uuid('entry_id')
+      .notNull()
+      .references(() => ledger.id, { onDelete: 'restrict' }),
+    lotId: uuid('lot_id')
+      .notNull()
+      .references(() => lots.id, { onDelete: 'restrict' }),
+    /** The hold the spending belongs to, when it was one; restores for the hold name it too. */
+    holdId: uuid('hold_id'),
+    points: integer('points').notNull(),
+  },
+  (t) => [index('lot_usages_entry_id_idx').on(t.entryId), index('lot_usages_hold_id_idx').on(t.holdId), check('lot_usages_points_check', sql`${t.points} <> 0`)],
+);
+
+/**
+ * Points reserved for an order (or a redemption): taken from lots at once (a `redeem` entry),
+ * then committed when the order is paid, or given back (a `reverse` entry) when it is
+ * cancelled or the hold runs out.
+ */
+export const holds = points.table(
+  'holds',
+  {
+    id: uuid('id').primaryKey(),
+    memberId: uuid('member_id')
+      .notNull()
+      .references(() => accounts.memberId, { onDelete: 'restrict' }),
+    orderId: uuid('order_id'),
+    points: integer('points').notNull(),
+    discountAmount: integer('discount_amount').notNull(),
+    orderAmount: integer('order_amount').notNull(),
+    currency: text('currency').notNull(),
+    /** held | committed | released */
+    status: text('status').$type<'held' | 'committed' | 'released'>().notNull(),
+    /** The redeem entry that took the points. */
+    entryId: uuid('entry_id')
+      .notNull()
+      .references(() => ledger.id, { onDelete: 'restrict' }),
+    /** Points given back by refunds of the order since it was committed. */
+    restored: integer('restored').notNull().default(0),
+    idempotencyKey: text('idempotency_key').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    settledAt: timestamp('settled_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('holds_idempotency_key_idx').on(t.idempotencyKey),
+    index('holds_order_id_idx').on(t.orderId),
+    index('holds_expires_at_idx').on(t.expiresAt).where(sql`${t.status} = 'held'`),
+  ],
+);
+
+/**
+ * What each paid order earned: pending until its return window ends, then available (an
+ * earn entry and a lot), or cancelled by refunds; `clawed` is what refunds took back.
+ */
+export const orderEarnings = points.table(
+  'order_earnings',
+  {
+    orderId: uuid('order_id').primaryKey(),
+    memberId: uuid('member_id')
+      .notNull()
+      .references(() => accounts.memberId, { onDelete: 'restrict' }),
+    orderAmount: integer('order_amount').notNull(),
+    currency: text('currency').notNull(),
+    points: integer('points').notNull(),
+    tierPercent: integer('tier_percent').notNull(),
+    campaignPercent: integer('campaign_percent').notNull(),
+    /** pending | available | cancelled */
+    status: text('status').$type<'pending' | 'available' | 'cancelled'>().notNull(),
+    availableAt: timestamp('available_at', { withTimezone: true }).notNull(),
+    /** Money refunded so far, and the points that took back. */
+    refunded: integer('refunded').notNull().default(0),
+    clawed: integer('clawed').notNull().default(0),
+    /** The earn entry, once available. */
+    entryId: uuid('entry_id').references(() => ledger.id, { onDelete: 'restrict' }),
+    paidAt: timestamp('paid_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('order_earnings_available_at_idx').on(t.availableAt).where(sql`${t.status} = 'pending'`),
+    index('order_earnings_member_id_idx').on(t.memberId),
+  ],
+);
+
+/** Each member's tier and its earning multiplier, from tiers' TierChanged events. */
+export const memberTiers = points.table('member_tiers', {
+  memberId: uuid('member_id').primaryKey(),
+  tier: text('tier').notNull(),
+  multiplierPercent: integer('multiplier_percent').notNull(),
+  changedAt: timestamp('changed_at', { withTimezone: true }).notNull(),
+});
+
+/** Sanctions from moderation's SanctionApplied (a row) and SanctionLifted (marked lifted). */
+export const memberSanctions = points.table(
+  'member_sanctions',
+  {
+    sanctionId: uuid('sanction_id').primaryKey(),
+    memberId: uuid('member_id').notNull(),
+    kind: text('kind').notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }),
+    /** Set when SanctionLifted arrives (even before its SanctionApplied), so a late Applied does not revive it. */
+    liftedAt: timestamp('lifted_at', { withTimezone: true }),
+  },
+  (t) => [index('member_sanctions_member_id_idx').on(t.memberId)],
+);
+
+/** Each member's verification level, from identity's MemberVerificationChanged. */
+export const memberVerifications = points.table('member_verifications', {
+  memberId: uuid('member_id').primaryKey(),
+  level: text('level').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }),
+});
+
+/**
+ * Staff operations on points (adjustments, grants, store and lottery changes). Identity's
+ * staff operation log lives in identity's schema, which points cannot write, so points keeps its own.
+ */
+export const staffOperations = points.table(
+  'staff_operations',
+  {
+    id: uuid('id').primaryKey(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    staffId: text('staff_id').notNull(),
+    operation: text('operation').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id').notNull(),
+    reason: text('reason'),
+    after: text('after'),
+  },
+  (t) => [index('staff_operations_occurred_at_idx').on(t.occurredAt)],
+);
+
+/** Which members were told (PointsExpiring) about points expiring at which instant: told once per date. */
+export const expiryNotices = points.table(
+  'expiry_notices',
+  {
+    memberId: uuid('member_id').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    points: integer('points').notNull(),
+    noticedAt: timestamp('noticed_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.memberId, t.expiresAt] })],
 );
 
 /** Events points has produced, waiting for the relay. */
