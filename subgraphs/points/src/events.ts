@@ -12,36 +12,36 @@ export function pointsHandlersFor(policy: PointsPolicy) {
   return {
     MemberRegistered: async (tx, event) => {
       const at = new Date(event.payload.registeredAt);
-      await welcomeMember(new PointsRepository(tx), event.payload.memberId, at, expiryOf(at, policy.expiry));
+      await welcomeMember(new PointsRepository(tx, policy.anniversary), event.payload.memberId, at, expiryOf(at, policy.expiry));
     },
     OrderPaid: async (tx, event) => {
-      await orderPaidIn(new PointsRepository(tx), event.payload, policy);
+      await orderPaidIn(new PointsRepository(tx, policy.anniversary), event.payload, policy);
     },
     OrderCancelled: async (tx, event) => {
-      if (event.payload.pointsHoldId) await releaseHoldIn(new PointsRepository(tx), event.payload.pointsHoldId, new Date(event.payload.cancelledAt));
+      if (event.payload.pointsHoldId) await releaseHoldIn(new PointsRepository(tx, policy.anniversary), event.payload.pointsHoldId, new Date(event.payload.cancelledAt));
     },
     RefundCompleted: async (tx, event) => {
       const at = event.payload.completedAt ? new Date(event.payload.completedAt) : event.occurredAt;
-      await refundCompletedIn(new PointsRepository(tx), event.payload, at);
+      await refundCompletedIn(new PointsRepository(tx, policy.anniversary), event.payload, at);
     },
     TierChanged: async (tx, event) => {
-      await new PointsRepository(tx).setTier(event.payload.memberId, event.payload.to, event.payload.pointsMultiplierPercent, event.occurredAt);
+      await new PointsRepository(tx, policy.anniversary).setTier(event.payload.memberId, event.payload.to, event.payload.pointsMultiplierPercent, event.occurredAt);
     },
     SanctionApplied: async (tx, event) => {
       const { sanctionId, memberId, kind, endsAt } = event.payload;
-      await new PointsRepository(tx).sanctionApplied({ sanctionId, memberId, kind, endsAt: endsAt ? new Date(endsAt) : null });
+      await new PointsRepository(tx, policy.anniversary).sanctionApplied({ sanctionId, memberId, kind, endsAt: endsAt ? new Date(endsAt) : null });
     },
     SanctionLifted: async (tx, event) => {
       const { sanctionId, memberId, kind } = event.payload;
-      await new PointsRepository(tx).sanctionLifted({ sanctionId, memberId, kind }, event.occurredAt);
+      await new PointsRepository(tx, policy.anniversary).sanctionLifted({ sanctionId, memberId, kind }, event.occurredAt);
     },
     MemberVerificationChanged: async (tx, event) => {
       const { memberId, level, expiresAt } = event.payload;
-      await new PointsRepository(tx).setVerification(memberId, level, expiresAt ? new Date(expiresAt) : null);
+      await new PointsRepository(tx, policy.anniversary).setVerification(memberId, level, expiresAt ? new Date(expiresAt) : null);
     },
     // Points are a promotional benefit, not money: nothing is kept (docs/DATA-RETENTION.md).
     MemberErased: async (tx, event) => {
-      await new PointsRepository(tx).eraseMember(event.payload.memberId);
+      await new PointsRepository(tx, policy.anniversary).eraseMember(event.payload.memberId);
     },
   } satisfies EventHandlers;
 }

@@ -14,7 +14,7 @@ const BATCH = 500;
  * become available; holds orders never committed go back to the member.
  */
 export function pointsJobs(db: Db, policy: PointsPolicy): JobDefinition[] {
-  const repository = new PointsRepository(db);
+  const repository = new PointsRepository(db, policy.anniversary);
   return [
     {
       name: 'points.expiry',

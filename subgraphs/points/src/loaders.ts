@@ -1,5 +1,5 @@
 import { encodeCursor, groupedLoader, keyedLoader, type Cursor } from '@membership/subgraph';
-import type { AccountRow, LedgerRow, LotRow, PointsRepository } from './db/points-repository.js';
+import type { AccountRow, LedgerRow, LotRow, PointsRepository, PrizeRow } from './db/points-repository.js';
 import type { PointsPolicy } from './domain/policy.js';
 
 /** One member's page of history: which member, how many entries, after which cursor. */
@@ -21,6 +21,7 @@ export function createLoaders(points: PointsRepository, now: () => Date, policy:
   return {
     // A member whose account is not open yet has no points and no debt.
     account: keyedLoader<AccountRow | null>((ids) => points.accountsOf(ids), null),
+    prizes: keyedLoader<PrizeRow[]>((ids) => points.prizesOfLotteries(ids), []),
     pending: keyedLoader<number>((ids) => points.pendingOf(ids), 0),
     expiringSoon: keyedLoader<LotRow[]>((ids) => {
       const at = now();

@@ -21,7 +21,7 @@ const points = defineSubgraph<PointsContext, PointsEnv, { policy: ReturnType<typ
   setup: ({ env }) => ({ policy: policyFrom(env) }),
   // Reads are by member id, and the rules let only that member or staff with points:read ask.
   context: ({ db, now, shared }) => {
-    const repository = new PointsRepository(db);
+    const repository = new PointsRepository(db, shared.policy.anniversary);
     return { points: repository, now, policy: shared.policy, loaders: createLoaders(repository, now, shared.policy) };
   },
   outbox,

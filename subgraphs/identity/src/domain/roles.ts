@@ -13,8 +13,8 @@ export interface RoleDefinition {
 const BASE_ROLES: readonly RoleDefinition[] = [
   {
     name: 'support',
-    description: 'Answers members: reads accounts, tiers, points, orders and standing (behaviour, with a purpose); sees contact data masked.',
-    scopes: ['members:read', 'pii:contact:masked', 'pii:behaviour:read', 'tiers:read', 'points:read', 'orders:read', 'moderation:read'],
+    description: 'Answers members: reads accounts, tiers, points, orders and standing (behaviour, with a purpose); sees contact data masked; grants points for adopted suggestions and hand-checked tasks.',
+    scopes: ['members:read', 'pii:contact:masked', 'pii:behaviour:read', 'tiers:read', 'points:read', 'points:grant', 'orders:read', 'moderation:read'],
   },
   {
     name: 'reviewer',
@@ -34,9 +34,9 @@ const BASE_ROLES: readonly RoleDefinition[] = [
   {
     name: 'admin',
     description:
-      'Manages staff accounts and roles; publishes policy versions; reads the audit logs, the scheduled jobs\' runs and the schema. ' +
+      'Manages staff accounts and roles; publishes policy versions and the points programme (earning rules, campaigns, store, lotteries); reads the audit logs, the scheduled jobs\' runs and the schema. ' +
       'Holds every scope of the other roles except pii:*:read, since nobody grants a scope they do not hold; those need a second admin.',
-    scopes: ['members:read', 'staff:manage', 'audit:read', 'ops:read', 'schema:read', 'pii:contact:masked', 'policy:publish'],
+    scopes: ['members:read', 'staff:manage', 'audit:read', 'ops:read', 'schema:read', 'pii:contact:masked', 'policy:publish', 'points:manage'],
   },
   {
     name: 'partnerships',

@@ -1,26 +1,61 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { campaignPercentAt } from '../domain/rules.js';
 import type { Db } from '@membership/db';
 import { recordEvent, type EventInput } from '@membership/events';
 import type { Cursor } from '@membership/subgraph';
 import type { LedgerEntry, NewLot, PointsAccount } from '../domain/ledger.js';
 import type { Lot, LotUse, UsedLot } from '../domain/lots.js';
 import type { Hold, OrderEarning, OrderPointsStore } from '../domain/orders.js';
+import type { ActivityStore } from '../domain/activity.js';
+import type { LastCheckIn } from '../domain/checkin.js';
+import type { Prize } from '../domain/lottery.js';
+import type { Campaign, EarningRule, RuleCode } from '../domain/rules.js';
+import type { Lottery, LotteryEntry, Redemption, SpendingStore } from '../domain/spending.js';
 import type { StaffOperation, StaffStore } from '../domain/staff.js';
+import type { StoreItem } from '../domain/store.js';
 import type { SanctionInForce } from '../domain/standing.js';
-import { accounts, holds, ledger, lots, lotUsages, memberSanctions, memberTiers, memberVerifications, orderEarnings, outbox, expiryNotices, staffOperations } from './schema.js';
+import {
+  accounts,
+  campaigns,
+  checkIns,
+  earningRules,
+  expiryNotices,
+  holds,
+  ledger,
+  lotteries,
+  lotteryEntries,
+  lotteryPrizes,
+  lots,
+  lotUsages,
+  memberSanctions,
+  memberTiers,
+  memberVerifications,
+  orderEarnings,
+  outbox,
+  redemptions,
+  referrals,
+  ruleAwards,
+  staffOperations,
+  storeItems,
+} from './schema.js';
 
 export type AccountRow = typeof accounts.$inferSelect;
 export type LedgerRow = typeof ledger.$inferSelect;
 export type LotRow = typeof lots.$inferSelect;
+export type PrizeRow = typeof lotteryPrizes.$inferSelect;
 
 /** All SQL about points accounts, their ledger, lots, holds and what orders earned. */
-export class PointsRepository implements OrderPointsStore, StaffStore {
-  constructor(private readonly db: Db) {}
+export class PointsRepository implements OrderPointsStore, StaffStore, ActivityStore, SpendingStore {
+  constructor(
+    private readonly db: Db,
+    /** The programme's anniversary and its multiplier (env.ts), for campaignPercentAt. */
+    private readonly anniversary: { monthDay: string; percent: number } | null = null,
+  ) {}
 
   /** Runs `work` in one transaction, with a repository bound to it. */
   transaction<T>(work: (repository: PointsRepository) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => work(new PointsRepository(tx as unknown as Db)));
+    return this.db.transaction((tx) => work(new PointsRepository(tx as unknown as Db, this.anniversary)));
   }
 
   /** Opens the member's account with a zero balance; opening it again changes nothing. */
@@ -29,7 +64,7 @@ export class PointsRepository implements OrderPointsStore, StaffStore {
   }
 
   /** The account, locked until the transaction ends so concurrent changes to it queue up. */
-  async lockAccount(memberId: string): Promise<PointsAccount | undefined> {
+  async lockAccount(memberId: string): Promise<(PointsAccount & { timeZone: string | null }) | undefined> {
     const [row] = await this.db.select().from(accounts).where(eq(accounts.memberId, memberId)).for('update');
     return row;
   }
@@ -155,8 +190,225 @@ export class PointsRepository implements OrderPointsStore, StaffStore {
     return row?.percent ?? 100;
   }
 
-  async campaignPercentAt(_at: Date): Promise<number> {
-    return 100;
+  /** Campaigns running at `at` (the anniversary is the policy's, added by the caller). */
+  async campaignsAt(at: Date): Promise<Campaign[]> {
+    return this.db.select().from(campaigns).where(and(lte(campaigns.startsAt, at), gt(campaigns.endsAt, at)));
+  }
+
+  async campaignPercentAt(at: Date): Promise<number> {
+    return campaignPercentAt(await this.campaignsAt(at), at, this.anniversary);
+  }
+
+  /** Campaigns that have not ended by `now`, soonest first: what earningRules publishes. */
+  async campaignsFrom(now: Date): Promise<Campaign[]> {
+    return this.db.select().from(campaigns).where(gt(campaigns.endsAt, now)).orderBy(asc(campaigns.startsAt));
+  }
+
+  async insertCampaign(c: Campaign): Promise<Campaign> {
+    const [row] = await this.db.insert(campaigns).values(c).returning();
+    return row!;
+  }
+
+  async earningRules(): Promise<EarningRule[]> {
+    const rows = await this.db.select().from(earningRules).orderBy(asc(earningRules.code), asc(earningRules.effectiveFrom));
+    return rows.map((r) => ({ ...r, code: r.code as RuleCode }));
+  }
+
+  async insertEarningRule(rule: EarningRule): Promise<EarningRule> {
+    const [row] = await this.db.insert(earningRules).values({ id: randomUUID(), ...rule }).onConflictDoUpdate({
+      target: [earningRules.code, earningRules.effectiveFrom],
+      set: { points: rule.points, dailyCap: rule.dailyCap, totalCap: rule.totalCap, announcedAt: rule.announcedAt },
+    }).returning();
+    return { ...row!, code: row!.code as RuleCode };
+  }
+
+  async setTimeZone(memberId: string, timeZone: string): Promise<void> {
+    await this.db.update(accounts).set({ timeZone }).where(eq(accounts.memberId, memberId));
+  }
+
+  async setLeaderboardName(memberId: string, name: string | null): Promise<void> {
+    await this.db.update(accounts).set({ leaderboardName: name }).where(eq(accounts.memberId, memberId));
+  }
+
+  async awarded(memberId: string, rule: RuleCode, day: string): Promise<{ today: number; ever: number }> {
+    const [row] = await this.db
+      .select({
+        today: sql<number>`coalesce(sum(${ruleAwards.points}) filter (where ${ruleAwards.day} = ${day}), 0)::int`,
+        ever: sql<number>`coalesce(sum(${ruleAwards.points}), 0)::int`,
+      })
+      .from(ruleAwards)
+      .where(and(eq(ruleAwards.memberId, memberId), eq(ruleAwards.rule, rule)));
+    return { today: Number(row?.today ?? 0), ever: Number(row?.ever ?? 0) };
+  }
+
+  async insertAward(award: { entryId: string; memberId: string; rule: RuleCode; day: string; points: number }): Promise<void> {
+    await this.db.insert(ruleAwards).values(award);
+  }
+
+  async lastCheckIn(memberId: string): Promise<LastCheckIn | null> {
+    const [row] = await this.db
+      .select({ day: checkIns.day, streak: checkIns.streak })
+      .from(checkIns)
+      .where(eq(checkIns.memberId, memberId))
+      .orderBy(desc(checkIns.day))
+      .limit(1);
+    return row ?? null;
+  }
+
+  async insertCheckIn(row: { memberId: string; day: string; streak: number; points: number; checkedAt: Date }): Promise<void> {
+    await this.db.insert(checkIns).values(row);
+  }
+
+  async referralOf(refereeId: string): Promise<{ referrerId: string; rewardedAt: Date | null } | undefined> {
+    const [row] = await this.db.select({ referrerId: referrals.referrerId, rewardedAt: referrals.rewardedAt }).from(referrals).where(eq(referrals.refereeId, refereeId));
+    return row;
+  }
+
+  async insertReferral(row: { refereeId: string; referrerId: string; recordedAt: Date }): Promise<void> {
+    await this.db.insert(referrals).values(row);
+  }
+
+  async markReferralRewarded(refereeId: string, at: Date): Promise<void> {
+    await this.db.update(referrals).set({ rewardedAt: at }).where(eq(referrals.refereeId, refereeId));
+  }
+
+  async paidOrders(memberId: string): Promise<number> {
+    const [row] = await this.db.select({ n: sql<number>`count(*)::int` }).from(orderEarnings).where(eq(orderEarnings.memberId, memberId));
+    return Number(row?.n ?? 0);
+  }
+
+  async tierOf(memberId: string): Promise<string | null> {
+    const [row] = await this.db.select({ tier: memberTiers.tier }).from(memberTiers).where(eq(memberTiers.memberId, memberId));
+    return row?.tier ?? null;
+  }
+
+  async verificationOf(memberId: string): Promise<{ level: string; expiresAt: Date | null } | null> {
+    const [row] = await this.db.select({ level: memberVerifications.level, expiresAt: memberVerifications.expiresAt }).from(memberVerifications).where(eq(memberVerifications.memberId, memberId));
+    return row ?? null;
+  }
+
+  async item(itemId: string): Promise<StoreItem | undefined> {
+    const [row] = await this.db.select().from(storeItems).where(eq(storeItems.id, itemId));
+    return row as StoreItem | undefined;
+  }
+
+  /** Items on sale at `now` or later, in one statement: the public catalogue. */
+  async catalogue(now: Date): Promise<StoreItem[]> {
+    const rows = await this.db
+      .select()
+      .from(storeItems)
+      .where(or(isNull(storeItems.validUntil), gt(storeItems.validUntil, now)))
+      .orderBy(asc(storeItems.pricePoints), asc(storeItems.id));
+    return rows as StoreItem[];
+  }
+
+  async insertItem(item: StoreItem): Promise<StoreItem> {
+    const [row] = await this.db.insert(storeItems).values(item).returning();
+    return row as StoreItem;
+  }
+
+  async redemptionByKey(key: string): Promise<Redemption | undefined> {
+    const [row] = await this.db.select().from(redemptions).where(eq(redemptions.idempotencyKey, key));
+    return row;
+  }
+
+  async redemptionsOf(memberId: string, itemId: string): Promise<number> {
+    const [row] = await this.db.select({ n: sql<number>`count(*)::int` }).from(redemptions).where(and(eq(redemptions.memberId, memberId), eq(redemptions.itemId, itemId)));
+    return Number(row?.n ?? 0);
+  }
+
+  async takeStock(itemId: string): Promise<boolean> {
+    const rows = await this.db
+      .update(storeItems)
+      .set({ stock: sql`${storeItems.stock} - 1` })
+      .where(and(eq(storeItems.id, itemId), gt(storeItems.stock, 0)))
+      .returning({ id: storeItems.id });
+    return rows.length === 1;
+  }
+
+  async insertRedemption(r: Redemption): Promise<Redemption> {
+    const [row] = await this.db.insert(redemptions).values(r).returning();
+    return row!;
+  }
+
+  async lotteryEntryByKey(key: string): Promise<LotteryEntry | undefined> {
+    const [row] = await this.db.select().from(lotteryEntries).where(eq(lotteryEntries.idempotencyKey, key));
+    return row;
+  }
+
+  async lottery(lotteryId: string): Promise<Lottery | undefined> {
+    const [row] = await this.db.select().from(lotteries).where(eq(lotteries.id, lotteryId));
+    return row;
+  }
+
+  /** Lotteries not closed by `now`: the public list. */
+  async openLotteries(now: Date): Promise<Lottery[]> {
+    return this.db.select().from(lotteries).where(gt(lotteries.closesAt, now)).orderBy(asc(lotteries.closesAt));
+  }
+
+  async nextEntryNumber(lotteryId: string): Promise<number> {
+    const [row] = await this.db
+      .update(lotteries)
+      .set({ entries: sql`${lotteries.entries} + 1` })
+      .where(eq(lotteries.id, lotteryId))
+      .returning({ n: lotteries.entries });
+    return row!.n;
+  }
+
+  async prizesOf(lotteryId: string): Promise<Prize[]> {
+    return this.db
+      .select({ id: lotteryPrizes.id, count: lotteryPrizes.count, weight: lotteryPrizes.weight, awarded: lotteryPrizes.awarded })
+      .from(lotteryPrizes)
+      .where(eq(lotteryPrizes.lotteryId, lotteryId));
+  }
+
+  /** Prizes of these lotteries, in one statement. */
+  async prizesOfLotteries(lotteryIds: readonly string[]): Promise<Map<string, (typeof lotteryPrizes.$inferSelect)[]>> {
+    const rows = await this.db.select().from(lotteryPrizes).where(inArray(lotteryPrizes.lotteryId, [...lotteryIds])).orderBy(asc(lotteryPrizes.id));
+    const by = new Map<string, (typeof lotteryPrizes.$inferSelect)[]>();
+    for (const r of rows) by.set(r.lotteryId, [...(by.get(r.lotteryId) ?? []), r]);
+    return by;
+  }
+
+  async awardPrize(prizeId: string): Promise<boolean> {
+    const rows = await this.db
+      .update(lotteryPrizes)
+      .set({ awarded: sql`${lotteryPrizes.awarded} + 1` })
+      .where(and(eq(lotteryPrizes.id, prizeId), lt(lotteryPrizes.awarded, lotteryPrizes.count)))
+      .returning({ id: lotteryPrizes.id });
+    return rows.length === 1;
+  }
+
+  async insertLotteryEntry(e: LotteryEntry): Promise<LotteryEntry> {
+    const [row] = await this.db.insert(lotteryEntries).values(e).returning();
+    return row!;
+  }
+
+  async insertLottery(l: Lottery, prizes: { id: string; name: string; count: number; weight: number }[]): Promise<Lottery> {
+    const [row] = await this.db.insert(lotteries).values(l).returning();
+    await this.db.insert(lotteryPrizes).values(prizes.map((p) => ({ ...p, lotteryId: l.id })));
+    return row!;
+  }
+
+  /** Every entry of a lottery in draw order: what an audit recomputes from the seed. */
+  async entriesOf(lotteryId: string): Promise<LotteryEntry[]> {
+    return this.db.select().from(lotteryEntries).where(eq(lotteryEntries.lotteryId, lotteryId)).orderBy(asc(lotteryEntries.n));
+  }
+
+  /**
+   * Points earned from `from` on by members who opted in, most first, in one statement:
+   * the leaderboard (their chosen name only).
+   */
+  async leaderboard(from: Date, limit: number): Promise<{ name: string; points: number }[]> {
+    const rows = await this.db
+      .select({ name: sql<string>`${accounts.leaderboardName}`, points: sql<number>`sum(${ledger.delta})::int` })
+      .from(ledger)
+      .innerJoin(accounts, eq(accounts.memberId, ledger.memberId))
+      .where(and(eq(ledger.kind, 'earn'), gte(ledger.createdAt, from), isNotNull(accounts.leaderboardName)))
+      .groupBy(accounts.memberId, accounts.leaderboardName)
+      .orderBy(desc(sql`sum(${ledger.delta})`), asc(accounts.leaderboardName))
+      .limit(limit);
+    return rows.map((r) => ({ name: r.name, points: Number(r.points) }));
   }
 
   async lockEarning(orderId: string): Promise<OrderEarning | undefined> {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { inboxTable, outboxTable } from '@membership/events';
 import type { EntryKind, EntrySource, PointsReason } from '../domain/balance.js';
 
@@ -15,6 +15,10 @@ export const accounts = points.table(
     memberId: uuid('member_id').primaryKey(),
     balance: integer('balance').notNull().default(0),
     debt: integer('debt').notNull().default(0),
+    /** The IANA time zone whose calendar decides the member's check-in days; null until first set. */
+    timeZone: text('time_zone'),
+    /** The name shown on the monthly leaderboard; null means the member has not opted in. */
+    leaderboardName: text('leaderboard_name'),
     openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
   },
   // The domain keeps the balance from going negative; the database refuses it too.
@@ -224,6 +228,160 @@ export const expiryNotices = points.table(
     noticedAt: timestamp('noticed_at', { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.memberId, t.expiresAt] })],
+);
+
+/** Versions of the published earning rules; a change is a new row starting at least the notice period ahead. */
+export const earningRules = points.table(
+  'earning_rules',
+  {
+    id: uuid('id').primaryKey(),
+    code: text('code').notNull(),
+    points: integer('points').notNull(),
+    dailyCap: integer('daily_cap'),
+    totalCap: integer('total_cap'),
+    effectiveFrom: timestamp('effective_from', { withTimezone: true }).notNull(),
+    announcedAt: timestamp('announced_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('earning_rules_code_effective_from_idx').on(t.code, t.effectiveFrom)],
+);
+
+/** Points campaigns (holidays): a multiplier on order points while they run. */
+export const campaigns = points.table(
+  'campaigns',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    multiplierPercent: integer('multiplier_percent').notNull(),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('campaigns_starts_at_ends_at_idx').on(t.startsAt, t.endsAt), check('campaigns_multiplier_check', sql`${t.multiplierPercent} >= 100`)],
+);
+
+/** Points given under a rule (tasks, referrals, suggestions, check-ins), by UTC day: what the caps count. */
+export const ruleAwards = points.table(
+  'rule_awards',
+  {
+    entryId: uuid('entry_id')
+      .primaryKey()
+      .references(() => ledger.id, { onDelete: 'restrict' }),
+    memberId: uuid('member_id').notNull(),
+    rule: text('rule').notNull(),
+    day: text('day').notNull(),
+    points: integer('points').notNull(),
+  },
+  (t) => [index('rule_awards_member_id_rule_day_idx').on(t.memberId, t.rule, t.day)],
+);
+
+/** One row per member per local day they checked in, with the streak it continued. */
+export const checkIns = points.table(
+  'check_ins',
+  {
+    memberId: uuid('member_id').notNull(),
+    day: text('day').notNull(),
+    streak: integer('streak').notNull(),
+    points: integer('points').notNull(),
+    checkedAt: timestamp('checked_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.memberId, t.day] })],
+);
+
+/** Who referred whom; both earn when the referee's first order is paid. */
+export const referrals = points.table('referrals', {
+  refereeId: uuid('referee_id').primaryKey(),
+  referrerId: uuid('referrer_id').notNull(),
+  recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+  rewardedAt: timestamp('rewarded_at', { withTimezone: true }),
+});
+
+/** What the points store offers: stock never below zero, a list price and lower tier prices. */
+export const storeItems = points.table(
+  'store_items',
+  {
+    id: uuid('id').primaryKey(),
+    kind: text('kind').notNull(),
+    title: text('title').notNull(),
+    pricePoints: integer('price_points').notNull(),
+    tierPrices: jsonb('tier_prices').$type<Record<string, number>>().notNull().default({}),
+    stock: integer('stock').notNull(),
+    perMemberLimit: integer('per_member_limit'),
+    validFrom: timestamp('valid_from', { withTimezone: true }).notNull(),
+    validUntil: timestamp('valid_until', { withTimezone: true }),
+  },
+  (t) => [check('store_items_stock_check', sql`${t.stock} >= 0`)],
+);
+
+/** Each redemption in the store: the item, the points paid (a redeem entry), once per key. */
+export const redemptions = points.table(
+  'redemptions',
+  {
+    id: uuid('id').primaryKey(),
+    itemId: uuid('item_id')
+      .notNull()
+      .references(() => storeItems.id, { onDelete: 'restrict' }),
+    memberId: uuid('member_id')
+      .notNull()
+      .references(() => accounts.memberId, { onDelete: 'restrict' }),
+    points: integer('points').notNull(),
+    entryId: uuid('entry_id')
+      .notNull()
+      .references(() => ledger.id, { onDelete: 'restrict' }),
+    idempotencyKey: text('idempotency_key').notNull(),
+    redeemedAt: timestamp('redeemed_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('redemptions_idempotency_key_idx').on(t.idempotencyKey), index('redemptions_member_id_item_id_idx').on(t.memberId, t.itemId)],
+);
+
+/** Lotteries: entry cost, odds, and the seed every draw is computed from (its hash published at creation). */
+export const lotteries = points.table('lotteries', {
+  id: uuid('id').primaryKey(),
+  title: text('title').notNull(),
+  entryCost: integer('entry_cost').notNull(),
+  loseWeight: integer('lose_weight').notNull(),
+  seed: text('seed').notNull(),
+  seedHash: text('seed_hash').notNull(),
+  /** Entries so far: the next entry draws number entries + 1. */
+  entries: integer('entries').notNull().default(0),
+  opensAt: timestamp('opens_at', { withTimezone: true }).notNull(),
+  closesAt: timestamp('closes_at', { withTimezone: true }).notNull(),
+});
+
+/** A lottery's prizes: never awarded more often than their count. */
+export const lotteryPrizes = points.table(
+  'lottery_prizes',
+  {
+    id: uuid('id').primaryKey(),
+    lotteryId: uuid('lottery_id')
+      .notNull()
+      .references(() => lotteries.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    count: integer('count').notNull(),
+    weight: integer('weight').notNull(),
+    awarded: integer('awarded').notNull().default(0),
+  },
+  (t) => [check('lottery_prizes_awarded_check', sql`${t.awarded} >= 0 and ${t.awarded} <= ${t.count}`), index('lottery_prizes_lottery_id_idx').on(t.lotteryId)],
+);
+
+/** Each lottery entry: its number in the draw, what it won, the points it cost. */
+export const lotteryEntries = points.table(
+  'lottery_entries',
+  {
+    id: uuid('id').primaryKey(),
+    lotteryId: uuid('lottery_id')
+      .notNull()
+      .references(() => lotteries.id, { onDelete: 'restrict' }),
+    memberId: uuid('member_id')
+      .notNull()
+      .references(() => accounts.memberId, { onDelete: 'restrict' }),
+    n: integer('n').notNull(),
+    prizeId: uuid('prize_id').references(() => lotteryPrizes.id, { onDelete: 'restrict' }),
+    entryId: uuid('entry_id')
+      .notNull()
+      .references(() => ledger.id, { onDelete: 'restrict' }),
+    idempotencyKey: text('idempotency_key').notNull(),
+    enteredAt: timestamp('entered_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('lottery_entries_idempotency_key_idx').on(t.idempotencyKey), uniqueIndex('lottery_entries_lottery_id_n_idx').on(t.lotteryId, t.n)],
 );
 
 /** Events points has produced, waiting for the relay. */

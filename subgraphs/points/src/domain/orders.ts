@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { conflict, notFound } from '@membership/domain';
 import type { EventCatalog, EventInput } from '@membership/events';
 import { clawbackFor, offsetQuote, orderPoints } from './earning.js';
-import { clawbackIn, earnIn, restoreIn, spendIn, type LedgerStore } from './ledger.js';
+import { firstOrderRewardsIn, type ActivityStore } from './activity.js';
+import { clawbackIn, earnIn, restoreIn, spendIn } from './ledger.js';
+import { programmeRules, rulesInForce } from './rules.js';
 import { expiryOf } from './lots.js';
 import type { PointsPolicy } from './policy.js';
 import { assertMaySpend, type SanctionInForce } from './standing.js';
@@ -43,7 +45,7 @@ export interface OrderEarning {
 }
 
 /** Where the order rules read and write, beside the ledger (db/PointsRepository). */
-export interface OrderPointsStore extends LedgerStore {
+export interface OrderPointsStore extends ActivityStore {
   transaction<T>(work: (store: OrderPointsStore) => Promise<T>): Promise<T>;
   holdByKey(idempotencyKey: string): Promise<Hold | undefined>;
   /** The hold, locked until the transaction ends. */
@@ -176,9 +178,11 @@ export async function orderPaidIn(tx: OrderPointsStore, paid: EventCatalog['Orde
     }
   }
   if (await tx.lockEarning(paid.orderId)) return;
+  const firstOrder = (await tx.paidOrders(paid.memberId)) === 0;
   const tierPercent = await tx.tierPercentOf(paid.memberId);
   const campaignPercent = await tx.campaignPercentAt(paidAt);
-  const points = orderPoints(paid.amount, policy.pointsPerUnit, tierPercent, campaignPercent);
+  const perUnit = rulesInForce(programmeRules(await tx.earningRules(), policy.pointsPerUnit), paidAt).get('order')!.points;
+  const points = orderPoints(paid.amount, perUnit, tierPercent, campaignPercent);
   const availableAt = paid.returnWindowEndsAt ? new Date(paid.returnWindowEndsAt) : paidAt;
   await tx.insertEarning({
     orderId: paid.orderId,
@@ -196,6 +200,7 @@ export async function orderPaidIn(tx: OrderPointsStore, paid: EventCatalog['Orde
     paidAt,
   });
   if (points > 0 && availableAt <= paidAt) await makeAvailableIn(tx, paid.orderId, paidAt, policy);
+  if (firstOrder) await firstOrderRewardsIn(tx, paid.memberId, paid.orderId, paidAt, policy);
 }
 
 /**

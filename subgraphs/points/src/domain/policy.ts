@@ -9,6 +9,11 @@ export interface PointsPolicy {
   offset: OffsetPolicy;
   holdTtlMs: number;
   expiringNoticeDays: number;
+  ruleChangeNoticeDays: number;
+  defaultTimeZone: string;
+  streakMaxBonusDays: number;
+  anniversary: { monthDay: string; percent: number };
+  verificationAbove: number;
 }
 
 /** The policy from points' parsed environment. */
@@ -20,6 +25,12 @@ export function policyFrom(env: {
   POINTS_OFFSET_MAX_PERCENT: number;
   POINTS_HOLD_TTL_MINUTES: number;
   POINTS_EXPIRING_NOTICE_DAYS: number;
+  POINTS_RULE_CHANGE_NOTICE_DAYS: number;
+  POINTS_DEFAULT_TIME_ZONE: string;
+  POINTS_STREAK_MAX_BONUS_DAYS: number;
+  POINTS_ANNIVERSARY: string;
+  POINTS_ANNIVERSARY_PERCENT: number;
+  POINTS_STORE_VERIFICATION_ABOVE: number;
 }): PointsPolicy {
   return {
     expiry: env.POINTS_EXPIRY_POLICY === 'years' ? { kind: 'years', years: env.POINTS_EXPIRY_YEARS } : { kind: 'end_of_following_year' },
@@ -27,6 +38,11 @@ export function policyFrom(env: {
     offset: { pointsPerUnit: env.POINTS_OFFSET_POINTS_PER_UNIT, maxPercent: env.POINTS_OFFSET_MAX_PERCENT },
     holdTtlMs: env.POINTS_HOLD_TTL_MINUTES * 60_000,
     expiringNoticeDays: env.POINTS_EXPIRING_NOTICE_DAYS,
+    ruleChangeNoticeDays: env.POINTS_RULE_CHANGE_NOTICE_DAYS,
+    defaultTimeZone: env.POINTS_DEFAULT_TIME_ZONE,
+    streakMaxBonusDays: env.POINTS_STREAK_MAX_BONUS_DAYS,
+    anniversary: { monthDay: env.POINTS_ANNIVERSARY, percent: env.POINTS_ANNIVERSARY_PERCENT },
+    verificationAbove: env.POINTS_STORE_VERIFICATION_ABOVE,
   };
 }
 
@@ -39,4 +55,10 @@ export const DEFAULT_POLICY: PointsPolicy = policyFrom({
   POINTS_OFFSET_MAX_PERCENT: 50,
   POINTS_HOLD_TTL_MINUTES: 30,
   POINTS_EXPIRING_NOTICE_DAYS: 30,
+  POINTS_RULE_CHANGE_NOTICE_DAYS: 30,
+  POINTS_DEFAULT_TIME_ZONE: 'Asia/Shanghai',
+  POINTS_STREAK_MAX_BONUS_DAYS: 6,
+  POINTS_ANNIVERSARY: '06-18',
+  POINTS_ANNIVERSARY_PERCENT: 200,
+  POINTS_STORE_VERIFICATION_ABOVE: 5000,
 });
