@@ -105,4 +105,28 @@ describe('points through the gateway', () => {
     const one = await statementsFor(1);
     expect(await statementsFor(4)).toBe(one);
   });
+
+  it('Dee\'s balance, pending points, debt, expiring points and a page of 100 history entries cost the same SQL statements with 4 entries as with 64', async () => {
+    const token = await stack.memberToken(dee);
+    const query = `query { me { pointsBalance pendingPoints pointsDebt pointsExpiringSoon { points } pointsHistory(first: 100) { edges { node { id delta kind } } } } }`;
+    const statements = async () => {
+      const before = stack.database.statementCount();
+      const { body } = await stack.gql(query, {}, { token });
+      expect(body.errors).toBeUndefined();
+      return { count: stack.database.statementCount() - before, entries: body.data.me.pointsHistory.edges.length as number };
+    };
+    const short = await statements();
+    const staff = await stack.staffToken(['points:adjust']);
+    for (let i = 0; i < 60; i++) {
+      const { body } = await stack.gql(
+        'mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { id } }',
+        { input: { memberId: dee, points: 1, reason: 'Statement count test', idempotencyKey: `statements-${i}` } },
+        { token: staff },
+      );
+      expect(body.errors).toBeUndefined();
+    }
+    const long = await statements();
+    expect(long.entries).toBe(short.entries + 60);
+    expect(long.count).toBe(short.count);
+  });
 });

@@ -1,7 +1,7 @@
 import { badInput } from '@membership/domain';
 
 /** Minor units in one unit of the currency (fen per yuan); every currency the programme takes has 100. */
-export const MINOR_PER_UNIT = 100;
+const MINOR_PER_UNIT = 100;
 
 /**
  * Points an order earns: whole currency units paid × points per unit × the member's tier
