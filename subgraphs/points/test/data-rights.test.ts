@@ -65,8 +65,17 @@ describe('when Ana is erased', () => {
   let bosBefore: unknown;
   beforeAll(async () => {
     bosBefore = (await stack.gql(MY_POINTS, {}, { token: await stack.memberToken(bo().id) })).body.data;
+    // Ana also checks in, is adjusted by staff and redeems a store item, so erasure must reach those rows too.
+    const token = await stack.memberToken(ana().id);
+    expect((await stack.gql('mutation { checkIn { streak } }', {}, { token })).body.errors).toBeUndefined();
+    const staff = await stack.staffToken(['points:adjust', 'points:manage']);
+    const adjusted = await stack.gql('mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { id } }', { input: { memberId: ana().id, points: 50, reason: 'Goodwill gesture', idempotencyKey: randomUUID() } }, { token: staff });
+    expect(adjusted.body.errors).toBeUndefined();
+    const item = await stack.gql('mutation($input: StoreItemInput!) { createStoreItem(input: $input) { id } }', { input: { kind: 'COUPON', title: 'Tea coupon', pricePoints: 10, stock: 5, validFrom: '2020-01-01T00:00:00Z' } }, { token: staff });
+    const redeemed = await stack.gql('mutation($input: RedeemStoreItemInput!) { redeemStoreItem(input: $input) { id } }', { input: { itemId: item.body.data.createStoreItem.id, idempotencyKey: randomUUID() } }, { token });
+    expect(redeemed.body.errors).toBeUndefined();
     // The check below can fail: before erasure her account, ledger and keys name her.
-    expect(Object.keys(await rowsMentioning(stack, 'points', ana().id))).toEqual(expect.arrayContaining(['accounts', 'ledger']));
+    expect(Object.keys(await rowsMentioning(stack, 'points', ana().id))).toEqual(expect.arrayContaining(['accounts', 'ledger', 'lots', 'check_ins', 'redemptions', 'staff_operations']));
     await publishMemberErased(stack, 'points', ana().id);
     await stack.drainEvents();
   });

@@ -613,13 +613,22 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
 
   /**
    * Deletes everything points holds about an erased member, in set-based statements:
-   * usages, holds, lots, earnings and the ledger first (they restrict deleting the
-   * account), then the account, then any event about them still in the outbox.
+   * usages, redemptions, lottery entries, awards, check-ins, referrals, holds, lots,
+   * earnings and the ledger first (they restrict deleting the account), then the account,
+   * the projections, staff operations' mention of them, and any event about them still
+   * in the outbox.
    * Running it again finds nothing to delete. Call it with a transaction.
    */
   async eraseMember(memberId: string): Promise<{ entries: number }> {
     const mine = this.db.select({ id: ledger.id }).from(ledger).where(eq(ledger.memberId, memberId));
     await this.db.delete(lotUsages).where(inArray(lotUsages.entryId, mine));
+    await this.db.delete(redemptions).where(eq(redemptions.memberId, memberId));
+    await this.db.delete(lotteryEntries).where(eq(lotteryEntries.memberId, memberId));
+    await this.db.delete(ruleAwards).where(eq(ruleAwards.memberId, memberId));
+    await this.db.delete(checkIns).where(eq(checkIns.memberId, memberId));
+    await this.db.delete(referrals).where(or(eq(referrals.refereeId, memberId), eq(referrals.referrerId, memberId)));
+    // The log keeps that staff did something, not to whom.
+    await this.db.update(staffOperations).set({ targetId: 'erased member', after: null }).where(eq(staffOperations.targetId, memberId));
     await this.db.delete(holds).where(eq(holds.memberId, memberId));
     await this.db.delete(orderEarnings).where(eq(orderEarnings.memberId, memberId));
     await this.db.delete(lots).where(eq(lots.memberId, memberId));
