@@ -56,7 +56,10 @@ await database.rows(sql`update points.accounts set balance = balance + 10 where 
 async function fresh(): Promise<void> {
   await database.rows(sql`update points.lots set remaining = points, expired_entry_id = null where remaining <> points or expired_entry_id is not null`);
   await database.rows(sql`delete from points.ledger where kind = 'expire'`);
-  await database.rows(sql`update points.accounts a set balance = (select sum(remaining) from points.lots l where l.member_id = a.member_id)`);
+  await database.rows(sql`
+    update points.accounts a set balance = s.total
+    from (select member_id, sum(remaining)::int as total from points.lots group by member_id) s
+    where a.member_id = s.member_id and a.balance <> s.total`);
   await database.rows(sql`vacuum analyze points.lots`);
   await database.rows(sql`vacuum analyze points.accounts`);
   await database.rows(sql`vacuum analyze points.ledger`);
@@ -82,7 +85,9 @@ for (let round = 0; round < 2; round++) {
   const job = await timed(() => repository.transaction((tx) => tx.expireDue(runAt)));
   // The invariant after the job: every balance equals its lots, every due lot is empty.
   const [check] = await database.rows<{ wrong: number | string; left: number | string }>(sql`
-    select (select count(*) from points.accounts a where a.balance <> (select coalesce(sum(remaining), 0) from points.lots l where l.member_id = a.member_id)) as wrong,
+    select (select count(*) from points.accounts a
+            left join (select member_id, sum(remaining)::int as total from points.lots group by member_id) s on s.member_id = a.member_id
+            where a.balance <> coalesce(s.total, 0)) as wrong,
            (select count(*) from points.lots where remaining > 0 and expires_at <= ${runAt.toISOString()}::timestamptz) as left`);
   if (Number(check!.wrong) !== 0 || Number(check!.left) !== 0) throw new Error(`expiry left ${check!.wrong} wrong balances and ${check!.left} due lots`);
   rounds.push({ bare: bare.ms, job: job.ms, jobLots: job.result.lots, jobMembers: job.result.members });

@@ -104,6 +104,10 @@ describe('orders holds points for an order (signed as orders)', () => {
     expect(overCap.body.errors?.[0]?.message).toContain('at most 50%');
     const tooMany = await holdAsOrders(stack, { memberId: chen, orderId: randomUUID(), points: 90_000, orderAmount: 1_000_000, currency: 'CNY', idempotencyKey: randomUUID() });
     expect(tooMany.body.errors?.[0]?.extensions?.code).toBe('INSUFFICIENT_POINTS');
+    const badId = await holdAsOrders(stack, { memberId: 'chen', orderId: randomUUID(), points: 100, orderAmount: 20_000, currency: 'CNY', idempotencyKey: randomUUID() });
+    expect(badId.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'memberId' });
+    const badCurrency = await holdAsOrders(stack, { memberId: chen, orderId: randomUUID(), points: 100, orderAmount: 20_000, currency: 'yuan', idempotencyKey: randomUUID() });
+    expect(badCurrency.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'currency' });
     expect((await myPoints(chen)).pointsBalance).toBe(before);
   });
 

@@ -543,17 +543,23 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
   }
 
   /**
-   * Expires every lot due by `now`, set-based, in one statement: one expire entry per member
-   * for the sum of their due lots, the lots emptied and pointed at it, the balances lowered.
-   * Returns how many lots and members it touched. Running it again finds nothing due.
+   * Expires every lot due by `now`, set-based, in two statements: the accounts of the members
+   * with due lots are locked first (every change to a member's lots happens under their
+   * account lock, so their lots cannot move after this), then one statement writes one expire
+   * entry per member for the sum of their due lots, empties the lots and points them at it,
+   * and lowers the balances. Returns how many lots and members it touched. Running it again
+   * finds nothing due. Call it in a transaction.
    */
   async expireDue(now: Date): Promise<{ lots: number; members: number; points: number }> {
     const stamp = now.toISOString();
+    await this.db.execute(sql`
+      select 1 from ${accounts} where member_id in (
+        select distinct member_id from ${lots} where remaining > 0 and expires_at <= ${stamp}::timestamptz
+      ) order by member_id for update`);
     const rows = await this.db.execute(sql`
       with due as (
         select id, member_id, remaining from ${lots}
         where remaining > 0 and expires_at <= ${stamp}::timestamptz
-        for update
       ), per_member as (
         select member_id, sum(remaining)::int as points, gen_random_uuid() as entry_id from due group by member_id
       ), entries as (

@@ -3,6 +3,7 @@ import { createCampaign, createItem, createLottery, grantPoints, scheduleRuleCha
 import { dailyCheckIn, recordReferral } from '../domain/activity.js';
 import type { LedgerEntry } from '../domain/ledger.js';
 import { exportMemberId, pointsExport } from '../domain/export.js';
+import { currencyArg, idArg, keyArg } from '../domain/input.js';
 import { holdPointsForOrder } from '../domain/orders.js';
 import { programmeRules, rulesInForce, type RuleCode } from '../domain/rules.js';
 import { enterLottery, redeemItem } from '../domain/spending.js';
@@ -51,7 +52,7 @@ export const resolvers: Resolvers = {
     pointsCampaigns: (_, __, ctx) => ctx.points.campaignsFrom(ctx.now()),
     storeItems: (_, __, ctx) => ctx.points.catalogue(ctx.now()),
     lotteries: (_, __, ctx) => ctx.points.openLotteries(ctx.now()),
-    lottery: async (_, args, ctx) => (/^[0-9a-f-]{36}$/i.test(args.id) ? ((await ctx.points.lottery(args.id)) ?? null) : null),
+    lottery: async (_, args, ctx) => (await ctx.points.lottery(idArg(args.id, 'id'))) ?? null,
     pointsLeaderboard: async (_, args, ctx) => {
       const first = args.first ?? 10;
       if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('Ask for between 1 and 100 places.', 'first');
@@ -60,13 +61,22 @@ export const resolvers: Resolvers = {
     },
   },
   Mutation: {
-    holdPointsForOrder: (_, { input }, ctx) => holdPointsForOrder(ctx.points, input, ctx.policy, ctx.now()),
-    adjustPoints: (_, { input }, ctx) => adjustPoints(ctx.points, staffIdOf(ctx), input, ctx.policy, ctx.now()),
+    holdPointsForOrder: (_, { input }, ctx) =>
+      holdPointsForOrder(
+        ctx.points,
+        { ...input, memberId: idArg(input.memberId, 'memberId'), orderId: idArg(input.orderId, 'orderId'), currency: currencyArg(input.currency), idempotencyKey: keyArg(input.idempotencyKey) },
+        ctx.policy,
+        ctx.now(),
+      ),
+    adjustPoints: (_, { input }, ctx) =>
+      adjustPoints(ctx.points, staffIdOf(ctx), { ...input, memberId: idArg(input.memberId, 'memberId'), idempotencyKey: keyArg(input.idempotencyKey) }, ctx.policy, ctx.now()),
     checkIn: (_, args, ctx) => dailyCheckIn(ctx.points, memberIdOf(ctx), args.timeZone ?? null, ctx.policy, ctx.now()),
-    redeemStoreItem: (_, { input }, ctx) => redeemItem(ctx.points, memberIdOf(ctx), input, ctx.policy, ctx.now()),
-    enterLottery: (_, { input }, ctx) => enterLottery(ctx.points, memberIdOf(ctx), input, ctx.now()),
+    redeemStoreItem: (_, { input }, ctx) =>
+      redeemItem(ctx.points, memberIdOf(ctx), { itemId: idArg(input.itemId, 'itemId'), idempotencyKey: keyArg(input.idempotencyKey) }, ctx.policy, ctx.now()),
+    enterLottery: (_, { input }, ctx) =>
+      enterLottery(ctx.points, memberIdOf(ctx), { lotteryId: idArg(input.lotteryId, 'lotteryId'), idempotencyKey: keyArg(input.idempotencyKey) }, ctx.now()),
     recordReferral: async (_, args, ctx) => {
-      await recordReferral(ctx.points, memberIdOf(ctx), args.referrerId, ctx.now());
+      await recordReferral(ctx.points, memberIdOf(ctx), idArg(args.referrerId, 'referrerId'), ctx.now());
       return true;
     },
     setLeaderboardName: async (_, args, ctx) => {
@@ -95,7 +105,13 @@ export const resolvers: Resolvers = {
       ),
     createLottery: (_, { input }, ctx) => createLottery(ctx.points, staffIdOf(ctx), input, ctx.now()),
     grantPoints: (_, { input }, ctx) =>
-      grantPoints(ctx.points, staffIdOf(ctx), { ...input, rule: input.rule.toLowerCase() as RuleCode }, ctx.policy, ctx.now()),
+      grantPoints(
+        ctx.points,
+        staffIdOf(ctx),
+        { ...input, memberId: idArg(input.memberId, 'memberId'), idempotencyKey: keyArg(input.idempotencyKey), rule: input.rule.toLowerCase() as RuleCode },
+        ctx.policy,
+        ctx.now(),
+      ),
   },
   Member: {
     // Identity owns the member; points only needs the id, so no lookup here.
