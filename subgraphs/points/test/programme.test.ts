@@ -243,6 +243,20 @@ describe('members under a sanction', () => {
   });
 });
 
+describe('sanction events out of order', () => {
+  it('a SanctionLifted that arrives before its SanctionApplied leaves Chen free to redeem', async () => {
+    const chen = demo('Chen');
+    await give(chen, 100);
+    const item = await createItem({ title: 'Bookmark', pricePoints: 10, stock: 10 });
+    const sanctionId = randomUUID();
+    await publishToPoints(stack, 'SanctionLifted', { sanctionId, memberId: chen, kind: 'RESTRICTED_BENEFITS', reason: 'appeal' }, clock, 'moderation');
+    await stack.drainEvents();
+    await publishToPoints(stack, 'SanctionApplied', { sanctionId, memberId: chen, kind: 'RESTRICTED_BENEFITS', effectiveAt: clock.toISOString(), endsAt: null }, clock, 'moderation');
+    await stack.drainEvents();
+    expect((await asMember(chen, REDEEM, { input: { itemId: item.id, idempotencyKey: randomUUID() } })).errors).toBeUndefined();
+  });
+});
+
 describe('referrals', () => {
   it('Dee names Ana as her referrer; when Dee\'s first order is paid both earn, and Dee gets the first-order task', async () => {
     const [dee, ana] = [demo('Dee'), demo('Ana')];

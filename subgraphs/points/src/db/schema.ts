@@ -84,6 +84,8 @@ export const lots = points.table(
     check('lots_remaining_check', sql`${t.remaining} >= 0 and ${t.remaining} <= ${t.points}`),
     index('lots_member_id_expires_at_idx').on(t.memberId, t.expiresAt).where(sql`${t.remaining} > 0`),
     index('lots_expires_at_idx').on(t.expiresAt).where(sql`${t.remaining} > 0`),
+    // The order's own lot on a clawback, and the key check when an entry is deleted (erasure).
+    index('lots_entry_id_idx').on(t.entryId),
   ],
 );
 
@@ -102,7 +104,7 @@ export const lotUsages = points.table(
     holdId: uuid('hold_id'),
     points: integer('points').notNull(),
   },
-  (t) => [index('lot_usages_entry_id_idx').on(t.entryId), index('lot_usages_hold_id_idx').on(t.holdId), check('lot_usages_points_check', sql`${t.points} <> 0`)],
+  (t) => [index('lot_usages_entry_id_idx').on(t.entryId), index('lot_usages_hold_id_idx').on(t.holdId), index('lot_usages_lot_id_idx').on(t.lotId), check('lot_usages_points_check', sql`${t.points} <> 0`)],
 );
 
 /**
