@@ -101,7 +101,7 @@ log('starting the stack for the gateway run');
 const stack = await startTestStack();
 const staff = await stack.staffToken(['points:adjust', 'points:manage']);
 const gql = async (query: string, variables: Record<string, unknown>, token: string) => (await stack.gql(query, variables, { token })).body;
-const redemptionRounds: { ok: number; refused: number; otherErrors: number; ms: number; overspend: number }[] = [];
+const redemptionRounds: { ok: number; refused: number; otherErrors: number; ms: number; overspend: number; stored: number }[] = [];
 for (let round = 0; round < env.BENCH_ROUNDS; round++) {
   const ids = Array.from({ length: 20 }, () => randomUUID());
   const at = new Date();
@@ -134,8 +134,10 @@ for (let round = 0; round < env.BENCH_ROUNDS; round++) {
   );
   const otherCodes = [...new Set(result.filter((r) => r.errors && r.errors[0]?.extensions?.code !== 'INSUFFICIENT_POINTS').map((r) => `${r.errors![0]!.extensions?.code}: ${r.errors![0]!.message}`))];
   if (otherCodes.length > 0) log('other errors:', otherCodes.join(' | '));
-  const overspend = balances.filter((b) => b.balance < 0 || Number(b.spent) > 700).length;
-  redemptionRounds.push({ ok, refused, otherErrors: 200 - ok - refused, ms, overspend });
+  // Server truth: every member's balance plus what they spent is exactly the 700 they had.
+  const overspend = balances.filter((b) => b.balance < 0 || Number(b.spent) > 700 || b.balance + Number(b.spent) !== 700).length;
+  const stored = balances.reduce((n, b) => n + Number(b.spent) / 100, 0);
+  redemptionRounds.push({ ok, refused, otherErrors: 200 - ok - refused, ms, overspend, stored });
   log(`round ${round + 1}: ${ok} redeemed, ${refused} INSUFFICIENT_POINTS, ${200 - ok - refused} other errors, ${ms.toFixed(0)} ms, overspend on ${overspend} members`);
 }
 await stack.stop();
@@ -166,12 +168,17 @@ const lines = [
   '',
   `**Redemptions through the gateway**: ${env.BENCH_ROUNDS} rounds of 200 concurrent \`redeemStoreItem\` over 20 fresh members (10 each, balances covering 7), the whole stack in one process on Postgres.`,
   '',
-  '| round | redeemed | INSUFFICIENT_POINTS | other errors | time (ms) | req/s | members overspent |',
-  '| --- | --- | --- | --- | --- | --- | --- |',
-  ...redemptionRounds.map((r, i) => `| ${i + 1} | ${r.ok} | ${r.refused} | ${r.otherErrors} | ${r.ms.toFixed(0)} | ${(200 / (r.ms / 1000)).toFixed(0)} | ${r.overspend} |`),
+  '| round | answered ok | INSUFFICIENT_POINTS | other errors | redemptions stored | time (ms) | req/s | members whose balance + spent ≠ 700 |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ...redemptionRounds.map(
+    (r, i) => `| ${i + 1} | ${r.ok} | ${r.refused} | ${r.otherErrors} | ${r.stored} | ${r.ms.toFixed(0)} | ${(200 / (r.ms / 1000)).toFixed(0)} | ${r.overspend} |`,
+  ),
   '',
-  `Median round ${median(redemptionRounds.map((r) => r.ms)).toFixed(0)} ms; ${((200 * redemptionRounds.length) / (totalMs / 1000)).toFixed(0)} redemptions/s over all rounds. ` +
-    'Every member ends at exactly 0 with 7 redemptions; the per-member account lock serialises one member\'s spendings, so throughput is bounded by 20 members in parallel.',
+  `Median round ${median(redemptionRounds.map((r) => r.ms)).toFixed(0)} ms; ${((200 * redemptionRounds.length) / (totalMs / 1000)).toFixed(0)} requests/s over all rounds. ` +
+    '"Other errors" are the gateway\'s SUBGRAPH_UNAVAILABLE after SUBGRAPH_TIMEOUT_MS (5 s) while the machine was overloaded: the test stack shares one pool of 5 connections ' +
+    'between all five subgraphs, and a redemption waiting for its member\'s account lock holds one. The redemption may still commit after the gateway gave up (the client ' +
+    'replays its idempotency key to learn the result); "redemptions stored" is what the database holds, and the last column checks every member\'s balance plus spending is ' +
+    'exactly the 700 points they had: 0 means no overspend and nothing lost.',
   '',
   'Balance and history for one member take a constant number of SQL statements whatever the history length: asserted in `subgraphs/points/test/points.test.ts`.',
   '<!-- /bench:points -->',
