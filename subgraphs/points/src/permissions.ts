@@ -18,6 +18,7 @@ export const rules: FieldRules = {
     lottery: allow,
     // Names members chose to show, to anyone signed in.
     pointsLeaderboard: isAuthenticated,
+    pointsStaffOperations: isStaffWith('audit:read'),
   },
   Mutation: {
     checkIn: isMember,

@@ -57,6 +57,14 @@ describe('staff adjust a balance', () => {
     expect((await myPoints(dee)).pointsBalance).toBe(before + 1000);
     const logged = await stack.database.db.select().from(staffOperations).where(eq(staffOperations.targetId, dee));
     expect(logged).toEqual([expect.objectContaining({ operation: 'points.adjust', reason: 'Goodwill after a late delivery', staffId: '00000000-0000-4000-8000-00000000057a' })]);
+
+    // An auditor reads it through the gateway; staff without audit:read cannot.
+    const LOG = 'query { pointsStaffOperations(first: 5) { operation targetId reason staffId } }';
+    const audit = await stack.gql(LOG, {}, { token: await stack.staffToken(['audit:read']) });
+    expect(audit.body.errors).toBeUndefined();
+    expect(audit.body.data.pointsStaffOperations).toContainEqual({ operation: 'points.adjust', targetId: dee, reason: 'Goodwill after a late delivery', staffId: '00000000-0000-4000-8000-00000000057a' });
+    const denied = await stack.gql(LOG, {}, { token: await stack.staffToken(['points:adjust']) });
+    expect(denied.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('staff without points:adjust are refused (FORBIDDEN); a blank reason is BAD_USER_INPUT; taking more than the balance is INSUFFICIENT_POINTS', async () => {

@@ -449,6 +449,11 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
     return rows.map((r) => r.id);
   }
 
+  /** The newest `first` staff operations on points. */
+  async staffOperationsPage(first: number): Promise<StaffOperation[]> {
+    return this.db.select().from(staffOperations).orderBy(desc(staffOperations.occurredAt), desc(staffOperations.id)).limit(first);
+  }
+
   async recordStaffOperation(op: StaffOperation): Promise<void> {
     await this.db.insert(staffOperations).values(op);
   }

@@ -434,6 +434,20 @@ export type PointsReason =
   /** Points every new member gets once. */
   | 'WELCOME';
 
+/** One staff operation on points (adjustment, grant, rule, campaign, store item, lottery). */
+export type PointsStaffOperation = {
+  __typename?: 'PointsStaffOperation';
+  id: Scalars['ID']['output'];
+  occurredAt: Scalars['DateTime']['output'];
+  /** points.adjust, points.grant, points.rule.schedule, points.campaign.create, points.store.create, points.lottery.create */
+  operation: Scalars['String']['output'];
+  /** The reason staff gave, for adjustments and grants. */
+  reason?: Maybe<Scalars['String']['output']>;
+  staffId: Scalars['ID']['output'];
+  targetId: Scalars['String']['output'];
+  targetType: Scalars['String']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
   /** The earning rules in force and the changes announced; public. */
@@ -453,6 +467,11 @@ export type Query = {
   pointsCampaigns: Array<PointsCampaign>;
   /** This month's leaderboard of points earned, members who opted in only, by the name they chose. */
   pointsLeaderboard: Array<LeaderboardEntry>;
+  /**
+   * Staff with audit:read: points' staff operation log, newest first (identity's log lives in
+   * identity's schema, which points cannot write, so points keeps its own).
+   */
+  pointsStaffOperations: Array<PointsStaffOperation>;
   /** The points store catalogue: items on sale now or later; public. */
   storeItems: Array<StoreItem>;
 };
@@ -469,6 +488,11 @@ export type QueryMemberDataExportArgs = {
 
 
 export type QueryPointsLeaderboardArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryPointsStaffOperationsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -665,6 +689,7 @@ export type ResolversTypes = {
   PointsEntryKind: PointsEntryKind;
   PointsHold: ResolverTypeWrapper<Hold>;
   PointsReason: PointsReason;
+  PointsStaffOperation: ResolverTypeWrapper<PointsStaffOperation>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RedeemStoreItemInput: RedeemStoreItemInput;
   Redemption: ResolverTypeWrapper<RedemptionRecord>;
@@ -705,6 +730,7 @@ export type ResolversParentTypes = {
   PointsEntryConnection: Omit<PointsEntryConnection, 'edges'> & { edges: Array<ResolversParentTypes['PointsEntryEdge']> };
   PointsEntryEdge: Omit<PointsEntryEdge, 'node'> & { node: ResolversParentTypes['PointsEntry'] };
   PointsHold: Hold;
+  PointsStaffOperation: PointsStaffOperation;
   Query: Record<PropertyKey, never>;
   RedeemStoreItemInput: RedeemStoreItemInput;
   Redemption: RedemptionRecord;
@@ -843,6 +869,16 @@ export type PointsHoldResolvers<ContextType = PointsContext, ParentType extends 
   points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type PointsStaffOperationResolvers<ContextType = PointsContext, ParentType extends ResolversParentTypes['PointsStaffOperation'] = ResolversParentTypes['PointsStaffOperation']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  operation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  staffId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  targetId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  targetType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = PointsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   earningRules?: Resolver<Array<ResolversTypes['EarningRule']>, ParentType, ContextType>;
   lotteries?: Resolver<Array<ResolversTypes['Lottery']>, ParentType, ContextType>;
@@ -850,6 +886,7 @@ export type QueryResolvers<ContextType = PointsContext, ParentType extends Resol
   memberDataExport?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, RequireFields<QueryMemberDataExportArgs, 'memberId'>>;
   pointsCampaigns?: Resolver<Array<ResolversTypes['PointsCampaign']>, ParentType, ContextType>;
   pointsLeaderboard?: Resolver<Array<ResolversTypes['LeaderboardEntry']>, ParentType, ContextType, RequireFields<QueryPointsLeaderboardArgs, 'first'>>;
+  pointsStaffOperations?: Resolver<Array<ResolversTypes['PointsStaffOperation']>, ParentType, ContextType, RequireFields<QueryPointsStaffOperationsArgs, 'first'>>;
   storeItems?: Resolver<Array<ResolversTypes['StoreItem']>, ParentType, ContextType>;
 };
 
@@ -895,6 +932,7 @@ export type Resolvers<ContextType = PointsContext> = {
   PointsEntryConnection?: PointsEntryConnectionResolvers<ContextType>;
   PointsEntryEdge?: PointsEntryEdgeResolvers<ContextType>;
   PointsHold?: PointsHoldResolvers<ContextType>;
+  PointsStaffOperation?: PointsStaffOperationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Redemption?: RedemptionResolvers<ContextType>;
   StoreItem?: StoreItemResolvers<ContextType>;

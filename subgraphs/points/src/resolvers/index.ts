@@ -53,6 +53,11 @@ export const resolvers: Resolvers = {
     storeItems: (_, __, ctx) => ctx.points.catalogue(ctx.now()),
     lotteries: (_, __, ctx) => ctx.points.openLotteries(ctx.now()),
     lottery: async (_, args, ctx) => (await ctx.points.lottery(idArg(args.id, 'id'))) ?? null,
+    pointsStaffOperations: (_, args, ctx) => {
+      const first = args.first ?? 20;
+      if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('Ask for between 1 and 100 operations.', 'first');
+      return ctx.points.staffOperationsPage(first);
+    },
     pointsLeaderboard: async (_, args, ctx) => {
       const first = args.first ?? 10;
       if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('Ask for between 1 and 100 places.', 'first');
