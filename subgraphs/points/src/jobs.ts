@@ -1,17 +1,18 @@
 import type { Db } from '@membership/db';
 import type { JobDefinition } from '@membership/jobs';
 import { PointsRepository } from './db/points-repository.js';
-import { makeAvailableIn, releaseHoldIn } from './domain/orders.js';
+import { makeAvailableIn } from './domain/orders.js';
 import type { PointsPolicy } from './domain/policy.js';
 
 const DAY_MS = 86_400_000;
-/** How many holds or earnings one run settles; the next run takes the rest. */
+/** How many earnings one run makes available; the next run takes the rest. */
 const BATCH = 500;
 
 /**
  * Points' scheduled work: due lots expire and members with points expiring soon are told
- * (both set-based, one statement each); orders' pending points whose return window ended
- * become available; holds orders never committed go back to the member.
+ * and holds orders never committed go back to the member (set-based, one statement each after
+ * locking the members' accounts); orders' pending points whose return window ended become
+ * available (one transaction per order: each pays its member's debt first).
  */
 export function pointsJobs(db: Db, policy: PointsPolicy): JobDefinition[] {
   const repository = new PointsRepository(db, policy.anniversary);
@@ -41,11 +42,7 @@ export function pointsJobs(db: Db, policy: PointsPolicy): JobDefinition[] {
       name: 'points.holds',
       every: '5m',
       async run({ now }) {
-        let released = 0;
-        for (const holdId of await repository.expiredHolds(now, BATCH)) {
-          if (await repository.transaction((tx) => releaseHoldIn(tx, holdId, now))) released++;
-        }
-        return { released };
+        return repository.transaction((tx) => tx.releaseExpiredHolds(now));
       },
     },
   ];

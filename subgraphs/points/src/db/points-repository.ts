@@ -439,16 +439,6 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
     return rows.map((r) => r.orderId);
   }
 
-  async expiredHolds(now: Date, limit: number): Promise<string[]> {
-    const rows = await this.db
-      .select({ id: holds.id })
-      .from(holds)
-      .where(and(eq(holds.status, 'held'), lte(holds.expiresAt, now)))
-      .orderBy(asc(holds.expiresAt))
-      .limit(limit);
-    return rows.map((r) => r.id);
-  }
-
   /** The newest `first` staff operations on points. */
   async staffOperationsPage(first: number): Promise<StaffOperation[]> {
     return this.db.select().from(staffOperations).orderBy(desc(staffOperations.occurredAt), desc(staffOperations.id)).limit(first);
@@ -586,6 +576,61 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
              (select coalesce(sum(points), 0) from per_member)::int as points`);
     const row = (Array.isArray(rows) ? rows[0] : (rows as { rows: unknown[] }).rows[0]) as { lots: number; members: number; points: number };
     return { lots: Number(row.lots), members: Number(row.members), points: Number(row.points) };
+  }
+
+  /**
+   * Gives back the points of every hold still held whose time ran out by `now`, set-based:
+   * the members' accounts are locked first, then one statement writes a `reverse` entry per
+   * hold, returns each lot exactly what the hold still has out of it (mirrored usages), raises
+   * the balances and marks the holds released. Call it in a transaction.
+   */
+  async releaseExpiredHolds(now: Date): Promise<{ released: number; points: number }> {
+    const stamp = now.toISOString();
+    await this.db.execute(sql`
+      select 1 from ${accounts} where member_id in (
+        select member_id from ${holds} where status = 'held' and expires_at <= ${stamp}::timestamptz
+      ) order by member_id for update`);
+    const rows = await this.db.execute(sql`
+      with due as (
+        select id, member_id, order_id from ${holds} where status = 'held' and expires_at <= ${stamp}::timestamptz for update
+      ), outstanding as (
+        select u.hold_id, u.lot_id, sum(u.points)::int as points
+        from ${lotUsages} u join due d on d.id = u.hold_id
+        group by u.hold_id, u.lot_id having sum(u.points) > 0
+      ), per_hold as (
+        select d.id as hold_id, d.member_id, d.order_id, sum(o.points)::int as points, gen_random_uuid() as entry_id
+        from due d join outstanding o on o.hold_id = d.id
+        group by d.id, d.member_id, d.order_id
+      ), entries as (
+        insert into ${ledger} (id, member_id, kind, delta, debt_delta, reason, source, source_id, idempotency_key, created_at)
+        select entry_id, member_id, 'reverse', points, 0, 'ORDER_OFFSET_RELEASED', 'order', order_id::text, 'release:' || hold_id, ${stamp}::timestamptz
+        from per_hold
+        returning id
+      ), usages as (
+        insert into ${lotUsages} (id, entry_id, lot_id, hold_id, points)
+        select gen_random_uuid(), p.entry_id, o.lot_id, o.hold_id, -o.points
+        from outstanding o join per_hold p on p.hold_id = o.hold_id
+        returning id
+      ), lots_back as (
+        update ${lots} l set remaining = l.remaining + s.points
+        from (select lot_id, sum(points)::int as points from outstanding group by lot_id) s
+        where l.id = s.lot_id
+        returning l.id
+      ), credited as (
+        update ${accounts} a set balance = a.balance + s.points
+        from (select member_id, sum(points)::int as points from per_hold group by member_id) s
+        where a.member_id = s.member_id
+        returning a.member_id
+      ), released as (
+        update ${holds} h set status = 'released', settled_at = ${stamp}::timestamptz
+        from due d where h.id = d.id
+        returning h.id
+      )
+      select (select count(*) from released)::int as released, (select coalesce(sum(points), 0) from per_hold)::int as points,
+             (select count(*) from entries)::int as entries, (select count(*) from usages)::int as usages,
+             (select count(*) from lots_back)::int as lots, (select count(*) from credited)::int as accounts`);
+    const row = (Array.isArray(rows) ? rows[0] : (rows as { rows: unknown[] }).rows[0]) as { released: number; points: number };
+    return { released: Number(row.released), points: Number(row.points) };
   }
 
   /**

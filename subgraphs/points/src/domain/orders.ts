@@ -66,8 +66,6 @@ export interface OrderPointsStore extends ActivityStore {
   lotIdsOfEntry(entryId: string): Promise<string[]>;
   /** Orders whose return window ended by `now` and whose points are still pending. */
   dueEarnings(now: Date, limit: number): Promise<string[]>;
-  /** Holds still held whose time ran out by `now`. */
-  expiredHolds(now: Date, limit: number): Promise<string[]>;
   record<T extends keyof EventInput>(type: T, payload: EventInput[T], at: Date): Promise<void>;
 }
 
