@@ -240,5 +240,19 @@ describe('earning from a paid order, and a refund after the points were partly s
     });
     expect(restored.reduce((n, l) => n + l.remaining, 0)).toBe(400);
     for (const l of restored) expect(l.expiresAt).toBe(lotsBefore.find((b) => b.id === l.id)!.expiresAt);
+
+    // His next order's points pay the debt first when its window ends: floor(400 × 1.5) = 600, 194 to the debt.
+    const nextEnds = new Date(clock.getTime() + 8 * DAY + 3 * DAY);
+    await publishToPoints(
+      stack,
+      'OrderPaid',
+      { orderId: randomUUID(), memberId: chen, amount: 40_000, currency: 'CNY', paidAt: new Date(clock.getTime() + 8 * DAY).toISOString(), returnWindowEndsAt: nextEnds.toISOString() },
+      clock,
+    );
+    await stack.drainEvents();
+    expect(await myPoints(chen)).toEqual({ pointsBalance: 400, pendingPoints: 600, pointsDebt: 194 });
+    await stack.jobs.tick(new Date(nextEnds.getTime() + 60_000));
+    // The other order was never paid, so its hold ran out and its points came back too.
+    expect(await myPoints(chen)).toEqual({ pointsBalance: 400 + spend + 600 - 194, pendingPoints: 0, pointsDebt: 0 });
   });
 });

@@ -429,16 +429,6 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
     return rows.map((r) => r.id);
   }
 
-  async dueEarnings(now: Date, limit: number): Promise<string[]> {
-    const rows = await this.db
-      .select({ orderId: orderEarnings.orderId })
-      .from(orderEarnings)
-      .where(and(eq(orderEarnings.status, 'pending'), lte(orderEarnings.availableAt, now)))
-      .orderBy(asc(orderEarnings.availableAt))
-      .limit(limit);
-    return rows.map((r) => r.orderId);
-  }
-
   /** The newest `first` staff operations on points. */
   async staffOperationsPage(first: number): Promise<StaffOperation[]> {
     return this.db.select().from(staffOperations).orderBy(desc(staffOperations.occurredAt), desc(staffOperations.id)).limit(first);
@@ -631,6 +621,73 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
              (select count(*) from lots_back)::int as lots, (select count(*) from credited)::int as accounts`);
     const row = (Array.isArray(rows) ? rows[0] : (rows as { rows: unknown[] }).rows[0]) as { released: number; points: number };
     return { released: Number(row.released), points: Number(row.points) };
+  }
+
+  /**
+   * Makes available every order's pending points whose return window ended by `now`,
+   * set-based: the members' accounts are locked first, then one statement writes an earn
+   * entry per order (paying the member's debt first, in order of availability), a lot for
+   * what is spendable (expiring at `expiresAt`), the new balances and debts, the earnings'
+   * status, and a `points.points_available` notice per order. Earnings that refunds emptied
+   * are cancelled. Call it in a transaction.
+   */
+  async releaseDueEarnings(now: Date, expiresAt: Date): Promise<{ available: number; cancelled: number }> {
+    const stamp = now.toISOString();
+    await this.db.execute(sql`
+      select 1 from ${accounts} where member_id in (
+        select member_id from ${orderEarnings} where status = 'pending' and available_at <= ${stamp}::timestamptz
+      ) order by member_id for update`);
+    const rows = await this.db.execute(sql`
+      with due as (
+        select order_id, member_id, points - clawed as points, available_at
+        from ${orderEarnings} where status = 'pending' and available_at <= ${stamp}::timestamptz
+        for update
+      ), earning as (
+        select d.*, a.debt,
+               coalesce(sum(d.points) over (partition by d.member_id order by d.available_at, d.order_id rows between unbounded preceding and 1 preceding), 0) as before,
+               gen_random_uuid() as entry_id
+        from due d join ${accounts} a on a.member_id = d.member_id
+        where d.points > 0
+      ), split as (
+        select *, greatest(0, least(points, debt - before))::int as to_debt from earning
+      ), entries as (
+        insert into ${ledger} (id, member_id, kind, delta, debt_delta, reason, source, source_id, idempotency_key, created_at)
+        select entry_id, member_id, 'earn', points - to_debt, -to_debt, 'ORDER', 'order', order_id::text, 'order-earn:' || order_id, ${stamp}::timestamptz
+        from split
+        returning id
+      ), new_lots as (
+        insert into ${lots} (id, member_id, entry_id, points, remaining, earned_at, expires_at)
+        select gen_random_uuid(), member_id, entry_id, points - to_debt, points - to_debt, ${stamp}::timestamptz, ${expiresAt.toISOString()}::timestamptz
+        from split where points - to_debt > 0
+        returning id
+      ), credited as (
+        update ${accounts} a set balance = a.balance + s.to_balance, debt = a.debt - s.to_debt
+        from (select member_id, sum(points - to_debt)::int as to_balance, sum(to_debt)::int as to_debt from split group by member_id) s
+        where a.member_id = s.member_id
+        returning a.member_id
+      ), available as (
+        update ${orderEarnings} e set status = 'available', entry_id = s.entry_id
+        from split s where e.order_id = s.order_id
+        returning e.order_id
+      ), cancelled as (
+        update ${orderEarnings} e set status = 'cancelled'
+        from due d where e.order_id = d.order_id and d.points <= 0
+        returning e.order_id
+      ), notices as (
+        insert into ${outbox} (id, type, payload, occurred_at)
+        select gen_random_uuid(), 'MemberNoticeRequested',
+               jsonb_build_object('memberId', member_id, 'template', 'points.points_available',
+                                  'params', jsonb_build_object('points', points, 'orderNumber', order_id),
+                                  'outOfApp', false, 'dedupeKey', 'points.points_available:' || order_id),
+               ${stamp}::timestamptz
+        from split
+        returning id
+      )
+      select (select count(*) from available)::int as available, (select count(*) from cancelled)::int as cancelled,
+             (select count(*) from entries)::int as entries, (select count(*) from new_lots)::int as lots,
+             (select count(*) from credited)::int as accounts, (select count(*) from notices)::int as notices`);
+    const row = (Array.isArray(rows) ? rows[0] : (rows as { rows: unknown[] }).rows[0]) as { available: number; cancelled: number };
+    return { available: Number(row.available), cancelled: Number(row.cancelled) };
   }
 
   /**

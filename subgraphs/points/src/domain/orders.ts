@@ -64,8 +64,6 @@ export interface OrderPointsStore extends ActivityStore {
   updateEarning(orderId: string, patch: Partial<Pick<OrderEarning, 'status' | 'refunded' | 'clawed' | 'entryId'>>): Promise<void>;
   /** The lots an entry made (an order's earn entry makes one). */
   lotIdsOfEntry(entryId: string): Promise<string[]>;
-  /** Orders whose return window ended by `now` and whose points are still pending. */
-  dueEarnings(now: Date, limit: number): Promise<string[]>;
   record<T extends keyof EventInput>(type: T, payload: EventInput[T], at: Date): Promise<void>;
 }
 
