@@ -203,7 +203,7 @@ export async function orderPaidIn(tx: OrderPointsStore, paid: EventCatalog['Orde
  * An order's pending points become spendable (its return window ended): an earn entry and
  * a lot for what refunds left, paying any debt first, and a notice to the member.
  */
-export async function makeAvailableIn(tx: OrderPointsStore, orderId: string, now: Date, policy: PointsPolicy): Promise<boolean> {
+async function makeAvailableIn(tx: OrderPointsStore, orderId: string, now: Date, policy: PointsPolicy): Promise<boolean> {
   const earning = await tx.lockEarning(orderId);
   if (!earning || earning.status !== 'pending' || earning.availableAt > now) return false;
   const points = earning.points - earning.clawed;
