@@ -31,7 +31,16 @@ const subgraphs: Record<string, SubgraphCodegen> = {
   },
   points: {
     context: '../context.js#PointsContext',
-    mappers: { PointsEntry: '../db/points-repository.js#LedgerRow', Member: '@membership/subgraph#MemberRef' },
+    mappers: {
+      PointsEntry: '../db/points-repository.js#LedgerRow',
+      PointsHold: '../domain/orders.js#Hold',
+      StoreItem: '../domain/store.js#StoreItem as StoreItemRecord',
+      Lottery: '../domain/spending.js#Lottery as LotteryRecord',
+      Redemption: '../domain/spending.js#Redemption as RedemptionRecord',
+      LotteryEntryResult: '../domain/spending.js#LotteryEntry',
+      LotteryPrize: '../db/points-repository.js#PrizeRow',
+      Member: '@membership/subgraph#MemberRef',
+    },
   },
   orders: {
     context: '../context.js#OrdersContext',

@@ -80,3 +80,17 @@ export const loadHiveBenchEnv = () =>
       .default('false')
       .transform((v) => v === 'true'),
   });
+
+/** bench:points's settings (scripts/bench-points.ts); DATABASE_URL is the Postgres server it makes scratch databases on. */
+export const loadBenchPointsEnv = () =>
+  parseEnv({
+    DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/postgres'),
+    BENCH_MEMBERS: z.coerce.number().int().min(1).default(100_000),
+    BENCH_LOTS_PER_MEMBER: z.coerce.number().int().min(1).default(10),
+    /** Rounds of 200 concurrent redemptions over 20 members through the gateway. */
+    BENCH_ROUNDS: z.coerce.number().int().min(1).default(5),
+    BENCH_WRITE_DOCS: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
+  });

@@ -134,8 +134,11 @@ export interface SubgraphSpec<
   context: (scope: RequestScope<Env, Shared, Options>) => Omit<Ctx, keyof BaseSubgraphContext>;
   /** The outbox table, when the subgraph produces events. */
   outbox?: OutboxTable;
-  /** The inbox table and handlers, when the subgraph consumes events. */
-  consumer?: { inbox: InboxTable; handlers: EventHandlers };
+  /**
+   * The inbox table and handlers, when the subgraph consumes events; `handlers` may be built
+   * from the module's env (points earns by its configured rates).
+   */
+  consumer?: { inbox: InboxTable; handlers: EventHandlers | ((init: ModuleInit<Env, Options>) => EventHandlers) };
   /** Scheduled jobs; they reach the database through `init.db`. */
   jobs?: (init: ModuleInit<Env, Options> & { shared: Shared }) => JobDefinition[];
   /**
@@ -206,7 +209,7 @@ export function defineSubgraph<
           ? new EventConsumer(options.database.db, {
               name: spec.name,
               inbox: spec.consumer.inbox,
-              handlers: spec.consumer.handlers,
+              handlers: typeof spec.consumer.handlers === 'function' ? spec.consumer.handlers(init) : spec.consumer.handlers,
               logger: options.logger,
               now: options.now,
             })

@@ -1,5 +1,5 @@
 import { and, rule } from 'graphql-shield';
-import { isOwnerOrStaff, isService, type BaseSubgraphContext, type FieldRules } from '@membership/subgraph';
+import { allow, isAuthenticated, isMember, isOwnerOrStaff, isService, isServiceNamed, isStaffWith, type BaseSubgraphContext, type FieldRules } from '@membership/subgraph';
 
 /** Identity calling for itself (its data-export job); no other service, member or staff. */
 const isIdentity = rule('service:identity', { cache: 'contextual' })(
@@ -10,10 +10,37 @@ const isIdentity = rule('service:identity', { cache: 'contextual' })(
 export const rules: FieldRules = {
   Query: {
     memberDataExport: and(isService, isIdentity),
+    // The programme's rules, campaigns, store and lotteries are public.
+    earningRules: allow,
+    pointsCampaigns: allow,
+    storeItems: allow,
+    lotteries: allow,
+    lottery: allow,
+    // Names members chose to show, to anyone signed in.
+    pointsLeaderboard: isAuthenticated,
+    pointsStaffOperations: isStaffWith('audit:read'),
+  },
+  Mutation: {
+    checkIn: isMember,
+    redeemStoreItem: isMember,
+    enterLottery: isMember,
+    recordReferral: isMember,
+    setLeaderboardName: isMember,
+    scheduleEarningRuleChange: isStaffWith('points:manage'),
+    createPointsCampaign: isStaffWith('points:manage'),
+    createStoreItem: isStaffWith('points:manage'),
+    createLottery: isStaffWith('points:manage'),
+    grantPoints: isStaffWith('points:grant'),
+    // Only orders' own key: no member, staff or other service can reserve points this way.
+    holdPointsForOrder: isServiceNamed('orders'),
+    adjustPoints: isStaffWith('points:adjust'),
   },
   Member: {
     // A member reads only their own points; staff need points:read.
     pointsBalance: isOwnerOrStaff('points:read'),
     pointsHistory: isOwnerOrStaff('points:read'),
+    pendingPoints: isOwnerOrStaff('points:read'),
+    pointsDebt: isOwnerOrStaff('points:read'),
+    pointsExpiringSoon: isOwnerOrStaff('points:read'),
   },
 };

@@ -14,13 +14,14 @@ const BASE_ROLES: readonly RoleDefinition[] = [
   {
     name: 'support',
     description:
-      'Answers members: reads accounts, tiers, points, orders and standing (behaviour, with a purpose); sees contact data masked; takes, answers and resolves complaints.',
+      'Answers members: reads accounts, tiers, points, orders and standing (behaviour, with a purpose); sees contact data masked; takes, answers and resolves complaints; grants points for adopted suggestions and hand-checked tasks.',
     scopes: [
       'members:read',
       'pii:contact:masked',
       'pii:behaviour:read',
       'tiers:read',
       'points:read',
+      'points:grant',
       'orders:read',
       'moderation:read',
       'complaints:read',
@@ -46,9 +47,9 @@ const BASE_ROLES: readonly RoleDefinition[] = [
   {
     name: 'admin',
     description:
-      'Manages staff accounts and roles; publishes policy versions; reads the audit logs, the scheduled jobs\' runs and the schema. ' +
+      'Manages staff accounts and roles; publishes policy versions and the points programme (earning rules, campaigns, store, lotteries); reads the audit logs, the scheduled jobs\' runs and the schema. ' +
       'Holds every scope of the other roles except pii:*:read, since nobody grants a scope they do not hold; those need a second admin.',
-    scopes: ['members:read', 'staff:manage', 'audit:read', 'ops:read', 'schema:read', 'pii:contact:masked', 'policy:publish'],
+    scopes: ['members:read', 'staff:manage', 'audit:read', 'ops:read', 'schema:read', 'pii:contact:masked', 'policy:publish', 'points:manage'],
   },
   {
     name: 'partnerships',

@@ -1,6 +1,8 @@
 import type { Database } from '@membership/db';
 import type { PointsReason } from '../domain/balance.js';
-import { creditPoints, postChange } from '../domain/ledger.js';
+import { postChange } from '../domain/ledger.js';
+import { expiryOf } from '../domain/lots.js';
+import { DEFAULT_POLICY } from '../domain/policy.js';
 import { PointsRepository } from './points-repository.js';
 
 export interface SeedPointsOptions {
@@ -17,20 +19,22 @@ interface SeedEntry {
 
 /** What each demo member has done since the welcome credit, oldest first; by position in memberIds. */
 const PLAN: SeedEntry[][] = [
-  // Ana: two orders and a correction, so her history pages.
+  // Ana, Bo and Chen earn from their demo orders (orders' OrderPaid events), not from here.
+  [],
+  [],
+  [],
+  // Dee: a task, an adopted suggestion and a correction, so her history pages.
   [
-    { delta: 120, reason: 'ORDER' },
-    { delta: 80, reason: 'ORDER' },
+    { delta: 120, reason: 'TASK' },
+    { delta: 80, reason: 'SUGGESTION' },
     { delta: -30, reason: 'ADJUSTMENT' },
   ],
-  // Bo: one order.
-  [{ delta: 45, reason: 'ORDER' }],
 ];
 
 /**
  * Adds a few ledger entries for the demo members through the same path real changes
- * take, so balances stay equal to their ledgers. The welcome credit is not here: the
- * MemberRegistered consumer gives it. Keys are fixed, so seeding twice changes nothing.
+ * take, so balances stay equal to their ledgers and lots. The welcome credit is not here:
+ * the MemberRegistered consumer gives it. Keys are fixed, so seeding twice changes nothing.
  */
 export async function seedPoints({ database, memberIds, now }: SeedPointsOptions): Promise<void> {
   const points = new PointsRepository(database.db);
@@ -41,9 +45,17 @@ export async function seedPoints({ database, memberIds, now }: SeedPointsOptions
     await points.openAccount(memberId, now);
     for (const [i, entry] of entries.entries()) {
       // A millisecond apart, after `now`, so they follow the welcome credit in the history.
-      const change = { memberId, reason: entry.reason, idempotencyKey: `seed:${memberId}:${i}`, at: new Date(now.getTime() + i + 1) };
-      if (entry.delta > 0) await creditPoints(points, { ...change, points: entry.delta });
-      else await postChange(points, { ...change, delta: entry.delta });
+      const at = new Date(now.getTime() + i + 1);
+      await postChange(points, {
+        memberId,
+        delta: entry.delta,
+        reason: entry.reason,
+        kind: entry.delta > 0 ? 'earn' : 'adjust',
+        source: entry.reason === 'TASK' ? 'task' : 'staff',
+        idempotencyKey: `seed:${memberId}:${i}`,
+        at,
+        expiresAt: expiryOf(at, DEFAULT_POLICY.expiry),
+      });
     }
   }
 }

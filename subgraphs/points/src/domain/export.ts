@@ -15,9 +15,9 @@ export interface PointsExport {
   memberId: string;
   exportedAt: string;
   /** Null when the member has no points account. */
-  account: { balance: number; openedAt: string } | null;
+  account: { balance: number; debt: number; openedAt: string } | null;
   /** Every change to their points, oldest first. */
-  ledger: { id: string; delta: number; reason: string; occurredAt: string }[];
+  ledger: { id: string; kind: string; delta: number; debtDelta: number; reason: string; note: string | null; occurredAt: string }[];
 }
 
 /** The member's balance and ledger in plain JSON values (ISO timestamps, whole points). */
@@ -26,7 +26,7 @@ export function pointsExport(memberId: string, held: { account: PointsAccount | 
     subgraph: 'points',
     memberId,
     exportedAt: at.toISOString(),
-    account: held.account ? { balance: held.account.balance, openedAt: held.account.openedAt.toISOString() } : null,
-    ledger: held.entries.map((e) => ({ id: e.id, delta: e.delta, reason: e.reason, occurredAt: e.createdAt.toISOString() })),
+    account: held.account ? { balance: held.account.balance, debt: held.account.debt, openedAt: held.account.openedAt.toISOString() } : null,
+    ledger: held.entries.map((e) => ({ id: e.id, kind: e.kind, delta: e.delta, debtDelta: e.debtDelta, reason: e.reason, note: e.note, occurredAt: e.createdAt.toISOString() })),
   };
 }

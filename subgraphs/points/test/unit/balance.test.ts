@@ -37,8 +37,8 @@ describe('changing a balance', () => {
   });
 
   it('never lets the balance go below zero, and says by how much it would', () => {
-    expect(codeOf(() => applyDelta(20, -21))).toBe('CONFLICT');
-    expect(() => applyDelta(20, -21)).toThrow('The balance is 20 points; taking 21 would make it negative.');
+    expect(codeOf(() => applyDelta(20, -21))).toBe('INSUFFICIENT_POINTS');
+    expect(() => applyDelta(20, -21)).toThrow('The balance is 20 points; 21 are needed.');
   });
 
   it('refuses a change of zero or a fraction of a point', () => {

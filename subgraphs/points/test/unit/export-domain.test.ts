@@ -24,18 +24,18 @@ describe("the points part of a member's export", () => {
     const data = pointsExport(
       ANA,
       {
-        account: { memberId: ANA, balance: 70, openedAt: createdAt },
+        account: { memberId: ANA, balance: 70, debt: 0, openedAt: createdAt },
         entries: [
-          { id: 'e1', memberId: ANA, delta: 100, reason: 'WELCOME', idempotencyKey: `welcome:${ANA}`, createdAt },
-          { id: 'e2', memberId: ANA, delta: -30, reason: 'ADJUSTMENT', idempotencyKey: 'k2', createdAt },
+          { id: 'e1', memberId: ANA, kind: 'earn', delta: 100, debtDelta: 0, reason: 'WELCOME', source: 'task', sourceId: null, note: null, idempotencyKey: `welcome:${ANA}`, createdAt },
+          { id: 'e2', memberId: ANA, kind: 'adjust', delta: -30, debtDelta: 0, reason: 'ADJUSTMENT', source: 'staff', sourceId: 'staff-1', note: 'Duplicate credit', idempotencyKey: 'k2', createdAt },
         ],
       },
       at,
     );
-    expect(data.account).toEqual({ balance: 70, openedAt: '2026-01-05T10:00:00.000Z' });
+    expect(data.account).toEqual({ balance: 70, debt: 0, openedAt: '2026-01-05T10:00:00.000Z' });
     expect(data.ledger).toEqual([
-      { id: 'e1', delta: 100, reason: 'WELCOME', occurredAt: '2026-01-05T10:00:00.000Z' },
-      { id: 'e2', delta: -30, reason: 'ADJUSTMENT', occurredAt: '2026-01-05T10:00:00.000Z' },
+      { id: 'e1', kind: 'earn', delta: 100, debtDelta: 0, reason: 'WELCOME', note: null, occurredAt: '2026-01-05T10:00:00.000Z' },
+      { id: 'e2', kind: 'adjust', delta: -30, debtDelta: 0, reason: 'ADJUSTMENT', note: 'Duplicate credit', occurredAt: '2026-01-05T10:00:00.000Z' },
     ]);
   });
 });

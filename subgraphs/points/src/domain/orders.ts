@@ -1,0 +1,284 @@
+import { randomUUID } from 'node:crypto';
+import { conflict, notFound } from '@membership/domain';
+import type { EventCatalog, EventInput } from '@membership/events';
+import { clawbackFor, offsetQuote, orderPoints } from './earning.js';
+import { firstOrderRewardsIn, type ActivityStore } from './activity.js';
+import { clawbackIn, earnIn, restoreIn, spendIn } from './ledger.js';
+import { programmeRules, rulesInForce } from './rules.js';
+import { expiryOf } from './lots.js';
+import type { PointsPolicy } from './policy.js';
+import { assertMaySpend, type SanctionInForce } from './standing.js';
+
+/** A points hold for an order, as points keeps it. */
+export interface Hold {
+  id: string;
+  memberId: string;
+  orderId: string | null;
+  points: number;
+  discountAmount: number;
+  orderAmount: number;
+  currency: string;
+  status: 'held' | 'committed' | 'released';
+  entryId: string;
+  restored: number;
+  idempotencyKey: string;
+  createdAt: Date;
+  expiresAt: Date;
+  settledAt: Date | null;
+}
+
+/** What an order earned, pending or available. */
+export interface OrderEarning {
+  orderId: string;
+  memberId: string;
+  orderAmount: number;
+  currency: string;
+  points: number;
+  tierPercent: number;
+  campaignPercent: number;
+  status: 'pending' | 'available' | 'cancelled';
+  availableAt: Date;
+  refunded: number;
+  clawed: number;
+  entryId: string | null;
+  paidAt: Date;
+}
+
+/** Where the order rules read and write, beside the ledger (db/PointsRepository). */
+export interface OrderPointsStore extends ActivityStore {
+  transaction<T>(work: (store: OrderPointsStore) => Promise<T>): Promise<T>;
+  holdByKey(idempotencyKey: string): Promise<Hold | undefined>;
+  /** The hold, locked until the transaction ends. */
+  lockHold(holdId: string): Promise<Hold | undefined>;
+  /** The committed hold of an order, locked. */
+  lockHoldOfOrder(orderId: string): Promise<Hold | undefined>;
+  insertHold(hold: Hold): Promise<Hold>;
+  updateHold(holdId: string, patch: Partial<Pick<Hold, 'status' | 'restored' | 'settledAt'>>): Promise<void>;
+  sanctionsOf(memberId: string): Promise<SanctionInForce[]>;
+  /** The member's tier multiplier in percent (100 when tiers has not said). */
+  tierPercentOf(memberId: string): Promise<number>;
+  /** The multiplier of the campaign in force at `at`, in percent (100 when none). */
+  campaignPercentAt(at: Date): Promise<number>;
+  lockEarning(orderId: string): Promise<OrderEarning | undefined>;
+  insertEarning(earning: OrderEarning): Promise<void>;
+  updateEarning(orderId: string, patch: Partial<Pick<OrderEarning, 'status' | 'refunded' | 'clawed' | 'entryId'>>): Promise<void>;
+  /** The lots an entry made (an order's earn entry makes one). */
+  lotIdsOfEntry(entryId: string): Promise<string[]>;
+  record<T extends keyof EventInput>(type: T, payload: EventInput[T], at: Date): Promise<void>;
+}
+
+/** What orders asks for (holdPointsForOrder). */
+export interface HoldRequest {
+  memberId: string;
+  orderId: string;
+  points: number;
+  orderAmount: number;
+  currency: string;
+  idempotencyKey: string;
+}
+
+/**
+ * Reserves points for an order: checks the member's standing and the offset cap, takes the
+ * points from the lots nearest expiry (recorded against the hold) and keeps the hold until
+ * orders pays (commit) or cancels (release), or its time runs out. The same key returns the
+ * first hold; the same key for a different request is a CONFLICT.
+ */
+export async function holdPointsForOrder(store: OrderPointsStore, request: HoldRequest, policy: PointsPolicy, now: Date): Promise<Hold> {
+  const { discountAmount } = offsetQuote(request.points, request.orderAmount, policy.offset);
+  return store.transaction(async (tx) => {
+    const account = await tx.lockAccount(request.memberId);
+    if (!account) throw notFound(`Member ${request.memberId} has no points account.`);
+    const previous = await tx.holdByKey(request.idempotencyKey);
+    if (previous) {
+      if (previous.memberId !== request.memberId || previous.orderId !== request.orderId || previous.points !== request.points) {
+        throw conflict('This idempotency key was already used for a different points hold; use a new key.', 'idempotencyKey');
+      }
+      return previous;
+    }
+    assertMaySpend(await tx.sanctionsOf(request.memberId), now);
+    const holdId = randomUUID();
+    const { entry } = await spendIn(tx, {
+      memberId: request.memberId,
+      points: request.points,
+      reason: 'ORDER_OFFSET',
+      source: 'order',
+      sourceId: request.orderId,
+      idempotencyKey: `hold:${request.idempotencyKey}`,
+      at: now,
+      holdId,
+    });
+    return tx.insertHold({
+      id: holdId,
+      memberId: request.memberId,
+      orderId: request.orderId,
+      points: request.points,
+      discountAmount,
+      orderAmount: request.orderAmount,
+      currency: request.currency,
+      status: 'held',
+      entryId: entry.id,
+      restored: 0,
+      idempotencyKey: request.idempotencyKey,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + policy.holdTtlMs),
+      settledAt: null,
+    });
+  });
+}
+
+/**
+ * Gives a held hold's points back to the lots they came from (order cancelled, or its time
+ * ran out). A hold already committed or released is left as it is. Inside the caller's transaction.
+ */
+export async function releaseHoldIn(tx: OrderPointsStore, holdId: string, at: Date): Promise<boolean> {
+  const hold = await tx.lockHold(holdId);
+  if (!hold || hold.status !== 'held') return false;
+  await restoreIn(tx, {
+    memberId: hold.memberId,
+    holdId,
+    kind: 'reverse',
+    reason: 'ORDER_OFFSET_RELEASED',
+    source: 'order',
+    sourceId: hold.orderId,
+    idempotencyKey: `release:${holdId}`,
+    at,
+  });
+  await tx.updateHold(holdId, { status: 'released', settledAt: at });
+  return true;
+}
+
+/**
+ * An order was paid: its hold (if any) is committed, and what it earns is recorded as pending
+ * until its return window ends (available at once when it has none). A hold the job had
+ * already released is taken again, as a clawback, since the member did get the discount.
+ */
+export async function orderPaidIn(tx: OrderPointsStore, paid: EventCatalog['OrderPaid'], policy: PointsPolicy): Promise<void> {
+  const paidAt = new Date(paid.paidAt);
+  await tx.openAccount(paid.memberId, paidAt);
+  if (paid.pointsHoldId) {
+    const hold = await tx.lockHold(paid.pointsHoldId);
+    if (hold?.status === 'held') {
+      await tx.updateHold(hold.id, { status: 'committed', settledAt: paidAt });
+    } else if (hold?.status === 'released') {
+      await clawbackIn(tx, {
+        memberId: hold.memberId,
+        points: hold.points,
+        reason: 'ORDER_OFFSET',
+        source: 'order',
+        sourceId: paid.orderId,
+        idempotencyKey: `hold-retaken:${hold.id}`,
+        at: paidAt,
+        holdId: hold.id,
+      });
+      await tx.updateHold(hold.id, { status: 'committed', settledAt: paidAt });
+    }
+  }
+  if (await tx.lockEarning(paid.orderId)) return;
+  const firstOrder = (await tx.paidOrders(paid.memberId)) === 0;
+  const tierPercent = await tx.tierPercentOf(paid.memberId);
+  const campaignPercent = await tx.campaignPercentAt(paidAt);
+  const perUnit = rulesInForce(programmeRules(await tx.earningRules(), policy.pointsPerUnit), paidAt).get('order')!.points;
+  const points = orderPoints(paid.amount, perUnit, tierPercent, campaignPercent);
+  const availableAt = paid.returnWindowEndsAt ? new Date(paid.returnWindowEndsAt) : paidAt;
+  await tx.insertEarning({
+    orderId: paid.orderId,
+    memberId: paid.memberId,
+    orderAmount: paid.amount,
+    currency: paid.currency,
+    points,
+    tierPercent,
+    campaignPercent,
+    status: points > 0 ? 'pending' : 'cancelled',
+    availableAt,
+    refunded: 0,
+    clawed: 0,
+    entryId: null,
+    paidAt,
+  });
+  if (points > 0 && availableAt <= paidAt) await makeAvailableIn(tx, paid.orderId, paidAt, policy);
+  if (firstOrder) await firstOrderRewardsIn(tx, paid.memberId, paid.orderId, paidAt, policy);
+}
+
+/**
+ * An order's pending points become spendable (its return window ended): an earn entry and
+ * a lot for what refunds left, paying any debt first, and a notice to the member.
+ */
+async function makeAvailableIn(tx: OrderPointsStore, orderId: string, now: Date, policy: PointsPolicy): Promise<boolean> {
+  const earning = await tx.lockEarning(orderId);
+  if (!earning || earning.status !== 'pending' || earning.availableAt > now) return false;
+  const points = earning.points - earning.clawed;
+  if (points <= 0) {
+    await tx.updateEarning(orderId, { status: 'cancelled' });
+    return false;
+  }
+  const { entry } = await earnIn(tx, {
+    memberId: earning.memberId,
+    points,
+    reason: 'ORDER',
+    source: 'order',
+    sourceId: orderId,
+    idempotencyKey: `order-earn:${orderId}`,
+    at: now,
+    expiresAt: expiryOf(now, policy.expiry),
+  });
+  await tx.updateEarning(orderId, { status: 'available', entryId: entry.id });
+  await tx.record(
+    'MemberNoticeRequested',
+    {
+      memberId: earning.memberId,
+      template: 'points.points_available',
+      params: { points, orderNumber: orderId },
+      dedupeKey: `points.points_available:${orderId}`,
+    },
+    now,
+  );
+  return true;
+}
+
+/**
+ * A refund: what the order earned is taken back in proportion to the money refunded (pending
+ * points first, simply cancelled; available points from the order's own lot first, then
+ * nearest expiry, a debt for what the balance lacks), then the offset points the refund
+ * returns go back to exactly the lots the order's hold used, with their original expiry.
+ */
+export async function refundCompletedIn(tx: OrderPointsStore, refund: EventCatalog['RefundCompleted'], at: Date): Promise<void> {
+  const earning = await tx.lockEarning(refund.orderId);
+  if (earning && earning.status !== 'cancelled') {
+    const refunded = earning.refunded + refund.amount;
+    const due = clawbackFor(earning.points, refunded, refund.orderAmount ?? earning.orderAmount, earning.clawed);
+    if (earning.status === 'pending') {
+      const clawed = earning.clawed + due;
+      await tx.updateEarning(refund.orderId, { refunded, clawed, status: clawed >= earning.points ? 'cancelled' : 'pending' });
+    } else {
+      await clawbackIn(tx, {
+        memberId: earning.memberId,
+        points: due,
+        reason: 'REFUND',
+        source: 'order',
+        sourceId: refund.orderId,
+        idempotencyKey: `refund-clawback:${refund.refundId}`,
+        at,
+        preferredLots: earning.entryId ? await tx.lotIdsOfEntry(earning.entryId) : [],
+      });
+      await tx.updateEarning(refund.orderId, { refunded, clawed: earning.clawed + due });
+    }
+  }
+  if (refund.pointsRestored > 0) {
+    const hold = await tx.lockHoldOfOrder(refund.orderId);
+    if (!hold) return;
+    const points = Math.min(refund.pointsRestored, hold.points - hold.restored);
+    if (points <= 0) return;
+    await restoreIn(tx, {
+      memberId: hold.memberId,
+      holdId: hold.id,
+      points,
+      kind: 'restore',
+      reason: 'REFUND',
+      source: 'order',
+      sourceId: refund.orderId,
+      idempotencyKey: `refund-restore:${refund.refundId}`,
+      at,
+    });
+    await tx.updateHold(hold.id, { restored: hold.restored + points });
+  }
+}
