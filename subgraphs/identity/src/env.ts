@@ -9,6 +9,28 @@ const DEFAULT_EXPORT_SUBGRAPH_URLS: Record<string, string> = {
   moderation: 'http://127.0.0.1:4105/',
 };
 
+/** Identity in production: delivery of codes and notices, policy notice periods, the member card, retention. */
+const productionShape = {
+  /**
+   * How codes and notices reach people: `dev` writes them to the log and
+   * identity.notifications_outbox (the default outside production, refused in production);
+   * `deliver` sends them through SMTP_URL and SMS_HTTP_URL via the delivery outbox.
+   */
+  NOTIFIER: z.enum(['dev', 'deliver']).optional(),
+  /** Email over SMTP: smtp://user:pass@host:587 (STARTTLS) or smtps://…:465. */
+  SMTP_URL: z.string().url().optional(),
+  /** The sender of every email. */
+  MAIL_FROM: z.string().default('Membership <no-reply@membership.example>'),
+  /** The SMS provider's HTTP endpoint (see docs/OPERATIONS.md for the request shape). */
+  SMS_HTTP_URL: z.string().url().optional(),
+  /** Sent as `Authorization: Bearer …` to SMS_HTTP_URL. */
+  SMS_HTTP_KEY: z.string().optional(),
+  /** Attempts to deliver one message before it is given up as failed. */
+  NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
+  /** Seconds before the second attempt; each further one waits twice as long. */
+  NOTIFY_RETRY_SECONDS: z.coerce.number().int().min(1).default(30),
+};
+
 /** Identity's own settings, beside the ones every subgraph reads (the gateway's public key among them). */
 const identityShape = {
   /** Identity issues the access tokens the gateway verifies. */
@@ -96,7 +118,7 @@ const identityShape = {
 };
 
 // Identity accepts the gateway's calls only, so it reads the gateway's public key and not its own.
-const parseIdentityEnv = subgraphEnv(4101, identityShape, { trusts: ['gateway'] });
+const parseIdentityEnv = subgraphEnv(4101, { ...identityShape, ...productionShape }, { trusts: ['gateway'] });
 
 /**
  * Identity's environment. Its secrets are optional in the shape only so development and

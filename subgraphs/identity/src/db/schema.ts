@@ -617,3 +617,43 @@ export const partnerApiKeys = identity.table(
   },
   (t) => [uniqueIndex('partner_api_keys_prefix_idx').on(t.prefix), index('partner_api_keys_partner_id_idx').on(t.partnerId)],
 );
+
+/**
+ * Messages (codes, notices) on their way to people through the real channels: the
+ * recipient and text sealed with a key derived from the master key until the message is
+ * finished (sent, failed or expired), then dropped; status, attempts and the provider's
+ * message id stay for operators until the retention job removes the row.
+ */
+export const notificationDeliveries = identity.table(
+  'notification_deliveries',
+  {
+    id: uuid('id').primaryKey(),
+    /** email | sms */
+    channel: text('channel').notNull(),
+    /** What kind of message, e.g. registration-code. */
+    template: text('template').notNull(),
+    /** Keyed hash of the recipient, as members.email_lookup / phone_lookup. */
+    recipientLookup: text('recipient_lookup').notNull(),
+    /** e.g. a***@example.com or 138****5678 */
+    recipientHint: text('recipient_hint').notNull(),
+    /** Recipient and text, sealed; null once the message is finished. */
+    payloadCiphertext: text('payload_ciphertext'),
+    /** pending | sending | sent | failed | expired */
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    /** When a pending message is due, or when a sending one's claim runs out. */
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull(),
+    /** After this the message is not worth sending (the code in it has expired). */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    /** Why the last attempt failed; never the recipient or the text. */
+    lastError: text('last_error'),
+    providerMessageId: text('provider_message_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('notification_deliveries_status_next_attempt_at_idx').on(t.status, t.nextAttemptAt),
+    index('notification_deliveries_finished_at_idx').on(t.finishedAt),
+    index('notification_deliveries_recipient_lookup_created_at_idx').on(t.recipientLookup, t.createdAt),
+  ],
+);
