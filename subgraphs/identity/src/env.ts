@@ -10,6 +10,9 @@ const DEFAULT_EXPORT_SUBGRAPH_URLS: Record<string, string> = {
 };
 
 /** Identity in production: delivery of codes and notices, policy notice periods, the member card, retention. */
+/** An optional URL where an empty value (docker-compose's `${X:-}`) means unset. */
+const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional());
+
 const productionShape = {
   /**
    * How codes and notices reach people: `dev` writes them to the log and
@@ -18,17 +21,19 @@ const productionShape = {
    */
   NOTIFIER: z.enum(['dev', 'deliver']).optional(),
   /** Email over SMTP: smtp://user:pass@host:587 (STARTTLS) or smtps://…:465. */
-  SMTP_URL: z.string().url().optional(),
+  SMTP_URL: optionalUrl,
   /** The sender of every email. */
   MAIL_FROM: z.string().default('Membership <no-reply@membership.example>'),
   /** The SMS provider's HTTP endpoint (see docs/OPERATIONS.md for the request shape). */
-  SMS_HTTP_URL: z.string().url().optional(),
+  SMS_HTTP_URL: optionalUrl,
   /** Sent as `Authorization: Bearer …` to SMS_HTTP_URL. */
-  SMS_HTTP_KEY: z.string().optional(),
+  SMS_HTTP_KEY: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
   /** Attempts to deliver one message before it is given up as failed. */
   NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   /** Seconds before the second attempt; each further one waits twice as long. */
   NOTIFY_RETRY_SECONDS: z.coerce.number().int().min(1).default(30),
+  /** Days a new policy version is announced before it replaces the one in force. */
+  POLICY_NOTICE_DAYS: z.coerce.number().int().min(0).default(30),
 };
 
 /** Identity's own settings, beside the ones every subgraph reads (the gateway's public key among them). */

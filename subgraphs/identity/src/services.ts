@@ -174,7 +174,7 @@ export function identityServices(settings: IdentitySettings, stores: IdentitySto
       now,
       logger,
     },
-    consents: { consents: stores.consents, operations: stores.operations, inbox: stores.inbox, transaction, now },
+    consents: { consents: stores.consents, operations: stores.operations, inbox: stores.inbox, transaction, now, noticeDays: env.POLICY_NOTICE_DAYS },
     piiAccess: { log: stores.piiAccessLog, now },
     partners: { partners: stores.partners, operations: stores.operations, transaction, now },
   };

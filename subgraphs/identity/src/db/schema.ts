@@ -432,6 +432,10 @@ export const policyVersions = identity.table(
     seq: bigserial('seq', { mode: 'number' }).notNull(),
     /** The staff member who published it. */
     publishedBy: text('published_by').notNull(),
+    /** The text as published; null for versions published before texts were kept. */
+    text: text('text'),
+    /** When it takes the place of the version before; null: from publication (older versions). */
+    effectiveAt: timestamp('effective_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('policy_versions_kind_version_idx').on(t.kind, t.version),
@@ -455,6 +459,8 @@ export const policyAcceptances = identity.table(
     channel: text('channel').notNull(),
     /** How: checkbox | button | signature | verbal */
     method: text('method').notNull(),
+    /** SHA-256 of the text accepted (the version's); null for acceptances recorded before it was kept. */
+    textHash: text('text_hash'),
   },
   (t) => [
     uniqueIndex('policy_acceptances_member_id_policy_version_id_idx').on(t.memberId, t.policyVersionId),

@@ -86,12 +86,15 @@ export function benefitChangeNotice(p: EventInput['BenefitChangeAnnounced']): No
 }
 
 /** The notice every member gets when a new policy version is published. */
-export function policyChangedNotice(p: { kind: string; version: string }): NoticeText {
+export function policyChangedNotice(p: { kind: string; version: string; publishedAt?: Date; effectiveAt?: Date | null }): NoticeText {
   const name = p.kind === 'privacy' ? 'privacy policy' : 'terms';
+  const later = p.effectiveAt && p.publishedAt && p.effectiveAt.getTime() > p.publishedAt.getTime();
   return {
     kind: 'policy_changed',
     title: `New ${name}: version ${p.version}`,
-    body: `Read and accept the new ${name} to keep giving consents; withdrawing them needs nothing.`,
+    body: later
+      ? `The new ${name} takes effect on ${day(p.effectiveAt!.toISOString())}; until then the current one applies. Read it with policyVersion and accept it to keep giving consents after that date; withdrawing them needs nothing.`
+      : `Read and accept the new ${name} to keep giving consents; withdrawing them needs nothing.`,
   };
 }
 

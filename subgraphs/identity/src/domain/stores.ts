@@ -260,8 +260,8 @@ export interface DataExportStore {
 
 /** Policy versions, their acceptance and members' consents. */
 export interface ConsentStore {
-  /** The newest published version of each policy kind. */
-  currentPolicies(): Promise<PolicyVersionRow[]>;
+  /** The version of each policy kind in force at `at`: the newest that took effect by then. */
+  currentPolicies(at: Date): Promise<PolicyVersionRow[]>;
   policy(kind: string, version: string): Promise<PolicyVersionRow | undefined>;
   /** Throws AlreadyExists when the version is published already. */
   publish(row: NewPolicyVersion): Promise<PolicyVersionRow>;
