@@ -32,6 +32,8 @@ const productionShape = {
   NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   /** Seconds before the second attempt; each further one waits twice as long. */
   NOTIFY_RETRY_SECONDS: z.coerce.number().int().min(1).default(30),
+  /** Seconds a member card's QR token stays valid; the app fetches a fresh one when it shows the card. */
+  CARD_QR_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(60),
   /** Days a new policy version is announced before it replaces the one in force. */
   POLICY_NOTICE_DAYS: z.coerce.number().int().min(0).default(30),
 };

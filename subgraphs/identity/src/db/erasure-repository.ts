@@ -15,6 +15,8 @@ import {
   profileChanges,
   inboxNotices,
   noticeAudiences,
+  memberCards,
+  notificationDeliveries,
   erasureRequests,
   members,
   notificationsOutbox,
@@ -107,6 +109,7 @@ export class ErasureRepository implements ErasureStore {
     const lookups = [member?.emailLookup, member?.phoneLookup].filter((v): v is string => Boolean(v));
     if (lookups.length > 0) {
       await this.db.delete(notificationsOutbox).where(inArray(notificationsOutbox.recipientLookup, lookups));
+      await this.db.delete(notificationDeliveries).where(inArray(notificationDeliveries.recipientLookup, lookups));
       await this.db.delete(registrationCodes).where(inArray(registrationCodes.contactLookup, lookups));
     }
   }
@@ -141,6 +144,7 @@ export class ErasureRepository implements ErasureStore {
     await this.db.delete(profileChanges).where(eq(profileChanges.memberId, memberId));
     await this.db.delete(inboxNotices).where(eq(inboxNotices.memberId, memberId));
     await this.db.delete(noticeAudiences).where(eq(noticeAudiences.memberId, memberId));
+    await this.db.delete(memberCards).where(eq(memberCards.memberId, memberId));
     await this.db.delete(outbox).where(sql`${outbox.payload} ->> 'memberId' = ${memberId}`);
   }
 

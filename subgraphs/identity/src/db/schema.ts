@@ -663,3 +663,20 @@ export const notificationDeliveries = identity.table(
     index('notification_deliveries_recipient_lookup_created_at_idx').on(t.recipientLookup, t.createdAt),
   ],
 );
+
+/**
+ * Each member's membership card: a human-readable member number (not the internal id),
+ * unique, issued once at registration or on first request. Erased with the member.
+ */
+export const memberCards = identity.table(
+  'member_cards',
+  {
+    memberId: uuid('member_id')
+      .primaryKey()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    /** 12 digits, the last a Luhn check digit, e.g. 483920175526. */
+    number: text('number').notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('member_cards_number_idx').on(t.number)],
+);

@@ -284,6 +284,8 @@ export type MarketingPreferencesInput = {
 /** A person with a membership account. */
 export type Member = {
   __typename?: 'Member';
+  /** The member's card, issued on first request. The member sees their own; staff need pii:identity:read. */
+  card?: Maybe<MemberCard>;
   /** Policy acceptances and consents given or withdrawn. The member sees their own; staff need members:read. */
   consents?: Maybe<Consents>;
   /**
@@ -352,6 +354,23 @@ export type MemberInboxArgs = {
 export type MemberPiiAccessLogArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A member's electronic membership card. */
+export type MemberCard = {
+  __typename?: 'MemberCard';
+  /** When the card (and its number) was issued. */
+  issuedAt: Scalars['DateTime']['output'];
+  /** The member number: 12 digits, the last a check digit. Not the internal id. */
+  number: Scalars['String']['output'];
+  /**
+   * A short-lived signed token (JWT, EdDSA) to show as a QR code: the member number, issue
+   * and expiry times, nothing personal. Staff tools verify it offline with identity's public
+   * key (see docs/SECURITY.md); ask again for a fresh one when it expires (CARD_QR_TTL_SECONDS).
+   */
+  qrPayload: Scalars['String']['output'];
+  /** The member's tier as identity last heard it from tiers; null before the first. */
+  tier?: Maybe<Scalars['String']['output']>;
 };
 
 export type MemberConnection = {
@@ -1398,6 +1417,7 @@ export type ResolversTypes = {
   MarketingPreferences: ResolverTypeWrapper<MarketingPreferences>;
   MarketingPreferencesInput: MarketingPreferencesInput;
   Member: ResolverTypeWrapper<MemberRecord>;
+  MemberCard: ResolverTypeWrapper<MemberCard>;
   MemberConnection: ResolverTypeWrapper<Omit<MemberConnection, 'edges'> & { edges: Array<ResolversTypes['MemberEdge']> }>;
   MemberEdge: ResolverTypeWrapper<Omit<MemberEdge, 'node'> & { node: ResolversTypes['Member'] }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1469,6 +1489,7 @@ export type ResolversParentTypes = {
   MarketingPreferences: MarketingPreferences;
   MarketingPreferencesInput: MarketingPreferencesInput;
   Member: MemberRecord;
+  MemberCard: MemberCard;
   MemberConnection: Omit<MemberConnection, 'edges'> & { edges: Array<ResolversParentTypes['MemberEdge']> };
   MemberEdge: Omit<MemberEdge, 'node'> & { node: ResolversParentTypes['Member'] };
   Mutation: Record<PropertyKey, never>;
@@ -1612,6 +1633,7 @@ export type MarketingPreferencesResolvers<ContextType = IdentityContext, ParentT
 
 export type MemberResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Member'] = ResolversParentTypes['Member'], FederationReferenceType extends FederationReferenceTypes['Member'] = FederationReferenceTypes['Member']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Member']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  card?: Resolver<Maybe<ResolversTypes['MemberCard']>, ParentType, ContextType>;
   consents?: Resolver<Maybe<ResolversTypes['Consents']>, ParentType, ContextType>;
   dataExports?: Resolver<Maybe<Array<ResolversTypes['DataExport']>>, ParentType, ContextType>;
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1630,6 +1652,13 @@ export type MemberResolvers<ContextType = IdentityContext, ParentType extends Re
   verificationExpiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   verificationLevel?: Resolver<Maybe<ResolversTypes['VerificationLevel']>, ParentType, ContextType>;
   verifications?: Resolver<Maybe<Array<ResolversTypes['Verification']>>, ParentType, ContextType>;
+};
+
+export type MemberCardResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['MemberCard'] = ResolversParentTypes['MemberCard']> = {
+  issuedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  qrPayload?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  tier?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type MemberConnectionResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['MemberConnection'] = ResolversParentTypes['MemberConnection']> = {
@@ -1930,6 +1959,7 @@ export type Resolvers<ContextType = IdentityContext> = {
   JobRunEdge?: JobRunEdgeResolvers<ContextType>;
   MarketingPreferences?: MarketingPreferencesResolvers<ContextType>;
   Member?: MemberResolvers<ContextType>;
+  MemberCard?: MemberCardResolvers<ContextType>;
   MemberConnection?: MemberConnectionResolvers<ContextType>;
   MemberEdge?: MemberEdgeResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

@@ -283,6 +283,13 @@ export const resolvers: Resolvers = {
     verificationExpiresAt: async (member, _, ctx) => (await ctx.loaders.verificationLevel.load(member.id)).expiresAt,
     verifications: (member, _, ctx) => ctx.loaders.verifications.load(member.id),
     consents: (member) => ({ memberId: member.id }),
+    card: async (member, _, ctx) => {
+      if (member.erasedAt) return null;
+      const [card, tier] = await Promise.all([ctx.production.cards.load(member.id), ctx.production.tiers.load(member.id)]);
+      if (!card) return null;
+      const qrPayload = await ctx.production.cardSigner.sign(card.number, ctx.now(), ctx.production.cardTtlSeconds);
+      return { number: card.number, tier, issuedAt: card.issuedAt, qrPayload };
+    },
     inbox: async (member, args, ctx) => {
       const page = pageArgs(args);
       // The id goes into a uuid comparison; a forged cursor must be bad input, not a SQL error.
