@@ -34,6 +34,16 @@ const productionShape = {
   NOTIFY_RETRY_SECONDS: z.coerce.number().int().min(1).default(30),
   /** Seconds a member card's QR token stays valid; the app fetches a fresh one when it shows the card. */
   CARD_QR_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(60),
+  /** Retention (docs/DATA-RETENTION.md): days the PII access log keeps an entry. */
+  RETENTION_PII_ACCESS_LOG_DAYS: z.coerce.number().int().min(1).default(1095),
+  /** Days the staff operation log keeps an entry. */
+  RETENTION_STAFF_OPERATION_LOG_DAYS: z.coerce.number().int().min(1).default(1825),
+  /** Days an expired or used code, or an expired refresh token, is kept after it stopped working. */
+  RETENTION_EXPIRED_CREDENTIALS_DAYS: z.coerce.number().int().min(0).default(7),
+  /** Days a finished message delivery (and a development notifier message) is kept. */
+  RETENTION_NOTIFICATIONS_DAYS: z.coerce.number().int().min(0).default(30),
+  /** Days a consumed event stays in the event log and identity's outbox and inbox. */
+  RETENTION_EVENT_LOG_DAYS: z.coerce.number().int().min(1).default(90),
   /** Days a new policy version is announced before it replaces the one in force. */
   POLICY_NOTICE_DAYS: z.coerce.number().int().min(0).default(30),
 };

@@ -6,6 +6,8 @@ import { systemServices, type IdentityOptions } from './services.js';
 import { deliverDue } from './domain/delivery.js';
 import { loadIdentityEnv } from './env.js';
 import { deliveryDeps, notifierMode } from './notifications/setup.js';
+import { RetentionRepository } from './db/retention-repository.js';
+import { purgeExpiredRecords } from './domain/retention.js';
 
 /** Erases members whose grace period is over, batch after batch until none is left. */
 export function erasuresJob(options: IdentityOptions): JobDefinition {
@@ -76,8 +78,28 @@ export function deliveriesJob(options: IdentityOptions): JobDefinition {
   };
 }
 
+/** Removes what is past its retention period (docs/DATA-RETENTION.md): logs, spent credentials, finished messages, consumed events. */
+export function retentionJob(options: IdentityOptions): JobDefinition {
+  const env = loadIdentityEnv(options.env);
+  const deps = {
+    retention: new RetentionRepository(options.database.db),
+    policy: {
+      piiAccessLogDays: env.RETENTION_PII_ACCESS_LOG_DAYS,
+      staffOperationLogDays: env.RETENTION_STAFF_OPERATION_LOG_DAYS,
+      expiredCredentialDays: env.RETENTION_EXPIRED_CREDENTIALS_DAYS,
+      notificationDays: env.RETENTION_NOTIFICATIONS_DAYS,
+      eventLogDays: env.RETENTION_EVENT_LOG_DAYS,
+    },
+  };
+  return {
+    name: 'identity.retention',
+    every: '24h',
+    run: ({ now }) => purgeExpiredRecords(deps, now),
+  };
+}
+
 /** Identity's scheduled jobs; the delivery job only where messages are delivered (NOTIFIER=deliver). */
 export function identityJobs(options: IdentityOptions): JobDefinition[] {
   const delivering = notifierMode(loadIdentityEnv(options.env)) === 'deliver';
-  return [erasuresJob(options), exportsJob(options), verificationRemindersJob(options), ...(delivering ? [deliveriesJob(options)] : [])];
+  return [erasuresJob(options), exportsJob(options), verificationRemindersJob(options), retentionJob(options), ...(delivering ? [deliveriesJob(options)] : [])];
 }
