@@ -167,6 +167,8 @@ export function identityServices(settings: IdentitySettings, stores: IdentitySto
       verifications: stores.verifications,
       piiAccessLog: stores.piiAccessLog,
       consents: stores.consents,
+      inbox: stores.inbox,
+      erasures: stores.erasures,
       transaction,
       policy: { ttlHours: env.EXPORT_TTL_HOURS },
       subgraphUrls: settings.subgraphUrls,

@@ -49,6 +49,14 @@ export class ErasureRepository implements ErasureStore {
     return new Map(rows.map((r) => [r.memberId, r]));
   }
 
+  async historyFor(memberId: string): Promise<ErasureRequestRow[]> {
+    return this.db
+      .select()
+      .from(erasureRequests)
+      .where(and(eq(erasureRequests.memberId, memberId), this.visible()))
+      .orderBy(asc(erasureRequests.requestedAt), asc(erasureRequests.id));
+  }
+
   async pendingFor(memberId: string): Promise<ErasureRequestRow | undefined> {
     const [row] = await this.db
       .select()

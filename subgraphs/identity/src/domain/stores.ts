@@ -218,6 +218,8 @@ export interface VerificationStore {
 export interface ErasureStore {
   /** Each member's newest request. */
   latestFor(memberIds: readonly string[]): Promise<Map<string, ErasureRequestRow>>;
+  /** Every erasure request of the member, oldest first (the data export). */
+  historyFor(memberId: string): Promise<ErasureRequestRow[]>;
   pendingFor(memberId: string): Promise<ErasureRequestRow | undefined>;
   /** A pending request; throws AlreadyExists when one is pending already. */
   create(memberId: string, requestedAt: Date, dueAt: Date): Promise<ErasureRequestRow>;
