@@ -6,7 +6,9 @@ export type PublicErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'RATE_LIMITED'
-  | 'POLICY_ACCEPTANCE_REQUIRED';
+  | 'POLICY_ACCEPTANCE_REQUIRED'
+  /** A feature that needs a higher real-name verification level; `requiredLevel` names it. */
+  | 'VERIFICATION_REQUIRED';
 
 /**
  * Every `extensions.code` a client may rely on: the domain codes above and the ones Apollo
@@ -20,6 +22,7 @@ export const PUBLIC_CODES: ReadonlySet<string> = new Set<string>([
   'CONFLICT',
   'RATE_LIMITED',
   'POLICY_ACCEPTANCE_REQUIRED',
+  'VERIFICATION_REQUIRED',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',

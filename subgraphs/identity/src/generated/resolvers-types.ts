@@ -759,6 +759,8 @@ export type NoticeKind =
   | 'TIERS'
   /** The member's tier went up or down. */
   | 'TIER_CHANGED'
+  /** A reviewer decided the member's advanced verification; a rejection says why. */
+  | 'VERIFICATION_DECIDED'
   /** The member's real-name verification expires soon and can be renewed now. */
   | 'VERIFICATION_EXPIRING';
 
