@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT, importJWK, importPKCS8, jwtVerify, type CryptoKey, type JWK } from 'jose';
 
 /** What a card's QR token says: the member number, nothing personal. */
-export const CARD_TOKEN = { issuer: 'membership-identity', audience: 'member-card', type: 'member-card+jwt', algorithm: 'EdDSA' } as const;
+const CARD_TOKEN = { issuer: 'membership-identity', audience: 'member-card', type: 'member-card+jwt', algorithm: 'EdDSA' } as const;
 
 /** Signs the short-lived tokens shown as a member card's QR code. */
 export interface CardSigner {

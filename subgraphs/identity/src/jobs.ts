@@ -61,7 +61,7 @@ export function verificationRemindersJob(options: IdentityOptions): JobDefinitio
 }
 
 /** Sends queued messages that are due (retries, and any whose first attempt did not run), batch after batch. */
-export function deliveriesJob(options: IdentityOptions): JobDefinition {
+function deliveriesJob(options: IdentityOptions): JobDefinition {
   const deps = deliveryDeps(loadIdentityEnv(options.env), options.database.db, options.logger);
   return {
     name: 'identity.notifications',
@@ -79,7 +79,7 @@ export function deliveriesJob(options: IdentityOptions): JobDefinition {
 }
 
 /** Removes what is past its retention period (docs/DATA-RETENTION.md): logs, spent credentials, finished messages, consumed events. */
-export function retentionJob(options: IdentityOptions): JobDefinition {
+function retentionJob(options: IdentityOptions): JobDefinition {
   const env = loadIdentityEnv(options.env);
   const deps = {
     retention: new RetentionRepository(options.database.db),

@@ -109,14 +109,14 @@ export function messageExpiry(template: string, now: Date, codeTtlMinutes: numbe
 }
 
 /** The subject line of an email, by template. */
-export const EMAIL_SUBJECTS: Record<string, string> = {
+const EMAIL_SUBJECTS: Record<string, string> = {
   'registration-code': 'Your membership registration code',
   'password-reset-code': 'Your membership password reset code',
   'staff-temporary-password': 'Your staff account',
   'account-exists': 'Someone tried to register with your address',
 };
 
-export const emailSubject = (template: string): string => EMAIL_SUBJECTS[template] ?? 'A message from your membership';
+const emailSubject = (template: string): string => EMAIL_SUBJECTS[template] ?? 'A message from your membership';
 
 interface Payload {
   to: string;
@@ -133,7 +133,7 @@ export function sealPayload(ring: KeyRing, id: string, payload: Payload): string
   return sealValue(deliveryKey(ring), id, 'notification', JSON.stringify(payload));
 }
 
-export function openPayload(ring: KeyRing, id: string, sealed: string): Payload {
+function openPayload(ring: KeyRing, id: string, sealed: string): Payload {
   return JSON.parse(openValue(deliveryKey(ring), id, 'notification', sealed)) as Payload;
 }
 

@@ -27,7 +27,7 @@ export interface RetentionCutoffs {
 
 const daysBefore = (now: Date, days: number) => new Date(now.getTime() - days * 86_400_000);
 
-export function retentionCutoffs(now: Date, policy: RetentionPolicy): RetentionCutoffs {
+function retentionCutoffs(now: Date, policy: RetentionPolicy): RetentionCutoffs {
   return {
     piiAccessLog: daysBefore(now, policy.piiAccessLogDays),
     staffOperationLog: daysBefore(now, policy.staffOperationLogDays),
