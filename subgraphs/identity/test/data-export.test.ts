@@ -57,9 +57,9 @@ describe('asking for an export', () => {
 describe('the export job', () => {
   it('Ana has a rejected verification submission, an inbox notice and a cancelled erasure request', async () => {
     await stack.database.rows(sql`insert into identity.verifications (id, member_id, level, status, submitted_at, decided_at, decided_by, rejection_reason)
-      values ('00000000-0000-4000-8000-00000000e001', ${ANA.id}, 'advanced', 'rejected', ${new Date(clock.getTime() - 5000)}, ${new Date(clock.getTime() - 4000)}, 'reviewer', 'The photo is blurred.')`);
+      values ('00000000-0000-4000-8000-00000000e001', ${ANA.id}, 'advanced', 'rejected', ${new Date(clock.getTime() - 5000).toISOString()}, ${new Date(clock.getTime() - 4000).toISOString()}, 'reviewer', 'The photo is blurred.')`);
     await stack.database.rows(sql`insert into identity.inbox_notices (id, member_id, event_id, kind, title, body, created_at)
-      values ('00000000-0000-4000-8000-00000000e002', ${ANA.id}, '00000000-0000-4000-8000-00000000e003', 'tier_changed', 'Your tier is now Gold', 'You moved from Silver to Gold.', ${clock})`);
+      values ('00000000-0000-4000-8000-00000000e002', ${ANA.id}, '00000000-0000-4000-8000-00000000e003', 'tier_changed', 'Your tier is now Gold', 'You moved from Silver to Gold.', ${clock.toISOString()})`);
     expect((await stack.gql(`mutation { requestErasure { status } }`, {}, { token: await token(ANA) })).body.errors).toBeUndefined();
     expect((await stack.gql(`mutation { cancelErasure { status } }`, {}, { token: await token(ANA) })).body.errors).toBeUndefined();
   });

@@ -13,7 +13,7 @@ useTestStack({ now: () => clock, started: (s) => (stack = s) });
 const [ANA] = DEMO_MEMBERS;
 const DAY = 86_400_000;
 /** An instant `days` before now, give or take an hour to stand clearly on one side of a cut-off. */
-const ago = (days: number, hours = 0) => new Date(clock.getTime() - days * DAY - hours * 3_600_000);
+const ago = (days: number, hours = 0) => new Date(clock.getTime() - days * DAY - hours * 3_600_000).toISOString();
 
 /** Two rows per kind of record: one just past its period (defaults), one just within it. */
 const rows = {

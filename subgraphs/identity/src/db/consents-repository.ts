@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '@membership/db';
 import type { Capture, ConsentChange } from '../domain/consent-rules.js';
 import type { ConsentRecordRow, NewPolicyVersion, PolicyAcceptanceRow, PolicyVersionRow } from '../domain/records.js';
@@ -25,7 +25,7 @@ export class ConsentsRepository implements ConsentStore {
     return this.db
       .selectDistinctOn([policyVersions.kind])
       .from(policyVersions)
-      .where(lte(takesEffect, at))
+      .where(or(lte(policyVersions.effectiveAt, at), and(isNull(policyVersions.effectiveAt), lte(policyVersions.publishedAt, at))))
       .orderBy(policyVersions.kind, desc(takesEffect), desc(policyVersions.seq));
   }
 
