@@ -22,6 +22,12 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** A policy version a person accepts by registering: the version in force, as currentPolicies shows it. */
+export type AcceptedPolicyInput = {
+  kind: PolicyKind;
+  version: Scalars['String']['input'];
+};
+
 /** References to uploaded images, for advanced verification. */
 export type AdvancedVerificationInput = {
   /** The reference the upload returned for the ID document image, e.g. s3://bucket/key. */
@@ -920,6 +926,8 @@ export type PolicyAcceptance = {
   channel: ConsentChannel;
   method: ConsentMethod;
   policy: PolicyVersion;
+  /** SHA-256 of the text accepted; null for acceptances recorded before it was kept. */
+  textHash?: Maybe<Scalars['String']['output']>;
 };
 
 /** Which policy a version belongs to. */
@@ -930,9 +938,13 @@ export type PolicyKind =
 /** One published version of the privacy policy or the terms. */
 export type PolicyVersion = {
   __typename?: 'PolicyVersion';
+  /** When it takes (or took) the place of the version before; until then that one applies. */
+  effectiveAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
   kind: PolicyKind;
   publishedAt: Scalars['DateTime']['output'];
+  /** The text as published; null for versions published before texts were kept. */
+  text?: Maybe<Scalars['String']['output']>;
   /** SHA-256 of the text as published, hex: proves which text was accepted. */
   textHash: Scalars['String']['output'];
   /** As legal names it, e.g. 2026-11. */
@@ -961,6 +973,11 @@ export type ProfileChange = {
 
 /** A new version of a policy. */
 export type PublishPolicyInput = {
+  /**
+   * When the version replaces the one in force. At least POLICY_NOTICE_DAYS from now when a
+   * version is in force (the default); the first version of a policy may take effect at once.
+   */
+  effectiveAt?: InputMaybe<Scalars['DateTime']['input']>;
   kind: PolicyKind;
   /** Why it is published; kept in the staff operation log. */
   reason: Scalars['String']['input'];
@@ -1000,6 +1017,8 @@ export type Query = {
   partners: Array<Partner>;
   /** Role grants waiting for a second admin, oldest first (at most 200). Staff with staff:manage. */
   pendingStaffRoleGrants: Array<StaffRoleGrant>;
+  /** One published version of a policy, with its text; null when there is no such version. Anyone may read it. */
+  policyVersion?: Maybe<PolicyVersion>;
   /** Every role and its scopes. Staff with staff:manage or audit:read. */
   roles: Array<Role>;
   /**
@@ -1053,6 +1072,12 @@ export type QueryPartnerMemberArgs = {
 };
 
 
+export type QueryPolicyVersionArgs = {
+  kind: PolicyKind;
+  version: Scalars['String']['input'];
+};
+
+
 export type QuerySessionStatusArgs = {
   kind: Scalars['String']['input'];
   session: Scalars['String']['input'];
@@ -1085,10 +1110,19 @@ export type RecordPiiAccessResult = {
 /** Register with an email address or a phone number (one of them, or both). */
 export type RegisterInput = {
   /**
+   * The terms and privacy policy versions in force (currentPolicies), which the person read
+   * and accepted. Registration without them is POLICY_ACCEPTANCE_REQUIRED naming the versions.
+   */
+  acceptedPolicies?: InputMaybe<Array<AcceptedPolicyInput>>;
+  /**
    * The one-time code from requestRegistrationCode, sent to the email address (or to the
    * phone number when there is no email). Required unless the platform is in development.
    */
   code?: InputMaybe<Scalars['String']['input']>;
+  /** Where the person accepted them. */
+  consentChannel?: InputMaybe<ConsentChannel>;
+  /** How the person accepted them. */
+  consentMethod?: InputMaybe<ConsentMethod>;
   displayName: Scalars['String']['input'];
   email?: InputMaybe<Scalars['String']['input']>;
   password: Scalars['String']['input'];
@@ -1389,8 +1423,9 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
-  AdvancedVerificationInput: AdvancedVerificationInput;
+  AcceptedPolicyInput: AcceptedPolicyInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  AdvancedVerificationInput: AdvancedVerificationInput;
   AuthPayload: ResolverTypeWrapper<Omit<AuthPayload, 'member'> & { member: ResolversTypes['Member'] }>;
   ConsentChannel: ConsentChannel;
   ConsentMethod: ConsentMethod;
@@ -1470,8 +1505,9 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
-  AdvancedVerificationInput: AdvancedVerificationInput;
+  AcceptedPolicyInput: AcceptedPolicyInput;
   String: Scalars['String']['output'];
+  AdvancedVerificationInput: AdvancedVerificationInput;
   AuthPayload: Omit<AuthPayload, 'member'> & { member: ResolversParentTypes['Member'] };
   ConsentRecord: ConsentRecordRow;
   Boolean: Scalars['Boolean']['output'];
@@ -1810,12 +1846,15 @@ export type PolicyAcceptanceResolvers<ContextType = IdentityContext, ParentType 
   channel?: Resolver<ResolversTypes['ConsentChannel'], ParentType, ContextType>;
   method?: Resolver<ResolversTypes['ConsentMethod'], ParentType, ContextType>;
   policy?: Resolver<ResolversTypes['PolicyVersion'], ParentType, ContextType>;
+  textHash?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type PolicyVersionResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['PolicyVersion'] = ResolversParentTypes['PolicyVersion']> = {
+  effectiveAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['PolicyKind'], ParentType, ContextType>;
   publishedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  text?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   textHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
@@ -1840,6 +1879,7 @@ export type QueryResolvers<ContextType = IdentityContext, ParentType extends Res
   partnerMember?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType, RequireFields<QueryPartnerMemberArgs, 'id'>>;
   partners?: Resolver<Array<ResolversTypes['Partner']>, ParentType, ContextType>;
   pendingStaffRoleGrants?: Resolver<Array<ResolversTypes['StaffRoleGrant']>, ParentType, ContextType>;
+  policyVersion?: Resolver<Maybe<ResolversTypes['PolicyVersion']>, ParentType, ContextType, RequireFields<QueryPolicyVersionArgs, 'kind' | 'version'>>;
   roles?: Resolver<Array<ResolversTypes['Role']>, ParentType, ContextType>;
   sessionStatus?: Resolver<ResolversTypes['SessionStatus'], ParentType, ContextType, RequireFields<QuerySessionStatusArgs, 'kind' | 'session' | 'subject'>>;
   staffOperationLog?: Resolver<ResolversTypes['StaffOperationConnection'], ParentType, ContextType, RequireFields<QueryStaffOperationLogArgs, 'first'>>;
