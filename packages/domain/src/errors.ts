@@ -9,6 +9,8 @@ export type PublicErrorCode =
   | 'POLICY_ACCEPTANCE_REQUIRED'
   /** A points spending the member's balance does not cover. */
   | 'INSUFFICIENT_POINTS';
+  /** A feature that needs a higher real-name verification level; `requiredLevel` names it. */
+  | 'VERIFICATION_REQUIRED';
 
 /**
  * Every `extensions.code` a client may rely on: the domain codes above and the ones Apollo
@@ -23,6 +25,7 @@ export const PUBLIC_CODES: ReadonlySet<string> = new Set<string>([
   'RATE_LIMITED',
   'POLICY_ACCEPTANCE_REQUIRED',
   'INSUFFICIENT_POINTS',
+  'VERIFICATION_REQUIRED',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',

@@ -4,6 +4,7 @@ import type { AccessPolicy } from '@membership/viewer';
 import type { NoticeRow } from './domain/records.js';
 import type { IdentityStores } from './domain/stores.js';
 import type { IdentityLoaders } from './loaders.js';
+import type { ProductionContext } from './production.js';
 import type { IdentityServices } from './services.js';
 
 export interface IdentityContext extends BaseSubgraphContext, IdentityServices {
@@ -15,6 +16,8 @@ export interface IdentityContext extends BaseSubgraphContext, IdentityServices {
   now: () => Date;
   /** The PII category rule's settings, for identity's own @pii fields. */
   piiPolicy: AccessPolicy;
+  /** Member cards and what the production issue added (production.ts). */
+  production: ProductionContext;
 }
 
 /** What Member.inbox hands on: the page, and whose inbox it is (for unreadCount). */

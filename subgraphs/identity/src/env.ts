@@ -9,6 +9,45 @@ const DEFAULT_EXPORT_SUBGRAPH_URLS: Record<string, string> = {
   moderation: 'http://127.0.0.1:4105/',
 };
 
+/** Identity in production: delivery of codes and notices, policy notice periods, the member card, retention. */
+/** An optional URL where an empty value (docker-compose's `${X:-}`) means unset. */
+const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional());
+
+const productionShape = {
+  /**
+   * How codes and notices reach people: `dev` writes them to the log and
+   * identity.notifications_outbox (the default outside production, refused in production);
+   * `deliver` sends them through SMTP_URL and SMS_HTTP_URL via the delivery outbox.
+   */
+  NOTIFIER: z.enum(['dev', 'deliver']).optional(),
+  /** Email over SMTP: smtp://user:pass@host:587 (STARTTLS) or smtps://…:465. */
+  SMTP_URL: optionalUrl,
+  /** The sender of every email. */
+  MAIL_FROM: z.string().default('Membership <no-reply@membership.example>'),
+  /** The SMS provider's HTTP endpoint (see docs/OPERATIONS.md for the request shape). */
+  SMS_HTTP_URL: optionalUrl,
+  /** Sent as `Authorization: Bearer …` to SMS_HTTP_URL. */
+  SMS_HTTP_KEY: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
+  /** Attempts to deliver one message before it is given up as failed. */
+  NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
+  /** Seconds before the second attempt; each further one waits twice as long. */
+  NOTIFY_RETRY_SECONDS: z.coerce.number().int().min(1).default(30),
+  /** Seconds a member card's QR token stays valid; the app fetches a fresh one when it shows the card. */
+  CARD_QR_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(60),
+  /** Retention (docs/DATA-RETENTION.md): days the PII access log keeps an entry. */
+  RETENTION_PII_ACCESS_LOG_DAYS: z.coerce.number().int().min(1).default(1095),
+  /** Days the staff operation log keeps an entry. */
+  RETENTION_STAFF_OPERATION_LOG_DAYS: z.coerce.number().int().min(1).default(1825),
+  /** Days an expired or used code, or an expired refresh token, is kept after it stopped working. */
+  RETENTION_EXPIRED_CREDENTIALS_DAYS: z.coerce.number().int().min(0).default(7),
+  /** Days a finished message delivery (and a development notifier message) is kept. */
+  RETENTION_NOTIFICATIONS_DAYS: z.coerce.number().int().min(0).default(30),
+  /** Days a consumed event stays in the event log and identity's outbox and inbox. */
+  RETENTION_EVENT_LOG_DAYS: z.coerce.number().int().min(1).default(90),
+  /** Days a new policy version is announced before it replaces the one in force. */
+  POLICY_NOTICE_DAYS: z.coerce.number().int().min(0).default(30),
+};
+
 /** Identity's own settings, beside the ones every subgraph reads (the gateway's public key among them). */
 const identityShape = {
   /** Identity issues the access tokens the gateway verifies. */
@@ -96,7 +135,7 @@ const identityShape = {
 };
 
 // Identity accepts the gateway's calls only, so it reads the gateway's public key and not its own.
-const parseIdentityEnv = subgraphEnv(4101, identityShape, { trusts: ['gateway'] });
+const parseIdentityEnv = subgraphEnv(4101, { ...identityShape, ...productionShape }, { trusts: ['gateway'] });
 
 /**
  * Identity's environment. Its secrets are optional in the shape only so development and

@@ -3,6 +3,11 @@ import { runPendingExports } from './domain/data-export.js';
 import { runDueErasures } from './domain/erasure.js';
 import { remindExpiringVerifications } from './domain/verification-reminders.js';
 import { systemServices, type IdentityOptions } from './services.js';
+import { deliverDue } from './domain/delivery.js';
+import { loadIdentityEnv } from './env.js';
+import { deliveryDeps, notifierMode } from './notifications/setup.js';
+import { RetentionRepository } from './db/retention-repository.js';
+import { purgeExpiredRecords } from './domain/retention.js';
 
 /** Erases members whose grace period is over, batch after batch until none is left. */
 export function erasuresJob(options: IdentityOptions): JobDefinition {
@@ -55,7 +60,46 @@ export function verificationRemindersJob(options: IdentityOptions): JobDefinitio
   };
 }
 
-/** Identity's scheduled jobs. */
+/** Sends queued messages that are due (retries, and any whose first attempt did not run), batch after batch. */
+function deliveriesJob(options: IdentityOptions): JobDefinition {
+  const deps = deliveryDeps(loadIdentityEnv(options.env), options.database.db, options.logger);
+  return {
+    name: 'identity.notifications',
+    every: '1m',
+    async run({ now }) {
+      const total = { sent: 0, retrying: 0, failed: 0, expired: 0 };
+      for (;;) {
+        const run = await deliverDue(deps, now);
+        for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += run[key];
+        if (run.sent + run.retrying + run.failed + run.expired === 0) break;
+      }
+      return total;
+    },
+  };
+}
+
+/** Removes what is past its retention period (docs/DATA-RETENTION.md): logs, spent credentials, finished messages, consumed events. */
+function retentionJob(options: IdentityOptions): JobDefinition {
+  const env = loadIdentityEnv(options.env);
+  const deps = {
+    retention: new RetentionRepository(options.database.db),
+    policy: {
+      piiAccessLogDays: env.RETENTION_PII_ACCESS_LOG_DAYS,
+      staffOperationLogDays: env.RETENTION_STAFF_OPERATION_LOG_DAYS,
+      expiredCredentialDays: env.RETENTION_EXPIRED_CREDENTIALS_DAYS,
+      notificationDays: env.RETENTION_NOTIFICATIONS_DAYS,
+      eventLogDays: env.RETENTION_EVENT_LOG_DAYS,
+    },
+  };
+  return {
+    name: 'identity.retention',
+    every: '24h',
+    run: ({ now }) => purgeExpiredRecords(deps, now),
+  };
+}
+
+/** Identity's scheduled jobs; the delivery job only where messages are delivered (NOTIFIER=deliver). */
 export function identityJobs(options: IdentityOptions): JobDefinition[] {
-  return [erasuresJob(options), exportsJob(options), verificationRemindersJob(options)];
+  const delivering = notifierMode(loadIdentityEnv(options.env)) === 'deliver';
+  return [erasuresJob(options), exportsJob(options), verificationRemindersJob(options), retentionJob(options), ...(delivering ? [deliveriesJob(options)] : [])];
 }

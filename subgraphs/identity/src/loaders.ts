@@ -71,7 +71,7 @@ export function createLoaders(stores: IdentityStores, now: () => Date) {
     /** Each member's newest profile corrections: one query for all. */
     profileChanges: keyedLoader<ProfileChangeRow[]>((ids) => stores.members.profileChangesFor(ids, PROFILE_CHANGES), []),
     /** The current policy versions, read once per request. */
-    currentPolicies: () => (currentPolicies ??= stores.consents.currentPolicies()),
+    currentPolicies: () => (currentPolicies ??= stores.consents.currentPolicies(now())),
     /** Each member's accepted policy versions: one query for all. */
     policyAcceptances: keyedLoader<PolicyAcceptanceRow[]>((ids) => stores.consents.acceptancesFor(ids), []),
     /** Each member's consents in force: one query for all. */

@@ -49,6 +49,7 @@ export const rules: FieldRules = {
     partnerMember: isPartner,
     partnerCaller: and(isService, isGateway),
     partnerConsentGrants: and(isService, isGateway),
+    policyVersion: allow,
   },
   Mutation: {
     requestRegistrationCode: allow,

@@ -3,8 +3,6 @@ import type { Db } from '@membership/db';
 import type { ModuleInit, SubgraphModuleOptions } from '@membership/subgraph';
 import { NO_PARTNER_CONSENT, viewerSigner, type AccessPolicy } from '@membership/viewer';
 import { identityStores } from './db/stores.js';
-import { NotificationsRepository } from './db/notifications-repository.js';
-import { DevelopmentNotifier } from './development-notifier.js';
 import type { AccountsDeps } from './domain/accounts.js';
 import type { ConsentDeps } from './domain/consents.js';
 import type { DataExportDeps, FetchExportPart } from './domain/data-export.js';
@@ -24,6 +22,7 @@ import { loadIdentityEnv, type IdentityEnv } from './env.js';
 import { createExportClient } from './export-client.js';
 import type { RateCounter } from './domain/rate-limits.js';
 import { MemoryRateCounter, RedisRateCounter } from './rate-counter.js';
+import { createNotifier } from './notifications/setup.js';
 
 /** What identity can be given beyond every subgraph's options. */
 export interface IdentityOptions extends SubgraphModuleOptions {
@@ -64,7 +63,7 @@ export function identitySettings({ env, db, now, logger, options }: ModuleInit<I
     now,
     logger,
     // The development notifier's outbox is nobody's member data: one for the whole process.
-    notifier: options.notifier ?? new DevelopmentNotifier(new NotificationsRepository(db), logger, now),
+    notifier: options.notifier ?? createNotifier(env, db, logger, now),
     checker: options.identityChecker ?? (checker === 'development' ? new DevelopmentIdentityChecker() : new UnavailableIdentityChecker()),
     subgraphUrls: options.subgraphUrls ?? env.EXPORT_SUBGRAPH_URLS,
     fetchPart: options.fetchExportPart ?? createExportClient(viewerSigner('identity', env.IDENTITY_SIGNING_KEY)),
@@ -168,6 +167,8 @@ export function identityServices(settings: IdentitySettings, stores: IdentitySto
       verifications: stores.verifications,
       piiAccessLog: stores.piiAccessLog,
       consents: stores.consents,
+      inbox: stores.inbox,
+      erasures: stores.erasures,
       transaction,
       policy: { ttlHours: env.EXPORT_TTL_HOURS },
       subgraphUrls: settings.subgraphUrls,
@@ -175,7 +176,7 @@ export function identityServices(settings: IdentitySettings, stores: IdentitySto
       now,
       logger,
     },
-    consents: { consents: stores.consents, operations: stores.operations, inbox: stores.inbox, transaction, now },
+    consents: { consents: stores.consents, operations: stores.operations, inbox: stores.inbox, transaction, now, noticeDays: env.POLICY_NOTICE_DAYS },
     piiAccess: { log: stores.piiAccessLog, now },
     partners: { partners: stores.partners, operations: stores.operations, transaction, now },
   };

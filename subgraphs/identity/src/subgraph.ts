@@ -8,6 +8,7 @@ import { memberDataScopeFor } from './domain/scope.js';
 import { loadIdentityEnv, type IdentityEnv } from './env.js';
 import { createLoaders } from './loaders.js';
 import { rules } from './permissions.js';
+import { productionContext } from './production.js';
 import { resolvers } from './resolvers/index.js';
 import { identityServices, identitySettings, systemServices, type IdentityOptions, type IdentityServices, type IdentitySettings } from './services.js';
 
@@ -37,6 +38,7 @@ const identity = defineSubgraph<IdentityContext, IdentityEnv, IdentitySettings, 
       piiPolicy: shared.piiPolicy,
       jobRuns: new JobRunsRepository(shared.db),
       loaders: createLoaders(stores, shared.now),
+      production: productionContext(shared, memberDataScopeFor(viewer)),
     };
   },
   outbox,

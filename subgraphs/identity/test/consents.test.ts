@@ -134,8 +134,10 @@ describe('marketing and partner consents', () => {
     expect(me.consents.history.filter((h: { marketingChannel: string }) => h.marketingChannel === 'EMAIL').map((h: { granted: boolean }) => h.granted)).toEqual([false, true]);
   });
 
-  it('after privacy policy 2027-01 is published Ana may still withdraw push, but turning on SMS needs the new version', async () => {
+  it('after privacy policy 2027-01 takes effect Ana may still withdraw push, but turning on SMS needs the new version', async () => {
     expect((await publish('PRIVACY', '2027-01')).body.errors).toBeUndefined();
+    // Announced POLICY_NOTICE_DAYS (30) ahead: it replaces 2026-11 on its date.
+    clock = new Date(clock.getTime() + 31 * 86_400_000);
     const withdrawn = await stack.gql(MARKETING, { input: { push: false } }, { token: await ana() });
     expect(withdrawn.body.data.updateMarketingPreferences.push).toBe(false);
     const before = await written();

@@ -55,6 +55,15 @@ describe('asking for an export', () => {
 });
 
 describe('the export job', () => {
+  it('Ana has a rejected verification submission, an inbox notice and a cancelled erasure request', async () => {
+    await stack.database.rows(sql`insert into identity.verifications (id, member_id, level, status, submitted_at, decided_at, decided_by, rejection_reason)
+      values ('00000000-0000-4000-8000-00000000e001', ${ANA.id}, 'advanced', 'rejected', ${new Date(clock.getTime() - 5000).toISOString()}, ${new Date(clock.getTime() - 4000).toISOString()}, 'reviewer', 'The photo is blurred.')`);
+    await stack.database.rows(sql`insert into identity.inbox_notices (id, member_id, event_id, kind, title, body, created_at)
+      values ('00000000-0000-4000-8000-00000000e002', ${ANA.id}, '00000000-0000-4000-8000-00000000e003', 'tier_changed', 'Your tier is now Gold', 'You moved from Silver to Gold.', ${clock.toISOString()})`);
+    expect((await stack.gql(`mutation { requestErasure { status } }`, {}, { token: await token(ANA) })).body.errors).toBeUndefined();
+    expect((await stack.gql(`mutation { cancelErasure { status } }`, {}, { token: await token(ANA) })).body.errors).toBeUndefined();
+  });
+
   it('the job assembles Ana\'s export; she downloads JSON with her email, orders, points ledger and tier', async () => {
     expect(await job()).toEqual({ ready: [anaExportId], failed: [], expired: 0 });
     const res = await stack.gql(ONE, { id: anaExportId }, { token: await token(ANA) });
@@ -65,6 +74,11 @@ describe('the export job', () => {
     expect(doc).toMatchObject({ format: 'membership-data-export/v1', memberId: ANA.id });
     expect(doc.identity.profile).toMatchObject({ displayName: 'Ana', email: ANA.email });
     expect(doc.identity.verification).toEqual({ level: 'none', expiresAt: null });
+    expect(doc.identity.verificationSubmissions).toEqual([
+      expect.objectContaining({ level: 'advanced', status: 'rejected', rejectionReason: 'The photo is blurred.', realName: null }),
+    ]);
+    expect(doc.identity.inboxNotices).toContainEqual(expect.objectContaining({ kind: 'tier_changed', title: 'Your tier is now Gold', readAt: null }));
+    expect(doc.identity.erasureRequests).toEqual([expect.objectContaining({ status: 'cancelled', cancelledAt: expect.any(String), completedAt: null })]);
     expect(doc.orders.orders).toHaveLength(3);
     expect(doc.orders.orders[0]).toMatchObject({ total: { amount: expect.any(Number), currency: expect.any(String) }, lines: expect.any(Array) });
     expect(doc.points.ledger.length).toBeGreaterThan(0);

@@ -22,18 +22,19 @@ const codeOf = (res: { body: { errors?: { extensions?: { code?: string } }[] } }
 const olu = () => stack.staffToken(['ops:read'], '00000000-0000-4000-8000-0000000001a1');
 
 describe("the scheduled jobs' run record", () => {
-  it("identity's three jobs run inside the stack when due, and Olu (staff, ops:read) reads each run", async () => {
+  it("identity's four jobs run inside the stack when due, and Olu (staff, ops:read) reads each run", async () => {
     const runs = await stack.jobs.tick(clock);
     expect(runs.map((r) => [r.job, r.status]).sort()).toEqual([
       ['identity.erasures', 'ok'],
       ['identity.exports', 'ok'],
+      ['identity.retention', 'ok'],
       ['identity.verification-reminders', 'ok'],
     ]);
 
     const res = await stack.gql(RUNS, {}, { token: await olu() });
     expect(res.body.errors).toBeUndefined();
     const nodes = res.body.data.jobRuns.edges.map((e: { node: Record<string, unknown> }) => e.node);
-    expect(nodes.map((n: { job: string }) => n.job).sort()).toEqual(['identity.erasures', 'identity.exports', 'identity.verification-reminders']);
+    expect(nodes.map((n: { job: string }) => n.job).sort()).toEqual(['identity.erasures', 'identity.exports', 'identity.retention', 'identity.verification-reminders']);
     expect(nodes.find((n: { job: string }) => n.job === 'identity.erasures')).toMatchObject({
       trigger: 'SCHEDULE',
       status: 'OK',

@@ -181,6 +181,8 @@ describe('advanced verification', () => {
     expect(event?.payload).toMatchObject({ memberId: ANA.id, level: 'advanced' });
     const after = await stack.database.rows<{ n: string | number }>(sql`select count(*) as n from identity.outbox where type = 'MemberVerificationChanged'`);
     expect(Number(after[0]!.n)).toBe(Number(events[0]!.n) + 1);
+    const inbox = await stack.gql(`{ me { inbox(first: 3) { edges { node { kind title body } } } } }`, {}, { token: await token(ANA) });
+    expect(inbox.body.data.me.inbox.edges[0].node).toMatchObject({ kind: 'VERIFICATION_DECIDED', title: 'Your advanced verification is approved' });
   });
 
   it('deciding Ana\'s documents again is CONFLICT, and an unknown id is NOT_FOUND', async () => {
@@ -203,6 +205,12 @@ describe('advanced verification', () => {
     const me = await stack.gql(MY_LEVEL, {}, { token: await token(CHEN) });
     expect(me.body.data.me.verificationLevel).toBe('PRIMARY');
     expect(me.body.data.me.verifications[0]).toMatchObject({ kind: 'ADVANCED', status: 'REJECTED', rejectionReason: 'The ID card photo is blurred; please take it again in good light.' });
+    const inbox = await stack.gql(`{ me { inbox(first: 3) { edges { node { kind title body } } } } }`, {}, { token: await token(CHEN) });
+    expect(inbox.body.data.me.inbox.edges[0].node).toEqual({
+      kind: 'VERIFICATION_DECIDED',
+      title: 'Your advanced verification was not approved',
+      body: 'Your advanced real-name verification was not approved: The ID card photo is blurred; please take it again in good light. You may submit it again.',
+    });
   });
 
   it('Ana (member) cannot approve verifications', async () => {

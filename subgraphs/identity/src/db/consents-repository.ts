@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '@membership/db';
 import type { Capture, ConsentChange } from '../domain/consent-rules.js';
 import type { ConsentRecordRow, NewPolicyVersion, PolicyAcceptanceRow, PolicyVersionRow } from '../domain/records.js';
@@ -19,12 +19,14 @@ export class ConsentsRepository implements ConsentStore {
     private readonly scope: MemberDataScope,
   ) {}
 
-  /** The newest published version of each policy kind: one statement. */
-  async currentPolicies(): Promise<PolicyVersionRow[]> {
+  /** The version of each policy kind in force at `at` (announced ones wait for their date): one statement. */
+  async currentPolicies(at: Date): Promise<PolicyVersionRow[]> {
+    const takesEffect = sql<Date>`coalesce(${policyVersions.effectiveAt}, ${policyVersions.publishedAt})`;
     return this.db
       .selectDistinctOn([policyVersions.kind])
       .from(policyVersions)
-      .orderBy(policyVersions.kind, desc(policyVersions.publishedAt), desc(policyVersions.seq));
+      .where(or(lte(policyVersions.effectiveAt, at), and(isNull(policyVersions.effectiveAt), lte(policyVersions.publishedAt, at))))
+      .orderBy(policyVersions.kind, desc(takesEffect), desc(policyVersions.seq));
   }
 
   async policy(kind: string, version: string): Promise<PolicyVersionRow | undefined> {
@@ -46,7 +48,7 @@ export class ConsentsRepository implements ConsentStore {
   async accept(memberId: string, policy: PolicyVersionRow, at: Date, capture: Capture): Promise<PolicyAcceptanceRow> {
     await this.db
       .insert(policyAcceptances)
-      .values({ id: randomUUID(), memberId, policyVersionId: policy.id, acceptedAt: at, ...capture })
+      .values({ id: randomUUID(), memberId, policyVersionId: policy.id, acceptedAt: at, ...capture, textHash: policy.textHash })
       .onConflictDoNothing();
     const [row] = await this.db
       .select()

@@ -15,6 +15,8 @@ import {
   profileChanges,
   inboxNotices,
   noticeAudiences,
+  memberCards,
+  notificationDeliveries,
   erasureRequests,
   members,
   notificationsOutbox,
@@ -45,6 +47,14 @@ export class ErasureRepository implements ErasureStore {
       .where(and(inArray(erasureRequests.memberId, [...memberIds]), this.visible()))
       .orderBy(erasureRequests.memberId, desc(erasureRequests.requestedAt), desc(erasureRequests.id));
     return new Map(rows.map((r) => [r.memberId, r]));
+  }
+
+  async historyFor(memberId: string): Promise<ErasureRequestRow[]> {
+    return this.db
+      .select()
+      .from(erasureRequests)
+      .where(and(eq(erasureRequests.memberId, memberId), this.visible()))
+      .orderBy(asc(erasureRequests.requestedAt), asc(erasureRequests.id));
   }
 
   async pendingFor(memberId: string): Promise<ErasureRequestRow | undefined> {
@@ -107,6 +117,7 @@ export class ErasureRepository implements ErasureStore {
     const lookups = [member?.emailLookup, member?.phoneLookup].filter((v): v is string => Boolean(v));
     if (lookups.length > 0) {
       await this.db.delete(notificationsOutbox).where(inArray(notificationsOutbox.recipientLookup, lookups));
+      await this.db.delete(notificationDeliveries).where(inArray(notificationDeliveries.recipientLookup, lookups));
       await this.db.delete(registrationCodes).where(inArray(registrationCodes.contactLookup, lookups));
     }
   }
@@ -141,6 +152,7 @@ export class ErasureRepository implements ErasureStore {
     await this.db.delete(profileChanges).where(eq(profileChanges.memberId, memberId));
     await this.db.delete(inboxNotices).where(eq(inboxNotices.memberId, memberId));
     await this.db.delete(noticeAudiences).where(eq(noticeAudiences.memberId, memberId));
+    await this.db.delete(memberCards).where(eq(memberCards.memberId, memberId));
     await this.db.delete(outbox).where(sql`${outbox.payload} ->> 'memberId' = ${memberId}`);
   }
 

@@ -432,6 +432,10 @@ export const policyVersions = identity.table(
     seq: bigserial('seq', { mode: 'number' }).notNull(),
     /** The staff member who published it. */
     publishedBy: text('published_by').notNull(),
+    /** The text as published; null for versions published before texts were kept. */
+    text: text('text'),
+    /** When it takes the place of the version before; null: from publication (older versions). */
+    effectiveAt: timestamp('effective_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('policy_versions_kind_version_idx').on(t.kind, t.version),
@@ -455,6 +459,8 @@ export const policyAcceptances = identity.table(
     channel: text('channel').notNull(),
     /** How: checkbox | button | signature | verbal */
     method: text('method').notNull(),
+    /** SHA-256 of the text accepted (the version's); null for acceptances recorded before it was kept. */
+    textHash: text('text_hash'),
   },
   (t) => [
     uniqueIndex('policy_acceptances_member_id_policy_version_id_idx').on(t.memberId, t.policyVersionId),
@@ -616,4 +622,61 @@ export const partnerApiKeys = identity.table(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
   (t) => [uniqueIndex('partner_api_keys_prefix_idx').on(t.prefix), index('partner_api_keys_partner_id_idx').on(t.partnerId)],
+);
+
+/**
+ * Messages (codes, notices) on their way to people through the real channels: the
+ * recipient and text sealed with a key derived from the master key until the message is
+ * finished (sent, failed or expired), then dropped; status, attempts and the provider's
+ * message id stay for operators until the retention job removes the row.
+ */
+export const notificationDeliveries = identity.table(
+  'notification_deliveries',
+  {
+    id: uuid('id').primaryKey(),
+    /** email | sms */
+    channel: text('channel').notNull(),
+    /** What kind of message, e.g. registration-code. */
+    template: text('template').notNull(),
+    /** Keyed hash of the recipient, as members.email_lookup / phone_lookup. */
+    recipientLookup: text('recipient_lookup').notNull(),
+    /** e.g. a***@example.com or 138****5678 */
+    recipientHint: text('recipient_hint').notNull(),
+    /** Recipient and text, sealed; null once the message is finished. */
+    payloadCiphertext: text('payload_ciphertext'),
+    /** pending | sending | sent | failed | expired */
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    /** When a pending message is due, or when a sending one's claim runs out. */
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull(),
+    /** After this the message is not worth sending (the code in it has expired). */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    /** Why the last attempt failed; never the recipient or the text. */
+    lastError: text('last_error'),
+    providerMessageId: text('provider_message_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('notification_deliveries_status_next_attempt_at_idx').on(t.status, t.nextAttemptAt),
+    index('notification_deliveries_finished_at_idx').on(t.finishedAt),
+    index('notification_deliveries_recipient_lookup_created_at_idx').on(t.recipientLookup, t.createdAt),
+  ],
+);
+
+/**
+ * Each member's membership card: a human-readable member number (not the internal id),
+ * unique, issued once at registration or on first request. Erased with the member.
+ */
+export const memberCards = identity.table(
+  'member_cards',
+  {
+    memberId: uuid('member_id')
+      .primaryKey()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    /** 12 digits, the last a Luhn check digit, e.g. 483920175526. */
+    number: text('number').notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('member_cards_number_idx').on(t.number)],
 );

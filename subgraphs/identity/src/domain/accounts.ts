@@ -22,7 +22,7 @@ import type { Member } from './records.js';
 import { countCodeSend, type CodeSendLimits, type RateCounter } from './rate-limits.js';
 import { bannedMessage, longestBan } from './session-check.js';
 import { REFRESH_MESSAGES, newRefreshSecret, refreshRefusal, refreshTokenRow, type RefreshPolicy } from './sessions.js';
-import { AlreadyExists, type BanStore, type MemberStore, type PasswordResetCodeStore, type RegistrationCodeStore, type SessionStore, type Transaction } from './stores.js';
+import { AlreadyExists, type BanStore, type IdentityStores, type MemberStore, type PasswordResetCodeStore, type RegistrationCodeStore, type SessionStore, type Transaction } from './stores.js';
 
 export interface AccountsDeps {
   members: MemberStore;
@@ -157,6 +157,8 @@ async function checkCode(deps: AccountsDeps, channel: 'email' | 'phone', contact
 /** How registration is called: seeding (trusted code) may skip the one-time code. */
 export interface RegisterOptions {
   seeding?: boolean;
+  /** What else must be written with the account, in its transaction (the policy acceptances). */
+  withAccount?: (tx: IdentityStores, member: Member, at: Date) => Promise<void>;
 }
 
 /**
@@ -207,6 +209,7 @@ export async function register(deps: AccountsDeps, input: RegisterInput, options
       if (codeId && !(await tx.registrationCodes.consume(codeId, registeredAt, deps.registration.policy.maxAttempts))) {
         throw badInput(CODE_MESSAGES.used, 'code');
       }
+      await options.withAccount?.(tx, registered, registeredAt);
       return registered;
     });
     return await signIn(deps, member);

@@ -58,6 +58,19 @@ export function policyTextHash(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+/**
+ * When a new policy version takes effect: the first of its kind at once (or when asked);
+ * one replacing a version in force no sooner than `noticeDays` after publication, so
+ * members hear of it first. Asking for a sooner date is refused.
+ */
+export function policyEffectiveAt(replacesOne: boolean, now: Date, noticeDays: number, asked: Date | null): Date {
+  const earliest = replacesOne ? new Date(now.getTime() + noticeDays * 86_400_000) : now;
+  if (asked && asked.getTime() < earliest.getTime()) {
+    throw badInput(`A new version must be announced ${noticeDays} days before it takes effect: choose ${earliest.toISOString()} or later.`, 'effectiveAt');
+  }
+  return asked ?? earliest;
+}
+
 /** A partner id as partners are registered: letters, digits and . _ : -, up to 64. */
 export function validatePartnerId(raw: string): string {
   const id = raw.trim();

@@ -7,6 +7,7 @@ import {
   marketingChanges,
   marketingPreferences,
   policiesToAccept,
+  policyEffectiveAt,
   policyTextHash,
   partnerSharing,
   validatePartnerId,
@@ -28,13 +29,20 @@ export interface ConsentDeps {
   inbox: InboxStore;
   transaction: Transaction;
   now: () => Date;
+  /** Days a new version is announced before it replaces the one in force (POLICY_NOTICE_DAYS). */
+  noticeDays: number;
 }
 
-/** Staff publish a new version of a policy; members must accept it before features that need it. */
+/**
+ * Staff publish a new version of a policy, with its text. The first version of a kind is
+ * in force at once; a later one is announced (inbox notice) and takes the place of the one
+ * in force at `effectiveAt`, no sooner than the notice period from now (the default).
+ * Until then the old version applies; after it, features that need consent ask for the new one.
+ */
 export async function publishPolicyVersion(
   deps: ConsentDeps,
   actor: Actor,
-  input: { kind: PolicyKind; version: string; text: string; reason: string },
+  input: { kind: PolicyKind; version: string; text: string; reason: string; effectiveAt?: Date | null },
   requestId?: string,
 ): Promise<PolicyVersionRow> {
   const version = validatePolicyVersion(input.version);
@@ -43,7 +51,10 @@ export async function publishPolicyVersion(
   if (!reason) throw badInput('Say why this version is published; it goes into the staff operation log.', 'reason');
   const duplicate = () => conflict(`${input.kind === 'privacy' ? 'Privacy policy' : 'Terms'} version ${version} is already published. Publish a new version number.`, 'version');
   if (await deps.consents.policy(input.kind, version)) throw duplicate();
-  const row = { id: randomUUID(), kind: input.kind, version, textHash, publishedAt: deps.now(), publishedBy: actor.id };
+  const publishedAt = deps.now();
+  const inForce = (await deps.consents.currentPolicies(publishedAt)).some((p) => p.kind === input.kind);
+  const effectiveAt = policyEffectiveAt(inForce, publishedAt, deps.noticeDays, input.effectiveAt ?? null);
+  const row = { id: randomUUID(), kind: input.kind, version, textHash, publishedAt, publishedBy: actor.id, text: input.text, effectiveAt };
   try {
     // The version, its log entry and everyone's notice (keyed by the version's id) commit together.
     return await deps.transaction(async (tx) => {
@@ -77,8 +88,9 @@ export async function acceptPolicy(
   const policy = await deps.consents.policy(input.kind, version);
   const label = input.kind === 'privacy' ? 'privacy policy' : 'terms';
   if (!policy) throw badInput(`There is no ${label} version ${version}. See currentPolicies for the version to accept.`, 'version');
-  const current = (await deps.consents.currentPolicies()).find((p) => p.kind === input.kind);
-  if (current && current.id !== policy.id) {
+  const current = (await deps.consents.currentPolicies(deps.now())).find((p) => p.kind === input.kind);
+  // The version in force, or one announced after it (members may accept ahead of its date).
+  if (current && current.id !== policy.id && policy.seq < current.seq) {
     throw badInput(`The ${label} version ${version} has been replaced by ${current.version}; accept that one.`, 'version');
   }
   return deps.consents.accept(memberId, policy, deps.now(), capture);
@@ -86,7 +98,7 @@ export async function acceptPolicy(
 
 /** The current policy versions the member has not accepted yet. */
 async function policiesToAcceptFor(deps: ConsentDeps, memberId: string): Promise<PolicyVersionRow[]> {
-  const current = await deps.consents.currentPolicies();
+  const current = await deps.consents.currentPolicies(deps.now());
   const accepted = await deps.consents.acceptedVersionIds(memberId, current.map((p) => p.id));
   return policiesToAccept(current, accepted);
 }

@@ -97,3 +97,54 @@ export function identityExport(input: {
     ...input.extra,
   };
 }
+
+/**
+ * The member's verification submissions (with what they submitted: it is theirs), inbox
+ * notices and erasure requests, oldest first, for identity's part of the export.
+ */
+export function recordsExport(input: {
+  verifications: readonly {
+    level: string;
+    status: string;
+    submittedAt: Date;
+    decidedAt: Date | null;
+    rejectionReason: string | null;
+    expiresAt: Date | null;
+    realName: string | null;
+    idNumber: string | null;
+    documentImageRef: string | null;
+    faceImageRef: string | null;
+  }[];
+  notices: readonly { kind: string; title: string; body: string; createdAt: Date; readAt: Date | null }[];
+  erasureRequests: readonly { status: string; requestedAt: Date; dueAt: Date; cancelledAt: Date | null; completedAt: Date | null }[];
+}) {
+  const oldestFirst = <T>(rows: readonly T[], at: (r: T) => Date) => [...rows].sort((a, b) => at(a).getTime() - at(b).getTime());
+  return {
+    verificationSubmissions: oldestFirst(input.verifications, (v) => v.submittedAt).map((v) => ({
+      level: v.level,
+      status: v.status,
+      submittedAt: v.submittedAt.toISOString(),
+      decidedAt: iso(v.decidedAt),
+      rejectionReason: v.rejectionReason,
+      expiresAt: iso(v.expiresAt),
+      realName: v.realName,
+      idNumber: v.idNumber,
+      documentImageRef: v.documentImageRef,
+      faceImageRef: v.faceImageRef,
+    })),
+    inboxNotices: oldestFirst(input.notices, (n) => n.createdAt).map((n) => ({
+      kind: n.kind,
+      title: n.title,
+      body: n.body,
+      createdAt: n.createdAt.toISOString(),
+      readAt: iso(n.readAt),
+    })),
+    erasureRequests: oldestFirst(input.erasureRequests, (e) => e.requestedAt).map((e) => ({
+      status: e.status,
+      requestedAt: e.requestedAt.toISOString(),
+      dueAt: e.dueAt.toISOString(),
+      cancelledAt: iso(e.cancelledAt),
+      completedAt: iso(e.completedAt),
+    })),
+  };
+}

@@ -1,10 +1,10 @@
 import type { Logger } from '@membership/config';
 import { notFound } from '@membership/domain';
 import { consentsExport } from './consent-rules.js';
-import { checkCanRequestExport, exportDocument, exportExpiresAt, identityExport, isDownloadable, type ExportPolicy } from './data-export-rules.js';
+import { checkCanRequestExport, exportDocument, exportExpiresAt, identityExport, isDownloadable, recordsExport, type ExportPolicy } from './data-export-rules.js';
 import { profileChangesExport } from './profile-rules.js';
 import type { DataExportRow } from './records.js';
-import { AlreadyExists, type ConsentStore, type DataExportStore, type MemberStore, type PiiAccessStore, type Transaction, type VerificationStore } from './stores.js';
+import { AlreadyExists, type ConsentStore, type DataExportStore, type ErasureStore, type InboxStore, type MemberStore, type PiiAccessStore, type Transaction, type VerificationStore } from './stores.js';
 import { effectiveLevel } from './verification-rules.js';
 
 /** How many PII accesses at most go into one export (newest kept). */
@@ -22,6 +22,9 @@ export interface DataExportDeps {
   verifications: VerificationStore;
   piiAccessLog: PiiAccessStore;
   consents: ConsentStore;
+  /** The member's inbox notices and erasure requests go into the export too. */
+  inbox: Pick<InboxStore, 'pagesForMembers'>;
+  erasures: Pick<ErasureStore, 'historyFor'>;
   transaction: Transaction;
   policy: ExportPolicy;
   /** Where each other subgraph answers memberDataExport, by name. */
@@ -68,10 +71,13 @@ async function identityPart(deps: DataExportDeps, memberId: string, now: Date) {
   if (!member) throw new Error('member not found');
   const approved = (await deps.verifications.approvedFor([memberId])).get(memberId) ?? [];
   const accesses = await deps.piiAccessLog.pageForMember(memberId, EXPORT_PII_ACCESS_LIMIT - 1);
-  const [acceptances, history, changes] = await Promise.all([
+  const [acceptances, history, changes, submissions, notices, erasures] = await Promise.all([
     deps.consents.acceptancesFor([memberId]),
     deps.consents.historyFor([memberId], EXPORT_HISTORY_LIMIT),
     deps.members.profileChangesFor([memberId], EXPORT_HISTORY_LIMIT),
+    deps.verifications.recentFor([memberId], EXPORT_HISTORY_LIMIT),
+    deps.inbox.pagesForMembers([memberId], EXPORT_HISTORY_LIMIT, undefined, false),
+    deps.erasures.historyFor(memberId),
   ]);
   return identityExport({
     memberId,
@@ -82,6 +88,11 @@ async function identityPart(deps: DataExportDeps, memberId: string, now: Date) {
     extra: {
       ...consentsExport(acceptances.get(memberId) ?? [], history.get(memberId) ?? []),
       profileChanges: profileChangesExport(changes.get(memberId) ?? []),
+      ...recordsExport({
+        verifications: submissions.get(memberId) ?? [],
+        notices: notices.get(memberId) ?? [],
+        erasureRequests: erasures,
+      }),
     },
   });
 }

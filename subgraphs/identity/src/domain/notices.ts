@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EventInput, SanctionKind, TierCode } from '@membership/events';
 
 /** What a notice is about. */
@@ -9,6 +10,8 @@ export type NoticeKind =
   | 'benefit_change'
   | 'policy_changed'
   | 'verification_expiring'
+  /** A reviewer decided the member's advanced verification. */
+  | 'verification_decided'
   /** Notices other subgraphs request by template (MemberNoticeRequested), by the subgraph that asked. */
   | 'orders'
   | 'points'
@@ -86,12 +89,15 @@ export function benefitChangeNotice(p: EventInput['BenefitChangeAnnounced']): No
 }
 
 /** The notice every member gets when a new policy version is published. */
-export function policyChangedNotice(p: { kind: string; version: string }): NoticeText {
+export function policyChangedNotice(p: { kind: string; version: string; publishedAt?: Date; effectiveAt?: Date | null }): NoticeText {
   const name = p.kind === 'privacy' ? 'privacy policy' : 'terms';
+  const later = p.effectiveAt && p.publishedAt && p.effectiveAt.getTime() > p.publishedAt.getTime();
   return {
     kind: 'policy_changed',
     title: `New ${name}: version ${p.version}`,
-    body: `Read and accept the new ${name} to keep giving consents; withdrawing them needs nothing.`,
+    body: later
+      ? `The new ${name} takes effect on ${day(p.effectiveAt!.toISOString())}; until then the current one applies. Read it with policyVersion and accept it to keep giving consents after that date; withdrawing them needs nothing.`
+      : `Read and accept the new ${name} to keep giving consents; withdrawing them needs nothing.`,
   };
 }
 
@@ -112,4 +118,29 @@ export function verificationExpiringNotice(level: string, expiresAt: Date): Noti
     ...VERIFICATION_EXPIRING_NOTICE,
     body: VERIFICATION_EXPIRING_NOTICE.body.replace('{level}', level).replace('{date}', day(expiresAt.toISOString())),
   };
+}
+
+/** The notice a member gets when a reviewer decides their advanced verification; a rejection says why. */
+export function verificationDecidedNotice(d: { status: 'approved' | 'rejected'; reason: string | null; expiresAt: Date | null }): NoticeText {
+  if (d.status === 'approved') {
+    return {
+      kind: 'verification_decided',
+      title: 'Your advanced verification is approved',
+      body: `Your advanced real-name verification was approved${d.expiresAt ? ` and is valid until ${day(d.expiresAt.toISOString())}` : ''}.`,
+    };
+  }
+  return {
+    kind: 'verification_decided',
+    title: 'Your advanced verification was not approved',
+    body: `Your advanced real-name verification was not approved: ${(d.reason ?? 'no reason was given').replace(/[.。]\s*$/, '')}. You may submit it again.`,
+  };
+}
+
+/**
+ * The inbox key of a verification's decision notice: derived from the verification's id
+ * (which keys its expiry reminder), so deciding twice can never add a second notice.
+ */
+export function decisionNoticeId(verificationId: string): string {
+  const hex = createHash('sha256').update(`verification-decided:${verificationId}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

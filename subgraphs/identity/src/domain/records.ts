@@ -249,6 +249,10 @@ export interface PolicyVersionRow {
   /** Publication order, for versions published in the same instant. */
   seq: number;
   publishedBy: string;
+  /** The text as published; null for versions published before texts were kept. */
+  text: string | null;
+  /** When it takes the place of the version before; null: from publication. */
+  effectiveAt: Date | null;
 }
 
 /** A policy version about to be published (its `seq` comes from the database). */
@@ -262,6 +266,8 @@ export interface PolicyAcceptanceRow {
   acceptedAt: Date;
   channel: string;
   method: string;
+  /** SHA-256 of the text accepted; null for acceptances recorded before it was kept. */
+  textHash: string | null;
   policy: PolicyVersionRow;
 }
 

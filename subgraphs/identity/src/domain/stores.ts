@@ -218,6 +218,8 @@ export interface VerificationStore {
 export interface ErasureStore {
   /** Each member's newest request. */
   latestFor(memberIds: readonly string[]): Promise<Map<string, ErasureRequestRow>>;
+  /** Every erasure request of the member, oldest first (the data export). */
+  historyFor(memberId: string): Promise<ErasureRequestRow[]>;
   pendingFor(memberId: string): Promise<ErasureRequestRow | undefined>;
   /** A pending request; throws AlreadyExists when one is pending already. */
   create(memberId: string, requestedAt: Date, dueAt: Date): Promise<ErasureRequestRow>;
@@ -260,8 +262,8 @@ export interface DataExportStore {
 
 /** Policy versions, their acceptance and members' consents. */
 export interface ConsentStore {
-  /** The newest published version of each policy kind. */
-  currentPolicies(): Promise<PolicyVersionRow[]>;
+  /** The version of each policy kind in force at `at`: the newest that took effect by then. */
+  currentPolicies(at: Date): Promise<PolicyVersionRow[]>;
   policy(kind: string, version: string): Promise<PolicyVersionRow | undefined>;
   /** Throws AlreadyExists when the version is published already. */
   publish(row: NewPolicyVersion): Promise<PolicyVersionRow>;

@@ -1,3 +1,4 @@
+import { decisionNoticeId, verificationDecidedNotice } from './notices.js';
 import { randomUUID } from 'node:crypto';
 import { DomainError, badInput, conflict, forbidden, notFound, type Cursor } from '@membership/domain';
 import { lookupHash, type KeyRing } from './encryption.js';
@@ -174,6 +175,8 @@ async function decide(
       before: { memberId: verification.memberId, level: 'advanced', status: 'pending' },
       after: { memberId: verification.memberId, level: 'advanced', status: decision.status, expiresAt: expiresAt?.toISOString() ?? null },
     });
+    // The member hears of the decision, with the reason when rejected.
+    await tx.inbox.addForMember(verification.memberId, verificationDecidedNotice({ ...decision, expiresAt }), { eventId: decisionNoticeId(id), at: now });
     return verification;
   });
   if (decided) return decided;

@@ -22,6 +22,12 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** A policy version a person accepts by registering: the version in force, as currentPolicies shows it. */
+export type AcceptedPolicyInput = {
+  kind: PolicyKind;
+  version: Scalars['String']['input'];
+};
+
 /** References to uploaded images, for advanced verification. */
 export type AdvancedVerificationInput = {
   /** The reference the upload returned for the ID document image, e.g. s3://bucket/key. */
@@ -284,6 +290,8 @@ export type MarketingPreferencesInput = {
 /** A person with a membership account. */
 export type Member = {
   __typename?: 'Member';
+  /** The member's card, issued on first request. The member sees their own; staff need pii:identity:read. */
+  card?: Maybe<MemberCard>;
   /** Policy acceptances and consents given or withdrawn. The member sees their own; staff need members:read. */
   consents?: Maybe<Consents>;
   /**
@@ -352,6 +360,23 @@ export type MemberInboxArgs = {
 export type MemberPiiAccessLogArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A member's electronic membership card. */
+export type MemberCard = {
+  __typename?: 'MemberCard';
+  /** When the card (and its number) was issued. */
+  issuedAt: Scalars['DateTime']['output'];
+  /** The member number: 12 digits, the last a check digit. Not the internal id. */
+  number: Scalars['String']['output'];
+  /**
+   * A short-lived signed token (JWT, EdDSA) to show as a QR code: the member number, issue
+   * and expiry times, nothing personal. Staff tools verify it offline with identity's public
+   * key (see docs/SECURITY.md); ask again for a fresh one when it expires (CARD_QR_TTL_SECONDS).
+   */
+  qrPayload: Scalars['String']['output'];
+  /** The member's tier as identity last heard it from tiers; null before the first. */
+  tier?: Maybe<Scalars['String']['output']>;
 };
 
 export type MemberConnection = {
@@ -740,6 +765,8 @@ export type NoticeKind =
   | 'TIERS'
   /** The member's tier went up or down. */
   | 'TIER_CHANGED'
+  /** A reviewer decided the member's advanced verification; a rejection says why. */
+  | 'VERIFICATION_DECIDED'
   /** The member's real-name verification expires soon and can be renewed now. */
   | 'VERIFICATION_EXPIRING';
 
@@ -899,6 +926,8 @@ export type PolicyAcceptance = {
   channel: ConsentChannel;
   method: ConsentMethod;
   policy: PolicyVersion;
+  /** SHA-256 of the text accepted; null for acceptances recorded before it was kept. */
+  textHash?: Maybe<Scalars['String']['output']>;
 };
 
 /** Which policy a version belongs to. */
@@ -909,9 +938,13 @@ export type PolicyKind =
 /** One published version of the privacy policy or the terms. */
 export type PolicyVersion = {
   __typename?: 'PolicyVersion';
+  /** When it takes (or took) the place of the version before; until then that one applies. */
+  effectiveAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
   kind: PolicyKind;
   publishedAt: Scalars['DateTime']['output'];
+  /** The text as published; null for versions published before texts were kept. */
+  text?: Maybe<Scalars['String']['output']>;
   /** SHA-256 of the text as published, hex: proves which text was accepted. */
   textHash: Scalars['String']['output'];
   /** As legal names it, e.g. 2026-11. */
@@ -940,6 +973,11 @@ export type ProfileChange = {
 
 /** A new version of a policy. */
 export type PublishPolicyInput = {
+  /**
+   * When the version replaces the one in force. At least POLICY_NOTICE_DAYS from now when a
+   * version is in force (the default); the first version of a policy may take effect at once.
+   */
+  effectiveAt?: InputMaybe<Scalars['DateTime']['input']>;
   kind: PolicyKind;
   /** Why it is published; kept in the staff operation log. */
   reason: Scalars['String']['input'];
@@ -979,6 +1017,8 @@ export type Query = {
   partners: Array<Partner>;
   /** Role grants waiting for a second admin, oldest first (at most 200). Staff with staff:manage. */
   pendingStaffRoleGrants: Array<StaffRoleGrant>;
+  /** One published version of a policy, with its text; null when there is no such version. Anyone may read it. */
+  policyVersion?: Maybe<PolicyVersion>;
   /** Every role and its scopes. Staff with staff:manage or audit:read. */
   roles: Array<Role>;
   /**
@@ -1032,6 +1072,12 @@ export type QueryPartnerMemberArgs = {
 };
 
 
+export type QueryPolicyVersionArgs = {
+  kind: PolicyKind;
+  version: Scalars['String']['input'];
+};
+
+
 export type QuerySessionStatusArgs = {
   kind: Scalars['String']['input'];
   session: Scalars['String']['input'];
@@ -1064,10 +1110,19 @@ export type RecordPiiAccessResult = {
 /** Register with an email address or a phone number (one of them, or both). */
 export type RegisterInput = {
   /**
+   * The terms and privacy policy versions in force (currentPolicies), which the person read
+   * and accepted. Registration without them is POLICY_ACCEPTANCE_REQUIRED naming the versions.
+   */
+  acceptedPolicies?: InputMaybe<Array<AcceptedPolicyInput>>;
+  /**
    * The one-time code from requestRegistrationCode, sent to the email address (or to the
    * phone number when there is no email). Required unless the platform is in development.
    */
   code?: InputMaybe<Scalars['String']['input']>;
+  /** Where the person accepted them. */
+  consentChannel?: InputMaybe<ConsentChannel>;
+  /** How the person accepted them. */
+  consentMethod?: InputMaybe<ConsentMethod>;
   displayName: Scalars['String']['input'];
   email?: InputMaybe<Scalars['String']['input']>;
   password: Scalars['String']['input'];
@@ -1368,8 +1423,9 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
-  AdvancedVerificationInput: AdvancedVerificationInput;
+  AcceptedPolicyInput: AcceptedPolicyInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  AdvancedVerificationInput: AdvancedVerificationInput;
   AuthPayload: ResolverTypeWrapper<Omit<AuthPayload, 'member'> & { member: ResolversTypes['Member'] }>;
   ConsentChannel: ConsentChannel;
   ConsentMethod: ConsentMethod;
@@ -1398,6 +1454,7 @@ export type ResolversTypes = {
   MarketingPreferences: ResolverTypeWrapper<MarketingPreferences>;
   MarketingPreferencesInput: MarketingPreferencesInput;
   Member: ResolverTypeWrapper<MemberRecord>;
+  MemberCard: ResolverTypeWrapper<MemberCard>;
   MemberConnection: ResolverTypeWrapper<Omit<MemberConnection, 'edges'> & { edges: Array<ResolversTypes['MemberEdge']> }>;
   MemberEdge: ResolverTypeWrapper<Omit<MemberEdge, 'node'> & { node: ResolversTypes['Member'] }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1448,8 +1505,9 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
-  AdvancedVerificationInput: AdvancedVerificationInput;
+  AcceptedPolicyInput: AcceptedPolicyInput;
   String: Scalars['String']['output'];
+  AdvancedVerificationInput: AdvancedVerificationInput;
   AuthPayload: Omit<AuthPayload, 'member'> & { member: ResolversParentTypes['Member'] };
   ConsentRecord: ConsentRecordRow;
   Boolean: Scalars['Boolean']['output'];
@@ -1469,6 +1527,7 @@ export type ResolversParentTypes = {
   MarketingPreferences: MarketingPreferences;
   MarketingPreferencesInput: MarketingPreferencesInput;
   Member: MemberRecord;
+  MemberCard: MemberCard;
   MemberConnection: Omit<MemberConnection, 'edges'> & { edges: Array<ResolversParentTypes['MemberEdge']> };
   MemberEdge: Omit<MemberEdge, 'node'> & { node: ResolversParentTypes['Member'] };
   Mutation: Record<PropertyKey, never>;
@@ -1612,6 +1671,7 @@ export type MarketingPreferencesResolvers<ContextType = IdentityContext, ParentT
 
 export type MemberResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Member'] = ResolversParentTypes['Member'], FederationReferenceType extends FederationReferenceTypes['Member'] = FederationReferenceTypes['Member']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Member']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  card?: Resolver<Maybe<ResolversTypes['MemberCard']>, ParentType, ContextType>;
   consents?: Resolver<Maybe<ResolversTypes['Consents']>, ParentType, ContextType>;
   dataExports?: Resolver<Maybe<Array<ResolversTypes['DataExport']>>, ParentType, ContextType>;
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1630,6 +1690,13 @@ export type MemberResolvers<ContextType = IdentityContext, ParentType extends Re
   verificationExpiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   verificationLevel?: Resolver<Maybe<ResolversTypes['VerificationLevel']>, ParentType, ContextType>;
   verifications?: Resolver<Maybe<Array<ResolversTypes['Verification']>>, ParentType, ContextType>;
+};
+
+export type MemberCardResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['MemberCard'] = ResolversParentTypes['MemberCard']> = {
+  issuedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  qrPayload?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  tier?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type MemberConnectionResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['MemberConnection'] = ResolversParentTypes['MemberConnection']> = {
@@ -1779,12 +1846,15 @@ export type PolicyAcceptanceResolvers<ContextType = IdentityContext, ParentType 
   channel?: Resolver<ResolversTypes['ConsentChannel'], ParentType, ContextType>;
   method?: Resolver<ResolversTypes['ConsentMethod'], ParentType, ContextType>;
   policy?: Resolver<ResolversTypes['PolicyVersion'], ParentType, ContextType>;
+  textHash?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type PolicyVersionResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['PolicyVersion'] = ResolversParentTypes['PolicyVersion']> = {
+  effectiveAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['PolicyKind'], ParentType, ContextType>;
   publishedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  text?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   textHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
@@ -1809,6 +1879,7 @@ export type QueryResolvers<ContextType = IdentityContext, ParentType extends Res
   partnerMember?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType, RequireFields<QueryPartnerMemberArgs, 'id'>>;
   partners?: Resolver<Array<ResolversTypes['Partner']>, ParentType, ContextType>;
   pendingStaffRoleGrants?: Resolver<Array<ResolversTypes['StaffRoleGrant']>, ParentType, ContextType>;
+  policyVersion?: Resolver<Maybe<ResolversTypes['PolicyVersion']>, ParentType, ContextType, RequireFields<QueryPolicyVersionArgs, 'kind' | 'version'>>;
   roles?: Resolver<Array<ResolversTypes['Role']>, ParentType, ContextType>;
   sessionStatus?: Resolver<ResolversTypes['SessionStatus'], ParentType, ContextType, RequireFields<QuerySessionStatusArgs, 'kind' | 'session' | 'subject'>>;
   staffOperationLog?: Resolver<ResolversTypes['StaffOperationConnection'], ParentType, ContextType, RequireFields<QueryStaffOperationLogArgs, 'first'>>;
@@ -1930,6 +2001,7 @@ export type Resolvers<ContextType = IdentityContext> = {
   JobRunEdge?: JobRunEdgeResolvers<ContextType>;
   MarketingPreferences?: MarketingPreferencesResolvers<ContextType>;
   Member?: MemberResolvers<ContextType>;
+  MemberCard?: MemberCardResolvers<ContextType>;
   MemberConnection?: MemberConnectionResolvers<ContextType>;
   MemberEdge?: MemberEdgeResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

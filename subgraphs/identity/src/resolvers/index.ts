@@ -1,7 +1,8 @@
 import { DateTime, badInput, notFound, pageArgs, toConnection } from '@membership/subgraph';
 import { decideAccess, maskValue, memberIdOf, type PiiMask } from '@membership/viewer';
 import type { IdentityContext } from '../context.js';
-import { changePassword, login, logout, refreshSession, register, requestPasswordReset, requestRegistrationCode, resetPassword } from '../domain/accounts.js';
+import { changePassword, login, logout, refreshSession, requestPasswordReset, requestRegistrationCode, resetPassword } from '../domain/accounts.js';
+import { registerAccepting } from '../domain/sign-up.js';
 import { isUuid, recordPiiAccess } from '../domain/pii-access-log.js';
 import type { JobRunRow } from '@membership/jobs';
 import {
@@ -119,6 +120,7 @@ export const resolvers: Resolvers = {
       return toConnection(await reviewQueue(ctx.verification, first, after), first, verificationCursor);
     },
     currentPolicies: (_, __, ctx) => ctx.loaders.currentPolicies(),
+    policyVersion: async (_, args, ctx) => (await ctx.stores.consents.policy(lower<PolicyKind>(args.kind), args.version.trim())) ?? null,
     dataExport: (_, args, ctx) =>
       dataExportOf(ctx.dataExport, memberIdOf(ctx.viewer)!, checkId(args.id)),
     staffOperationLog: async (_, args, ctx) => {
@@ -142,8 +144,11 @@ export const resolvers: Resolvers = {
       const sent = await requestRegistrationCode(ctx.accounts, args.input, ctx.clientAddress);
       return { ...sent, channel: upper<ContactChannel>(sent.channel) };
     },
-    register: (_, args, ctx) =>
-      register(ctx.accounts, { ...args.input, id: undefined }),
+    register: (_, args, ctx) => {
+      const { acceptedPolicies, consentChannel, consentMethod, ...account } = args.input;
+      const accepted = (acceptedPolicies ?? []).map((p) => ({ kind: lower<PolicyKind>(p.kind), version: p.version }));
+      return registerAccepting({ ...ctx.accounts, consents: ctx.stores.consents }, { ...account, acceptedPolicies: accepted, id: undefined }, capture({ channel: consentChannel, method: consentMethod }));
+    },
     login: (_, args, ctx) =>
       login(ctx.accounts, args.input),
     refreshSession: (_, args, ctx) =>
@@ -225,6 +230,7 @@ export const resolvers: Resolvers = {
   },
   PolicyVersion: {
     kind: (p) => upper<PolicyKindEnum>(p.kind),
+    effectiveAt: (p) => p.effectiveAt ?? p.publishedAt,
   },
   PolicyAcceptance: {
     channel: (a) => upper<ConsentChannel>(a.channel),
@@ -277,6 +283,13 @@ export const resolvers: Resolvers = {
     verificationExpiresAt: async (member, _, ctx) => (await ctx.loaders.verificationLevel.load(member.id)).expiresAt,
     verifications: (member, _, ctx) => ctx.loaders.verifications.load(member.id),
     consents: (member) => ({ memberId: member.id }),
+    card: async (member, _, ctx) => {
+      if (member.erasedAt) return null;
+      const [card, tier] = await Promise.all([ctx.production.cards.load(member.id), ctx.production.tiers.load(member.id)]);
+      if (!card) return null;
+      const qrPayload = await ctx.production.cardSigner.sign(card.number, ctx.now(), ctx.production.cardTtlSeconds);
+      return { number: card.number, tier, issuedAt: card.issuedAt, qrPayload };
+    },
     inbox: async (member, args, ctx) => {
       const page = pageArgs(args);
       // The id goes into a uuid comparison; a forged cursor must be bad input, not a SQL error.

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from '@membership/subgraph';
 import {
   checkPoliciesAccepted,
+  policyEffectiveAt,
   consentsExport,
   marketingChanges,
   marketingPreferences,
@@ -111,5 +112,19 @@ describe('consents in force', () => {
     );
     expect(out.policyAcceptances).toEqual([{ kind: 'privacy', version: '1', textHash: 'h', at: at(5).toISOString(), channel: 'web', method: 'checkbox' }]);
     expect(out.consents.map((c) => c.granted)).toEqual([true, false]);
+  });
+});
+
+describe('when a new policy version takes effect', () => {
+  const now = new Date('2026-11-30T00:00:00Z');
+  const week = new Date('2026-12-07T00:00:00Z');
+  it('the first version of a policy takes effect at once; a replacement after the notice period', () => {
+    expect(policyEffectiveAt(false, now, 7, null)).toEqual(now);
+    expect(policyEffectiveAt(true, now, 7, null)).toEqual(week);
+  });
+  it('a later date may be chosen; a sooner one is refused naming the earliest', () => {
+    const later = new Date('2027-01-01T00:00:00Z');
+    expect(policyEffectiveAt(true, now, 7, later)).toEqual(later);
+    expect(() => policyEffectiveAt(true, now, 7, new Date('2026-12-01T00:00:00Z'))).toThrow(/announced 7 days before.*2026-12-07/);
   });
 });

@@ -71,3 +71,17 @@ describe('notice texts', () => {
     });
   });
 });
+
+describe('verification decision notices', () => {
+  it('an approval says until when; a rejection gives the reason; each decision has one inbox key, apart from the expiry reminder', async () => {
+    const { verificationDecidedNotice, decisionNoticeId } = await import('../../src/domain/notices.js');
+    expect(verificationDecidedNotice({ status: 'approved', reason: null, expiresAt: new Date('2027-11-30T00:00:00Z') }).body).toContain('valid until 2027-11-30');
+    expect(verificationDecidedNotice({ status: 'rejected', reason: 'The photo is blurred.', expiresAt: null }).body).toBe(
+      'Your advanced real-name verification was not approved: The photo is blurred. You may submit it again.',
+    );
+    const id = '00000000-0000-4000-8000-000000000001';
+    expect(decisionNoticeId(id)).toBe(decisionNoticeId(id));
+    expect(decisionNoticeId(id)).not.toBe(id);
+    expect(decisionNoticeId(id)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
