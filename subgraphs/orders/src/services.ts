@@ -75,7 +75,8 @@ export function ordersServices(settings: OrdersSettings, scope: OrdersScope) {
   /** Pays back an approved refund by the route the order was paid, then completes it. */
   async function payBack(refundId: string, approve: (requested: number) => number, decidedBy: string, reason: string | null): Promise<RefundRow> {
     const reserved = await refunds.approve(refundId, approve, decidedBy, reason, settings.now());
-    if (!reserved.reserved && reserved.refund.status === 'COMPLETED') return reserved.refund;
+    // Already approved by someone else (being paid back, or paid back): never pay it back twice.
+    if (!reserved.reserved) return reserved.refund;
     const amount = reserved.refund.approvedAmount ?? 0;
     let reference: string | null = null;
     const payment = reserved.payment;

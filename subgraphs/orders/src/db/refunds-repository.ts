@@ -320,6 +320,6 @@ export async function projectSanction(tx: Db, event: { type: 'SanctionApplied'; 
     await tx
       .insert(memberSanctions)
       .values({ sanctionId: p.sanctionId, memberId: p.memberId, kind: p.kind, liftedAt: at })
-      .onConflictDoUpdate({ target: memberSanctions.sanctionId, set: { liftedAt: sql`coalesce(${memberSanctions.liftedAt}, ${at})` } });
+      .onConflictDoUpdate({ target: memberSanctions.sanctionId, set: { liftedAt: sql`coalesce(${memberSanctions.liftedAt}, ${at.toISOString()}::timestamptz)` } });
   }
 }
