@@ -23,13 +23,13 @@ const BASE_ROLES: readonly RoleDefinition[] = [
   },
   {
     name: 'moderator',
-    description: 'Applies and lifts sanctions; reads standing and order and points history (behaviour, with a purpose).',
-    scopes: ['members:read', 'moderation:read', 'moderation:write', 'pii:contact:masked', 'pii:behaviour:read'],
+    description: 'Applies and lifts sanctions; works the risk flag queue; reads standing and order and points history (behaviour, with a purpose).',
+    scopes: ['members:read', 'moderation:read', 'moderation:write', 'pii:contact:masked', 'pii:behaviour:read', 'risk:review'],
   },
   {
     name: 'finance',
-    description: 'Handles refunds and point adjustments; sees financial data and order and points history (behaviour, with a purpose).',
-    scopes: ['members:read', 'orders:read', 'orders:refund', 'points:read', 'points:adjust', 'pii:financial:read', 'pii:behaviour:read'],
+    description: 'Handles refunds, offline payments and point adjustments; works the risk flag queue; sees financial data and order and points history (behaviour, with a purpose).',
+    scopes: ['members:read', 'orders:read', 'orders:write', 'orders:refund', 'points:read', 'points:adjust', 'pii:financial:read', 'pii:behaviour:read', 'risk:review'],
   },
   {
     name: 'admin',

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, countDistinct, count, eq, gte, type SQL } from 'drizzle-orm';
+import { and, asc, countDistinct, count, eq, gt, gte, type SQL } from 'drizzle-orm';
 import type { Db } from '@membership/db';
 import { recordEvent } from '@membership/events';
 import { conflict, notFound } from '@membership/domain';
 import type { RiskFlagStatus } from '../domain/order-status.js';
-import { brushing, refundSpike, sharedBy, type FlagDecision, type FlagDraft, type RiskTerms } from '../domain/risk.js';
+import { brushing, redemptionSpike, refundSpike, sharedBy, type FlagDecision, type FlagDraft, type RiskTerms } from '../domain/risk.js';
 import type { OrderRow, PaymentRow } from './orders-repository.js';
-import { outbox, payments, refunds, riskFlags } from './schema.js';
+import { orders, outbox, payments, refunds, riskFlags } from './schema.js';
 
 export type { RiskTerms } from '../domain/risk.js';
 export type RiskFlagRow = typeof riskFlags.$inferSelect;
@@ -45,7 +45,7 @@ export class RiskRepository {
     );
   }
 
-  /** After a successful payment: how many accounts paid with the same card, or from the same device. */
+  /** After a successful payment: how many accounts paid with the same card, or from the same device; points redeemed in a burst. */
   async afterPayment(payment: PaymentRow, now: Date, terms: RiskTerms): Promise<void> {
     if (!payment.memberId) return;
     const accountsWith = async (where: SQL) => {
@@ -64,6 +64,12 @@ export class RiskRepository {
       const n = await accountsWith(eq(payments.deviceFingerprint, payment.deviceFingerprint));
       flags.push(sharedBy('SHARED_DEVICE', payment.deviceFingerprint, n, payment.memberId, payment.orderId, terms));
     }
+    const since = new Date(now.getTime() - terms.refundSpikeHours * 3_600_000);
+    const [redeemed] = await this.db
+      .select({ n: count() })
+      .from(orders)
+      .where(and(eq(orders.memberId, payment.memberId), gt(orders.pointsUsed, 0), gte(orders.paidAt, since)));
+    flags.push(redemptionSpike(payment.memberId, Number(redeemed?.n ?? 0), terms, now));
     await this.raise(flags, now);
   }
 

@@ -52,6 +52,18 @@ export function brushing(
   };
 }
 
+/** Many orders paid partly with points by one member in a short time (same window and count as refunds). */
+export function redemptionSpike(memberId: string, recent: number, terms: RiskTerms, now: Date): FlagDraft | null {
+  if (recent < terms.refundSpikeCount) return null;
+  return {
+    kind: 'REDEMPTION_SPIKE',
+    memberId,
+    orderId: null,
+    reason: `${recent} orders paid with points in the last ${terms.refundSpikeHours} h (flagged from ${terms.refundSpikeCount}).`,
+    dedupeKey: `REDEMPTION_SPIKE:${memberId}:${now.toISOString().slice(0, 10)}`,
+  };
+}
+
 /** Many accounts paying with one card or from one device. */
 export function sharedBy(
   kind: 'SHARED_INSTRUMENT' | 'SHARED_DEVICE',
