@@ -60,9 +60,6 @@ export function ordersSettings({ env, db, now, options }: ModuleInit<OrdersEnv, 
   };
 }
 
-/** Who is acting, as the services need it. */
-export type Actor = { kind: 'member'; memberId: string } | { kind: 'staff'; staffId: string } | { kind: 'system' };
-
 /**
  * Orders' use cases: checkout, payment, cancellation, refunds and invoices, each over the
  * request's scoped repositories and the ports (points, payment provider). External calls

@@ -4,7 +4,7 @@ import { orderNumber } from './checkout.js';
 type Notice = EventInput['MemberNoticeRequested'];
 
 /** Minor units as the member reads them (two decimals): 12800 -> "128.00". */
-export const majorUnits = (amount: number): string => `${Math.trunc(amount / 100)}.${String(Math.abs(amount) % 100).padStart(2, '0')}`;
+const majorUnits = (amount: number): string => `${Math.trunc(amount / 100)}.${String(Math.abs(amount) % 100).padStart(2, '0')}`;
 
 const notice = (memberId: string, key: string, params: Notice['params'], dedupeKey: string): Notice => ({
   memberId,

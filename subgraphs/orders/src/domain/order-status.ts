@@ -19,7 +19,6 @@ export type PaymentMethodCode = (typeof PAYMENT_METHOD_CODES)[number];
 
 /** Where a payment attempt stands; a PENDING one waits for the provider's callback. */
 export const PAYMENT_STATUSES = ['PENDING', 'SUCCEEDED', 'FAILED'] as const;
-export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 /** Why a member asks for their money back. */
 export const REFUND_REASONS = ['DEFECT', 'NOT_AS_DESCRIBED', 'OTHER'] as const;
@@ -35,7 +34,6 @@ export type InvoiceKind = (typeof INVOICE_KINDS)[number];
 
 /** Why the risk checks raised a flag. */
 export const RISK_FLAG_KINDS = ['REFUND_SPIKE', 'BRUSHING', 'SHARED_INSTRUMENT', 'SHARED_DEVICE', 'REDEMPTION_SPIKE'] as const;
-export type RiskFlagKind = (typeof RISK_FLAG_KINDS)[number];
 
 /** Where a flag stands: waiting for staff, dismissed, or escalated to a moderation case. */
 export const RISK_FLAG_STATUSES = ['OPEN', 'DISMISSED', 'ESCALATED'] as const;

@@ -72,7 +72,7 @@ export interface PaymentCallback {
 }
 
 /** The text a callback's signature covers: every field that changes what orders does with it. */
-export const callbackSigningText = (c: Omit<PaymentCallback, 'signature'>): string =>
+const callbackSigningText = (c: Omit<PaymentCallback, 'signature'>): string =>
   [c.paymentId, c.providerReference, c.outcome, c.last4 ?? ''].join('\n');
 
 /** HMAC-SHA256 of the callback's fields with the provider's webhook secret, in hex. */
