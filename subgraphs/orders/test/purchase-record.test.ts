@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TestStack } from '@membership/testing';
+import { sql } from '@membership/db';
+import { IDENTITY, MEMBER_DATA_EXPORT, callSubgraph, publishMemberErased, rowsMentioning, startTestStack, type TestStack } from '@membership/testing';
+import type { OrdersExport } from '../src/domain/export.js';
 
 let clock = new Date();
 let stack: TestStack;
@@ -131,5 +133,29 @@ describe('invoices', () => {
     expect(support.body.data.order.invoice).toMatchObject({ taxId: null, companyName: null });
     const finance = await stack.gql(query, { id: orderId }, { token: await stack.staffToken(['orders:read', 'pii:behaviour:read', 'pii:financial:read']), headers: PURPOSE });
     expect(finance.body.data.order.invoice).toMatchObject({ taxId: '91330100MA2B3C4D5E', companyName: 'Chen Trading Ltd' });
+  });
+});
+
+describe('data rights over the purchase record', () => {
+  it("Dee's export carries her address, payments, refunds and invoice; once she is erased no orders row names her, and her address and refund words are gone", async () => {
+    const dee = demo('Dee');
+    const data = JSON.parse(
+      (await callSubgraph(stack, 'orders', MEMBER_DATA_EXPORT, { memberId: dee.id }, IDENTITY)).body.data.memberDataExport as string,
+    ) as OrdersExport;
+    const refunded = data.orders.find((o) => o.refunds?.length);
+    expect(refunded).toMatchObject({
+      shippingAddress: '8 Lake Street, Hangzhou',
+      payments: [{ method: 'ONLINE', status: 'SUCCEEDED', last4: '1234', amount: { amount: 3_000, currency: 'CNY' } }],
+      refunds: [{ status: 'COMPLETED', reason: 'DEFECT', requested: { amount: 3_000, currency: 'CNY' } }],
+      invoice: { kind: 'PERSON', companyName: null, taxId: null },
+    });
+
+    await publishMemberErased(stack, 'orders', dee.id, clock);
+    await stack.drainEvents();
+    expect(await rowsMentioning(stack, 'orders', dee.id)).toEqual({});
+    const left = await stack.database.rows<{ n: number | string }>(
+      sql`select count(*) as n from orders.orders where erased_at is not null and shipping_address is not null`,
+    );
+    expect(Number(left[0]!.n)).toBe(0);
   });
 });

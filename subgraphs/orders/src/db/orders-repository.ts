@@ -10,12 +10,22 @@ import { nextStatus } from '../domain/order-state.js';
 import type { InvoiceKind, PaymentMethodCode } from '../domain/order-status.js';
 import type { OrderFacts, OrderLineFacts } from '../domain/orders.js';
 import { RiskRepository, type RiskTerms } from './risk-repository.js';
-import { invoices, orderLines, orders, outbox, payments, refunds } from './schema.js';
+import { invoices, memberSanctions, orderLines, orders, outbox, payments, refunds, riskFlags } from './schema.js';
 
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderLineRow = typeof orderLines.$inferSelect;
 export type PaymentRow = typeof payments.$inferSelect;
 export type InvoiceRow = typeof invoices.$inferSelect;
+type RefundRecord = typeof refunds.$inferSelect;
+
+/** One order with everything orders holds about it: what goes into a member's data export. */
+export interface HeldOrder {
+  order: OrderRow;
+  lines: OrderLineRow[];
+  payments: PaymentRow[];
+  refunds: RefundRecord[];
+  invoice: InvoiceRow | null;
+}
 
 /** The settings payment and cancellation rules read (orders' env.ts). */
 export interface OrderTerms {
@@ -137,18 +147,31 @@ export class OrdersRepository {
   }
 
   /**
-   * Every order of one member with its lines, oldest first, in two statements: what
-   * orders contributes to the member's data export.
+   * Every order of one member with its lines, payments, refunds and invoice, oldest
+   * first, in five statements: what orders contributes to the member's data export.
    */
-  async everythingOf(memberId: string): Promise<{ order: OrderRow; lines: OrderLineRow[] }[]> {
+  async everythingOf(memberId: string): Promise<HeldOrder[]> {
     const rows = await this.db
       .select()
       .from(orders)
       .where(and(eq(orders.memberId, memberId), this.visible()))
       .orderBy(asc(orders.placedAt), asc(orders.id));
     if (rows.length === 0) return [];
-    const lines = await this.linesOf(rows.map((r) => r.id));
-    return rows.map((order) => ({ order, lines: lines.get(order.id) ?? [] }));
+    const ids = rows.map((r) => r.id);
+    const [lines, paid, asked, invoiced] = await Promise.all([
+      this.linesOf(ids),
+      this.paymentsOf(ids),
+      this.db.select().from(refunds).where(inArray(refunds.orderId, ids)).orderBy(asc(refunds.requestedAt)),
+      this.invoicesOf(ids),
+    ]);
+    const refundsByOrder = groupBy(asked, (r) => r.orderId);
+    return rows.map((order) => ({
+      order,
+      lines: lines.get(order.id) ?? [],
+      payments: paid.get(order.id) ?? [],
+      refunds: refundsByOrder.get(order.id) ?? [],
+      invoice: invoiced.get(order.id) ?? null,
+    }));
   }
 
   /**
@@ -158,15 +181,19 @@ export class OrdersRepository {
    * nothing left to change. Call it with a transaction.
    */
   async eraseMember(memberId: string, erasedAt: Date): Promise<{ orders: number }> {
+    // The address they shipped to would name them again: it goes; the amounts stay for tax.
     const unlinked = await this.db
       .update(orders)
-      .set({ memberId: null, erasedAt })
+      .set({ memberId: null, erasedAt, shippingAddress: null })
       .where(eq(orders.memberId, memberId))
       .returning({ id: orders.id });
-    // Payments, refunds and invoices stay with the order, unlinked like it.
-    await this.db.update(payments).set({ memberId: null }).where(eq(payments.memberId, memberId));
-    await this.db.update(refunds).set({ memberId: null }).where(eq(refunds.memberId, memberId));
+    // Payments, refunds and invoices stay with the order, unlinked like it, without the
+    // member's device and own words.
+    await this.db.update(payments).set({ memberId: null, deviceFingerprint: null }).where(eq(payments.memberId, memberId));
+    await this.db.update(refunds).set({ memberId: null, note: null, evidence: [] }).where(eq(refunds.memberId, memberId));
     await this.db.update(invoices).set({ memberId: null }).where(eq(invoices.memberId, memberId));
+    await this.db.update(riskFlags).set({ memberId: null }).where(eq(riskFlags.memberId, memberId));
+    await this.db.delete(memberSanctions).where(eq(memberSanctions.memberId, memberId));
     await this.db.delete(outbox).where(sql`${outbox.payload} ->> 'memberId' = ${memberId}`);
     return { orders: unlinked.length };
   }
