@@ -41,13 +41,13 @@ await stack.drainEvents();
 const tokens = await Promise.all(memberIds.map(async (sub) => (await issueAccessToken({ sub, kind: 'member' }, moduleEnv.JWT_SECRET, { ttlSeconds: 3600 })).token));
 say(`Registered ${memberIds.length} members on ${database.kind}.`);
 
-async function gql(token: string, query: string, variables: Record<string, unknown>): Promise<Record<string, any>> {
+async function gql<T>(token: string, query: string, variables: Record<string, unknown>): Promise<T> {
   const response = await fetch(stack.gatewayUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as { data?: Record<string, any>; errors?: { message: string }[] };
+  const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
   if (body.errors?.length || !body.data) throw new Error(body.errors?.[0]?.message ?? `HTTP ${response.status}`);
   return body.data;
 }
@@ -67,7 +67,7 @@ async function client(): Promise<void> {
     const card = `tok_ok_${String(i % tokens.length).padStart(4, '0').slice(-4)}`;
     try {
       let t = performance.now();
-      const placed = await gql(token, PLACE, {
+      const placed = await gql<{ placeOrder: { id: string } }>(token, PLACE, {
         input: {
           idempotencyKey: randomUUID(),
           currency: 'CNY',
@@ -80,7 +80,7 @@ async function client(): Promise<void> {
       });
       placeMs.push(performance.now() - t);
       t = performance.now();
-      const paid = await gql(token, PAY, { input: { orderId: placed.placeOrder.id, method: 'ONLINE', paymentToken: card, idempotencyKey: randomUUID() } });
+      const paid = await gql<{ payOrder: { order: { status: string } } }>(token, PAY, { input: { orderId: placed.placeOrder.id, method: 'ONLINE', paymentToken: card, idempotencyKey: randomUUID() } });
       payMs.push(performance.now() - t);
       if (paid.payOrder.order.status !== 'PAID') throw new Error(`order ${placed.placeOrder.id} is ${paid.payOrder.order.status}`);
       orderIds.push(placed.placeOrder.id);

@@ -34,6 +34,10 @@ describe("the orders part of a member's export", () => {
           placedAt: '2026-01-05T10:00:00.000Z',
           paidAt: null,
           lines: [{ sku: 'MUG-CELADON', title: 'Celadon tea mug', quantity: 2, unitPrice: { amount: 4_500, currency: 'CNY' } }],
+          shippingAddress: null,
+          payments: [],
+          refunds: [],
+          invoice: null,
         },
       ],
     });
