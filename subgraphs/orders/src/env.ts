@@ -8,8 +8,11 @@ const DEVELOPMENT_WEBHOOK_SECRET = 'dev-payment-webhook-secret-change-me-0123';
 const ordersShape = {
   /** Signs orders' own calls to points (holding points for an order's offset). */
   ORDERS_SIGNING_KEY: secretEnv.ORDERS_SIGNING_KEY,
-  /** Where points answers orders' calls (its GraphQL endpoint). */
-  POINTS_URL: z.string().url().default('http://127.0.0.1:4103/graphql'),
+  /**
+   * Where points answers orders' calls (its GraphQL endpoint). Unset: where the host says
+   * points listens (one process), else http://127.0.0.1:4103/graphql.
+   */
+  POINTS_URL: z.string().url().optional(),
   /** How long a call to points may take before checkout gives up (nothing is placed). */
   POINTS_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   /** Which payment provider charges cards: only the development one exists so far. */

@@ -15,6 +15,8 @@ import type { OrdersEnv } from './env.js';
 import { DevelopmentPaymentProvider } from './payments/development-provider.js';
 import { createPointsClient } from './points-client.js';
 
+const DEFAULT_POINTS_URL = 'http://127.0.0.1:4103/graphql';
+
 /** What orders can be given beyond every subgraph's options (tests pass their own ports). */
 export interface OrdersOptions extends SubgraphModuleOptions {
   /** Holds points for offsets; defaults to a signed call to points at POINTS_URL. */
@@ -42,7 +44,7 @@ export function ordersSettings({ env, db, now, options }: ModuleInit<OrdersEnv, 
     db,
     now,
     // The host may learn where points listens only after orders was built (tests, random ports).
-    points: options.points ?? createPointsClient(signer, () => options.serverUrls?.points ?? env.POINTS_URL, env.POINTS_TIMEOUT_MS),
+    points: options.points ?? createPointsClient(signer, () => env.POINTS_URL ?? options.serverUrls?.points ?? DEFAULT_POINTS_URL, env.POINTS_TIMEOUT_MS),
     provider: options.paymentProvider ?? new DevelopmentPaymentProvider(),
     terms: {
       paymentDeadlineMinutes: env.PAYMENT_DEADLINE_MINUTES,
