@@ -246,3 +246,56 @@ describe('cancelling unpaid orders', () => {
     expect(await eventsOf('OrderCancelled', paid.id)).toHaveLength(0);
   });
 });
+
+describe('at the same time', () => {
+  it('Dee sends the same checkout five times at once: one order', async () => {
+    const token = await stack.memberToken(demo('Dee').id);
+    const results = await Promise.all(Array.from({ length: 5 }, () => stack.gql(PLACE, { input: cart('dee-burst-1') }, { token })));
+    const ids = new Set(results.map((r) => r.body.data?.placeOrder?.id));
+    expect(results.every((r) => !r.body.errors)).toBe(true);
+    expect(ids.size).toBe(1);
+    const rows = await stack.database.rows<{ n: number | string }>(sql`select count(*) as n from orders.orders where idempotency_key = 'dee-burst-1'`);
+    expect(Number(rows[0]!.n)).toBe(1);
+  });
+
+  it('Dee pays one order from two tabs at once with different keys: she is charged once', async () => {
+    const order = (await place(demo('Dee'), 'dee-two-tabs')).body.data.placeOrder;
+    const token = await stack.memberToken(demo('Dee').id);
+    const both = await Promise.all(
+      ['tab-a', 'tab-b'].map((key) => stack.gql(PAY, { input: { orderId: order.id, method: 'ONLINE', paymentToken: 'tok_ok_4242', idempotencyKey: key } }, { token })),
+    );
+    const failed = both.filter((r) => r.body.errors);
+    expect(failed.length).toBeLessThanOrEqual(1);
+    for (const r of failed) expect(r.body.errors![0]!.extensions?.code).toBe('CONFLICT');
+    const read = await stack.gql(ORDER, { id: order.id }, { token });
+    expect(read.body.data.order.payments.filter((p: { status: string }) => p.status === 'SUCCEEDED')).toHaveLength(1);
+    await stack.drainEvents();
+    expect(await eventsOf('OrderPaid', order.id)).toHaveLength(1);
+  });
+});
+
+describe('shipping and delivery', () => {
+  const ADVANCE = `mutation ($input: AdvanceOrderInput!) { advanceOrder(input: $input) { id status } }`;
+  it('staff with orders:write ship, deliver and complete a paid order, in that order only; a member cannot', async () => {
+    const order = (await place(demo('Bo'), 'bo-ship-1')).body.data.placeOrder;
+    // The order's status is behaviour: staff read it back with pii:behaviour:read and a purpose.
+    const staff = { token: await stack.staffToken(['orders:write', 'pii:behaviour:read']), headers: { 'x-access-purpose': 'support' } };
+    const early = await stack.gql(ADVANCE, { input: { orderId: order.id, step: 'SHIP' } }, staff);
+    expect(early.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(early.body.errors?.[0]?.message).toMatch(/placed and not paid, so it cannot be shipped/);
+    await pay(demo('Bo'), order.id, 'tok_ok_4242', 'bo-ship-1-pay');
+    const member = await stack.gql(ADVANCE, { input: { orderId: order.id, step: 'SHIP' } }, { token: await stack.memberToken(demo('Bo').id) });
+    expect(member.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const skip = await stack.gql(ADVANCE, { input: { orderId: order.id, step: 'DELIVER' } }, staff);
+    expect(skip.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    for (const [step, status] of [
+      ['SHIP', 'SHIPPED'],
+      ['DELIVER', 'DELIVERED'],
+      ['COMPLETE', 'COMPLETED'],
+    ]) {
+      const res = await stack.gql(ADVANCE, { input: { orderId: order.id, step } }, staff);
+      expect(res.body.data.advanceOrder.status).toBe(status);
+    }
+  });
+});
+
