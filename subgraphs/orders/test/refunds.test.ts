@@ -248,6 +248,15 @@ describe('refunds at the same time', () => {
     expect(events.reduce((sum, e) => sum + (e.amount as number), 0)).toBe(back);
   });
 
+  it('Bo asks back the same mug from two tabs at once: it is refunded once, the other request is told the mug is already asked back', async () => {
+    const order = await paidOrder(demo('Bo'), 1_000, 3_000);
+    const both = await Promise.all([0, 1].map(() => request(demo('Bo'), { orderId: order.id, lines: [{ lineId: order.lineB, quantity: 1 }] })));
+    const refused = both.filter((r) => r.body.errors);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.body.errors![0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringMatching(/already asked back/) });
+    expect(await readOrder(demo('Bo'), order.id)).toMatchObject({ refunded: { amount: 3_000 } });
+  });
+
   it('two staff approve the same request at the same moment: the money goes back once', async () => {
     const order = await paidOrder(demo('Chen'));
     const asked = (await request(demo('Chen'), { orderId: order.id })).body.data.requestRefund;

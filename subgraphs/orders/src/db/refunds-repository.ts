@@ -12,6 +12,7 @@ import {
   pointsToRestore,
   requestedAmount,
   withinReturnWindow,
+  unitsAsked,
   type RefundDraft,
   type RefundableOrder,
 } from '../domain/refunds.js';
@@ -81,7 +82,7 @@ export class RefundsRepository {
       }
       const lines = await tx.select().from(orderLines).where(eq(orderLines.orderId, order.id));
       const refundable = asRefundable(order);
-      const amount = requestedAmount(refundable, lines, draft.lines, committedAmount(on));
+      const amount = requestedAmount(refundable, lines, draft.lines, committedAmount(on), unitsAsked(on));
       checkWithinPaid(refundable, on, amount);
       const [refund] = await tx
         .insert(refunds)

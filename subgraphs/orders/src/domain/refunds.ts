@@ -38,6 +38,16 @@ export interface RefundOnOrder {
 const MAX_EVIDENCE = 10;
 const MAX_NOTE = 1000;
 
+/** Units of each line that requests not rejected already ask back. */
+export function unitsAsked(refunds: readonly { status: RefundStatus; lines: readonly RefundLineDraft[] }[]): Map<string, number> {
+  const asked = new Map<string, number>();
+  for (const r of refunds) {
+    if (r.status === 'REJECTED') continue;
+    for (const l of r.lines) asked.set(l.lineId, (asked.get(l.lineId) ?? 0) + l.quantity);
+  }
+  return asked;
+}
+
 /** Checks a request's words: a reason, at most 10 evidence references, a note of reasonable length. */
 export function refundDraft(draft: RefundDraft): RefundDraft {
   if (draft.evidence.length > MAX_EVIDENCE) throw badInput(`Attach at most ${MAX_EVIDENCE} pieces of evidence.`, 'evidence');
@@ -76,6 +86,8 @@ export function requestedAmount(
   orderLines: readonly { id: string; quantity: number; unitAmount: number }[],
   lines: readonly RefundLineDraft[],
   committed: number,
+  /** Units of each line already asked back by requests that were not rejected. */
+  askedBefore: ReadonlyMap<string, number> = new Map(),
 ): number {
   const left = order.paidAmount - committed;
   if (lines.length === 0) return left;
@@ -90,6 +102,15 @@ export function requestedAmount(
     seen.add(lineId);
     if (!Number.isInteger(quantity) || quantity < 1 || quantity > line.quantity) {
       throw badInput(`Line ${lineId} has ${line.quantity} unit(s); ask back 1 to ${line.quantity}.`, 'lines');
+    }
+    const left = line.quantity - (askedBefore.get(lineId) ?? 0);
+    if (quantity > left) {
+      throw conflict(
+        left <= 0
+          ? `Every unit of line ${lineId} is already asked back or refunded.`
+          : `Only ${left} unit(s) of line ${lineId} are left to ask back; ${quantity} is more.`,
+        'lines',
+      );
     }
     value += line.unitAmount * quantity;
   }

@@ -7,6 +7,7 @@ import {
   committedAmount,
   pointsToRestore,
   requestedAmount,
+  unitsAsked,
   withinReturnWindow,
   type RefundableOrder,
 } from '../../src/domain/refunds.js';
@@ -119,5 +120,18 @@ describe('decisions', () => {
     expect(withinReturnWindow(order, new Date('2026-05-07T23:59:59Z'))).toBe(true);
     expect(withinReturnWindow(order, new Date('2026-05-08T00:00:00Z'))).toBe(false);
     expect(withinReturnWindow({ returnWindowEndsAt: null }, new Date())).toBe(false);
+  });
+});
+
+describe('units asked back', () => {
+  it('a unit asked back once cannot be asked back again, unless that request was rejected', () => {
+    const asked = unitsAsked([
+      { status: 'COMPLETED', lines: [{ lineId: 'a', quantity: 1 }] },
+      { status: 'REQUESTED', lines: [{ lineId: 'a', quantity: 1 }] },
+      { status: 'REJECTED', lines: [{ lineId: 'b', quantity: 1 }] },
+    ]);
+    expect(asked).toEqual(new Map([['a', 2]]));
+    expect(errorOf(() => requestedAmount(order, lines, [{ lineId: 'a', quantity: 1 }], 16_000, asked))?.message).toBe('Every unit of line a is already asked back or refunded.');
+    expect(requestedAmount(order, lines, [{ lineId: 'b', quantity: 1 }], 16_000, asked)).toBe(8_000);
   });
 });
