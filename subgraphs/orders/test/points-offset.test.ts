@@ -200,3 +200,15 @@ describe('paying with points alone', () => {
     }
   });
 });
+
+describe('redemption bursts', () => {
+  it('Bo paying three orders partly with points within a day raises a REDEMPTION_SPIKE flag for staff, and is not stopped', async () => {
+    for (const n of [1, 2, 3]) {
+      const order = (await as('Bo', PLACE, { input: cart(`bo-burst-${n}`, 100) })).body.data.placeOrder;
+      const paid = await as('Bo', PAY, { input: { orderId: order.id, method: 'ONLINE', paymentToken: 'tok_ok_5555', idempotencyKey: `bo-burst-${n}-pay` } });
+      expect(paid.body.data.payOrder.order.status).toBe('PAID');
+    }
+    const flags = await stack.gql(`{ riskFlags(first: 50) { kind memberId reason } }`, {}, { token: await stack.staffToken(['risk:review', 'pii:behaviour:read']), headers: { 'x-access-purpose': 'fraud' } });
+    expect(flags.body.data.riskFlags).toContainEqual({ kind: 'REDEMPTION_SPIKE', memberId: demo('Bo').id, reason: '3 orders paid with points in the last 24 h (flagged from 3).' });
+  });
+});
