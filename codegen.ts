@@ -47,6 +47,11 @@ const subgraphs: Record<string, SubgraphCodegen> = {
     mappers: {
       Order: '../db/orders-repository.js#OrderRow',
       OrderLine: '../context.js#LineInOrder',
+      Payment: '../db/orders-repository.js#PaymentRow',
+      PaymentAttempt: '../db/orders-repository.js#Settled',
+      Refund: '../db/refunds-repository.js#RefundRow',
+      Invoice: '../db/orders-repository.js#InvoiceRow',
+      RiskFlag: '../db/risk-repository.js#RiskFlagRow',
       Member: '@membership/subgraph#MemberRef',
     },
   },

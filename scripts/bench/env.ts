@@ -94,3 +94,21 @@ export const loadBenchPointsEnv = () =>
       .default('true')
       .transform((v) => v === 'true'),
   });
+/** bench:orders's settings (scripts/bench-orders.ts); DATABASE_URL picks Postgres (a scratch database next to it). */
+export const loadBenchOrdersEnv = () =>
+  parseEnv(
+    {
+      ...baseEnvShape,
+      /** Orders placed and paid through the gateway. */
+      BENCH_ORDERS: z.coerce.number().int().min(1).default(10_000),
+      /** Clients placing and paying at once. */
+      BENCH_CONCURRENCY: z.coerce.number().int().min(1).default(16),
+      /** Members the orders are spread over (registered through identity first). */
+      BENCH_ORDER_MEMBERS: z.coerce.number().int().min(1).default(100),
+      BENCH_WRITE_DOCS: z
+        .enum(['true', 'false'])
+        .default('true')
+        .transform((v) => v === 'true'),
+    },
+    { ...process.env, NODE_ENV: 'test' },
+  );

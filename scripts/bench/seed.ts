@@ -136,12 +136,12 @@ export async function seedBench(options: BenchSeedOptions): Promise<{ memberIds:
   );
 
   // 5. Orders: `orders` paid orders per member, two lines each.
-  await assertInsertable(database, 'orders', 'orders', ['id', 'member_id', 'status', 'total_amount', 'currency', 'placed_at', 'paid_at']);
+  await assertInsertable(database, 'orders', 'orders', ['id', 'member_id', 'status', 'total_amount', 'amount_due', 'paid_amount', 'payment_method', 'currency', 'placed_at', 'paid_at']);
   await assertInsertable(database, 'orders', 'order_lines', ['id', 'order_id', 'position', 'sku', 'title', 'quantity', 'unit_amount']);
   await run(
     database,
-    `insert into orders.orders (id, member_id, status, total_amount, currency, placed_at, paid_at)
-     select gen_random_uuid(), ${SQL_MEMBER_ID('i')}, 'PAID', 0, 'CNY',
+    `insert into orders.orders (id, member_id, status, total_amount, amount_due, paid_amount, payment_method, currency, placed_at, paid_at)
+     select gen_random_uuid(), ${SQL_MEMBER_ID('i')}, 'PAID', 0, 0, 0, 'ONLINE', 'CNY',
        ${at} - o * interval '3 days' - i * interval '1 second', ${at} - o * interval '3 days' - i * interval '1 second' + interval '2 minutes'
      from generate_series(1, ${n}) as i, generate_series(1, ${orders}) as o`,
   );
@@ -155,7 +155,7 @@ export async function seedBench(options: BenchSeedOptions): Promise<{ memberIds:
   );
   await run(
     database,
-    `update orders.orders o set total_amount = s.total
+    `update orders.orders o set total_amount = s.total, amount_due = s.total, paid_amount = s.total
      from (select order_id, sum(quantity * unit_amount) as total from orders.order_lines group by order_id) s
      where o.id = s.order_id and o.member_id::text like '00000000-0000-4000-9000-%'`,
   );

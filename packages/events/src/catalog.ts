@@ -170,6 +170,22 @@ export const eventSchemas = {
     outOfApp: z.boolean().default(false),
     dedupeKey: z.string().min(1).max(200).nullable().default(null),
   }),
+  /**
+   * Staff reviewing a risk flag (orders' queue) asked moderation to open a case about the
+   * member. `requestId` is the flag's id (one case per flag); `kind` and `reason` say what
+   * the checks saw (counts and windows, never personal values); `orderId` the order it is
+   * about, if one.
+   */
+  ModerationCaseRequested: z.object({
+    requestId: id,
+    memberId: id,
+    source: z.string().min(1),
+    kind: z.string().min(1),
+    reason: z.string().min(1),
+    orderId: id.nullable().default(null),
+    requestedBy: z.string().min(1),
+    requestedAt: instant,
+  }),
 } as const;
 
 export type EventType = keyof typeof eventSchemas;

@@ -70,7 +70,9 @@ async function isEmpty(database: Database): Promise<boolean> {
 export async function prepareDatabase(options: Omit<StackOptions, 'ports' | 'pollEvents' | 'runJobs'>) {
   const { database, logger } = options;
   const env = options.env ?? processEnvironment();
-  const moduleOptions = { database, env, logger, now: options.now };
+  // Filled in by startStack once the servers listen: what a module calling another finds it by.
+  const serverUrls: Record<string, string> = {};
+  const moduleOptions = { database, env, logger, now: options.now, serverUrls };
   const modules = SUBGRAPH_FACTORIES.map((create) => create(moduleOptions));
   await migrateAll(database, modules);
 
@@ -90,7 +92,7 @@ export async function prepareDatabase(options: Omit<StackOptions, 'ports' | 'pol
     await bus.drain();
     logger.info('demo data loaded');
   }
-  return { modules, bus, env };
+  return { modules, bus, env, serverUrls };
 }
 
 /**
@@ -99,7 +101,7 @@ export async function prepareDatabase(options: Omit<StackOptions, 'ports' | 'pol
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { logger } = options;
-  const { modules, bus, env } = await prepareDatabase(options);
+  const { modules, bus, env, serverUrls } = await prepareDatabase(options);
   // Read before any server starts: a bad JOB_SCHEDULE stops start-up with nothing left listening.
   const jobsEnv = loadJobsEnv(env);
   const random = options.ports === 'random';
@@ -113,6 +115,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     });
   }
   const subgraphUrls = Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url]));
+  Object.assign(serverUrls, subgraphUrls);
   const gatewayEnv = loadGatewayEnv(random ? { ...env, PORT: '0' } : env);
   const gateway = await startGateway({ env: gatewayEnv, logger, subgraphUrls });
   if (options.pollEvents) bus.start();

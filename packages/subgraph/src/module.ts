@@ -16,6 +16,12 @@ export interface SubgraphModuleOptions {
   /** Injectable clock, so expiry, grace periods and SLAs are testable. */
   now?: () => Date;
   logger: Logger;
+  /**
+   * Where the other servers of this process listen, by subgraph name, filled in by the host
+   * once they do (tests start them on random ports). A module that calls another server
+   * reads it at call time and falls back to the URL in its env.ts (orders -> points).
+   */
+  serverUrls?: Readonly<Record<string, string>>;
 }
 
 /** A subgraph as the process hosting it sees it: schema, tables, events, jobs and where to listen. */

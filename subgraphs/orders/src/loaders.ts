@@ -1,5 +1,6 @@
 import { groupedLoader, keyedLoader, toConnection, type Connection, type Cursor } from '@membership/subgraph';
-import type { OrderLineRow, OrderRow, OrdersRepository } from './db/orders-repository.js';
+import type { InvoiceRow, OrderLineRow, OrderRow, OrdersRepository, PaymentRow } from './db/orders-repository.js';
+import type { RefundRow, RefundsRepository } from './db/refunds-repository.js';
 
 /** Which page of whose orders a field asks for. */
 export interface OrdersPageKey {
@@ -17,14 +18,17 @@ const emptyConnection = (): Connection<OrderRow> => ({ edges: [], pageInfo: { ha
 
 /**
  * Per-request loaders: every order lookup, every member's page of orders and every
- * order's lines in one request are one statement each, however many members or
+ * order's lines, payments, refunds and invoice in one request are one statement each, however many members or
  * orders the query touches.
  */
-export function createLoaders(repository: OrdersRepository) {
+export function createLoaders(repository: OrdersRepository, refunds: RefundsRepository) {
   const orderById = keyedLoader<OrderRow | null>((ids) => repository.byIds(ids), null);
   return {
     orderById,
     linesByOrderId: keyedLoader<OrderLineRow[]>((ids) => repository.linesOf(ids), []),
+    paymentsByOrderId: keyedLoader<PaymentRow[]>((ids) => repository.paymentsOf(ids), []),
+    refundsByOrderId: keyedLoader<RefundRow[]>((ids) => refunds.refundsOf(ids), []),
+    invoiceByOrderId: keyedLoader<InvoiceRow | null>((ids) => repository.invoicesOf(ids), null),
     ordersByMember: groupedLoader<OrdersPageKey, Connection<OrderRow>>(
       pageHash,
       async (group) => {

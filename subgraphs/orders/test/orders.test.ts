@@ -196,7 +196,17 @@ describe('OrderPaid events', () => {
     const events = (await paidEvents()).map((e) => e.payload as { orderId: string; memberId: string; amount: number; currency: string });
     for (const order of orders) {
       expect(events.filter((e) => e.orderId === order.id)).toEqual([
-        { orderId: order.id, memberId: ana().id, amount: order.total.amount, currency: 'CNY', paidAt: expect.any(String) },
+        {
+          orderId: order.id,
+          memberId: ana().id,
+          amount: order.total.amount,
+          currency: 'CNY',
+          paidAt: expect.any(String),
+          method: 'online',
+          pointsHoldId: null,
+          pointsUsed: 0,
+          returnWindowEndsAt: null,
+        },
       ]);
     }
   });

@@ -36,13 +36,13 @@ const BASE_ROLES: readonly RoleDefinition[] = [
   {
     name: 'moderator',
     description:
-      'Works the report queue, records violations (the ladder decides the sanction), decides appeals of violations others recorded; reads standing, complaints and order and points history (behaviour, with a purpose).',
-    scopes: ['members:read', 'moderation:read', 'moderation:write', 'complaints:read', 'pii:contact:masked', 'pii:behaviour:read'],
+      'Works the report queue, records violations (the ladder decides the sanction), decides appeals of violations others recorded; works the risk flag queue; reads standing, complaints and order and points history (behaviour, with a purpose).',
+    scopes: ['members:read', 'moderation:read', 'moderation:write', 'complaints:read', 'pii:contact:masked', 'pii:behaviour:read', 'risk:review'],
   },
   {
     name: 'finance',
-    description: 'Handles refunds and point adjustments; sees financial data and order and points history (behaviour, with a purpose).',
-    scopes: ['members:read', 'orders:read', 'orders:refund', 'points:read', 'points:adjust', 'pii:financial:read', 'pii:behaviour:read'],
+    description: 'Handles refunds, offline payments and point adjustments; works the risk flag queue; sees financial data and order and points history (behaviour, with a purpose).',
+    scopes: ['members:read', 'orders:read', 'orders:write', 'orders:refund', 'points:read', 'points:adjust', 'pii:financial:read', 'pii:behaviour:read', 'risk:review'],
   },
   {
     name: 'admin',

@@ -1,6 +1,8 @@
 import { badInput } from '@membership/domain';
 import type { OrderLineFacts, StoredOrder } from './orders.js';
 
+type Money = { amount: number; currency: string };
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The member id an export asks for; members' ids are UUIDs, anything else is refused. */
@@ -21,19 +23,35 @@ export interface OrdersExport {
     placedAt: string;
     paidAt: string | null;
     lines: { sku: string; title: string; quantity: number; unitPrice: { amount: number; currency: string } }[];
+    shippingAddress?: string | null;
+    payments?: { method: string; status: string; amount: Money; last4: string | null; createdAt: string }[];
+    refunds?: { status: string; reason: string; note: string | null; evidence: string[]; requested: Money; approved: Money | null; requestedAt: string }[];
+    invoice?: { number: string; kind: string; companyName: string | null; taxId: string | null; amount: Money; issuedAt: string } | null;
   }[];
 }
 
+/** What the export reads beside the order and its lines (each optional, so plain order facts export too). */
+interface HeldExtras {
+  shippingAddress?: string | null;
+  payments?: readonly { method: string; status: string; amount: number; last4: string | null; createdAt: Date }[];
+  refunds?: readonly { status: string; reason: string; note: string | null; evidence: string[]; amount: number; approvedAmount: number | null; requestedAt: Date }[];
+  invoice?: { number: string; kind: string; companyName: string | null; taxId: string | null; amount: number; issuedAt: Date } | null;
+}
+
 /**
- * The member's orders with their lines, in plain JSON values (ISO timestamps, money in
+ * The member's orders with their lines, address, payments, refunds and invoice, in plain JSON values (ISO timestamps, money in
  * minor units with its currency), oldest first as given.
  */
-export function ordersExport(memberId: string, held: readonly { order: StoredOrder; lines: readonly OrderLineFacts[] }[], at: Date): OrdersExport {
+export function ordersExport(
+  memberId: string,
+  held: readonly ({ order: StoredOrder & Pick<HeldExtras, 'shippingAddress'>; lines: readonly OrderLineFacts[] } & Omit<HeldExtras, 'shippingAddress'>)[],
+  at: Date,
+): OrdersExport {
   return {
     subgraph: 'orders',
     memberId,
     exportedAt: at.toISOString(),
-    orders: held.map(({ order, lines }) => ({
+    orders: held.map(({ order, lines, payments = [], refunds = [], invoice = null }) => ({
       id: order.id,
       status: order.status,
       total: { amount: order.totalAmount, currency: order.currency },
@@ -45,6 +63,33 @@ export function ordersExport(memberId: string, held: readonly { order: StoredOrd
         quantity: line.quantity,
         unitPrice: { amount: line.unitAmount, currency: order.currency },
       })),
+      shippingAddress: order.shippingAddress ?? null,
+      payments: payments.map((p) => ({
+        method: p.method,
+        status: p.status,
+        amount: { amount: p.amount, currency: order.currency },
+        last4: p.last4,
+        createdAt: p.createdAt.toISOString(),
+      })),
+      refunds: refunds.map((r) => ({
+        status: r.status,
+        reason: r.reason,
+        note: r.note,
+        evidence: [...r.evidence],
+        requested: { amount: r.amount, currency: order.currency },
+        approved: r.approvedAmount === null ? null : { amount: r.approvedAmount, currency: order.currency },
+        requestedAt: r.requestedAt.toISOString(),
+      })),
+      invoice: invoice
+        ? {
+            number: invoice.number,
+            kind: invoice.kind,
+            companyName: invoice.companyName,
+            taxId: invoice.taxId,
+            amount: { amount: invoice.amount, currency: order.currency },
+            issuedAt: invoice.issuedAt.toISOString(),
+          }
+        : null,
     })),
   };
 }

@@ -16,7 +16,7 @@ describe("the orders part of a member's export", () => {
       ANA,
       [
         {
-          order: { id: 'o1', memberId: ANA, status: 'PENDING', totalAmount: 9_000, currency: 'CNY', placedAt, paidAt: null, erasedAt: null },
+          order: { id: 'o1', memberId: ANA, status: 'PLACED', totalAmount: 9_000, currency: 'CNY', placedAt, paidAt: null, erasedAt: null },
           lines: [{ id: 'l1', orderId: 'o1', position: 1, sku: 'MUG-CELADON', title: 'Celadon tea mug', quantity: 2, unitAmount: 4_500 }],
         },
       ],
@@ -29,11 +29,15 @@ describe("the orders part of a member's export", () => {
       orders: [
         {
           id: 'o1',
-          status: 'PENDING',
+          status: 'PLACED',
           total: { amount: 9_000, currency: 'CNY' },
           placedAt: '2026-01-05T10:00:00.000Z',
           paidAt: null,
           lines: [{ sku: 'MUG-CELADON', title: 'Celadon tea mug', quantity: 2, unitPrice: { amount: 4_500, currency: 'CNY' } }],
+          shippingAddress: null,
+          payments: [],
+          refunds: [],
+          invoice: null,
         },
       ],
     });

@@ -1,0 +1,25 @@
+import type { JobDefinition } from '@membership/jobs';
+import type { Db } from '@membership/db';
+import { OrdersRepository } from './db/orders-repository.js';
+
+/**
+ * Cancels orders not paid by their payment deadline (PAYMENT_DEADLINE_MINUTES), batch
+ * after batch, each a set-based update with its OrderCancelled events (points releases
+ * the holds) and notices. Safe to run twice: a cancelled order is not PLACED any more.
+ */
+export function paymentDeadlineJob(db: Db): JobDefinition {
+  const repository = new OrdersRepository(db, { kind: 'all' });
+  return {
+    name: 'orders.payment-deadline',
+    every: '1m',
+    async run({ now }) {
+      let cancelled = 0;
+      for (;;) {
+        const batch = await repository.cancelOverdue(now);
+        cancelled += batch;
+        if (batch === 0) break;
+      }
+      return { cancelled };
+    },
+  };
+}
