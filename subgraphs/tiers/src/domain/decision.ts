@@ -24,7 +24,7 @@ export interface SanctionsInForce {
 }
 
 /** What set off the decision: an event about the member, or the periodic re-evaluation. */
-export type Trigger = 'qualifying_spend' | 'refund' | 'activity' | 'sanction' | 'sanction_lifted' | 'reevaluation';
+export type Trigger = 'qualifying_spend' | 'refund' | 'activity' | 'sanction' | 'sanction_lifted' | 'reevaluation' | 'demo_data';
 
 export interface DecisionInput {
   standing: Standing;

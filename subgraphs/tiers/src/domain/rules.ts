@@ -186,3 +186,6 @@ export function ruleVersionAt<R extends Pick<RuleVersion, 'version' | 'effective
   if (!inForce) throw new RangeError(`No tier rule version is in force at ${at.toISOString()}.`);
   return inForce;
 }
+
+/** A tier's requirement under a rule version, as `Tier.requirements` shows it. */
+export type RequirementView = TierRequirement & { ruleVersion: number };

@@ -1,0 +1,180 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '@membership/db';
+import { penaltySql, rowsOf } from './standing-repository.js';
+
+/** What one periodic re-evaluation did: counts only. */
+export interface ReevaluationResult {
+  /** Members whose stored evaluation or standing changed. */
+  updated: number;
+  /** Tier changes (upgrades, and downgrades whose grace period was over), each a TierChanged. */
+  tierChanges: number;
+  /** Downgrades announced, each a notice to the member. */
+  downgradesAnnounced: number;
+}
+
+/**
+ * Re-evaluates every member in one set-based statement, under the rule version in force
+ * at `now`: the same inputs, score, credit score and decision as `evaluate` and `decide`
+ * in src/domain (a test holds them to the same numbers), for every member at once.
+ *
+ * Members held by a DOWNGRADE sanction are left to the sanction's events. A row is
+ * written only when something in it changes, so a second run at the same time finds
+ * nothing to change and records nothing. TierChanged, the downgrade notices and the
+ * evaluation history are written by the same statement, so they commit with the change.
+ * The payloads are built to the event contract here (recordEvent would check them one
+ * by one); the consumers check them again.
+ */
+export async function reevaluateAll(db: Db, now: Date, graceDays: number): Promise<ReevaluationResult> {
+  const at = now.toISOString();
+  const [row] = await rowsOf<{ updated: number; tier_changes: number; announced: number }>(
+    db,
+    sql`
+with rules as (
+  select r.*, ${at}::timestamptz - make_interval(days => r.window_days) as window_start
+  from tiers.rule_versions r where r.effective_from <= ${at}::timestamptz order by r.version desc limit 1
+),
+req as (
+  select q.tier_code, t.rank, q.min_score, q.min_credit_score
+  from tiers.tier_requirements q join tiers.tiers t on t.code = q.tier_code join rules on q.rule_version = rules.version
+),
+refunded as (select order_id, sum(amount) as amount from tiers.refunds group by order_id),
+spend as (
+  select p.member_id,
+         sum(greatest(p.amount - coalesce(f.amount, 0), 0))::int as spend,
+         (count(*) filter (where p.amount - coalesce(f.amount, 0) > 0))::int as purchases,
+         (count(distinct date_trunc('month', p.paid_at at time zone 'UTC')) filter (where p.amount - coalesce(f.amount, 0) > 0))::int as months
+  from tiers.purchases p cross join rules left join refunded f on f.order_id = p.order_id
+  where p.currency = rules.currency and p.paid_at > rules.window_start and p.paid_at <= ${at}::timestamptz
+  group by p.member_id
+),
+act as (
+  select a.member_id,
+         (count(*) filter (where a.kind = 'check_in'))::int as check_ins, (count(*) filter (where a.kind = 'activity'))::int as activities,
+         (count(*) filter (where a.kind = 'review'))::int as reviews, (count(*) filter (where a.kind = 'share'))::int as shares
+  from tiers.activities a cross join rules
+  where a.occurred_at > rules.window_start and a.occurred_at <= ${at}::timestamptz
+  group by a.member_id
+),
+sanction as (
+  select s.member_id,
+         (count(*) filter (where s.applied_at > rules.window_start and s.applied_at <= ${at}::timestamptz and s.lift_reason is distinct from 'appeal'))::int as violations,
+         coalesce(sum(${penaltySql('s.kind', 'rules')}) filter (where s.applied_at > rules.window_start and s.applied_at <= ${at}::timestamptz and s.lift_reason is distinct from 'appeal'), 0)::int as penalty,
+         (count(*) filter (where s.kind = 'DOWNGRADE' and s.lifted_at is null))::int as downgrades,
+         coalesce(bool_or(s.kind <> 'WARNING' and s.lifted_at is null), false) as blocks
+  from tiers.sanctions s cross join rules
+  where s.applied_at is not null
+  group by s.member_id
+),
+inputs as (
+  select m.member_id, m.tier_code, m.downgrade_due_at, m.provisional_until, held.rank as held_rank, rules.version,
+         coalesce(sp.spend, 0) as spend, coalesce(sp.purchases, 0) as purchases, coalesce(sp.months, 0) as months,
+         coalesce(ac.check_ins, 0) as check_ins, coalesce(ac.activities, 0) as activities, coalesce(ac.reviews, 0) as reviews, coalesce(ac.shares, 0) as shares,
+         coalesce(sa.violations, 0) as violations, coalesce(sa.penalty, 0) as penalty, coalesce(sa.blocks, false) as blocks,
+         coalesce(sp.spend, 0) / rules.spend_per_point
+           + coalesce(ac.check_ins, 0) * rules.check_in_weight + coalesce(ac.activities, 0) * rules.activity_weight
+           + coalesce(ac.reviews, 0) * rules.review_weight + coalesce(ac.shares, 0) * rules.share_weight
+           + coalesce(sp.months, 0) * rules.purchase_month_weight + greatest(coalesce(sp.purchases, 0) - 1, 0) * rules.repeat_purchase_weight as score,
+         greatest(0, rules.credit_base - coalesce(sa.penalty, 0)) as credit
+  from tiers.member_tiers m
+  cross join rules
+  join tiers.tiers held on held.code = m.tier_code
+  left join spend sp on sp.member_id = m.member_id
+  left join act ac on ac.member_id = m.member_id
+  left join sanction sa on sa.member_id = m.member_id
+  where m.tier_before_sanction is null and coalesce(sa.downgrades, 0) = 0
+),
+earned as (
+  select i.*, e.tier_code as earned_tier, e.rank as earned_rank
+  from inputs i
+  cross join lateral (
+    select req.tier_code, req.rank from req
+    where req.min_score <= i.score and req.min_credit_score <= i.credit
+    union all select * from (select req.tier_code, req.rank from req order by req.rank limit 1) lowest
+    order by rank desc limit 1
+  ) e
+),
+decided as (
+  select d.*,
+         case
+           when d.earned_rank > d.held_rank and not d.blocks then d.earned_tier
+           when d.earned_rank < d.held_rank and d.downgrade_due_at <= ${at}::timestamptz then d.earned_tier
+           else d.tier_code
+         end as new_tier,
+         case
+           when d.earned_rank < d.held_rank and d.downgrade_due_at is null then ${at}::timestamptz + make_interval(days => ${graceDays}::int)
+           when d.earned_rank < d.held_rank and d.downgrade_due_at > ${at}::timestamptz then d.downgrade_due_at
+         end as new_due,
+         (d.earned_rank < d.held_rank and d.downgrade_due_at is null) as announced,
+         (d.earned_rank < d.held_rank and d.downgrade_due_at <= ${at}::timestamptz) as downgraded,
+         (d.provisional_until is not null and d.provisional_until > ${at}::timestamptz) as still_provisional
+  from earned d
+),
+updated as (
+  update tiers.member_tiers m set
+    tier_code = d.new_tier,
+    since = case when d.new_tier <> d.tier_code then ${at}::timestamptz else m.since end,
+    qualifying_spend = d.spend, purchases = d.purchases, months_with_purchase = d.months,
+    check_ins = d.check_ins, activities = d.activities, reviews = d.reviews, shares = d.shares,
+    violations = d.violations, violation_penalty = d.penalty, score = d.score, credit_score = d.credit,
+    earned_tier = d.earned_tier, rule_version = d.version, evaluated_at = ${at}::timestamptz,
+    downgrade_due_at = d.new_due,
+    downgrade_to = case when d.new_due is not null then d.earned_tier end,
+    provisional_until = case when d.still_provisional and not d.downgraded then m.provisional_until end,
+    provisional_from = case when d.still_provisional and not d.downgraded then m.provisional_from end
+  from decided d
+  where m.member_id = d.member_id
+    and (m.tier_code, m.qualifying_spend, m.purchases, m.months_with_purchase, m.check_ins, m.activities, m.reviews, m.shares,
+         m.violations, m.violation_penalty, m.score, m.credit_score, m.earned_tier, m.rule_version, m.downgrade_due_at, m.downgrade_to,
+         m.provisional_until)
+        is distinct from
+        (d.new_tier, d.spend, d.purchases, d.months, d.check_ins, d.activities, d.reviews, d.shares,
+         d.violations, d.penalty, d.score, d.credit, d.earned_tier, d.version, d.new_due, case when d.new_due is not null then d.earned_tier end,
+         case when d.still_provisional and not d.downgraded then m.provisional_until end)
+  returning m.member_id
+),
+moved as (
+  select d.* from decided d join updated u on u.member_id = d.member_id where d.new_tier <> d.tier_code or d.announced
+),
+multiplier as (
+  select t.code, coalesce(b.value, t.points_multiplier_percent) as percent
+  from tiers.tiers t
+  left join tiers.tier_benefits b on b.tier_code = t.code and b.benefit = 'POINTS_MULTIPLIER'
+    and b.effective_from <= ${at}::timestamptz and (b.effective_until is null or b.effective_until > ${at}::timestamptz)
+),
+tier_changed as (
+  insert into tiers.outbox (id, type, payload, occurred_at)
+  select gen_random_uuid(), 'TierChanged',
+         jsonb_build_object('memberId', d.member_id, 'from', d.tier_code, 'to', d.new_tier, 'reason', 'reevaluation', 'pointsMultiplierPercent', x.percent),
+         ${at}::timestamptz
+  from moved d left join multiplier x on x.code = d.new_tier
+  where d.new_tier <> d.tier_code
+  returning 1
+),
+notices as (
+  insert into tiers.outbox (id, type, payload, occurred_at)
+  select gen_random_uuid(), 'MemberNoticeRequested',
+         jsonb_build_object(
+           'memberId', d.member_id, 'template', 'tiers.downgrade_scheduled',
+           'params', jsonb_build_object('from', d.tier_code, 'to', d.earned_tier, 'date', to_char(d.new_due at time zone 'UTC', 'YYYY-MM-DD')),
+           'outOfApp', true, 'dedupeKey', 'downgrade:' || to_char(d.new_due at time zone 'UTC', 'YYYY-MM-DD')),
+         ${at}::timestamptz
+  from moved d
+  where d.announced
+  returning 1
+),
+history as (
+  insert into tiers.tier_evaluations (id, member_id, rule_version, evaluated_at, trigger, inputs, score, credit_score, earned_tier, tier_before, tier_after)
+  select gen_random_uuid(), d.member_id, d.version, ${at}::timestamptz, 'reevaluation',
+         jsonb_build_object('qualifyingSpend', d.spend, 'purchases', d.purchases, 'monthsWithPurchase', d.months,
+           'activity', jsonb_build_object('check_in', d.check_ins, 'activity', d.activities, 'review', d.reviews, 'share', d.shares),
+           'violations', d.violations, 'violationPenalty', d.penalty),
+         d.score, d.credit, d.earned_tier, d.tier_code, d.new_tier
+  from moved d
+  returning 1
+)
+select (select count(*) from updated)::int as updated, (select count(*) from tier_changed)::int as tier_changes, (select count(*) from notices)::int as announced,
+       (select count(*) from history)::int as history
+`,
+  );
+  return { updated: Number(row?.updated ?? 0), tierChanges: Number(row?.tier_changes ?? 0), downgradesAnnounced: Number(row?.announced ?? 0) };
+}
