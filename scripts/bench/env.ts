@@ -80,3 +80,19 @@ export const loadHiveBenchEnv = () =>
       .default('false')
       .transform((v) => v === 'true'),
   });
+
+/** bench:tiers's settings (scripts/bench-tiers.ts): a Postgres server to make a scratch database on. */
+export const loadBenchTiersEnv = () =>
+  parseEnv(
+    {
+      ...baseEnvShape,
+      /** Members to re-evaluate. */
+      BENCH_TIERS_MEMBERS: z.coerce.number().int().min(1_000).default(1_000_000),
+      /** Write the table into docs/BENCHMARKS.md. */
+      BENCH_WRITE_DOCS: z
+        .enum(['true', 'false'])
+        .default('true')
+        .transform((v) => v === 'true'),
+    },
+    { ...process.env, NODE_ENV: 'test' },
+  );

@@ -29,5 +29,5 @@ const tiers = defineSubgraph<TiersContext, TiersEnv>({
   jobs: ({ db, env }) => [reevaluationJob(db, env)],
 });
 
-export const { name, typeDefs } = tiers;
+export const { name, typeDefs, migrationsFolder } = tiers;
 export const createTiers = tiers.create;

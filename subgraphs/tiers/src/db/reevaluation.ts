@@ -1,6 +1,7 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@membership/db';
-import { penaltySql, rowsOf } from './standing-repository.js';
+import { windowStart as windowStart_ } from '../domain/rules.js';
+import { rowsOf, StandingRepository } from './standing-repository.js';
 
 /** What one periodic re-evaluation did: counts only. */
 export interface ReevaluationResult {
@@ -25,73 +26,77 @@ export interface ReevaluationResult {
  * by one); the consumers check them again.
  */
 export async function reevaluateAll(db: Db, now: Date, graceDays: number): Promise<ReevaluationResult> {
+  const rules = await new StandingRepository(db).rulesAt(now);
   const at = now.toISOString();
-  const [row] = await rowsOf<{ updated: number; tier_changes: number; announced: number }>(
-    db,
+  const windowStart = windowStart_(rules, now).toISOString();
+  // The rule version's numbers go in as values, so the planner sees the real window and the
+  // requirements are a CASE rather than a subquery per member.
+  const byRankDesc = [...rules.requirements].sort((a, b) => b.rank - a.rank);
+  const lowest = byRankDesc[byRankDesc.length - 1]!;
+  const earnedCode = sql.join(
+    [sql`case`, ...byRankDesc.slice(0, -1).map((r) => sql`when i.score >= ${r.minScore}::int and i.credit >= ${r.minCreditScore}::int then ${r.code}::text`), sql`else ${lowest.code}::text end`],
+    sql` `,
+  );
+  const rankOfCode = (column: SQL) => sql.join([sql`case ${column}`, ...rules.requirements.map((r) => sql`when ${r.code}::text then ${r.rank}::int`), sql`end`], sql` `);
+  const w = rules.activityWeights;
+  const p = rules.violationPenalties;
+  const penalty = sql`case s.kind when 'WARNING' then ${p.WARNING}::int when 'RESTRICTED_BENEFITS' then ${p.RESTRICTED_BENEFITS}::int when 'DOWNGRADE' then ${p.DOWNGRADE}::int else ${p.BAN}::int end`;
+  const inWindow = (column: SQL) => sql`${column} > ${windowStart}::timestamptz and ${column} <= ${at}::timestamptz`;
+  // One statement in its own transaction. JIT off: the planner's guesses about the CTEs' sizes
+  // are far too high, and compiling the plan cost more than running it (docs/BENCHMARKS.md).
+  const [row] = await db.transaction(async (tx) => {
+    await tx.execute(sql`set local jit = off`);
+    return rowsOf<{ updated: number; tier_changes: number; announced: number }>(
+    tx as unknown as Db,
     sql`
-with rules as (
-  select r.*, ${at}::timestamptz - make_interval(days => r.window_days) as window_start
-  from tiers.rule_versions r where r.effective_from <= ${at}::timestamptz order by r.version desc limit 1
-),
-req as (
-  select q.tier_code, t.rank, q.min_score, q.min_credit_score
-  from tiers.tier_requirements q join tiers.tiers t on t.code = q.tier_code join rules on q.rule_version = rules.version
-),
-refunded as (select order_id, sum(amount) as amount from tiers.refunds group by order_id),
+with refunded as (select order_id, sum(amount) as amount from tiers.refunds group by order_id),
 spend as (
   select p.member_id,
          sum(greatest(p.amount - coalesce(f.amount, 0), 0))::int as spend,
          (count(*) filter (where p.amount - coalesce(f.amount, 0) > 0))::int as purchases,
          (count(distinct date_trunc('month', p.paid_at at time zone 'UTC')) filter (where p.amount - coalesce(f.amount, 0) > 0))::int as months
-  from tiers.purchases p cross join rules left join refunded f on f.order_id = p.order_id
-  where p.currency = rules.currency and p.paid_at > rules.window_start and p.paid_at <= ${at}::timestamptz
+  from tiers.purchases p left join refunded f on f.order_id = p.order_id
+  where p.currency = ${rules.currency} and ${inWindow(sql`p.paid_at`)}
   group by p.member_id
 ),
 act as (
   select a.member_id,
          (count(*) filter (where a.kind = 'check_in'))::int as check_ins, (count(*) filter (where a.kind = 'activity'))::int as activities,
          (count(*) filter (where a.kind = 'review'))::int as reviews, (count(*) filter (where a.kind = 'share'))::int as shares
-  from tiers.activities a cross join rules
-  where a.occurred_at > rules.window_start and a.occurred_at <= ${at}::timestamptz
+  from tiers.activities a
+  where ${inWindow(sql`a.occurred_at`)}
   group by a.member_id
 ),
 sanction as (
   select s.member_id,
-         (count(*) filter (where s.applied_at > rules.window_start and s.applied_at <= ${at}::timestamptz and s.lift_reason is distinct from 'appeal'))::int as violations,
-         coalesce(sum(${penaltySql('s.kind', 'rules')}) filter (where s.applied_at > rules.window_start and s.applied_at <= ${at}::timestamptz and s.lift_reason is distinct from 'appeal'), 0)::int as penalty,
-         (count(*) filter (where s.kind = 'DOWNGRADE' and s.lifted_at is null))::int as downgrades,
+         (count(*) filter (where ${inWindow(sql`s.applied_at`)} and s.lift_reason is distinct from 'appeal'))::int as violations,
+         coalesce(sum(${penalty}) filter (where ${inWindow(sql`s.applied_at`)} and s.lift_reason is distinct from 'appeal'), 0)::int as penalty,
          coalesce(bool_or(s.kind <> 'WARNING' and s.lifted_at is null), false) as blocks
-  from tiers.sanctions s cross join rules
+  from tiers.sanctions s
   where s.applied_at is not null
   group by s.member_id
 ),
 inputs as (
-  select m.member_id, m.tier_code, m.downgrade_due_at, m.provisional_until, held.rank as held_rank, rules.version,
+  select m.member_id, m.tier_code, m.downgrade_due_at, m.provisional_until, ${rankOfCode(sql`m.tier_code`)} as held_rank,
          coalesce(sp.spend, 0) as spend, coalesce(sp.purchases, 0) as purchases, coalesce(sp.months, 0) as months,
          coalesce(ac.check_ins, 0) as check_ins, coalesce(ac.activities, 0) as activities, coalesce(ac.reviews, 0) as reviews, coalesce(ac.shares, 0) as shares,
          coalesce(sa.violations, 0) as violations, coalesce(sa.penalty, 0) as penalty, coalesce(sa.blocks, false) as blocks,
-         coalesce(sp.spend, 0) / rules.spend_per_point
-           + coalesce(ac.check_ins, 0) * rules.check_in_weight + coalesce(ac.activities, 0) * rules.activity_weight
-           + coalesce(ac.reviews, 0) * rules.review_weight + coalesce(ac.shares, 0) * rules.share_weight
-           + coalesce(sp.months, 0) * rules.purchase_month_weight + greatest(coalesce(sp.purchases, 0) - 1, 0) * rules.repeat_purchase_weight as score,
-         greatest(0, rules.credit_base - coalesce(sa.penalty, 0)) as credit
+         coalesce(sp.spend, 0) / ${rules.spendPerPoint}::int
+           + coalesce(ac.check_ins, 0) * ${w.check_in}::int + coalesce(ac.activities, 0) * ${w.activity}::int
+           + coalesce(ac.reviews, 0) * ${w.review}::int + coalesce(ac.shares, 0) * ${w.share}::int
+           + coalesce(sp.months, 0) * ${rules.purchaseMonthWeight}::int + greatest(coalesce(sp.purchases, 0) - 1, 0) * ${rules.repeatPurchaseWeight}::int as score,
+         greatest(0, ${rules.creditBase}::int - coalesce(sa.penalty, 0)) as credit
   from tiers.member_tiers m
-  cross join rules
-  join tiers.tiers held on held.code = m.tier_code
   left join spend sp on sp.member_id = m.member_id
   left join act ac on ac.member_id = m.member_id
   left join sanction sa on sa.member_id = m.member_id
-  where m.tier_before_sanction is null and coalesce(sa.downgrades, 0) = 0
+  where m.tier_before_sanction is null
+    -- Members held by a DOWNGRADE sanction are the sanction events' to move.
+    and not exists (select 1 from tiers.sanctions x where x.member_id = m.member_id and x.kind = 'DOWNGRADE' and x.applied_at is not null and x.lifted_at is null)
 ),
 earned as (
-  select i.*, e.tier_code as earned_tier, e.rank as earned_rank
-  from inputs i
-  cross join lateral (
-    select req.tier_code, req.rank from req
-    where req.min_score <= i.score and req.min_credit_score <= i.credit
-    union all select * from (select req.tier_code, req.rank from req order by req.rank limit 1) lowest
-    order by rank desc limit 1
-  ) e
+  select e.*, ${rankOfCode(sql`e.earned_tier`)} as earned_rank
+  from (select i.*, ${earnedCode} as earned_tier from inputs i) e
 ),
 decided as (
   select d.*,
@@ -116,7 +121,7 @@ updated as (
     qualifying_spend = d.spend, purchases = d.purchases, months_with_purchase = d.months,
     check_ins = d.check_ins, activities = d.activities, reviews = d.reviews, shares = d.shares,
     violations = d.violations, violation_penalty = d.penalty, score = d.score, credit_score = d.credit,
-    earned_tier = d.earned_tier, rule_version = d.version, evaluated_at = ${at}::timestamptz,
+    earned_tier = d.earned_tier, rule_version = ${rules.version}::int, evaluated_at = ${at}::timestamptz,
     downgrade_due_at = d.new_due,
     downgrade_to = case when d.new_due is not null then d.earned_tier end,
     provisional_until = case when d.still_provisional and not d.downgraded then m.provisional_until end,
@@ -128,7 +133,7 @@ updated as (
          m.provisional_until)
         is distinct from
         (d.new_tier, d.spend, d.purchases, d.months, d.check_ins, d.activities, d.reviews, d.shares,
-         d.violations, d.penalty, d.score, d.credit, d.earned_tier, d.version, d.new_due, case when d.new_due is not null then d.earned_tier end,
+         d.violations, d.penalty, d.score, d.credit, d.earned_tier, ${rules.version}::int, d.new_due, case when d.new_due is not null then d.earned_tier end,
          case when d.still_provisional and not d.downgraded then m.provisional_until end)
   returning m.member_id
 ),
@@ -164,7 +169,7 @@ notices as (
 ),
 history as (
   insert into tiers.tier_evaluations (id, member_id, rule_version, evaluated_at, trigger, inputs, score, credit_score, earned_tier, tier_before, tier_after)
-  select gen_random_uuid(), d.member_id, d.version, ${at}::timestamptz, 'reevaluation',
+  select gen_random_uuid(), d.member_id, ${rules.version}::int, ${at}::timestamptz, 'reevaluation',
          jsonb_build_object('qualifyingSpend', d.spend, 'purchases', d.purchases, 'monthsWithPurchase', d.months,
            'activity', jsonb_build_object('check_in', d.check_ins, 'activity', d.activities, 'review', d.reviews, 'share', d.shares),
            'violations', d.violations, 'violationPenalty', d.penalty),
@@ -175,6 +180,7 @@ history as (
 select (select count(*) from updated)::int as updated, (select count(*) from tier_changed)::int as tier_changes, (select count(*) from notices)::int as announced,
        (select count(*) from history)::int as history
 `,
-  );
+    );
+  });
   return { updated: Number(row?.updated ?? 0), tierChanges: Number(row?.tier_changes ?? 0), downgradesAnnounced: Number(row?.announced ?? 0) };
 }

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, gt, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '@membership/db';
-import { recordEvent, type EventCatalog, type TierChangeReason } from '@membership/events';
+import { recordEvent, type EventCatalog } from '@membership/events';
 import type { MemberTier, TierChange, TierCode, TierDefinition } from '../domain/tiers.js';
 import { BENEFIT_KINDS, type BenefitDefinition } from '../domain/benefits.js';
 import type { SanctionsInForce } from '../domain/decision.js';
