@@ -50,7 +50,7 @@ try {
     select md5('m' || i)::uuid, 'BRONZE', ${at}::timestamptz - interval '200 days'
     from generate_series(1, ${N}) i`);
   await run(sql`insert into tiers.purchases (order_id, member_id, amount, currency, paid_at)
-    select md5('o' || i || '-' || k)::uuid, md5('m' || i)::uuid, 5000 + ((i * 7919 + k * 104729) % 600000), 'CNY',
+    select md5('o' || i || '-' || k)::uuid, md5('m' || i)::uuid, 5000 + ((i::bigint * 7919 + k * 104729) % 600000)::int, 'CNY',
            ${at}::timestamptz - make_interval(days => case when k = 1 and i % 10 = 0 then 400 else (i + k * 37) % 360 end)
     from generate_series(1, ${N}) i, generate_series(1, 2) k`);
   await run(sql`insert into tiers.refunds (refund_id, order_id, member_id, amount, currency, completed_at)

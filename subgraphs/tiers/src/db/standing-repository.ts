@@ -32,7 +32,7 @@ export function toRuleVersion(row: RuleVersionRow, requirements: { code: TierCod
 }
 
 /** The penalty of a sanction row under the rule version, as SQL (the same numbers as violationPenalty). */
-export const penaltySql = (kind: SQL | string, rules: string) => sql.raw(
+const penaltySql = (kind: SQL | string, rules: string) => sql.raw(
   `case ${kind} when 'WARNING' then ${rules}.warning_penalty when 'RESTRICTED_BENEFITS' then ${rules}.restricted_benefits_penalty when 'DOWNGRADE' then ${rules}.downgrade_penalty else ${rules}.ban_penalty end`,
 );
 
@@ -222,7 +222,7 @@ export class StandingRepository implements StandingStore {
 }
 
 /** The notice of an announced downgrade; one per member and date, however often it is asked for. */
-export function downgradeNotice(memberId: string, from: TierCode, to: TierCode, dueAt: Date) {
+function downgradeNotice(memberId: string, from: TierCode, to: TierCode, dueAt: Date) {
   const date = dueAt.toISOString().slice(0, 10);
   return { memberId, template: 'tiers.downgrade_scheduled', params: { from, to, date }, outOfApp: true, dedupeKey: `downgrade:${date}` };
 }

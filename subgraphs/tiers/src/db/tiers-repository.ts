@@ -196,7 +196,7 @@ export class TiersRepository {
 }
 
 /** The id of the i-th shipped benefit row, as the tiers_rules_and_benefits_data migration writes it. */
-export const shippedBenefitId = (i: number) => `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`;
+const shippedBenefitId = (i: number) => `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`;
 
 /** A rule version as its table row. */
 function ruleVersionRow(r: RuleVersion): typeof ruleVersions.$inferInsert {
