@@ -77,7 +77,7 @@ sanction as (
   group by s.member_id
 ),
 inputs as (
-  select m.member_id, m.tier_code, m.downgrade_due_at, m.provisional_until, ${rankOfCode(sql`m.tier_code`)} as held_rank,
+  select m.member_id, m.tier_code, m.evaluated_at as previously_evaluated_at, m.downgrade_due_at, m.provisional_until, ${rankOfCode(sql`m.tier_code`)} as held_rank,
          coalesce(sp.spend, 0) as spend, coalesce(sp.purchases, 0) as purchases, coalesce(sp.months, 0) as months,
          coalesce(ac.check_ins, 0) as check_ins, coalesce(ac.activities, 0) as activities, coalesce(ac.reviews, 0) as reviews, coalesce(ac.shares, 0) as shares,
          coalesce(sa.violations, 0) as violations, coalesce(sa.penalty, 0) as penalty, coalesce(sa.blocks, false) as blocks,
@@ -128,6 +128,9 @@ updated as (
     provisional_from = case when d.still_provisional and not d.downgraded then m.provisional_from end
   from decided d
   where m.member_id = d.member_id
+    -- An event that evaluated the member after this statement's snapshot wins: the row is
+    -- left for the next run rather than overwritten with older numbers.
+    and m.tier_code = d.tier_code and m.evaluated_at is not distinct from d.previously_evaluated_at
     and (m.tier_code, m.qualifying_spend, m.purchases, m.months_with_purchase, m.check_ins, m.activities, m.reviews, m.shares,
          m.violations, m.violation_penalty, m.score, m.credit_score, m.earned_tier, m.rule_version, m.downgrade_due_at, m.downgrade_to,
          m.provisional_until)
