@@ -106,6 +106,19 @@ describe('scheduling a benefit change', () => {
     expect(codeOf(res)).toBe('CONFLICT');
   });
 
+  it('two staff scheduling the same benefit at the same moment: one change is made, the other is a CONFLICT', async () => {
+    const input = (value: number) => ({
+      input: { tier: 'PLATINUM', benefit: 'PRODUCT_TRIALS', value, description: `${value} products a quarter.`, effectiveAt: new Date(clock.getTime() + 40 * DAY).toISOString(), reason: 'Trial budget' },
+    });
+    const token = await lee();
+    const results = await Promise.all([stack.gql(SCHEDULE, input(3), { token }), stack.gql(SCHEDULE, input(4), { token })]);
+    expect(results.map((r) => (r.body.errors ? codeOf(r) : 'OK')).sort()).toEqual(['CONFLICT', 'OK']);
+    const rows = await stack.database.rows(sql`select * from tiers.benefit_changes where tier_code = 'PLATINUM' and benefit = 'PRODUCT_TRIALS'`);
+    expect(rows).toHaveLength(1);
+    const opened = await stack.database.rows(sql`select * from tiers.tier_benefits where tier_code = 'PLATINUM' and benefit = 'PRODUCT_TRIALS' and change_id is not null`);
+    expect(opened).toHaveLength(1);
+  });
+
   it('Lee removes free shipping from Gold from 45 days ahead', async () => {
     const res = await stack.gql(
       SCHEDULE,
@@ -119,9 +132,9 @@ describe('scheduling a benefit change', () => {
   it('the change is in the staff operation log: Lee, the benefit, before and after, the reason', async () => {
     const res = await stack.gql(`{ tierStaffOperations { staffId operation targetType targetId after reason } }`, {}, { token: await stack.staffToken(['audit:read']) });
     expect(res.body.errors).toBeUndefined();
-    expect(res.body.data.tierStaffOperations).toHaveLength(2);
-    expect(res.body.data.tierStaffOperations[1]).toMatchObject({ staffId: LEE, operation: 'benefit.schedule_change', targetType: 'tier_benefit', targetId: 'GOLD/POINTS_MULTIPLIER', reason: 'Spring campaign for Gold' });
-    expect(JSON.parse(res.body.data.tierStaffOperations[1].after)).toMatchObject({ changeId: multiplierChange.changeId, value: 160 });
+    expect(res.body.data.tierStaffOperations).toHaveLength(3);
+    expect(res.body.data.tierStaffOperations[2]).toMatchObject({ staffId: LEE, operation: 'benefit.schedule_change', targetType: 'tier_benefit', targetId: 'GOLD/POINTS_MULTIPLIER', reason: 'Spring campaign for Gold' });
+    expect(JSON.parse(res.body.data.tierStaffOperations[2].after)).toMatchObject({ changeId: multiplierChange.changeId, value: 160 });
     const denied = await stack.gql(`{ tierStaffOperations { staffId } }`, {}, { token: await lee() });
     expect(codeOf(denied)).toBe('FORBIDDEN');
   });
