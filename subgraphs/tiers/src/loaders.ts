@@ -1,4 +1,5 @@
 import { keyedLoader } from '@membership/subgraph';
+import type { BenefitChangeRow, BenefitsRepository } from './db/benefits-repository.js';
 import type { BenefitRow, TierRow, TiersRepository } from './db/tiers-repository.js';
 import type { SanctionsInForce } from './domain/decision.js';
 import type { RuleVersion } from './domain/rules.js';
@@ -12,7 +13,7 @@ const NO_SANCTIONS: SanctionsInForce = { downgrades: 0, blocksUpgrades: false };
  * tier in one request are one query each, however many the query touches. Benefits are
  * read as of the request's clock.
  */
-export function createLoaders(tiers: TiersRepository, now: () => Date) {
+export function createLoaders(tiers: TiersRepository, benefits: BenefitsRepository, now: () => Date) {
   return {
     tierOfMember: keyedLoader<MemberTier | null>((ids) => tiers.ofMembers(ids), null),
     standingOfMember: keyedLoader<StoredStanding | null>((ids) => tiers.standingsOf(ids), null),
@@ -20,6 +21,7 @@ export function createLoaders(tiers: TiersRepository, now: () => Date) {
     ruleVersion: keyedLoader<RuleVersion | null>((versions) => tiers.ruleVersionsOf(versions), null),
     benefitsOfTier: keyedLoader<BenefitRow[]>((codes) => tiers.benefitsAt(codes, now()), []),
     tierByCode: keyedLoader<TierRow | null>((codes) => tiers.tiersByCode(codes), null),
+    upcomingChangesOfTier: keyedLoader<BenefitChangeRow[]>((codes) => benefits.upcomingOf(codes, now()), []),
     /** The rule version in force at the request's clock (one key: 'now'). */
     ruleVersionInForce: keyedLoader<number | null>(async (keys) => {
       const version = await tiers.ruleVersionAt(now());

@@ -22,7 +22,8 @@ const tiers = defineSubgraph<TiersContext, TiersEnv>({
   // need tiers:manage, so the repositories need no viewer scope.
   context: ({ db, now, env }) => {
     const repository = new TiersRepository(db);
-    return { tiers: repository, benefits: new BenefitsRepository(db), now, settings: env, loaders: createLoaders(repository, now) };
+    const benefits = new BenefitsRepository(db);
+    return { tiers: repository, benefits, now, settings: env, loaders: createLoaders(repository, benefits, now) };
   },
   outbox,
   consumer: { inbox, handlers: tiersHandlers },

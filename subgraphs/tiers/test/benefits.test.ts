@@ -143,6 +143,9 @@ describe('scheduling a benefit change', () => {
 describe('a scheduled change applies on its date, not before', () => {
   it('a day before the date, Gold still earns 1.5 and ships free, for anonymous visitors and for Ana', async () => {
     advanceDays(30);
+    const upcoming = await stack.gql(`{ tiers { code upcomingChanges { changeId benefit effectiveAt } } }`);
+    const goldUpcoming = (upcoming.body.data.tiers as { code: string; upcomingChanges: { changeId: string; benefit: string }[] }[]).find((t) => t.code === 'GOLD')!;
+    expect(goldUpcoming.upcomingChanges.map((c) => [c.benefit, c.changeId])).toEqual([['POINTS_MULTIPLIER', multiplierChange.changeId], ['FREE_SHIPPING', expect.any(String)]]);
     const gold = await goldOf();
     expect(gold.pointsMultiplier).toBe(1.5);
     expect(gold.benefits.find((b) => b.kind === 'POINTS_MULTIPLIER')?.value).toBe(150);
@@ -162,6 +165,8 @@ describe('a scheduled change applies on its date, not before', () => {
 
   it('45 days on, Gold no longer ships free', async () => {
     advanceDays(15);
+    const upcoming = await stack.gql(`{ tiers { code upcomingChanges { changeId } } }`);
+    expect((upcoming.body.data.tiers as { code: string; upcomingChanges: unknown[] }[]).find((t) => t.code === 'GOLD')!.upcomingChanges).toEqual([]);
     expect((await goldOf()).benefits.map((b) => b.kind)).not.toContain('FREE_SHIPPING');
   });
 

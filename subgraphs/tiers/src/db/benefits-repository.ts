@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, gt, isNull, lte, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lte, or } from 'drizzle-orm';
 import type { Db } from '@membership/db';
 import { conflict } from '@membership/domain';
-import { recordEvent } from '@membership/events';
+import { recordEvent, type TierCode } from '@membership/events';
 import { announcedBenefit, type BenefitChange } from '../domain/benefits.js';
 import { benefitChanges, outbox, staffOperations, tierBenefits } from './schema.js';
 
@@ -98,7 +98,19 @@ export class BenefitsRepository {
     });
   }
 
-  /** Every scheduled change, the next to apply first. */
+  /** Changes not yet applied for each of these tiers, soonest first, in one statement. */
+  async upcomingOf(tierCodes: readonly string[], now: Date): Promise<Map<string, BenefitChangeRow[]>> {
+    const rows = await this.db
+      .select()
+      .from(benefitChanges)
+      .where(and(inArray(benefitChanges.tierCode, [...tierCodes] as TierCode[]), gt(benefitChanges.effectiveAt, now)))
+      .orderBy(asc(benefitChanges.effectiveAt), asc(benefitChanges.changeId));
+    const byTier = new Map<string, BenefitChangeRow[]>();
+    for (const row of rows) byTier.set(row.tierCode, [...(byTier.get(row.tierCode) ?? []), row]);
+    return byTier;
+  }
+
+  /** Every scheduled change, latest date first. */
   async changes(): Promise<BenefitChangeRow[]> {
     return this.db.select().from(benefitChanges).orderBy(desc(benefitChanges.effectiveAt), asc(benefitChanges.changeId));
   }

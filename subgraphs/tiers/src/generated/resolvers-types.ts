@@ -200,6 +200,11 @@ export type Tier = {
   rank: Scalars['Int']['output'];
   /** What it takes to reach the tier under the rule version in force. */
   requirements: TierRequirement;
+  /**
+   * Benefit changes announced for the tier that have not applied yet, soonest first. A member
+   * who objects files a complaint naming the change's changeId before its date.
+   */
+  upcomingChanges: Array<BenefitChange>;
 };
 
 /** The tiers of the programme, lowest first. */
@@ -510,6 +515,7 @@ export type TierResolvers<ContextType = TiersContext, ParentType extends Resolve
   pointsMultiplier?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   rank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   requirements?: Resolver<ResolversTypes['TierRequirement'], ParentType, ContextType>;
+  upcomingChanges?: Resolver<Array<ResolversTypes['BenefitChange']>, ParentType, ContextType>;
 };
 
 export type TierEvaluationResolvers<ContextType = TiersContext, ParentType extends ResolversParentTypes['TierEvaluation'] = ResolversParentTypes['TierEvaluation']> = {

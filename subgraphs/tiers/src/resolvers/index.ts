@@ -40,6 +40,7 @@ export const resolvers: Resolvers = {
       return pointsMultiplier(multiplier?.value ?? tier.pointsMultiplierPercent);
     },
     benefits: (tier, _, ctx) => ctx.loaders.benefitsOfTier.load(tier.code),
+    upcomingChanges: (tier, _, ctx) => ctx.loaders.upcomingChangesOfTier.load(tier.code),
     requirements: async (tier, _, ctx) => {
       const version = await ctx.loaders.ruleVersionInForce.load('now');
       const rules = version === null ? null : await ctx.loaders.ruleVersion.load(String(version));
