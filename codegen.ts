@@ -27,7 +27,19 @@ type SubgraphCodegen = { context: string; mappers?: Record<string, string> };
 const subgraphs: Record<string, SubgraphCodegen> = {
   tiers: {
     context: '../context.js#TiersContext',
-    mappers: { Tier: '../db/tiers-repository.js#TierRow', Member: '@membership/subgraph#MemberRef' },
+    mappers: {
+      Tier: '../db/tiers-repository.js#TierRow',
+      Member: '@membership/subgraph#MemberRef',
+      Benefit: '../db/tiers-repository.js#BenefitRow',
+      MemberBenefit: '../domain/benefits.js#MemberBenefitView',
+      BenefitChange: '../db/benefits-repository.js#BenefitChangeRow',
+      TierStaffOperation: '../db/benefits-repository.js#StaffOperationRow',
+      TierRequirement: '../domain/rules.js#RequirementView',
+      TierStatus: '../domain/status.js#TierStatusView',
+      TierEvaluation: '../domain/status.js#EvaluationView',
+      NextTierNeeds: '../domain/status.js#NextTierView',
+      ScheduledDowngrade: '../domain/status.js#DowngradeView',
+    },
   },
   points: {
     context: '../context.js#PointsContext',

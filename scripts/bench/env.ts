@@ -105,6 +105,14 @@ export const loadBenchOrdersEnv = () =>
       BENCH_CONCURRENCY: z.coerce.number().int().min(1).default(16),
       /** Members the orders are spread over (registered through identity first). */
       BENCH_ORDER_MEMBERS: z.coerce.number().int().min(1).default(100),
+/** bench:tiers's settings (scripts/bench-tiers.ts): a Postgres server to make a scratch database on. */
+export const loadBenchTiersEnv = () =>
+  parseEnv(
+    {
+      ...baseEnvShape,
+      /** Members to re-evaluate. */
+      BENCH_TIERS_MEMBERS: z.coerce.number().int().min(1_000).default(1_000_000),
+      /** Write the table into docs/BENCHMARKS.md. */
       BENCH_WRITE_DOCS: z
         .enum(['true', 'false'])
         .default('true')

@@ -4,8 +4,11 @@ import type { Logger } from '@membership/config';
 import { EventContractError, parsePayload, type DomainEvent, type EventType } from './catalog.js';
 import { deliveries, eventLog, subscriptions, type InboxTable } from './tables.js';
 
-/** Applies one event's effect inside the consumer's transaction. */
-export type EventHandler<T extends EventType = EventType> = (tx: Db, event: DomainEvent<T>) => Promise<void>;
+/**
+ * Applies one event's effect inside the consumer's transaction. `context.now` is the
+ * consumer's clock (the injected one in tests), for effects that depend on when they apply.
+ */
+export type EventHandler<T extends EventType = EventType> = (tx: Db, event: DomainEvent<T>, context: { now: Date }) => Promise<void>;
 
 export type EventHandlers = { [T in EventType]?: EventHandler<T> };
 
@@ -143,7 +146,7 @@ export class EventConsumer {
         .values({ eventId: event.id, type: event.type, processedAt: now })
         .onConflictDoNothing()
         .returning({ id: inbox.eventId });
-      if (fresh.length > 0 && handler) await handler(tx as unknown as Db, event);
+      if (fresh.length > 0 && handler) await handler(tx as unknown as Db, event, { now });
       await tx.update(deliveries).set({ deliveredAt: now, attempts: 0, lastError: null }).where(this.deliveryOf(event.id));
     });
   }

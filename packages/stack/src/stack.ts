@@ -53,7 +53,7 @@ export async function truncateAll(database: Database): Promise<void> {
     sql`select table_schema as schema, table_name as name from information_schema.tables
         where table_schema in (${sql.join(OWNED_SCHEMAS.map((s) => sql`${s}`), sql`, `)}) and table_type = 'BASE TABLE'`,
   );
-  const keep = new Set(['events.subscriptions', 'tiers.tiers']);
+  const keep = new Set(['events.subscriptions', 'tiers.tiers', 'tiers.rule_versions', 'tiers.tier_requirements', 'tiers.tier_benefits']);
   const names = tables.filter((t) => !keep.has(`${t.schema}.${t.name}`)).map((t) => `"${t.schema}"."${t.name}"`);
   if (names.length > 0) await database.rows(sql.raw(`truncate ${names.join(', ')} cascade`));
 }

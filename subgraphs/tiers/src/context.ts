@@ -1,9 +1,13 @@
 import type { BaseSubgraphContext } from '@membership/subgraph';
+import type { BenefitsRepository } from './db/benefits-repository.js';
 import type { TiersRepository } from './db/tiers-repository.js';
+import type { TiersEnv } from './env.js';
 import type { TiersLoaders } from './loaders.js';
 
 export interface TiersContext extends BaseSubgraphContext {
   tiers: TiersRepository;
+  benefits: BenefitsRepository;
   loaders: TiersLoaders;
   now: () => Date;
+  settings: Pick<TiersEnv, 'TIERS_BENEFIT_NOTICE_DAYS' | 'TIERS_DOWNGRADE_GRACE_DAYS'>;
 }

@@ -1,3 +1,3 @@
 export { createTiers, typeDefs, name } from './subgraph.js';
 export { seedTiers } from './db/seed.js';
-export { evaluateTier, TIER_LADDER, type TierCode } from './domain/tiers.js';
+export { TIER_LADDER, type TierCode } from './domain/tiers.js';

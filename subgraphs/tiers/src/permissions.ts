@@ -1,5 +1,5 @@
 import { and, rule } from 'graphql-shield';
-import { allow, isOwnerOrStaff, isService, type BaseSubgraphContext, type FieldRules } from '@membership/subgraph';
+import { allow, isOwnerOrStaff, isService, isStaffWith, or, type BaseSubgraphContext, type FieldRules } from '@membership/subgraph';
 
 /** Identity calling for itself (its data-export job); no other service, member or staff. */
 const isIdentity = rule('service:identity', { cache: 'contextual' })(
@@ -9,12 +9,19 @@ const isIdentity = rule('service:identity', { cache: 'contextual' })(
 /** Who may call what in tiers; anything not named here is refused. */
 export const rules: FieldRules = {
   Query: {
-    // The ladder is marketing: anyone, signed in or not, may read the published tiers.
+    // The ladder and its benefits are marketing: anyone, signed in or not, may read the published tiers.
     tiers: allow,
     memberDataExport: and(isService, isIdentity),
+    benefitChanges: or(isStaffWith('tiers:read'), isStaffWith('tiers:manage')),
+    tierStaffOperations: isStaffWith('audit:read'),
+  },
+  Mutation: {
+    scheduleBenefitChange: isStaffWith('tiers:manage'),
   },
   Member: {
     tier: isOwnerOrStaff('tiers:read'),
     tierSince: isOwnerOrStaff('tiers:read'),
+    tierStatus: isOwnerOrStaff('tiers:read'),
+    benefits: isOwnerOrStaff('tiers:read'),
   },
 };

@@ -2,7 +2,9 @@ import { defineSubgraph } from '@membership/subgraph';
 import type { TiersContext } from './context.js';
 import { tiersHandlers } from './consumer.js';
 import { inbox, outbox } from './db/schema.js';
+import { BenefitsRepository } from './db/benefits-repository.js';
 import { TiersRepository } from './db/tiers-repository.js';
+import { reevaluationJob } from './jobs.js';
 import { loadTiersEnv, type TiersEnv } from './env.js';
 import { createLoaders } from './loaders.js';
 import { rules } from './permissions.js';
@@ -16,14 +18,17 @@ const tiers = defineSubgraph<TiersContext, TiersEnv>({
   env: loadTiersEnv,
   resolvers,
   rules,
-  // The ladder is public and a member's tier is guarded by the rules, so the repository needs no viewer scope.
-  context: ({ db, now }) => {
+  // The ladder and benefits are public, a member's tier is guarded by the rules, and changes
+  // need tiers:manage, so the repositories need no viewer scope.
+  context: ({ db, now, env }) => {
     const repository = new TiersRepository(db);
-    return { tiers: repository, now, loaders: createLoaders(repository) };
+    const benefits = new BenefitsRepository(db);
+    return { tiers: repository, benefits, now, settings: env, loaders: createLoaders(repository, benefits, now) };
   },
   outbox,
   consumer: { inbox, handlers: tiersHandlers },
+  jobs: ({ db, env }) => [reevaluationJob(db, env)],
 });
 
-export const { name, typeDefs } = tiers;
+export const { name, typeDefs, migrationsFolder } = tiers;
 export const createTiers = tiers.create;

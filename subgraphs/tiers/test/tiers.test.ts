@@ -4,6 +4,8 @@ import { startTestStack, type TestStack } from '@membership/testing';
 /** Staff state why they read a member's behaviour (`@pii(category: BEHAVIOUR)`). */
 const SUPPORT = { 'x-access-purpose': 'support' };
 import { TIER_LADDER } from '../src/domain/tiers.js';
+import { StandingRepository } from '../src/db/standing-repository.js';
+import { RULES_V1 } from '../src/domain/rules.js';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -39,6 +41,14 @@ describe('the tier ladder', () => {
       })),
     );
     expect(res.body.data.tiers.map((t: { code: string }) => t.code)).toEqual(['BRONZE', 'SILVER', 'GOLD', 'PLATINUM', 'DIAMOND']);
+  });
+});
+
+describe('the evaluation rules', () => {
+  it('the migrations ship rule version 1 exactly as RULES_V1 says', async () => {
+    const rules = await new StandingRepository(stack.database.db).rulesAt(new Date());
+    const byRank = <T extends { rank: number }>(list: readonly T[]) => [...list].sort((a, b) => a.rank - b.rank);
+    expect({ ...rules, requirements: byRank(rules.requirements) }).toEqual({ ...RULES_V1, requirements: byRank(RULES_V1.requirements) });
   });
 });
 

@@ -47,9 +47,9 @@ const BASE_ROLES: readonly RoleDefinition[] = [
   {
     name: 'admin',
     description:
-      'Manages staff accounts and roles; publishes policy versions and the points programme (earning rules, campaigns, store, lotteries); reads the audit logs, the scheduled jobs\' runs and the schema. ' +
+      'Manages staff accounts and roles; publishes policy versions and the points programme (earning rules, campaigns, store, lotteries); schedules tier benefit changes; reads the audit logs, the scheduled jobs\' runs and the schema. ' +
       'Holds every scope of the other roles except pii:*:read, since nobody grants a scope they do not hold; those need a second admin.',
-    scopes: ['members:read', 'staff:manage', 'audit:read', 'ops:read', 'schema:read', 'pii:contact:masked', 'policy:publish', 'points:manage'],
+    scopes: ['members:read', 'staff:manage', 'audit:read', 'ops:read', 'schema:read', 'pii:contact:masked', 'policy:publish', 'points:manage', 'tiers:manage'],
   },
   {
     name: 'partnerships',

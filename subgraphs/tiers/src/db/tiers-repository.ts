@@ -1,10 +1,16 @@
-import { and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '@membership/db';
-import { recordEvent, type EventCatalog, type TierChangeReason } from '@membership/events';
+import { recordEvent, type EventCatalog } from '@membership/events';
 import type { MemberTier, TierChange, TierCode, TierDefinition } from '../domain/tiers.js';
-import { memberTiers, outbox, tiers } from './schema.js';
+import { BENEFIT_KINDS, type BenefitDefinition } from '../domain/benefits.js';
+import type { SanctionsInForce } from '../domain/decision.js';
+import type { StoredStanding } from '../domain/status.js';
+import type { RuleVersion } from '../domain/rules.js';
+import { activities, memberTiers, outbox, purchases, refunds, ruleVersions, sanctions, tierBenefits, tierEvaluations, tierRequirements, tiers } from './schema.js';
+import { StandingRepository, toRuleVersion } from './standing-repository.js';
 
 export type TierRow = typeof tiers.$inferSelect;
+export type BenefitRow = typeof tierBenefits.$inferSelect;
 
 /** All SQL about the tier ladder and members' tiers. */
 export class TiersRepository {
@@ -30,6 +36,89 @@ export class TiersRepository {
     return new Map(rows.map(({ memberId, ...rest }) => [memberId, rest]));
   }
 
+  /** Every member's stored standing and latest evaluation, in one statement. */
+  async standingsOf(memberIds: readonly string[]): Promise<Map<string, StoredStanding>> {
+    const rows = await this.db
+      .select({
+        memberId: memberTiers.memberId,
+        tier: memberTiers.tierCode,
+        since: memberTiers.since,
+        ruleVersion: memberTiers.ruleVersion,
+        evaluatedAt: memberTiers.evaluatedAt,
+        qualifyingSpend: memberTiers.qualifyingSpend,
+        purchases: memberTiers.purchases,
+        monthsWithPurchase: memberTiers.monthsWithPurchase,
+        checkIns: memberTiers.checkIns,
+        activities: memberTiers.activities,
+        reviews: memberTiers.reviews,
+        shares: memberTiers.shares,
+        violations: memberTiers.violations,
+        violationPenalty: memberTiers.violationPenalty,
+        downgradeDueAt: memberTiers.downgradeDueAt,
+        downgradeTo: memberTiers.downgradeTo,
+      })
+      .from(memberTiers)
+      .where(inArray(memberTiers.memberId, [...memberIds]));
+    return new Map(rows.map((r) => [r.memberId, r]));
+  }
+
+  /** The sanctions in force for each of these members, in one statement; members with none are absent. */
+  async sanctionsOf(memberIds: readonly string[]): Promise<Map<string, SanctionsInForce>> {
+    const rows = await this.db
+      .select({
+        memberId: sanctions.memberId,
+        downgrades: sql<number>`(count(*) filter (where ${sanctions.kind} = 'DOWNGRADE'))::int`,
+        blocks: sql<boolean>`bool_or(${sanctions.kind} <> 'WARNING')`,
+      })
+      .from(sanctions)
+      .where(and(inArray(sanctions.memberId, [...memberIds]), isNotNull(sanctions.appliedAt), isNull(sanctions.liftedAt)))
+      .groupBy(sanctions.memberId);
+    return new Map(rows.map((r) => [r.memberId, { downgrades: Number(r.downgrades), blocksUpgrades: r.blocks === true }]));
+  }
+
+  /** These rule versions with their requirements, in two statements. */
+  async ruleVersionsOf(versions: readonly string[]): Promise<Map<string, RuleVersion>> {
+    const numbers = versions.map(Number).filter(Number.isInteger);
+    if (numbers.length === 0) return new Map();
+    const rows = await this.db.select().from(ruleVersions).where(inArray(ruleVersions.version, numbers));
+    const reqs = await this.db
+      .select({ version: tierRequirements.ruleVersion, code: tierRequirements.tierCode, rank: tiers.rank, minScore: tierRequirements.minScore, minCreditScore: tierRequirements.minCreditScore })
+      .from(tierRequirements)
+      .innerJoin(tiers, eq(tiers.code, tierRequirements.tierCode))
+      .where(inArray(tierRequirements.ruleVersion, numbers));
+    return new Map(rows.map((row) => [String(row.version), toRuleVersion(row, reqs.filter((r) => r.version === row.version))]));
+  }
+
+  /** The version number in force at `at`. */
+  async ruleVersionAt(at: Date): Promise<number | null> {
+    const [row] = await this.db.select({ version: ruleVersions.version }).from(ruleVersions).where(lte(ruleVersions.effectiveFrom, at)).orderBy(desc(ruleVersions.version)).limit(1);
+    return row?.version ?? null;
+  }
+
+  /** What each of these tiers gives at `at`, in one statement, in the catalogue's order. */
+  async benefitsAt(tierCodes: readonly string[], at: Date): Promise<Map<string, BenefitRow[]>> {
+    const rows = await this.db
+      .select()
+      .from(tierBenefits)
+      .where(
+        and(
+          inArray(tierBenefits.tierCode, [...tierCodes] as TierCode[]),
+          lte(tierBenefits.effectiveFrom, at),
+          or(isNull(tierBenefits.effectiveUntil), gt(tierBenefits.effectiveUntil, at)),
+        ),
+      );
+    const order = (b: BenefitRow) => BENEFIT_KINDS.indexOf(b.benefit);
+    const byTier = new Map<string, BenefitRow[]>();
+    for (const row of rows.sort((a, b) => order(a) - order(b))) byTier.set(row.tierCode, [...(byTier.get(row.tierCode) ?? []), row]);
+    return byTier;
+  }
+
+  /** Tiers by code, published or not. */
+  async tiersByCode(codes: readonly string[]): Promise<Map<string, TierRow>> {
+    const rows = await this.db.select().from(tiers).where(inArray(tiers.code, [...codes] as TierCode[]));
+    return new Map(rows.map((r) => [r.code, r]));
+  }
+
   /** Inserts tiers that are missing; tiers already present keep what staff made of them. */
   async ensureTiers(ladder: readonly TierDefinition[]): Promise<void> {
     if (ladder.length === 0) return;
@@ -48,40 +137,25 @@ export class TiersRepository {
       .onConflictDoNothing()
       .returning({ memberId: memberTiers.memberId });
     if (inserted.length === 0) return false;
-    await recordEvent(this.db, outbox, 'TierChanged', { memberId, from: null, to: tier, reason: 'registered' }, { now: since });
+    const pointsMultiplierPercent = await new StandingRepository(this.db).multiplierOf(tier, since);
+    await recordEvent(this.db, outbox, 'TierChanged', { memberId, from: null, to: tier, reason: 'registered', pointsMultiplierPercent }, { now: since });
     return true;
   }
 
   /**
-   * Sets a member's qualifying spend and tier, creating the row if needed, and records
-   * TierChanged when the tier actually changes; all in one transaction.
+   * Inserts the shipped rule version and benefits where they are missing (the migrations
+   * ship them; a database emptied by hand gets them back). Rows present are left as they are.
    */
-  async place(memberId: string, placement: { tier: TierCode; qualifyingSpend: number; reason: TierChangeReason }, now: Date): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      const [before] = await tx
-        .select({ tierCode: memberTiers.tierCode })
-        .from(memberTiers)
-        .where(eq(memberTiers.memberId, memberId))
-        .for('update');
-      const changed = before?.tierCode !== placement.tier;
-      await tx
-        .insert(memberTiers)
-        .values({ memberId, tierCode: placement.tier, since: now, qualifyingSpend: placement.qualifyingSpend })
-        .onConflictDoUpdate({
-          target: memberTiers.memberId,
-          set: changed
-            ? { tierCode: placement.tier, since: now, qualifyingSpend: placement.qualifyingSpend }
-            : { qualifyingSpend: placement.qualifyingSpend },
-        });
-      if (changed) {
-        await recordEvent(tx as unknown as Db, outbox, 'TierChanged', {
-          memberId,
-          from: before?.tierCode ?? null,
-          to: placement.tier,
-          reason: placement.reason,
-        }, { now });
-      }
-    });
+  async ensureReferenceData(rules: RuleVersion, benefits: readonly BenefitDefinition[], benefitsFrom: Date): Promise<void> {
+    await this.db.insert(ruleVersions).values(ruleVersionRow(rules)).onConflictDoNothing();
+    await this.db
+      .insert(tierRequirements)
+      .values(rules.requirements.map((r) => ({ ruleVersion: rules.version, tierCode: r.code, minScore: r.minScore, minCreditScore: r.minCreditScore })))
+      .onConflictDoNothing();
+    await this.db
+      .insert(tierBenefits)
+      .values(benefits.map((b, i) => ({ id: shippedBenefitId(i), tierCode: b.tier, benefit: b.benefit, value: b.value, description: b.description, effectiveFrom: benefitsFrom })))
+      .onConflictDoNothing();
   }
 
   /**
@@ -112,6 +186,36 @@ export class TiersRepository {
    */
   async eraseMember(memberId: string): Promise<void> {
     await this.db.delete(memberTiers).where(eq(memberTiers.memberId, memberId));
+    await this.db.delete(purchases).where(eq(purchases.memberId, memberId));
+    await this.db.delete(refunds).where(eq(refunds.memberId, memberId));
+    await this.db.delete(activities).where(eq(activities.memberId, memberId));
+    await this.db.delete(sanctions).where(eq(sanctions.memberId, memberId));
+    await this.db.delete(tierEvaluations).where(eq(tierEvaluations.memberId, memberId));
     await this.db.delete(outbox).where(sql`${outbox.payload} ->> 'memberId' = ${memberId}`);
   }
+}
+
+/** The id of the i-th shipped benefit row, as the tiers_rules_and_benefits_data migration writes it. */
+const shippedBenefitId = (i: number) => `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`;
+
+/** A rule version as its table row. */
+function ruleVersionRow(r: RuleVersion): typeof ruleVersions.$inferInsert {
+  return {
+    version: r.version,
+    effectiveFrom: r.effectiveFrom,
+    currency: r.currency,
+    windowDays: r.windowDays,
+    spendPerPoint: r.spendPerPoint,
+    checkInWeight: r.activityWeights.check_in,
+    activityWeight: r.activityWeights.activity,
+    reviewWeight: r.activityWeights.review,
+    shareWeight: r.activityWeights.share,
+    purchaseMonthWeight: r.purchaseMonthWeight,
+    repeatPurchaseWeight: r.repeatPurchaseWeight,
+    creditBase: r.creditBase,
+    warningPenalty: r.violationPenalties.WARNING,
+    restrictedBenefitsPenalty: r.violationPenalties.RESTRICTED_BENEFITS,
+    downgradePenalty: r.violationPenalties.DOWNGRADE,
+    banPenalty: r.violationPenalties.BAN,
+  };
 }

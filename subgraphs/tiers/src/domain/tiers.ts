@@ -7,15 +7,12 @@ export type { TierCode } from '@membership/events';
 /** Where every new member starts. */
 export const ENTRY_TIER: TierCode = 'BRONZE';
 
-/** What tier evaluation needs to know about a tier. */
-export interface TierThreshold {
+/** A step on the ladder as shown to members. */
+export interface TierDefinition {
   code: TierCode;
   rank: number;
-  /** Qualifying spend needed to reach the tier, in minor units. */
+  /** Qualifying spend that alone reaches the tier under rule version 1, in minor units. */
   minQualifyingSpend: number;
-}
-
-export interface TierDefinition extends TierThreshold {
   name: string;
   currency: string;
   /** 100 is 1x. */
@@ -49,21 +46,6 @@ export const TIER_LADDER: readonly TierDefinition[] = [
   { code: 'PLATINUM', name: 'Platinum', rank: 4, minQualifyingSpend: 1_500_000, currency: 'CNY', pointsMultiplierPercent: 175, published: true },
   { code: 'DIAMOND', name: 'Diamond', rank: 5, minQualifyingSpend: 5_000_000, currency: 'CNY', pointsMultiplierPercent: 200, published: true },
 ];
-
-/**
- * The highest tier whose threshold `qualifyingSpend` meets. Spend below every threshold
- * (a refund larger than what was counted) still leaves the member in the lowest tier:
- * nobody falls off the ladder.
- */
-export function evaluateTier<T extends TierThreshold>(qualifyingSpend: number, ladder: readonly T[]): T {
-  if (!Number.isInteger(qualifyingSpend)) throw new RangeError(`Qualifying spend must be whole minor units, got ${qualifyingSpend}.`);
-  const byRank = [...ladder].sort((a, b) => a.rank - b.rank);
-  const lowest = byRank[0];
-  if (!lowest) throw new RangeError('The tier ladder is empty.');
-  let reached = lowest;
-  for (const tier of byRank) if (qualifyingSpend >= tier.minQualifyingSpend) reached = tier;
-  return reached;
-}
 
 /** The earning multiplier as clients show it: 150 percent is 1.5. */
 export const pointsMultiplier = (percent: number): number => percent / 100;

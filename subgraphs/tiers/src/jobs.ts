@@ -1,0 +1,19 @@
+import type { Db } from '@membership/db';
+import type { JobDefinition } from '@membership/jobs';
+import { reevaluateAll } from './db/reevaluation.js';
+import type { TiersEnv } from './env.js';
+
+/**
+ * The periodic re-evaluation of every member (set-based, src/db/reevaluation.ts):
+ * upgrades missed, downgrades announced for the end of the grace period, and applied
+ * once it is over. Running it twice in a row changes nothing the second time.
+ */
+export function reevaluationJob(db: Db, env: Pick<TiersEnv, 'TIERS_DOWNGRADE_GRACE_DAYS'>): JobDefinition {
+  return {
+    name: 'tiers.reevaluation',
+    every: '24h',
+    async run({ now }) {
+      return { ...(await reevaluateAll(db, now, env.TIERS_DOWNGRADE_GRACE_DAYS)) };
+    },
+  };
+}
