@@ -94,6 +94,7 @@ export const loadBenchPointsEnv = () =>
       .default('true')
       .transform((v) => v === 'true'),
   });
+
 /** bench:orders's settings (scripts/bench-orders.ts); DATABASE_URL picks Postgres (a scratch database next to it). */
 export const loadBenchOrdersEnv = () =>
   parseEnv(
@@ -105,6 +106,14 @@ export const loadBenchOrdersEnv = () =>
       BENCH_CONCURRENCY: z.coerce.number().int().min(1).default(16),
       /** Members the orders are spread over (registered through identity first). */
       BENCH_ORDER_MEMBERS: z.coerce.number().int().min(1).default(100),
+      BENCH_WRITE_DOCS: z
+        .enum(['true', 'false'])
+        .default('true')
+        .transform((v) => v === 'true'),
+    },
+    { ...process.env, NODE_ENV: 'test' },
+  );
+
 /** bench:tiers's settings (scripts/bench-tiers.ts): a Postgres server to make a scratch database on. */
 export const loadBenchTiersEnv = () =>
   parseEnv(

@@ -8,7 +8,7 @@ export type PublicErrorCode =
   | 'RATE_LIMITED'
   | 'POLICY_ACCEPTANCE_REQUIRED'
   /** A points spending the member's balance does not cover. */
-  | 'INSUFFICIENT_POINTS';
+  | 'INSUFFICIENT_POINTS'
   /** A feature that needs a higher real-name verification level; `requiredLevel` names it. */
   | 'VERIFICATION_REQUIRED';
 
