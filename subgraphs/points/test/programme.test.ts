@@ -272,8 +272,15 @@ describe('referrals', () => {
   });
 
   it('a circular referral is refused: Xu referred Yan, so Yan cannot be Xu\'s referrer... and Xu cannot be Yan\'s', async () => {
-    const [xu, yan] = [randomUUID(), randomUUID()];
-    for (const id of [xu, yan]) await publishToPoints(stack, 'MemberRegistered', { memberId: id, registeredAt: clock.toISOString(), channel: 'email' }, clock, 'identity');
+    // Real members: the gateway lets only a signed-in member with a live session act.
+    const register = async (name: string) => {
+      const res = await stack.gql('mutation ($input: RegisterInput!) { register(input: $input) { member { id } } }', {
+        input: { email: `${name}-${randomUUID().slice(0, 8)}@example.com`, password: 'Tea-ceremony-2026', displayName: name },
+      });
+      expect(res.body.errors).toBeUndefined();
+      return res.body.data.register.member.id as string;
+    };
+    const [xu, yan] = [await register('Xu'), await register('Yan')];
     await stack.drainEvents();
     expect((await asMember(yan, 'mutation($r: ID!) { recordReferral(referrerId: $r) }', { r: xu })).errors).toBeUndefined();
     const circular = await asMember(xu, 'mutation($r: ID!) { recordReferral(referrerId: $r) }', { r: yan });
