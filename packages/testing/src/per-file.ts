@@ -11,14 +11,15 @@ import { startTestStack, type TestStack } from './index.js';
 export function useTestStack(options: {
   now: () => Date;
   beforeEachTest?: () => void;
-  started: (stack: TestStack) => void;
+  /** Called once the stack is up, before any test; may be async (it is awaited). */
+  started: (stack: TestStack) => unknown;
   /** Settings for this file's servers, over the test environment. */
   env?: Record<string, string>;
 }): void {
   let stack: TestStack | undefined;
   beforeAll(async () => {
     stack = await startTestStack({ now: options.now, env: options.env });
-    options.started(stack);
+    await options.started(stack);
   });
   afterAll(async () => {
     await stack?.stop();
