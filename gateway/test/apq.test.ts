@@ -9,11 +9,10 @@ import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@membership/config';
 import { loadGatewayEnv, startGateway } from '@membership/gateway';
-import { TEST_ENV, startTestStack, type TestStack } from '@membership/testing';
+import { TEST_ENV, startTestStack, type TestStack, TEST_REDIS_URL, redisReachable } from '@membership/testing';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -133,20 +132,8 @@ async function post(url: string, body: unknown, token?: string) {
   return { status: response.status, body: (await response.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] } };
 }
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-async function redisIsRunning(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
-const withRedis = await redisIsRunning();
+const REDIS_URL = TEST_REDIS_URL;
+const withRedis = await redisReachable();
 
 describe.skipIf(!withRedis)('with REDIS_URL (a real Redis on this machine), gateway instances share the APQ cache', () => {
   it('a hash registered at one instance is a hit at another', async () => {

@@ -15,8 +15,7 @@ import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@membership/config';
 import { loadGatewayEnv, startGateway } from '@membership/gateway';
-import { Redis } from 'ioredis';
-import { TEST_ENV, startTestStack, type TestStack } from '@membership/testing';
+import { TEST_ENV, startTestStack, type TestStack, TEST_REDIS_URL, redisReachable } from '@membership/testing';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const HOUR = 3_600_000;
@@ -264,20 +263,8 @@ describe('per-key rate limit', () => {
   });
 });
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-async function redisIsRunning(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
-const withRedis = await redisIsRunning();
+const REDIS_URL = TEST_REDIS_URL;
+const withRedis = await redisReachable();
 
 /** Counts are per minute: start a counting test well inside one, never seconds before it ends. */
 async function awayFromMinuteEnd(): Promise<void> {

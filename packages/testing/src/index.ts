@@ -138,3 +138,4 @@ export async function startTestStack(options: { now?: () => Date; env?: Record<s
   };
 }
 export * from './data-rights.js';
+export { TEST_REDIS_URL, redisReachable } from './redis.js';

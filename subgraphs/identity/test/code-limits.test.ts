@@ -3,28 +3,13 @@
  * reachable (shared by every identity process), in memory otherwise.
  */
 import { randomUUID } from 'node:crypto';
-import { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@membership/config';
-import { startTestStack, type TestStack } from '@membership/testing';
+import { TEST_REDIS_URL, redisReachable, startTestStack, type TestStack } from '@membership/testing';
 import { countCodeSend, type CodeSendLimits } from '../src/domain/rate-limits.js';
 import { MemoryRateCounter, RedisRateCounter } from '../src/rate-counter.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-/** Whether a Redis answers at REDIS_URL (default: this machine's), within half a second. */
-async function redisReachable(): Promise<boolean> {
-  const { hostname, port } = new URL(REDIS_URL);
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.once('error', () => done(false));
-    socket.connect(Number(port || 6379), hostname, () => done(true));
-  });
-}
+const REDIS_URL = TEST_REDIS_URL;
 const withRedis = await redisReachable();
 const prefix = `test:${randomUUID()}:`;
 
