@@ -86,6 +86,11 @@ export const eventSchemas = {
     pointsHoldId: id.nullable().default(null),
     pointsUsed: points.default(0),
     returnWindowEndsAt: instant.nullable().default(null),
+    /**
+     * The share code of the product link the order was placed through (a member's share,
+     * issued by points), or null. Points rewards the sharer once the order is paid.
+     */
+    shareCode: z.string().min(1).max(64).nullable().default(null),
   }),
   /** An unpaid order was cancelled (by the member, staff or the payment deadline): points releases its hold. */
   OrderCancelled: z.object({ orderId: id, memberId: id, pointsHoldId: id.nullable(), cancelledAt: instant }),
@@ -147,15 +152,26 @@ export const eventSchemas = {
     changeId: id.nullable().default(null),
   }),
   PointsExpiring: z.object({ memberId: id, points: z.number().int().positive(), expiresAt: instant }),
-  /** Activity that counts towards a tier: a check-in, an activity, an order review, a share. */
-  MemberActivityRecorded: z.object({ memberId: id, kind: z.enum(ACTIVITY_KINDS), occurredAt: instant }),
+  /**
+   * Activity that counts towards a tier: a check-in, an activity, an order review, a share.
+   * `sourceId` names what it was about (the order reviewed, the activity taken part in, the
+   * order a share led to), null for a check-in; points' tasks key on it.
+   */
+  MemberActivityRecorded: z.object({ memberId: id, kind: z.enum(ACTIVITY_KINDS), occurredAt: instant, sourceId: id.nullable().default(null) }),
+  /** The member's profile has every field the "complete your profile" task asks for (identity, once per member). */
+  MemberProfileCompleted: z.object({ memberId: id, completedAt: instant }),
   MemberErased: z.object({ memberId: id, erasedAt: instant }),
-  /** A member's real-name verification level changed (approved or renewed); it lapses at expiresAt. */
+  /**
+   * A member's real-name verification level changed (approved or renewed); it lapses at
+   * expiresAt. `refused` is true while the member has refused verification or a submission
+   * was found false: consumers restrict what needs verification until a later approval.
+   */
   MemberVerificationChanged: z.object({
     memberId: id,
     level: z.enum(VERIFICATION_LEVELS),
     expiresAt: instant.nullable(),
     changedAt: instant,
+    refused: z.boolean().default(false),
   }),
   /**
    * A subgraph asks identity to tell a member something (in the inbox, and by email when
@@ -169,6 +185,18 @@ export const eventSchemas = {
     params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).default({}),
     outOfApp: z.boolean().default(false),
     dedupeKey: z.string().min(1).max(200).nullable().default(null),
+  }),
+  /**
+   * A scheduled benefit change took effect on its date. `pointsMultiplierPercent` is the
+   * tier's earning multiplier from now on when the change was to it (points applies it to
+   * every member of `tier`), null for other benefits.
+   */
+  TierBenefitChangeApplied: z.object({
+    changeId: id,
+    tier: z.enum(TIER_CODES),
+    benefit: z.string().min(1),
+    pointsMultiplierPercent: z.number().int().positive().nullable().default(null),
+    appliedAt: instant,
   }),
   /**
    * Staff reviewing a risk flag (orders' queue) asked moderation to open a case about the
