@@ -34,6 +34,11 @@ export async function awardRuleIn(
   award: { memberId: string; code: RuleCode; reason: LedgerEntry['reason']; source: LedgerEntry['source']; idempotencyKey: string; at: Date; sourceId?: string | null; note?: string | null; points?: number },
   policy: PointsPolicy,
 ): Promise<LedgerEntry | null> {
+  // The account lock first: two awards for one member count each other against the caps.
+  if (!(await tx.lockAccount(award.memberId))) return null;
+  // A replay returns the first award as it was, whatever the caps say now.
+  const previous = await tx.entryByKey(award.idempotencyKey);
+  if (previous) return previous;
   const rule = rulesInForce(programmeRules(await tx.earningRules(), policy.pointsPerUnit), award.at).get(award.code);
   if (!rule) return null;
   const day = award.at.toISOString().slice(0, 10);

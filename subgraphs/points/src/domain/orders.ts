@@ -8,6 +8,7 @@ import { programmeRules, rulesInForce } from './rules.js';
 import { expiryOf } from './lots.js';
 import type { PointsPolicy } from './policy.js';
 import { assertMaySpend, type SanctionInForce } from './standing.js';
+import { shareRewardIn, type TaskStore } from './tasks.js';
 
 /** A points hold for an order, as points keeps it. */
 export interface Hold {
@@ -45,8 +46,13 @@ export interface OrderEarning {
 }
 
 /** Where the order rules read and write, beside the ledger (db/PointsRepository). */
-export interface OrderPointsStore extends ActivityStore {
+export interface OrderPointsStore extends ActivityStore, TaskStore {
   transaction<T>(work: (store: OrderPointsStore) => Promise<T>): Promise<T>;
+  /** Keeps a refund whose order points has not seen paid yet; keeping it again changes nothing. */
+  rememberEarlyRefund(refund: EventCatalog['RefundCompleted'], at: Date): Promise<void>;
+  /** Refunds of the order kept before its OrderPaid and not applied yet, oldest first. */
+  earlyRefundsOf(orderId: string): Promise<{ refund: EventCatalog['RefundCompleted']; at: Date }[]>;
+  markEarlyRefundApplied(refundId: string, at: Date): Promise<void>;
   holdByKey(idempotencyKey: string): Promise<Hold | undefined>;
   /** The hold, locked until the transaction ends. */
   lockHold(holdId: string): Promise<Hold | undefined>;
@@ -197,6 +203,12 @@ export async function orderPaidIn(tx: OrderPointsStore, paid: EventCatalog['Orde
   });
   if (points > 0 && availableAt <= paidAt) await makeAvailableIn(tx, paid.orderId, paidAt, policy);
   if (firstOrder) await firstOrderRewardsIn(tx, paid.memberId, paid.orderId, paidAt, policy);
+  await shareRewardIn(tx, paid, policy);
+  // Refunds that arrived before this OrderPaid take back what the order just earned, once each.
+  for (const early of await tx.earlyRefundsOf(paid.orderId)) {
+    await refundCompletedIn(tx, early.refund, early.at > paidAt ? early.at : paidAt);
+    await tx.markEarlyRefundApplied(early.refund.refundId, paidAt);
+  }
 }
 
 /**
@@ -236,13 +248,19 @@ async function makeAvailableIn(tx: OrderPointsStore, orderId: string, now: Date,
 }
 
 /**
- * A refund: what the order earned is taken back in proportion to the money refunded (pending
+ * A refund (kept for later when its order's OrderPaid has not arrived yet): what the order earned is taken back in proportion to the money refunded (pending
  * points first, simply cancelled; available points from the order's own lot first, then
  * nearest expiry, a debt for what the balance lacks), then the offset points the refund
  * returns go back to exactly the lots the order's hold used, with their original expiry.
  */
 export async function refundCompletedIn(tx: OrderPointsStore, refund: EventCatalog['RefundCompleted'], at: Date): Promise<void> {
   const earning = await tx.lockEarning(refund.orderId);
+  // Every OrderPaid leaves an earning row: none means the refund overtook its OrderPaid.
+  // Kept, it is applied when the OrderPaid arrives (orderPaidIn), so nothing is lost.
+  if (!earning) {
+    await tx.rememberEarlyRefund(refund, at);
+    return;
+  }
   if (earning && earning.status !== 'cancelled') {
     const refunded = earning.refunded + refund.amount;
     const due = clawbackFor(earning.points, refunded, refund.orderAmount ?? earning.orderAmount, earning.clawed);
