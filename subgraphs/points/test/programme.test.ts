@@ -148,7 +148,7 @@ describe('the points store', () => {
     const item = await createItem({ title: 'Weekend retreat', kind: 'EVENT_PLACE', pricePoints: 6000, stock: 1 });
     expect(item.requiresVerification).toBe(true);
     const refused = await asMember(dee, REDEEM, { input: { itemId: item.id, idempotencyKey: randomUUID() } });
-    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(refused.errors?.[0]?.extensions).toEqual({ code: 'VERIFICATION_REQUIRED', requiredLevel: 'primary' });
     expect(refused.errors?.[0]?.message).toContain('real-name verification');
     await publishToPoints(stack, 'MemberVerificationChanged', { memberId: dee, level: 'primary', expiresAt: null, changedAt: clock.toISOString() }, clock, 'identity');
     await stack.drainEvents();
@@ -231,14 +231,14 @@ describe('members under a sanction', () => {
     await publishToPoints(stack, 'SanctionApplied', { sanctionId, memberId: bo, kind: 'BAN', effectiveAt: clock.toISOString(), endsAt }, clock, 'moderation');
     await stack.drainEvents();
     const refused = await asMember(bo, REDEEM, { input: { itemId: item.id, idempotencyKey: randomUUID() } });
-    // The gateway passes the code and the message (the subgraph's extra extensions stay inside).
-    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // The gateway passes why and until when (sanction, restrictedUntil); the sanction's id stays inside.
+    expect(refused.errors?.[0]?.extensions).toEqual({ code: 'FORBIDDEN', sanction: 'BAN', restrictedUntil: endsAt });
     expect(refused.errors?.[0]?.message).toBe(`This member is banned (sanction ${sanctionId}, BAN) until ${endsAt}; points cannot be spent before then.`);
     const lottery = await asStaff(MANAGER, 'mutation($input: LotteryInput!) { createLottery(input: $input) { id } }', {
       input: { title: 'Any draw', entryCost: 5, loseWeight: 1, opensAt: new Date(clock.getTime() - 1000).toISOString(), closesAt: new Date(clock.getTime() + DAY).toISOString(), prizes: [{ name: 'Pen', count: 1, weight: 1 }] },
     });
     const entry = await asMember(bo, ENTER, { input: { lotteryId: lottery.data.createLottery.id, idempotencyKey: randomUUID() } });
-    expect(entry.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(entry.errors?.[0]?.extensions).toEqual({ code: 'FORBIDDEN', sanction: 'BAN', restrictedUntil: endsAt });
     expect(entry.errors?.[0]?.message).toContain(`until ${endsAt}`);
   });
 });

@@ -21,7 +21,6 @@ import {
   accounts,
   campaigns,
   checkIns,
-  earlyRefunds,
   earningRules,
   expiryNotices,
   holds,
@@ -35,6 +34,7 @@ import {
   memberTiers,
   memberVerifications,
   orderEarnings,
+  orderRefunds,
   outbox,
   redemptions,
   referrals,
@@ -356,25 +356,27 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
     await this.db.insert(shareCodes).values(code);
   }
 
-  async rememberEarlyRefund(refund: EventCatalog['RefundCompleted'], at: Date): Promise<void> {
-    await this.db
-      .insert(earlyRefunds)
+  async recordRefund(refund: EventCatalog['RefundCompleted'], at: Date): Promise<boolean> {
+    const rows = await this.db
+      .insert(orderRefunds)
       .values({ refundId: refund.refundId, orderId: refund.orderId, memberId: refund.memberId, payload: { ...refund }, receivedAt: at })
-      .onConflictDoNothing();
+      .onConflictDoNothing()
+      .returning({ refundId: orderRefunds.refundId });
+    return rows.length === 1;
   }
 
-  async earlyRefundsOf(orderId: string): Promise<{ refund: EventCatalog['RefundCompleted']; at: Date }[]> {
+  async unappliedRefundsOf(orderId: string): Promise<{ refund: EventCatalog['RefundCompleted']; at: Date }[]> {
     const rows = await this.db
       .select()
-      .from(earlyRefunds)
-      .where(and(eq(earlyRefunds.orderId, orderId), isNull(earlyRefunds.appliedAt)))
-      .orderBy(asc(earlyRefunds.receivedAt), asc(earlyRefunds.refundId))
+      .from(orderRefunds)
+      .where(and(eq(orderRefunds.orderId, orderId), isNull(orderRefunds.appliedAt)))
+      .orderBy(asc(orderRefunds.receivedAt), asc(orderRefunds.refundId))
       .for('update');
     return rows.map((r) => ({ refund: r.payload as EventCatalog['RefundCompleted'], at: r.receivedAt }));
   }
 
-  async markEarlyRefundApplied(refundId: string, at: Date): Promise<void> {
-    await this.db.update(earlyRefunds).set({ appliedAt: at }).where(eq(earlyRefunds.refundId, refundId));
+  async markRefundApplied(refundId: string, at: Date): Promise<void> {
+    await this.db.update(orderRefunds).set({ appliedAt: at }).where(eq(orderRefunds.refundId, refundId));
   }
 
   async takeStock(itemId: string): Promise<boolean> {
@@ -858,7 +860,7 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
     await this.db.delete(lotUsages).where(inArray(lotUsages.entryId, mine));
     await this.db.delete(redemptions).where(eq(redemptions.memberId, memberId));
     await this.db.delete(shareCodes).where(eq(shareCodes.memberId, memberId));
-    await this.db.delete(earlyRefunds).where(eq(earlyRefunds.memberId, memberId));
+    await this.db.delete(orderRefunds).where(eq(orderRefunds.memberId, memberId));
     await this.db.delete(lotteryEntries).where(eq(lotteryEntries.memberId, memberId));
     await this.db.delete(ruleAwards).where(eq(ruleAwards.memberId, memberId));
     await this.db.delete(checkIns).where(eq(checkIns.memberId, memberId));

@@ -369,11 +369,12 @@ export const shareCodes = points.table(
 );
 
 /**
- * Refunds that arrived before their order's OrderPaid (events may come in any order):
- * kept until the order's earning exists, then applied once (applied_at set).
+ * Every refund points has seen (RefundCompleted), by refund id, so each is applied exactly
+ * once: at once, or, when it overtook its order's OrderPaid, kept (applied_at null) and
+ * applied when the OrderPaid arrives.
  */
-export const earlyRefunds = points.table(
-  'early_refunds',
+export const orderRefunds = points.table(
+  'order_refunds',
   {
     refundId: uuid('refund_id').primaryKey(),
     orderId: uuid('order_id').notNull(),
@@ -383,7 +384,7 @@ export const earlyRefunds = points.table(
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
     appliedAt: timestamp('applied_at', { withTimezone: true }),
   },
-  (t) => [index('early_refunds_order_id_idx').on(t.orderId)],
+  (t) => [index('order_refunds_order_id_idx').on(t.orderId).where(sql`${t.appliedAt} is null`), index('order_refunds_member_id_idx').on(t.memberId)],
 );
 
 /** Lotteries: entry cost, odds, and the seed every draw is computed from (its hash published at creation). */

@@ -48,11 +48,11 @@ export interface OrderEarning {
 /** Where the order rules read and write, beside the ledger (db/PointsRepository). */
 export interface OrderPointsStore extends ActivityStore, TaskStore {
   transaction<T>(work: (store: OrderPointsStore) => Promise<T>): Promise<T>;
-  /** Keeps a refund whose order points has not seen paid yet; keeping it again changes nothing. */
-  rememberEarlyRefund(refund: EventCatalog['RefundCompleted'], at: Date): Promise<void>;
-  /** Refunds of the order kept before its OrderPaid and not applied yet, oldest first. */
-  earlyRefundsOf(orderId: string): Promise<{ refund: EventCatalog['RefundCompleted']; at: Date }[]>;
-  markEarlyRefundApplied(refundId: string, at: Date): Promise<void>;
+  /** Records a refund seen for the first time (true); false when it was seen before. */
+  recordRefund(refund: EventCatalog['RefundCompleted'], at: Date): Promise<boolean>;
+  /** Refunds of the order seen but not applied yet (they overtook its OrderPaid), oldest first, locked. */
+  unappliedRefundsOf(orderId: string): Promise<{ refund: EventCatalog['RefundCompleted']; at: Date }[]>;
+  markRefundApplied(refundId: string, at: Date): Promise<void>;
   holdByKey(idempotencyKey: string): Promise<Hold | undefined>;
   /** The hold, locked until the transaction ends. */
   lockHold(holdId: string): Promise<Hold | undefined>;
@@ -205,10 +205,7 @@ export async function orderPaidIn(tx: OrderPointsStore, paid: EventCatalog['Orde
   if (firstOrder) await firstOrderRewardsIn(tx, paid.memberId, paid.orderId, paidAt, policy);
   await shareRewardIn(tx, paid, policy);
   // Refunds that arrived before this OrderPaid take back what the order just earned, once each.
-  for (const early of await tx.earlyRefundsOf(paid.orderId)) {
-    await refundCompletedIn(tx, early.refund, early.at > paidAt ? early.at : paidAt);
-    await tx.markEarlyRefundApplied(early.refund.refundId, paidAt);
-  }
+  for (const early of await tx.unappliedRefundsOf(paid.orderId)) await applyRefundIn(tx, early.refund, early.at > paidAt ? early.at : paidAt);
 }
 
 /**
@@ -248,19 +245,25 @@ async function makeAvailableIn(tx: OrderPointsStore, orderId: string, now: Date,
 }
 
 /**
- * A refund (kept for later when its order's OrderPaid has not arrived yet): what the order earned is taken back in proportion to the money refunded (pending
+ * A refund, applied once per refund id (kept for later when it overtook its order's
+ * OrderPaid): what the order earned is taken back in proportion to the money refunded (pending
  * points first, simply cancelled; available points from the order's own lot first, then
  * nearest expiry, a debt for what the balance lacks), then the offset points the refund
  * returns go back to exactly the lots the order's hold used, with their original expiry.
  */
 export async function refundCompletedIn(tx: OrderPointsStore, refund: EventCatalog['RefundCompleted'], at: Date): Promise<void> {
-  const earning = await tx.lockEarning(refund.orderId);
+  // Once per refund id, whatever delivers it how often.
+  if (!(await tx.recordRefund(refund, at))) return;
   // Every OrderPaid leaves an earning row: none means the refund overtook its OrderPaid.
-  // Kept, it is applied when the OrderPaid arrives (orderPaidIn), so nothing is lost.
-  if (!earning) {
-    await tx.rememberEarlyRefund(refund, at);
-    return;
-  }
+  // It stays recorded, unapplied, and orderPaidIn applies it when the OrderPaid arrives.
+  if (!(await tx.lockEarning(refund.orderId))) return;
+  await applyRefundIn(tx, refund, at);
+}
+
+/** Applies a recorded refund to the order's earning and hold (which exist), and marks it applied. */
+async function applyRefundIn(tx: OrderPointsStore, refund: EventCatalog['RefundCompleted'], at: Date): Promise<void> {
+  await tx.markRefundApplied(refund.refundId, at);
+  const earning = await tx.lockEarning(refund.orderId);
   if (earning && earning.status !== 'cancelled') {
     const refunded = earning.refunded + refund.amount;
     const due = clawbackFor(earning.points, refunded, refund.orderAmount ?? earning.orderAmount, earning.clawed);
