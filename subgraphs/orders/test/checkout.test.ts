@@ -133,6 +133,8 @@ describe('paying an order', () => {
         pointsHoldId: null,
         pointsUsed: 0,
         returnWindowEndsAt: paid.returnWindowEndsAt,
+        // Placed without a share code.
+        shareCode: null,
       },
     ]);
     const inbox = await stack.gql(`{ me { inbox(first: 20) { edges { node { kind title body } } } } }`, {}, { token: await stack.memberToken(demo('Dee').id) });
