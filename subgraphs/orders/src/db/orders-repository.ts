@@ -26,6 +26,7 @@ export interface HeldOrder {
   payments: PaymentRow[];
   refunds: RefundRecord[];
   invoice: InvoiceRow | null;
+  review: ReviewRow | null;
 }
 
 /** The settings payment and cancellation rules read (orders' env.ts). */
@@ -159,11 +160,12 @@ export class OrdersRepository {
       .orderBy(asc(orders.placedAt), asc(orders.id));
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
-    const [lines, paid, asked, invoiced] = await Promise.all([
+    const [lines, paid, asked, invoiced, reviewed] = await Promise.all([
       this.linesOf(ids),
       this.paymentsOf(ids),
       this.db.select().from(refunds).where(inArray(refunds.orderId, ids)).orderBy(asc(refunds.requestedAt)),
       this.invoicesOf(ids),
+      this.reviewsOf(ids),
     ]);
     const refundsByOrder = groupBy(asked, (r) => r.orderId);
     return rows.map((order) => ({
@@ -172,6 +174,7 @@ export class OrdersRepository {
       payments: paid.get(order.id) ?? [],
       refunds: refundsByOrder.get(order.id) ?? [],
       invoice: invoiced.get(order.id) ?? null,
+      review: reviewed.get(order.id) ?? null,
     }));
   }
 
