@@ -19,6 +19,7 @@ export const rules: FieldRules = {
     // Names members chose to show, to anyone signed in.
     pointsLeaderboard: isAuthenticated,
     pointsStaffOperations: isStaffWith('audit:read'),
+    redemptionsToFulfil: isStaffWith('points:manage'),
   },
   Mutation: {
     checkIn: isMember,

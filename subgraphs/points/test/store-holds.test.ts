@@ -85,6 +85,13 @@ describe('redemptions that need fulfilment hold stock and points until fulfilled
     expect(await stockOf(itemId)).toBe(2);
 
     const id = held.data.redeemStoreItem.id;
+    // Staff see it waiting, with what Chen chose (behaviour data, read with a purpose).
+    const queue = await asStaff([...MANAGER, 'pii:behaviour:read'], 'query { redemptionsToFulfil { redemptionId memberId title expiresAt } }');
+    expect(queue.errors).toBeUndefined();
+    expect(queue.data.redemptionsToFulfil).toContainEqual({ redemptionId: id, memberId: chen, title: 'Yixing teapot', expiresAt: held.data.redeemStoreItem.expiresAt });
+    const masked = await asStaff(MANAGER, 'query { redemptionsToFulfil { redemptionId title } }');
+    expect(masked.data.redemptionsToFulfil.find((r: { redemptionId: string }) => r.redemptionId === id).title).toBeNull();
+    expect((await asMember(chen, 'query { redemptionsToFulfil { redemptionId } }')).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await asMember(demo('Ana'), CANCEL, { id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const cancelled = await asMember(chen, CANCEL, { id });
     expect(cancelled.data.cancelRedemption).toEqual({ id, status: 'RELEASED' });

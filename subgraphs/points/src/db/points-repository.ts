@@ -328,6 +328,18 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
     return Number(row?.n ?? 0);
   }
 
+  /** Held redemptions with their item's title, the soonest to be released first, in one statement. */
+  async heldRedemptions(first: number): Promise<{ redemptionId: string; memberId: string; itemId: string; title: string; redeemedAt: Date; expiresAt: Date }[]> {
+    const rows = await this.db
+      .select({ redemptionId: redemptions.id, memberId: redemptions.memberId, itemId: redemptions.itemId, title: storeItems.title, redeemedAt: redemptions.redeemedAt, expiresAt: redemptions.expiresAt })
+      .from(redemptions)
+      .innerJoin(storeItems, eq(storeItems.id, redemptions.itemId))
+      .where(eq(redemptions.status, 'held'))
+      .orderBy(asc(redemptions.expiresAt), asc(redemptions.id))
+      .limit(first);
+    return rows.map((r) => ({ ...r, expiresAt: r.expiresAt! }));
+  }
+
   async lockRedemption(redemptionId: string): Promise<Redemption | undefined> {
     const [row] = await this.db.select().from(redemptions).where(eq(redemptions.id, redemptionId)).for('update');
     return row;

@@ -88,6 +88,21 @@ export type ExpiringPoints = {
   points: Scalars['Int']['output'];
 };
 
+/** A held redemption waiting for staff to fulfil it: who redeemed what, and until when it waits. */
+export type FulfilmentRequest = {
+  __typename?: 'FulfilmentRequest';
+  /** The job releases it (stock and points back) at this time if it is not fulfilled. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** The item the member chose: their behaviour. */
+  itemId?: Maybe<Scalars['ID']['output']>;
+  /** The member who redeemed it; where to send it is identity's. */
+  memberId: Scalars['ID']['output'];
+  redeemedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The redemption to fulfil (fulfilRedemption) or cancel (cancelRedemption). */
+  redemptionId: Scalars['ID']['output'];
+  title?: Maybe<Scalars['String']['output']>;
+};
+
 export type GrantPointsInput = {
   idempotencyKey: Scalars['String']['input'];
   memberId: Scalars['ID']['input'];
@@ -508,6 +523,12 @@ export type Query = {
    * identity's schema, which points cannot write, so points keeps its own).
    */
   pointsStaffOperations: Array<PointsStaffOperation>;
+  /**
+   * Staff with points:manage: redemptions waiting for fulfilment (physical goods to send,
+   * event places), the soonest to be released first. What each member chose is BEHAVIOUR
+   * data: pii:behaviour:read and a stated purpose.
+   */
+  redemptionsToFulfil: Array<FulfilmentRequest>;
   /** The points store catalogue: items on sale now or later; public. */
   storeItems: Array<StoreItem>;
 };
@@ -529,6 +550,11 @@ export type QueryPointsLeaderboardArgs = {
 
 
 export type QueryPointsStaffOperationsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRedemptionsToFulfilArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -730,6 +756,7 @@ export type ResolversTypes = {
   EarningRuleChangeInput: EarningRuleChangeInput;
   EnterLotteryInput: EnterLotteryInput;
   ExpiringPoints: ResolverTypeWrapper<ExpiringPoints>;
+  FulfilmentRequest: ResolverTypeWrapper<FulfilmentRequest>;
   GrantPointsInput: GrantPointsInput;
   GrantRule: GrantRule;
   HoldPointsForOrderInput: HoldPointsForOrderInput;
@@ -777,6 +804,7 @@ export type ResolversParentTypes = {
   EarningRuleChangeInput: EarningRuleChangeInput;
   EnterLotteryInput: EnterLotteryInput;
   ExpiringPoints: ExpiringPoints;
+  FulfilmentRequest: FulfilmentRequest;
   GrantPointsInput: GrantPointsInput;
   HoldPointsForOrderInput: HoldPointsForOrderInput;
   LeaderboardEntry: LeaderboardEntry;
@@ -835,6 +863,15 @@ export type EarningRuleResolvers<ContextType = PointsContext, ParentType extends
 export type ExpiringPointsResolvers<ContextType = PointsContext, ParentType extends ResolversParentTypes['ExpiringPoints'] = ResolversParentTypes['ExpiringPoints']> = {
   expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type FulfilmentRequestResolvers<ContextType = PointsContext, ParentType extends ResolversParentTypes['FulfilmentRequest'] = ResolversParentTypes['FulfilmentRequest']> = {
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  itemId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  redeemedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  redemptionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type LeaderboardEntryResolvers<ContextType = PointsContext, ParentType extends ResolversParentTypes['LeaderboardEntry'] = ResolversParentTypes['LeaderboardEntry']> = {
@@ -955,6 +992,7 @@ export type QueryResolvers<ContextType = PointsContext, ParentType extends Resol
   pointsCampaigns?: Resolver<Array<ResolversTypes['PointsCampaign']>, ParentType, ContextType>;
   pointsLeaderboard?: Resolver<Array<ResolversTypes['LeaderboardEntry']>, ParentType, ContextType, RequireFields<QueryPointsLeaderboardArgs, 'first'>>;
   pointsStaffOperations?: Resolver<Array<ResolversTypes['PointsStaffOperation']>, ParentType, ContextType, RequireFields<QueryPointsStaffOperationsArgs, 'first'>>;
+  redemptionsToFulfil?: Resolver<Array<ResolversTypes['FulfilmentRequest']>, ParentType, ContextType, RequireFields<QueryRedemptionsToFulfilArgs, 'first'>>;
   storeItems?: Resolver<Array<ResolversTypes['StoreItem']>, ParentType, ContextType>;
 };
 
@@ -997,6 +1035,7 @@ export type Resolvers<ContextType = PointsContext> = {
   DateTime?: GraphQLScalarType;
   EarningRule?: EarningRuleResolvers<ContextType>;
   ExpiringPoints?: ExpiringPointsResolvers<ContextType>;
+  FulfilmentRequest?: FulfilmentRequestResolvers<ContextType>;
   LeaderboardEntry?: LeaderboardEntryResolvers<ContextType>;
   Lottery?: LotteryResolvers<ContextType>;
   LotteryEntryResult?: LotteryEntryResultResolvers<ContextType>;

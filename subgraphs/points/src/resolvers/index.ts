@@ -59,6 +59,11 @@ export const resolvers: Resolvers = {
       if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('Ask for between 1 and 100 operations.', 'first');
       return ctx.points.staffOperationsPage(first);
     },
+    redemptionsToFulfil: (_, args, ctx) => {
+      const first = args.first ?? 20;
+      if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('Ask for between 1 and 100 redemptions.', 'first');
+      return ctx.points.heldRedemptions(first);
+    },
     pointsLeaderboard: async (_, args, ctx) => {
       const first = args.first ?? 10;
       if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('Ask for between 1 and 100 places.', 'first');
