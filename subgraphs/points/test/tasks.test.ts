@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, like } from 'drizzle-orm';
 import { useTestStack } from '@membership/testing/per-file';
 import type { TestStack } from '@membership/testing';
-import { ledger, outbox } from '../src/db/schema.js';
+import { accounts, ledger, outbox } from '../src/db/schema.js';
 import { publishToPoints } from './helpers.js';
 
 /**
@@ -171,6 +171,15 @@ describe('completing the profile', () => {
     await publishToPoints(stack, 'MemberProfileCompleted', { memberId: dee, completedAt: clock.toISOString() }, clock, 'identity');
     await stack.drainEvents();
     expect(await entries(dee, 'task:complete_profile:')).toEqual([{ delta: 50, reason: 'TASK', kind: 'earn', sourceId: dee, key: `task:complete_profile:${dee}` }]);
+  });
+
+  it('a task event for a member points has no account for (never opened, or erased) opens none and earns nothing', async () => {
+    const gone = randomUUID();
+    await publishToPoints(stack, 'MemberProfileCompleted', { memberId: gone, completedAt: clock.toISOString() }, clock, 'identity');
+    await publishToPoints(stack, 'MemberActivityRecorded', { memberId: gone, kind: 'review', occurredAt: clock.toISOString(), sourceId: randomUUID() }, clock);
+    await stack.drainEvents();
+    expect(await stack.database.db.select().from(accounts).where(eq(accounts.memberId, gone))).toEqual([]);
+    expect(await stack.database.db.select().from(ledger).where(eq(ledger.memberId, gone))).toEqual([]);
   });
 });
 

@@ -27,7 +27,8 @@ export interface ActivityStore extends LedgerStore {
 
 /**
  * Gives the points of rule `code` in force at `at`, cut to its day and lifetime caps, inside
- * the caller's transaction. Null when the caps leave nothing (or the rule gives 0).
+ * the caller's transaction. Null when the caps leave nothing (or the rule gives 0), or the
+ * member has no points account.
  */
 export async function awardRuleIn(
   tx: ActivityStore,

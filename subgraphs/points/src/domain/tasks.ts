@@ -35,13 +35,13 @@ export const taskKey = (kind: ActivityKind, sourceId: string) => `task:${kind}:$
 /**
  * A member's activity (MemberActivityRecorded) earns its task's points, within the rule's
  * day and lifetime caps, once per source. Check-ins and activity without a source earn
- * nothing here. Inside the caller's transaction.
+ * nothing here, nor does a member with no points account (never opened, or erased: a late
+ * event must not bring an erased member's rows back). Inside the caller's transaction.
  */
 export async function activityTaskIn(tx: ActivityStore, activity: EventCatalog['MemberActivityRecorded'], policy: PointsPolicy): Promise<LedgerEntry | null> {
   const task = ACTIVITY_TASKS[activity.kind];
   if (!task || !activity.sourceId) return null;
   const at = new Date(activity.occurredAt);
-  await tx.openAccount(activity.memberId, at);
   return awardRuleIn(
     tx,
     { memberId: activity.memberId, code: task.code, reason: task.reason, source: 'task', sourceId: activity.sourceId, idempotencyKey: taskKey(activity.kind, activity.sourceId), at },
@@ -49,10 +49,9 @@ export async function activityTaskIn(tx: ActivityStore, activity: EventCatalog['
   );
 }
 
-/** The "complete your profile" task, once per member (identity's MemberProfileCompleted). */
+/** The "complete your profile" task, once per member (identity's MemberProfileCompleted); nothing without an account. */
 export async function profileCompletedIn(tx: ActivityStore, completed: EventCatalog['MemberProfileCompleted'], policy: PointsPolicy): Promise<LedgerEntry | null> {
   const at = new Date(completed.completedAt);
-  await tx.openAccount(completed.memberId, at);
   return awardRuleIn(
     tx,
     { memberId: completed.memberId, code: 'task_complete_profile', reason: 'TASK', source: 'task', sourceId: completed.memberId, idempotencyKey: `task:complete_profile:${completed.memberId}`, at },
