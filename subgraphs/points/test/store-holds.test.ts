@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import { useTestStack } from '@membership/testing/per-file';
 import type { TestStack } from '@membership/testing';
-import { lots, staffOperations } from '../src/db/schema.js';
+import { ledger, lots, redemptions, staffOperations } from '../src/db/schema.js';
 import { publishToPoints } from './helpers.js';
 
 /**
@@ -151,6 +151,26 @@ describe('redemptions that need fulfilment hold stock and points until fulfilled
     await stack.jobs.tick(new Date(expiry + HOUR));
     expect(await stockOf(itemId)).toBe(10);
     expect(await Promise.all(members.map(balanceOf))).toEqual([150, 150, 150, 150]);
+  });
+});
+
+describe('releases racing each other', () => {
+  it('Bo cancels three held redemptions while the job releases them: each is released once, stock and balance exact', async () => {
+    const bo = demo('Bo');
+    await setBalance(bo, 300);
+    const itemId = await createItem({ title: 'Bamboo tea tray', pricePoints: 100, stock: 3 });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await redeem(bo, itemId)).data.redeemStoreItem.id);
+    expect(await balanceOf(bo)).toBe(0);
+    const latest = (await stack.database.db.select().from(redemptions).where(eq(redemptions.id, ids[2]!)))[0]!.expiresAt!;
+    const [jobs, ...cancels] = await Promise.all([stack.jobs.tick(new Date(latest.getTime() + 2 * HOUR)), ...ids.map((id) => asMember(bo, CANCEL, { id }))]);
+    expect(jobs).toBeDefined();
+    for (const c of cancels) expect(c.errors).toBeUndefined();
+    expect(cancels.map((c) => c.data.cancelRedemption.status)).toEqual(['RELEASED', 'RELEASED', 'RELEASED']);
+    expect(await balanceOf(bo)).toBe(300);
+    expect(await stockOf(itemId)).toBe(3);
+    const reversed = await stack.database.db.select().from(ledger).where(eq(ledger.memberId, bo));
+    expect(reversed.filter((e) => e.kind === 'reverse' && ids.some((id) => e.idempotencyKey === `redemption-release:${id}`))).toHaveLength(3);
   });
 });
 

@@ -340,6 +340,11 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
     return rows.map((r) => ({ ...r, expiresAt: r.expiresAt! }));
   }
 
+  async redemption(redemptionId: string): Promise<Redemption | undefined> {
+    const [row] = await this.db.select().from(redemptions).where(eq(redemptions.id, redemptionId));
+    return row;
+  }
+
   async lockRedemption(redemptionId: string): Promise<Redemption | undefined> {
     const [row] = await this.db.select().from(redemptions).where(eq(redemptions.id, redemptionId)).for('update');
     return row;

@@ -60,6 +60,7 @@ export interface SpendingStore extends LedgerStore {
   /** Takes one from stock; false when none is left (the row is locked until the transaction ends). */
   takeStock(itemId: string): Promise<boolean>;
   insertRedemption(r: Redemption): Promise<Redemption>;
+  redemption(redemptionId: string): Promise<Redemption | undefined>;
   /** The redemption, locked until the transaction ends. */
   lockRedemption(redemptionId: string): Promise<Redemption | undefined>;
   updateRedemption(redemptionId: string, patch: Pick<Redemption, 'status' | 'settledAt'>): Promise<Redemption>;
@@ -167,8 +168,11 @@ export async function fulfilRedemption(store: SpendingStore, staffId: string, re
  */
 export async function cancelRedemption(store: SpendingStore, who: { memberId: string } | { staffId: string }, redemptionId: string, now: Date): Promise<Redemption> {
   return store.transaction(async (tx) => {
-    const found = await tx.lockRedemption(redemptionId);
-    if (!found || ('memberId' in who && found.memberId !== who.memberId)) throw notFound('There is no redemption of yours with this id.');
+    const seen = await tx.redemption(redemptionId);
+    if (!seen || ('memberId' in who && seen.memberId !== who.memberId)) throw notFound('There is no redemption of yours with this id.');
+    // The account before the redemption, in the order the release job takes them: no deadlock.
+    await tx.lockAccount(seen.memberId);
+    const found = (await tx.lockRedemption(redemptionId))!;
     if (found.status === 'released') return found;
     if (found.status === 'committed') throw conflict('This redemption was already fulfilled (or needed no fulfilment); it cannot be cancelled.', 'id');
     const released = await releaseRedemptionIn(tx, found, now);
