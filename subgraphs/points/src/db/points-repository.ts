@@ -597,13 +597,14 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
   }
 
   /**
-   * The member's account and whole ledger, oldest entry first, in two statements: what
+   * The member's account, whole ledger (oldest entry first) and share codes, in three statements: what
    * points contributes to the member's data export.
    */
-  async everythingOf(memberId: string): Promise<{ account: AccountRow | undefined; entries: LedgerRow[] }> {
+  async everythingOf(memberId: string): Promise<{ account: AccountRow | undefined; entries: LedgerRow[]; shareCodes: ShareCode[] }> {
     const [account] = await this.db.select().from(accounts).where(eq(accounts.memberId, memberId));
     const entries = await this.db.select().from(ledger).where(eq(ledger.memberId, memberId)).orderBy(asc(ledger.createdAt), asc(ledger.id));
-    return { account, entries };
+    const codes = await this.db.select().from(shareCodes).where(eq(shareCodes.memberId, memberId)).orderBy(asc(shareCodes.createdAt), asc(shareCodes.code));
+    return { account, entries, shareCodes: codes };
   }
 
   /**
