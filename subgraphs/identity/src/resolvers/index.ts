@@ -84,10 +84,7 @@ async function piiValue(ctx: IdentityContext, category: string, mask: PiiMask, o
   if (value === null) return null;
   // A partner: the member's consent from identity's own records (the agreement is in the signed viewer).
   const consented =
-    ctx.viewer.kind === 'partner' &&
-    (await ctx.partners.partners.consentGrants(ctx.viewer.partnerId, [ownerId], ctx.now())).some(
-      (grant) => grant.memberId === ownerId && grant.category.toUpperCase() === category,
-    );
+    ctx.viewer.kind === 'partner' && (await ctx.loaders.partnerConsentCategories.load({ partnerId: ctx.viewer.partnerId, memberId: ownerId })).has(category);
   const access = decideAccess(ctx.viewer, category, ownerId, { ...ctx.piiPolicy, partnerConsent: () => consented });
   if (access.level === 'denied') return null;
   return access.level === 'masked' ? (maskValue(mask, value) as string) : value;
