@@ -2,13 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '@membership/db';
 import { conflict } from '@membership/domain';
+import type { RuleVersionRecord } from '../domain/rule-change.js';
 import type { RuleVersion } from '../domain/rules.js';
 import type { StaffActor } from './benefits-repository.js';
 import { ruleVersions, staffOperations, tierRequirements, tiers } from './schema.js';
 import { toRuleVersion } from './standing-repository.js';
-
-/** A rule version with who made it, as the staff query lists it. */
-export type RuleVersionRecord = RuleVersion & { createdAt: Date | null; createdBy: string | null; reason: string | null };
 
 /** All SQL of the evaluation rules' versions as staff see and add them. */
 export class RulesRepository {

@@ -19,10 +19,13 @@ export interface RuleVersionDraft {
   violationPenalties?: Partial<Record<SanctionKind, number>> | null;
 }
 
+/** A rule version with who made it and why (null for the shipped version 1), as staff list them. */
+export type RuleVersionRecord = RuleVersion & { createdAt: Date | null; createdBy: string | null; reason: string | null };
+
 /** What a weight may be: whole score points, none to this many per fact. */
-export const MAX_WEIGHT = 10_000;
+const MAX_WEIGHT = 10_000;
 /** The highest score a tier may require: far above any member's, below integer trouble. */
-export const MAX_MIN_SCORE = 100_000_000;
+const MAX_MIN_SCORE = 100_000_000;
 
 const DAY_MS = 86_400_000;
 

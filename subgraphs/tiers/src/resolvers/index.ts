@@ -4,11 +4,10 @@ import type { Resolvers } from '../generated/resolvers-types.js';
 import { benefitChange, heldSince, type MemberBenefitView } from '../domain/benefits.js';
 import { exportMemberId, tiersExport } from '../domain/export.js';
 import { tierStatus } from '../domain/status.js';
-import { ruleVersionFrom } from '../domain/rule-change.js';
+import { ruleVersionFrom, type RuleVersionRecord } from '../domain/rule-change.js';
 import type { RuleVersion } from '../domain/rules.js';
 import { BASE_MULTIPLIER_PERCENT, minQualifyingSpend, pointsMultiplier } from '../domain/tiers.js';
 import type { TiersContext } from '../context.js';
-import type { RuleVersionRecord } from '../db/rules-repository.js';
 
 /** A tier row by code, through the request's loader; the ladder always has the codes it hands out. */
 async function tierOf(ctx: TiersContext, code: TierCode) {
