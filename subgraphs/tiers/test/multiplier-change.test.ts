@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sql } from '@membership/db';
 import type { TestStack } from '@membership/testing';
 import { useTestStack } from '@membership/testing/per-file';
+import { BenefitsRepository } from '../src/db/benefits-repository.js';
 
 /**
  * A scheduled change to a tier's points multiplier reaches points on its date: members who
@@ -119,5 +120,24 @@ describe("a change to Gold's multiplier reaches points on its date", () => {
       select count(*) as n from events.deliveries d join events.log l on l.event_id = d.event_id
       where d.consumer = 'points' and l.type = 'TierBenefitChangeApplied' and d.delivered_at is not null`);
     expect(Number(delivered!.n)).toBe(1);
+  });
+});
+
+describe('two instances applying changes at the same moment', () => {
+  it("Silver's change 125% → 130% goes out once, however many apply it at once", async () => {
+    const res = await stack.gql(
+      SCHEDULE,
+      { input: { tier: 'SILVER', benefit: 'POINTS_MULTIPLIER', value: 130, description: '1.3 points per yuan spent.', effectiveAt: new Date(clock.getTime() + 31 * DAY).toISOString(), reason: 'Silver catches up' } },
+      { token: await lee() },
+    );
+    expect(res.body.errors).toBeUndefined();
+    const { changeId, effectiveAt } = res.body.data.scheduleBenefitChange as { changeId: string; effectiveAt: string };
+    clock = new Date(Date.parse(effectiveAt) + 1000);
+    const repositories = [0, 1, 2].map(() => new BenefitsRepository(stack.database.db));
+    const results = await Promise.all(repositories.map((r) => r.applyDue(clock)));
+    expect(results.map((r) => r.applied).sort()).toEqual([0, 0, 1]);
+    expect((await appliedEvents()).filter((e) => e.payload.changeId === changeId)).toHaveLength(1);
+    await stack.drainEvents();
+    expect((await multipliersInPoints()).SILVER).toEqual([130]);
   });
 });
