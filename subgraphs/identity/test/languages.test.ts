@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '@membership/db';
 import { deliveries, eventLog, type EventInput, type EventType } from '@membership/events';
 import { startTestStack, type TestStack } from '@membership/testing';
+import { InboxRepository } from '../src/db/inbox-repository.js';
+import { ALL_MEMBERS } from '../src/domain/scope.js';
 
 // Near real time: the gateway checks access tokens against the wall clock.
 let clock = new Date();
@@ -194,6 +196,7 @@ describe('the member reads the platform in their language', () => {
 describe('must-tell notices by email, unless the member opted out of service emails or has no email', () => {
   it('a request another part marks outOfApp is emailed to Nils; one it does not mark stays in his inbox', async () => {
     await publish('MemberNoticeRequested', { memberId: nils, template: 'orders.payment_confirmed', params: { orderNumber: 'A1B2C3D4', amount: '12.00', currency: 'CNY' }, outOfApp: true });
+    advance(1);
     await publish('MemberNoticeRequested', { memberId: nils, template: 'points.points_available', params: { points: 50, orderNumber: 'A1B2C3D4' }, outOfApp: false });
     await deliver();
     expect(mailsTo('nils@example.com').map((m) => m.subject)).toEqual(['Your membership registration code', 'Payment received for order A1B2C3D4']);
@@ -236,6 +239,23 @@ describe('must-tell notices by email, unless the member opted out of service ema
     await deliver();
     expect(mailsTo('mei@example.com').at(-1)?.subject).toBe('A change to your Gold benefits');
     expect(mailsTo('nils@example.com').map((m) => m.subject)).not.toContain('A change to your Gold benefits');
+  });
+
+  it("a notice's email is queued once however often, and however concurrently, it is asked for", async () => {
+    await publish('SanctionApplied', { sanctionId: randomUUID(), memberId: nils, kind: 'DOWNGRADE' });
+    const [notice] = await stack.database.rows<{ event_id: string }>(
+      sql`select event_id from identity.inbox_notices where member_id = ${nils}::uuid and kind = 'sanction_applied'`,
+    );
+    const inbox = new InboxRepository(stack.database.db, ALL_MEMBERS);
+    // The consumer queued it already: asking again queues nothing.
+    expect(await inbox.emailNotices(notice!.event_id, clock)).toBe(0);
+    // Without the consumer's copy, five at once queue exactly one.
+    await stack.database.rows(sql`delete from identity.notification_deliveries d using identity.inbox_notices n
+      where n.id = d.notice_id and n.event_id = ${notice!.event_id}::uuid`);
+    const queued = await Promise.all(Array.from({ length: 5 }, () => inbox.emailNotices(notice!.event_id, clock)));
+    expect(queued.sort()).toEqual([0, 0, 0, 0, 1]);
+    await deliver();
+    expect(mailsTo('nils@example.com').filter((m) => m.subject === 'Your tier was lowered')).toHaveLength(1);
   });
 
   it('a new privacy policy is announced to every member in the inbox and by email, each in their language', async () => {

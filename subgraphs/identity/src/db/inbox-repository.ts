@@ -1,7 +1,7 @@
 import { and, count, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@membership/db';
 import type { Cursor } from '@membership/subgraph';
-import { renderNotice, type NoticeText } from '../domain/notices.js';
+import { readNotice, type NoticeText } from '../domain/notices.js';
 import { asLanguage } from '../messages/index.js';
 import type { NoticeRow, NoticeSource } from '../domain/records.js';
 import type { MemberDataScope } from '../domain/scope.js';
@@ -166,7 +166,7 @@ export class InboxRepository implements InboxStore {
     const byMember = new Map<string, NoticeRow[]>();
     for (const { notice, language } of rows) {
       // Rendered in the member's language now: a notice reads in the language the member chose last.
-      const read: NoticeRow = { ...notice, ...renderNotice(notice, asLanguage(language)) };
+      const read: NoticeRow = { ...notice, ...readNotice(notice, asLanguage(language)) };
       byMember.set(notice.memberId, [...(byMember.get(notice.memberId) ?? []), read]);
     }
     return byMember;
@@ -192,6 +192,6 @@ export class InboxRepository implements InboxStore {
       .returning();
     if (!updated) return undefined;
     const [member] = await this.db.select({ language: members.language }).from(members).where(eq(members.id, memberId));
-    return { ...updated, ...renderNotice(updated, asLanguage(member?.language)) };
+    return { ...updated, ...readNotice(updated, asLanguage(member?.language)) };
   }
 }

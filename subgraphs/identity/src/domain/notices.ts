@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { TIER_CODES, type EventInput, type TierCode } from '@membership/events';
-import { LANGUAGES, translate, type Language, type MessageParams } from '../messages/index.js';
+import { LANGUAGES, MessageError, translate, type Language, type MessageParams } from '../messages/index.js';
 
 /** What a notice is about. */
 export type NoticeKind =
@@ -53,6 +53,23 @@ export function renderNotice(
   if (!notice.template) return { title: notice.title ?? '', body: notice.body ?? '' };
   const params = (notice.params ?? {}) as MessageParams;
   return { title: translate(language, `${notice.template}.title`, params), body: translate(language, `${notice.template}.body`, params) };
+}
+
+/**
+ * renderNotice for the inbox: a notice whose message has since left the catalogues (a
+ * removed template) still shows, by its stored words or its template id, rather than failing
+ * the member's whole inbox.
+ */
+export function readNotice(
+  notice: { template: string | null; params: unknown; title: string | null; body: string | null },
+  language: Language,
+): RenderedNotice {
+  try {
+    return renderNotice(notice, language);
+  } catch (error) {
+    if (!(error instanceof MessageError)) throw error;
+    return { title: notice.title ?? notice.template ?? '', body: notice.body ?? '' };
+  }
 }
 
 /** Checks that a notice can be read in every language before it is stored (throws MessageError). */

@@ -104,3 +104,11 @@ describe('verification decision notices', () => {
     expect(decisionNoticeId(id)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });
+
+describe('reading a notice whose message left the catalogues', () => {
+  it('shows its stored words or its template id instead of failing the inbox', async () => {
+    const { readNotice } = await import('../../src/domain/notices.js');
+    expect(readNotice({ template: 'orders.gone', params: {}, title: null, body: null }, 'en')).toEqual({ title: 'orders.gone', body: '' });
+    expect(() => renderNotice({ template: 'orders.gone', params: {}, title: null, body: null }, 'en')).toThrow('no message orders.gone.title in en');
+  });
+});
