@@ -150,6 +150,20 @@ describe('the member reads the platform in their language', () => {
     qiu = await register({ email: 'qiu@example.com', displayName: 'Qiu' });
   });
 
+  it("a password reset code goes out in the member's language; a code asked for an address that has an account tells its owner in the owner's", async () => {
+    await stack.gql(`mutation { requestPasswordReset(login: "qiu@example.com") { channel } }`);
+    const reset = await eventually(() => mailsTo('qiu@example.com')[0], 'the reset code to Qiu');
+    expect(reset.subject).toBe('您的会员密码重置验证码');
+    expect(reset.text).toMatch(/重置验证码为 \d{6}/);
+
+    // Someone asks, in Chinese, to register with Nils's address; Nils reads English.
+    advance(120);
+    const asked = await stack.gql(REQUEST, { input: { email: 'nils@example.com', language: 'ZH_CN' } });
+    expect(asked.body.errors).toBeUndefined();
+    const warned = await eventually(() => mailsTo('nils@example.com')[1], 'the account-exists message to Nils');
+    expect(warned.subject).toBe('Someone tried to register with your address');
+  });
+
   it('a warning to Mei is in her inbox and in her email, in Chinese; once she switches to English, the same notice reads in English', async () => {
     await publish('SanctionApplied', { sanctionId: randomUUID(), memberId: mei, kind: 'WARNING' });
     expect((await me(mei)).inbox.edges[0]!.node).toEqual({ kind: 'SANCTION_APPLIED', title: '您收到了一次警告', body: '原因和期限请在账户状态中查看。' });
@@ -189,7 +203,7 @@ describe('the member reads the platform in their language', () => {
     });
     expect((await me(qiu)).inbox.edges[0]!.node).toMatchObject({ kind: 'TIERS', title: '您的会员等级将于 2027-01-31 变为白银' });
     await deliver();
-    expect(mailsTo('qiu@example.com').map((m) => m.subject)).toEqual(['您的会员等级将于 2027-01-31 变为白银']);
+    expect(mailsTo('qiu@example.com').map((m) => m.subject)).toEqual(['您的会员密码重置验证码', '您的会员等级将于 2027-01-31 变为白银']);
   });
 });
 
@@ -199,7 +213,11 @@ describe('must-tell notices by email, unless the member opted out of service ema
     advance(1);
     await publish('MemberNoticeRequested', { memberId: nils, template: 'points.points_available', params: { points: 50, orderNumber: 'A1B2C3D4' }, outOfApp: false });
     await deliver();
-    expect(mailsTo('nils@example.com').map((m) => m.subject)).toEqual(['Your membership registration code', 'Payment received for order A1B2C3D4']);
+    expect(mailsTo('nils@example.com').map((m) => m.subject)).toEqual([
+      'Your membership registration code',
+      'Someone tried to register with your address',
+      'Payment received for order A1B2C3D4',
+    ]);
     expect((await me(nils)).inbox.edges.map((e) => e.node.kind)).toEqual(['POINTS', 'ORDERS']);
   });
 
@@ -229,7 +247,7 @@ describe('must-tell notices by email, unless the member opted out of service ema
     expect(await queuedFor(qiu)).toContainEqual({ status: 'pending' });
     await stack.gql(`mutation { updateServiceMessages(email: false) { email } }`, {}, { token: await stack.memberToken(qiu) });
     await deliver();
-    expect(mailsTo('qiu@example.com')).toHaveLength(1);
+    expect(mailsTo('qiu@example.com')).toHaveLength(2);
     expect((await queuedFor(qiu)).map((r) => r.status).sort()).toEqual(['expired', 'sent']);
     await stack.gql(`mutation { updateServiceMessages(email: true) { email } }`, {}, { token: await stack.memberToken(qiu) });
   });

@@ -53,7 +53,7 @@ describe('the export document', () => {
       exportedAt: '2026-11-29T10:00:00.000Z',
       orders: { orders: [] },
       identity: {
-        profile: { email: 'ana@example.com', registeredAt: '2026-11-29T10:00:00.000Z', emailVerifiedAt: null },
+        profile: { email: 'ana@example.com', registeredAt: '2026-11-29T10:00:00.000Z', emailVerifiedAt: null, language: 'en', serviceEmails: true },
         verification: { level: 'primary', expiresAt: '2027-11-29T10:00:00.000Z' },
         consents: [],
       },
