@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, getTableColumns, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '@membership/db';
 import { recordEvent } from '@membership/events';
 import type { Cursor } from '@membership/subgraph';
@@ -114,6 +114,7 @@ export class MembersRepository implements MemberStore {
           emailLookup: member.email ? lookupHash(this.ring, 'email', member.email) : null,
           phoneCiphertext: seal('phone', member.phone),
           phoneLookup: member.phone ? lookupHash(this.ring, 'phone', member.phone) : null,
+          ...(member.language ? { language: member.language } : {}),
         })
         .returning(),
     );
@@ -217,6 +218,18 @@ export class MembersRepository implements MemberStore {
     const byMember = new Map<string, ProfileChangeRow[]>();
     for (const { change } of rows) byMember.set(change.memberId, [...(byMember.get(change.memberId) ?? []), change]);
     return byMember;
+  }
+
+  /** Sets the member's language; false when there is no such live member. */
+  async setLanguage(memberId: string, language: string): Promise<boolean> {
+    const rows = await this.db.update(members).set({ language }).where(and(eq(members.id, memberId), isNull(members.erasedAt))).returning({ id: members.id });
+    return rows.length > 0;
+  }
+
+  /** Turns the email copies of must-tell notices on or off; false when there is no such live member. */
+  async setServiceEmails(memberId: string, on: boolean): Promise<boolean> {
+    const rows = await this.db.update(members).set({ serviceEmails: on }).where(and(eq(members.id, memberId), isNull(members.erasedAt))).returning({ id: members.id });
+    return rows.length > 0;
   }
 
   async clearFailedLogins(id: string): Promise<void> {

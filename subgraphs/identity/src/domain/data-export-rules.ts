@@ -63,6 +63,10 @@ export function identityExport(input: {
     registeredAt: Date;
     emailVerifiedAt: Date | null;
     phoneVerifiedAt: Date | null;
+    /** zh-CN | en: the language the member reads the platform in. */
+    language: string;
+    /** Whether must-tell notices are also emailed. */
+    serviceEmails: boolean;
   };
   verification: { level: string; expiresAt: Date | null };
   piiAccessLog: { accessedAt: Date; viewerKind: string; viewerId: string; viewerRole: string | null; fields: string[]; categories: string[]; purpose: string | null }[];
@@ -80,6 +84,8 @@ export function identityExport(input: {
       registeredAt: p.registeredAt.toISOString(),
       emailVerifiedAt: iso(p.emailVerifiedAt),
       phoneVerifiedAt: iso(p.phoneVerifiedAt),
+      language: p.language,
+      serviceEmails: p.serviceEmails,
     },
     verification: { level: input.verification.level, expiresAt: iso(input.verification.expiresAt) },
     // Oldest first, like every other part.

@@ -253,6 +253,13 @@ export type JobRunTrigger =
   /** The scheduler inside a server, at the job's slot or a retry. */
   | 'SCHEDULE';
 
+/** A language the platform speaks to members in: notices, emails, text messages and the card. */
+export type Language =
+  /** English (en). */
+  | 'EN'
+  /** Simplified Chinese (zh-CN), the default. */
+  | 'ZH_CN';
+
 /** Sign in with the email address or phone number registered. */
 export type LoginInput = {
   login: Scalars['String']['input'];
@@ -318,6 +325,11 @@ export type Member = {
    * benefit changes, new policy versions. The member sees their own; staff need members:read.
    */
   inbox?: Maybe<NoticeConnection>;
+  /**
+   * The language the member reads the platform in (ZH_CN until they choose). Inbox notices,
+   * old ones too, read in it. The member sees their own; staff need members:read.
+   */
+  language?: Maybe<Language>;
   /** What the member agreed to receive. The member sees their own; staff need members:read. */
   marketingPreferences?: Maybe<MarketingPreferences>;
   /** Phone number in E.164 form (+8613812345678), if the member registered or added one. */
@@ -336,6 +348,8 @@ export type Member = {
   profileChanges?: Maybe<Array<ProfileChange>>;
   /** When the member registered. */
   registeredAt: Scalars['DateTime']['output'];
+  /** Which service messages the member takes by email. The member sees their own; staff need members:read. */
+  serviceMessages?: Maybe<ServiceMessagePreferences>;
   /** When the current verification level lapses unless renewed; null at NONE. */
   verificationExpiresAt?: Maybe<Scalars['DateTime']['output']>;
   /**
@@ -377,6 +391,8 @@ export type MemberCard = {
   qrPayload: Scalars['String']['output'];
   /** The member's tier as identity last heard it from tiers; null before the first. */
   tier?: Maybe<Scalars['String']['output']>;
+  /** The tier's name as the card shows it, in the member's language; a plain member label before the first tier. */
+  tierName: Scalars['String']['output'];
 };
 
 export type MemberConnection = {
@@ -495,6 +511,8 @@ export type Mutation = {
    * 24), so the partner can deploy the new key without a gap.
    */
   rotatePartnerApiKey: IssuedPartnerApiKey;
+  /** The signed-in member chooses their language. Notices already in the inbox read in it too; emails already sent stay as they were. */
+  setLanguage: Member;
   /**
    * Replaces the roles a staff member holds; their tokens stop working at once. Staff with
    * staff:manage, never for themselves, never giving a scope they do not hold (FORBIDDEN). A change
@@ -525,6 +543,12 @@ export type Mutation = {
    * contact counts as unverified until a code proves it again. Logged without the values.
    */
   updateProfile: Member;
+  /**
+   * The signed-in member turns the email copies of must-tell notices on or off. It applies at
+   * once, also to copies queued but not sent yet. Marketing consent is separate
+   * (updateMarketingPreferences).
+   */
+  updateServiceMessages: ServiceMessagePreferences;
 };
 
 
@@ -679,6 +703,11 @@ export type MutationRotatePartnerApiKeyArgs = {
 };
 
 
+export type MutationSetLanguageArgs = {
+  language: Language;
+};
+
+
 export type MutationSetStaffRolesArgs = {
   reason: Scalars['String']['input'];
   roles: Array<Scalars['String']['input']>;
@@ -711,6 +740,11 @@ export type MutationUpdateProfileArgs = {
   displayName?: InputMaybe<Scalars['String']['input']>;
   email?: InputMaybe<Scalars['String']['input']>;
   phone?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationUpdateServiceMessagesArgs = {
+  email: Scalars['Boolean']['input'];
 };
 
 /** A message to the member in their inbox. */
@@ -1125,6 +1159,8 @@ export type RegisterInput = {
   consentMethod?: InputMaybe<ConsentMethod>;
   displayName: Scalars['String']['input'];
   email?: InputMaybe<Scalars['String']['input']>;
+  /** The language to speak to the new member in; ZH_CN when left out. */
+  language?: InputMaybe<Language>;
   password: Scalars['String']['input'];
   phone?: InputMaybe<Scalars['String']['input']>;
 };
@@ -1142,6 +1178,8 @@ export type RegisterPartnerInput = {
 /** Where to send a registration code: an email address or a phone number, exactly one. */
 export type RegistrationCodeInput = {
   email?: InputMaybe<Scalars['String']['input']>;
+  /** The language of the message carrying the code; ZH_CN when left out. */
+  language?: InputMaybe<Language>;
   phone?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -1164,6 +1202,17 @@ export type Role = {
   description: Scalars['String']['output'];
   name: Scalars['String']['output'];
   scopes: Array<Scalars['String']['output']>;
+};
+
+/** Messages the membership terms say must reach the member outside the app. Service messages, not marketing. */
+export type ServiceMessagePreferences = {
+  __typename?: 'ServiceMessagePreferences';
+  /**
+   * Whether must-tell notices (a policy change, a sanction, a tier downgrade, a benefit change,
+   * and what other parts of the platform send as must-tell) are also emailed when the member
+   * has an email. On until the member turns it off; the inbox has them either way.
+   */
+  email: Scalars['Boolean']['output'];
 };
 
 /** Whether a session holds, and why not when it does not. */
@@ -1449,6 +1498,7 @@ export type ResolversTypes = {
   JobRunEdge: ResolverTypeWrapper<Omit<JobRunEdge, 'node'> & { node: ResolversTypes['JobRun'] }>;
   JobRunStatus: JobRunStatus;
   JobRunTrigger: JobRunTrigger;
+  Language: Language;
   LoginInput: LoginInput;
   MarketingChannel: MarketingChannel;
   MarketingPreferences: ResolverTypeWrapper<MarketingPreferences>;
@@ -1488,6 +1538,7 @@ export type ResolversTypes = {
   RegistrationCodeInput: RegistrationCodeInput;
   RegistrationCodeSent: ResolverTypeWrapper<RegistrationCodeSent>;
   Role: ResolverTypeWrapper<RoleRow>;
+  ServiceMessagePreferences: ResolverTypeWrapper<ServiceMessagePreferences>;
   SessionStatus: ResolverTypeWrapper<SessionStatus>;
   StaffAuthPayload: ResolverTypeWrapper<StaffSignIn>;
   StaffMember: ResolverTypeWrapper<StaffView>;
@@ -1558,6 +1609,7 @@ export type ResolversParentTypes = {
   RegistrationCodeInput: RegistrationCodeInput;
   RegistrationCodeSent: RegistrationCodeSent;
   Role: RoleRow;
+  ServiceMessagePreferences: ServiceMessagePreferences;
   SessionStatus: SessionStatus;
   StaffAuthPayload: StaffSignIn;
   StaffMember: StaffView;
@@ -1681,12 +1733,14 @@ export type MemberResolvers<ContextType = IdentityContext, ParentType extends Re
   erasureRequest?: Resolver<Maybe<ResolversTypes['ErasureRequest']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   inbox?: Resolver<Maybe<ResolversTypes['NoticeConnection']>, ParentType, ContextType, RequireFields<MemberInboxArgs, 'first' | 'unreadOnly'>>;
+  language?: Resolver<Maybe<ResolversTypes['Language']>, ParentType, ContextType>;
   marketingPreferences?: Resolver<Maybe<ResolversTypes['MarketingPreferences']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phoneVerifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   piiAccessLog?: Resolver<Maybe<ResolversTypes['PiiAccessConnection']>, ParentType, ContextType, RequireFields<MemberPiiAccessLogArgs, 'first'>>;
   profileChanges?: Resolver<Maybe<Array<ResolversTypes['ProfileChange']>>, ParentType, ContextType>;
   registeredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  serviceMessages?: Resolver<Maybe<ResolversTypes['ServiceMessagePreferences']>, ParentType, ContextType>;
   verificationExpiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   verificationLevel?: Resolver<Maybe<ResolversTypes['VerificationLevel']>, ParentType, ContextType>;
   verifications?: Resolver<Maybe<Array<ResolversTypes['Verification']>>, ParentType, ContextType>;
@@ -1697,6 +1751,7 @@ export type MemberCardResolvers<ContextType = IdentityContext, ParentType extend
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   qrPayload?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   tier?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  tierName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type MemberConnectionResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['MemberConnection'] = ResolversParentTypes['MemberConnection']> = {
@@ -1738,12 +1793,14 @@ export type MutationResolvers<ContextType = IdentityContext, ParentType extends 
   revokePartnerApiKey?: Resolver<ResolversTypes['PartnerApiKey'], ParentType, ContextType, RequireFields<MutationRevokePartnerApiKeyArgs, 'keyId' | 'reason'>>;
   revokePartnerConsent?: Resolver<ResolversTypes['PartnerConsent'], ParentType, ContextType, RequireFields<MutationRevokePartnerConsentArgs, 'category' | 'channel' | 'method' | 'partnerId'>>;
   rotatePartnerApiKey?: Resolver<ResolversTypes['IssuedPartnerApiKey'], ParentType, ContextType, RequireFields<MutationRotatePartnerApiKeyArgs, 'keyId' | 'reason'>>;
+  setLanguage?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationSetLanguageArgs, 'language'>>;
   setStaffRoles?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationSetStaffRolesArgs, 'reason' | 'roles' | 'staffId'>>;
   staffLogin?: Resolver<ResolversTypes['StaffAuthPayload'], ParentType, ContextType, RequireFields<MutationStaffLoginArgs, 'email' | 'password'>>;
   submitAdvancedVerification?: Resolver<ResolversTypes['Verification'], ParentType, ContextType, RequireFields<MutationSubmitAdvancedVerificationArgs, 'input'>>;
   submitPrimaryVerification?: Resolver<ResolversTypes['Verification'], ParentType, ContextType, RequireFields<MutationSubmitPrimaryVerificationArgs, 'input'>>;
   updateMarketingPreferences?: Resolver<ResolversTypes['MarketingPreferences'], ParentType, ContextType, RequireFields<MutationUpdateMarketingPreferencesArgs, 'input'>>;
   updateProfile?: Resolver<ResolversTypes['Member'], ParentType, ContextType, Partial<MutationUpdateProfileArgs>>;
+  updateServiceMessages?: Resolver<ResolversTypes['ServiceMessagePreferences'], ParentType, ContextType, RequireFields<MutationUpdateServiceMessagesArgs, 'email'>>;
 };
 
 export type NoticeResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Notice'] = ResolversParentTypes['Notice']> = {
@@ -1903,6 +1960,10 @@ export type RoleResolvers<ContextType = IdentityContext, ParentType extends Reso
   scopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type ServiceMessagePreferencesResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['ServiceMessagePreferences'] = ResolversParentTypes['ServiceMessagePreferences']> = {
+  email?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type SessionStatusResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['SessionStatus'] = ResolversParentTypes['SessionStatus']> = {
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   valid?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -2025,6 +2086,7 @@ export type Resolvers<ContextType = IdentityContext> = {
   RecordPiiAccessResult?: RecordPiiAccessResultResolvers<ContextType>;
   RegistrationCodeSent?: RegistrationCodeSentResolvers<ContextType>;
   Role?: RoleResolvers<ContextType>;
+  ServiceMessagePreferences?: ServiceMessagePreferencesResolvers<ContextType>;
   SessionStatus?: SessionStatusResolvers<ContextType>;
   StaffAuthPayload?: StaffAuthPayloadResolvers<ContextType>;
   StaffMember?: StaffMemberResolvers<ContextType>;
