@@ -8,6 +8,7 @@ import { programmeRules, rulesInForce } from './rules.js';
 import { expiryOf } from './lots.js';
 import type { PointsPolicy } from './policy.js';
 import { assertMaySpend, type SanctionInForce } from './standing.js';
+import { shareRewardIn, type TaskStore } from './tasks.js';
 
 /** A points hold for an order, as points keeps it. */
 export interface Hold {
@@ -45,8 +46,13 @@ export interface OrderEarning {
 }
 
 /** Where the order rules read and write, beside the ledger (db/PointsRepository). */
-export interface OrderPointsStore extends ActivityStore {
+export interface OrderPointsStore extends ActivityStore, TaskStore {
   transaction<T>(work: (store: OrderPointsStore) => Promise<T>): Promise<T>;
+  /** Records a refund seen for the first time (true); false when it was seen before. */
+  recordRefund(refund: EventCatalog['RefundCompleted'], at: Date): Promise<boolean>;
+  /** Refunds of the order seen but not applied yet (they overtook its OrderPaid), oldest first, locked. */
+  unappliedRefundsOf(orderId: string): Promise<{ refund: EventCatalog['RefundCompleted']; at: Date }[]>;
+  markRefundApplied(refundId: string, at: Date): Promise<void>;
   holdByKey(idempotencyKey: string): Promise<Hold | undefined>;
   /** The hold, locked until the transaction ends. */
   lockHold(holdId: string): Promise<Hold | undefined>;
@@ -197,6 +203,9 @@ export async function orderPaidIn(tx: OrderPointsStore, paid: EventCatalog['Orde
   });
   if (points > 0 && availableAt <= paidAt) await makeAvailableIn(tx, paid.orderId, paidAt, policy);
   if (firstOrder) await firstOrderRewardsIn(tx, paid.memberId, paid.orderId, paidAt, policy);
+  await shareRewardIn(tx, paid, policy);
+  // Refunds that arrived before this OrderPaid take back what the order just earned, once each.
+  for (const early of await tx.unappliedRefundsOf(paid.orderId)) await applyRefundIn(tx, early.refund, early.at > paidAt ? early.at : paidAt);
 }
 
 /**
@@ -236,12 +245,24 @@ async function makeAvailableIn(tx: OrderPointsStore, orderId: string, now: Date,
 }
 
 /**
- * A refund: what the order earned is taken back in proportion to the money refunded (pending
+ * A refund, applied once per refund id (kept for later when it overtook its order's
+ * OrderPaid): what the order earned is taken back in proportion to the money refunded (pending
  * points first, simply cancelled; available points from the order's own lot first, then
  * nearest expiry, a debt for what the balance lacks), then the offset points the refund
  * returns go back to exactly the lots the order's hold used, with their original expiry.
  */
 export async function refundCompletedIn(tx: OrderPointsStore, refund: EventCatalog['RefundCompleted'], at: Date): Promise<void> {
+  // Once per refund id, whatever delivers it how often.
+  if (!(await tx.recordRefund(refund, at))) return;
+  // Every OrderPaid leaves an earning row: none means the refund overtook its OrderPaid.
+  // It stays recorded, unapplied, and orderPaidIn applies it when the OrderPaid arrives.
+  if (!(await tx.lockEarning(refund.orderId))) return;
+  await applyRefundIn(tx, refund, at);
+}
+
+/** Applies a recorded refund to the order's earning and hold (which exist), and marks it applied. */
+async function applyRefundIn(tx: OrderPointsStore, refund: EventCatalog['RefundCompleted'], at: Date): Promise<void> {
+  await tx.markRefundApplied(refund.refundId, at);
   const earning = await tx.lockEarning(refund.orderId);
   if (earning && earning.status !== 'cancelled') {
     const refunded = earning.refunded + refund.amount;
