@@ -19,7 +19,7 @@ export function pointsHandlersFor(policy: PointsPolicy) {
       await orderPaidIn(new PointsRepository(tx, policy.anniversary), event.payload, policy);
     },
     OrderCancelled: async (tx, event) => {
-      if (event.payload.pointsHoldId) await releaseHoldIn(new PointsRepository(tx, policy.anniversary), event.payload.pointsHoldId, new Date(event.payload.cancelledAt));
+      if (event.payload.pointsHoldId) await releaseHoldIn(new PointsRepository(tx, policy.anniversary), event.payload.memberId, event.payload.pointsHoldId, new Date(event.payload.cancelledAt));
     },
     RefundCompleted: async (tx, event) => {
       const at = event.payload.completedAt ? new Date(event.payload.completedAt) : event.occurredAt;

@@ -136,7 +136,10 @@ export async function holdPointsForOrder(store: OrderPointsStore, request: HoldR
  * Gives a held hold's points back to the lots they came from (order cancelled, or its time
  * ran out). A hold already committed or released is left as it is. Inside the caller's transaction.
  */
-export async function releaseHoldIn(tx: OrderPointsStore, holdId: string, at: Date): Promise<boolean> {
+export async function releaseHoldIn(tx: OrderPointsStore, memberId: string, holdId: string, at: Date): Promise<boolean> {
+  // The account first, then the hold: the order every writer of holds takes (the holds job
+  // locks the accounts of the holds it releases first), so two of them never deadlock.
+  await tx.lockAccount(memberId);
   const hold = await tx.lockHold(holdId);
   if (!hold || hold.status !== 'held') return false;
   await restoreIn(tx, {
@@ -162,6 +165,8 @@ export async function orderPaidIn(tx: OrderPointsStore, paid: EventCatalog['Orde
   const paidAt = new Date(paid.paidAt);
   await tx.openAccount(paid.memberId, paidAt);
   if (paid.pointsHoldId) {
+    // Account before hold, as the holds job and releaseHoldIn take them (no deadlock).
+    await tx.lockAccount(paid.memberId);
     const hold = await tx.lockHold(paid.pointsHoldId);
     if (hold?.status === 'held') {
       await tx.updateHold(hold.id, { status: 'committed', settledAt: paidAt });
