@@ -31,8 +31,8 @@ export function pointsHandlersFor(policy: PointsPolicy) {
     // A tier's multiplier changed on its date: every member of the tier earns at it from now
     // on, in one statement, whether or not their tier changed.
     TierBenefitChangeApplied: async (tx, event) => {
-      const { tier, pointsMultiplierPercent } = event.payload;
-      if (pointsMultiplierPercent !== null) await new PointsRepository(tx, policy.anniversary).setTierMultiplier(tier, pointsMultiplierPercent);
+      const { tier, pointsMultiplierPercent, appliedAt } = event.payload;
+      if (pointsMultiplierPercent !== null) await new PointsRepository(tx, policy.anniversary).setTierMultiplier(tier, pointsMultiplierPercent, new Date(appliedAt));
     },
     SanctionApplied: async (tx, event) => {
       const { sanctionId, memberId, kind, endsAt } = event.payload;

@@ -32,6 +32,7 @@ import {
   lotUsages,
   memberSanctions,
   memberTiers,
+  tierMultipliers,
   memberVerifications,
   orderEarnings,
   orderRefunds,
@@ -160,25 +161,37 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
   }
 
   /** Keeps tiers' word on the member's tier and its earning multiplier. */
+  /**
+   * A member's tier changed at `at` (TierChanged). Events may arrive out of order: an older
+   * change never overwrites a newer one, and a multiplier change of the tier applied after
+   * `at` (TierBenefitChangeApplied, delivered first) wins over the one the event carries.
+   */
   async setTier(memberId: string, tier: string, multiplierPercent: number | null, at: Date): Promise<void> {
+    const applied = sql`(select ${tierMultipliers.multiplierPercent} from ${tierMultipliers} where ${tierMultipliers.tier} = ${tier} and ${tierMultipliers.appliedAt} > ${at.toISOString()}::timestamptz)`;
     await this.db
       .insert(memberTiers)
-      .values({ memberId, tier, multiplierPercent: multiplierPercent ?? 100, changedAt: at })
+      .values({ memberId, tier, multiplierPercent: sql`coalesce(${applied}, ${multiplierPercent}::int, 100)`, changedAt: at })
       .onConflictDoUpdate({
         target: memberTiers.memberId,
-        set: { tier, changedAt: at, ...(multiplierPercent !== null ? { multiplierPercent } : {}) },
+        set: { tier, changedAt: at, multiplierPercent: sql`coalesce(${applied}, ${multiplierPercent}::int, ${memberTiers.multiplierPercent})` },
+        setWhere: lte(memberTiers.changedAt, at),
       });
   }
 
   /**
-   * A tier's earning multiplier changed (TierBenefitChangeApplied): every member holding
-   * the tier gets it, in one UPDATE however many they are. Rows already at it are left alone.
+   * A tier's earning multiplier changed from `appliedAt` (TierBenefitChangeApplied): kept per
+   * tier, and every member who entered the tier before that date gets it, in one UPDATE however
+   * many they are (a member who entered after it already has it from their TierChanged).
    */
-  async setTierMultiplier(tier: string, multiplierPercent: number): Promise<void> {
+  async setTierMultiplier(tier: string, multiplierPercent: number, appliedAt: Date): Promise<void> {
+    await this.db
+      .insert(tierMultipliers)
+      .values({ tier, multiplierPercent, appliedAt })
+      .onConflictDoUpdate({ target: tierMultipliers.tier, set: { multiplierPercent, appliedAt }, setWhere: lt(tierMultipliers.appliedAt, appliedAt) });
     await this.db
       .update(memberTiers)
       .set({ multiplierPercent })
-      .where(and(eq(memberTiers.tier, tier), ne(memberTiers.multiplierPercent, multiplierPercent)));
+      .where(and(eq(memberTiers.tier, tier), lt(memberTiers.changedAt, appliedAt), ne(memberTiers.multiplierPercent, multiplierPercent)));
   }
 
   /** A sanction took effect; one lifted already (events out of order) stays lifted. */

@@ -184,6 +184,16 @@ export const memberTiers = points.table('member_tiers', {
   changedAt: timestamp('changed_at', { withTimezone: true }).notNull(),
 });
 
+/**
+ * Each tier's earning multiplier as the last TierBenefitChangeApplied set it, with the date it
+ * applied from: a TierChanged told before that date but delivered after it takes this one.
+ */
+export const tierMultipliers = points.table('tier_multipliers', {
+  tier: text('tier').primaryKey(),
+  multiplierPercent: integer('multiplier_percent').notNull(),
+  appliedAt: timestamp('applied_at', { withTimezone: true }).notNull(),
+});
+
 /** Sanctions from moderation's SanctionApplied (a row) and SanctionLifted (marked lifted). */
 export const memberSanctions = points.table(
   'member_sanctions',
