@@ -1,11 +1,8 @@
-import { fileURLToPath } from 'node:url';
-
 export * from './job.js';
 export * from './interval.js';
 export * from './env.js';
 export * from './tables.js';
 export * from './runs.js';
 export * from './scheduler.js';
-
-/** The scheduler's own migrations (the `jobs` schema). */
-export const jobsMigrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
+export * from './command.js';
+export { jobsMigrationsFolder } from './migrations.js';

@@ -9,28 +9,16 @@
  * Safe to run twice: the second run at the same moment changes nothing. Uses DATABASE_URL,
  * or the PGlite folder PGLITE_DIR (stop `npm start` first with PGlite).
  */
-import { createLogger } from '@membership/config';
-import { openDatabase } from '@membership/db';
-import { jobsMigrationsFolder, runJobNow } from '@membership/jobs';
+import { runJobCommand } from '@membership/jobs';
 import { loadTiersEnv } from '../env.js';
 import { reevaluationJob } from '../jobs.js';
 import { migrationsFolder } from '../subgraph.js';
 
 const env = loadTiersEnv();
-const logger = createLogger('reevaluation:run', env.LOG_LEVEL);
-const database = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL, poolSize: 1 } : { pgliteDir: env.PGLITE_DIR });
-let exitCode = 0;
-try {
-  await database.migrate(migrationsFolder, 'tiers');
-  await database.migrate(jobsMigrationsFolder, 'jobs');
-  const run = await runJobNow(database.db, reevaluationJob(database.db, env), { logger });
-  if (run.result) process.stdout.write(`Re-evaluated: ${JSON.stringify(run.result)}\n`);
-  else process.stderr.write(`${run.error}\n`);
-  if (run.status === 'failed') exitCode = 1;
-} catch (error) {
-  exitCode = 1;
-  process.stderr.write(`${String(error)}\n`);
-} finally {
-  await database.close();
-}
-process.exit(exitCode);
+await runJobCommand({
+  name: 'reevaluation:run',
+  env,
+  migrations: { folder: migrationsFolder, owner: 'tiers' },
+  job: ({ database }) => reevaluationJob(database.db, env),
+  report: (r) => `Re-evaluated: ${JSON.stringify(r)}`,
+});
