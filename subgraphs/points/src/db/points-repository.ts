@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import { campaignPercentAt } from '../domain/rules.js';
 import type { Db } from '@membership/db';
 import { recordEvent, type EventInput } from '@membership/events';
@@ -673,92 +673,70 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
   }
 
   /**
-   * Gives back the points of every hold still held whose time ran out by `now`, set-based:
-   * the members' accounts are locked first, then one statement writes a `reverse` entry per
-   * hold, returns each lot exactly what the hold still has out of it (mirrored usages), raises
-   * the balances and marks the holds released. Call it in a transaction.
+   * Gives back the points of every hold still held whose time ran out by `now` (see
+   * {@link releaseExpired}). Call it in a transaction.
    */
-  async releaseExpiredHolds(now: Date): Promise<{ released: number; points: number }> {
-    const stamp = now.toISOString();
-    await this.db.execute(sql`
-      select 1 from ${accounts} where member_id in (
-        select member_id from ${holds} where status = 'held' and expires_at <= ${stamp}::timestamptz
-      ) order by member_id for update`);
-    const rows = await this.db.execute(sql`
-      with due as (
-        select id, member_id, order_id from ${holds} where status = 'held' and expires_at <= ${stamp}::timestamptz for update
-      ), outstanding as (
-        select u.hold_id, u.lot_id, sum(u.points)::int as points
-        from ${lotUsages} u join due d on d.id = u.hold_id
-        group by u.hold_id, u.lot_id having sum(u.points) > 0
-      ), per_hold as (
-        select d.id as hold_id, d.member_id, d.order_id, sum(o.points)::int as points, gen_random_uuid() as entry_id
-        from due d join outstanding o on o.hold_id = d.id
-        group by d.id, d.member_id, d.order_id
-      ), entries as (
-        insert into ${ledger} (id, member_id, kind, delta, debt_delta, reason, source, source_id, idempotency_key, created_at)
-        select entry_id, member_id, 'reverse', points, 0, 'ORDER_OFFSET_RELEASED', 'order', order_id::text, 'release:' || hold_id, ${stamp}::timestamptz
-        from per_hold
-        returning id
-      ), usages as (
-        insert into ${lotUsages} (id, entry_id, lot_id, hold_id, points)
-        select gen_random_uuid(), p.entry_id, o.lot_id, o.hold_id, -o.points
-        from outstanding o join per_hold p on p.hold_id = o.hold_id
-        returning id
-      ), lots_back as (
-        update ${lots} l set remaining = l.remaining + s.points
-        from (select lot_id, sum(points)::int as points from outstanding group by lot_id) s
-        where l.id = s.lot_id
-        returning l.id
-      ), credited as (
-        update ${accounts} a set balance = a.balance + s.points
-        from (select member_id, sum(points)::int as points from per_hold group by member_id) s
-        where a.member_id = s.member_id
-        returning a.member_id
-      ), released as (
-        update ${holds} h set status = 'released', settled_at = ${stamp}::timestamptz
-        from due d where h.id = d.id
-        returning h.id
-      )
-      select (select count(*) from released)::int as released, (select coalesce(sum(points), 0) from per_hold)::int as points,
-             (select count(*) from entries)::int as entries, (select count(*) from usages)::int as usages,
-             (select count(*) from lots_back)::int as lots, (select count(*) from credited)::int as accounts`);
-    const row = (Array.isArray(rows) ? rows[0] : (rows as { rows: unknown[] }).rows[0]) as { released: number; points: number };
-    return { released: Number(row.released), points: Number(row.points) };
+  releaseExpiredHolds(now: Date): Promise<{ released: number; points: number }> {
+    return this.releaseExpired(now, { table: holds, sourceColumn: 'order_id', source: 'order', reason: 'ORDER_OFFSET_RELEASED', keyPrefix: 'release:' });
   }
 
   /**
-   * Releases every held redemption not fulfilled by `now`, set-based: the members' accounts
-   * are locked first, then one statement writes a `reverse` entry per redemption, returns each
-   * lot exactly what the redemption still has out of it (mirrored usages), puts the stock
-   * back, raises the balances and marks the redemptions released. Call it in a transaction.
+   * Releases every held redemption not fulfilled by `now` (see {@link releaseExpired}) and
+   * puts its item back in stock. Call it in a transaction.
    */
-  async releaseExpiredRedemptions(now: Date): Promise<{ released: number; points: number }> {
+  releaseExpiredRedemptions(now: Date): Promise<{ released: number; points: number }> {
+    return this.releaseExpired(now, {
+      table: redemptions,
+      sourceColumn: 'item_id',
+      source: 'store',
+      reason: 'STORE',
+      keyPrefix: 'redemption-release:',
+      alsoWith: sql`, stock_back as (
+        update ${storeItems} i set stock = i.stock + s.n
+        from (select source_id, count(*)::int as n from due group by source_id) s
+        where i.id = s.source_id
+        returning i.id
+      )`,
+    });
+  }
+
+  /**
+   * Releases every reservation of points (an order's hold, a held redemption) still `held`
+   * whose time ran out by `now`, set-based: the members' accounts are locked first (the order
+   * every writer takes), then one statement writes a `reverse` entry per reservation, returns
+   * each lot exactly what the reservation still has out of it (mirrored usages), raises the
+   * balances and marks the reservations released; `alsoWith` adds a step over `due`.
+   */
+  private async releaseExpired(
+    now: Date,
+    what: { table: typeof holds | typeof redemptions; sourceColumn: 'order_id' | 'item_id'; source: 'order' | 'store'; reason: string; keyPrefix: string; alsoWith?: SQL },
+  ): Promise<{ released: number; points: number }> {
     const stamp = now.toISOString();
+    const sourceColumn = sql.raw(what.sourceColumn);
     await this.db.execute(sql`
       select 1 from ${accounts} where member_id in (
-        select member_id from ${redemptions} where status = 'held' and expires_at <= ${stamp}::timestamptz
+        select member_id from ${what.table} where status = 'held' and expires_at <= ${stamp}::timestamptz
       ) order by member_id for update`);
     const rows = await this.db.execute(sql`
       with due as (
-        select id, member_id, item_id from ${redemptions} where status = 'held' and expires_at <= ${stamp}::timestamptz for update
+        select id, member_id, ${sourceColumn} as source_id from ${what.table} where status = 'held' and expires_at <= ${stamp}::timestamptz for update
       ), outstanding as (
         select u.hold_id, u.lot_id, sum(u.points)::int as points
         from ${lotUsages} u join due d on d.id = u.hold_id
         group by u.hold_id, u.lot_id having sum(u.points) > 0
-      ), per_redemption as (
-        select d.id as redemption_id, d.member_id, d.item_id, sum(o.points)::int as points, gen_random_uuid() as entry_id
+      ), per_reservation as (
+        select d.id as reservation_id, d.member_id, d.source_id, sum(o.points)::int as points, gen_random_uuid() as entry_id
         from due d join outstanding o on o.hold_id = d.id
-        group by d.id, d.member_id, d.item_id
+        group by d.id, d.member_id, d.source_id
       ), entries as (
         insert into ${ledger} (id, member_id, kind, delta, debt_delta, reason, source, source_id, idempotency_key, created_at)
-        select entry_id, member_id, 'reverse', points, 0, 'STORE', 'store', item_id::text, 'redemption-release:' || redemption_id, ${stamp}::timestamptz
-        from per_redemption
+        select entry_id, member_id, 'reverse', points, 0, ${what.reason}::text, ${what.source}::text, source_id::text, ${what.keyPrefix}::text || reservation_id::text, ${stamp}::timestamptz
+        from per_reservation
         returning id
       ), usages as (
         insert into ${lotUsages} (id, entry_id, lot_id, hold_id, points)
         select gen_random_uuid(), p.entry_id, o.lot_id, o.hold_id, -o.points
-        from outstanding o join per_redemption p on p.redemption_id = o.hold_id
+        from outstanding o join per_reservation p on p.reservation_id = o.hold_id
         returning id
       ), lots_back as (
         update ${lots} l set remaining = l.remaining + s.points
@@ -767,23 +745,15 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
         returning l.id
       ), credited as (
         update ${accounts} a set balance = a.balance + s.points
-        from (select member_id, sum(points)::int as points from per_redemption group by member_id) s
+        from (select member_id, sum(points)::int as points from per_reservation group by member_id) s
         where a.member_id = s.member_id
         returning a.member_id
-      ), stock_back as (
-        update ${storeItems} i set stock = i.stock + s.n
-        from (select item_id, count(*)::int as n from due group by item_id) s
-        where i.id = s.item_id
-        returning i.id
-      ), released as (
-        update ${redemptions} r set status = 'released', settled_at = ${stamp}::timestamptz
+      )${what.alsoWith ?? sql``}, released as (
+        update ${what.table} r set status = 'released', settled_at = ${stamp}::timestamptz
         from due d where r.id = d.id
         returning r.id
       )
-      select (select count(*) from released)::int as released, (select coalesce(sum(points), 0) from per_redemption)::int as points,
-             (select count(*) from entries)::int as entries, (select count(*) from usages)::int as usages,
-             (select count(*) from lots_back)::int as lots, (select count(*) from credited)::int as accounts,
-             (select count(*) from stock_back)::int as items`);
+      select (select count(*) from released)::int as released, (select coalesce(sum(points), 0) from per_reservation)::int as points`);
     const row = (Array.isArray(rows) ? rows[0] : (rows as { rows: unknown[] }).rows[0]) as { released: number; points: number };
     return { released: Number(row.released), points: Number(row.points) };
   }
