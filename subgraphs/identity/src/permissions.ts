@@ -108,6 +108,13 @@ export const rules: FieldRules = {
     marketingPreferences: isOwnerOrStaff('members:read'),
     profileChanges: isOwnerOrStaff('audit:read'),
     inbox: isOwnerOrStaff('members:read'),
+    // The category rule (here in the resolvers and at the gateway) still applies on top.
+    birthday: isOwnerOrStaff('members:read'),
+    gender: isOwnerOrStaff('members:read'),
+    address: isOwnerOrStaff('members:read'),
+    interests: isOwnerOrStaff('members:read'),
+    memberType: isOwnerOrStaff('members:read'),
+    profileCompletedAt: isOwnerOrStaff('members:read'),
   },
   DataExport: {
     downloadJson: isExportOwner,

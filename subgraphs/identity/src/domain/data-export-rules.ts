@@ -1,3 +1,4 @@
+import type { OptionalProfile } from './profile-fields.js';
 import { conflict } from '@membership/domain';
 
 /** How long a finished export may be downloaded. */
@@ -63,6 +64,8 @@ export function identityExport(input: {
     registeredAt: Date;
     emailVerifiedAt: Date | null;
     phoneVerifiedAt: Date | null;
+    /** The optional fields; absent for callers that have none. */
+    profile?: OptionalProfile;
   };
   verification: { level: string; expiresAt: Date | null };
   piiAccessLog: { accessedAt: Date; viewerKind: string; viewerId: string; viewerRole: string | null; fields: string[]; categories: string[]; purpose: string | null }[];
@@ -80,6 +83,12 @@ export function identityExport(input: {
       registeredAt: p.registeredAt.toISOString(),
       emailVerifiedAt: iso(p.emailVerifiedAt),
       phoneVerifiedAt: iso(p.phoneVerifiedAt),
+      memberType: p.profile?.memberType ?? 'individual',
+      birthday: p.profile?.birthday ?? null,
+      gender: p.profile?.gender ?? null,
+      address: p.profile?.address ?? null,
+      interests: p.profile?.interests ?? [],
+      profileCompletedAt: iso(p.profile?.completedAt),
     },
     verification: { level: input.verification.level, expiresAt: iso(input.verification.expiresAt) },
     // Oldest first, like every other part.

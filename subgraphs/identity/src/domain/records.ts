@@ -1,3 +1,4 @@
+import type { OptionalProfile } from './profile-fields.js';
 /**
  * The records identity's rules work with, as the stores (ports in ./stores.ts) hand them
  * over. They are declared here, not derived from the table definitions, so the domain never
@@ -23,6 +24,8 @@ export interface Member {
   phoneVerifiedAt: Date | null;
   registeredAt: Date;
   erasedAt: Date | null;
+  /** The optional profile fields and the member type; empty when the member gave none. */
+  profile: OptionalProfile;
 }
 
 /** What registration writes, in plaintext; the store seals it with a new data key. */

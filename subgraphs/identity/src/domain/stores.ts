@@ -8,6 +8,7 @@
  * "in a transaction" (row locks, several statements that must land together) are called
  * only on the stores a `transaction` callback receives.
  */
+import type { OptionalProfile } from './profile-fields.js';
 import type { Cursor } from '@membership/domain';
 import type { ConsentChange, Capture } from './consent-rules.js';
 import type { FailureState } from './lockout.js';
@@ -86,6 +87,8 @@ export interface MemberStore {
     memberId: string,
     update: ProfileUpdate,
     log: { actorKind: 'member' | 'staff'; actorId: string; at: Date; requestId?: string | null },
+    /** Whether the optional profile now has everything the complete-your-profile task asks for. */
+    completes?: (profile: OptionalProfile) => boolean,
   ): Promise<boolean>;
   /** Crypto-shredding: destroys the data key and forgets the lookup hashes. */
   destroyDataKey(memberId: string): Promise<void>;

@@ -24,6 +24,7 @@ import {
 } from '../domain/consents.js';
 import { marketingPreferences, partnerSharing, policiesToAccept, type CaptureChannel, type CaptureMethod, type PolicyKind } from '../domain/consent-rules.js';
 import { updateProfile } from '../domain/profile.js';
+import type { MemberType as MemberTypeValue } from '../domain/profile-fields.js';
 import { partnerResolvers } from './partners.js';
 import type { Member, StaffOperationRow, StaffRoleGrant, Verification } from '../domain/records.js';
 import { sessionStatus } from '../domain/session-check.js';
@@ -44,9 +45,12 @@ import type {
   ConsentPurpose,
   ContactChannel,
   ErasureStatus,
+  Gender,
+  Interest,
   JobRunStatus,
   JobRunTrigger,
   MarketingChannel,
+  MemberType as MemberTypeEnum,
   NoticeKind,
   PiiCategory,
   PolicyKind as PolicyKindEnum,
@@ -82,15 +86,29 @@ const PURPOSES: Record<string, ConsentPurpose> = { marketing: 'MARKETING', perso
  */
 async function piiValue(ctx: IdentityContext, category: string, mask: PiiMask, ownerId: string, value: string | null): Promise<string | null> {
   if (value === null) return null;
+  const level = await piiAccessLevel(ctx, category, ownerId);
+  if (level === 'denied') return null;
+  return level === 'masked' ? (maskValue(mask, value) as string) : value;
+}
+
+/**
+ * A structured @pii value (an address, a list of interests, an enum): in full or not at all,
+ * since a masked enum or object would not be a value of its type.
+ */
+async function piiWhole<T>(ctx: IdentityContext, category: string, ownerId: string, value: T | null): Promise<T | null> {
+  if (value === null) return null;
+  const level = await piiAccessLevel(ctx, category, ownerId);
+  return level === 'owner' || level === 'full' ? value : null;
+}
+
+async function piiAccessLevel(ctx: IdentityContext, category: string, ownerId: string): Promise<'owner' | 'full' | 'masked' | 'denied'> {
   // A partner: the member's consent from identity's own records (the agreement is in the signed viewer).
   const consented =
     ctx.viewer.kind === 'partner' &&
     (await ctx.partners.partners.consentGrants(ctx.viewer.partnerId, [ownerId], ctx.now())).some(
       (grant) => grant.memberId === ownerId && grant.category.toUpperCase() === category,
     );
-  const access = decideAccess(ctx.viewer, category, ownerId, { ...ctx.piiPolicy, partnerConsent: () => consented });
-  if (access.level === 'denied') return null;
-  return access.level === 'masked' ? (maskValue(mask, value) as string) : value;
+  return decideAccess(ctx.viewer, category, ownerId, { ...ctx.piiPolicy, partnerConsent: () => consented }).level;
 }
 
 /** The staff member acting; permissions let only staff reach the fields that call it. */
@@ -189,8 +207,16 @@ export const resolvers: Resolvers = {
       if (!notice) throw notFound('There is no notice with this id in your inbox.');
       return notice;
     },
-    updateProfile: (_, args, ctx) =>
-      updateProfile(ctx.accounts, memberIdOf(ctx.viewer)!, args, ctx.requestId),
+    updateProfile: (_, args, ctx) => {
+      const { gender, interests, memberType, ...rest } = args;
+      const input = {
+        ...rest,
+        ...(gender !== undefined && { gender: gender === null ? null : lower<string>(gender) }),
+        ...(interests !== undefined && { interests: interests === null ? null : interests.map((i) => lower<string>(i)) }),
+        ...(memberType !== undefined && memberType !== null && { memberType: lower<MemberTypeValue>(memberType) }),
+      };
+      return updateProfile(ctx.accounts, memberIdOf(ctx.viewer)!, input, ctx.requestId);
+    },
     publishPolicyVersion: (_, args, ctx) =>
       publishPolicyVersion(ctx.consents, actor(ctx), { ...args.input, kind: lower<PolicyKind>(args.input.kind) }, ctx.requestId),
     acceptPolicy: (_, args, ctx) =>
@@ -279,6 +305,22 @@ export const resolvers: Resolvers = {
     __resolveReference: (ref, ctx) => ctx.loaders.memberById.load(ref.id),
     email: (member, _, ctx) => piiValue(ctx, 'CONTACT', 'EMAIL', member.id, member.email),
     phone: (member, _, ctx) => piiValue(ctx, 'CONTACT', 'PHONE', member.id, member.phone),
+    birthday: (member, _, ctx) => piiValue(ctx, 'IDENTITY', 'REDACT', member.id, member.profile.birthday),
+    gender: async (member, _, ctx) => {
+      const gender = await piiWhole(ctx, 'IDENTITY', member.id, member.profile.gender);
+      return gender === null ? null : upper<Gender>(gender);
+    },
+    address: (member, _, ctx) => piiWhole(ctx, 'LOCATION', member.id, member.profile.address),
+    interests: async (member, _, ctx) => {
+      if (member.erasedAt) return null;
+      const interests = await piiWhole(ctx, 'BEHAVIOUR', member.id, member.profile.interests);
+      return interests === null ? null : interests.map((i) => upper<Interest>(i));
+    },
+    memberType: async (member, _, ctx) => {
+      const type = await piiWhole(ctx, 'IDENTITY', member.id, member.profile.memberType);
+      return type === null ? null : upper<MemberTypeEnum>(type);
+    },
+    profileCompletedAt: (member) => member.profile.completedAt,
     verificationLevel: async (member, _, ctx) => upper<VerificationLevelEnum>((await ctx.loaders.verificationLevel.load(member.id)).level),
     verificationExpiresAt: async (member, _, ctx) => (await ctx.loaders.verificationLevel.load(member.id)).expiresAt,
     verifications: (member, _, ctx) => ctx.loaders.verifications.load(member.id),
