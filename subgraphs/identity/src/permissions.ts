@@ -67,6 +67,8 @@ export const rules: FieldRules = {
     changeStaffPassword: allow,
     submitPrimaryVerification: isMember,
     submitAdvancedVerification: isMember,
+    submitEnterpriseVerification: isMember,
+    declineVerification: isMember,
     approveVerification: isStaffWith('verification:review'),
     rejectVerification: isStaffWith('verification:review'),
     createStaff: isStaffWith('staff:manage'),
@@ -115,6 +117,8 @@ export const rules: FieldRules = {
     interests: isOwnerOrStaff('members:read'),
     memberType: isOwnerOrStaff('members:read'),
     profileCompletedAt: isOwnerOrStaff('members:read'),
+    verificationRefused: isOwnerOrStaff('members:read'),
+    enterpriseVerification: isOwnerOrStaff('members:read'),
   },
   DataExport: {
     downloadJson: isExportOwner,

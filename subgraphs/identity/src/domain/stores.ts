@@ -9,6 +9,7 @@
  * only on the stores a `transaction` callback receives.
  */
 import type { OptionalProfile } from './profile-fields.js';
+import type { RefusalKind, RejectionKind } from './refusals.js';
 import type { Cursor } from '@membership/domain';
 import type { ConsentChange, Capture } from './consent-rules.js';
 import type { FailureState } from './lockout.js';
@@ -194,7 +195,18 @@ export interface VerificationStore {
   /** Advanced verifications waiting for a reviewer, oldest first; `first + 1` rows. */
   reviewQueue(first: number, after?: Cursor): Promise<Verification[]>;
   rejectedSince(memberId: string, level: 'primary' | 'advanced', since: Date): Promise<number>;
-  pendingFor(memberId: string, level: 'primary' | 'advanced'): Promise<number>;
+  pendingFor(memberId: string, level: 'primary' | 'advanced' | 'enterprise'): Promise<number>;
+  /** True when another member holds an approved enterprise verification with this credit code. */
+  creditCodeVerifiedElsewhere(creditCodeLookup: string, memberId: string): Promise<boolean>;
+  /** Which of these members have an open refusal (declined, or a submission found false). */
+  refusedAmong(memberIds: readonly string[]): Promise<Set<string>>;
+  /**
+   * In a transaction: records that the member refused verification or a submission was found
+   * false, and MemberVerificationChanged with refused: true and the member's level.
+   */
+  recordRefusal(refusal: { memberId: string; kind: RefusalKind; verificationId: string | null; at: Date }, levelOf: LevelOf): Promise<void>;
+  /** Each member's live approved enterprise verification, decrypted. */
+  enterpriseFor(memberIds: readonly string[], now: Date): Promise<Map<string, Verification>>;
   /** True when another member holds an approved verification with this ID number (whatever the scope). */
   idNumberVerifiedElsewhere(idNumberLookup: string, memberId: string): Promise<boolean>;
   /**
@@ -211,7 +223,7 @@ export interface VerificationStore {
    */
   decide(
     id: string,
-    decision: { status: 'approved' | 'rejected'; rejectionReason: string | null; expiresAt: Date | null },
+    decision: { status: 'approved' | 'rejected'; rejectionReason: string | null; rejectionKind?: RejectionKind | null; expiresAt: Date | null },
     decided: { by: string; at: Date },
     levelOf: LevelOf,
   ): Promise<Verification | undefined>;

@@ -196,6 +196,16 @@ export type DataSharingAgreement = {
   signedAt: Scalars['DateTime']['output'];
 };
 
+/** A company's business-licence details, for enterprise verification. */
+export type EnterpriseVerificationInput = {
+  /** The company's registered name as on the business licence. */
+  companyName: Scalars['String']['input'];
+  /** The 18-character unified social credit code (统一社会信用代码), with its check character. */
+  creditCode: Scalars['String']['input'];
+  /** The reference the upload returned for the business licence image, e.g. s3://bucket/key. */
+  licenceDocumentRef: Scalars['String']['input'];
+};
+
 /** A member's request to erase their account and personal data. */
 export type ErasureRequest = {
   __typename?: 'ErasureRequest';
@@ -352,6 +362,12 @@ export type Member = {
   email?: Maybe<Scalars['String']['output']>;
   /** When a one-time code proved the member receives mail at the email address; null until then. */
   emailVerifiedAt?: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * The member's approved, live enterprise verification: what enterprise features check. Null
+   * for individual members, and until a reviewer approves the business licence or after it
+   * lapses. The member sees their own; staff need members:read.
+   */
+  enterpriseVerification?: Maybe<Verification>;
   /** When the member's personal data was erased; null for a live account. Staff need members:read. */
   erasedAt?: Maybe<Scalars['DateTime']['output']>;
   /**
@@ -468,7 +484,7 @@ export type Mutation = {
   acceptPolicy: PolicyAcceptance;
   /** Approves a role grant waiting for a second admin: the roles are set. Staff with staff:manage, not the one who asked nor the grantee; logged. */
   approveStaffRoleGrant: StaffMember;
-  /** Approves a pending advanced verification. Staff with verification:review; logged. */
+  /** Approves a pending advanced or enterprise verification. Staff with verification:review; logged. */
   approveVerification: Verification;
   /** Cancels the signed-in member's pending erasure request, within the grace period. NOT_FOUND when none is pending. */
   cancelErasure: ErasureRequest;
@@ -586,6 +602,12 @@ export type Mutation = {
   staffLogin: StaffAuthPayload;
   /** Submits document and face images for advanced verification; a reviewer decides. Needs primary verification. */
   submitAdvancedVerification: Verification;
+  /**
+   * An enterprise member (memberType ENTERPRISE) submits its business licence for review by
+   * staff with verification:review; the decision reaches the member's inbox. One waits at a
+   * time; a company verified on another account is CONFLICT.
+   */
+  submitEnterpriseVerification: Verification;
   /**
    * Primary real-name verification of the signed-in member: the ID number's form and check
    * digit, then the national record. The answer is APPROVED, or REJECTED with the reason.
@@ -776,6 +798,11 @@ export type MutationStaffLoginArgs = {
 
 export type MutationSubmitAdvancedVerificationArgs = {
   input: AdvancedVerificationInput;
+};
+
+
+export type MutationSubmitEnterpriseVerificationArgs = {
+  input: EnterpriseVerificationInput;
 };
 
 
@@ -1115,7 +1142,7 @@ export type Query = {
   sessionStatus: SessionStatus;
   /** Staff operations, newest first. Staff with audit:read. */
   staffOperationLog: StaffOperationConnection;
-  /** Advanced verifications waiting for review, oldest first. Staff with verification:review. */
+  /** Advanced and enterprise verifications waiting for review, oldest first. Staff with verification:review. */
   verificationReviewQueue: VerificationConnection;
 };
 
@@ -1356,6 +1383,10 @@ export type StaffRoleGrant = {
 /** One real-name verification a member submitted. */
 export type Verification = {
   __typename?: 'Verification';
+  /** The company name as on the business licence (enterprise). */
+  companyName?: Maybe<Scalars['String']['output']>;
+  /** The unified social credit code (enterprise). */
+  creditCode?: Maybe<Scalars['String']['output']>;
   /** When it was approved or rejected. */
   decidedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Where the identity document image is stored (advanced). */
@@ -1368,6 +1399,8 @@ export type Verification = {
   /** Resident ID number, 18 characters (primary). */
   idNumber?: Maybe<Scalars['String']['output']>;
   kind: VerificationKind;
+  /** Where the business licence image is stored (enterprise). */
+  licenceDocumentRef?: Maybe<Scalars['String']['output']>;
   /** The member it belongs to. */
   memberId: Scalars['ID']['output'];
   /** Legal name as on the ID card (primary). */
@@ -1395,6 +1428,8 @@ export type VerificationEdge = {
 /** Which of the two verifications a submission is. */
 export type VerificationKind =
   | 'ADVANCED'
+  /** A company's business licence, reviewed by staff (enterprise members). */
+  | 'ENTERPRISE'
   | 'PRIMARY';
 
 /** How far a member's real-name verification goes. */
@@ -1538,6 +1573,7 @@ export type ResolversTypes = {
   DataExportStatus: DataExportStatus;
   DataSharingAgreement: ResolverTypeWrapper<AgreementView>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  EnterpriseVerificationInput: EnterpriseVerificationInput;
   ErasureRequest: ResolverTypeWrapper<ErasureRequestRow>;
   ErasureStatus: ErasureStatus;
   Gender: Gender;
@@ -1621,6 +1657,7 @@ export type ResolversParentTypes = {
   DataExport: DataExportRow;
   DataSharingAgreement: AgreementView;
   DateTime: Scalars['DateTime']['output'];
+  EnterpriseVerificationInput: EnterpriseVerificationInput;
   ErasureRequest: ErasureRequestRow;
   IssuedPartnerApiKey: Omit<IssuedPartnerApiKey, 'apiKey'> & { apiKey: ResolversParentTypes['PartnerApiKey'] };
   JobRun: JobRunRow;
@@ -1791,6 +1828,7 @@ export type MemberResolvers<ContextType = IdentityContext, ParentType extends Re
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   emailVerifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  enterpriseVerification?: Resolver<Maybe<ResolversTypes['Verification']>, ParentType, ContextType>;
   erasedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   erasureRequest?: Resolver<Maybe<ResolversTypes['ErasureRequest']>, ParentType, ContextType>;
   gender?: Resolver<Maybe<ResolversTypes['Gender']>, ParentType, ContextType>;
@@ -1861,6 +1899,7 @@ export type MutationResolvers<ContextType = IdentityContext, ParentType extends 
   setStaffRoles?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationSetStaffRolesArgs, 'reason' | 'roles' | 'staffId'>>;
   staffLogin?: Resolver<ResolversTypes['StaffAuthPayload'], ParentType, ContextType, RequireFields<MutationStaffLoginArgs, 'email' | 'password'>>;
   submitAdvancedVerification?: Resolver<ResolversTypes['Verification'], ParentType, ContextType, RequireFields<MutationSubmitAdvancedVerificationArgs, 'input'>>;
+  submitEnterpriseVerification?: Resolver<ResolversTypes['Verification'], ParentType, ContextType, RequireFields<MutationSubmitEnterpriseVerificationArgs, 'input'>>;
   submitPrimaryVerification?: Resolver<ResolversTypes['Verification'], ParentType, ContextType, RequireFields<MutationSubmitPrimaryVerificationArgs, 'input'>>;
   updateMarketingPreferences?: Resolver<ResolversTypes['MarketingPreferences'], ParentType, ContextType, RequireFields<MutationUpdateMarketingPreferencesArgs, 'input'>>;
   updateProfile?: Resolver<ResolversTypes['Member'], ParentType, ContextType, Partial<MutationUpdateProfileArgs>>;
@@ -2083,6 +2122,8 @@ export type StaffRoleGrantResolvers<ContextType = IdentityContext, ParentType ex
 };
 
 export type VerificationResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Verification'] = ResolversParentTypes['Verification']> = {
+  companyName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creditCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   decidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   documentImageRef?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -2090,6 +2131,7 @@ export type VerificationResolvers<ContextType = IdentityContext, ParentType exte
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   idNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['VerificationKind'], ParentType, ContextType>;
+  licenceDocumentRef?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   realName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   rejectionKind?: Resolver<Maybe<ResolversTypes['VerificationRejectionKind']>, ParentType, ContextType>;

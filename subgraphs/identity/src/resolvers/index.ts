@@ -7,11 +7,15 @@ import { isUuid, recordPiiAccess } from '../domain/pii-access-log.js';
 import type { JobRunRow } from '@membership/jobs';
 import {
   approveVerification,
+  declineVerification,
   rejectVerification,
+  requireNotRestricted,
   reviewQueue,
   submitAdvancedVerification,
+  submitEnterpriseVerification,
   submitPrimaryVerification,
 } from '../domain/verification.js';
+import type { RejectionKind } from '../domain/refusals.js';
 import { cancelErasure, requestErasure } from '../domain/erasure.js';
 import { dataExportOf, downloadJson, requestDataExport } from '../domain/data-export.js';
 import { exportDisplayStatus } from '../domain/data-export-rules.js';
@@ -57,6 +61,7 @@ import type {
   Resolvers,
   VerificationKind,
   VerificationLevel as VerificationLevelEnum,
+  VerificationRejectionKind,
 } from '../generated/resolvers-types.js';
 
 const cursorOf = (m: Member) => ({ at: m.registeredAt, id: m.id });
@@ -186,7 +191,17 @@ export const resolvers: Resolvers = {
     approveVerification: (_, args, ctx) =>
       approveVerification(ctx.verification, actor(ctx), checkId(args.id), args.reason, ctx.requestId),
     rejectVerification: (_, args, ctx) =>
-      rejectVerification(ctx.verification, actor(ctx), checkId(args.id), args.reason, ctx.requestId),
+      rejectVerification(ctx.verification, actor(ctx), checkId(args.id), args.reason, ctx.requestId, lower<RejectionKind>(args.kind ?? 'INSUFFICIENT')),
+    declineVerification: async (_, __, ctx) => {
+      const memberId = memberIdOf(ctx.viewer)!;
+      await declineVerification(ctx.verification, memberId);
+      return (await ctx.loaders.memberById.load(memberId))!;
+    },
+    submitEnterpriseVerification: async (_, args, ctx) => {
+      const member = await ctx.loaders.memberById.load(memberIdOf(ctx.viewer)!);
+      if (!member || member.erasedAt) throw notFound('Your account was not found.');
+      return submitEnterpriseVerification(ctx.verification, { id: member.id, memberType: member.profile.memberType }, args.input);
+    },
     staffLogin: (_, args, ctx) => staffLogin(ctx.staff, args),
     changeStaffPassword: (_, args, ctx) =>
       changeStaffPassword(ctx.staff, args, ctx.requestId),
@@ -223,8 +238,10 @@ export const resolvers: Resolvers = {
       acceptPolicy(ctx.consents, memberIdOf(ctx.viewer)!, { kind: lower<PolicyKind>(args.kind), version: args.version }, capture(args)),
     updateMarketingPreferences: (_, args, ctx) =>
       updateMarketingPreferences(ctx.consents, memberIdOf(ctx.viewer)!, args.input, capture(args.input)),
-    grantPartnerConsent: (_, args, ctx) =>
-      grantPartnerConsent(ctx.consents, memberIdOf(ctx.viewer)!, { ...args, expiresAt: args.expiresAt ?? null }, capture(args)),
+    grantPartnerConsent: async (_, args, ctx) => {
+      await requireNotRestricted(ctx.verification, memberIdOf(ctx.viewer)!, 'partner_sharing');
+      return grantPartnerConsent(ctx.consents, memberIdOf(ctx.viewer)!, { ...args, expiresAt: args.expiresAt ?? null }, capture(args));
+    },
     revokePartnerConsent: (_, args, ctx) =>
       revokePartnerConsent(ctx.consents, memberIdOf(ctx.viewer)!, args, capture(args)),
     requestDataExport: (_, __, ctx) => requestDataExport(ctx.dataExport, memberIdOf(ctx.viewer)!),
@@ -247,6 +264,10 @@ export const resolvers: Resolvers = {
     idNumber: (v, _, ctx) => piiValue(ctx, 'IDENTITY', 'ID_NUMBER', v.memberId, v.idNumber),
     documentImageRef: (v, _, ctx) => piiValue(ctx, 'IDENTITY', 'REDACT', v.memberId, v.documentImageRef),
     faceImageRef: (v, _, ctx) => piiValue(ctx, 'IDENTITY', 'REDACT', v.memberId, v.faceImageRef),
+    companyName: (v, _, ctx) => piiValue(ctx, 'IDENTITY', 'NAME', v.memberId, v.companyName),
+    creditCode: (v, _, ctx) => piiValue(ctx, 'IDENTITY', 'ID_NUMBER', v.memberId, v.creditCode),
+    licenceDocumentRef: (v, _, ctx) => piiValue(ctx, 'IDENTITY', 'REDACT', v.memberId, v.licenceDocumentRef),
+    rejectionKind: (v) => (v.rejectionKind ? upper<VerificationRejectionKind>(v.rejectionKind) : null),
   },
   Notice: {
     kind: (n) => upper<NoticeKind>(n.kind),
@@ -321,12 +342,19 @@ export const resolvers: Resolvers = {
       return type === null ? null : upper<MemberTypeEnum>(type);
     },
     profileCompletedAt: (member) => member.profile.completedAt,
+    verificationRefused: (member, _, ctx) => ctx.loaders.verificationRefused.load(member.id),
+    enterpriseVerification: async (member, _, ctx) => {
+      // An individual (or one who switched back) holds no enterprise features, whatever was approved before.
+      if (member.profile.memberType !== 'enterprise') return null;
+      return piiWhole(ctx, 'IDENTITY', member.id, await ctx.loaders.enterpriseVerification.load(member.id));
+    },
     verificationLevel: async (member, _, ctx) => upper<VerificationLevelEnum>((await ctx.loaders.verificationLevel.load(member.id)).level),
     verificationExpiresAt: async (member, _, ctx) => (await ctx.loaders.verificationLevel.load(member.id)).expiresAt,
     verifications: (member, _, ctx) => ctx.loaders.verifications.load(member.id),
     consents: (member) => ({ memberId: member.id }),
     card: async (member, _, ctx) => {
       if (member.erasedAt) return null;
+      await requireNotRestricted(ctx.verification, member.id, 'card');
       const [card, tier] = await Promise.all([ctx.production.cards.load(member.id), ctx.production.tiers.load(member.id)]);
       if (!card) return null;
       const qrPayload = await ctx.production.cardSigner.sign(card.number, ctx.now(), ctx.production.cardTtlSeconds);
