@@ -27,7 +27,7 @@ const token = (m: { id: string }) => stack.memberToken(m.id);
 const reviewer = () => stack.staffToken(['verification:review', 'pii:identity:read'], '00000000-0000-4000-8000-0000000005e1');
 const REVIEW = { 'x-access-purpose': 'verification-review' };
 const codeOf = (res: { body: { errors?: { extensions?: { code?: string } }[] } }) => res.body.errors?.[0]?.extensions?.code;
-const fieldOf = (res: { body: { errors?: { extensions?: { field?: string } }[] } }) => res.body.errors?.[0]?.extensions?.field;
+const fieldOf = (res: { body: { errors?: { extensions?: Record<string, unknown> }[] } }) => res.body.errors?.[0]?.extensions?.field;
 
 async function enterpriseRows(): Promise<number> {
   const [row] = await stack.database.rows<{ n: string | number }>(sql`select count(*) as n from identity.verifications where level = 'enterprise'`);

@@ -313,6 +313,16 @@ export class MembersRepository implements MemberStore {
     return byMember;
   }
 
+  async markContactVerified(memberId: string, channel: 'email' | 'phone', contactLookup: string, at: Date): Promise<boolean> {
+    const lookup = channel === 'email' ? members.emailLookup : members.phoneLookup;
+    const rows = await this.db
+      .update(members)
+      .set(channel === 'email' ? { emailVerifiedAt: at } : { phoneVerifiedAt: at })
+      .where(and(eq(members.id, memberId), eq(lookup, contactLookup)))
+      .returning({ id: members.id });
+    return rows.length === 1;
+  }
+
   async clearFailedLogins(id: string): Promise<void> {
     await this.db.update(members).set({ failedLogins: 0, lockCount: 0, lockedUntil: null }).where(eq(members.id, id));
   }

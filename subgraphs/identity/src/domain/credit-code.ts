@@ -1,4 +1,5 @@
 import { badInput } from '@membership/domain';
+import { hasControlCharacter } from './profile-fields.js';
 
 /** The characters of a unified social credit code (GB 32100-2015): digits and capitals without I, O, S, V, Z. */
 const ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -29,7 +30,7 @@ export function parseCreditCode(raw: string): string {
 /** The company name as on the licence: 2 to 100 characters on one line. */
 export function validateCompanyName(raw: string): string {
   const name = raw.trim();
-  if (name.length < 2 || name.length > 100 || /[\u0000-\u001f\u007f]/.test(name)) {
+  if (name.length < 2 || name.length > 100 || hasControlCharacter(name)) {
     throw badInput('Give the company name as on the business licence, 2 to 100 characters.', 'companyName');
   }
   return name;

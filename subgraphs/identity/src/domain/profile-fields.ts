@@ -71,7 +71,10 @@ export function validateBirthday(raw: string, now: Date): string {
   return value;
 }
 
-const CONTROL = /[\u0000-\u001f\u007f]/;
+/** True when the text holds a line break or another control character. */
+export function hasControlCharacter(text: string): boolean {
+  return [...text].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
+}
 
 function part(raw: string | null | undefined, field: string, max: number, required: boolean): string | null {
   const value = (raw ?? '').trim();
@@ -79,7 +82,7 @@ function part(raw: string | null | undefined, field: string, max: number, requir
     if (required) throw badInput(`The address needs a ${field}.`, `address.${field}`);
     return null;
   }
-  if (value.length > max || CONTROL.test(value)) throw badInput(`The address's ${field} must be 1 to ${max} characters on one line.`, `address.${field}`);
+  if (value.length > max || hasControlCharacter(value)) throw badInput(`The address's ${field} must be 1 to ${max} characters on one line.`, `address.${field}`);
   return value;
 }
 
@@ -104,7 +107,7 @@ export function validateInterests(raw: readonly string[]): Interest[] {
   return INTERESTS.filter((i) => words.includes(i));
 }
 
-export function validateGender(raw: string): Gender {
+function validateGender(raw: string): Gender {
   const value = raw.trim().toLowerCase();
   if (!(GENDERS as readonly string[]).includes(value)) throw badInput(`Gender is one of ${GENDERS.join(', ')}, or leave it out.`, 'gender');
   return value as Gender;

@@ -91,6 +91,11 @@ export interface MemberStore {
     /** Whether the optional profile now has everything the complete-your-profile task asks for. */
     completes?: (profile: OptionalProfile) => boolean,
   ): Promise<boolean>;
+  /**
+   * Marks the member's email or phone verified at `at`, if it is still the contact with
+   * this lookup hash; false otherwise (changed meanwhile), nothing written then.
+   */
+  markContactVerified(memberId: string, channel: 'email' | 'phone', contactLookup: string, at: Date): Promise<boolean>;
   /** Crypto-shredding: destroys the data key and forgets the lookup hashes. */
   destroyDataKey(memberId: string): Promise<void>;
   /** Each member's newest profile corrections, newest first (within the scope). */

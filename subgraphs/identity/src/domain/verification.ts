@@ -233,11 +233,6 @@ export function rejectVerification(
   return decide(deps, actor, id, { status: 'rejected', reason: requireReason(reason), rejectionKind: kind }, requestId);
 }
 
-/** Whether each member is refused now (declined, or a submission found false, and no approval since). */
-export function refusedAmong(deps: Pick<VerificationDeps, 'verifications'>, memberIds: readonly string[]): Promise<Set<string>> {
-  return deps.verifications.refusedAmong(memberIds);
-}
-
 /** Throws VERIFICATION_REQUIRED when the member is refused and the configuration withholds `feature`. */
 export async function requireNotRestricted(deps: VerificationDeps, memberId: string, feature: RefusalRestriction): Promise<void> {
   if (!deps.restricts.has(feature)) return;
