@@ -69,6 +69,8 @@ export const rules: FieldRules = {
     submitAdvancedVerification: isMember,
     submitEnterpriseVerification: isMember,
     declineVerification: isMember,
+    requestContactVerificationCode: isMember,
+    verifyContact: isMember,
     approveVerification: isStaffWith('verification:review'),
     rejectVerification: isStaffWith('verification:review'),
     createStaff: isStaffWith('staff:manage'),

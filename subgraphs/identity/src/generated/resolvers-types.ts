@@ -549,6 +549,12 @@ export type Mutation = {
    */
   rejectVerification: Verification;
   /**
+   * Sends a one-time code to the signed-in member's email address or phone number that is not
+   * verified yet, e.g. one added or changed with updateProfile. Already verified is CONFLICT; no
+   * such contact is BAD_USER_INPUT; asking again too soon is RATE_LIMITED.
+   */
+  requestContactVerificationCode: RegistrationCodeSent;
+  /**
    * Asks for a copy of everything the platform holds about the signed-in member. The export
    * job assembles it; follow its status in me.dataExports. While one is PENDING, another is
    * CONFLICT.
@@ -628,6 +634,12 @@ export type Mutation = {
    * least one interest are all given, the profile counts as complete (profileCompletedAt).
    */
   updateProfile: Member;
+  /**
+   * Verifies the member's email address or phone number with the code sent to it
+   * (emailVerifiedAt / phoneVerifiedAt). A wrong, expired or used code is BAD_USER_INPUT and
+   * counts against the code's attempts; verifying a verified contact again changes nothing.
+   */
+  verifyContact: Member;
 };
 
 
@@ -745,6 +757,11 @@ export type MutationRejectVerificationArgs = {
 };
 
 
+export type MutationRequestContactVerificationCodeArgs = {
+  channel: ContactChannel;
+};
+
+
 export type MutationRequestPasswordResetArgs = {
   login: Scalars['String']['input'];
 };
@@ -825,6 +842,12 @@ export type MutationUpdateProfileArgs = {
   interests?: InputMaybe<Array<Interest>>;
   memberType?: InputMaybe<MemberType>;
   phone?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationVerifyContactArgs = {
+  channel: ContactChannel;
+  code: Scalars['String']['input'];
 };
 
 /** A message to the member in their inbox. */
@@ -1888,6 +1911,7 @@ export type MutationResolvers<ContextType = IdentityContext, ParentType extends 
   registerPartner?: Resolver<ResolversTypes['Partner'], ParentType, ContextType, RequireFields<MutationRegisterPartnerArgs, 'input' | 'reason'>>;
   rejectStaffRoleGrant?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationRejectStaffRoleGrantArgs, 'id' | 'reason'>>;
   rejectVerification?: Resolver<ResolversTypes['Verification'], ParentType, ContextType, RequireFields<MutationRejectVerificationArgs, 'id' | 'kind' | 'reason'>>;
+  requestContactVerificationCode?: Resolver<ResolversTypes['RegistrationCodeSent'], ParentType, ContextType, RequireFields<MutationRequestContactVerificationCodeArgs, 'channel'>>;
   requestDataExport?: Resolver<ResolversTypes['DataExport'], ParentType, ContextType>;
   requestErasure?: Resolver<ResolversTypes['ErasureRequest'], ParentType, ContextType>;
   requestPasswordReset?: Resolver<ResolversTypes['PasswordResetRequested'], ParentType, ContextType, RequireFields<MutationRequestPasswordResetArgs, 'login'>>;
@@ -1903,6 +1927,7 @@ export type MutationResolvers<ContextType = IdentityContext, ParentType extends 
   submitPrimaryVerification?: Resolver<ResolversTypes['Verification'], ParentType, ContextType, RequireFields<MutationSubmitPrimaryVerificationArgs, 'input'>>;
   updateMarketingPreferences?: Resolver<ResolversTypes['MarketingPreferences'], ParentType, ContextType, RequireFields<MutationUpdateMarketingPreferencesArgs, 'input'>>;
   updateProfile?: Resolver<ResolversTypes['Member'], ParentType, ContextType, Partial<MutationUpdateProfileArgs>>;
+  verifyContact?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationVerifyContactArgs, 'channel' | 'code'>>;
 };
 
 export type NoticeResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Notice'] = ResolversParentTypes['Notice']> = {

@@ -28,6 +28,7 @@ import {
 } from '../domain/consents.js';
 import { marketingPreferences, partnerSharing, policiesToAccept, type CaptureChannel, type CaptureMethod, type PolicyKind } from '../domain/consent-rules.js';
 import { updateProfile } from '../domain/profile.js';
+import { requestContactVerificationCode, verifyContact } from '../domain/contact-verification.js';
 import type { MemberType as MemberTypeValue } from '../domain/profile-fields.js';
 import { partnerResolvers } from './partners.js';
 import type { Member, StaffOperationRow, StaffRoleGrant, Verification } from '../domain/records.js';
@@ -192,6 +193,11 @@ export const resolvers: Resolvers = {
       approveVerification(ctx.verification, actor(ctx), checkId(args.id), args.reason, ctx.requestId),
     rejectVerification: (_, args, ctx) =>
       rejectVerification(ctx.verification, actor(ctx), checkId(args.id), args.reason, ctx.requestId, lower<RejectionKind>(args.kind ?? 'INSUFFICIENT')),
+    requestContactVerificationCode: async (_, args, ctx) => {
+      const sent = await requestContactVerificationCode(ctx.accounts, memberIdOf(ctx.viewer)!, lower<'email' | 'phone'>(args.channel), ctx.clientAddress);
+      return { ...sent, channel: upper<ContactChannel>(sent.channel) };
+    },
+    verifyContact: (_, args, ctx) => verifyContact(ctx.accounts, memberIdOf(ctx.viewer)!, lower<'email' | 'phone'>(args.channel), args.code),
     declineVerification: async (_, __, ctx) => {
       const memberId = memberIdOf(ctx.viewer)!;
       await declineVerification(ctx.verification, memberId);
