@@ -29,6 +29,7 @@ import {
 } from './operations/index.js';
 import { API_KEY_HEADER, IdentityPartnerDirectory } from './auth/partners.js';
 import { requestIdPlugin } from './request-id.js';
+import { retryAfterPlugin } from './retry-after.js';
 import { SignedSubgraphSource } from './subgraph-source.js';
 import { IdentityAccessLog, NO_PARTNER_CONSENT, PiiGateway, noReservedAliases, type AccessLogWriter } from './pii/index.js';
 
@@ -133,7 +134,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     persistedQueries: { cache: apqCache, ttl: env.APQ_TTL_SECONDS },
     // Open here so that introspectionPlugin decides per viewer (staff with schema:read).
     introspection: true,
-    plugins: [requestIdPlugin, introspectionPlugin, suggestionsPlugin, ...limits.plugins, ApolloServerPluginLandingPageDisabled()],
+    plugins: [requestIdPlugin, retryAfterPlugin, introspectionPlugin, suggestionsPlugin, ...limits.plugins, ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
   const handler = graphqlHttpHandler<GatewayContext>({

@@ -104,7 +104,7 @@ export async function seedBench(options: BenchSeedOptions): Promise<{ memberIds:
   await run(
     database,
     `update tiers.member_tiers m set qualifying_spend = s.spend,
-       tier_code = (select t.code from tiers.tiers t where t.min_qualifying_spend <= s.spend order by t.rank desc limit 1)
+       tier_code = (select t.code from tiers.tiers t join tiers.tier_requirements q on q.tier_code = t.code join tiers.rule_versions v on v.version = q.rule_version where v.version = (select max(version) from tiers.rule_versions where effective_from <= now()) and q.min_score * v.spend_per_point <= s.spend order by t.rank desc limit 1)
      from (select ${SQL_MEMBER_ID('i')} as id, (i * 7919) % 2000000 as spend from generate_series(1, ${n}) as i) s
      where m.member_id = s.id`,
   );

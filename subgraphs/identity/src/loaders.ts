@@ -101,6 +101,20 @@ export function createLoaders(stores: IdentityStores, now: () => Date) {
     /** Each member's live approved enterprise verification: one query for all. */
     enterpriseVerification: keyedLoader<Verification | null>((ids) => stores.verifications.enterpriseFor(ids, now()), null),
     memberById: keyedLoader<Member | null>((ids) => stores.members.byIds(ids), null),
+    /**
+     * The PII categories (upper case) each member lets a partner see now: one query per partner
+     * for every member in the request, however many members and fields a partner's list reads.
+     */
+    partnerConsentCategories: groupedLoader<{ partnerId: string; memberId: string }, ReadonlySet<string>>(
+      (key) => `${key.partnerId}|${key.memberId}`,
+      async (group) => {
+        const grants = await stores.partners.consentGrants(group[0]!.partnerId, group.map((k) => k.memberId), now());
+        const byMember = new Map<string, Set<string>>();
+        for (const grant of grants) byMember.set(grant.memberId, (byMember.get(grant.memberId) ?? new Set()).add(grant.category.toUpperCase()));
+        return byMember;
+      },
+      () => new Set<string>(),
+    ),
     piiAccessLog: groupedLoader<PiiAccessPageKey, Connection<PiiAccessRow>>(
       pageHash,
       async (group) => {

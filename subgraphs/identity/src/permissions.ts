@@ -84,6 +84,8 @@ export const rules: FieldRules = {
     acceptPolicy: isMember,
     updateProfile: isMember,
     markNoticeRead: isMember,
+    setLanguage: isMember,
+    updateServiceMessages: isMember,
     updateMarketingPreferences: isMember,
     grantPartnerConsent: isMember,
     revokePartnerConsent: isMember,
@@ -110,6 +112,8 @@ export const rules: FieldRules = {
     dataExports: isOwnerOrStaff('members:read'),
     consents: isOwnerOrStaff('members:read'),
     marketingPreferences: isOwnerOrStaff('members:read'),
+    language: isOwnerOrStaff('members:read'),
+    serviceMessages: isOwnerOrStaff('members:read'),
     profileChanges: isOwnerOrStaff('audit:read'),
     inbox: isOwnerOrStaff('members:read'),
     // The category rule (here in the resolvers and at the gateway) still applies on top.

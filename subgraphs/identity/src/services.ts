@@ -22,7 +22,7 @@ import { loadIdentityEnv, type IdentityEnv } from './env.js';
 import { createExportClient } from './export-client.js';
 import type { RateCounter } from './domain/rate-limits.js';
 import { MemoryRateCounter, RedisRateCounter } from './rate-counter.js';
-import { createNotifier } from './notifications/setup.js';
+import { createNotifier, notifierMode } from './notifications/setup.js';
 
 /** What identity can be given beyond every subgraph's options. */
 export interface IdentityOptions extends SubgraphModuleOptions {
@@ -177,7 +177,7 @@ export function identityServices(settings: IdentitySettings, stores: IdentitySto
       now,
       logger,
     },
-    consents: { consents: stores.consents, operations: stores.operations, inbox: stores.inbox, transaction, now, noticeDays: env.POLICY_NOTICE_DAYS },
+    consents: { consents: stores.consents, operations: stores.operations, inbox: stores.inbox, transaction, now, noticeDays: env.POLICY_NOTICE_DAYS, emailNotices: notifierMode(env) === 'deliver' },
     piiAccess: { log: stores.piiAccessLog, now },
     partners: { partners: stores.partners, operations: stores.operations, transaction, now },
   };

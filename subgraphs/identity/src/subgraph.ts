@@ -6,6 +6,7 @@ import { inbox, outbox } from './db/schema.js';
 import { identityStores } from './db/stores.js';
 import { memberDataScopeFor } from './domain/scope.js';
 import { loadIdentityEnv, type IdentityEnv } from './env.js';
+import { notifierMode } from './notifications/setup.js';
 import { createLoaders } from './loaders.js';
 import { rules } from './permissions.js';
 import { productionContext } from './production.js';
@@ -42,7 +43,7 @@ const identity = defineSubgraph<IdentityContext, IdentityEnv, IdentitySettings, 
     };
   },
   outbox,
-  consumer: { inbox, handlers: identityHandlers },
+  consumer: { inbox, handlers: ({ env }) => identityHandlers({ emailOutOfApp: notifierMode(env) === 'deliver' }) },
 });
 
 export const { name, typeDefs, migrationsFolder } = identity;

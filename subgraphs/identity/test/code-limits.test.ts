@@ -35,11 +35,15 @@ describe(`code limits through the gateway (counted ${withRedis ? 'in Redis' : 'i
     expect(codeOf(fourth)).toBe('RATE_LIMITED');
     expect(fourth.body.errors?.[0]?.message).toMatch(/from your network/);
     expect(Number(fourth.body.errors?.[0]?.extensions?.retryAfterSeconds)).toBeGreaterThan(3000);
+    // The same wait, the HTTP way, for clients and proxies that never read the body.
+    expect(fourth.headers.get('retry-after')).toBe(String(fourth.body.errors?.[0]?.extensions?.retryAfterSeconds));
   });
 
   it('an hour later the address may ask again', async () => {
     clock = new Date(clock.getTime() + 3_600_000);
-    expect((await stack.gql(REQUEST, { input: { email: 'walk4@example.com' } })).body.errors).toBeUndefined();
+    const again = await stack.gql(REQUEST, { input: { email: 'walk4@example.com' } });
+    expect(again.body.errors).toBeUndefined();
+    expect(again.headers.get('retry-after')).toBeNull();
   });
 });
 

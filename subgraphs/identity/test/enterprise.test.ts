@@ -93,7 +93,7 @@ describe('enterprise verification', () => {
     const res = await stack.gql(REJECT, { id: first, reason: 'The licence image is cut off.' }, { token: await reviewer() });
     expect(res.body.data.rejectVerification).toMatchObject({ status: 'REJECTED' });
     const notice = (await stack.gql(INBOX, {}, { token: await token(ANA) })).body.data.me.inbox.edges[0].node;
-    expect(notice).toMatchObject({ kind: 'VERIFICATION_DECIDED', title: 'Your enterprise verification was not approved' });
+    expect(notice).toMatchObject({ kind: 'VERIFICATION_DECIDED', title: 'Your enterprise verification was not approved' }); // Ana reads English (the seed's choice)
     expect(notice.body).toContain('The licence image is cut off');
   });
 

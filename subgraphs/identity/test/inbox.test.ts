@@ -102,8 +102,8 @@ describe('notices from other subgraphs', () => {
       occurredAt: clock,
     };
     const before = await noticeCount();
-    await identityHandlers.PointsExpiring(stack.database.db, event);
-    await identityHandlers.PointsExpiring(stack.database.db, event);
+    await identityHandlers({ emailOutOfApp: false }).PointsExpiring(stack.database.db, event);
+    await identityHandlers({ emailOutOfApp: false }).PointsExpiring(stack.database.db, event);
     expect(await noticeCount()).toBe(before + 1);
   });
 

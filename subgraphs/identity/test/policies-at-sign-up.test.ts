@@ -88,7 +88,8 @@ describe('a new version announced for next week', () => {
     expect(published.body.data.publishPolicyVersion.effectiveAt).toBe(effectiveAt);
     const inbox = await stack.gql(`{ me { inbox(first: 5) { edges { node { kind body } } } } }`, {}, { token: jia });
     const notice = inbox.body.data.me.inbox.edges.map((e: { node: { kind: string; body: string } }) => e.node).find((n: { kind: string }) => n.kind === 'POLICY_CHANGED');
-    expect(notice.body).toContain(`takes effect on ${effectiveAt.slice(0, 10)}`);
+    // Jia chose no language at sign-up: she reads it in Simplified Chinese, the default.
+    expect(notice.body).toContain(`新版会员条款将于 ${effectiveAt.slice(0, 10)} 生效`);
 
     expect((await stack.gql(CURRENT)).body.data.currentPolicies).toEqual([
       { kind: 'PRIVACY', version: '1.0' },

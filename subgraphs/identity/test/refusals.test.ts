@@ -110,7 +110,7 @@ describe('a submission found false', () => {
     expect(me.verifications[0]).toEqual({ kind: 'ADVANCED', status: 'REJECTED', rejectionKind: 'FALSE_SUBMISSION' });
     expect((await levelEvents(DEE.id)).at(-1)).toEqual({ level: 'primary', refused: true });
     const notice = (await stack.gql(INBOX, {}, { token: await token(DEE) })).body.data.me.inbox.edges[0].node;
-    expect(notice).toMatchObject({ kind: 'VERIFICATION_DECIDED', title: 'Your advanced verification was found false' });
+    expect(notice).toMatchObject({ kind: 'VERIFICATION_DECIDED', title: 'Your verification submission was found false' }); // Dee reads English (the seed's choice)
     expect(notice.body).toContain('The document image was altered');
     const [op] = await stack.database.rows<{ after: { rejectionKind: string } }>(
       sql`select "after" from identity.staff_operation_log where target_id = ${first} and operation = 'verification.reject'`,

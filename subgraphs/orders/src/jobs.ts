@@ -27,6 +27,29 @@ export function paymentDeadlineJob(db: Db): JobDefinition {
 }
 
 /**
+ * Completes delivered orders once their return window (RETURN_WINDOW_DAYS after payment) is
+ * over: no refund can be asked for any more, so the order is done. Orders partly refunded keep
+ * their status (staff complete them); points makes an order's points available on the window's
+ * end by itself. Safe to run twice: a completed order is not DELIVERED any more.
+ */
+export function completionJob(db: Db): JobDefinition {
+  const repository = new OrdersRepository(db, { kind: 'all' });
+  return {
+    name: 'orders.completion',
+    every: '1h',
+    async run({ now }) {
+      let completed = 0;
+      for (;;) {
+        const batch = await repository.completeDue(now);
+        completed += batch;
+        if (batch === 0) break;
+      }
+      return { completed };
+    },
+  };
+}
+
+/**
  * Removes every remaining link between an erased member and the orders kept for tax once the
  * legal period (ORDERS_TAX_RETENTION_YEARS, from the order's placement) is over: batch after
  * batch of set-based statements, then the erased members' old risk flags. Safe to run twice:

@@ -133,6 +133,7 @@ describe('paying an order', () => {
         pointsHoldId: null,
         pointsUsed: 0,
         returnWindowEndsAt: paid.returnWindowEndsAt,
+        shareCode: null,
       },
     ]);
     const inbox = await stack.gql(`{ me { inbox(first: 20) { edges { node { kind title body } } } } }`, {}, { token: await stack.memberToken(demo('Dee').id) });
@@ -296,6 +297,25 @@ describe('shipping and delivery', () => {
       const res = await stack.gql(ADVANCE, { input: { orderId: order.id, step } }, staff);
       expect(res.body.data.advanceOrder.status).toBe(status);
     }
+  });
+
+  it('the completion job completes a delivered order once its return window is over, and leaves one not yet delivered alone', async () => {
+    const staff = { token: await stack.staffToken(['orders:write', 'pii:behaviour:read']), headers: { 'x-access-purpose': 'support' } };
+    const bo = { token: await stack.memberToken(demo('Bo').id) };
+    const delivered = (await place(demo('Bo'), 'bo-complete-1')).body.data.placeOrder;
+    const shippedOnly = (await place(demo('Bo'), 'bo-complete-2')).body.data.placeOrder;
+    await pay(demo('Bo'), delivered.id, 'tok_ok_4242', 'bo-complete-1-pay');
+    await pay(demo('Bo'), shippedOnly.id, 'tok_ok_4242', 'bo-complete-2-pay');
+    for (const step of ['SHIP', 'DELIVER']) expect((await stack.gql(ADVANCE, { input: { orderId: delivered.id, step } }, staff)).body.errors).toBeUndefined();
+    expect((await stack.gql(ADVANCE, { input: { orderId: shippedOnly.id, step: 'SHIP' } }, staff)).body.errors).toBeUndefined();
+    const windowEnds = Date.parse((await stack.gql(ORDER, { id: delivered.id }, bo)).body.data.order.returnWindowEndsAt);
+    const status = async (id: string) => (await stack.gql(ORDER, { id }, bo)).body.data.order.status;
+
+    await stack.jobs.tick(new Date(windowEnds - 60_000));
+    expect(await status(delivered.id)).toBe('DELIVERED');
+    await stack.jobs.tick(new Date(windowEnds + 3_600_000));
+    expect(await status(delivered.id)).toBe('COMPLETED');
+    expect(await status(shippedOnly.id)).toBe('SHIPPED');
   });
 });
 

@@ -206,6 +206,7 @@ describe('OrderPaid events', () => {
           pointsHoldId: null,
           pointsUsed: 0,
           returnWindowEndsAt: null,
+          shareCode: null,
         },
       ]);
     }

@@ -27,6 +27,12 @@ export function pointsHandlersFor(policy: PointsPolicy) {
     TierChanged: async (tx, event) => {
       await new PointsRepository(tx, policy.anniversary).setTier(event.payload.memberId, event.payload.to, event.payload.pointsMultiplierPercent, event.occurredAt);
     },
+    // A tier's multiplier changed on its date: every member of the tier earns at it from now
+    // on, in one statement, whether or not their tier changed.
+    TierBenefitChangeApplied: async (tx, event) => {
+      const { tier, pointsMultiplierPercent } = event.payload;
+      if (pointsMultiplierPercent !== null) await new PointsRepository(tx, policy.anniversary).setTierMultiplier(tier, pointsMultiplierPercent);
+    },
     SanctionApplied: async (tx, event) => {
       const { sanctionId, memberId, kind, endsAt } = event.payload;
       await new PointsRepository(tx, policy.anniversary).sanctionApplied({ sanctionId, memberId, kind, endsAt: endsAt ? new Date(endsAt) : null });

@@ -10,6 +10,8 @@ export const loadTiersEnv = subgraphEnv(4102, {
   TIERS_DOWNGRADE_GRACE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** How many days ahead a benefit change must be announced. */
   TIERS_BENEFIT_NOTICE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** How many days ahead a new version of the evaluation rules (thresholds, weights) must take effect. */
+  TIERS_RULE_NOTICE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
 });
 
 export type TiersEnv = ReturnType<typeof loadTiersEnv>;

@@ -1,5 +1,6 @@
 import type { Db } from '@membership/db';
 import type { JobDefinition } from '@membership/jobs';
+import { BenefitsRepository } from './db/benefits-repository.js';
 import { reevaluateAll } from './db/reevaluation.js';
 import type { TiersEnv } from './env.js';
 
@@ -14,6 +15,22 @@ export function reevaluationJob(db: Db, env: Pick<TiersEnv, 'TIERS_DOWNGRADE_GRA
     every: '24h',
     async run({ now }) {
       return { ...(await reevaluateAll(db, now, env.TIERS_DOWNGRADE_GRACE_DAYS)) };
+    },
+  };
+}
+
+/**
+ * Applies announced benefit changes whose date has come: each is marked applied and
+ * TierBenefitChangeApplied goes out in the same transaction, once. Members read the new
+ * benefit from its date whatever this job does; points (which keeps each member's
+ * multiplier) learns it at the next run, so the schedule is short.
+ */
+export function benefitChangesJob(db: Db): JobDefinition {
+  return {
+    name: 'tiers.benefit_changes',
+    every: '1m',
+    async run({ now }) {
+      return { ...(await new BenefitsRepository(db).applyDue(now)) };
     },
   };
 }

@@ -13,10 +13,12 @@ export const rules: FieldRules = {
     tiers: allow,
     memberDataExport: and(isService, isIdentity),
     benefitChanges: or(isStaffWith('tiers:read'), isStaffWith('tiers:manage')),
+    tierRuleVersions: or(isStaffWith('tiers:read'), isStaffWith('tiers:manage')),
     tierStaffOperations: isStaffWith('audit:read'),
   },
   Mutation: {
     scheduleBenefitChange: isStaffWith('tiers:manage'),
+    createTierRuleVersion: isStaffWith('tiers:manage'),
   },
   Member: {
     tier: isOwnerOrStaff('tiers:read'),

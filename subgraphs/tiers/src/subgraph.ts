@@ -3,8 +3,9 @@ import type { TiersContext } from './context.js';
 import { tiersHandlers } from './consumer.js';
 import { inbox, outbox } from './db/schema.js';
 import { BenefitsRepository } from './db/benefits-repository.js';
+import { RulesRepository } from './db/rules-repository.js';
 import { TiersRepository } from './db/tiers-repository.js';
-import { reevaluationJob } from './jobs.js';
+import { benefitChangesJob, reevaluationJob } from './jobs.js';
 import { loadTiersEnv, type TiersEnv } from './env.js';
 import { createLoaders } from './loaders.js';
 import { rules } from './permissions.js';
@@ -23,11 +24,11 @@ const tiers = defineSubgraph<TiersContext, TiersEnv>({
   context: ({ db, now, env }) => {
     const repository = new TiersRepository(db);
     const benefits = new BenefitsRepository(db);
-    return { tiers: repository, benefits, now, settings: env, loaders: createLoaders(repository, benefits, now) };
+    return { tiers: repository, benefits, rules: new RulesRepository(db), now, settings: env, loaders: createLoaders(repository, benefits, now) };
   },
   outbox,
   consumer: { inbox, handlers: tiersHandlers },
-  jobs: ({ db, env }) => [reevaluationJob(db, env)],
+  jobs: ({ db, env }) => [reevaluationJob(db, env), benefitChangesJob(db)],
 });
 
 export const { name, typeDefs, migrationsFolder } = tiers;

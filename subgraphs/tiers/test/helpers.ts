@@ -23,7 +23,8 @@ export async function publishToTiers<T extends EventType>(stack: TestStack, type
 export async function registerMember(stack: TestStack, name: string): Promise<{ id: string; token: string }> {
   const res = await stack.gql(
     `mutation ($input: RegisterInput!) { register(input: $input) { accessToken member { id } } }`,
-    { input: { email: `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.com`, password: `${name}-pass-2026!x`, displayName: name } },
+    // In English: the tests read notices' English words (new members default to Chinese).
+    { input: { email: `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.com`, password: `${name}-pass-2026!x`, displayName: name, language: 'EN' } },
   );
   if (res.body.errors) throw new Error(`register ${name}: ${JSON.stringify(res.body.errors)}`);
   await stack.drainEvents();

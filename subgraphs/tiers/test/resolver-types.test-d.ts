@@ -28,7 +28,7 @@ export const wrongArgument: Resolvers = {
 
 export const wrongParentField: Resolvers = {
   Tier: {
-    // @ts-expect-error a Tier resolver gets the tiers row, which has pointsMultiplierPercent, not multiplier
+    // @ts-expect-error a Tier resolver gets the tiers row (code, name, rank, currency), which has no multiplier
     pointsMultiplier: (tier) => tier.multiplier,
   },
 };
@@ -43,6 +43,6 @@ export const wrongContext: Resolvers = {
 /** What the SDL does say type-checks. */
 export const matching: Resolvers = {
   Query: { tiers: (_, __, ctx) => ctx.tiers.published() },
-  Tier: { pointsMultiplier: (tier) => tier.pointsMultiplierPercent / 100 },
+  Tier: { name: (tier) => tier.name.toUpperCase() },
   Member: { tierSince: () => new Date() },
 };

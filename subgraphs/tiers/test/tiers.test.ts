@@ -27,17 +27,18 @@ type MemberTiers = { members: { edges: { node: { id: string; displayName: string
 const tierByName = (data: MemberTiers) => Object.fromEntries(data.members.edges.map((e) => [e.node.displayName, e.node.tier?.code ?? null]));
 
 describe('the tier ladder', () => {
-  it('an anonymous visitor reads the five published tiers, lowest rank first, as shipped', async () => {
+  it('an anonymous visitor reads the five published tiers, lowest rank first, as shipped: thresholds from rule version 1, multipliers from the benefits', async () => {
     const res = await stack.gql('{ tiers { code name rank minQualifyingSpend currency pointsMultiplier } }');
     expect(res.body.errors).toBeUndefined();
+    const published = { BRONZE: [0, 1], SILVER: [100_000, 1.25], GOLD: [500_000, 1.5], PLATINUM: [1_500_000, 1.75], DIAMOND: [5_000_000, 2] } as const;
     expect(res.body.data.tiers).toEqual(
       TIER_LADDER.map((t) => ({
         code: t.code,
         name: t.name,
         rank: t.rank,
-        minQualifyingSpend: t.minQualifyingSpend,
-        currency: t.currency,
-        pointsMultiplier: t.pointsMultiplierPercent / 100,
+        minQualifyingSpend: published[t.code][0],
+        currency: 'CNY',
+        pointsMultiplier: published[t.code][1],
       })),
     );
     expect(res.body.data.tiers.map((t: { code: string }) => t.code)).toEqual(['BRONZE', 'SILVER', 'GOLD', 'PLATINUM', 'DIAMOND']);

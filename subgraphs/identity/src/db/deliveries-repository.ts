@@ -16,6 +16,7 @@ const toDelivery = (row: Row): DeliveryRow => ({
   attempts: row.attempts,
   nextAttemptAt: row.nextAttemptAt,
   expiresAt: row.expiresAt,
+  noticeId: row.noticeId,
 });
 
 /** All SQL about the delivery outbox. Nobody's member data in particular: one for the process. */
@@ -52,6 +53,7 @@ export class DeliveriesRepository implements DeliveryStore {
         ...(outcome.nextAttemptAt ? { nextAttemptAt: outcome.nextAttemptAt } : {}),
         ...(outcome.lastError !== undefined ? { lastError: outcome.lastError } : {}),
         ...(outcome.providerMessageId !== undefined ? { providerMessageId: outcome.providerMessageId } : {}),
+        ...(outcome.recipientHint !== undefined ? { recipientHint: outcome.recipientHint } : {}),
         // A finished message keeps no content.
         ...(finished ? { finishedAt: outcome.finishedAt, payloadCiphertext: null } : {}),
       })

@@ -171,6 +171,7 @@ export class MembersRepository implements MemberStore {
           emailLookup: member.email ? lookupHash(this.ring, 'email', member.email) : null,
           phoneCiphertext: seal('phone', member.phone),
           phoneLookup: member.phone ? lookupHash(this.ring, 'phone', member.phone) : null,
+          ...(member.language ? { language: member.language } : {}),
         })
         .returning(),
     );
@@ -321,6 +322,18 @@ export class MembersRepository implements MemberStore {
       .where(and(eq(members.id, memberId), eq(lookup, contactLookup)))
       .returning({ id: members.id });
     return rows.length === 1;
+  }
+
+  /** Sets the member's language; false when there is no such live member. */
+  async setLanguage(memberId: string, language: string): Promise<boolean> {
+    const rows = await this.db.update(members).set({ language }).where(and(eq(members.id, memberId), isNull(members.erasedAt))).returning({ id: members.id });
+    return rows.length > 0;
+  }
+
+  /** Turns the email copies of must-tell notices on or off; false when there is no such live member. */
+  async setServiceEmails(memberId: string, on: boolean): Promise<boolean> {
+    const rows = await this.db.update(members).set({ serviceEmails: on }).where(and(eq(members.id, memberId), isNull(members.erasedAt))).returning({ id: members.id });
+    return rows.length > 0;
   }
 
   async clearFailedLogins(id: string): Promise<void> {

@@ -35,6 +35,13 @@ export const members = identity.table(
     registeredAt: timestamp('registered_at', { withTimezone: true }).notNull(),
     /** When the member's personal data was erased; the row stays, anonymised, so the id is never reused. */
     erasedAt: timestamp('erased_at', { withTimezone: true }),
+    /** The language the member reads the platform in (zh-CN | en): notices, emails, text messages, the card. */
+    language: text('language').notNull().default('zh-CN'),
+    /**
+     * Whether must-tell notices (policy changes, sanctions, downgrades, benefit changes) are
+     * also emailed. Service messages, not marketing: on until the member turns them off.
+     */
+    serviceEmails: boolean('service_emails').notNull().default(true),
   },
   (t) => [
     uniqueIndex('members_email_lookup_idx').on(t.emailLookup),
@@ -556,8 +563,16 @@ export const inboxNotices = identity.table(
     eventId: uuid('event_id').notNull(),
     /** tier_changed | sanction_applied | sanction_lifted | points_expiring | benefit_change | policy_changed | verification_expiring */
     kind: text('kind').notNull(),
-    title: text('title').notNull(),
-    body: text('body').notNull(),
+    /**
+     * The catalogue message (src/messages) the notice reads as, in the member's language when
+     * read; null only for notices stored before the catalogues, which keep their title and body.
+     */
+    template: text('template'),
+    /** What fills the message's placeholders: ids, amounts, dates, codes. */
+    params: jsonb('params'),
+    /** The words of a notice stored before the catalogues; null for notices with a template. */
+    title: text('title'),
+    body: text('body'),
     /** When what the notice reports happened (the event's time). */
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     readAt: timestamp('read_at', { withTimezone: true }),
@@ -667,8 +682,15 @@ export const notificationDeliveries = identity.table(
     providerMessageId: text('provider_message_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /**
+     * For the email copy of a must-tell inbox notice: the notice. Such a message has no sealed
+     * payload; recipient and words are read (and rendered in the member's language) when it is
+     * sent. At most one email per notice.
+     */
+    noticeId: uuid('notice_id').references(() => inboxNotices.id, { onDelete: 'cascade' }),
   },
   (t) => [
+    uniqueIndex('notification_deliveries_notice_id_idx').on(t.noticeId),
     index('notification_deliveries_status_next_attempt_at_idx').on(t.status, t.nextAttemptAt),
     index('notification_deliveries_finished_at_idx').on(t.finishedAt),
     index('notification_deliveries_recipient_lookup_created_at_idx').on(t.recipientLookup, t.createdAt),

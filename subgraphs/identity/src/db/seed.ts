@@ -1,5 +1,6 @@
 import { register, type AccountsDeps } from '../domain/accounts.js';
 import { ensureDefaultRoles } from '../domain/staff.js';
+import type { Language } from '../messages/index.js';
 
 export interface DemoMember {
   id: string;
@@ -7,6 +8,8 @@ export interface DemoMember {
   email?: string;
   phone?: string;
   password: string;
+  /** The demo members speak English unless they say otherwise (new members default to zh-CN). */
+  language?: Language;
 }
 
 /**
@@ -15,5 +18,5 @@ export interface DemoMember {
  */
 export async function seedIdentity(accounts: AccountsDeps, demo: DemoMember[]): Promise<void> {
   await ensureDefaultRoles(accounts);
-  for (const m of demo) await register(accounts, m, { seeding: true });
+  for (const m of demo) await register(accounts, { language: 'en', ...m }, { seeding: true });
 }

@@ -7,6 +7,7 @@ import { afterFailedLogin, secondsLocked, type LockoutPolicy } from './lockout.j
 import { recipientHint, type Notifier } from './notifier.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password-hash.js';
 import { checkPassword } from './password-policy.js';
+import { asLanguage, DEFAULT_LANGUAGE, translate, type Language } from '../messages/index.js';
 import { RESET_CODE_MESSAGES, resetCodeMessage, resetCodeRow, wrongResetCodeMessage } from './password-reset.js';
 import {
   CODE_MESSAGES,
@@ -49,6 +50,8 @@ export interface RegisterInput {
   code?: string | null;
   /** Fixed id for seeding; clients never choose ids. */
   id?: string;
+  /** The language to speak to the member in; zh-CN when absent. */
+  language?: Language | null;
 }
 
 export interface SignedIn {
@@ -97,7 +100,7 @@ export const codeHash = (deps: Pick<AccountsDeps, 'ring'>, id: string, code: str
  */
 export async function requestRegistrationCode(
   deps: AccountsDeps,
-  input: { email?: string | null; phone?: string | null },
+  input: { email?: string | null; phone?: string | null; language?: Language | null },
   clientAddress?: string,
 ): Promise<CodeSent> {
   if (input.email && input.phone) throw badInput('Ask for a code for an email address or for a phone number, not both at once.', 'phone');
@@ -115,14 +118,31 @@ export async function requestRegistrationCode(
     });
   }
   const taken = await deps.members.takenContacts(channel === 'email' ? contact : undefined, channel === 'phone' ? contact : undefined);
+  // The person asking chose the language of their code; a contact's owner is told in their own.
+  const owner = taken.email || taken.phone ? await deps.members.byLogin(channel === 'email' ? { email: contact } : { phone: contact }) : undefined;
+  const language = owner ? asLanguage(owner.language) : (input.language ?? DEFAULT_LANGUAGE);
   const code = newCode();
   const row = codeRow(channel, contactLookup, (id) => codeHash(deps, id, code), now, policy);
   await deps.registration.codes.create(row);
   const notifierChannel = channel === 'email' ? 'email' : 'sms';
   await deps.registration.notifier.send(
     taken.email || taken.phone
-      ? { channel: notifierChannel, to: contact, recipientLookup: contactLookup, template: 'account-exists', body: accountExistsMessage(channel) }
-      : { channel: notifierChannel, to: contact, recipientLookup: contactLookup, template: 'registration-code', body: codeMessage(code, policy) },
+      ? {
+          channel: notifierChannel,
+          to: contact,
+          recipientLookup: contactLookup,
+          template: 'account-exists',
+          subject: translate(language, 'message.account-exists.subject'),
+          body: translate(language, `message.account-exists.${channel}.body`),
+        }
+      : {
+          channel: notifierChannel,
+          to: contact,
+          recipientLookup: contactLookup,
+          template: 'registration-code',
+          subject: translate(language, 'message.registration-code.subject'),
+          body: codeMessage(language, code, policy),
+        },
   );
   return {
     channel,
@@ -132,10 +152,6 @@ export async function requestRegistrationCode(
   };
 }
 
-/** What the owner of a contact is told when someone asks to register a new account with it. */
-function accountExistsMessage(channel: 'email' | 'phone'): string {
-  return `Someone asked to register a new membership account with this ${channel === 'email' ? 'email address' : 'phone number'}, which already has one. If it was you, sign in, or reset your password if you forgot it. If it was not you, ignore this message; nothing has changed.`;
-}
 
 /**
  * Checks a registration code against the newest one sent to `contact`. A wrong code
@@ -204,6 +220,7 @@ export async function register(deps: AccountsDeps, input: RegisterInput, options
           registeredAt,
           emailVerifiedAt: codeId && channel === 'email' ? registeredAt : null,
           phoneVerifiedAt: codeId && channel === 'phone' ? registeredAt : null,
+          language: input.language ?? DEFAULT_LANGUAGE,
         },
         channel,
       );
@@ -380,7 +397,9 @@ export async function requestPasswordReset(deps: PasswordResetRequestDeps, rawLo
     to: contact,
     recipientLookup: contactLookup,
     template: 'password-reset-code',
-    body: resetCodeMessage(code, policy),
+    // In the member's language: the account is known by now.
+    subject: translate(asLanguage(member.language), 'message.password-reset-code.subject'),
+    body: resetCodeMessage(asLanguage(member.language), code, policy),
   });
   return answer;
 }

@@ -31,6 +31,8 @@ export interface ConsentDeps {
   now: () => Date;
   /** Days a new version is announced before it replaces the one in force (POLICY_NOTICE_DAYS). */
   noticeDays: number;
+  /** Whether the announcement is also emailed to members who take service emails (NOTIFIER=deliver). */
+  emailNotices: boolean;
 }
 
 /**
@@ -68,7 +70,10 @@ export async function publishPolicyVersion(
         after: { kind: row.kind, version: row.version, textHash: row.textHash },
         at: row.publishedAt,
       });
-      await tx.inbox.addForEveryone(policyChangedNotice(row), { eventId: row.id, at: row.publishedAt });
+      const notice = policyChangedNotice(row);
+      await tx.inbox.addForEveryone(notice, { eventId: row.id, at: row.publishedAt });
+      // The terms say a policy change must reach members outside the app: its email copies are queued with it.
+      if (notice.outOfApp && deps.emailNotices) await tx.inbox.emailNotices(row.id, row.publishedAt);
       return published;
     });
   } catch (error) {

@@ -2,6 +2,7 @@ import { DomainError, badInput, conflict, notFound } from '@membership/domain';
 import { codeHash, type AccountsDeps } from './accounts.js';
 import { lookupHash, sameHash } from './encryption.js';
 import { recipientHint } from './notifier.js';
+import { asLanguage, translate } from '../messages/index.js';
 import type { Member } from './records.js';
 import { countCodeSend } from './rate-limits.js';
 import { codeRefusal, codeRow, newCode, secondsBeforeResend, wrongCodeMessage } from './registration-codes.js';
@@ -30,17 +31,13 @@ async function contactOf(deps: AccountsDeps, memberId: string, channel: Channel)
   return { member, contact, verified: (channel === 'email' ? member.emailVerifiedAt : member.phoneVerifiedAt) !== null };
 }
 
-/** The text of the message carrying a contact verification code. */
-function verificationMessage(code: string, ttlMinutes: number): string {
-  return `Your membership verification code is ${code}. It expires in ${ttlMinutes} minutes. If you did not ask for it, ignore this message.`;
-}
 
 /**
  * Sends a code to the member's unverified email or phone. Already verified is CONFLICT;
  * asking again within the resend delay, or beyond the limits, is RATE_LIMITED.
  */
 export async function requestContactVerificationCode(deps: AccountsDeps, memberId: string, channel: Channel, clientAddress?: string) {
-  const { contact, verified } = await contactOf(deps, memberId, channel);
+  const { member, contact, verified } = await contactOf(deps, memberId, channel);
   if (verified) throw conflict(`Your ${channel === 'email' ? 'email address' : 'phone number'} is already verified.`, 'channel');
   const now = deps.now();
   const policy = deps.registration.policy;
@@ -59,7 +56,9 @@ export async function requestContactVerificationCode(deps: AccountsDeps, memberI
     to: contact,
     recipientLookup: contactLookup,
     template: 'contact-verification-code',
-    body: verificationMessage(code, policy.ttlMinutes),
+    // In the member's language, from the catalogues.
+    subject: translate(asLanguage(member.language), 'message.contact-verification-code.subject'),
+    body: translate(asLanguage(member.language), 'message.contact-verification-code.body', { code, minutes: policy.ttlMinutes }),
   });
   return { channel, sentTo: recipientHint(notifierChannel, contact), expiresAt: row.expiresAt, resendAfter: new Date(now.getTime() + policy.resendSeconds * 1000) };
 }

@@ -66,6 +66,10 @@ export function identityExport(input: {
     phoneVerifiedAt: Date | null;
     /** The optional fields; absent for callers that have none. */
     profile?: OptionalProfile;
+    /** zh-CN | en: the language the member reads the platform in. */
+    language: string;
+    /** Whether must-tell notices are also emailed. */
+    serviceEmails: boolean;
   };
   verification: { level: string; expiresAt: Date | null };
   piiAccessLog: { accessedAt: Date; viewerKind: string; viewerId: string; viewerRole: string | null; fields: string[]; categories: string[]; purpose: string | null }[];
@@ -89,6 +93,8 @@ export function identityExport(input: {
       address: p.profile?.address ?? null,
       interests: p.profile?.interests ?? [],
       profileCompletedAt: iso(p.profile?.completedAt),
+      language: p.language,
+      serviceEmails: p.serviceEmails,
     },
     verification: { level: input.verification.level, expiresAt: iso(input.verification.expiresAt) },
     // Oldest first, like every other part.

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { openValue, sealValue, type KeyRing } from './encryption.js';
-import type { Notification } from './notifier.js';
+import { recipientHint, type Notification } from './notifier.js';
 
 /**
  * Delivery of messages to people through real channels (email over SMTP, text messages
@@ -49,6 +49,27 @@ export interface DeliveryRow {
   attempts: number;
   nextAttemptAt: Date;
   expiresAt: Date | null;
+  /**
+   * The inbox notice this message is the email copy of: it has no sealed payload; the
+   * recipient and words are read when it is sent (see NoticeEmailSource).
+   */
+  noticeId: string | null;
+}
+
+/** An inbox notice's email copy as it is sent: to whom, and its words in the member's language. */
+export interface NoticeEmail {
+  to: string;
+  subject: string;
+  body: string;
+}
+
+/**
+ * Where the email copies of notices are read from when they are sent. Undefined when the
+ * notice should no longer be emailed: the member was erased, removed their email or turned
+ * service emails off since it was queued.
+ */
+export interface NoticeEmailSource {
+  open(noticeId: string): Promise<NoticeEmail | undefined>;
 }
 
 /** How a finished or retried attempt is written back. */
@@ -60,6 +81,8 @@ export interface DeliveryOutcome {
   providerMessageId?: string | null;
   /** Set when the message is finished (sent, failed or expired): its content is dropped. */
   finishedAt?: Date;
+  /** The masked recipient, when it is known only at sending (notice emails). */
+  recipientHint?: string;
 }
 
 /** Storage of the delivery outbox. */
@@ -85,8 +108,8 @@ export interface DeliveryPolicy {
 }
 
 /** What the channel should do with a message the rules let through, or why it is not sent. */
-export function nextStep(row: Pick<DeliveryRow, 'expiresAt' | 'payloadCiphertext'>, now: Date): 'send' | 'expired' {
-  if (!row.payloadCiphertext) return 'expired';
+export function nextStep(row: Pick<DeliveryRow, 'expiresAt' | 'payloadCiphertext' | 'noticeId'>, now: Date): 'send' | 'expired' {
+  if (!row.payloadCiphertext && !row.noticeId) return 'expired';
   if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return 'expired';
   return 'send';
 }
@@ -121,6 +144,8 @@ const emailSubject = (template: string): string => EMAIL_SUBJECTS[template] ?? '
 
 interface Payload {
   to: string;
+  /** The email's subject in the recipient's language; absent in messages queued before it was kept. */
+  subject?: string;
   body: string;
 }
 
@@ -143,8 +168,20 @@ export interface DeliveryDeps {
   deliveries: DeliveryStore;
   channels: Partial<Record<Notification['channel'], DeliveryChannel>>;
   ring: KeyRing;
+  /** Where notice emails are read from; without it they are given up. */
+  notices?: NoticeEmailSource;
   policy: DeliveryPolicy;
   logger: { info(msg: string, fields?: Record<string, unknown>): void; warn(msg: string, fields?: Record<string, unknown>): void };
+}
+
+/** A queued message's recipient, subject and text: opened from its payload, or read from its notice. */
+async function openMessage(deps: DeliveryDeps, row: DeliveryRow): Promise<Omit<OutgoingMessage, 'id'> | undefined> {
+  if (row.noticeId) {
+    if (!deps.notices) throw new DeliveryError('notice emails cannot be read here', true);
+    return deps.notices.open(row.noticeId);
+  }
+  const payload = openPayload(deps.ring, row.id, row.payloadCiphertext!);
+  return { to: payload.to, subject: payload.subject ?? emailSubject(row.template), body: payload.body };
 }
 
 /** How many messages of a run ended how. */
@@ -175,10 +212,21 @@ export async function deliverDue(deps: DeliveryDeps, now: Date, options: { id?: 
     const channel = deps.channels[row.channel];
     try {
       if (!channel) throw new DeliveryError(`no ${row.channel} channel is configured`, true);
-      const payload = openPayload(deps.ring, row.id, row.payloadCiphertext!);
-      const subject = emailSubject(row.template);
-      const sent = await channel.send({ id: row.id, to: payload.to, subject, body: payload.body });
-      await deps.deliveries.finish(row.id, { status: 'sent', finishedAt: now, lastError: null, providerMessageId: sent.providerMessageId ?? null });
+      const message = await openMessage(deps, row);
+      if (!message) {
+        await deps.deliveries.finish(row.id, { status: 'expired', finishedAt: now, lastError: 'no longer to be emailed (erased, no email, or service emails off)' });
+        deps.logger.info('notice email dropped: the member no longer takes it', fields);
+        run.expired += 1;
+        continue;
+      }
+      const sent = await channel.send({ id: row.id, ...message });
+      await deps.deliveries.finish(row.id, {
+        status: 'sent',
+        finishedAt: now,
+        lastError: null,
+        providerMessageId: sent.providerMessageId ?? null,
+        ...(row.noticeId ? { recipientHint: recipientHint(row.channel, message.to) } : {}),
+      });
       deps.logger.info('message delivered', fields);
       run.sent += 1;
     } catch (error) {

@@ -1,3 +1,4 @@
+import { translate, type Language } from '../messages/index.js';
 import { randomUUID } from 'node:crypto';
 import type { PasswordResetCodeRow } from './records.js';
 import type { CodeRefusal, RegistrationCodePolicy } from './registration-codes.js';
@@ -45,7 +46,7 @@ export function wrongResetCodeMessage(attempts: number, policy: ResetCodePolicy)
     : 'The password reset code is wrong, and that was the last attempt. Ask for a new code.';
 }
 
-/** The text of the message carrying a reset code. */
-export function resetCodeMessage(code: string, policy: ResetCodePolicy): string {
-  return `Your membership password reset code is ${code}. It expires in ${policy.ttlMinutes} minutes. If you did not ask for it, ignore this message: your password stays as it is.`;
+/** The text of the message carrying a reset code, in the member's language. */
+export function resetCodeMessage(language: Language, code: string, policy: ResetCodePolicy): string {
+  return translate(language, 'message.password-reset-code.body', { code, minutes: policy.ttlMinutes });
 }

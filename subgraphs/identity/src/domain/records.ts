@@ -27,6 +27,10 @@ export interface Member {
   erasedAt: Date | null;
   /** The optional profile fields and the member type; empty when the member gave none. */
   profile: OptionalProfile;
+  /** zh-CN | en (see src/messages). */
+  language: string;
+  /** Whether must-tell notices are also emailed. */
+  serviceEmails: boolean;
 }
 
 /** What registration writes, in plaintext; the store seals it with a new data key. */
@@ -39,6 +43,8 @@ export interface NewMember {
   registeredAt: Date;
   emailVerifiedAt?: Date | null;
   phoneVerifiedAt?: Date | null;
+  /** zh-CN when absent. */
+  language?: string;
 }
 
 /** One profile correction as logged: which fields changed, never their values. */
@@ -326,6 +332,7 @@ export interface NoticeRow {
   memberId: string;
   eventId: string;
   kind: string;
+  /** In the member's language, as they read it now (see renderNotice). */
   title: string;
   body: string;
   createdAt: Date;

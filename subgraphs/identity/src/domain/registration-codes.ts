@@ -1,3 +1,4 @@
+import { translate, type Language } from '../messages/index.js';
 import { randomInt, randomUUID } from 'node:crypto';
 import type { RegistrationCodeRow } from './records.js';
 
@@ -73,7 +74,7 @@ export function wrongCodeMessage(attempts: number, policy: RegistrationCodePolic
     : 'The registration code is wrong, and that was the last attempt. Ask for a new code.';
 }
 
-/** The text of the message carrying a code. */
-export function codeMessage(code: string, policy: RegistrationCodePolicy): string {
-  return `Your membership registration code is ${code}. It expires in ${policy.ttlMinutes} minutes. If you did not ask for it, ignore this message.`;
+/** The text of the message carrying a code, in the recipient's language. */
+export function codeMessage(language: Language, code: string, policy: RegistrationCodePolicy): string {
+  return translate(language, 'message.registration-code.body', { code, minutes: policy.ttlMinutes });
 }

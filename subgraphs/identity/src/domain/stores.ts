@@ -77,6 +77,10 @@ export interface MemberStore {
   /** In a transaction: locks the member's failure state while `next` decides the new one. */
   recordFailedLogin(id: string, next: (state: FailureState) => FailureState): Promise<FailureState | undefined>;
   clearFailedLogins(id: string): Promise<void>;
+  /** Sets the member's language; false when there is no such live member. */
+  setLanguage(memberId: string, language: string): Promise<boolean>;
+  /** Turns the email copies of must-tell notices on or off; false when there is no such live member. */
+  setServiceEmails(memberId: string, on: boolean): Promise<boolean>;
   /** Sets a new password and clears the failure count and lock. */
   changePassword(id: string, passwordHash: string, at: Date): Promise<void>;
   /**
@@ -307,7 +311,9 @@ export interface InboxStore {
   addForTier(tier: string, notice: NoticeText, source: NoticeSource): Promise<void>;
   addForEveryone(notice: NoticeText, source: NoticeSource): Promise<void>;
   /** A reminder for every approved verification lapsing after `now` and by `until`; how many were added. */
-  addVerificationExpiring(notice: NoticeText, now: Date, until: Date): Promise<number>;
+  addVerificationExpiring(notice: Pick<NoticeText, 'kind' | 'template'>, now: Date, until: Date): Promise<number>;
+  /** Queues the email copy of every notice made from `eventId`, for members who take service emails; how many. */
+  emailNotices(eventId: string, now: Date): Promise<number>;
   /** Remembers the member's tier for tier-wide notices. */
   setAudience(memberId: string, tier: string, at: Date): Promise<void>;
   pagesForMembers(memberIds: readonly string[], first: number, after: Cursor | undefined, unreadOnly: boolean): Promise<Map<string, NoticeRow[]>>;

@@ -306,6 +306,13 @@ export type JobRunTrigger =
   /** The scheduler inside a server, at the job's slot or a retry. */
   | 'SCHEDULE';
 
+/** A language the platform speaks to members in: notices, emails, text messages and the card. */
+export type Language =
+  /** English (en). */
+  | 'EN'
+  /** Simplified Chinese (zh-CN), the default. */
+  | 'ZH_CN';
+
 /** Sign in with the email address or phone number registered. */
 export type LoginInput = {
   login: Scalars['String']['input'];
@@ -385,6 +392,11 @@ export type Member = {
   inbox?: Maybe<NoticeConnection>;
   /** Empty when none given. Purpose: personalised offers, only with that consent. */
   interests?: Maybe<Array<Interest>>;
+  /**
+   * The language the member reads the platform in (ZH_CN until they choose). Inbox notices,
+   * old ones too, read in it. The member sees their own; staff need members:read.
+   */
+  language?: Maybe<Language>;
   /** What the member agreed to receive. The member sees their own; staff need members:read. */
   marketingPreferences?: Maybe<MarketingPreferences>;
   /** INDIVIDUAL unless the member said they are a company. */
@@ -407,6 +419,8 @@ export type Member = {
   profileCompletedAt?: Maybe<Scalars['DateTime']['output']>;
   /** When the member registered. */
   registeredAt: Scalars['DateTime']['output'];
+  /** Which service messages the member takes by email. The member sees their own; staff need members:read. */
+  serviceMessages?: Maybe<ServiceMessagePreferences>;
   /** When the current verification level lapses unless renewed; null at NONE. */
   verificationExpiresAt?: Maybe<Scalars['DateTime']['output']>;
   /**
@@ -455,6 +469,8 @@ export type MemberCard = {
   qrPayload: Scalars['String']['output'];
   /** The member's tier as identity last heard it from tiers; null before the first. */
   tier?: Maybe<Scalars['String']['output']>;
+  /** The tier's name as the card shows it, in the member's language; a plain member label before the first tier. */
+  tierName: Scalars['String']['output'];
 };
 
 export type MemberConnection = {
@@ -595,6 +611,8 @@ export type Mutation = {
    * 24), so the partner can deploy the new key without a gap.
    */
   rotatePartnerApiKey: IssuedPartnerApiKey;
+  /** The signed-in member chooses their language. Notices already in the inbox read in it too; emails already sent stay as they were. */
+  setLanguage: Member;
   /**
    * Replaces the roles a staff member holds; their tokens stop working at once. Staff with
    * staff:manage, never for themselves, never giving a scope they do not hold (FORBIDDEN). A change
@@ -634,6 +652,12 @@ export type Mutation = {
    * least one interest are all given, the profile counts as complete (profileCompletedAt).
    */
   updateProfile: Member;
+  /**
+   * The signed-in member turns the email copies of must-tell notices on or off. It applies at
+   * once, also to copies queued but not sent yet. Marketing consent is separate
+   * (updateMarketingPreferences).
+   */
+  updateServiceMessages: ServiceMessagePreferences;
   /**
    * Verifies the member's email address or phone number with the code sent to it
    * (emailVerifiedAt / phoneVerifiedAt). A wrong, expired or used code is BAD_USER_INPUT and
@@ -800,6 +824,11 @@ export type MutationRotatePartnerApiKeyArgs = {
 };
 
 
+export type MutationSetLanguageArgs = {
+  language: Language;
+};
+
+
 export type MutationSetStaffRolesArgs = {
   reason: Scalars['String']['input'];
   roles: Array<Scalars['String']['input']>;
@@ -842,6 +871,11 @@ export type MutationUpdateProfileArgs = {
   interests?: InputMaybe<Array<Interest>>;
   memberType?: InputMaybe<MemberType>;
   phone?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationUpdateServiceMessagesArgs = {
+  email: Scalars['Boolean']['input'];
 };
 
 
@@ -1262,6 +1296,8 @@ export type RegisterInput = {
   consentMethod?: InputMaybe<ConsentMethod>;
   displayName: Scalars['String']['input'];
   email?: InputMaybe<Scalars['String']['input']>;
+  /** The language to speak to the new member in; ZH_CN when left out. */
+  language?: InputMaybe<Language>;
   password: Scalars['String']['input'];
   phone?: InputMaybe<Scalars['String']['input']>;
 };
@@ -1279,6 +1315,8 @@ export type RegisterPartnerInput = {
 /** Where to send a registration code: an email address or a phone number, exactly one. */
 export type RegistrationCodeInput = {
   email?: InputMaybe<Scalars['String']['input']>;
+  /** The language of the message carrying the code; ZH_CN when left out. */
+  language?: InputMaybe<Language>;
   phone?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -1301,6 +1339,17 @@ export type Role = {
   description: Scalars['String']['output'];
   name: Scalars['String']['output'];
   scopes: Array<Scalars['String']['output']>;
+};
+
+/** Messages the membership terms say must reach the member outside the app. Service messages, not marketing. */
+export type ServiceMessagePreferences = {
+  __typename?: 'ServiceMessagePreferences';
+  /**
+   * Whether must-tell notices (a policy change, a sanction, a tier downgrade, a benefit change,
+   * and what other parts of the platform send as must-tell) are also emailed when the member
+   * has an email. On until the member turns it off; the inbox has them either way.
+   */
+  email: Scalars['Boolean']['output'];
 };
 
 /** Whether a session holds, and why not when it does not. */
@@ -1608,6 +1657,7 @@ export type ResolversTypes = {
   JobRunEdge: ResolverTypeWrapper<Omit<JobRunEdge, 'node'> & { node: ResolversTypes['JobRun'] }>;
   JobRunStatus: JobRunStatus;
   JobRunTrigger: JobRunTrigger;
+  Language: Language;
   LoginInput: LoginInput;
   MarketingChannel: MarketingChannel;
   MarketingPreferences: ResolverTypeWrapper<MarketingPreferences>;
@@ -1648,6 +1698,7 @@ export type ResolversTypes = {
   RegistrationCodeInput: RegistrationCodeInput;
   RegistrationCodeSent: ResolverTypeWrapper<RegistrationCodeSent>;
   Role: ResolverTypeWrapper<RoleRow>;
+  ServiceMessagePreferences: ResolverTypeWrapper<ServiceMessagePreferences>;
   SessionStatus: ResolverTypeWrapper<SessionStatus>;
   StaffAuthPayload: ResolverTypeWrapper<StaffSignIn>;
   StaffMember: ResolverTypeWrapper<StaffView>;
@@ -1722,6 +1773,7 @@ export type ResolversParentTypes = {
   RegistrationCodeInput: RegistrationCodeInput;
   RegistrationCodeSent: RegistrationCodeSent;
   Role: RoleRow;
+  ServiceMessagePreferences: ServiceMessagePreferences;
   SessionStatus: SessionStatus;
   StaffAuthPayload: StaffSignIn;
   StaffMember: StaffView;
@@ -1858,6 +1910,7 @@ export type MemberResolvers<ContextType = IdentityContext, ParentType extends Re
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   inbox?: Resolver<Maybe<ResolversTypes['NoticeConnection']>, ParentType, ContextType, RequireFields<MemberInboxArgs, 'first' | 'unreadOnly'>>;
   interests?: Resolver<Maybe<Array<ResolversTypes['Interest']>>, ParentType, ContextType>;
+  language?: Resolver<Maybe<ResolversTypes['Language']>, ParentType, ContextType>;
   marketingPreferences?: Resolver<Maybe<ResolversTypes['MarketingPreferences']>, ParentType, ContextType>;
   memberType?: Resolver<Maybe<ResolversTypes['MemberType']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1866,6 +1919,7 @@ export type MemberResolvers<ContextType = IdentityContext, ParentType extends Re
   profileChanges?: Resolver<Maybe<Array<ResolversTypes['ProfileChange']>>, ParentType, ContextType>;
   profileCompletedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   registeredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  serviceMessages?: Resolver<Maybe<ResolversTypes['ServiceMessagePreferences']>, ParentType, ContextType>;
   verificationExpiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   verificationLevel?: Resolver<Maybe<ResolversTypes['VerificationLevel']>, ParentType, ContextType>;
   verificationRefused?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -1877,6 +1931,7 @@ export type MemberCardResolvers<ContextType = IdentityContext, ParentType extend
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   qrPayload?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   tier?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  tierName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type MemberConnectionResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['MemberConnection'] = ResolversParentTypes['MemberConnection']> = {
@@ -1920,6 +1975,7 @@ export type MutationResolvers<ContextType = IdentityContext, ParentType extends 
   revokePartnerApiKey?: Resolver<ResolversTypes['PartnerApiKey'], ParentType, ContextType, RequireFields<MutationRevokePartnerApiKeyArgs, 'keyId' | 'reason'>>;
   revokePartnerConsent?: Resolver<ResolversTypes['PartnerConsent'], ParentType, ContextType, RequireFields<MutationRevokePartnerConsentArgs, 'category' | 'channel' | 'method' | 'partnerId'>>;
   rotatePartnerApiKey?: Resolver<ResolversTypes['IssuedPartnerApiKey'], ParentType, ContextType, RequireFields<MutationRotatePartnerApiKeyArgs, 'keyId' | 'reason'>>;
+  setLanguage?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationSetLanguageArgs, 'language'>>;
   setStaffRoles?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationSetStaffRolesArgs, 'reason' | 'roles' | 'staffId'>>;
   staffLogin?: Resolver<ResolversTypes['StaffAuthPayload'], ParentType, ContextType, RequireFields<MutationStaffLoginArgs, 'email' | 'password'>>;
   submitAdvancedVerification?: Resolver<ResolversTypes['Verification'], ParentType, ContextType, RequireFields<MutationSubmitAdvancedVerificationArgs, 'input'>>;
@@ -1927,6 +1983,7 @@ export type MutationResolvers<ContextType = IdentityContext, ParentType extends 
   submitPrimaryVerification?: Resolver<ResolversTypes['Verification'], ParentType, ContextType, RequireFields<MutationSubmitPrimaryVerificationArgs, 'input'>>;
   updateMarketingPreferences?: Resolver<ResolversTypes['MarketingPreferences'], ParentType, ContextType, RequireFields<MutationUpdateMarketingPreferencesArgs, 'input'>>;
   updateProfile?: Resolver<ResolversTypes['Member'], ParentType, ContextType, Partial<MutationUpdateProfileArgs>>;
+  updateServiceMessages?: Resolver<ResolversTypes['ServiceMessagePreferences'], ParentType, ContextType, RequireFields<MutationUpdateServiceMessagesArgs, 'email'>>;
   verifyContact?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationVerifyContactArgs, 'channel' | 'code'>>;
 };
 
@@ -2087,6 +2144,10 @@ export type RoleResolvers<ContextType = IdentityContext, ParentType extends Reso
   scopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type ServiceMessagePreferencesResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['ServiceMessagePreferences'] = ResolversParentTypes['ServiceMessagePreferences']> = {
+  email?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type SessionStatusResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['SessionStatus'] = ResolversParentTypes['SessionStatus']> = {
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   valid?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -2214,6 +2275,7 @@ export type Resolvers<ContextType = IdentityContext> = {
   RecordPiiAccessResult?: RecordPiiAccessResultResolvers<ContextType>;
   RegistrationCodeSent?: RegistrationCodeSentResolvers<ContextType>;
   Role?: RoleResolvers<ContextType>;
+  ServiceMessagePreferences?: ServiceMessagePreferencesResolvers<ContextType>;
   SessionStatus?: SessionStatusResolvers<ContextType>;
   StaffAuthPayload?: StaffAuthPayloadResolvers<ContextType>;
   StaffMember?: StaffMemberResolvers<ContextType>;

@@ -27,12 +27,13 @@ export class OutboxNotifier implements Notifier {
       template: notification.template,
       recipientLookup: notification.recipientLookup,
       recipientHint: recipientHint(notification.channel, notification.to),
-      payloadCiphertext: sealPayload(this.deps.ring, id, { to: notification.to, body: notification.body }),
+      payloadCiphertext: sealPayload(this.deps.ring, id, { to: notification.to, subject: notification.subject, body: notification.body }),
       status: 'pending',
       attempts: 0,
       nextAttemptAt: now,
       expiresAt: messageExpiry(notification.template, now, this.codeTtlMinutes),
       createdAt: now,
+      noticeId: null,
     });
     const attempt = deliverDue(this.deps, this.now(), { id })
       .catch((error: unknown) => this.logger.warn('first delivery attempt failed; the delivery job retries it', { deliveryId: id, error: String(error) }))

@@ -1,6 +1,7 @@
 import type { Logger } from '@membership/config';
 import type { Db } from '@membership/db';
 import { DeliveriesRepository } from '../db/deliveries-repository.js';
+import { NoticeEmailsRepository } from '../db/notice-emails-repository.js';
 import { NotificationsRepository } from '../db/notifications-repository.js';
 import { DevelopmentNotifier } from '../development-notifier.js';
 import type { DeliveryChannel, DeliveryDeps } from '../domain/delivery.js';
@@ -34,10 +35,12 @@ function channels(env: IdentityEnv): Partial<Record<Notification['channel'], Del
 
 /** What delivering through the outbox runs with: the notifier's first attempt and the delivery job. */
 export function deliveryDeps(env: IdentityEnv, db: Db, logger: Logger): DeliveryDeps {
+  const ring = createKeyRing(env);
   return {
     deliveries: new DeliveriesRepository(db),
     channels: channels(env),
-    ring: createKeyRing(env),
+    ring,
+    notices: new NoticeEmailsRepository(db, ring),
     policy: { maxAttempts: env.NOTIFY_MAX_ATTEMPTS, retrySeconds: env.NOTIFY_RETRY_SECONDS, claimSeconds: 60 },
     logger,
   };

@@ -30,6 +30,8 @@ import { marketingPreferences, partnerSharing, policiesToAccept, type CaptureCha
 import { updateProfile } from '../domain/profile.js';
 import { requestContactVerificationCode, verifyContact } from '../domain/contact-verification.js';
 import type { MemberType as MemberTypeValue } from '../domain/profile-fields.js';
+import { setLanguage, updateServiceMessages } from '../domain/preferences.js';
+import { apiLanguage, asLanguage, fromApiLanguage, hasMessage, translate } from '../messages/index.js';
 import { partnerResolvers } from './partners.js';
 import type { Member, StaffOperationRow, StaffRoleGrant, Verification } from '../domain/records.js';
 import { sessionStatus } from '../domain/session-check.js';
@@ -110,10 +112,7 @@ async function piiWhole<T>(ctx: IdentityContext, category: string, ownerId: stri
 async function piiAccessLevel(ctx: IdentityContext, category: string, ownerId: string): Promise<'owner' | 'full' | 'masked' | 'denied'> {
   // A partner: the member's consent from identity's own records (the agreement is in the signed viewer).
   const consented =
-    ctx.viewer.kind === 'partner' &&
-    (await ctx.partners.partners.consentGrants(ctx.viewer.partnerId, [ownerId], ctx.now())).some(
-      (grant) => grant.memberId === ownerId && grant.category.toUpperCase() === category,
-    );
+    ctx.viewer.kind === 'partner' && (await ctx.loaders.partnerConsentCategories.load({ partnerId: ctx.viewer.partnerId, memberId: ownerId })).has(category);
   return decideAccess(ctx.viewer, category, ownerId, { ...ctx.piiPolicy, partnerConsent: () => consented }).level;
 }
 
@@ -165,13 +164,18 @@ export const resolvers: Resolvers = {
   Mutation: {
     ...partnerResolvers.Mutation,
     requestRegistrationCode: async (_, args, ctx) => {
-      const sent = await requestRegistrationCode(ctx.accounts, args.input, ctx.clientAddress);
+      const { language, ...contact } = args.input;
+      const sent = await requestRegistrationCode(ctx.accounts, { ...contact, language: language ? fromApiLanguage(language) : null }, ctx.clientAddress);
       return { ...sent, channel: upper<ContactChannel>(sent.channel) };
     },
     register: (_, args, ctx) => {
-      const { acceptedPolicies, consentChannel, consentMethod, ...account } = args.input;
+      const { acceptedPolicies, consentChannel, consentMethod, language, ...account } = args.input;
       const accepted = (acceptedPolicies ?? []).map((p) => ({ kind: lower<PolicyKind>(p.kind), version: p.version }));
-      return registerAccepting({ ...ctx.accounts, consents: ctx.stores.consents }, { ...account, acceptedPolicies: accepted, id: undefined }, capture({ channel: consentChannel, method: consentMethod }));
+      return registerAccepting(
+        { ...ctx.accounts, consents: ctx.stores.consents },
+        { ...account, language: language ? fromApiLanguage(language) : null, acceptedPolicies: accepted, id: undefined },
+        capture({ channel: consentChannel, method: consentMethod }),
+      );
     },
     login: (_, args, ctx) =>
       login(ctx.accounts, args.input),
@@ -238,6 +242,8 @@ export const resolvers: Resolvers = {
       };
       return updateProfile(ctx.accounts, memberIdOf(ctx.viewer)!, input, ctx.requestId);
     },
+    setLanguage: (_, args, ctx) => setLanguage(ctx.accounts, memberIdOf(ctx.viewer)!, fromApiLanguage(args.language)),
+    updateServiceMessages: (_, args, ctx) => updateServiceMessages(ctx.accounts, memberIdOf(ctx.viewer)!, args.email),
     publishPolicyVersion: (_, args, ctx) =>
       publishPolicyVersion(ctx.consents, actor(ctx), { ...args.input, kind: lower<PolicyKind>(args.input.kind) }, ctx.requestId),
     acceptPolicy: (_, args, ctx) =>
@@ -358,13 +364,18 @@ export const resolvers: Resolvers = {
     verificationExpiresAt: async (member, _, ctx) => (await ctx.loaders.verificationLevel.load(member.id)).expiresAt,
     verifications: (member, _, ctx) => ctx.loaders.verifications.load(member.id),
     consents: (member) => ({ memberId: member.id }),
+    language: (member) => apiLanguage(member.language),
+    serviceMessages: (member) => ({ email: member.serviceEmails }),
     card: async (member, _, ctx) => {
       if (member.erasedAt) return null;
       await requireNotRestricted(ctx.verification, member.id, 'card');
       const [card, tier] = await Promise.all([ctx.production.cards.load(member.id), ctx.production.tiers.load(member.id)]);
       if (!card) return null;
       const qrPayload = await ctx.production.cardSigner.sign(card.number, ctx.now(), ctx.production.cardTtlSeconds);
-      return { number: card.number, tier, issuedAt: card.issuedAt, qrPayload };
+      const language = asLanguage(member.language);
+      // The tier's name as the card prints it, in the member's language (a code the catalogue lacks shows as itself).
+      const tierName = tier ? (hasMessage(`tier.${tier}`) ? translate(language, `tier.${tier}`) : tier) : translate(language, 'card.no_tier');
+      return { number: card.number, tier, tierName, issuedAt: card.issuedAt, qrPayload };
     },
     inbox: async (member, args, ctx) => {
       const page = pageArgs(args);

@@ -38,7 +38,7 @@ describe('the export document', () => {
     const identity = identityExport({
       memberId: 'm1',
       exportedAt: NOW,
-      profile: { displayName: 'Ana', email: 'ana@example.com', phone: null, registeredAt: NOW, emailVerifiedAt: null, phoneVerifiedAt: null },
+      profile: { displayName: 'Ana', email: 'ana@example.com', phone: null, registeredAt: NOW, emailVerifiedAt: null, phoneVerifiedAt: null, language: 'en', serviceEmails: true },
       verification: { level: 'primary', expiresAt: new Date('2027-11-29T10:00:00Z') },
       piiAccessLog: [
         { accessedAt: new Date('2026-11-02T00:00:00Z'), viewerKind: 'staff', viewerId: 's2', viewerRole: null, fields: ['Member.phone'], categories: ['CONTACT'], purpose: null },
@@ -53,7 +53,7 @@ describe('the export document', () => {
       exportedAt: '2026-11-29T10:00:00.000Z',
       orders: { orders: [] },
       identity: {
-        profile: { email: 'ana@example.com', registeredAt: '2026-11-29T10:00:00.000Z', emailVerifiedAt: null },
+        profile: { email: 'ana@example.com', registeredAt: '2026-11-29T10:00:00.000Z', emailVerifiedAt: null, language: 'en', serviceEmails: true },
         verification: { level: 'primary', expiresAt: '2027-11-29T10:00:00.000Z' },
         consents: [],
       },

@@ -27,8 +27,10 @@ describe('delivery rules', () => {
   it('codes expire with the code; other messages do not; an expired or emptied message is not sent', () => {
     expect(messageExpiry('registration-code', now, 10)).toEqual(new Date(now.getTime() + 600_000));
     expect(messageExpiry('account-exists', now, 10)).toBeNull();
-    expect(nextStep({ expiresAt: now, payloadCiphertext: 'x' }, now)).toBe('expired');
-    expect(nextStep({ expiresAt: null, payloadCiphertext: null }, now)).toBe('expired');
-    expect(nextStep({ expiresAt: null, payloadCiphertext: 'x' }, now)).toBe('send');
+    expect(nextStep({ expiresAt: now, payloadCiphertext: 'x', noticeId: null }, now)).toBe('expired');
+    expect(nextStep({ expiresAt: null, payloadCiphertext: null, noticeId: null }, now)).toBe('expired');
+    expect(nextStep({ expiresAt: null, payloadCiphertext: 'x', noticeId: null }, now)).toBe('send');
+    // A notice's email copy has no payload: it is read from the notice when sent.
+    expect(nextStep({ expiresAt: null, payloadCiphertext: null, noticeId: 'n' }, now)).toBe('send');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NoticeTemplateError, requestedNotice, requestedNoticeId } from '../../src/domain/notice-templates/index.js';
+import { renderNotice } from '../../src/domain/notices.js';
 
 const memberId = '8d0c3f3e-6f7e-4a53-9a4c-0d5a1c1b2e3f';
 const eventId = '0f8fad5b-d9cb-469f-a165-70867728950e';
@@ -11,11 +12,21 @@ describe('notices other subgraphs request by template', () => {
       template: 'orders.payment_confirmed',
       params: { orderNumber: 'M-1001', amount: '129.00', currency: 'CNY' },
     });
-    expect(notice).toEqual({
-      kind: 'orders',
+    expect(notice).toEqual({ kind: 'orders', template: 'orders.payment_confirmed', params: expect.any(Object), outOfApp: false });
+    expect(renderNotice({ ...notice, title: null, body: null }, 'en')).toEqual({
       title: 'Payment received for order M-1001',
       body: 'We received 129.00 CNY. Your order is being prepared.',
     });
+    expect(renderNotice({ ...notice, title: null, body: null }, 'zh-CN')).toEqual({
+      title: '订单 M-1001 已付款',
+      body: '我们已收到 129.00 CNY，您的订单正在备货。',
+    });
+  });
+
+  it('a must-tell request (outOfApp) stays must-tell; a code param reads through the catalogue in Chinese', () => {
+    const notice = requestedNotice({ memberId, template: 'tiers.downgrade_scheduled', params: { from: 'GOLD', to: 'SILVER', date: '2027-01-31' }, outOfApp: true });
+    expect(notice.outOfApp).toBe(true);
+    expect(renderNotice({ ...notice, title: null, body: null }, 'zh-CN').title).toBe('您的会员等级将于 2027-01-31 变为白银');
   });
 
   it('refuses a template the catalogue does not have, and one whose placeholder has no value', () => {

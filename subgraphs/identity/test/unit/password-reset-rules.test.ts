@@ -26,7 +26,8 @@ describe('password reset codes', () => {
   });
 
   it('the message carries the code and says how long it lasts', () => {
-    expect(resetCodeMessage('012345', policy)).toMatch(/012345.*10 minutes/);
+    expect(resetCodeMessage('en', '012345', policy)).toMatch(/012345.*10 minutes/);
+    expect(resetCodeMessage('zh-CN', '012345', policy)).toMatch(/012345.*10 分钟/);
   });
 
   it('the refusal for no code never mentions whether an account exists', () => {
@@ -51,6 +52,8 @@ describe('asking for a password reset', () => {
     phoneVerifiedAt: null,
     registeredAt: NOW,
     erasedAt: null,
+    language: 'en',
+    serviceEmails: true,
   };
   function deps(known: boolean) {
     const sent: Notification[] = [];

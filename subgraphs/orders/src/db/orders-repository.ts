@@ -355,6 +355,22 @@ export class OrdersRepository {
   }
 
   /**
+   * Completes delivered orders whose return window has ended: one set-based update of at most
+   * `batchSize` orders (locked rows skipped, so a staff action or a late refund request on one
+   * of them is never overtaken). Returns how many it completed.
+   */
+  async completeDue(now: Date, batchSize = 1000): Promise<number> {
+    const due = this.db
+      .select({ id: orders.id })
+      .from(orders)
+      .where(and(eq(orders.status, 'DELIVERED'), lte(orders.returnWindowEndsAt, now)))
+      .limit(batchSize)
+      .for('update', { skipLocked: true });
+    const completed = await this.db.update(orders).set({ status: 'COMPLETED' }).where(inArray(orders.id, due)).returning({ id: orders.id });
+    return completed.length;
+  }
+
+  /**
    * Starts a payment on a placed order: one per idempotency key (a replay returns the
    * first), and none while another payment of the order still waits for its provider, so
    * a member cannot be charged twice for one order.

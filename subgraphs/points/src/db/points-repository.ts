@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import { campaignPercentAt } from '../domain/rules.js';
 import type { Db } from '@membership/db';
 import { recordEvent, type EventInput } from '@membership/events';
@@ -164,6 +164,17 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
         target: memberTiers.memberId,
         set: { tier, changedAt: at, ...(multiplierPercent !== null ? { multiplierPercent } : {}) },
       });
+  }
+
+  /**
+   * A tier's earning multiplier changed (TierBenefitChangeApplied): every member holding
+   * the tier gets it, in one UPDATE however many they are. Rows already at it are left alone.
+   */
+  async setTierMultiplier(tier: string, multiplierPercent: number): Promise<void> {
+    await this.db
+      .update(memberTiers)
+      .set({ multiplierPercent })
+      .where(and(eq(memberTiers.tier, tier), ne(memberTiers.multiplierPercent, multiplierPercent)));
   }
 
   /** A sanction took effect; one lifted already (events out of order) stays lifted. */

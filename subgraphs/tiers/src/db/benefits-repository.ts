@@ -98,6 +98,40 @@ export class BenefitsRepository {
     });
   }
 
+  /**
+   * Applies the changes whose date has come, in one transaction: marks each applied and
+   * records TierBenefitChangeApplied for it (with the tier's new multiplier when the change
+   * was to POINTS_MULTIPLIER), so points moves every member of the tier. What members see
+   * follows the benefit rows' dates already; this tells the subgraphs that keep a copy.
+   * A change is applied once: the conditional UPDATE claims it, and a second run, or a
+   * second instance at the same moment, finds nothing left.
+   */
+  async applyDue(now: Date): Promise<{ applied: number }> {
+    return this.db.transaction(async (tx) => {
+      const due = await tx
+        .update(benefitChanges)
+        .set({ appliedAt: now })
+        .where(and(isNull(benefitChanges.appliedAt), lte(benefitChanges.effectiveAt, now)))
+        .returning();
+      for (const change of due.sort((a, b) => a.effectiveAt.getTime() - b.effectiveAt.getTime())) {
+        await recordEvent(
+          tx as unknown as Db,
+          outbox,
+          'TierBenefitChangeApplied',
+          {
+            changeId: change.changeId,
+            tier: change.tierCode,
+            benefit: change.benefit,
+            pointsMultiplierPercent: change.benefit === 'POINTS_MULTIPLIER' ? change.value : null,
+            appliedAt: change.effectiveAt.toISOString(),
+          },
+          { now },
+        );
+      }
+      return { applied: due.length };
+    });
+  }
+
   /** Changes not yet applied for each of these tiers, soonest first, in one statement. */
   async upcomingOf(tierCodes: readonly string[], now: Date): Promise<Map<string, BenefitChangeRow[]>> {
     const rows = await this.db

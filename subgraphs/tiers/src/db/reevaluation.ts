@@ -144,10 +144,9 @@ moved as (
   select d.* from decided d join updated u on u.member_id = d.member_id where d.new_tier <> d.tier_code or d.announced
 ),
 multiplier as (
-  select t.code, coalesce(b.value, t.points_multiplier_percent) as percent
-  from tiers.tiers t
-  left join tiers.tier_benefits b on b.tier_code = t.code and b.benefit = 'POINTS_MULTIPLIER'
-    and b.effective_from <= ${at}::timestamptz and (b.effective_until is null or b.effective_until > ${at}::timestamptz)
+  select b.tier_code as code, b.value as percent
+  from tiers.tier_benefits b
+  where b.benefit = 'POINTS_MULTIPLIER' and b.effective_from <= ${at}::timestamptz and (b.effective_until is null or b.effective_until > ${at}::timestamptz)
 ),
 tier_changed as (
   insert into tiers.outbox (id, type, payload, occurred_at)

@@ -1,4 +1,5 @@
 import { boolean, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import { inboxTable, outboxTable } from '@membership/events';
 import type { ActivityKind, SanctionKind, SanctionLiftReason } from '@membership/events';
 import type { BenefitKind } from '../domain/benefits.js';
@@ -6,7 +7,10 @@ import type { TierCode } from '../domain/tiers.js';
 
 export const tiersSchema = pgSchema('tiers');
 
-/** The tier ladder (reference data): what each tier takes to reach and what it earns. */
+/**
+ * The tier ladder (reference data): names and ranks. What a tier takes to reach is in
+ * `tier_requirements` (per rule version) and what it earns in `tier_benefits`: one place each.
+ */
 export const tiers = tiersSchema.table(
   'tiers',
   {
@@ -14,11 +18,8 @@ export const tiers = tiersSchema.table(
     name: text('name').notNull(),
     /** 1 is the entry tier; higher ranks are better. */
     rank: integer('rank').notNull(),
-    /** Qualifying spend needed to reach the tier, in minor units of `currency`. */
-    minQualifyingSpend: integer('min_qualifying_spend').notNull(),
+    /** The currency members' qualifying spend is kept in (the rule versions count spend in it). */
     currency: text('currency').notNull(),
-    /** Points earned per unit of spend, in percent: 100 is 1x, 150 is 1.5x. */
-    pointsMultiplierPercent: integer('points_multiplier_percent').notNull(),
     /** Unpublished tiers exist for staff to prepare; members and anonymous callers do not see them. */
     published: boolean('published').notNull().default(true),
   },
@@ -66,10 +67,17 @@ export const memberTiers = tiersSchema.table(
   (t) => [index('member_tiers_tier_code_idx').on(t.tierCode)],
 );
 
-/** Versions of the evaluation rules: window and weights. The version in force is the highest whose date has come. */
+/**
+ * Versions of the evaluation rules: window and weights. The version in force is the highest
+ * whose date has come. Staff with tiers:manage add versions (createTierRuleVersion); the
+ * shipped version 1 has no author.
+ */
 export const ruleVersions = tiersSchema.table('rule_versions', {
   version: integer('version').primaryKey(),
   effectiveFrom: timestamp('effective_from', { withTimezone: true }).notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }),
+  createdBy: text('created_by'),
+  reason: text('reason'),
   currency: text('currency').notNull(),
   windowDays: integer('window_days').notNull(),
   spendPerPoint: integer('spend_per_point').notNull(),
@@ -222,8 +230,13 @@ export const benefitChanges = tiersSchema.table(
     announcedAt: timestamp('announced_at', { withTimezone: true }).notNull(),
     announcedBy: text('announced_by').notNull(),
     reason: text('reason').notNull(),
+    /** When the benefit-changes job applied it (TierBenefitChangeApplied went out in the same transaction); null until then. */
+    appliedAt: timestamp('applied_at', { withTimezone: true }),
   },
-  (t) => [index('benefit_changes_effective_at_idx').on(t.effectiveAt)],
+  (t) => [
+    index('benefit_changes_effective_at_idx').on(t.effectiveAt),
+    index('benefit_changes_pending_effective_at_idx').on(t.effectiveAt).where(sql`${t.appliedAt} is null`),
+  ],
 );
 
 /** What staff changed in tiers: who, what, before and after, why. Written in the transaction of the change. */

@@ -161,9 +161,7 @@ export class StandingRepository implements StandingStore {
         ),
       )
       .limit(1);
-    if (row?.value) return row.value;
-    const [ladder] = await this.db.select({ value: tiers.pointsMultiplierPercent }).from(tiers).where(eq(tiers.code, tier));
-    return ladder?.value ?? null;
+    return row?.value ?? null;
   }
 
   async save(memberId: string, before: Standing, evaluation: Evaluation, decision: Decision, trigger: Trigger, at: Date): Promise<void> {

@@ -7,16 +7,17 @@ export type { TierCode } from '@membership/events';
 /** Where every new member starts. */
 export const ENTRY_TIER: TierCode = 'BRONZE';
 
-/** A step on the ladder as shown to members. */
+/**
+ * A step on the ladder: its name and rank. What it takes to reach is the rule version's
+ * (`RuleVersion.requirements`), what it earns its benefits' (`SHIPPED_BENEFITS`, then
+ * announced changes): neither is repeated here.
+ */
 export interface TierDefinition {
   code: TierCode;
   rank: number;
-  /** Qualifying spend that alone reaches the tier under rule version 1, in minor units. */
-  minQualifyingSpend: number;
   name: string;
+  /** The currency members' qualifying spend is kept in. */
   currency: string;
-  /** 100 is 1x. */
-  pointsMultiplierPercent: number;
   published: boolean;
 }
 
@@ -40,12 +41,21 @@ export interface TierChange {
  * test compares them), and the seed re-inserts them when missing.
  */
 export const TIER_LADDER: readonly TierDefinition[] = [
-  { code: 'BRONZE', name: 'Bronze', rank: 1, minQualifyingSpend: 0, currency: 'CNY', pointsMultiplierPercent: 100, published: true },
-  { code: 'SILVER', name: 'Silver', rank: 2, minQualifyingSpend: 100_000, currency: 'CNY', pointsMultiplierPercent: 125, published: true },
-  { code: 'GOLD', name: 'Gold', rank: 3, minQualifyingSpend: 500_000, currency: 'CNY', pointsMultiplierPercent: 150, published: true },
-  { code: 'PLATINUM', name: 'Platinum', rank: 4, minQualifyingSpend: 1_500_000, currency: 'CNY', pointsMultiplierPercent: 175, published: true },
-  { code: 'DIAMOND', name: 'Diamond', rank: 5, minQualifyingSpend: 5_000_000, currency: 'CNY', pointsMultiplierPercent: 200, published: true },
+  { code: 'BRONZE', name: 'Bronze', rank: 1, currency: 'CNY', published: true },
+  { code: 'SILVER', name: 'Silver', rank: 2, currency: 'CNY', published: true },
+  { code: 'GOLD', name: 'Gold', rank: 3, currency: 'CNY', published: true },
+  { code: 'PLATINUM', name: 'Platinum', rank: 4, currency: 'CNY', published: true },
+  { code: 'DIAMOND', name: 'Diamond', rank: 5, currency: 'CNY', published: true },
 ];
+
+/** The entry tier's multiplier: what a tier earns if it has no POINTS_MULTIPLIER benefit (none ships so, and it cannot be removed). */
+export const BASE_MULTIPLIER_PERCENT = 100;
 
 /** The earning multiplier as clients show it: 150 percent is 1.5. */
 export const pointsMultiplier = (percent: number): number => percent / 100;
+
+/**
+ * The published threshold of a tier: the qualifying spend that alone reaches its score
+ * under the rule version (score points × minor units per point), in the version's currency.
+ */
+export const minQualifyingSpend = (requirement: { minScore: number }, rules: { spendPerPoint: number }): number => requirement.minScore * rules.spendPerPoint;

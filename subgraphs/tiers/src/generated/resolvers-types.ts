@@ -9,6 +9,7 @@ import type { TierStatusView, EvaluationView, NextTierView, DowngradeView } from
 import type { TiersContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -20,6 +21,23 @@ export type Scalars = {
   /** An instant in time, ISO-8601 in UTC. */
   DateTime: { input: Date; output: Date | string; }
   _FieldSet: { input: unknown; output: unknown; }
+};
+
+/** Score points per activity of each kind. */
+export type ActivityWeights = {
+  __typename?: 'ActivityWeights';
+  activity: Scalars['Int']['output'];
+  checkIn: Scalars['Int']['output'];
+  review: Scalars['Int']['output'];
+  share: Scalars['Int']['output'];
+};
+
+/** Score points per activity; a kind left out keeps the latest version's weight. */
+export type ActivityWeightsInput = {
+  activity?: InputMaybe<Scalars['Int']['input']>;
+  checkIn?: InputMaybe<Scalars['Int']['input']>;
+  review?: InputMaybe<Scalars['Int']['input']>;
+  share?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** One benefit of a tier, as it applies now. */
@@ -67,6 +85,29 @@ export type BenefitKind =
   /** Rewards cost fewer points: value percent off. */
   | 'REDEMPTION_DISCOUNT';
 
+/**
+ * A new version of the evaluation rules. What is left out is the latest version's (the one
+ * with the highest number, in force or scheduled).
+ */
+export type CreateTierRuleVersionInput = {
+  activityWeights?: InputMaybe<ActivityWeightsInput>;
+  /** 1 to 1000; every penalty and credit requirement is at most this. */
+  creditBase?: InputMaybe<Scalars['Int']['input']>;
+  /** At least TIERS_RULE_NOTICE_DAYS ahead, and after the latest version's date. */
+  effectiveAt: Scalars['DateTime']['input'];
+  purchaseMonthWeight?: InputMaybe<Scalars['Int']['input']>;
+  /** Why; kept in the staff operation log. */
+  reason: Scalars['String']['input'];
+  repeatPurchaseWeight?: InputMaybe<Scalars['Int']['input']>;
+  /** Every tier once: the entry tier requires 0 and 0, scores rise strictly with rank, credit scores never fall. */
+  requirements?: InputMaybe<Array<TierRequirementInput>>;
+  /** At least 1. */
+  spendPerPoint?: InputMaybe<Scalars['Int']['input']>;
+  violationPenalties?: InputMaybe<ViolationPenaltiesInput>;
+  /** 30 to 730. */
+  windowDays?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** A person with a membership account. */
 export type Member = {
   __typename?: 'Member';
@@ -97,11 +138,23 @@ export type MemberBenefit = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * Adds a version of the evaluation rules (thresholds and weights), at least
+   * TIERS_RULE_NOTICE_DAYS ahead: evaluations use it from effectiveAt, and the periodic
+   * re-evaluation moves every member under it (downgrades still wait out their grace period
+   * after a notice). Kept in the staff operation log. Staff with tiers:manage.
+   */
+  createTierRuleVersion: TierRuleVersion;
+  /**
    * Schedules a change to a tier's benefit, at least TIERS_BENEFIT_NOTICE_DAYS ahead: the
    * tier's members are told now (BenefitChangeAnnounced) and can object before the date;
    * the change applies at effectiveAt, not before. Staff with tiers:manage.
    */
   scheduleBenefitChange: BenefitChange;
+};
+
+
+export type MutationCreateTierRuleVersionArgs = {
+  input: CreateTierRuleVersionInput;
 };
 
 
@@ -142,6 +195,8 @@ export type Query = {
    * holds member data, hence @shareable; @inaccessible keeps it out of the public API.
    */
   memberDataExport?: Maybe<Scalars['String']['output']>;
+  /** Every version of the evaluation rules, newest first (scheduled ones too). Staff with tiers:read or tiers:manage. */
+  tierRuleVersions: Array<TierRuleVersion>;
   /** What staff changed in tiers, newest first. Staff with audit:read. */
   tierStaffOperations: Array<TierStaffOperation>;
   /** The published tiers, lowest rank first. Anyone may read them. */
@@ -190,7 +245,11 @@ export type Tier = {
   code: TierCode;
   /** ISO 4217 code of `minQualifyingSpend`. */
   currency: Scalars['String']['output'];
-  /** Qualifying spend needed to reach the tier, in minor units of `currency` (cents, fen). */
+  /**
+   * Qualifying spend that alone reaches the tier under the rule version in force, in minor
+   * units of `currency` (cents, fen): its minimum score times the version's spendPerPoint.
+   * Activity and loyalty count too, so less spend can be enough.
+   */
   minQualifyingSpend: Scalars['Int']['output'];
   /** The tier's name as shown to members. */
   name: Scalars['String']['output'];
@@ -256,6 +315,48 @@ export type TierRequirement = {
   minScore: Scalars['Int']['output'];
   /** The rule version these numbers belong to. */
   ruleVersion: Scalars['Int']['output'];
+  /** The tier they are for. */
+  tier: TierCode;
+};
+
+/** A tier's requirement in a new rule version. */
+export type TierRequirementInput = {
+  minCreditScore: Scalars['Int']['input'];
+  minScore: Scalars['Int']['input'];
+  tier: TierCode;
+};
+
+/**
+ * One version of the evaluation rules: window, weights and each tier's requirement. The
+ * version in force is the highest whose effectiveFrom has come; every evaluation records the
+ * version it used.
+ */
+export type TierRuleVersion = {
+  __typename?: 'TierRuleVersion';
+  activityWeights: ActivityWeights;
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Null for the shipped version 1. */
+  createdBy?: Maybe<Scalars['String']['output']>;
+  /** The credit score with no violation. */
+  creditBase: Scalars['Int']['output'];
+  /** Spend in other currencies does not count. */
+  currency: Scalars['String']['output'];
+  effectiveFrom: Scalars['DateTime']['output'];
+  /** True for the version evaluations use now. */
+  inForce: Scalars['Boolean']['output'];
+  /** Score points per calendar month with a paid order. */
+  purchaseMonthWeight: Scalars['Int']['output'];
+  reason?: Maybe<Scalars['String']['output']>;
+  /** Score points per paid order after the first. */
+  repeatPurchaseWeight: Scalars['Int']['output'];
+  /** Each tier's requirement, lowest rank first. */
+  requirements: Array<TierRequirement>;
+  /** Minor units of qualifying spend per score point. */
+  spendPerPoint: Scalars['Int']['output'];
+  version: Scalars['Int']['output'];
+  violationPenalties: ViolationPenalties;
+  /** Only facts of the last windowDays count. */
+  windowDays: Scalars['Int']['output'];
 };
 
 /** One change staff made in tiers. */
@@ -290,6 +391,23 @@ export type TierStatus = {
   tier: Tier;
   /** A sanction other than WARNING is in force: no upgrade until it is lifted. */
   upgradesBlocked: Scalars['Boolean']['output'];
+};
+
+/** Credit points a sanction applied in the window costs, by kind. */
+export type ViolationPenalties = {
+  __typename?: 'ViolationPenalties';
+  ban: Scalars['Int']['output'];
+  downgrade: Scalars['Int']['output'];
+  restrictedBenefits: Scalars['Int']['output'];
+  warning: Scalars['Int']['output'];
+};
+
+/** Credit points per sanction kind; a kind left out keeps the latest version's penalty. */
+export type ViolationPenaltiesInput = {
+  ban?: InputMaybe<Scalars['Int']['input']>;
+  downgrade?: InputMaybe<Scalars['Int']['input']>;
+  restrictedBenefits?: InputMaybe<Scalars['Int']['input']>;
+  warning?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -386,13 +504,16 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  ActivityWeights: ResolverTypeWrapper<ActivityWeights>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ActivityWeightsInput: ActivityWeightsInput;
   Benefit: ResolverTypeWrapper<BenefitRow>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   BenefitChange: ResolverTypeWrapper<BenefitChangeRow>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BenefitKind: BenefitKind;
+  CreateTierRuleVersionInput: CreateTierRuleVersionInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Member: ResolverTypeWrapper<MemberRef>;
   MemberBenefit: ResolverTypeWrapper<MemberBenefitView>;
@@ -407,18 +528,25 @@ export type ResolversTypes = {
   TierCode: TierCode;
   TierEvaluation: ResolverTypeWrapper<EvaluationView>;
   TierRequirement: ResolverTypeWrapper<RequirementView>;
+  TierRequirementInput: TierRequirementInput;
+  TierRuleVersion: ResolverTypeWrapper<Omit<TierRuleVersion, 'requirements'> & { requirements: Array<ResolversTypes['TierRequirement']> }>;
   TierStaffOperation: ResolverTypeWrapper<StaffOperationRow>;
   TierStatus: ResolverTypeWrapper<TierStatusView>;
+  ViolationPenalties: ResolverTypeWrapper<ViolationPenalties>;
+  ViolationPenaltiesInput: ViolationPenaltiesInput;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  ActivityWeights: ActivityWeights;
+  Int: Scalars['Int']['output'];
+  ActivityWeightsInput: ActivityWeightsInput;
   Benefit: BenefitRow;
   String: Scalars['String']['output'];
-  Int: Scalars['Int']['output'];
   BenefitChange: BenefitChangeRow;
   ID: Scalars['ID']['output'];
   Boolean: Scalars['Boolean']['output'];
+  CreateTierRuleVersionInput: CreateTierRuleVersionInput;
   DateTime: Scalars['DateTime']['output'];
   Member: MemberRef;
   MemberBenefit: MemberBenefitView;
@@ -431,8 +559,12 @@ export type ResolversParentTypes = {
   Float: Scalars['Float']['output'];
   TierEvaluation: EvaluationView;
   TierRequirement: RequirementView;
+  TierRequirementInput: TierRequirementInput;
+  TierRuleVersion: Omit<TierRuleVersion, 'requirements'> & { requirements: Array<ResolversParentTypes['TierRequirement']> };
   TierStaffOperation: StaffOperationRow;
   TierStatus: TierStatusView;
+  ViolationPenalties: ViolationPenalties;
+  ViolationPenaltiesInput: ViolationPenaltiesInput;
 };
 
 export type PiiDirectiveArgs = {
@@ -440,6 +572,13 @@ export type PiiDirectiveArgs = {
 };
 
 export type PiiDirectiveResolver<Result, Parent, ContextType = TiersContext, Args = PiiDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type ActivityWeightsResolvers<ContextType = TiersContext, ParentType extends ResolversParentTypes['ActivityWeights'] = ResolversParentTypes['ActivityWeights']> = {
+  activity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  checkIn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  review?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  share?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
 
 export type BenefitResolvers<ContextType = TiersContext, ParentType extends ResolversParentTypes['Benefit'] = ResolversParentTypes['Benefit']> = {
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -481,6 +620,7 @@ export type MemberBenefitResolvers<ContextType = TiersContext, ParentType extend
 };
 
 export type MutationResolvers<ContextType = TiersContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  createTierRuleVersion?: Resolver<ResolversTypes['TierRuleVersion'], ParentType, ContextType, RequireFields<MutationCreateTierRuleVersionArgs, 'input'>>;
   scheduleBenefitChange?: Resolver<ResolversTypes['BenefitChange'], ParentType, ContextType, RequireFields<MutationScheduleBenefitChangeArgs, 'input'>>;
 };
 
@@ -497,6 +637,7 @@ export type NextTierNeedsResolvers<ContextType = TiersContext, ParentType extend
 export type QueryResolvers<ContextType = TiersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   benefitChanges?: Resolver<Array<ResolversTypes['BenefitChange']>, ParentType, ContextType>;
   memberDataExport?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, RequireFields<QueryMemberDataExportArgs, 'memberId'>>;
+  tierRuleVersions?: Resolver<Array<ResolversTypes['TierRuleVersion']>, ParentType, ContextType>;
   tierStaffOperations?: Resolver<Array<ResolversTypes['TierStaffOperation']>, ParentType, ContextType, RequireFields<QueryTierStaffOperationsArgs, 'first'>>;
   tiers?: Resolver<Array<ResolversTypes['Tier']>, ParentType, ContextType>;
 };
@@ -543,6 +684,25 @@ export type TierRequirementResolvers<ContextType = TiersContext, ParentType exte
   minCreditScore?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   minScore?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   ruleVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  tier?: Resolver<ResolversTypes['TierCode'], ParentType, ContextType>;
+};
+
+export type TierRuleVersionResolvers<ContextType = TiersContext, ParentType extends ResolversParentTypes['TierRuleVersion'] = ResolversParentTypes['TierRuleVersion']> = {
+  activityWeights?: Resolver<ResolversTypes['ActivityWeights'], ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  createdBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creditBase?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  effectiveFrom?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  inForce?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  purchaseMonthWeight?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  repeatPurchaseWeight?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  requirements?: Resolver<Array<ResolversTypes['TierRequirement']>, ParentType, ContextType>;
+  spendPerPoint?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  violationPenalties?: Resolver<ResolversTypes['ViolationPenalties'], ParentType, ContextType>;
+  windowDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type TierStaffOperationResolvers<ContextType = TiersContext, ParentType extends ResolversParentTypes['TierStaffOperation'] = ResolversParentTypes['TierStaffOperation']> = {
@@ -568,7 +728,15 @@ export type TierStatusResolvers<ContextType = TiersContext, ParentType extends R
   upgradesBlocked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type ViolationPenaltiesResolvers<ContextType = TiersContext, ParentType extends ResolversParentTypes['ViolationPenalties'] = ResolversParentTypes['ViolationPenalties']> = {
+  ban?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  downgrade?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  restrictedBenefits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  warning?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = TiersContext> = {
+  ActivityWeights?: ActivityWeightsResolvers<ContextType>;
   Benefit?: BenefitResolvers<ContextType>;
   BenefitChange?: BenefitChangeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
@@ -581,8 +749,10 @@ export type Resolvers<ContextType = TiersContext> = {
   Tier?: TierResolvers<ContextType>;
   TierEvaluation?: TierEvaluationResolvers<ContextType>;
   TierRequirement?: TierRequirementResolvers<ContextType>;
+  TierRuleVersion?: TierRuleVersionResolvers<ContextType>;
   TierStaffOperation?: TierStaffOperationResolvers<ContextType>;
   TierStatus?: TierStatusResolvers<ContextType>;
+  ViolationPenalties?: ViolationPenaltiesResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = TiersContext> = {

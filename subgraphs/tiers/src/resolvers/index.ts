@@ -4,7 +4,9 @@ import type { Resolvers } from '../generated/resolvers-types.js';
 import { benefitChange, heldSince, type MemberBenefitView } from '../domain/benefits.js';
 import { exportMemberId, tiersExport } from '../domain/export.js';
 import { tierStatus } from '../domain/status.js';
-import { pointsMultiplier } from '../domain/tiers.js';
+import { ruleVersionFrom, type RuleVersionRecord } from '../domain/rule-change.js';
+import type { RuleVersion } from '../domain/rules.js';
+import { BASE_MULTIPLIER_PERCENT, minQualifyingSpend, pointsMultiplier } from '../domain/tiers.js';
 import type { TiersContext } from '../context.js';
 
 /** A tier row by code, through the request's loader; the ladder always has the codes it hands out. */
@@ -13,6 +15,29 @@ async function tierOf(ctx: TiersContext, code: TierCode) {
   if (!tier) throw notFound(`There is no tier ${code}.`);
   return tier;
 }
+
+/** The rule version in force at the request's clock and a tier's requirement under it. */
+async function requirementOf(ctx: TiersContext, code: TierCode): Promise<{ rules: RuleVersion; requirement: RuleVersion['requirements'][number] }> {
+  const version = await ctx.loaders.ruleVersionInForce.load('now');
+  const rules = version === null ? null : await ctx.loaders.ruleVersion.load(String(version));
+  const requirement = rules?.requirements.find((r) => r.code === code);
+  if (!rules || !requirement) throw notFound(`No rule version in force gives ${code} a requirement.`);
+  return { rules, requirement };
+}
+
+/** A rule version as the staff query shows it. */
+const ruleVersionView = (r: RuleVersionRecord, inForce: number | null) => ({
+  ...r,
+  inForce: r.version === inForce,
+  activityWeights: { checkIn: r.activityWeights.check_in, activity: r.activityWeights.activity, review: r.activityWeights.review, share: r.activityWeights.share },
+  violationPenalties: {
+    warning: r.violationPenalties.WARNING,
+    restrictedBenefits: r.violationPenalties.RESTRICTED_BENEFITS,
+    downgrade: r.violationPenalties.DOWNGRADE,
+    ban: r.violationPenalties.BAN,
+  },
+  requirements: r.requirements.map((q) => ({ ...q, ruleVersion: r.version })),
+});
 
 export const resolvers: Resolvers = {
   DateTime,
@@ -23,6 +48,10 @@ export const resolvers: Resolvers = {
       return JSON.stringify(tiersExport(memberId, await ctx.tiers.everythingOf(memberId), ctx.now()));
     },
     benefitChanges: (_, __, ctx) => ctx.benefits.changes(),
+    tierRuleVersions: async (_, __, ctx) => {
+      const inForce = await ctx.loaders.ruleVersionInForce.load('now');
+      return (await ctx.rules.all()).map((r) => ruleVersionView(r, inForce));
+    },
     tierStaffOperations: (_, args, ctx) => ctx.benefits.staffOperations(Math.min(Math.max(args.first ?? 20, 1), 100)),
   },
   Mutation: {
@@ -33,21 +62,46 @@ export const resolvers: Resolvers = {
       const staffId = ctx.viewer.kind === 'staff' ? ctx.viewer.staffId : 'unknown';
       return ctx.benefits.schedule(change, { staffId, requestId: ctx.requestId }, now);
     },
+    createTierRuleVersion: async (_, { input }, ctx) => {
+      const now = ctx.now();
+      const latest = await ctx.rules.latest();
+      const w = input.activityWeights;
+      const p = input.violationPenalties;
+      const version = ruleVersionFrom(
+        {
+          ...input,
+          activityWeights: w && { check_in: w.checkIn ?? undefined, activity: w.activity ?? undefined, review: w.review ?? undefined, share: w.share ?? undefined },
+          violationPenalties: p && { WARNING: p.warning ?? undefined, RESTRICTED_BENEFITS: p.restrictedBenefits ?? undefined, DOWNGRADE: p.downgrade ?? undefined, BAN: p.ban ?? undefined },
+        },
+        latest,
+        now,
+        ctx.settings.TIERS_RULE_NOTICE_DAYS,
+      );
+      // The rules let only staff with tiers:manage here.
+      const staffId = ctx.viewer.kind === 'staff' ? ctx.viewer.staffId : 'unknown';
+      const created = await ctx.rules.create(version, latest.version, input.reason.trim(), { staffId, requestId: ctx.requestId }, now);
+      return ruleVersionView(created, await ctx.loaders.ruleVersionInForce.load('now'));
+    },
   },
   Tier: {
     pointsMultiplier: async (tier, _, ctx) => {
       const multiplier = (await ctx.loaders.benefitsOfTier.load(tier.code)).find((b) => b.benefit === 'POINTS_MULTIPLIER');
-      return pointsMultiplier(multiplier?.value ?? tier.pointsMultiplierPercent);
+      return pointsMultiplier(multiplier?.value ?? BASE_MULTIPLIER_PERCENT);
     },
+    minQualifyingSpend: async (tier, _, ctx) => {
+      const { rules, requirement } = await requirementOf(ctx, tier.code);
+      return minQualifyingSpend(requirement, rules);
+    },
+    currency: async (tier, _, ctx) => (await requirementOf(ctx, tier.code)).rules.currency,
     benefits: (tier, _, ctx) => ctx.loaders.benefitsOfTier.load(tier.code),
     upcomingChanges: (tier, _, ctx) => ctx.loaders.upcomingChangesOfTier.load(tier.code),
     requirements: async (tier, _, ctx) => {
-      const version = await ctx.loaders.ruleVersionInForce.load('now');
-      const rules = version === null ? null : await ctx.loaders.ruleVersion.load(String(version));
-      const requirement = rules?.requirements.find((r) => r.code === tier.code);
-      if (!rules || !requirement) throw notFound(`No rule version in force gives ${tier.code} a requirement.`);
+      const { rules, requirement } = await requirementOf(ctx, tier.code);
       return { ...requirement, ruleVersion: rules.version };
     },
+  },
+  TierRequirement: {
+    tier: (r) => r.code,
   },
   Benefit: {
     kind: (b) => b.benefit,

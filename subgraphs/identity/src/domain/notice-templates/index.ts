@@ -1,31 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { EventInput } from '@membership/events';
-import type { NoticeKind, NoticeText } from '../notices.js';
-import { MODERATION_NOTICES } from './moderation.js';
-import { ORDER_NOTICES } from './orders.js';
-import { POINTS_NOTICES } from './points.js';
-import { TIER_NOTICES } from './tiers.js';
+import { hasMessage, MessageError } from '../../messages/index.js';
+import { checkNotice, type NoticeKind, type NoticeText } from '../notices.js';
 
 /**
- * A message another subgraph may ask identity to send (MemberNoticeRequested). `{name}` in
- * the title or body is filled from the request's params; a placeholder the request does not
- * fill is an error, so a notice never reaches a member with a hole in it.
+ * Messages other subgraphs may ask identity to send (MemberNoticeRequested) live in the
+ * catalogues (src/messages), as `<subgraph>.<name>.title` and `.body`; the key's first
+ * segment names the subgraph and the inbox kind of its notices.
  */
-export interface NoticeTemplate {
-  title: string;
-  body: string;
-}
-
-/** Each subgraph's messages, in a file of its own; the key's first segment names the subgraph. */
-const SECTIONS = {
-  orders: ORDER_NOTICES,
-  points: POINTS_NOTICES,
-  tiers: TIER_NOTICES,
-  moderation: MODERATION_NOTICES,
-} satisfies Record<string, Record<string, NoticeTemplate>>;
-
-/** Which inbox kind the notices of each subgraph's section are. */
-const SECTION_KIND: Record<keyof typeof SECTIONS, NoticeKind> = {
+const SECTION_KIND: Record<string, NoticeKind> = {
   orders: 'orders',
   points: 'points',
   tiers: 'tiers',
@@ -37,33 +20,23 @@ export class NoticeTemplateError extends Error {
   override readonly name = 'NoticeTemplateError';
 }
 
-const PLACEHOLDER = /\{([a-zA-Z][a-zA-Z0-9_]*)\}/g;
-
-function fill(text: string, params: Record<string, unknown>, template: string): string {
-  return text.replace(PLACEHOLDER, (_, name: string) => {
-    const value = params[name];
-    if (value === undefined || value === null) throw new NoticeTemplateError(`${template} needs the parameter ${name}`);
-    return String(value);
-  });
-}
-
 /**
- * The words of a requested notice. An unknown template or a missing parameter throws: the
- * consumer retries and then parks the event, where operations sees it (docs/OPERATIONS.md).
+ * The requested notice, checked against every catalogue. An unknown template or a missing
+ * parameter throws: the consumer retries and then parks the event, where operations sees
+ * it (docs/OPERATIONS.md). `outOfApp` requests are also emailed (docs/LANGUAGES.md).
  */
 export function requestedNotice(request: EventInput['MemberNoticeRequested']): NoticeText {
-  const [section, name] = request.template.split('.', 2) as [string, string | undefined];
-  const messages: Record<string, NoticeTemplate> | undefined = Object.hasOwn(SECTIONS, section)
-    ? SECTIONS[section as keyof typeof SECTIONS]
-    : undefined;
-  const template = name && messages && Object.hasOwn(messages, name) ? messages[name] : undefined;
-  if (!template) throw new NoticeTemplateError(`no notice template ${request.template}`);
-  const params = request.params ?? {};
-  return {
-    kind: SECTION_KIND[section as keyof typeof SECTIONS],
-    title: fill(template.title, params, request.template),
-    body: fill(template.body, params, request.template),
-  };
+  const section = request.template.split('.', 1)[0]!;
+  const kind = Object.hasOwn(SECTION_KIND, section) ? SECTION_KIND[section] : undefined;
+  if (!kind || request.template.split('.').length !== 2 || !hasMessage(`${request.template}.title`)) {
+    throw new NoticeTemplateError(`no notice template ${request.template}`);
+  }
+  try {
+    return checkNotice({ kind, template: request.template, params: request.params ?? {}, outOfApp: request.outOfApp ?? false });
+  } catch (error) {
+    if (error instanceof MessageError) throw new NoticeTemplateError(error.message.replace(/\.(title|body) needs/, ' needs'));
+    throw error;
+  }
 }
 
 /**
