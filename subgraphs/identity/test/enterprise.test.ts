@@ -3,7 +3,11 @@ import { sql } from '@membership/db';
 import { DEMO_MEMBERS } from '@membership/stack';
 import { type TestStack } from '@membership/testing';
 import { useTestStack } from '@membership/testing/per-file';
+import { createLogger } from '@membership/config';
+import { TEST_ENV } from '@membership/testing';
 import { creditCodeCheckCharacter } from '../src/domain/credit-code.js';
+import { runPendingExports } from '../src/domain/data-export.js';
+import { systemServices } from '../src/services.js';
 
 let clock = new Date();
 let stack: TestStack;
@@ -144,5 +148,19 @@ describe('enterprise verification', () => {
   it('switching back to INDIVIDUAL hides the enterprise verification: enterprise features stop', async () => {
     await stack.gql(SET_TYPE, { t: 'INDIVIDUAL' }, { token: await token(ANA) });
     expect((await stack.gql(ENTERPRISE, {}, { token: await token(ANA) })).body.data.me.enterpriseVerification).toBeNull();
+  });
+
+  it('Ana\'s data export lists her enterprise submissions with the company details and the decisions', async () => {
+    const requested = await stack.gql(`mutation { requestDataExport { id } }`, {}, { token: await token(ANA) });
+    const id = requested.body.data.requestDataExport.id;
+    const subgraphUrls = Object.fromEntries(Object.entries(stack.subgraphs).filter(([n]) => n !== 'identity').map(([n, s]) => [n, s.url]));
+    await runPendingExports(systemServices({ database: stack.database, env: { ...TEST_ENV }, logger: createLogger('test', 'silent'), now: () => clock, subgraphUrls }).dataExport, clock);
+    const res = await stack.gql(`query ($id: ID!) { dataExport(id: $id) { downloadJson } }`, { id }, { token: await token(ANA) });
+    const doc = JSON.parse(res.body.data.dataExport.downloadJson);
+    const enterprise = doc.identity.verificationSubmissions.filter((v: { level: string }) => v.level === 'enterprise');
+    expect(enterprise).toEqual([
+      expect.objectContaining({ status: 'rejected', rejectionKind: 'insufficient', companyName: INPUT.companyName, creditCode: CREDIT_CODE }),
+      expect.objectContaining({ status: 'approved', rejectionKind: null, licenceDocumentRef: INPUT.licenceDocumentRef }),
+    ]);
   });
 });

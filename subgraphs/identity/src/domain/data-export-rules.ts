@@ -129,6 +129,11 @@ export function recordsExport(input: {
     idNumber: string | null;
     documentImageRef: string | null;
     faceImageRef: string | null;
+    /** Absent for callers from before enterprise verification and refusal kinds. */
+    rejectionKind?: string | null;
+    companyName?: string | null;
+    creditCode?: string | null;
+    licenceDocumentRef?: string | null;
   }[];
   notices: readonly { kind: string; title: string; body: string; createdAt: Date; readAt: Date | null }[];
   erasureRequests: readonly { status: string; requestedAt: Date; dueAt: Date; cancelledAt: Date | null; completedAt: Date | null }[];
@@ -146,6 +151,10 @@ export function recordsExport(input: {
       idNumber: v.idNumber,
       documentImageRef: v.documentImageRef,
       faceImageRef: v.faceImageRef,
+      rejectionKind: v.rejectionKind ?? null,
+      companyName: v.companyName ?? null,
+      creditCode: v.creditCode ?? null,
+      licenceDocumentRef: v.licenceDocumentRef ?? null,
     })),
     inboxNotices: oldestFirst(input.notices, (n) => n.createdAt).map((n) => ({
       kind: n.kind,
