@@ -1,5 +1,5 @@
 import { groupedLoader, keyedLoader, toConnection, type Connection, type Cursor } from '@membership/subgraph';
-import type { InvoiceRow, OrderLineRow, OrderRow, OrdersRepository, PaymentRow } from './db/orders-repository.js';
+import type { InvoiceRow, OrderLineRow, OrderRow, OrdersRepository, PaymentRow, ReviewRow } from './db/orders-repository.js';
 import type { RefundRow, RefundsRepository } from './db/refunds-repository.js';
 
 /** Which page of whose orders a field asks for. */
@@ -18,7 +18,7 @@ const emptyConnection = (): Connection<OrderRow> => ({ edges: [], pageInfo: { ha
 
 /**
  * Per-request loaders: every order lookup, every member's page of orders and every
- * order's lines, payments, refunds and invoice in one request are one statement each, however many members or
+ * order's lines, payments, refunds, invoice and review in one request are one statement each, however many members or
  * orders the query touches.
  */
 export function createLoaders(repository: OrdersRepository, refunds: RefundsRepository) {
@@ -29,6 +29,7 @@ export function createLoaders(repository: OrdersRepository, refunds: RefundsRepo
     paymentsByOrderId: keyedLoader<PaymentRow[]>((ids) => repository.paymentsOf(ids), []),
     refundsByOrderId: keyedLoader<RefundRow[]>((ids) => refunds.refundsOf(ids), []),
     invoiceByOrderId: keyedLoader<InvoiceRow | null>((ids) => repository.invoicesOf(ids), null),
+    reviewByOrderId: keyedLoader<ReviewRow | null>((ids) => repository.reviewsOf(ids), null),
     ordersByMember: groupedLoader<OrdersPageKey, Connection<OrderRow>>(
       pageHash,
       async (group) => {

@@ -22,6 +22,7 @@ export const rules: FieldRules = {
     cancelOrder: isMember,
     requestRefund: isMember,
     requestInvoice: isMember,
+    reviewOrder: isMember,
     recordOfflinePayment: isStaffWith(ORDERS_WRITE),
     advanceOrder: isStaffWith(ORDERS_WRITE),
     approveRefund: isStaffWith(ORDERS_REFUND),

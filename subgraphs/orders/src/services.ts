@@ -232,6 +232,14 @@ export function ordersServices(settings: OrdersSettings, scope: OrdersScope) {
       if (tax && !/^[0-9A-Z-]{6,30}$/i.test(tax)) throw badInput('The tax id is 6 to 30 letters, digits or dashes.', 'taxId');
       return orders.issueInvoice(orderId, { kind, companyName: company, taxId: tax }, settings.now());
     },
+
+    /** Reviews the member's own paid order: a rating from 1 to 5 and an optional comment of up to 1000 characters. */
+    async reviewOrder(orderId: string, rating: number, comment: string | null) {
+      if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw badInput('Rate the order with a whole number from 1 to 5.', 'rating');
+      const words = comment?.trim() || null;
+      if (words && words.length > 1000) throw badInput('Keep the comment to 1000 characters.', 'comment');
+      return orders.reviewOrder(orderId, { rating, comment: words }, settings.now());
+    },
   };
 }
 

@@ -133,6 +133,7 @@ describe('paying an order', () => {
         pointsHoldId: null,
         pointsUsed: 0,
         returnWindowEndsAt: paid.returnWindowEndsAt,
+        // Placed without a share code.
         shareCode: null,
       },
     ]);

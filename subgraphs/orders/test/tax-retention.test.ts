@@ -14,7 +14,7 @@ const demo = (name: string) => stack.demo.find((m) => m.displayName === name)!;
 const YEAR = 365 * 86_400_000;
 
 interface Trail {
-  order: { id: string; member_id: string | null; erased_at: string | null; idempotency_key: string | null; total_amount: number; paid_amount: number; tax_unlinked_at: string | null };
+  order: { id: string; member_id: string | null; erased_at: string | null; idempotency_key: string | null; share_code: string | null; total_amount: number; paid_amount: number; tax_unlinked_at: string | null };
   payment: { provider_reference: string | null; last4: string | null; instrument_fingerprint: string | null; device_fingerprint: string | null; idempotency_key: string; amount: number };
   refund: { provider_reference: string | null; decision_reason: string | null; idempotency_key: string; amount: number };
   invoice: { company_name: string | null; tax_id: string | null; number: string; amount: number; kind: string };
@@ -31,7 +31,7 @@ const added = new Map<string, { payment: string; refund: string }>();
 async function trail(orderId: string): Promise<Trail> {
   const db = stack.database;
   const ids = added.get(orderId)!;
-  const [order] = await db.rows<Trail['order']>(sql`select id, member_id, erased_at::text, idempotency_key, total_amount, paid_amount, tax_unlinked_at::text from orders.orders where id = ${orderId}`);
+  const [order] = await db.rows<Trail['order']>(sql`select id, member_id, erased_at::text, idempotency_key, share_code, total_amount, paid_amount, tax_unlinked_at::text from orders.orders where id = ${orderId}`);
   const [payment] = await db.rows<Trail['payment']>(sql`select provider_reference, last4, instrument_fingerprint, device_fingerprint, idempotency_key, amount from orders.payments where id = ${ids.payment}`);
   const [refund] = await db.rows<Trail['refund']>(sql`select provider_reference, decision_reason, idempotency_key, amount from orders.refunds where id = ${ids.refund}`);
   const [invoice] = await db.rows<Trail['invoice']>(sql`select company_name, tax_id, number, amount, kind from orders.invoices where order_id = ${orderId}`);
@@ -45,6 +45,7 @@ async function decorate(orderId: string, memberId: string, tag: string) {
   const at = clock.toISOString();
   const ids = { payment: randomUUID(), refund: randomUUID() };
   added.set(orderId, ids);
+  await db.rows(sql`update orders.orders set share_code = ${`share-${tag}`} where id = ${orderId}`);
   await db.rows(sql`insert into orders.payments (id, order_id, member_id, method, status, amount, currency, idempotency_key, provider, provider_reference, last4, instrument_fingerprint, device_fingerprint, created_at)
     values (${ids.payment}, ${orderId}, ${memberId}, 'ONLINE', 'SUCCEEDED', 100, 'CNY', ${`pay-${tag}`}, 'development', ${`psp-${tag}`}, '4242', ${`card-${tag}`}, ${`device-${tag}`}, ${at})`);
   await db.rows(sql`insert into orders.refunds (id, order_id, member_id, status, reason, amount, idempotency_key, decided_by, decision_reason, provider_reference, requested_at)
@@ -88,6 +89,7 @@ describe('orders kept for tax after an erasure', () => {
     // The device went at erasure; the card's reference and digits stay for the books until now.
     expect(before.payment).toMatchObject({ provider_reference: 'psp-ana', last4: '4242', instrument_fingerprint: 'card-ana', device_fingerprint: null });
     expect(before.flags).toBe(1);
+    expect(before.order.share_code).toBe('share-ana');
   });
 
   it('after ORDERS_TAX_RETENTION_YEARS (10) nothing ties Ana\'s order to her; the amounts the books need stay', async () => {
@@ -98,7 +100,7 @@ describe('orders kept for tax after an erasure', () => {
     const result = await runJob(after10);
     expect(result.unlinked).toBeGreaterThanOrEqual(1);
     const now = await trail(anaOrder);
-    expect(now.order).toMatchObject({ member_id: null, idempotency_key: null, total_amount: before.order.total_amount, paid_amount: before.order.paid_amount });
+    expect(now.order).toMatchObject({ member_id: null, idempotency_key: null, share_code: null, total_amount: before.order.total_amount, paid_amount: before.order.paid_amount });
     expect(now.order.tax_unlinked_at).not.toBeNull();
     expect(new Date(now.order.erased_at!).toISOString()).toBe(`${erasedAt.getUTCFullYear()}-01-01T00:00:00.000Z`);
     expect(now.payment).toMatchObject({ provider_reference: null, last4: null, instrument_fingerprint: null, device_fingerprint: null, amount: 100 });

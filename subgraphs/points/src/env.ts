@@ -35,6 +35,10 @@ export const loadPointsEnv = subgraphEnv(
     POINTS_ANNIVERSARY_PERCENT: z.coerce.number().int().min(100).default(200),
     /** Store items priced above this many points need real-name verification (primary or advanced). */
     POINTS_STORE_VERIFICATION_ABOVE: z.coerce.number().int().min(0).default(5000),
+    /** Hours a redemption that needs fulfilment keeps its stock and points reserved before the job releases it. */
+    POINTS_REDEMPTION_HOLD_HOURS: z.coerce.number().int().positive().default(72),
+    /** Real-name verification a lottery entry needs (none: no check). */
+    POINTS_LOTTERY_VERIFICATION_LEVEL: z.enum(['none', 'primary', 'advanced']).default('none'),
   },
   { trusts: ['gateway', 'identity', 'orders'] },
 );

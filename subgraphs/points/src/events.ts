@@ -6,6 +6,7 @@ import { welcomeMember } from './domain/ledger.js';
 import { expiryOf } from './domain/lots.js';
 import { orderPaidIn, refundCompletedIn, releaseHoldIn } from './domain/orders.js';
 import { DEFAULT_POLICY, type PointsPolicy } from './domain/policy.js';
+import { activityTaskIn, profileCompletedIn } from './domain/tasks.js';
 
 /** What points does with each event it consumes, under `policy`; each handler writes only through `tx`. */
 export function pointsHandlersFor(policy: PointsPolicy) {
@@ -18,7 +19,7 @@ export function pointsHandlersFor(policy: PointsPolicy) {
       await orderPaidIn(new PointsRepository(tx, policy.anniversary), event.payload, policy);
     },
     OrderCancelled: async (tx, event) => {
-      if (event.payload.pointsHoldId) await releaseHoldIn(new PointsRepository(tx, policy.anniversary), event.payload.pointsHoldId, new Date(event.payload.cancelledAt));
+      if (event.payload.pointsHoldId) await releaseHoldIn(new PointsRepository(tx, policy.anniversary), event.payload.memberId, event.payload.pointsHoldId, new Date(event.payload.cancelledAt));
     },
     RefundCompleted: async (tx, event) => {
       const at = event.payload.completedAt ? new Date(event.payload.completedAt) : event.occurredAt;
@@ -30,8 +31,8 @@ export function pointsHandlersFor(policy: PointsPolicy) {
     // A tier's multiplier changed on its date: every member of the tier earns at it from now
     // on, in one statement, whether or not their tier changed.
     TierBenefitChangeApplied: async (tx, event) => {
-      const { tier, pointsMultiplierPercent } = event.payload;
-      if (pointsMultiplierPercent !== null) await new PointsRepository(tx, policy.anniversary).setTierMultiplier(tier, pointsMultiplierPercent);
+      const { tier, pointsMultiplierPercent, appliedAt } = event.payload;
+      if (pointsMultiplierPercent !== null) await new PointsRepository(tx, policy.anniversary).setTierMultiplier(tier, pointsMultiplierPercent, new Date(appliedAt));
     },
     SanctionApplied: async (tx, event) => {
       const { sanctionId, memberId, kind, endsAt } = event.payload;
@@ -42,8 +43,15 @@ export function pointsHandlersFor(policy: PointsPolicy) {
       await new PointsRepository(tx, policy.anniversary).sanctionLifted({ sanctionId, memberId, kind }, event.occurredAt);
     },
     MemberVerificationChanged: async (tx, event) => {
-      const { memberId, level, expiresAt } = event.payload;
-      await new PointsRepository(tx, policy.anniversary).setVerification(memberId, level, expiresAt ? new Date(expiresAt) : null);
+      const { memberId, level, expiresAt, refused } = event.payload;
+      await new PointsRepository(tx, policy.anniversary).setVerification(memberId, level, expiresAt ? new Date(expiresAt) : null, refused);
+    },
+    // Reviews (orders), event places used (points' store) and shares (points' OrderPaid) earn their tasks.
+    MemberActivityRecorded: async (tx, event) => {
+      await activityTaskIn(new PointsRepository(tx, policy.anniversary), event.payload, policy);
+    },
+    MemberProfileCompleted: async (tx, event) => {
+      await profileCompletedIn(new PointsRepository(tx, policy.anniversary), event.payload, policy);
     },
     // Points are a promotional benefit, not money: nothing is kept (docs/DATA-RETENTION.md).
     MemberErased: async (tx, event) => {

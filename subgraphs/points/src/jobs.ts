@@ -8,7 +8,8 @@ const DAY_MS = 86_400_000;
 
 /**
  * Points' scheduled work: due lots expire and members with points expiring soon are told,
- * holds orders never committed go back to the member, and orders' pending points whose return
+ * holds orders never committed go back to the member, store redemptions staff did not
+ * fulfil in time give back their stock and points, and orders' pending points whose return
  * window ended become available (debt first): each set-based, one statement after locking the
  * members' accounts.
  */
@@ -36,6 +37,13 @@ export function pointsJobs(db: Db, policy: PointsPolicy): JobDefinition[] {
       every: '5m',
       async run({ now }) {
         return repository.transaction((tx) => tx.releaseExpiredHolds(now));
+      },
+    },
+    {
+      name: 'points.redemptions',
+      every: '15m',
+      async run({ now }) {
+        return repository.transaction((tx) => tx.releaseExpiredRedemptions(now));
       },
     },
   ];

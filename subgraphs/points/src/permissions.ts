@@ -1,5 +1,5 @@
 import { and, rule } from 'graphql-shield';
-import { allow, isAuthenticated, isMember, isOwnerOrStaff, isService, isServiceNamed, isStaffWith, type BaseSubgraphContext, type FieldRules } from '@membership/subgraph';
+import { allow, isAuthenticated, isMember, isOwnerOrStaff, isService, isServiceNamed, isStaffWith, or, type BaseSubgraphContext, type FieldRules } from '@membership/subgraph';
 
 /** Identity calling for itself (its data-export job); no other service, member or staff. */
 const isIdentity = rule('service:identity', { cache: 'contextual' })(
@@ -19,11 +19,16 @@ export const rules: FieldRules = {
     // Names members chose to show, to anyone signed in.
     pointsLeaderboard: isAuthenticated,
     pointsStaffOperations: isStaffWith('audit:read'),
+    redemptionsToFulfil: isStaffWith('points:manage'),
   },
   Mutation: {
     checkIn: isMember,
     redeemStoreItem: isMember,
     enterLottery: isMember,
+    shareProduct: isMember,
+    fulfilRedemption: isStaffWith('points:manage'),
+    // A member only their own (the domain finds no one else's); staff any.
+    cancelRedemption: or(isMember, isStaffWith('points:manage')),
     recordReferral: isMember,
     setLeaderboardName: isMember,
     scheduleEarningRuleChange: isStaffWith('points:manage'),

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { useTestStack } from '@membership/testing/per-file';
 import { callSubgraph, type TestStack } from '@membership/testing';
-import { holds, lots, outbox, staffOperations } from '../src/db/schema.js';
+import { holds, ledger, lots, orderEarnings, orderRefunds, outbox, staffOperations } from '../src/db/schema.js';
 import { HOLD, holdAsOrders, publishToPoints } from './helpers.js';
 
 const DAY = 86_400_000;
@@ -254,5 +254,71 @@ describe('earning from a paid order, and a refund after the points were partly s
     await stack.jobs.tick(new Date(nextEnds.getTime() + 60_000));
     // The other order was never paid, so its hold ran out and its points came back too.
     expect(await myPoints(chen)).toEqual({ pointsBalance: 400 + spend + 600 - 194, pendingPoints: 0, pointsDebt: 0 });
+  });
+});
+
+describe('a refund that arrives before its OrderPaid', () => {
+  it('Ana\'s half refund overtakes the OrderPaid: it waits, then cuts her pending points in proportion and gives half the hold back to its lots when the order is paid; delivered again, it changes nothing', async () => {
+    const ana = demo('Ana');
+    await adjust(ana, 300);
+    const start = await myPoints(ana);
+    const orderId = randomUUID();
+    const refundId = randomUUID();
+    const hold = (await holdAsOrders(stack, { memberId: ana, orderId, points: 200, orderAmount: 20_000, currency: 'CNY', idempotencyKey: `checkout:${orderId}` })).body.data
+      .holdPointsForOrder;
+    const refund = { refundId, orderId, memberId: ana, amount: 9_900, currency: 'CNY', orderAmount: 19_800, pointsRestored: 100, completedAt: new Date(clock.getTime() + 1000).toISOString() };
+    await publishToPoints(stack, 'RefundCompleted', refund, clock);
+    await stack.drainEvents();
+    // Nothing to take back yet: the order is not paid as far as points knows.
+    expect(await myPoints(ana)).toEqual({ ...start, pointsBalance: start.pointsBalance - 200 });
+    const [waiting] = await stack.database.db.select().from(orderRefunds).where(eq(orderRefunds.refundId, refundId));
+    expect(waiting!.appliedAt).toBeNull();
+
+    await publishToPoints(
+      stack,
+      'OrderPaid',
+      { orderId, memberId: ana, amount: 19_800, currency: 'CNY', paidAt: clock.toISOString(), method: 'online', pointsHoldId: hold.id, pointsUsed: 200, returnWindowEndsAt: new Date(clock.getTime() + 7 * DAY).toISOString() },
+      clock,
+    );
+    await stack.drainEvents();
+    const [earning] = await stack.database.db.select().from(orderEarnings).where(eq(orderEarnings.orderId, orderId));
+    expect(earning!.points).toBeGreaterThan(0);
+    expect(earning).toMatchObject({ status: 'pending', refunded: 9_900, clawed: Math.floor(earning!.points / 2) });
+    const pending = earning!.points - Math.floor(earning!.points / 2);
+    expect(await myPoints(ana)).toEqual({ pointsBalance: start.pointsBalance - 200 + 100, pendingPoints: pending, pointsDebt: start.pointsDebt });
+    const [applied] = await stack.database.db.select().from(orderRefunds).where(eq(orderRefunds.refundId, refundId));
+    expect(applied!.appliedAt).not.toBeNull();
+
+    // The same refund delivered again (another event, the same refund): applied once only.
+    await publishToPoints(stack, 'RefundCompleted', refund, clock);
+    await stack.drainEvents();
+    expect(await myPoints(ana)).toEqual({ pointsBalance: start.pointsBalance - 100, pendingPoints: pending, pointsDebt: start.pointsDebt });
+  });
+
+  it('Dee\'s full refund overtakes an OrderPaid with no return window: when the order is paid, its points are earned and taken back at once, exactly once', async () => {
+    const dee = demo('Dee');
+    const start = await myPoints(dee);
+    const orderId = randomUUID();
+    const refundId = randomUUID();
+    await publishToPoints(stack, 'RefundCompleted', { refundId, orderId, memberId: dee, amount: 5_000, currency: 'CNY', orderAmount: 5_000, completedAt: clock.toISOString() }, clock);
+    await stack.drainEvents();
+    await publishToPoints(stack, 'OrderPaid', { orderId, memberId: dee, amount: 5_000, currency: 'CNY', paidAt: clock.toISOString() }, clock);
+    await stack.drainEvents();
+    const moves = await stack.database.db
+      .select({ kind: ledger.kind, delta: ledger.delta, key: ledger.idempotencyKey })
+      .from(ledger)
+      .where(and(eq(ledger.memberId, dee), eq(ledger.sourceId, orderId)));
+    const earned = moves.find((m) => m.kind === 'earn')!.delta;
+    expect(earned).toBeGreaterThan(0);
+    expect(moves).toEqual(
+      expect.arrayContaining([
+        { kind: 'earn', delta: earned, key: `order-earn:${orderId}` },
+        { kind: 'clawback', delta: -earned, key: `refund-clawback:${refundId}` },
+      ]),
+    );
+    expect(moves.filter((m) => m.kind === 'clawback')).toHaveLength(1);
+    // The order's points net to nothing; only her first-order task (not order points) stays.
+    const task = moves.filter((m) => m.key === `task:first_order:${dee}`).reduce((n, m) => n + m.delta, 0);
+    expect(await myPoints(dee)).toEqual({ ...start, pointsBalance: start.pointsBalance + task });
   });
 });

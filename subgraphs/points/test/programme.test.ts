@@ -148,7 +148,7 @@ describe('the points store', () => {
     const item = await createItem({ title: 'Weekend retreat', kind: 'EVENT_PLACE', pricePoints: 6000, stock: 1 });
     expect(item.requiresVerification).toBe(true);
     const refused = await asMember(dee, REDEEM, { input: { itemId: item.id, idempotencyKey: randomUUID() } });
-    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'VERIFICATION_REQUIRED', requiredLevel: 'primary' });
     expect(refused.errors?.[0]?.message).toContain('real-name verification');
     await publishToPoints(stack, 'MemberVerificationChanged', { memberId: dee, level: 'primary', expiresAt: null, changedAt: clock.toISOString() }, clock, 'identity');
     await stack.drainEvents();
@@ -169,6 +169,11 @@ describe('the points store', () => {
     expect((await stack.gql('query { storeItems { id stock } }')).body.data.storeItems).toContainEqual({ id: item.id, stock: 0 });
     const after = await Promise.all(members.map(balanceOf));
     expect(before.reduce((a, b) => a + b, 0) - after.reduce((a, b) => a + b, 0)).toBe(5 * 50);
+    // Mugs are posted: held until staff send them, then committed.
+    for (const r of ok) {
+      const sent = await asStaff(MANAGER, 'mutation($id: ID!) { fulfilRedemption(id: $id) { status } }', { id: r.data.redeemStoreItem.id });
+      expect(sent.data.fulfilRedemption.status).toBe('COMMITTED');
+    }
   });
 });
 
@@ -231,14 +236,15 @@ describe('members under a sanction', () => {
     await publishToPoints(stack, 'SanctionApplied', { sanctionId, memberId: bo, kind: 'BAN', effectiveAt: clock.toISOString(), endsAt }, clock, 'moderation');
     await stack.drainEvents();
     const refused = await asMember(bo, REDEEM, { input: { itemId: item.id, idempotencyKey: randomUUID() } });
-    // The gateway passes the code and the message (the subgraph's extra extensions stay inside).
-    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // The gateway passes why and until when (sanction, restrictedUntil); the sanction's id stays inside.
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', sanction: 'BAN', restrictedUntil: endsAt });
+    expect(refused.errors?.[0]?.extensions).not.toHaveProperty('sanctionId');
     expect(refused.errors?.[0]?.message).toBe(`This member is banned (sanction ${sanctionId}, BAN) until ${endsAt}; points cannot be spent before then.`);
     const lottery = await asStaff(MANAGER, 'mutation($input: LotteryInput!) { createLottery(input: $input) { id } }', {
       input: { title: 'Any draw', entryCost: 5, loseWeight: 1, opensAt: new Date(clock.getTime() - 1000).toISOString(), closesAt: new Date(clock.getTime() + DAY).toISOString(), prizes: [{ name: 'Pen', count: 1, weight: 1 }] },
     });
     const entry = await asMember(bo, ENTER, { input: { lotteryId: lottery.data.createLottery.id, idempotencyKey: randomUUID() } });
-    expect(entry.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(entry.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', sanction: 'BAN', restrictedUntil: endsAt });
     expect(entry.errors?.[0]?.message).toContain(`until ${endsAt}`);
   });
 });

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { sql } from '@membership/db';
 import type { TestStack } from '@membership/testing';
 import { useTestStack } from '@membership/testing/per-file';
 import { BenefitsRepository } from '../src/db/benefits-repository.js';
+import { publishToPoints } from '../../points/test/helpers.js';
 
 /**
  * A scheduled change to a tier's points multiplier reaches points on its date: members who
@@ -139,5 +141,26 @@ describe('two instances applying changes at the same moment', () => {
     expect((await appliedEvents()).filter((e) => e.payload.changeId === changeId)).toHaveLength(1);
     await stack.drainEvents();
     expect((await multipliersInPoints()).SILVER).toEqual([130]);
+  });
+});
+
+describe('events that reach points out of order', () => {
+  const pointsTierOf = async (memberId: string) =>
+    (await stack.database.rows<{ tier: string; multiplier_percent: number }>(sql`select tier, multiplier_percent from points.member_tiers where member_id = ${memberId}`))[0];
+
+  it('a TierChanged told before a multiplier change but delivered after it keeps the new multiplier; an older TierChanged never overwrites a newer one', async () => {
+    const memberId = randomUUID();
+    const appliedAt = new Date(clock.getTime() - 60_000);
+    // The change to Platinum's multiplier is delivered first…
+    await publishToPoints(stack, 'TierBenefitChangeApplied', { changeId: randomUUID(), tier: 'PLATINUM', benefit: 'POINTS_MULTIPLIER', pointsMultiplierPercent: 190, appliedAt: appliedAt.toISOString() }, clock, 'tiers');
+    await stack.drainEvents();
+    // …then the member's move to Platinum, told an hour before it at the old 175%.
+    await publishToPoints(stack, 'TierChanged', { memberId, from: 'GOLD', to: 'PLATINUM', reason: 'qualifying_spend', pointsMultiplierPercent: 175 }, new Date(appliedAt.getTime() - 3_600_000), 'tiers');
+    await stack.drainEvents();
+    expect(await pointsTierOf(memberId)).toEqual({ tier: 'PLATINUM', multiplier_percent: 190 });
+    // A move to Gold told two hours before that arrives last: it is history, not news.
+    await publishToPoints(stack, 'TierChanged', { memberId, from: 'SILVER', to: 'GOLD', reason: 'qualifying_spend', pointsMultiplierPercent: 150 }, new Date(appliedAt.getTime() - 7_200_000), 'tiers');
+    await stack.drainEvents();
+    expect(await pointsTierOf(memberId)).toEqual({ tier: 'PLATINUM', multiplier_percent: 190 });
   });
 });

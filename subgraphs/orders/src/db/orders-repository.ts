@@ -10,12 +10,13 @@ import { nextStatus } from '../domain/order-state.js';
 import type { InvoiceKind, PaymentMethodCode } from '../domain/order-status.js';
 import type { OrderFacts, OrderLineFacts } from '../domain/orders.js';
 import { RiskRepository, type RiskTerms } from './risk-repository.js';
-import { invoices, memberSanctions, orderLines, orders, outbox, payments, refunds, riskFlags } from './schema.js';
+import { invoices, memberSanctions, orderLines, orderReviews, orders, outbox, payments, refunds, riskFlags } from './schema.js';
 
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderLineRow = typeof orderLines.$inferSelect;
 export type PaymentRow = typeof payments.$inferSelect;
 export type InvoiceRow = typeof invoices.$inferSelect;
+export type ReviewRow = typeof orderReviews.$inferSelect;
 type RefundRecord = typeof refunds.$inferSelect;
 
 /** One order with everything orders holds about it: what goes into a member's data export. */
@@ -25,6 +26,7 @@ export interface HeldOrder {
   payments: PaymentRow[];
   refunds: RefundRecord[];
   invoice: InvoiceRow | null;
+  review: ReviewRow | null;
 }
 
 /** The settings payment and cancellation rules read (orders' env.ts). */
@@ -158,11 +160,12 @@ export class OrdersRepository {
       .orderBy(asc(orders.placedAt), asc(orders.id));
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
-    const [lines, paid, asked, invoiced] = await Promise.all([
+    const [lines, paid, asked, invoiced, reviewed] = await Promise.all([
       this.linesOf(ids),
       this.paymentsOf(ids),
       this.db.select().from(refunds).where(inArray(refunds.orderId, ids)).orderBy(asc(refunds.requestedAt)),
       this.invoicesOf(ids),
+      this.reviewsOf(ids),
     ]);
     const refundsByOrder = groupBy(asked, (r) => r.orderId);
     return rows.map((order) => ({
@@ -171,6 +174,7 @@ export class OrdersRepository {
       payments: paid.get(order.id) ?? [],
       refunds: refundsByOrder.get(order.id) ?? [],
       invoice: invoiced.get(order.id) ?? null,
+      review: reviewed.get(order.id) ?? null,
     }));
   }
 
@@ -192,6 +196,8 @@ export class OrdersRepository {
     await this.db.update(payments).set({ memberId: null, deviceFingerprint: null }).where(eq(payments.memberId, memberId));
     await this.db.update(refunds).set({ memberId: null, note: null, evidence: [] }).where(eq(refunds.memberId, memberId));
     await this.db.update(invoices).set({ memberId: null }).where(eq(invoices.memberId, memberId));
+    // A review stays as a rating of the order; who wrote it, and their words, go.
+    await this.db.update(orderReviews).set({ memberId: null, comment: null }).where(eq(orderReviews.memberId, memberId));
     await this.db.update(riskFlags).set({ memberId: null }).where(eq(riskFlags.memberId, memberId));
     await this.db.delete(memberSanctions).where(eq(memberSanctions.memberId, memberId));
     await this.db.delete(outbox).where(sql`${outbox.payload} ->> 'memberId' = ${memberId}`);
@@ -288,6 +294,7 @@ export class OrdersRepository {
           pointsHoldId: hold?.id ?? null,
           amountDue,
           shippingAddress: order.shippingAddress,
+          shareCode: order.shareCode,
           idempotencyKey: order.idempotencyKey,
           placedAt,
           paymentDeadlineAt: paymentDeadline(placedAt, terms.paymentDeadlineMinutes),
@@ -466,6 +473,7 @@ export class OrdersRepository {
           pointsHoldId: order.pointsHoldId,
           pointsUsed: order.pointsUsed,
           returnWindowEndsAt: windowEnds.toISOString(),
+          shareCode: order.shareCode,
         },
         { now: at },
       );
@@ -549,7 +557,43 @@ export class OrdersRepository {
       return invoice!;
     });
   }
+
+  /** The reviews of these orders the scope may see, in one statement. */
+  async reviewsOf(orderIds: readonly string[]): Promise<Map<string, ReviewRow>> {
+    const rows = await this.db
+      .select(getTableColumns(orderReviews))
+      .from(orderReviews)
+      .innerJoin(orders, eq(orders.id, orderReviews.orderId))
+      .where(and(inArray(orderReviews.orderId, [...orderIds]), this.visible()));
+    return new Map(rows.map((r) => [r.orderId, r]));
+  }
+
+  /**
+   * The member's review of their own paid order, once: the same review again returns it, a
+   * different one is a CONFLICT. MemberActivityRecorded (kind review, the order as source)
+   * commits with it: tiers counts it, points rewards the review task.
+   */
+  async reviewOrder(orderId: string, review: { rating: number; comment: string | null }, at: Date): Promise<ReviewRow> {
+    return this.db.transaction(async (tx) => {
+      const order = await this.lockOrder(tx as unknown as Db, orderId);
+      const [existing] = await tx.select().from(orderReviews).where(eq(orderReviews.orderId, order.id));
+      if (existing) {
+        if (existing.rating === review.rating && existing.comment === review.comment) return existing;
+        throw conflict('You already reviewed this order; an order is reviewed once.', 'orderId');
+      }
+      if (!REVIEWABLE.has(order.status)) throw conflict(`Only a paid order can be reviewed; this one is ${order.status.toLowerCase().replace('_', ' ')}.`, 'orderId');
+      const [row] = await tx
+        .insert(orderReviews)
+        .values({ orderId: order.id, memberId: order.memberId, rating: review.rating, comment: review.comment, reviewedAt: at })
+        .returning();
+      await recordEvent(tx as unknown as Db, outbox, 'MemberActivityRecorded', { memberId: order.memberId!, kind: 'review', occurredAt: at.toISOString(), sourceId: order.id }, { now: at });
+      return row!;
+    });
+  }
 }
+
+/** Orders a member may review: paid, on their way or done; not placed, cancelled, refunded or waiting on a refund. */
+const REVIEWABLE = new Set<OrderRow['status']>(['PAID', 'SHIPPED', 'DELIVERED', 'COMPLETED', 'PARTIALLY_REFUNDED']);
 
 /** Rows grouped by a key, each group in the order the rows came. */
 export function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {

@@ -63,6 +63,8 @@ export const orders = ordersSchema.table(
     pointsRestored: integer('points_restored').notNull().default(0),
     /** When the member who placed it was erased; the order is then kept for tax without them. */
     erasedAt: timestamp('erased_at', { withTimezone: true }),
+    /** The share code of the product link the order came through (points issued it to the sharer), if any. */
+    shareCode: text('share_code'),
     /**
      * When the orders.tax-retention job removed the last links to the erased member (after
      * ORDERS_TAX_RETENTION_YEARS): only the amounts the books need remain.
@@ -219,6 +221,22 @@ export const invoices = ordersSchema.table(
       sql`(${t.kind} = 'COMPANY') = (${t.companyName} is not null and ${t.taxId} is not null) or (${t.memberId} is null and ${t.companyName} is null and ${t.taxId} is null)`,
     ),
   ],
+);
+
+/** Members' reviews of their own paid orders: one per order, a rating and an optional comment. */
+export const orderReviews = ordersSchema.table(
+  'order_reviews',
+  {
+    orderId: uuid('order_id')
+      .primaryKey()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    /** Who reviewed; null once the member is erased (the comment goes with them). */
+    memberId: uuid('member_id'),
+    rating: integer('rating').notNull(),
+    comment: text('comment'),
+    reviewedAt: timestamp('reviewed_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [check('order_reviews_rating_check', sql`${t.rating} between 1 and 5`)],
 );
 
 /**

@@ -41,7 +41,7 @@ export class TaxRetentionRepository {
       // The instant of erasure is shared by all of one person's orders: only its year stays.
       await tx
         .update(orders)
-        .set({ idempotencyKey: null, pointsHoldId: null, shippingAddress: null, erasedAt: sql`date_trunc('year', ${orders.erasedAt})`, taxUnlinkedAt: now })
+        .set({ idempotencyKey: null, pointsHoldId: null, shippingAddress: null, shareCode: null, erasedAt: sql`date_trunc('year', ${orders.erasedAt})`, taxUnlinkedAt: now })
         .where(inArray(orders.id, ids));
       return ids.length;
     });

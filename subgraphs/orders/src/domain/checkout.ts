@@ -20,6 +20,8 @@ export interface CheckoutDraft {
   /** Points to spend on the order (0: none); points decides how much money they take off. */
   pointsToUse: number;
   shippingAddress: string;
+  /** The share code of the product link the member came through (points issued it), or null. */
+  shareCode?: string | null;
 }
 
 /** An order worked out from a draft, before points are held and it is stored. */
@@ -37,6 +39,7 @@ export interface CheckoutOrder {
   amountBeforePoints: number;
   pointsToUse: number;
   shippingAddress: string;
+  shareCode: string | null;
   lines: OrderLineFacts[];
 }
 
@@ -51,6 +54,7 @@ export interface PointsHoldGrant {
 const MAX_LINES = 100;
 const MAX_KEY = 200;
 const MAX_ADDRESS = 500;
+const SHARE_CODE = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * A stable id from who asked and their idempotency key, shaped as a uuid: replaying a
@@ -93,6 +97,8 @@ export function checkout(draft: CheckoutDraft): CheckoutOrder {
   const address = draft.shippingAddress.trim();
   if (!address) throw badInput('Give the address the order should be shipped to.', 'shippingAddress');
   if (address.length > MAX_ADDRESS) throw badInput(`The shipping address is longer than ${MAX_ADDRESS} characters.`, 'shippingAddress');
+  const shareCode = draft.shareCode?.trim() || null;
+  if (shareCode !== null && !SHARE_CODE.test(shareCode)) throw badInput('A share code is 1 to 64 letters, digits, dashes or underscores, as it came in the product link.', 'shareCode');
   const id = idFromKey('order', draft.memberId, key);
   return {
     id,
@@ -105,6 +111,7 @@ export function checkout(draft: CheckoutDraft): CheckoutOrder {
     amountBeforePoints: subtotal.amount - discountAmount,
     pointsToUse: draft.pointsToUse,
     shippingAddress: address,
+    shareCode,
     lines: draft.lines.map((line, i) => ({ ...line, id: idFromKey('order-line', id, String(i + 1)), orderId: id, position: i + 1 })),
   };
 }

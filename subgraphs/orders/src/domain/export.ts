@@ -27,6 +27,7 @@ export interface OrdersExport {
     payments?: { method: string; status: string; amount: Money; last4: string | null; createdAt: string }[];
     refunds?: { status: string; reason: string; note: string | null; evidence: string[]; requested: Money; approved: Money | null; requestedAt: string }[];
     invoice?: { number: string; kind: string; companyName: string | null; taxId: string | null; amount: Money; issuedAt: string } | null;
+    review?: { rating: number; comment: string | null; reviewedAt: string } | null;
   }[];
 }
 
@@ -36,10 +37,11 @@ interface HeldExtras {
   payments?: readonly { method: string; status: string; amount: number; last4: string | null; createdAt: Date }[];
   refunds?: readonly { status: string; reason: string; note: string | null; evidence: string[]; amount: number; approvedAmount: number | null; requestedAt: Date }[];
   invoice?: { number: string; kind: string; companyName: string | null; taxId: string | null; amount: number; issuedAt: Date } | null;
+  review?: { rating: number; comment: string | null; reviewedAt: Date } | null;
 }
 
 /**
- * The member's orders with their lines, address, payments, refunds and invoice, in plain JSON values (ISO timestamps, money in
+ * The member's orders with their lines, address, payments, refunds, invoice and review, in plain JSON values (ISO timestamps, money in
  * minor units with its currency), oldest first as given.
  */
 export function ordersExport(
@@ -51,7 +53,7 @@ export function ordersExport(
     subgraph: 'orders',
     memberId,
     exportedAt: at.toISOString(),
-    orders: held.map(({ order, lines, payments = [], refunds = [], invoice = null }) => ({
+    orders: held.map(({ order, lines, payments = [], refunds = [], invoice = null, review = null }) => ({
       id: order.id,
       status: order.status,
       total: { amount: order.totalAmount, currency: order.currency },
@@ -90,6 +92,7 @@ export function ordersExport(
             issuedAt: invoice.issuedAt.toISOString(),
           }
         : null,
+      review: review ? { rating: review.rating, comment: review.comment, reviewedAt: review.reviewedAt.toISOString() } : null,
     })),
   };
 }

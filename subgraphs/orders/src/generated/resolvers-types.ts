@@ -125,6 +125,11 @@ export type Mutation = {
   requestInvoice: Invoice;
   /** Asks for your money back for a whole order or some lines, within its return window. */
   requestRefund: Refund;
+  /**
+   * Reviews your paid order (once; the same review again returns it): a rating from 1 to 5 and
+   * an optional comment. Earns the review task's points.
+   */
+  reviewOrder: OrderReview;
 };
 
 
@@ -182,6 +187,11 @@ export type MutationRequestRefundArgs = {
   input: RequestRefundInput;
 };
 
+
+export type MutationReviewOrderArgs = {
+  input: ReviewOrderInput;
+};
+
 /**
  * Something a member bought: its lines, what it cost and where it stands. What was bought,
  * paid and refunded is the member's behaviour (`@pii(category: BEHAVIOUR)`): staff read it
@@ -229,6 +239,8 @@ export type Order = {
   refunds?: Maybe<Array<Refund>>;
   /** Refunds and returns may be requested until then. */
   returnWindowEndsAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The member's review of the order, once they gave one. */
+  review?: Maybe<OrderReview>;
   /** Where the order is shipped. */
   shippingAddress?: Maybe<Scalars['String']['output']>;
   /** Where the order stands. */
@@ -273,6 +285,21 @@ export type OrderLineInput = {
   title: Scalars['String']['input'];
   /** Price of one unit, in minor units of the order's currency. */
   unitAmount: Scalars['Int']['input'];
+};
+
+/**
+ * A member's review of their own paid order: what they thought of it is their behaviour
+ * (`@pii(category: BEHAVIOUR)`). Reviewing earns the review task's points.
+ */
+export type OrderReview = {
+  __typename?: 'OrderReview';
+  comment?: Maybe<Scalars['String']['output']>;
+  /** Who reviewed; null once the member was erased. */
+  memberId?: Maybe<Scalars['ID']['output']>;
+  orderId: Scalars['ID']['output'];
+  /** 1 (poor) to 5 (excellent). */
+  rating?: Maybe<Scalars['Int']['output']>;
+  reviewedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 /**
@@ -412,6 +439,11 @@ export type PlaceOrderInput = {
   lines: Array<OrderLineInput>;
   /** Points to spend on the order; points decides how much money they take off, up to its cap. */
   pointsToUse?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * The share code of the product link you came through (another member shared it): when the
+   * order is paid, they earn points for the share. Null or absent when there is none.
+   */
+  shareCode?: InputMaybe<Scalars['String']['input']>;
   shippingAddress: Scalars['String']['input'];
 };
 
@@ -546,6 +578,14 @@ export type RequestRefundInput = {
   note?: InputMaybe<Scalars['String']['input']>;
   orderId: Scalars['ID']['input'];
   reason: RefundReason;
+};
+
+export type ReviewOrderInput = {
+  /** What you thought, up to 1000 characters. */
+  comment?: InputMaybe<Scalars['String']['input']>;
+  orderId: Scalars['ID']['input'];
+  /** 1 (poor) to 5 (excellent). */
+  rating: Scalars['Int']['input'];
 };
 
 /** What staff decide about a risk flag. */
@@ -710,6 +750,7 @@ export type ResolversTypes = {
   OrderEdge: ResolverTypeWrapper<Omit<OrderEdge, 'node'> & { node: ResolversTypes['Order'] }>;
   OrderLine: ResolverTypeWrapper<LineInOrder>;
   OrderLineInput: OrderLineInput;
+  OrderReview: ResolverTypeWrapper<OrderReview>;
   OrderStatus: OrderStatus;
   OrderStep: OrderStep;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -734,6 +775,7 @@ export type ResolversTypes = {
   RejectRefundInput: RejectRefundInput;
   RequestInvoiceInput: RequestInvoiceInput;
   RequestRefundInput: RequestRefundInput;
+  ReviewOrderInput: ReviewOrderInput;
   RiskDecision: RiskDecision;
   RiskFlag: ResolverTypeWrapper<RiskFlagRow>;
   RiskFlagKind: RiskFlagKind;
@@ -759,6 +801,7 @@ export type ResolversParentTypes = {
   OrderEdge: Omit<OrderEdge, 'node'> & { node: ResolversParentTypes['Order'] };
   OrderLine: LineInOrder;
   OrderLineInput: OrderLineInput;
+  OrderReview: OrderReview;
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   PayOrderInput: PayOrderInput;
@@ -775,6 +818,7 @@ export type ResolversParentTypes = {
   RejectRefundInput: RejectRefundInput;
   RequestInvoiceInput: RequestInvoiceInput;
   RequestRefundInput: RequestRefundInput;
+  ReviewOrderInput: ReviewOrderInput;
   RiskFlag: RiskFlagRow;
 };
 
@@ -823,6 +867,7 @@ export type MutationResolvers<ContextType = OrdersContext, ParentType extends Re
   rejectRefund?: Resolver<ResolversTypes['Refund'], ParentType, ContextType, RequireFields<MutationRejectRefundArgs, 'input'>>;
   requestInvoice?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType, RequireFields<MutationRequestInvoiceArgs, 'input'>>;
   requestRefund?: Resolver<ResolversTypes['Refund'], ParentType, ContextType, RequireFields<MutationRequestRefundArgs, 'input'>>;
+  reviewOrder?: Resolver<ResolversTypes['OrderReview'], ParentType, ContextType, RequireFields<MutationReviewOrderArgs, 'input'>>;
 };
 
 export type OrderResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = {
@@ -846,6 +891,7 @@ export type OrderResolvers<ContextType = OrdersContext, ParentType extends Resol
   refunded?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   refunds?: Resolver<Maybe<Array<ResolversTypes['Refund']>>, ParentType, ContextType>;
   returnWindowEndsAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  review?: Resolver<Maybe<ResolversTypes['OrderReview']>, ParentType, ContextType>;
   shippingAddress?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['OrderStatus']>, ParentType, ContextType>;
   total?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
@@ -868,6 +914,14 @@ export type OrderLineResolvers<ContextType = OrdersContext, ParentType extends R
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   unitPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+};
+
+export type OrderReviewResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['OrderReview'] = ResolversParentTypes['OrderReview']> = {
+  comment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  memberId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  orderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  rating?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  reviewedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -952,6 +1006,7 @@ export type Resolvers<ContextType = OrdersContext> = {
   OrderConnection?: OrderConnectionResolvers<ContextType>;
   OrderEdge?: OrderEdgeResolvers<ContextType>;
   OrderLine?: OrderLineResolvers<ContextType>;
+  OrderReview?: OrderReviewResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Payment?: PaymentResolvers<ContextType>;
   PaymentAttempt?: PaymentAttemptResolvers<ContextType>;

@@ -58,6 +58,7 @@ export const resolvers: Resolvers = {
         discounts: input.discounts ?? [],
         pointsToUse: input.pointsToUse ?? 0,
         shippingAddress: input.shippingAddress,
+        shareCode: input.shareCode ?? null,
       }),
     payOrder: (_, { input }, ctx) => {
       if (input.method === 'OFFLINE') throw badInput('Offline payments are recorded by staff; pay ONLINE or with POINTS.', 'method');
@@ -94,6 +95,7 @@ export const resolvers: Resolvers = {
     rejectRefund: (_, { input }, ctx) => ctx.services.rejectRefund(staffOf(ctx.viewer), idArg(input.refundId, 'refundId'), input.reason),
     requestInvoice: (_, { input }, ctx) =>
       ctx.services.requestInvoice(idArg(input.orderId, 'orderId'), input.kind, input.companyName ?? null, input.taxId ?? null),
+    reviewOrder: (_, { input }, ctx) => ctx.services.reviewOrder(idArg(input.orderId, 'orderId'), input.rating, input.comment ?? null),
     decideRiskFlag: (_, { input }, ctx) =>
       ctx.risk.decide(idArg(input.flagId, 'flagId'), input.decision, decisionNote(input.note), staffOf(ctx.viewer), ctx.now()),
   },
@@ -110,6 +112,7 @@ export const resolvers: Resolvers = {
     payments: (order, _, ctx) => ctx.loaders.paymentsByOrderId.load(order.id),
     refunds: (order, _, ctx) => ctx.loaders.refundsByOrderId.load(order.id),
     invoice: (order, _, ctx) => ctx.loaders.invoiceByOrderId.load(order.id),
+    review: (order, _, ctx) => ctx.loaders.reviewByOrderId.load(order.id),
     // Null once the member who placed it was erased: the order is kept, the person is not.
     member: (order) => (order.memberId ? { id: order.memberId } : null),
   },

@@ -38,6 +38,7 @@ describe("the orders part of a member's export", () => {
           payments: [],
           refunds: [],
           invoice: null,
+          review: null,
         },
       ],
     });

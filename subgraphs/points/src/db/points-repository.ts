@@ -10,10 +10,12 @@ import type { Hold, OrderEarning, OrderPointsStore } from '../domain/orders.js';
 import type { ActivityStore } from '../domain/activity.js';
 import type { LastCheckIn } from '../domain/checkin.js';
 import type { Prize } from '../domain/lottery.js';
+import type { EventCatalog } from '@membership/events';
 import type { Campaign, EarningRule, RuleCode } from '../domain/rules.js';
 import type { Lottery, LotteryEntry, Redemption, SpendingStore } from '../domain/spending.js';
 import type { StaffOperation, StaffStore } from '../domain/staff.js';
-import type { StoreItem } from '../domain/store.js';
+import type { StoreItem, Verification } from '../domain/store.js';
+import type { ShareCode, TaskStore } from '../domain/tasks.js';
 import type { SanctionInForce } from '../domain/standing.js';
 import {
   accounts,
@@ -30,12 +32,15 @@ import {
   lotUsages,
   memberSanctions,
   memberTiers,
+  tierMultipliers,
   memberVerifications,
   orderEarnings,
+  orderRefunds,
   outbox,
   redemptions,
   referrals,
   ruleAwards,
+  shareCodes,
   staffOperations,
   storeItems,
 } from './schema.js';
@@ -46,7 +51,7 @@ export type LotRow = typeof lots.$inferSelect;
 export type PrizeRow = typeof lotteryPrizes.$inferSelect;
 
 /** All SQL about points accounts, their ledger, lots, holds and what orders earned. */
-export class PointsRepository implements OrderPointsStore, StaffStore, ActivityStore, SpendingStore {
+export class PointsRepository implements OrderPointsStore, StaffStore, ActivityStore, SpendingStore, TaskStore {
   constructor(
     private readonly db: Db,
     /** The programme's anniversary and its multiplier (env.ts), for campaignPercentAt. */
@@ -156,25 +161,37 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
   }
 
   /** Keeps tiers' word on the member's tier and its earning multiplier. */
+  /**
+   * A member's tier changed at `at` (TierChanged). Events may arrive out of order: an older
+   * change never overwrites a newer one, and a multiplier change of the tier applied after
+   * `at` (TierBenefitChangeApplied, delivered first) wins over the one the event carries.
+   */
   async setTier(memberId: string, tier: string, multiplierPercent: number | null, at: Date): Promise<void> {
+    const applied = sql`(select ${tierMultipliers.multiplierPercent} from ${tierMultipliers} where ${tierMultipliers.tier} = ${tier} and ${tierMultipliers.appliedAt} > ${at.toISOString()}::timestamptz)`;
     await this.db
       .insert(memberTiers)
-      .values({ memberId, tier, multiplierPercent: multiplierPercent ?? 100, changedAt: at })
+      .values({ memberId, tier, multiplierPercent: sql`coalesce(${applied}, ${multiplierPercent}::int, 100)`, changedAt: at })
       .onConflictDoUpdate({
         target: memberTiers.memberId,
-        set: { tier, changedAt: at, ...(multiplierPercent !== null ? { multiplierPercent } : {}) },
+        set: { tier, changedAt: at, multiplierPercent: sql`coalesce(${applied}, ${multiplierPercent}::int, ${memberTiers.multiplierPercent})` },
+        setWhere: lte(memberTiers.changedAt, at),
       });
   }
 
   /**
-   * A tier's earning multiplier changed (TierBenefitChangeApplied): every member holding
-   * the tier gets it, in one UPDATE however many they are. Rows already at it are left alone.
+   * A tier's earning multiplier changed from `appliedAt` (TierBenefitChangeApplied): kept per
+   * tier, and every member who entered the tier before that date gets it, in one UPDATE however
+   * many they are (a member who entered after it already has it from their TierChanged).
    */
-  async setTierMultiplier(tier: string, multiplierPercent: number): Promise<void> {
+  async setTierMultiplier(tier: string, multiplierPercent: number, appliedAt: Date): Promise<void> {
+    await this.db
+      .insert(tierMultipliers)
+      .values({ tier, multiplierPercent, appliedAt })
+      .onConflictDoUpdate({ target: tierMultipliers.tier, set: { multiplierPercent, appliedAt }, setWhere: lt(tierMultipliers.appliedAt, appliedAt) });
     await this.db
       .update(memberTiers)
       .set({ multiplierPercent })
-      .where(and(eq(memberTiers.tier, tier), ne(memberTiers.multiplierPercent, multiplierPercent)));
+      .where(and(eq(memberTiers.tier, tier), lt(memberTiers.changedAt, appliedAt), ne(memberTiers.multiplierPercent, multiplierPercent)));
   }
 
   /** A sanction took effect; one lifted already (events out of order) stays lifted. */
@@ -189,11 +206,11 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
       .onConflictDoUpdate({ target: memberSanctions.sanctionId, set: { liftedAt: at } });
   }
 
-  async setVerification(memberId: string, level: string, expiresAt: Date | null): Promise<void> {
+  async setVerification(memberId: string, level: string, expiresAt: Date | null, refused: boolean): Promise<void> {
     await this.db
       .insert(memberVerifications)
-      .values({ memberId, level, expiresAt })
-      .onConflictDoUpdate({ target: memberVerifications.memberId, set: { level, expiresAt } });
+      .values({ memberId, level, expiresAt, refused })
+      .onConflictDoUpdate({ target: memberVerifications.memberId, set: { level, expiresAt, refused } });
   }
 
   async tierPercentOf(memberId: string): Promise<number> {
@@ -293,8 +310,11 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
     return row?.tier ?? null;
   }
 
-  async verificationOf(memberId: string): Promise<{ level: string; expiresAt: Date | null } | null> {
-    const [row] = await this.db.select({ level: memberVerifications.level, expiresAt: memberVerifications.expiresAt }).from(memberVerifications).where(eq(memberVerifications.memberId, memberId));
+  async verificationOf(memberId: string): Promise<Verification | null> {
+    const [row] = await this.db
+      .select({ level: memberVerifications.level, expiresAt: memberVerifications.expiresAt, refused: memberVerifications.refused })
+      .from(memberVerifications)
+      .where(eq(memberVerifications.memberId, memberId));
     return row ?? null;
   }
 
@@ -324,8 +344,80 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
   }
 
   async redemptionsOf(memberId: string, itemId: string): Promise<number> {
-    const [row] = await this.db.select({ n: sql<number>`count(*)::int` }).from(redemptions).where(and(eq(redemptions.memberId, memberId), eq(redemptions.itemId, itemId)));
+    // A released redemption gave its item back: it does not count against the member's limit.
+    const [row] = await this.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(redemptions)
+      .where(and(eq(redemptions.memberId, memberId), eq(redemptions.itemId, itemId), sql`${redemptions.status} <> 'released'`));
     return Number(row?.n ?? 0);
+  }
+
+  /** Held redemptions with their item's title, the soonest to be released first, in one statement. */
+  async heldRedemptions(first: number): Promise<{ redemptionId: string; memberId: string; itemId: string; title: string; redeemedAt: Date; expiresAt: Date }[]> {
+    const rows = await this.db
+      .select({ redemptionId: redemptions.id, memberId: redemptions.memberId, itemId: redemptions.itemId, title: storeItems.title, redeemedAt: redemptions.redeemedAt, expiresAt: redemptions.expiresAt })
+      .from(redemptions)
+      .innerJoin(storeItems, eq(storeItems.id, redemptions.itemId))
+      .where(eq(redemptions.status, 'held'))
+      .orderBy(asc(redemptions.expiresAt), asc(redemptions.id))
+      .limit(first);
+    return rows.map((r) => ({ ...r, expiresAt: r.expiresAt! }));
+  }
+
+  async redemption(redemptionId: string): Promise<Redemption | undefined> {
+    const [row] = await this.db.select().from(redemptions).where(eq(redemptions.id, redemptionId));
+    return row;
+  }
+
+  async lockRedemption(redemptionId: string): Promise<Redemption | undefined> {
+    const [row] = await this.db.select().from(redemptions).where(eq(redemptions.id, redemptionId)).for('update');
+    return row;
+  }
+
+  async updateRedemption(redemptionId: string, patch: Pick<Redemption, 'status' | 'settledAt'>): Promise<Redemption> {
+    const [row] = await this.db.update(redemptions).set(patch).where(eq(redemptions.id, redemptionId)).returning();
+    return row!;
+  }
+
+  async returnStock(itemId: string): Promise<void> {
+    await this.db.update(storeItems).set({ stock: sql`${storeItems.stock} + 1` }).where(eq(storeItems.id, itemId));
+  }
+
+  async shareCodeOf(memberId: string, productSku: string): Promise<ShareCode | undefined> {
+    const [row] = await this.db.select().from(shareCodes).where(and(eq(shareCodes.memberId, memberId), eq(shareCodes.productSku, productSku)));
+    return row;
+  }
+
+  async shareCodeByCode(code: string): Promise<ShareCode | undefined> {
+    const [row] = await this.db.select().from(shareCodes).where(eq(shareCodes.code, code));
+    return row;
+  }
+
+  async insertShareCode(code: ShareCode): Promise<void> {
+    await this.db.insert(shareCodes).values(code);
+  }
+
+  async recordRefund(refund: EventCatalog['RefundCompleted'], at: Date): Promise<boolean> {
+    const rows = await this.db
+      .insert(orderRefunds)
+      .values({ refundId: refund.refundId, orderId: refund.orderId, memberId: refund.memberId, payload: { ...refund }, receivedAt: at })
+      .onConflictDoNothing()
+      .returning({ refundId: orderRefunds.refundId });
+    return rows.length === 1;
+  }
+
+  async unappliedRefundsOf(orderId: string): Promise<{ refund: EventCatalog['RefundCompleted']; at: Date }[]> {
+    const rows = await this.db
+      .select()
+      .from(orderRefunds)
+      .where(and(eq(orderRefunds.orderId, orderId), isNull(orderRefunds.appliedAt)))
+      .orderBy(asc(orderRefunds.receivedAt), asc(orderRefunds.refundId))
+      .for('update');
+    return rows.map((r) => ({ refund: r.payload as EventCatalog['RefundCompleted'], at: r.receivedAt }));
+  }
+
+  async markRefundApplied(refundId: string, at: Date): Promise<void> {
+    await this.db.update(orderRefunds).set({ appliedAt: at }).where(eq(orderRefunds.refundId, refundId));
   }
 
   async takeStock(itemId: string): Promise<boolean> {
@@ -529,13 +621,14 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
   }
 
   /**
-   * The member's account and whole ledger, oldest entry first, in two statements: what
+   * The member's account, whole ledger (oldest entry first) and share codes, in three statements: what
    * points contributes to the member's data export.
    */
-  async everythingOf(memberId: string): Promise<{ account: AccountRow | undefined; entries: LedgerRow[] }> {
+  async everythingOf(memberId: string): Promise<{ account: AccountRow | undefined; entries: LedgerRow[]; shareCodes: ShareCode[] }> {
     const [account] = await this.db.select().from(accounts).where(eq(accounts.memberId, memberId));
     const entries = await this.db.select().from(ledger).where(eq(ledger.memberId, memberId)).orderBy(asc(ledger.createdAt), asc(ledger.id));
-    return { account, entries };
+    const codes = await this.db.select().from(shareCodes).where(eq(shareCodes.memberId, memberId)).orderBy(asc(shareCodes.createdAt), asc(shareCodes.code));
+    return { account, entries, shareCodes: codes };
   }
 
   /**
@@ -630,6 +723,67 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
       select (select count(*) from released)::int as released, (select coalesce(sum(points), 0) from per_hold)::int as points,
              (select count(*) from entries)::int as entries, (select count(*) from usages)::int as usages,
              (select count(*) from lots_back)::int as lots, (select count(*) from credited)::int as accounts`);
+    const row = (Array.isArray(rows) ? rows[0] : (rows as { rows: unknown[] }).rows[0]) as { released: number; points: number };
+    return { released: Number(row.released), points: Number(row.points) };
+  }
+
+  /**
+   * Releases every held redemption not fulfilled by `now`, set-based: the members' accounts
+   * are locked first, then one statement writes a `reverse` entry per redemption, returns each
+   * lot exactly what the redemption still has out of it (mirrored usages), puts the stock
+   * back, raises the balances and marks the redemptions released. Call it in a transaction.
+   */
+  async releaseExpiredRedemptions(now: Date): Promise<{ released: number; points: number }> {
+    const stamp = now.toISOString();
+    await this.db.execute(sql`
+      select 1 from ${accounts} where member_id in (
+        select member_id from ${redemptions} where status = 'held' and expires_at <= ${stamp}::timestamptz
+      ) order by member_id for update`);
+    const rows = await this.db.execute(sql`
+      with due as (
+        select id, member_id, item_id from ${redemptions} where status = 'held' and expires_at <= ${stamp}::timestamptz for update
+      ), outstanding as (
+        select u.hold_id, u.lot_id, sum(u.points)::int as points
+        from ${lotUsages} u join due d on d.id = u.hold_id
+        group by u.hold_id, u.lot_id having sum(u.points) > 0
+      ), per_redemption as (
+        select d.id as redemption_id, d.member_id, d.item_id, sum(o.points)::int as points, gen_random_uuid() as entry_id
+        from due d join outstanding o on o.hold_id = d.id
+        group by d.id, d.member_id, d.item_id
+      ), entries as (
+        insert into ${ledger} (id, member_id, kind, delta, debt_delta, reason, source, source_id, idempotency_key, created_at)
+        select entry_id, member_id, 'reverse', points, 0, 'STORE', 'store', item_id::text, 'redemption-release:' || redemption_id, ${stamp}::timestamptz
+        from per_redemption
+        returning id
+      ), usages as (
+        insert into ${lotUsages} (id, entry_id, lot_id, hold_id, points)
+        select gen_random_uuid(), p.entry_id, o.lot_id, o.hold_id, -o.points
+        from outstanding o join per_redemption p on p.redemption_id = o.hold_id
+        returning id
+      ), lots_back as (
+        update ${lots} l set remaining = l.remaining + s.points
+        from (select lot_id, sum(points)::int as points from outstanding group by lot_id) s
+        where l.id = s.lot_id
+        returning l.id
+      ), credited as (
+        update ${accounts} a set balance = a.balance + s.points
+        from (select member_id, sum(points)::int as points from per_redemption group by member_id) s
+        where a.member_id = s.member_id
+        returning a.member_id
+      ), stock_back as (
+        update ${storeItems} i set stock = i.stock + s.n
+        from (select item_id, count(*)::int as n from due group by item_id) s
+        where i.id = s.item_id
+        returning i.id
+      ), released as (
+        update ${redemptions} r set status = 'released', settled_at = ${stamp}::timestamptz
+        from due d where r.id = d.id
+        returning r.id
+      )
+      select (select count(*) from released)::int as released, (select coalesce(sum(points), 0) from per_redemption)::int as points,
+             (select count(*) from entries)::int as entries, (select count(*) from usages)::int as usages,
+             (select count(*) from lots_back)::int as lots, (select count(*) from credited)::int as accounts,
+             (select count(*) from stock_back)::int as items`);
     const row = (Array.isArray(rows) ? rows[0] : (rows as { rows: unknown[] }).rows[0]) as { released: number; points: number };
     return { released: Number(row.released), points: Number(row.points) };
   }
@@ -747,6 +901,8 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
     const mine = this.db.select({ id: ledger.id }).from(ledger).where(eq(ledger.memberId, memberId));
     await this.db.delete(lotUsages).where(inArray(lotUsages.entryId, mine));
     await this.db.delete(redemptions).where(eq(redemptions.memberId, memberId));
+    await this.db.delete(shareCodes).where(eq(shareCodes.memberId, memberId));
+    await this.db.delete(orderRefunds).where(eq(orderRefunds.memberId, memberId));
     await this.db.delete(lotteryEntries).where(eq(lotteryEntries.memberId, memberId));
     await this.db.delete(ruleAwards).where(eq(ruleAwards.memberId, memberId));
     await this.db.delete(checkIns).where(eq(checkIns.memberId, memberId));

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { inboxTable, outboxTable } from '@membership/events';
 import type { EntryKind, EntrySource, PointsReason } from '../domain/balance.js';
 
@@ -184,6 +184,16 @@ export const memberTiers = points.table('member_tiers', {
   changedAt: timestamp('changed_at', { withTimezone: true }).notNull(),
 });
 
+/**
+ * Each tier's earning multiplier as the last TierBenefitChangeApplied set it, with the date it
+ * applied from: a TierChanged told before that date but delivered after it takes this one.
+ */
+export const tierMultipliers = points.table('tier_multipliers', {
+  tier: text('tier').primaryKey(),
+  multiplierPercent: integer('multiplier_percent').notNull(),
+  appliedAt: timestamp('applied_at', { withTimezone: true }).notNull(),
+});
+
 /** Sanctions from moderation's SanctionApplied (a row) and SanctionLifted (marked lifted). */
 export const memberSanctions = points.table(
   'member_sanctions',
@@ -203,6 +213,8 @@ export const memberVerifications = points.table('member_verifications', {
   memberId: uuid('member_id').primaryKey(),
   level: text('level').notNull(),
   expiresAt: timestamp('expires_at', { withTimezone: true }),
+  /** True while the member refused verification (or a submission was found false): verified features stay closed. */
+  refused: boolean('refused').notNull().default(false),
 });
 
 /**
@@ -334,8 +346,55 @@ export const redemptions = points.table(
       .references(() => ledger.id, { onDelete: 'restrict' }),
     idempotencyKey: text('idempotency_key').notNull(),
     redeemedAt: timestamp('redeemed_at', { withTimezone: true }).notNull(),
+    /**
+     * committed (the member has it), held (an item that needs fulfilment: stock and points
+     * reserved until staff fulfil it), released (cancelled or not fulfilled in time: stock
+     * and the exact lots given back).
+     */
+    status: text('status').$type<'held' | 'committed' | 'released'>().notNull().default('committed'),
+    /** When a held redemption is released if staff have not fulfilled it. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    settledAt: timestamp('settled_at', { withTimezone: true }),
   },
-  (t) => [uniqueIndex('redemptions_idempotency_key_idx').on(t.idempotencyKey), index('redemptions_member_id_item_id_idx').on(t.memberId, t.itemId)],
+  (t) => [
+    uniqueIndex('redemptions_idempotency_key_idx').on(t.idempotencyKey),
+    index('redemptions_member_id_item_id_idx').on(t.memberId, t.itemId),
+    index('redemptions_expires_at_idx').on(t.expiresAt).where(sql`${t.status} = 'held'`),
+  ],
+);
+
+/** Share codes members asked for, one per member and product: an order placed through one rewards its sharer. */
+export const shareCodes = points.table(
+  'share_codes',
+  {
+    code: text('code').primaryKey(),
+    // Restrict: a code names a member; erasure deletes their codes first.
+    memberId: uuid('member_id')
+      .notNull()
+      .references(() => accounts.memberId, { onDelete: 'restrict' }),
+    productSku: text('product_sku').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('share_codes_member_id_product_sku_idx').on(t.memberId, t.productSku)],
+);
+
+/**
+ * Every refund points has seen (RefundCompleted), by refund id, so each is applied exactly
+ * once: at once, or, when it overtook its order's OrderPaid, kept (applied_at null) and
+ * applied when the OrderPaid arrives.
+ */
+export const orderRefunds = points.table(
+  'order_refunds',
+  {
+    refundId: uuid('refund_id').primaryKey(),
+    orderId: uuid('order_id').notNull(),
+    memberId: uuid('member_id').notNull(),
+    /** The RefundCompleted payload as it came. */
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+    appliedAt: timestamp('applied_at', { withTimezone: true }),
+  },
+  (t) => [index('order_refunds_order_id_idx').on(t.orderId).where(sql`${t.appliedAt} is null`), index('order_refunds_member_id_idx').on(t.memberId)],
 );
 
 /** Lotteries: entry cost, odds, and the seed every draw is computed from (its hash published at creation). */

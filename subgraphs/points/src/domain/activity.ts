@@ -27,13 +27,19 @@ export interface ActivityStore extends LedgerStore {
 
 /**
  * Gives the points of rule `code` in force at `at`, cut to its day and lifetime caps, inside
- * the caller's transaction. Null when the caps leave nothing (or the rule gives 0).
+ * the caller's transaction. Null when the caps leave nothing (or the rule gives 0), or the
+ * member has no points account.
  */
 export async function awardRuleIn(
   tx: ActivityStore,
   award: { memberId: string; code: RuleCode; reason: LedgerEntry['reason']; source: LedgerEntry['source']; idempotencyKey: string; at: Date; sourceId?: string | null; note?: string | null; points?: number },
   policy: PointsPolicy,
 ): Promise<LedgerEntry | null> {
+  // The account lock first: two awards for one member count each other against the caps.
+  if (!(await tx.lockAccount(award.memberId))) return null;
+  // A replay returns the first award as it was, whatever the caps say now.
+  const previous = await tx.entryByKey(award.idempotencyKey);
+  if (previous) return previous;
   const rule = rulesInForce(programmeRules(await tx.earningRules(), policy.pointsPerUnit), award.at).get(award.code);
   if (!rule) return null;
   const day = award.at.toISOString().slice(0, 10);

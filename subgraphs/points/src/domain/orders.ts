@@ -8,6 +8,7 @@ import { programmeRules, rulesInForce } from './rules.js';
 import { expiryOf } from './lots.js';
 import type { PointsPolicy } from './policy.js';
 import { assertMaySpend, type SanctionInForce } from './standing.js';
+import { shareRewardIn, type TaskStore } from './tasks.js';
 
 /** A points hold for an order, as points keeps it. */
 export interface Hold {
@@ -45,8 +46,13 @@ export interface OrderEarning {
 }
 
 /** Where the order rules read and write, beside the ledger (db/PointsRepository). */
-export interface OrderPointsStore extends ActivityStore {
+export interface OrderPointsStore extends ActivityStore, TaskStore {
   transaction<T>(work: (store: OrderPointsStore) => Promise<T>): Promise<T>;
+  /** Records a refund seen for the first time (true); false when it was seen before. */
+  recordRefund(refund: EventCatalog['RefundCompleted'], at: Date): Promise<boolean>;
+  /** Refunds of the order seen but not applied yet (they overtook its OrderPaid), oldest first, locked. */
+  unappliedRefundsOf(orderId: string): Promise<{ refund: EventCatalog['RefundCompleted']; at: Date }[]>;
+  markRefundApplied(refundId: string, at: Date): Promise<void>;
   holdByKey(idempotencyKey: string): Promise<Hold | undefined>;
   /** The hold, locked until the transaction ends. */
   lockHold(holdId: string): Promise<Hold | undefined>;
@@ -130,7 +136,10 @@ export async function holdPointsForOrder(store: OrderPointsStore, request: HoldR
  * Gives a held hold's points back to the lots they came from (order cancelled, or its time
  * ran out). A hold already committed or released is left as it is. Inside the caller's transaction.
  */
-export async function releaseHoldIn(tx: OrderPointsStore, holdId: string, at: Date): Promise<boolean> {
+export async function releaseHoldIn(tx: OrderPointsStore, memberId: string, holdId: string, at: Date): Promise<boolean> {
+  // The account first, then the hold: the order every writer of holds takes (the holds job
+  // locks the accounts of the holds it releases first), so two of them never deadlock.
+  await tx.lockAccount(memberId);
   const hold = await tx.lockHold(holdId);
   if (!hold || hold.status !== 'held') return false;
   await restoreIn(tx, {
@@ -156,6 +165,8 @@ export async function orderPaidIn(tx: OrderPointsStore, paid: EventCatalog['Orde
   const paidAt = new Date(paid.paidAt);
   await tx.openAccount(paid.memberId, paidAt);
   if (paid.pointsHoldId) {
+    // Account before hold, as the holds job and releaseHoldIn take them (no deadlock).
+    await tx.lockAccount(paid.memberId);
     const hold = await tx.lockHold(paid.pointsHoldId);
     if (hold?.status === 'held') {
       await tx.updateHold(hold.id, { status: 'committed', settledAt: paidAt });
@@ -197,6 +208,9 @@ export async function orderPaidIn(tx: OrderPointsStore, paid: EventCatalog['Orde
   });
   if (points > 0 && availableAt <= paidAt) await makeAvailableIn(tx, paid.orderId, paidAt, policy);
   if (firstOrder) await firstOrderRewardsIn(tx, paid.memberId, paid.orderId, paidAt, policy);
+  await shareRewardIn(tx, paid, policy);
+  // Refunds that arrived before this OrderPaid take back what the order just earned, once each.
+  for (const early of await tx.unappliedRefundsOf(paid.orderId)) await applyRefundIn(tx, early.refund, early.at > paidAt ? early.at : paidAt);
 }
 
 /**
@@ -236,12 +250,24 @@ async function makeAvailableIn(tx: OrderPointsStore, orderId: string, now: Date,
 }
 
 /**
- * A refund: what the order earned is taken back in proportion to the money refunded (pending
+ * A refund, applied once per refund id (kept for later when it overtook its order's
+ * OrderPaid): what the order earned is taken back in proportion to the money refunded (pending
  * points first, simply cancelled; available points from the order's own lot first, then
  * nearest expiry, a debt for what the balance lacks), then the offset points the refund
  * returns go back to exactly the lots the order's hold used, with their original expiry.
  */
 export async function refundCompletedIn(tx: OrderPointsStore, refund: EventCatalog['RefundCompleted'], at: Date): Promise<void> {
+  // Once per refund id, whatever delivers it how often.
+  if (!(await tx.recordRefund(refund, at))) return;
+  // Every OrderPaid leaves an earning row: none means the refund overtook its OrderPaid.
+  // It stays recorded, unapplied, and orderPaidIn applies it when the OrderPaid arrives.
+  if (!(await tx.lockEarning(refund.orderId))) return;
+  await applyRefundIn(tx, refund, at);
+}
+
+/** Applies a recorded refund to the order's earning and hold (which exist), and marks it applied. */
+async function applyRefundIn(tx: OrderPointsStore, refund: EventCatalog['RefundCompleted'], at: Date): Promise<void> {
+  await tx.markRefundApplied(refund.refundId, at);
   const earning = await tx.lockEarning(refund.orderId);
   if (earning && earning.status !== 'cancelled') {
     const refunded = earning.refunded + refund.amount;

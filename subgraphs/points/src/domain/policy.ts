@@ -14,6 +14,10 @@ export interface PointsPolicy {
   streakMaxBonusDays: number;
   anniversary: { monthDay: string; percent: number };
   verificationAbove: number;
+  /** How long a redemption that needs fulfilment stays reserved. */
+  redemptionHoldMs: number;
+  /** Verification a lottery entry needs; 'none' for no check. */
+  lotteryVerification: 'none' | 'primary' | 'advanced';
 }
 
 /** The policy from points' parsed environment. */
@@ -31,6 +35,8 @@ export function policyFrom(env: {
   POINTS_ANNIVERSARY: string;
   POINTS_ANNIVERSARY_PERCENT: number;
   POINTS_STORE_VERIFICATION_ABOVE: number;
+  POINTS_REDEMPTION_HOLD_HOURS: number;
+  POINTS_LOTTERY_VERIFICATION_LEVEL: 'none' | 'primary' | 'advanced';
 }): PointsPolicy {
   return {
     expiry: env.POINTS_EXPIRY_POLICY === 'years' ? { kind: 'years', years: env.POINTS_EXPIRY_YEARS } : { kind: 'end_of_following_year' },
@@ -43,6 +49,8 @@ export function policyFrom(env: {
     streakMaxBonusDays: env.POINTS_STREAK_MAX_BONUS_DAYS,
     anniversary: { monthDay: env.POINTS_ANNIVERSARY, percent: env.POINTS_ANNIVERSARY_PERCENT },
     verificationAbove: env.POINTS_STORE_VERIFICATION_ABOVE,
+    redemptionHoldMs: env.POINTS_REDEMPTION_HOLD_HOURS * 3_600_000,
+    lotteryVerification: env.POINTS_LOTTERY_VERIFICATION_LEVEL,
   };
 }
 
@@ -61,4 +69,6 @@ export const DEFAULT_POLICY: PointsPolicy = policyFrom({
   POINTS_ANNIVERSARY: '06-18',
   POINTS_ANNIVERSARY_PERCENT: 200,
   POINTS_STORE_VERIFICATION_ABOVE: 5000,
+  POINTS_REDEMPTION_HOLD_HOURS: 72,
+  POINTS_LOTTERY_VERIFICATION_LEVEL: 'none',
 });

@@ -26,5 +26,7 @@ export function assertMaySpend(sanctions: readonly SanctionInForce[], now: Date)
     sanction: s.kind,
     sanctionId: s.sanctionId,
     until: s.endsAt?.toISOString() ?? null,
+    // The public names (gateway/src/errors.ts PUBLIC_EXTENSIONS): why, and until when (null: until lifted).
+    restrictedUntil: s.endsAt?.toISOString() ?? null,
   });
 }

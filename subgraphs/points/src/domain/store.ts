@@ -1,4 +1,4 @@
-import { badInput, conflict, DomainError, forbidden } from '@membership/domain';
+import { badInput, conflict, DomainError } from '@membership/domain';
 import { VERIFICATION_LEVELS } from '@membership/events';
 
 /** What the store offers. */
@@ -31,7 +31,7 @@ export function priceFor(item: Pick<StoreItem, 'pricePoints' | 'tierPrices'>, ti
  */
 export function assertMayRedeem(
   item: StoreItem,
-  member: { redeemedBefore: number; verification: { level: string; expiresAt: Date | null } | null },
+  member: { redeemedBefore: number; verification: Verification | null },
   now: Date,
   verificationAbove: number,
 ): void {
@@ -41,12 +41,35 @@ export function assertMayRedeem(
   if (item.perMemberLimit !== null && member.redeemedBefore >= item.perMemberLimit) {
     throw conflict(`Each member may redeem ${item.title} ${item.perMemberLimit} time(s); you have.`, 'itemId');
   }
-  if (item.pricePoints > verificationAbove) {
-    const v = member.verification;
-    const verified = v && VERIFICATION_LEVELS.indexOf(v.level as never) >= 1 && (v.expiresAt === null || v.expiresAt > now);
-    if (!verified) throw forbidden(`Items over ${verificationAbove} points need real-name verification (primary or advanced) in force.`);
+  if (item.pricePoints > verificationAbove) assertVerified(member.verification, 'primary', `Items over ${verificationAbove} points`, now);
+}
+
+/** What points knows of a member's real-name verification (identity's MemberVerificationChanged). */
+export interface Verification {
+  level: string;
+  expiresAt: Date | null;
+  refused: boolean;
+}
+
+/**
+ * Refuses with VERIFICATION_REQUIRED (`requiredLevel` in the extensions) unless the member
+ * holds `required` or higher, in force at `now`. A member who refused verification (or whose
+ * submission was found false) is told so: verified features stay closed until a new approval.
+ */
+export function assertVerified(verification: Verification | null, required: 'primary' | 'advanced', what: string, now: Date): void {
+  if (verification?.refused) {
+    throw new DomainError('VERIFICATION_REQUIRED', `${what} need ${required} real-name verification, and your verification was refused; submit it again and wait for approval.`, undefined, {
+      requiredLevel: required,
+    });
+  }
+  const level = verification && (verification.expiresAt === null || verification.expiresAt > now) ? VERIFICATION_LEVELS.indexOf(verification.level as never) : 0;
+  if (level < VERIFICATION_LEVELS.indexOf(required)) {
+    throw new DomainError('VERIFICATION_REQUIRED', `${what} need ${required} real-name verification (or higher) in force; verify in your account first.`, undefined, { requiredLevel: required });
   }
 }
+
+/** Items that need fulfilment (sent by post, a place at an event): reserved first, committed when staff fulfil them. */
+export const needsFulfilment = (kind: ItemKind): boolean => kind === 'PHYSICAL' || kind === 'EVENT_PLACE';
 
 /** A new item, checked. */
 export function checkItem(item: Omit<StoreItem, 'id'>): void {

@@ -88,6 +88,21 @@ export type ExpiringPoints = {
   points: Scalars['Int']['output'];
 };
 
+/** A held redemption waiting for staff to fulfil it: who redeemed what, and until when it waits. */
+export type FulfilmentRequest = {
+  __typename?: 'FulfilmentRequest';
+  /** The job releases it (stock and points back) at this time if it is not fulfilled. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** The item the member chose: their behaviour. */
+  itemId?: Maybe<Scalars['ID']['output']>;
+  /** The member who redeemed it; where to send it is identity's. */
+  memberId: Scalars['ID']['output'];
+  redeemedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The redemption to fulfil (fulfilRedemption) or cancel (cancelRedemption). */
+  redemptionId: Scalars['ID']['output'];
+  title?: Maybe<Scalars['String']['output']>;
+};
+
 export type GrantPointsInput = {
   idempotencyKey: Scalars['String']['input'];
   memberId: Scalars['ID']['input'];
@@ -225,6 +240,11 @@ export type Mutation = {
    */
   adjustPoints: PointsEntry;
   /**
+   * The signed-in member (their own) or staff with points:manage cancel a HELD redemption: the
+   * stock and the points, to exactly the lots they came from, go back.
+   */
+  cancelRedemption: Redemption;
+  /**
    * The signed-in member checks in for today (their time zone's day; `timeZone` is taken the
    * first time only). A second check-in the same day is BAD_USER_INPUT.
    */
@@ -237,6 +257,11 @@ export type Mutation = {
   createStoreItem: StoreItem;
   /** The signed-in member enters a lottery, paying its entry cost in points. */
   enterLottery: LotteryEntryResult;
+  /**
+   * Staff with points:manage fulfil a HELD redemption (goods sent, member let in at the event):
+   * it is committed. An event place fulfilled counts as taking part in an activity (a task).
+   */
+  fulfilRedemption: Redemption;
   /**
    * Staff with points:grant grant a rule's points (an adopted suggestion, a task checked by
    * hand) with a reason; null when the rule's caps leave nothing to give.
@@ -251,17 +276,33 @@ export type Mutation = {
   holdPointsForOrder: PointsHold;
   /** The signed-in member names who referred them, before their first paid order. */
   recordReferral: Scalars['Boolean']['output'];
-  /** The signed-in member redeems a store item with points (their tier's price). */
+  /**
+   * The signed-in member redeems a store item with points (their tier's price). Items that
+   * need fulfilment are HELD until staff fulfil them (or released when cancelled or not
+   * fulfilled within POINTS_REDEMPTION_HOLD_HOURS). FORBIDDEN with `sanction` and
+   * `restrictedUntil` while restricted or banned; VERIFICATION_REQUIRED with `requiredLevel`
+   * for items above POINTS_STORE_VERIFICATION_ABOVE points without verification.
+   */
   redeemStoreItem: Redemption;
   /** Staff with points:manage announce a change to an earning rule, at least the notice period ahead. */
   scheduleEarningRuleChange: EarningRule;
   /** The signed-in member opts in to the monthly leaderboard under `name`, or out with null. */
   setLeaderboardName: Scalars['Boolean']['output'];
+  /**
+   * The signed-in member's share code for a product (the same code every time they ask): put
+   * it in the product link; an order placed and paid through it earns them the share points.
+   */
+  shareProduct: ShareLink;
 };
 
 
 export type MutationAdjustPointsArgs = {
   input: AdjustPointsInput;
+};
+
+
+export type MutationCancelRedemptionArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -287,6 +328,11 @@ export type MutationCreateStoreItemArgs = {
 
 export type MutationEnterLotteryArgs = {
   input: EnterLotteryInput;
+};
+
+
+export type MutationFulfilRedemptionArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -317,6 +363,11 @@ export type MutationScheduleEarningRuleChangeArgs = {
 
 export type MutationSetLeaderboardNameArgs = {
   name?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationShareProductArgs = {
+  productSku: Scalars['String']['input'];
 };
 
 /** Where a page of a list ends and whether another follows. */
@@ -472,6 +523,12 @@ export type Query = {
    * identity's schema, which points cannot write, so points keeps its own).
    */
   pointsStaffOperations: Array<PointsStaffOperation>;
+  /**
+   * Staff with points:manage: redemptions waiting for fulfilment (physical goods to send,
+   * event places), the soonest to be released first. What each member chose is BEHAVIOUR
+   * data: pii:behaviour:read and a stated purpose.
+   */
+  redemptionsToFulfil: Array<FulfilmentRequest>;
   /** The points store catalogue: items on sale now or later; public. */
   storeItems: Array<StoreItem>;
 };
@@ -496,6 +553,11 @@ export type QueryPointsStaffOperationsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+export type QueryRedemptionsToFulfilArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type RedeemStoreItemInput = {
   /** The same key returns the first redemption and changes nothing. */
   idempotencyKey: Scalars['String']['input'];
@@ -505,11 +567,37 @@ export type RedeemStoreItemInput = {
 /** A member's redemption in the store. */
 export type Redemption = {
   __typename?: 'Redemption';
+  /** When a HELD redemption is released if staff have not fulfilled it; null otherwise. */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
   id: Scalars['ID']['output'];
   itemId: Scalars['ID']['output'];
   /** Points paid (the member's tier price). */
   points: Scalars['Int']['output'];
   redeemedAt: Scalars['DateTime']['output'];
+  status: RedemptionStatus;
+};
+
+/** Where a store redemption stands. */
+export type RedemptionStatus =
+  /** The member has it: fulfilled, or an item that needed no fulfilment. */
+  | 'COMMITTED'
+  /** Stock and points reserved for an item that needs fulfilment (physical goods, an event place), until staff fulfil it. */
+  | 'HELD'
+  /** Cancelled, or not fulfilled in time: the stock and exactly the points' lots went back. */
+  | 'RELEASED';
+
+/**
+ * A member's share code for a product: an order placed through a link carrying it, and paid,
+ * earns the member the `share` rule's points (once per order; never for their own orders).
+ */
+export type ShareLink = {
+  __typename?: 'ShareLink';
+  /** The code to put in the product link; it identifies the member who shared. */
+  code?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  /** The member the code rewards. */
+  memberId: Scalars['ID']['output'];
+  productSku: Scalars['String']['output'];
 };
 
 /** An item in the points store. */
@@ -668,6 +756,7 @@ export type ResolversTypes = {
   EarningRuleChangeInput: EarningRuleChangeInput;
   EnterLotteryInput: EnterLotteryInput;
   ExpiringPoints: ResolverTypeWrapper<ExpiringPoints>;
+  FulfilmentRequest: ResolverTypeWrapper<FulfilmentRequest>;
   GrantPointsInput: GrantPointsInput;
   GrantRule: GrantRule;
   HoldPointsForOrderInput: HoldPointsForOrderInput;
@@ -693,6 +782,8 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RedeemStoreItemInput: RedeemStoreItemInput;
   Redemption: ResolverTypeWrapper<RedemptionRecord>;
+  RedemptionStatus: RedemptionStatus;
+  ShareLink: ResolverTypeWrapper<ShareLink>;
   StoreItem: ResolverTypeWrapper<StoreItemRecord>;
   StoreItemInput: StoreItemInput;
   StoreItemKind: StoreItemKind;
@@ -713,6 +804,7 @@ export type ResolversParentTypes = {
   EarningRuleChangeInput: EarningRuleChangeInput;
   EnterLotteryInput: EnterLotteryInput;
   ExpiringPoints: ExpiringPoints;
+  FulfilmentRequest: FulfilmentRequest;
   GrantPointsInput: GrantPointsInput;
   HoldPointsForOrderInput: HoldPointsForOrderInput;
   LeaderboardEntry: LeaderboardEntry;
@@ -734,6 +826,7 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   RedeemStoreItemInput: RedeemStoreItemInput;
   Redemption: RedemptionRecord;
+  ShareLink: ShareLink;
   StoreItem: StoreItemRecord;
   StoreItemInput: StoreItemInput;
   TierPrice: TierPrice;
@@ -770,6 +863,15 @@ export type EarningRuleResolvers<ContextType = PointsContext, ParentType extends
 export type ExpiringPointsResolvers<ContextType = PointsContext, ParentType extends ResolversParentTypes['ExpiringPoints'] = ResolversParentTypes['ExpiringPoints']> = {
   expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type FulfilmentRequestResolvers<ContextType = PointsContext, ParentType extends ResolversParentTypes['FulfilmentRequest'] = ResolversParentTypes['FulfilmentRequest']> = {
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  itemId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  redeemedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  redemptionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type LeaderboardEntryResolvers<ContextType = PointsContext, ParentType extends ResolversParentTypes['LeaderboardEntry'] = ResolversParentTypes['LeaderboardEntry']> = {
@@ -816,17 +918,20 @@ export type MemberResolvers<ContextType = PointsContext, ParentType extends Reso
 
 export type MutationResolvers<ContextType = PointsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   adjustPoints?: Resolver<ResolversTypes['PointsEntry'], ParentType, ContextType, RequireFields<MutationAdjustPointsArgs, 'input'>>;
+  cancelRedemption?: Resolver<ResolversTypes['Redemption'], ParentType, ContextType, RequireFields<MutationCancelRedemptionArgs, 'id'>>;
   checkIn?: Resolver<ResolversTypes['CheckInResult'], ParentType, ContextType, Partial<MutationCheckInArgs>>;
   createLottery?: Resolver<ResolversTypes['Lottery'], ParentType, ContextType, RequireFields<MutationCreateLotteryArgs, 'input'>>;
   createPointsCampaign?: Resolver<ResolversTypes['PointsCampaign'], ParentType, ContextType, RequireFields<MutationCreatePointsCampaignArgs, 'input'>>;
   createStoreItem?: Resolver<ResolversTypes['StoreItem'], ParentType, ContextType, RequireFields<MutationCreateStoreItemArgs, 'input'>>;
   enterLottery?: Resolver<ResolversTypes['LotteryEntryResult'], ParentType, ContextType, RequireFields<MutationEnterLotteryArgs, 'input'>>;
+  fulfilRedemption?: Resolver<ResolversTypes['Redemption'], ParentType, ContextType, RequireFields<MutationFulfilRedemptionArgs, 'id'>>;
   grantPoints?: Resolver<Maybe<ResolversTypes['PointsEntry']>, ParentType, ContextType, RequireFields<MutationGrantPointsArgs, 'input'>>;
   holdPointsForOrder?: Resolver<ResolversTypes['PointsHold'], ParentType, ContextType, RequireFields<MutationHoldPointsForOrderArgs, 'input'>>;
   recordReferral?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRecordReferralArgs, 'referrerId'>>;
   redeemStoreItem?: Resolver<ResolversTypes['Redemption'], ParentType, ContextType, RequireFields<MutationRedeemStoreItemArgs, 'input'>>;
   scheduleEarningRuleChange?: Resolver<ResolversTypes['EarningRule'], ParentType, ContextType, RequireFields<MutationScheduleEarningRuleChangeArgs, 'input'>>;
   setLeaderboardName?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, Partial<MutationSetLeaderboardNameArgs>>;
+  shareProduct?: Resolver<ResolversTypes['ShareLink'], ParentType, ContextType, RequireFields<MutationShareProductArgs, 'productSku'>>;
 };
 
 export type PageInfoResolvers<ContextType = PointsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -887,14 +992,24 @@ export type QueryResolvers<ContextType = PointsContext, ParentType extends Resol
   pointsCampaigns?: Resolver<Array<ResolversTypes['PointsCampaign']>, ParentType, ContextType>;
   pointsLeaderboard?: Resolver<Array<ResolversTypes['LeaderboardEntry']>, ParentType, ContextType, RequireFields<QueryPointsLeaderboardArgs, 'first'>>;
   pointsStaffOperations?: Resolver<Array<ResolversTypes['PointsStaffOperation']>, ParentType, ContextType, RequireFields<QueryPointsStaffOperationsArgs, 'first'>>;
+  redemptionsToFulfil?: Resolver<Array<ResolversTypes['FulfilmentRequest']>, ParentType, ContextType, RequireFields<QueryRedemptionsToFulfilArgs, 'first'>>;
   storeItems?: Resolver<Array<ResolversTypes['StoreItem']>, ParentType, ContextType>;
 };
 
 export type RedemptionResolvers<ContextType = PointsContext, ParentType extends ResolversParentTypes['Redemption'] = ResolversParentTypes['Redemption']> = {
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   itemId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   redeemedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['RedemptionStatus'], ParentType, ContextType>;
+};
+
+export type ShareLinkResolvers<ContextType = PointsContext, ParentType extends ResolversParentTypes['ShareLink'] = ResolversParentTypes['ShareLink']> = {
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  productSku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type StoreItemResolvers<ContextType = PointsContext, ParentType extends ResolversParentTypes['StoreItem'] = ResolversParentTypes['StoreItem']> = {
@@ -920,6 +1035,7 @@ export type Resolvers<ContextType = PointsContext> = {
   DateTime?: GraphQLScalarType;
   EarningRule?: EarningRuleResolvers<ContextType>;
   ExpiringPoints?: ExpiringPointsResolvers<ContextType>;
+  FulfilmentRequest?: FulfilmentRequestResolvers<ContextType>;
   LeaderboardEntry?: LeaderboardEntryResolvers<ContextType>;
   Lottery?: LotteryResolvers<ContextType>;
   LotteryEntryResult?: LotteryEntryResultResolvers<ContextType>;
@@ -935,6 +1051,7 @@ export type Resolvers<ContextType = PointsContext> = {
   PointsStaffOperation?: PointsStaffOperationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Redemption?: RedemptionResolvers<ContextType>;
+  ShareLink?: ShareLinkResolvers<ContextType>;
   StoreItem?: StoreItemResolvers<ContextType>;
   TierPrice?: TierPriceResolvers<ContextType>;
 };

@@ -6,10 +6,11 @@ import { exportMemberId, pointsExport } from '../domain/export.js';
 import { currencyArg, idArg, keyArg } from '../domain/input.js';
 import { holdPointsForOrder } from '../domain/orders.js';
 import { programmeRules, rulesInForce, type RuleCode } from '../domain/rules.js';
-import { enterLottery, redeemItem } from '../domain/spending.js';
+import { cancelRedemption, enterLottery, fulfilRedemption, redeemItem } from '../domain/spending.js';
+import { shareProduct } from '../domain/tasks.js';
 import { adjustPoints } from '../domain/staff.js';
 import type { ItemKind } from '../domain/store.js';
-import type { PointsEntryKind, Resolvers } from '../generated/resolvers-types.js';
+import type { PointsEntryKind, RedemptionStatus, Resolvers } from '../generated/resolvers-types.js';
 import type { PointsContext } from '../context.js';
 
 const cursorOf = (e: LedgerEntry) => ({ at: e.createdAt, id: e.id });
@@ -58,6 +59,11 @@ export const resolvers: Resolvers = {
       if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('Ask for between 1 and 100 operations.', 'first');
       return ctx.points.staffOperationsPage(first);
     },
+    redemptionsToFulfil: (_, args, ctx) => {
+      const first = args.first ?? 20;
+      if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('Ask for between 1 and 100 redemptions.', 'first');
+      return ctx.points.heldRedemptions(first);
+    },
     pointsLeaderboard: async (_, args, ctx) => {
       const first = args.first ?? 10;
       if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('Ask for between 1 and 100 places.', 'first');
@@ -79,7 +85,11 @@ export const resolvers: Resolvers = {
     redeemStoreItem: (_, { input }, ctx) =>
       redeemItem(ctx.points, memberIdOf(ctx), { itemId: idArg(input.itemId, 'itemId'), idempotencyKey: keyArg(input.idempotencyKey) }, ctx.policy, ctx.now()),
     enterLottery: (_, { input }, ctx) =>
-      enterLottery(ctx.points, memberIdOf(ctx), { lotteryId: idArg(input.lotteryId, 'lotteryId'), idempotencyKey: keyArg(input.idempotencyKey) }, ctx.now()),
+      enterLottery(ctx.points, memberIdOf(ctx), { lotteryId: idArg(input.lotteryId, 'lotteryId'), idempotencyKey: keyArg(input.idempotencyKey) }, ctx.policy, ctx.now()),
+    shareProduct: (_, args, ctx) => shareProduct(ctx.points, memberIdOf(ctx), args.productSku, ctx.now()),
+    fulfilRedemption: (_, args, ctx) => fulfilRedemption(ctx.points, staffIdOf(ctx), idArg(args.id, 'id'), ctx.now()),
+    cancelRedemption: (_, args, ctx) =>
+      cancelRedemption(ctx.points, ctx.viewer.kind === 'staff' ? { staffId: ctx.viewer.staffId } : { memberId: memberIdOf(ctx) }, idArg(args.id, 'id'), ctx.now()),
     recordReferral: async (_, args, ctx) => {
       await recordReferral(ctx.points, memberIdOf(ctx), idArg(args.referrerId, 'referrerId'), ctx.now());
       return true;
@@ -142,6 +152,9 @@ export const resolvers: Resolvers = {
   Lottery: {
     seed: (lottery, _, ctx) => (lottery.closesAt <= ctx.now() ? lottery.seed : null),
     prizes: (lottery, _, ctx) => ctx.loaders.prizes.load(lottery.id),
+  },
+  Redemption: {
+    status: (r) => r.status.toUpperCase() as RedemptionStatus,
   },
   LotteryPrize: {
     remaining: (prize) => prize.count - prize.awarded,

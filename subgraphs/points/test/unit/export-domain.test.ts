@@ -16,6 +16,7 @@ describe("the points part of a member's export", () => {
       exportedAt: '2026-02-01T00:00:00.000Z',
       account: null,
       ledger: [],
+      shareCodes: [],
     });
   });
 
@@ -37,5 +38,11 @@ describe("the points part of a member's export", () => {
       { id: 'e1', kind: 'earn', delta: 100, debtDelta: 0, reason: 'WELCOME', note: null, occurredAt: '2026-01-05T10:00:00.000Z' },
       { id: 'e2', kind: 'adjust', delta: -30, debtDelta: 0, reason: 'ADJUSTMENT', note: 'Duplicate credit', occurredAt: '2026-01-05T10:00:00.000Z' },
     ]);
+  });
+
+  it('the share codes the member asked for are theirs to see', () => {
+    const createdAt = new Date('2026-01-05T10:00:00.000Z');
+    const data = pointsExport(ANA, { account: undefined, entries: [], shareCodes: [{ code: 'ABCDEFGH23', memberId: ANA, productSku: 'TEA-1', createdAt }] }, at);
+    expect(data.shareCodes).toEqual([{ code: 'ABCDEFGH23', productSku: 'TEA-1', createdAt: '2026-01-05T10:00:00.000Z' }]);
   });
 });

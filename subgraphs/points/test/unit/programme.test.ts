@@ -99,7 +99,7 @@ describe('the store', () => {
     validUntil: new Date('2027-01-01T00:00:00Z'),
   };
   const now = new Date('2026-12-01T00:00:00Z');
-  const verified = { level: 'primary', expiresAt: null };
+  const verified = { level: 'primary', expiresAt: null, refused: false };
 
   it('a higher tier pays its lower price', () => {
     expect(priceFor(item, 'GOLD')).toBe(5000);
@@ -111,8 +111,11 @@ describe('the store', () => {
     expect(codeOf(() => assertMayRedeem({ ...item, stock: 0 }, { redeemedBefore: 0, verification: verified }, now, 5000))).toBe('CONFLICT');
     expect(codeOf(() => assertMayRedeem(item, { redeemedBefore: 1, verification: verified }, now, 5000))).toBe('CONFLICT');
     expect(codeOf(() => assertMayRedeem(item, { redeemedBefore: 0, verification: verified }, new Date('2027-02-01T00:00:00Z'), 5000))).toBe('CONFLICT');
-    expect(codeOf(() => assertMayRedeem(item, { redeemedBefore: 0, verification: null }, now, 5000))).toBe('FORBIDDEN');
-    expect(codeOf(() => assertMayRedeem(item, { redeemedBefore: 0, verification: { level: 'none', expiresAt: null } }, now, 5000))).toBe('FORBIDDEN');
+    expect(codeOf(() => assertMayRedeem(item, { redeemedBefore: 0, verification: null }, now, 5000))).toBe('VERIFICATION_REQUIRED');
+    expect(codeOf(() => assertMayRedeem(item, { redeemedBefore: 0, verification: { level: 'none', expiresAt: null, refused: false } }, now, 5000))).toBe('VERIFICATION_REQUIRED');
+    // Lapsed, or refused: closed as if never verified.
+    expect(codeOf(() => assertMayRedeem(item, { redeemedBefore: 0, verification: { ...verified, expiresAt: new Date('2026-11-01T00:00:00Z') } }, now, 5000))).toBe('VERIFICATION_REQUIRED');
+    expect(codeOf(() => assertMayRedeem(item, { redeemedBefore: 0, verification: { level: 'advanced', expiresAt: null, refused: true } }, now, 5000))).toBe('VERIFICATION_REQUIRED');
     expect(codeOf(() => assertMayRedeem(item, { redeemedBefore: 0, verification: verified }, now, 5000))).toBe('no error');
     expect(codeOf(() => assertMayRedeem(item, { redeemedBefore: 0, verification: null }, now, 10_000))).toBe('no error');
   });
