@@ -1,5 +1,6 @@
 import { parseEnv, secretEnv, z } from '@membership/config';
 import { subgraphEnv } from '@membership/subgraph';
+import { REFUSAL_RESTRICTIONS } from './domain/refusals.js';
 
 /** The subgraphs that contribute to a member's data export, at their default ports. */
 const DEFAULT_EXPORT_SUBGRAPH_URLS: Record<string, string> = {
@@ -96,6 +97,18 @@ const identityShape = {
   VERIFICATION_RENEW_DAYS_BEFORE: z.coerce.number().int().min(0).default(30),
   /** Refused primary verification checks allowed per member in 24 hours. */
   VERIFICATION_PRIMARY_ATTEMPTS_PER_DAY: z.coerce.number().int().min(1).default(5),
+  /**
+   * What identity withholds from a member who declined verification or whose submission a
+   * reviewer found false, until a verification of theirs is approved: a comma-separated list
+   * of card (the membership card), partner_sharing (giving partners their data), enterprise
+   * (submitting a business licence); empty for none. Other subgraphs restrict their own
+   * features on MemberVerificationChanged.refused.
+   */
+  VERIFICATION_REFUSAL_RESTRICTS: z
+    .string()
+    .default('card,partner_sharing,enterprise')
+    .transform((v) => v.split(',').map((w) => w.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(REFUSAL_RESTRICTIONS))),
   /**
    * Which identity checker to use when none is passed in code: the development fake, or
    * none (primary verification answers that it is unavailable). Defaults to none in production.

@@ -93,6 +93,13 @@ export function createLoaders(stores: IdentityStores, now: () => Date) {
     ),
     /** Each member's newest verifications, decrypted: one query for all. */
     verifications: keyedLoader<Verification[]>((ids) => stores.verifications.recentFor(ids, RECENT_VERIFICATIONS), []),
+    /** Whether each member is refused now (declined, or a submission found false): one query for all. */
+    verificationRefused: keyedLoader<boolean>(async (ids) => {
+      const refused = await stores.verifications.refusedAmong(ids);
+      return new Map(ids.map((id) => [id, refused.has(id)]));
+    }, false),
+    /** Each member's live approved enterprise verification: one query for all. */
+    enterpriseVerification: keyedLoader<Verification | null>((ids) => stores.verifications.enterpriseFor(ids, now()), null),
     memberById: keyedLoader<Member | null>((ids) => stores.members.byIds(ids), null),
     /**
      * The PII categories (upper case) each member lets a partner see now: one query per partner

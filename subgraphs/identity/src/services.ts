@@ -158,6 +158,7 @@ export function identityServices(settings: IdentitySettings, stores: IdentitySto
         renewDaysBefore: env.VERIFICATION_RENEW_DAYS_BEFORE,
         primaryAttemptsPerDay: env.VERIFICATION_PRIMARY_ATTEMPTS_PER_DAY,
       },
+      restricts: new Set(env.VERIFICATION_REFUSAL_RESTRICTS),
     },
     reminders: { inbox: stores.inbox, policy: { renewDaysBefore: env.VERIFICATION_RENEW_DAYS_BEFORE } },
     erasure: { erasures: stores.erasures, members: stores.members, transaction, policy: { graceDays: env.ERASURE_GRACE_DAYS }, now, logger },

@@ -34,6 +34,13 @@ const ordersShape = {
   RISK_BRUSHING_MINUTES: z.coerce.number().int().min(1).default(60),
   /** This many accounts paying with one card, or from one device, raise a flag. */
   RISK_SHARED_ACCOUNTS: z.coerce.number().int().min(2).default(3),
+  /**
+   * Years an erased member's orders keep their remaining links (invoice titles, payment
+   * references, fingerprints) for tax, counted from the order's placement; then the
+   * orders.tax-retention job removes them (docs/DATA-RETENTION.md). 10: the period the tax
+   * collection rules set for books and vouchers.
+   */
+  ORDERS_TAX_RETENTION_YEARS: z.coerce.number().int().min(1).max(50).default(10),
 };
 
 const parseOrdersEnv = subgraphEnv(4104, ordersShape);

@@ -1,6 +1,8 @@
 import type { JobDefinition } from '@membership/jobs';
 import type { Db } from '@membership/db';
 import { OrdersRepository } from './db/orders-repository.js';
+import { TaxRetentionRepository } from './db/tax-retention-repository.js';
+import { taxRetentionCutoff } from './domain/tax-retention.js';
 
 /**
  * Cancels orders not paid by their payment deadline (PAYMENT_DEADLINE_MINUTES), batch
@@ -43,6 +45,31 @@ export function completionJob(db: Db): JobDefinition {
         if (batch === 0) break;
       }
       return { completed };
+    },
+  };
+}
+
+/**
+ * Removes every remaining link between an erased member and the orders kept for tax once the
+ * legal period (ORDERS_TAX_RETENTION_YEARS, from the order's placement) is over: batch after
+ * batch of set-based statements, then the erased members' old risk flags. Safe to run twice:
+ * an unlinked order is marked (tax_unlinked_at) and not looked at again.
+ */
+export function taxRetentionJob(db: Db, years: number): JobDefinition {
+  const repository = new TaxRetentionRepository(db);
+  return {
+    name: 'orders.tax-retention',
+    every: '24h',
+    async run({ now }) {
+      const cutoff = taxRetentionCutoff(now, years);
+      let unlinked = 0;
+      for (;;) {
+        const batch = await repository.unlinkBatch(cutoff, now);
+        unlinked += batch;
+        if (batch === 0) break;
+      }
+      const riskFlagsRemoved = await repository.removeErasedMembersFlags(cutoff);
+      return { unlinked, riskFlagsRemoved, cutoff: cutoff.toISOString() };
     },
   };
 }

@@ -5,7 +5,7 @@ import { RiskRepository } from './db/risk-repository.js';
 import { inbox, outbox } from './db/schema.js';
 import { ordersScopeFor } from './domain/access.js';
 import { loadOrdersEnv, type OrdersEnv } from './env.js';
-import { completionJob, paymentDeadlineJob } from './jobs.js';
+import { completionJob, paymentDeadlineJob, taxRetentionJob } from './jobs.js';
 import { createLoaders } from './loaders.js';
 import { rules } from './permissions.js';
 import { resolvers } from './resolvers/index.js';
@@ -29,7 +29,7 @@ const orders = defineSubgraph<OrdersContext, OrdersEnv, OrdersSettings, OrdersOp
   },
   outbox,
   consumer: { inbox, handlers: ordersHandlers },
-  jobs: ({ db }) => [paymentDeadlineJob(db), completionJob(db)],
+  jobs: ({ db, env }) => [paymentDeadlineJob(db), completionJob(db), taxRetentionJob(db, env.ORDERS_TAX_RETENTION_YEARS)],
 });
 
 export const { name, typeDefs, migrationsFolder } = orders;

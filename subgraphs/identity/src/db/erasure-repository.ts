@@ -18,7 +18,9 @@ import {
   memberCards,
   notificationDeliveries,
   erasureRequests,
+  memberProfiles,
   members,
+  verificationRefusals,
   notificationsOutbox,
   outbox,
   passwordResetCodes,
@@ -153,6 +155,8 @@ export class ErasureRepository implements ErasureStore {
     await this.db.delete(inboxNotices).where(eq(inboxNotices.memberId, memberId));
     await this.db.delete(noticeAudiences).where(eq(noticeAudiences.memberId, memberId));
     await this.db.delete(memberCards).where(eq(memberCards.memberId, memberId));
+    await this.db.delete(memberProfiles).where(eq(memberProfiles.memberId, memberId));
+    await this.db.delete(verificationRefusals).where(eq(verificationRefusals.memberId, memberId));
     await this.db.delete(outbox).where(sql`${outbox.payload} ->> 'memberId' = ${memberId}`);
   }
 

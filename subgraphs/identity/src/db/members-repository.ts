@@ -6,17 +6,44 @@ import type { Cursor } from '@membership/subgraph';
 import { lookupHash, newDataKey, openValue, sealValue, unwrapDataKey, wrapDataKey, type KeyRing } from '../domain/encryption.js';
 import type { FailureState } from '../domain/lockout.js';
 import type { ProfileField, ProfileUpdate } from '../domain/profile-rules.js';
+import { applyOptional, EMPTY_PROFILE, type Address, type Gender, type Interest, type MemberType, type OptionalProfile } from '../domain/profile-fields.js';
 import type { Member, NewMember, ProfileChangeRow } from '../domain/records.js';
 import type { MemberDataScope } from '../domain/scope.js';
 import type { MemberStore } from '../domain/stores.js';
 import { unique } from './errors.js';
 import { visibleTo } from './scope.js';
-import { memberKeys, members, outbox, profileChanges } from './schema.js';
+import { memberKeys, memberProfiles, members, outbox, profileChanges } from './schema.js';
 
 type MemberRow = typeof members.$inferSelect;
 
-const sealedRow = { ...getTableColumns(members), wrappedKey: memberKeys.wrappedKey };
-type SealedRow = MemberRow & { wrappedKey: string | null };
+const sealedRow = {
+  ...getTableColumns(members),
+  wrappedKey: memberKeys.wrappedKey,
+  memberType: memberProfiles.memberType,
+  birthdayCiphertext: memberProfiles.birthdayCiphertext,
+  genderCiphertext: memberProfiles.genderCiphertext,
+  addressCiphertext: memberProfiles.addressCiphertext,
+  interestsCiphertext: memberProfiles.interestsCiphertext,
+  profileCompletedAt: memberProfiles.completedAt,
+};
+type ProfileColumns = {
+  memberType: string | null;
+  birthdayCiphertext: string | null;
+  genderCiphertext: string | null;
+  addressCiphertext: string | null;
+  interestsCiphertext: string | null;
+  profileCompletedAt: Date | null;
+};
+type SealedRow = MemberRow & { wrappedKey: string | null } & ProfileColumns;
+
+const NO_PROFILE: ProfileColumns = {
+  memberType: null,
+  birthdayCiphertext: null,
+  genderCiphertext: null,
+  addressCiphertext: null,
+  interestsCiphertext: null,
+  profileCompletedAt: null,
+};
 
 /**
  * All SQL about member accounts. Contact values go in sealed with the member's data key
@@ -32,17 +59,47 @@ export class MembersRepository implements MemberStore {
   ) {}
 
   private select() {
-    return this.db.select(sealedRow).from(members).leftJoin(memberKeys, eq(memberKeys.memberId, members.id));
+    return this.db
+      .select(sealedRow)
+      .from(members)
+      .leftJoin(memberKeys, eq(memberKeys.memberId, members.id))
+      .leftJoin(memberProfiles, eq(memberProfiles.memberId, members.id));
   }
 
-  /** Decrypts one joined row; a destroyed key leaves the contact values null. */
+  /** Decrypts one joined row; a destroyed key leaves the contact values and the optional profile null. */
   private open(row: SealedRow): Member {
-    const { emailCiphertext, emailLookup: _e, phoneCiphertext, phoneLookup: _p, wrappedKey, ...rest } = row;
+    const {
+      emailCiphertext,
+      emailLookup: _e,
+      phoneCiphertext,
+      phoneLookup: _p,
+      wrappedKey,
+      memberType,
+      birthdayCiphertext,
+      genderCiphertext,
+      addressCiphertext,
+      interestsCiphertext,
+      profileCompletedAt,
+      ...rest
+    } = row;
     const dataKey = wrappedKey ? unwrapDataKey(this.ring, row.id, wrappedKey) : null;
+    const read = (field: 'birthday' | 'gender' | 'address' | 'interests', sealed: string | null) =>
+      dataKey && sealed ? openValue(dataKey, row.id, field, sealed) : null;
+    const address = read('address', addressCiphertext);
+    const interests = read('interests', interestsCiphertext);
+    const profile: OptionalProfile = {
+      memberType: (memberType ?? 'individual') as MemberType,
+      birthday: read('birthday', birthdayCiphertext),
+      gender: read('gender', genderCiphertext) as Gender | null,
+      address: address ? (JSON.parse(address) as Address) : null,
+      interests: interests ? (JSON.parse(interests) as Interest[]) : [],
+      completedAt: profileCompletedAt,
+    };
     return {
       ...rest,
       email: dataKey && emailCiphertext ? openValue(dataKey, row.id, 'email', emailCiphertext) : null,
       phone: dataKey && phoneCiphertext ? openValue(dataKey, row.id, 'phone', phoneCiphertext) : null,
+      profile,
     };
   }
 
@@ -129,7 +186,7 @@ export class MembersRepository implements MemberStore {
       registeredAt: member.registeredAt.toISOString(),
       channel,
     }, { now: member.registeredAt });
-    return { ...this.open({ ...row!, wrappedKey: null }), email: member.email ?? null, phone: member.phone ?? null };
+    return { ...this.open({ ...row!, wrappedKey: null, ...NO_PROFILE }), email: member.email ?? null, phone: member.phone ?? null, profile: EMPTY_PROFILE };
   }
 
   /**
@@ -172,6 +229,7 @@ export class MembersRepository implements MemberStore {
     memberId: string,
     update: ProfileUpdate,
     log: { actorKind: 'member' | 'staff'; actorId: string; at: Date; requestId?: string | null },
+    completes: (profile: OptionalProfile) => boolean = () => false,
   ): Promise<boolean> {
     const [key] = await this.db.select({ wrappedKey: memberKeys.wrappedKey }).from(memberKeys).where(eq(memberKeys.memberId, memberId)).for('update');
     if (!key) return false;
@@ -185,7 +243,8 @@ export class MembersRepository implements MemberStore {
       set[`${field}Lookup`] = value ? lookupHash(this.ring, field, value) : null;
       set[`${field}VerifiedAt`] = null;
     }
-    await unique(() => this.db.update(members).set(set).where(eq(members.id, memberId)));
+    if (Object.keys(set).length > 0) await unique(() => this.db.update(members).set(set).where(eq(members.id, memberId)));
+    if (update.optional) await this.updateOptional(memberId, dataKey, update, log.at, completes);
     await this.db.insert(profileChanges).values({
       id: randomUUID(),
       memberId,
@@ -196,6 +255,41 @@ export class MembersRepository implements MemberStore {
       requestId: log.requestId ?? null,
     });
     return true;
+  }
+
+  /**
+   * Writes the optional fields (sealed) and, the first time the profile `completes`, stamps
+   * completed_at and records MemberProfileCompleted: once per member, since the caller holds
+   * the lock on the member's key and the stamp is set only while it is null.
+   */
+  private async updateOptional(
+    memberId: string,
+    dataKey: Buffer,
+    update: ProfileUpdate,
+    at: Date,
+    completes: (profile: OptionalProfile) => boolean,
+  ): Promise<void> {
+    const optional = update.optional!;
+    const [current] = await this.select().where(eq(members.id, memberId));
+    const next = applyOptional(this.open(current!).profile, optional);
+    const seal = (field: 'birthday' | 'gender' | 'address' | 'interests', value: string | null) => (value === null ? null : sealValue(dataKey, memberId, field, value));
+    const values = {
+      memberType: next.memberType,
+      birthdayCiphertext: seal('birthday', next.birthday),
+      genderCiphertext: seal('gender', next.gender),
+      addressCiphertext: seal('address', next.address ? JSON.stringify(next.address) : null),
+      interestsCiphertext: seal('interests', next.interests.length > 0 ? JSON.stringify(next.interests) : null),
+      updatedAt: at,
+    };
+    await this.db.insert(memberProfiles).values({ memberId, ...values }).onConflictDoUpdate({ target: memberProfiles.memberId, set: values });
+    if (next.completedAt === null && completes(next)) {
+      const stamped = await this.db
+        .update(memberProfiles)
+        .set({ completedAt: at })
+        .where(and(eq(memberProfiles.memberId, memberId), isNull(memberProfiles.completedAt)))
+        .returning({ memberId: memberProfiles.memberId });
+      if (stamped.length > 0) await recordEvent(this.db, outbox, 'MemberProfileCompleted', { memberId, completedAt: at.toISOString() }, { now: at });
+    }
   }
 
   /** Each member's newest profile corrections, newest first: one statement. */
@@ -218,6 +312,16 @@ export class MembersRepository implements MemberStore {
     const byMember = new Map<string, ProfileChangeRow[]>();
     for (const { change } of rows) byMember.set(change.memberId, [...(byMember.get(change.memberId) ?? []), change]);
     return byMember;
+  }
+
+  async markContactVerified(memberId: string, channel: 'email' | 'phone', contactLookup: string, at: Date): Promise<boolean> {
+    const lookup = channel === 'email' ? members.emailLookup : members.phoneLookup;
+    const rows = await this.db
+      .update(members)
+      .set(channel === 'email' ? { emailVerifiedAt: at } : { phoneVerifiedAt: at })
+      .where(and(eq(members.id, memberId), eq(lookup, contactLookup)))
+      .returning({ id: members.id });
+    return rows.length === 1;
   }
 
   /** Sets the member's language; false when there is no such live member. */

@@ -220,8 +220,19 @@ export const verifications = identity.table(
     rejectionReason: text('rejection_reason'),
     /** When an approved verification lapses and must be renewed. */
     expiresAt: timestamp('expires_at', { withTimezone: true }),
+    /** For a rejection: insufficient (try again) or false_submission (restricts the member, see verification_refusals). */
+    rejectionKind: text('rejection_kind'),
+    /** Enterprise: the company's name as on its business licence, sealed. */
+    companyNameCiphertext: text('company_name_ciphertext'),
+    /** Enterprise: the unified social credit code, sealed. */
+    creditCodeCiphertext: text('credit_code_ciphertext'),
+    /** Keyed hash of the credit code: one company is verified on one account only. */
+    creditCodeLookup: text('credit_code_lookup'),
+    /** Enterprise: where the uploaded business licence is stored (a reference), sealed. */
+    licenceDocumentCiphertext: text('licence_document_ciphertext'),
   },
   (t) => [
+    uniqueIndex('verifications_credit_code_lookup_idx').on(t.creditCodeLookup).where(sql`status = 'approved'`),
     index('verifications_member_id_submitted_at_idx').on(t.memberId, t.submittedAt),
     index('verifications_status_submitted_at_idx').on(t.status, t.submittedAt),
     uniqueIndex('verifications_id_number_lookup_idx').on(t.idNumberLookup).where(sql`status = 'approved'`),
@@ -701,4 +712,52 @@ export const memberCards = identity.table(
     issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
   },
   (t) => [uniqueIndex('member_cards_number_idx').on(t.number)],
+);
+
+/**
+ * The optional profile a member chose to give, each field for a stated purpose (see
+ * docs/IDENTITY.md): birthday, gender, address and interests, sealed with the member's
+ * data key; the member's type (individual or enterprise). One row per member who set any;
+ * erased with the member.
+ */
+export const memberProfiles = identity.table('member_profiles', {
+  memberId: uuid('member_id')
+    .primaryKey()
+    .references(() => members.id, { onDelete: 'cascade' }),
+  /** individual | enterprise */
+  memberType: text('member_type').notNull().default('individual'),
+  /** YYYY-MM-DD, sealed. */
+  birthdayCiphertext: text('birthday_ciphertext'),
+  /** female | male | other, sealed. */
+  genderCiphertext: text('gender_ciphertext'),
+  /** The address as JSON (province, city, district, line, postalCode), sealed. */
+  addressCiphertext: text('address_ciphertext'),
+  /** The interests as a JSON array of catalogue words, sealed. */
+  interestsCiphertext: text('interests_ciphertext'),
+  /** When the profile first had everything the complete-your-profile task asks for; set once. */
+  completedAt: timestamp('completed_at', { withTimezone: true }),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+});
+
+/**
+ * Times a member refused verification when it was required, or a reviewer found a submission
+ * false. While one is open (cleared_at null) the member is restricted as configured
+ * (VERIFICATION_REFUSAL_RESTRICTS); a later approved verification clears them all.
+ */
+export const verificationRefusals = identity.table(
+  'verification_refusals',
+  {
+    id: uuid('id').primaryKey(),
+    memberId: uuid('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    /** declined (the member refused) | false_submission (a reviewer found it false) */
+    kind: text('kind').notNull(),
+    /** The submission found false; null when the member declined. */
+    verificationId: uuid('verification_id').references(() => verifications.id, { onDelete: 'set null' }),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+    /** When a later approval ended the restriction. */
+    clearedAt: timestamp('cleared_at', { withTimezone: true }),
+  },
+  (t) => [index('verification_refusals_member_id_cleared_at_idx').on(t.memberId, t.clearedAt)],
 );

@@ -1,16 +1,21 @@
-import { and, asc, count, desc, eq, getTableColumns, gt, gte, inArray, lte, ne, or, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, asc, count, desc, eq, getTableColumns, gt, gte, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '@membership/db';
 import { recordEvent } from '@membership/events';
 import type { Cursor } from '@membership/subgraph';
 import { openValue, sealValue, unwrapDataKey, wrapDataKey, type KeyRing, type SealedField } from '../domain/encryption.js';
 import type { NewVerification, Verification, VerificationState } from '../domain/records.js';
 import type { MemberDataScope } from '../domain/scope.js';
+import type { RefusalKind, RejectionKind } from '../domain/refusals.js';
 import { NoDataKeyError, type LevelOf, type VerificationStore } from '../domain/stores.js';
 import { unique } from './errors.js';
 import { visibleTo } from './scope.js';
-import { memberKeys, outbox, verifications } from './schema.js';
+import { memberKeys, outbox, verificationRefusals, verifications } from './schema.js';
 
 type VerificationRow = typeof verifications.$inferSelect;
+
+/** The levels a reviewer decides. */
+const REVIEWED = ['advanced', 'enterprise'];
 
 const joined = { ...getTableColumns(verifications), wrappedKey: memberKeys.wrappedKey };
 type JoinedRow = VerificationRow & { wrappedKey: string | null };
@@ -38,6 +43,10 @@ export class VerificationsRepository implements VerificationStore {
       idNumberLookup: _lookup,
       documentImageCiphertext,
       faceImageCiphertext,
+      companyNameCiphertext,
+      creditCodeCiphertext,
+      creditCodeLookup: _creditLookup,
+      licenceDocumentCiphertext,
       wrappedKey,
       ...rest
     } = row;
@@ -49,6 +58,9 @@ export class VerificationsRepository implements VerificationStore {
       idNumber: read('id_number', idNumberCiphertext),
       documentImageRef: read('document_image', documentImageCiphertext),
       faceImageRef: read('face_image', faceImageCiphertext),
+      companyName: read('company_name', companyNameCiphertext),
+      creditCode: read('credit_code', creditCodeCiphertext),
+      licenceDocumentRef: read('licence_document', licenceDocumentCiphertext),
     };
   }
 
@@ -94,12 +106,12 @@ export class VerificationsRepository implements VerificationStore {
     return byMember;
   }
 
-  /** Advanced verifications waiting for a reviewer, oldest first; `first + 1` rows. */
+  /** Advanced and enterprise verifications waiting for a reviewer, oldest first; `first + 1` rows. */
   async reviewQueue(first: number, after?: Cursor): Promise<Verification[]> {
     const where = and(
       this.visible(),
       eq(verifications.status, 'pending'),
-      eq(verifications.level, 'advanced'),
+      inArray(verifications.level, REVIEWED),
       after ? or(gt(verifications.submittedAt, after.at), and(eq(verifications.submittedAt, after.at), gt(verifications.id, after.id))) : undefined,
     );
     const rows = await this.select().where(where).orderBy(asc(verifications.submittedAt), asc(verifications.id)).limit(first + 1);
@@ -124,7 +136,7 @@ export class VerificationsRepository implements VerificationStore {
   }
 
   /** The member's verifications of `level` that are pending review. */
-  async pendingFor(memberId: string, level: 'primary' | 'advanced'): Promise<number> {
+  async pendingFor(memberId: string, level: 'primary' | 'advanced' | 'enterprise'): Promise<number> {
     const [row] = await this.db
       .select({ n: count() })
       .from(verifications)
@@ -145,14 +157,57 @@ export class VerificationsRepository implements VerificationStore {
     return row !== undefined;
   }
 
-  private async dataKey(memberId: string): Promise<Buffer> {
-    const [row] = await this.db.select({ wrappedKey: memberKeys.wrappedKey }).from(memberKeys).where(eq(memberKeys.memberId, memberId));
-    if (!row) throw new NoDataKeyError(`member ${memberId} has no data key`);
-    return unwrapDataKey(this.ring, memberId, row.wrappedKey);
+  /** As idNumberVerifiedElsewhere, for a company's credit code. */
+  async creditCodeVerifiedElsewhere(creditCodeLookup: string, memberId: string): Promise<boolean> {
+    const [row] = await this.db
+      .select({ id: verifications.id })
+      .from(verifications)
+      .where(and(eq(verifications.creditCodeLookup, creditCodeLookup), eq(verifications.status, 'approved'), ne(verifications.memberId, memberId)))
+      .limit(1);
+    return row !== undefined;
   }
 
-  /** Records the member's level after a change, in the same transaction. */
-  private async recordLevel(memberId: string, levelOf: LevelOf, at: Date): Promise<void> {
+  /** Which of these members have an open refusal: one statement. */
+  async refusedAmong(memberIds: readonly string[]): Promise<Set<string>> {
+    if (memberIds.length === 0) return new Set();
+    const rows = await this.db
+      .selectDistinct({ memberId: verificationRefusals.memberId })
+      .from(verificationRefusals)
+      .where(and(inArray(verificationRefusals.memberId, [...memberIds]), isNull(verificationRefusals.clearedAt), visibleTo(this.scope, verificationRefusals.memberId)));
+    return new Set(rows.map((r) => r.memberId));
+  }
+
+  /** Each member's live approved enterprise verification (the newest-expiring), decrypted: one statement. */
+  async enterpriseFor(memberIds: readonly string[], now: Date): Promise<Map<string, Verification>> {
+    if (memberIds.length === 0) return new Map();
+    const rows = await this.select()
+      .where(
+        and(
+          inArray(verifications.memberId, [...memberIds]),
+          eq(verifications.level, 'enterprise'),
+          eq(verifications.status, 'approved'),
+          gt(verifications.expiresAt, now),
+          this.visible(),
+        ),
+      )
+      .orderBy(asc(verifications.expiresAt));
+    // Ascending, so the newest-expiring of a member is set last.
+    return new Map(rows.map((r) => [r.memberId, this.open(r)]));
+  }
+
+  /** Records a refusal and the member's refused state as an event. Call it in a transaction. */
+  async recordRefusal(refusal: { memberId: string; kind: RefusalKind; verificationId: string | null; at: Date }, levelOf: LevelOf): Promise<void> {
+    await this.db.insert(verificationRefusals).values({
+      id: randomUUID(),
+      memberId: refusal.memberId,
+      kind: refusal.kind,
+      verificationId: refusal.verificationId,
+      recordedAt: refusal.at,
+    });
+    await this.emitLevel(refusal.memberId, levelOf, refusal.at, true);
+  }
+
+  private async emitLevel(memberId: string, levelOf: LevelOf, at: Date, refused: boolean): Promise<void> {
     const approved = await this.db
       .select()
       .from(verifications)
@@ -163,7 +218,26 @@ export class VerificationsRepository implements VerificationStore {
       level,
       expiresAt: expiresAt?.toISOString() ?? null,
       changedAt: at.toISOString(),
+      refused,
     }, { now: at });
+  }
+
+  private async dataKey(memberId: string): Promise<Buffer> {
+    const [row] = await this.db.select({ wrappedKey: memberKeys.wrappedKey }).from(memberKeys).where(eq(memberKeys.memberId, memberId));
+    if (!row) throw new NoDataKeyError(`member ${memberId} has no data key`);
+    return unwrapDataKey(this.ring, memberId, row.wrappedKey);
+  }
+
+  /**
+   * After an approval, in the same transaction: ends the member's open refusals (an approved
+   * verification is what lifts the restriction) and records the member's level, refused: false.
+   */
+  private async recordLevel(memberId: string, levelOf: LevelOf, at: Date): Promise<void> {
+    await this.db
+      .update(verificationRefusals)
+      .set({ clearedAt: at })
+      .where(and(eq(verificationRefusals.memberId, memberId), isNull(verificationRefusals.clearedAt)));
+    await this.emitLevel(memberId, levelOf, at, false);
   }
 
   /**
@@ -201,6 +275,11 @@ export class VerificationsRepository implements VerificationStore {
           idNumberLookup: input.idNumberLookup ?? null,
           documentImageCiphertext: seal('document_image', input.documentImageRef),
           faceImageCiphertext: seal('face_image', input.faceImageRef),
+          companyNameCiphertext: seal('company_name', input.companyName),
+          creditCodeCiphertext: seal('credit_code', input.creditCode),
+          creditCodeLookup: input.creditCodeLookup ?? null,
+          licenceDocumentCiphertext: seal('licence_document', input.licenceDocumentRef),
+          rejectionKind: input.rejectionKind ?? null,
           submittedAt: input.submittedAt,
           decidedAt: input.decidedAt ?? null,
           decidedBy: input.decidedBy ?? null,
@@ -220,35 +299,39 @@ export class VerificationsRepository implements VerificationStore {
    */
   async decide(
     id: string,
-    decision: { status: 'approved' | 'rejected'; rejectionReason: string | null; expiresAt: Date | null },
+    decision: { status: 'approved' | 'rejected'; rejectionReason: string | null; rejectionKind?: RejectionKind | null; expiresAt: Date | null },
     decided: { by: string; at: Date },
     levelOf: LevelOf,
   ): Promise<Verification | undefined> {
-    const [row] = await this.db
-      .update(verifications)
-      .set({
-        status: decision.status,
-        decidedAt: decided.at,
-        decidedBy: decided.by,
-        rejectionReason: decision.rejectionReason,
-        expiresAt: decision.expiresAt,
-      })
-      .where(and(eq(verifications.id, id), eq(verifications.status, 'pending'), eq(verifications.level, 'advanced'), this.visible()))
-      .returning();
-    if (!row) return undefined;
+    // Locked, so the earlier approval is superseded only for a decision that then happens.
+    const [pending] = await this.db
+      .select({ memberId: verifications.memberId, level: verifications.level })
+      .from(verifications)
+      .where(and(eq(verifications.id, id), eq(verifications.status, 'pending'), inArray(verifications.level, REVIEWED), this.visible()))
+      .for('update');
+    if (!pending) return undefined;
     if (decision.status === 'approved') {
+      // First, so a renewal for the same company does not meet its own earlier approval in the unique index.
       await this.db
         .update(verifications)
         .set({ status: 'superseded' })
-        .where(
-          and(
-            eq(verifications.memberId, row.memberId),
-            eq(verifications.level, 'advanced'),
-            eq(verifications.status, 'approved'),
-            ne(verifications.id, id),
-          ),
-        );
-      await this.recordLevel(row.memberId, levelOf, decided.at);
+        .where(and(eq(verifications.memberId, pending.memberId), eq(verifications.level, pending.level), eq(verifications.status, 'approved')));
+    }
+    await unique(() =>
+      this.db
+        .update(verifications)
+        .set({
+          status: decision.status,
+          decidedAt: decided.at,
+          decidedBy: decided.by,
+          rejectionReason: decision.rejectionReason,
+          rejectionKind: decision.status === 'rejected' ? (decision.rejectionKind ?? 'insufficient') : null,
+          expiresAt: decision.expiresAt,
+        })
+        .where(eq(verifications.id, id)),
+    );
+    if (decision.status === 'approved') {
+      await this.recordLevel(pending.memberId, levelOf, decided.at);
     }
     const [withKey] = await this.select().where(eq(verifications.id, id));
     return this.open(withKey!);

@@ -88,7 +88,8 @@ export interface CodeSent {
   resendAfter: Date;
 }
 
-const codeHash = (deps: AccountsDeps, id: string, code: string) => secretHash(deps.ring, `registration-code:${id}`, code);
+/** The keyed hash a code is kept as; one scheme for registration and contact verification codes. */
+export const codeHash = (deps: Pick<AccountsDeps, 'ring'>, id: string, code: string) => secretHash(deps.ring, `registration-code:${id}`, code);
 
 /**
  * Sends a one-time registration code to an email address or phone number. The answer does

@@ -1,3 +1,4 @@
+import type { OptionalProfile } from './profile-fields.js';
 import { conflict } from '@membership/domain';
 
 /** How long a finished export may be downloaded. */
@@ -63,6 +64,8 @@ export function identityExport(input: {
     registeredAt: Date;
     emailVerifiedAt: Date | null;
     phoneVerifiedAt: Date | null;
+    /** The optional fields; absent for callers that have none. */
+    profile?: OptionalProfile;
     /** zh-CN | en: the language the member reads the platform in. */
     language: string;
     /** Whether must-tell notices are also emailed. */
@@ -84,6 +87,12 @@ export function identityExport(input: {
       registeredAt: p.registeredAt.toISOString(),
       emailVerifiedAt: iso(p.emailVerifiedAt),
       phoneVerifiedAt: iso(p.phoneVerifiedAt),
+      memberType: p.profile?.memberType ?? 'individual',
+      birthday: p.profile?.birthday ?? null,
+      gender: p.profile?.gender ?? null,
+      address: p.profile?.address ?? null,
+      interests: p.profile?.interests ?? [],
+      profileCompletedAt: iso(p.profile?.completedAt),
       language: p.language,
       serviceEmails: p.serviceEmails,
     },
@@ -120,6 +129,11 @@ export function recordsExport(input: {
     idNumber: string | null;
     documentImageRef: string | null;
     faceImageRef: string | null;
+    /** Absent for callers from before enterprise verification and refusal kinds. */
+    rejectionKind?: string | null;
+    companyName?: string | null;
+    creditCode?: string | null;
+    licenceDocumentRef?: string | null;
   }[];
   notices: readonly { kind: string; title: string; body: string; createdAt: Date; readAt: Date | null }[];
   erasureRequests: readonly { status: string; requestedAt: Date; dueAt: Date; cancelledAt: Date | null; completedAt: Date | null }[];
@@ -137,6 +151,10 @@ export function recordsExport(input: {
       idNumber: v.idNumber,
       documentImageRef: v.documentImageRef,
       faceImageRef: v.faceImageRef,
+      rejectionKind: v.rejectionKind ?? null,
+      companyName: v.companyName ?? null,
+      creditCode: v.creditCode ?? null,
+      licenceDocumentRef: v.licenceDocumentRef ?? null,
     })),
     inboxNotices: oldestFirst(input.notices, (n) => n.createdAt).map((n) => ({
       kind: n.kind,

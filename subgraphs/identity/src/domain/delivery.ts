@@ -137,6 +137,7 @@ const EMAIL_SUBJECTS: Record<string, string> = {
   'password-reset-code': 'Your membership password reset code',
   'staff-temporary-password': 'Your staff account',
   'account-exists': 'Someone tried to register with your address',
+  'contact-verification-code': 'Your membership verification code',
 };
 
 const emailSubject = (template: string): string => EMAIL_SUBJECTS[template] ?? 'A message from your membership';

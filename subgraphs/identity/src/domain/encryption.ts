@@ -19,10 +19,25 @@ export interface KeyRing {
 }
 
 /** What a sealed value is: which column of whose row, so a ciphertext cannot be moved to another. */
-export type SealedField = 'email' | 'phone' | 'real_name' | 'id_number' | 'document_image' | 'face_image' | 'data_export' | 'notification';
+export type SealedField =
+  | 'email'
+  | 'phone'
+  | 'real_name'
+  | 'id_number'
+  | 'document_image'
+  | 'face_image'
+  | 'data_export'
+  | 'notification'
+  | 'birthday'
+  | 'gender'
+  | 'address'
+  | 'interests'
+  | 'company_name'
+  | 'credit_code'
+  | 'licence_document';
 
 /** What a lookup hash is of; the kind is part of the hash so an email hash never equals a phone hash. */
-export type LookupKind = 'email' | 'phone' | 'id_number';
+export type LookupKind = 'email' | 'phone' | 'id_number' | 'credit_code';
 
 const FORMAT = 'v1';
 const IV_BYTES = 12;

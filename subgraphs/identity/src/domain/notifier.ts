@@ -6,7 +6,7 @@ export interface Notification {
   /** Keyed hash of `to`, for finding the message without storing the address. */
   recipientLookup: string;
   /** What kind of message this is, e.g. registration-code. */
-  template: 'registration-code' | 'password-reset-code' | 'staff-temporary-password' | 'account-exists';
+  template: 'registration-code' | 'password-reset-code' | 'staff-temporary-password' | 'account-exists' | 'contact-verification-code';
   /** The email's subject in the recipient's language; without it, the template's English one. */
   subject?: string;
   body: string;

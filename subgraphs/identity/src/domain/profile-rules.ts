@@ -1,11 +1,19 @@
 import { badInput } from '@membership/domain';
 import { normaliseEmail, normalisePhone, validateDisplayName } from './contact.js';
+import {
+  EMPTY_PROFILE,
+  optionalProfileUpdate,
+  type OptionalProfile,
+  type OptionalProfileField,
+  type OptionalProfileInput,
+  type OptionalProfileUpdate,
+} from './profile-fields.js';
 
 /** A profile field a member may correct. */
-export type ProfileField = 'displayName' | 'email' | 'phone';
+export type ProfileField = 'displayName' | 'email' | 'phone' | OptionalProfileField;
 
-/** What a correction asks for: an absent field stays, a null contact is removed. */
-export interface ProfileInput {
+/** What a correction asks for: an absent field stays, a null contact or optional field is removed. */
+export interface ProfileInput extends OptionalProfileInput {
   displayName?: string | null;
   email?: string | null;
   phone?: string | null;
@@ -16,6 +24,8 @@ export interface ProfileState {
   displayName: string;
   email: string | null;
   phone: string | null;
+  /** The optional fields; absent means none given. */
+  profile?: OptionalProfile;
 }
 
 /** What changes, normalised; `fields` names them for the change log. */
@@ -24,17 +34,21 @@ export interface ProfileUpdate {
   /** New value, or null to remove; absent when unchanged. */
   email?: string | null;
   phone?: string | null;
+  /** Changes to the optional fields, when any. */
+  optional?: OptionalProfileUpdate;
   fields: ProfileField[];
 }
+
+const ASKABLE = ['displayName', 'email', 'phone', 'birthday', 'gender', 'address', 'interests', 'memberType'] as const;
 
 /**
  * Validates a correction against the current profile: every value is checked and
  * normalised, only real changes count, and the member keeps at least one contact to
  * sign in with.
  */
-export function profileUpdate(current: ProfileState, input: ProfileInput): ProfileUpdate {
-  const asked = (['displayName', 'email', 'phone'] as const).filter((f) => input[f] !== undefined);
-  if (asked.length === 0) throw badInput('Say what to correct: displayName, email or phone.', 'input');
+export function profileUpdate(current: ProfileState, input: ProfileInput, now: Date = new Date()): ProfileUpdate {
+  const asked = ASKABLE.filter((f) => input[f] !== undefined);
+  if (asked.length === 0) throw badInput(`Say what to correct: ${ASKABLE.join(', ')}.`, 'input');
   const update: ProfileUpdate = { fields: [] };
   if (input.displayName !== undefined) {
     if (input.displayName === null) throw badInput('A display name cannot be removed, only changed.', 'displayName');
@@ -56,6 +70,11 @@ export function profileUpdate(current: ProfileState, input: ProfileInput): Profi
   const email = update.email !== undefined ? update.email : current.email;
   const phone = update.phone !== undefined ? update.phone : current.phone;
   if (!email && !phone) throw badInput('Keep an email address or a phone number to sign in with.', input.email === null ? 'email' : 'phone');
+  const optional = optionalProfileUpdate(current.profile ?? EMPTY_PROFILE, input, now);
+  if (optional.fields.length > 0) {
+    update.optional = optional;
+    update.fields.push(...optional.fields);
+  }
   return update;
 }
 

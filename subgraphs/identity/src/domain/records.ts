@@ -1,3 +1,5 @@
+import type { OptionalProfile } from './profile-fields.js';
+import type { RejectionKind } from './refusals.js';
 /**
  * The records identity's rules work with, as the stores (ports in ./stores.ts) hand them
  * over. They are declared here, not derived from the table definitions, so the domain never
@@ -23,6 +25,8 @@ export interface Member {
   phoneVerifiedAt: Date | null;
   registeredAt: Date;
   erasedAt: Date | null;
+  /** The optional profile fields and the member type; empty when the member gave none. */
+  profile: OptionalProfile;
   /** zh-CN | en (see src/messages). */
   language: string;
   /** Whether must-tell notices are also emailed. */
@@ -192,6 +196,14 @@ export interface Verification {
   idNumber: string | null;
   documentImageRef: string | null;
   faceImageRef: string | null;
+  /** For a rejection: insufficient or false_submission. */
+  rejectionKind: string | null;
+  /** Enterprise: the company name as on its business licence. */
+  companyName: string | null;
+  /** Enterprise: the unified social credit code. */
+  creditCode: string | null;
+  /** Enterprise: where the business licence image is stored. */
+  licenceDocumentRef: string | null;
 }
 
 /** What a member's level is computed from: their approved verifications, without personal values. */
@@ -207,8 +219,13 @@ export interface VerificationState {
 export interface NewVerification {
   id: string;
   memberId: string;
-  level: 'primary' | 'advanced';
+  level: 'primary' | 'advanced' | 'enterprise';
   status: 'pending' | 'approved' | 'rejected';
+  rejectionKind?: RejectionKind | null;
+  companyName?: string;
+  creditCode?: string;
+  creditCodeLookup?: string;
+  licenceDocumentRef?: string;
   realName?: string;
   idNumber?: string;
   idNumberLookup?: string;

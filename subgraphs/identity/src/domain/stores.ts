@@ -8,6 +8,8 @@
  * "in a transaction" (row locks, several statements that must land together) are called
  * only on the stores a `transaction` callback receives.
  */
+import type { OptionalProfile } from './profile-fields.js';
+import type { RefusalKind, RejectionKind } from './refusals.js';
 import type { Cursor } from '@membership/domain';
 import type { ConsentChange, Capture } from './consent-rules.js';
 import type { FailureState } from './lockout.js';
@@ -90,7 +92,14 @@ export interface MemberStore {
     memberId: string,
     update: ProfileUpdate,
     log: { actorKind: 'member' | 'staff'; actorId: string; at: Date; requestId?: string | null },
+    /** Whether the optional profile now has everything the complete-your-profile task asks for. */
+    completes?: (profile: OptionalProfile) => boolean,
   ): Promise<boolean>;
+  /**
+   * Marks the member's email or phone verified at `at`, if it is still the contact with
+   * this lookup hash; false otherwise (changed meanwhile), nothing written then.
+   */
+  markContactVerified(memberId: string, channel: 'email' | 'phone', contactLookup: string, at: Date): Promise<boolean>;
   /** Crypto-shredding: destroys the data key and forgets the lookup hashes. */
   destroyDataKey(memberId: string): Promise<void>;
   /** Each member's newest profile corrections, newest first (within the scope). */
@@ -195,7 +204,18 @@ export interface VerificationStore {
   /** Advanced verifications waiting for a reviewer, oldest first; `first + 1` rows. */
   reviewQueue(first: number, after?: Cursor): Promise<Verification[]>;
   rejectedSince(memberId: string, level: 'primary' | 'advanced', since: Date): Promise<number>;
-  pendingFor(memberId: string, level: 'primary' | 'advanced'): Promise<number>;
+  pendingFor(memberId: string, level: 'primary' | 'advanced' | 'enterprise'): Promise<number>;
+  /** True when another member holds an approved enterprise verification with this credit code. */
+  creditCodeVerifiedElsewhere(creditCodeLookup: string, memberId: string): Promise<boolean>;
+  /** Which of these members have an open refusal (declined, or a submission found false). */
+  refusedAmong(memberIds: readonly string[]): Promise<Set<string>>;
+  /**
+   * In a transaction: records that the member refused verification or a submission was found
+   * false, and MemberVerificationChanged with refused: true and the member's level.
+   */
+  recordRefusal(refusal: { memberId: string; kind: RefusalKind; verificationId: string | null; at: Date }, levelOf: LevelOf): Promise<void>;
+  /** Each member's live approved enterprise verification, decrypted. */
+  enterpriseFor(memberIds: readonly string[], now: Date): Promise<Map<string, Verification>>;
   /** True when another member holds an approved verification with this ID number (whatever the scope). */
   idNumberVerifiedElsewhere(idNumberLookup: string, memberId: string): Promise<boolean>;
   /**
@@ -212,7 +232,7 @@ export interface VerificationStore {
    */
   decide(
     id: string,
-    decision: { status: 'approved' | 'rejected'; rejectionReason: string | null; expiresAt: Date | null },
+    decision: { status: 'approved' | 'rejected'; rejectionReason: string | null; rejectionKind?: RejectionKind | null; expiresAt: Date | null },
     decided: { by: string; at: Date },
     levelOf: LevelOf,
   ): Promise<Verification | undefined>;

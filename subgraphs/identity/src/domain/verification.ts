@@ -1,4 +1,8 @@
-import { decisionNoticeId, verificationDecidedNotice } from './notices.js';
+import { decisionNoticeId } from './notices.js';
+import { decisionNotice } from './decision-notices.js';
+import { parseCreditCode, validateCompanyName } from './credit-code.js';
+import type { MemberType } from './profile-fields.js';
+import { refusedError, restricted, type RefusalRestriction, type RejectionKind } from './refusals.js';
 import { randomUUID } from 'node:crypto';
 import { DomainError, badInput, conflict, forbidden, notFound, type Cursor } from '@membership/domain';
 import { lookupHash, type KeyRing } from './encryption.js';
@@ -26,6 +30,8 @@ export interface VerificationDeps {
   ring: KeyRing;
   now: () => Date;
   policy: VerificationPolicy;
+  /** What identity withholds from a refused member (VERIFICATION_REFUSAL_RESTRICTS). */
+  restricts: ReadonlySet<RefusalRestriction>;
 }
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -33,7 +39,7 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 const VERIFIED_ELSEWHERE = 'This ID number is already verified on another account. If it is yours, contact support.';
 
 /** Refuses a new submission while a live verification of `level` is not yet due for renewal. */
-function refuseEarlyRenewal(approved: ApprovedVerification[], level: 'primary' | 'advanced', now: Date, policy: VerificationPolicy): void {
+function refuseEarlyRenewal(approved: ApprovedVerification[], level: 'primary' | 'advanced' | 'enterprise', now: Date, policy: VerificationPolicy): void {
   const live = approved.filter((v) => v.level === level && v.expiresAt && v.expiresAt.getTime() > now.getTime());
   const latest = live.sort((a, b) => b.expiresAt!.getTime() - a.expiresAt!.getTime())[0];
   if (latest && !renewable(latest.expiresAt!, now, policy)) {
@@ -95,6 +101,7 @@ export async function submitPrimaryVerification(
       decidedAt: now,
       decidedBy: 'automatic',
       rejectionReason: result.match ? null : (result.reason ?? 'The name and ID number do not match the national record.'),
+      rejectionKind: result.match ? null : 'insufficient',
       expiresAt: result.match ? addMonths(now, deps.policy.validMonths) : null,
     });
   } catch (error) {
@@ -151,37 +158,58 @@ async function decide(
   deps: VerificationDeps,
   actor: Actor,
   id: string,
-  decision: { status: 'approved' | 'rejected'; reason: string | null },
+  decision: { status: 'approved' | 'rejected'; reason: string | null; rejectionKind?: RejectionKind },
   requestId?: string,
 ): Promise<Verification> {
   const now = deps.now();
   const expiresAt = decision.status === 'approved' ? addMonths(now, deps.policy.validMonths) : null;
-  // The decision, the member's new level and the log entry commit together.
-  const decided = await deps.transaction(async (tx) => {
-    const verification = await tx.verifications.decide(
-      id,
-      { status: decision.status, rejectionReason: decision.status === 'rejected' ? decision.reason : null, expiresAt },
-      { by: actor.id, at: now },
-      (rows) => effectiveLevel(rows, now),
-    );
-    if (!verification) return undefined;
-    await tx.operations.record({
-      actor,
-      reason: decision.reason,
-      requestId,
-      at: now,
-      operation: decision.status === 'approved' ? 'verification.approve' : 'verification.reject',
-      target: { type: 'verification', id },
-      before: { memberId: verification.memberId, level: 'advanced', status: 'pending' },
-      after: { memberId: verification.memberId, level: 'advanced', status: decision.status, expiresAt: expiresAt?.toISOString() ?? null },
+  const levelOf = (rows: readonly ApprovedVerification[]) => effectiveLevel(rows, now);
+  // The decision, the member's new level or refusal, the log entry and the notice commit together.
+  let decided: Verification | undefined;
+  try {
+    decided = await deps.transaction(async (tx) => {
+      const verification = await tx.verifications.decide(
+        id,
+        {
+          status: decision.status,
+          rejectionReason: decision.status === 'rejected' ? decision.reason : null,
+          rejectionKind: decision.rejectionKind ?? null,
+          expiresAt,
+        },
+        { by: actor.id, at: now },
+        levelOf,
+      );
+      if (!verification) return undefined;
+      const falseSubmission = decision.status === 'rejected' && decision.rejectionKind === 'false_submission';
+      // A submission found false restricts the member until a later approval.
+      if (falseSubmission) await tx.verifications.recordRefusal({ memberId: verification.memberId, kind: 'false_submission', verificationId: id, at: now }, levelOf);
+      await tx.operations.record({
+        actor,
+        reason: decision.reason,
+        requestId,
+        at: now,
+        operation: decision.status === 'approved' ? 'verification.approve' : 'verification.reject',
+        target: { type: 'verification', id },
+        before: { memberId: verification.memberId, level: verification.level, status: 'pending' },
+        after: {
+          memberId: verification.memberId,
+          level: verification.level,
+          status: decision.status,
+          expiresAt: expiresAt?.toISOString() ?? null,
+          ...(decision.status === 'rejected' && { rejectionKind: decision.rejectionKind ?? 'insufficient' }),
+        },
+      });
+      // The member hears of the decision, with the reason when rejected.
+      await tx.inbox.addForMember(verification.memberId, decisionNotice(verification.level, { ...decision, expiresAt }), { eventId: decisionNoticeId(id), at: now });
+      return verification;
     });
-    // The member hears of the decision, with the reason when rejected.
-    await tx.inbox.addForMember(verification.memberId, verificationDecidedNotice({ ...decision, expiresAt }), { eventId: decisionNoticeId(id), at: now });
-    return verification;
-  });
+  } catch (error) {
+    if (error instanceof AlreadyExists) throw conflict('This company is already verified on another account.');
+    throw error;
+  }
   if (decided) return decided;
   const existing = await deps.verifications.byId(id);
-  if (!existing || existing.level !== 'advanced') throw notFound('There is no advanced verification with this id.');
+  if (!existing || (existing.level !== 'advanced' && existing.level !== 'enterprise')) throw notFound('There is no verification for review with this id.');
   throw conflict(`This verification was already decided (${existing.status}).`);
 }
 
@@ -190,7 +218,84 @@ export function approveVerification(deps: VerificationDeps, actor: Actor, id: st
   return decide(deps, actor, id, { status: 'approved', reason: reason?.trim() || null }, requestId);
 }
 
-/** A reviewer rejects a pending advanced verification with a reason the member reads. */
-export function rejectVerification(deps: VerificationDeps, actor: Actor, id: string, reason: string, requestId?: string): Promise<Verification> {
-  return decide(deps, actor, id, { status: 'rejected', reason: requireReason(reason) }, requestId);
+/**
+ * A reviewer rejects a pending advanced or enterprise verification with a reason the member
+ * reads; `false_submission` (found false) also restricts the member until a later approval.
+ */
+export function rejectVerification(
+  deps: VerificationDeps,
+  actor: Actor,
+  id: string,
+  reason: string,
+  requestId?: string,
+  kind: RejectionKind = 'insufficient',
+): Promise<Verification> {
+  return decide(deps, actor, id, { status: 'rejected', reason: requireReason(reason), rejectionKind: kind }, requestId);
+}
+
+/** Throws VERIFICATION_REQUIRED when the member is refused and the configuration withholds `feature`. */
+export async function requireNotRestricted(deps: VerificationDeps, memberId: string, feature: RefusalRestriction): Promise<void> {
+  if (!deps.restricts.has(feature)) return;
+  if (restricted(deps.restricts, feature, (await deps.verifications.refusedAmong([memberId])).has(memberId))) throw refusedError(feature);
+}
+
+/**
+ * The member refuses the verification a feature asked for: recorded, with
+ * MemberVerificationChanged refused: true, so every part of the platform restricts what it
+ * configured. A verified member has nothing to refuse (CONFLICT); declining again changes nothing.
+ */
+export async function declineVerification(deps: VerificationDeps, memberId: string): Promise<void> {
+  const now = deps.now();
+  const approved = (await deps.verifications.approvedFor([memberId])).get(memberId) ?? [];
+  if (effectiveLevel(approved, now).level !== 'none') throw conflict('You are already verified; there is nothing to decline.');
+  if ((await deps.verifications.refusedAmong([memberId])).has(memberId)) return;
+  await deps.transaction((tx) =>
+    tx.verifications.recordRefusal({ memberId, kind: 'declined', verificationId: null, at: now }, (rows) => effectiveLevel(rows, now)),
+  );
+}
+
+/**
+ * An enterprise member submits its business licence: company name, unified social credit code
+ * (form and check character) and a reference to the uploaded licence image. It waits for a
+ * reviewer; one at a time. Only for members whose type is ENTERPRISE; a company verified on
+ * another account is CONFLICT; a refused member is restricted when so configured.
+ */
+export async function submitEnterpriseVerification(
+  deps: VerificationDeps,
+  member: { id: string; memberType: MemberType },
+  input: { companyName: string; creditCode: string; licenceDocumentRef: string },
+): Promise<Verification> {
+  const companyName = validateCompanyName(input.companyName);
+  const creditCode = parseCreditCode(input.creditCode);
+  if (!validImageReference(input.licenceDocumentRef)) {
+    throw badInput('Give the reference the upload returned for the licence, e.g. s3://bucket/key, not the image itself.', 'licenceDocumentRef');
+  }
+  if (member.memberType !== 'enterprise') throw conflict('Only enterprise members submit a business licence: set your member type to ENTERPRISE first.', 'memberType');
+  await requireNotRestricted(deps, member.id, 'enterprise');
+  const now = deps.now();
+  const approved = (await deps.verifications.approvedFor([member.id])).get(member.id) ?? [];
+  refuseEarlyRenewal(approved, 'enterprise', now, deps.policy);
+  if ((await deps.verifications.pendingFor(member.id, 'enterprise')) > 0) {
+    throw conflict('Your business licence is already waiting for review. You will see the decision in your inbox.');
+  }
+  const creditCodeLookup = lookupHash(deps.ring, 'credit_code', creditCode);
+  if (await deps.verifications.creditCodeVerifiedElsewhere(creditCodeLookup, member.id)) {
+    throw conflict('This company is already verified on another account. If it is yours, contact support.', 'creditCode');
+  }
+  try {
+    return await submit(deps, {
+      id: randomUUID(),
+      memberId: member.id,
+      level: 'enterprise',
+      status: 'pending',
+      companyName,
+      creditCode,
+      creditCodeLookup,
+      licenceDocumentRef: input.licenceDocumentRef.trim(),
+      submittedAt: now,
+    });
+  } catch (error) {
+    if (error instanceof NoDataKeyError) throw forbidden('This account has been erased.');
+    throw error;
+  }
 }

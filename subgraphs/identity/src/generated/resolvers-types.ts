@@ -28,6 +28,28 @@ export type AcceptedPolicyInput = {
   version: Scalars['String']['input'];
 };
 
+/** A postal address in mainland China form. */
+export type Address = {
+  __typename?: 'Address';
+  city: Scalars['String']['output'];
+  district?: Maybe<Scalars['String']['output']>;
+  /** Street, building, unit. */
+  line: Scalars['String']['output'];
+  /** Six digits. */
+  postalCode?: Maybe<Scalars['String']['output']>;
+  province: Scalars['String']['output'];
+};
+
+/** A postal address: province, city and line required (up to 20, 30 and 120 characters). */
+export type AddressInput = {
+  city: Scalars['String']['input'];
+  district?: InputMaybe<Scalars['String']['input']>;
+  line: Scalars['String']['input'];
+  /** Six digits, e.g. 200040. */
+  postalCode?: InputMaybe<Scalars['String']['input']>;
+  province: Scalars['String']['input'];
+};
+
 /** References to uploaded images, for advanced verification. */
 export type AdvancedVerificationInput = {
   /** The reference the upload returned for the ID document image, e.g. s3://bucket/key. */
@@ -174,6 +196,16 @@ export type DataSharingAgreement = {
   signedAt: Scalars['DateTime']['output'];
 };
 
+/** A company's business-licence details, for enterprise verification. */
+export type EnterpriseVerificationInput = {
+  /** The company's registered name as on the business licence. */
+  companyName: Scalars['String']['input'];
+  /** The 18-character unified social credit code (统一社会信用代码), with its check character. */
+  creditCode: Scalars['String']['input'];
+  /** The reference the upload returned for the business licence image, e.g. s3://bucket/key. */
+  licenceDocumentRef: Scalars['String']['input'];
+};
+
 /** A member's request to erase their account and personal data. */
 export type ErasureRequest = {
   __typename?: 'ErasureRequest';
@@ -197,6 +229,27 @@ export type ErasureStatus =
   | 'DONE'
   /** Waiting for the grace period to end; the member may still cancel. */
   | 'PENDING';
+
+/** How a member describes their gender, when they choose to. */
+export type Gender =
+  | 'FEMALE'
+  | 'MALE'
+  | 'OTHER';
+
+/** Interests a member may pick, from a fixed list. */
+export type Interest =
+  | 'BEAUTY'
+  | 'BOOKS'
+  | 'ELECTRONICS'
+  | 'FASHION'
+  | 'FOOD'
+  | 'GAMES'
+  | 'HOME'
+  | 'MUSIC'
+  | 'OUTDOORS'
+  | 'PARENTING'
+  | 'SPORTS'
+  | 'TRAVEL';
 
 /** A newly issued key: the only time the platform shows the secret. */
 export type IssuedPartnerApiKey = {
@@ -297,6 +350,10 @@ export type MarketingPreferencesInput = {
 /** A person with a membership account. */
 export type Member = {
   __typename?: 'Member';
+  /** Null when not given. Purpose: deliveries and nearby stores. */
+  address?: Maybe<Address>;
+  /** YYYY-MM-DD; null when not given. Purpose: the birthday benefit of the member's tier. The member sees their own; staff need members:read and pii:identity:read. */
+  birthday?: Maybe<Scalars['String']['output']>;
   /** The member's card, issued on first request. The member sees their own; staff need pii:identity:read. */
   card?: Maybe<MemberCard>;
   /** Policy acceptances and consents given or withdrawn. The member sees their own; staff need members:read. */
@@ -312,6 +369,12 @@ export type Member = {
   email?: Maybe<Scalars['String']['output']>;
   /** When a one-time code proved the member receives mail at the email address; null until then. */
   emailVerifiedAt?: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * The member's approved, live enterprise verification: what enterprise features check. Null
+   * for individual members, and until a reviewer approves the business licence or after it
+   * lapses. The member sees their own; staff need members:read.
+   */
+  enterpriseVerification?: Maybe<Verification>;
   /** When the member's personal data was erased; null for a live account. Staff need members:read. */
   erasedAt?: Maybe<Scalars['DateTime']['output']>;
   /**
@@ -319,12 +382,16 @@ export type Member = {
    * never asked. The member sees their own; staff need members:read.
    */
   erasureRequest?: Maybe<ErasureRequest>;
+  /** Null when not given. Purpose: personalised offers, only with that consent. */
+  gender?: Maybe<Gender>;
   id: Scalars['ID']['output'];
   /**
    * Notices to the member, newest first: tier changes, sanctions, points about to expire,
    * benefit changes, new policy versions. The member sees their own; staff need members:read.
    */
   inbox?: Maybe<NoticeConnection>;
+  /** Empty when none given. Purpose: personalised offers, only with that consent. */
+  interests?: Maybe<Array<Interest>>;
   /**
    * The language the member reads the platform in (ZH_CN until they choose). Inbox notices,
    * old ones too, read in it. The member sees their own; staff need members:read.
@@ -332,6 +399,8 @@ export type Member = {
   language?: Maybe<Language>;
   /** What the member agreed to receive. The member sees their own; staff need members:read. */
   marketingPreferences?: Maybe<MarketingPreferences>;
+  /** INDIVIDUAL unless the member said they are a company. */
+  memberType?: Maybe<MemberType>;
   /** Phone number in E.164 form (+8613812345678), if the member registered or added one. */
   phone?: Maybe<Scalars['String']['output']>;
   /** When a one-time code proved the member receives text messages at the phone number; null until then. */
@@ -346,6 +415,8 @@ export type Member = {
    * never the values. The member sees their own; staff need audit:read.
    */
   profileChanges?: Maybe<Array<ProfileChange>>;
+  /** When birthday, gender, address and at least one interest were first all given (the complete-your-profile task); null until then. */
+  profileCompletedAt?: Maybe<Scalars['DateTime']['output']>;
   /** When the member registered. */
   registeredAt: Scalars['DateTime']['output'];
   /** Which service messages the member takes by email. The member sees their own; staff need members:read. */
@@ -357,6 +428,13 @@ export type Member = {
    * level. The member sees their own; staff need members:read.
    */
   verificationLevel?: Maybe<VerificationLevel>;
+  /**
+   * True while the member has refused verification (declineVerification) or a reviewer found a
+   * submission false, and no verification was approved since. Such a member is restricted as
+   * configured (VERIFICATION_REFUSAL_RESTRICTS, docs/IDENTITY.md). The member sees their own;
+   * staff need members:read.
+   */
+  verificationRefused?: Maybe<Scalars['Boolean']['output']>;
   /** The member's verification submissions, newest first (up to 20). The member sees their own; staff need verification:review. */
   verifications?: Maybe<Array<Verification>>;
 };
@@ -407,6 +485,12 @@ export type MemberEdge = {
   node: Member;
 };
 
+/** Whether the member is a person or a company. */
+export type MemberType =
+  /** A company: submits its business licence for review (submitEnterpriseVerification). */
+  | 'ENTERPRISE'
+  | 'INDIVIDUAL';
+
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -416,7 +500,7 @@ export type Mutation = {
   acceptPolicy: PolicyAcceptance;
   /** Approves a role grant waiting for a second admin: the roles are set. Staff with staff:manage, not the one who asked nor the grantee; logged. */
   approveStaffRoleGrant: StaffMember;
-  /** Approves a pending advanced verification. Staff with verification:review; logged. */
+  /** Approves a pending advanced or enterprise verification. Staff with verification:review; logged. */
   approveVerification: Verification;
   /** Cancels the signed-in member's pending erasure request, within the grace period. NOT_FOUND when none is pending. */
   cancelErasure: ErasureRequest;
@@ -434,6 +518,12 @@ export type Mutation = {
    * (pendingRoleGrant), and the account holds no role until then. Staff with staff:manage; logged.
    */
   createStaff: StaffMember;
+  /**
+   * The signed-in member refuses the real-name verification a feature asked for. Until a later
+   * verification is approved, the member is restricted as configured; VERIFICATION_REQUIRED
+   * errors say so. CONFLICT when the member is already verified.
+   */
+  declineVerification: Member;
   /** Disables a staff account: no sign-in, and its tokens stop at the next request. Staff with staff:manage, never for themselves; logged. */
   disableStaff: StaffMember;
   /** Lets a partner receive one kind of the member's personal data. Needs the current policies accepted. */
@@ -468,8 +558,18 @@ export type Mutation = {
   registerPartner: Partner;
   /** Turns a role grant down; the roles stay as they are. Staff with staff:manage, not the one who asked nor the grantee; logged. */
   rejectStaffRoleGrant: StaffMember;
-  /** Rejects a pending advanced verification; the member reads the reason. Staff with verification:review; logged. */
+  /**
+   * Rejects a pending verification; the member reads the reason. FALSE_SUBMISSION (the
+   * submission was found false) restricts the member as configured until a later approval.
+   * Staff with verification:review; logged.
+   */
   rejectVerification: Verification;
+  /**
+   * Sends a one-time code to the signed-in member's email address or phone number that is not
+   * verified yet, e.g. one added or changed with updateProfile. Already verified is CONFLICT; no
+   * such contact is BAD_USER_INPUT; asking again too soon is RATE_LIMITED.
+   */
+  requestContactVerificationCode: RegistrationCodeSent;
   /**
    * Asks for a copy of everything the platform holds about the signed-in member. The export
    * job assembles it; follow its status in me.dataExports. While one is PENDING, another is
@@ -527,6 +627,12 @@ export type Mutation = {
   /** Submits document and face images for advanced verification; a reviewer decides. Needs primary verification. */
   submitAdvancedVerification: Verification;
   /**
+   * An enterprise member (memberType ENTERPRISE) submits its business licence for review by
+   * staff with verification:review; the decision reaches the member's inbox. One waits at a
+   * time; a company verified on another account is CONFLICT.
+   */
+  submitEnterpriseVerification: Verification;
+  /**
    * Primary real-name verification of the signed-in member: the ID number's form and check
    * digit, then the national record. The answer is APPROVED, or REJECTED with the reason.
    */
@@ -540,7 +646,10 @@ export type Mutation = {
   /**
    * The signed-in member corrects their profile. An absent argument stays as it is; an
    * empty or null email or phone is removed, but one contact must remain. A changed
-   * contact counts as unverified until a code proves it again. Logged without the values.
+   * contact counts as unverified until a code proves it again. The optional fields
+   * (birthday, gender, address, interests) are removed with null (interests also with an
+   * empty list). Logged without the values. The first time birthday, gender, address and at
+   * least one interest are all given, the profile counts as complete (profileCompletedAt).
    */
   updateProfile: Member;
   /**
@@ -549,6 +658,12 @@ export type Mutation = {
    * (updateMarketingPreferences).
    */
   updateServiceMessages: ServiceMessagePreferences;
+  /**
+   * Verifies the member's email address or phone number with the code sent to it
+   * (emailVerifiedAt / phoneVerifiedAt). A wrong, expired or used code is BAD_USER_INPUT and
+   * counts against the code's attempts; verifying a verified contact again changes nothing.
+   */
+  verifyContact: Member;
 };
 
 
@@ -661,7 +776,13 @@ export type MutationRejectStaffRoleGrantArgs = {
 
 export type MutationRejectVerificationArgs = {
   id: Scalars['ID']['input'];
+  kind?: InputMaybe<VerificationRejectionKind>;
   reason: Scalars['String']['input'];
+};
+
+
+export type MutationRequestContactVerificationCodeArgs = {
+  channel: ContactChannel;
 };
 
 
@@ -726,6 +847,11 @@ export type MutationSubmitAdvancedVerificationArgs = {
 };
 
 
+export type MutationSubmitEnterpriseVerificationArgs = {
+  input: EnterpriseVerificationInput;
+};
+
+
 export type MutationSubmitPrimaryVerificationArgs = {
   input: PrimaryVerificationInput;
 };
@@ -737,14 +863,25 @@ export type MutationUpdateMarketingPreferencesArgs = {
 
 
 export type MutationUpdateProfileArgs = {
+  address?: InputMaybe<AddressInput>;
+  birthday?: InputMaybe<Scalars['String']['input']>;
   displayName?: InputMaybe<Scalars['String']['input']>;
   email?: InputMaybe<Scalars['String']['input']>;
+  gender?: InputMaybe<Gender>;
+  interests?: InputMaybe<Array<Interest>>;
+  memberType?: InputMaybe<MemberType>;
   phone?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 export type MutationUpdateServiceMessagesArgs = {
   email: Scalars['Boolean']['input'];
+};
+
+
+export type MutationVerifyContactArgs = {
+  channel: ContactChannel;
+  code: Scalars['String']['input'];
 };
 
 /** A message to the member in their inbox. */
@@ -1062,7 +1199,7 @@ export type Query = {
   sessionStatus: SessionStatus;
   /** Staff operations, newest first. Staff with audit:read. */
   staffOperationLog: StaffOperationConnection;
-  /** Advanced verifications waiting for review, oldest first. Staff with verification:review. */
+  /** Advanced and enterprise verifications waiting for review, oldest first. Staff with verification:review. */
   verificationReviewQueue: VerificationConnection;
 };
 
@@ -1318,6 +1455,10 @@ export type StaffRoleGrant = {
 /** One real-name verification a member submitted. */
 export type Verification = {
   __typename?: 'Verification';
+  /** The company name as on the business licence (enterprise). */
+  companyName?: Maybe<Scalars['String']['output']>;
+  /** The unified social credit code (enterprise). */
+  creditCode?: Maybe<Scalars['String']['output']>;
   /** When it was approved or rejected. */
   decidedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Where the identity document image is stored (advanced). */
@@ -1330,10 +1471,14 @@ export type Verification = {
   /** Resident ID number, 18 characters (primary). */
   idNumber?: Maybe<Scalars['String']['output']>;
   kind: VerificationKind;
+  /** Where the business licence image is stored (enterprise). */
+  licenceDocumentRef?: Maybe<Scalars['String']['output']>;
   /** The member it belongs to. */
   memberId: Scalars['ID']['output'];
   /** Legal name as on the ID card (primary). */
   realName?: Maybe<Scalars['String']['output']>;
+  /** For a rejection: whether it was insufficient or found false; null otherwise. */
+  rejectionKind?: Maybe<VerificationRejectionKind>;
   /** Why it was rejected, in words meant for the member. */
   rejectionReason?: Maybe<Scalars['String']['output']>;
   status: VerificationStatus;
@@ -1355,6 +1500,8 @@ export type VerificationEdge = {
 /** Which of the two verifications a submission is. */
 export type VerificationKind =
   | 'ADVANCED'
+  /** A company's business licence, reviewed by staff (enterprise members). */
+  | 'ENTERPRISE'
   | 'PRIMARY';
 
 /** How far a member's real-name verification goes. */
@@ -1365,6 +1512,13 @@ export type VerificationLevel =
   | 'NONE'
   /** Real name and resident ID number checked against the national record. */
   | 'PRIMARY';
+
+/** Why a reviewer rejected a submission. */
+export type VerificationRejectionKind =
+  /** The submission was found false: the member is restricted as configured until a later approval. */
+  | 'FALSE_SUBMISSION'
+  /** What was submitted does not show enough; the member may submit again. */
+  | 'INSUFFICIENT';
 
 /** Where a verification submission stands. */
 export type VerificationStatus =
@@ -1474,6 +1628,8 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   AcceptedPolicyInput: AcceptedPolicyInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Address: ResolverTypeWrapper<Address>;
+  AddressInput: AddressInput;
   AdvancedVerificationInput: AdvancedVerificationInput;
   AuthPayload: ResolverTypeWrapper<Omit<AuthPayload, 'member'> & { member: ResolversTypes['Member'] }>;
   ConsentChannel: ConsentChannel;
@@ -1489,8 +1645,11 @@ export type ResolversTypes = {
   DataExportStatus: DataExportStatus;
   DataSharingAgreement: ResolverTypeWrapper<AgreementView>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  EnterpriseVerificationInput: EnterpriseVerificationInput;
   ErasureRequest: ResolverTypeWrapper<ErasureRequestRow>;
   ErasureStatus: ErasureStatus;
+  Gender: Gender;
+  Interest: Interest;
   IssuedPartnerApiKey: ResolverTypeWrapper<Omit<IssuedPartnerApiKey, 'apiKey'> & { apiKey: ResolversTypes['PartnerApiKey'] }>;
   JobRun: ResolverTypeWrapper<JobRunRow>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -1507,6 +1666,7 @@ export type ResolversTypes = {
   MemberCard: ResolverTypeWrapper<MemberCard>;
   MemberConnection: ResolverTypeWrapper<Omit<MemberConnection, 'edges'> & { edges: Array<ResolversTypes['MemberEdge']> }>;
   MemberEdge: ResolverTypeWrapper<Omit<MemberEdge, 'node'> & { node: ResolversTypes['Member'] }>;
+  MemberType: MemberType;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Notice: ResolverTypeWrapper<NoticeRow>;
   NoticeConnection: ResolverTypeWrapper<InboxPage>;
@@ -1551,6 +1711,7 @@ export type ResolversTypes = {
   VerificationEdge: ResolverTypeWrapper<Omit<VerificationEdge, 'node'> & { node: ResolversTypes['Verification'] }>;
   VerificationKind: VerificationKind;
   VerificationLevel: VerificationLevel;
+  VerificationRejectionKind: VerificationRejectionKind;
   VerificationStatus: VerificationStatus;
 };
 
@@ -1558,6 +1719,8 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   AcceptedPolicyInput: AcceptedPolicyInput;
   String: Scalars['String']['output'];
+  Address: Address;
+  AddressInput: AddressInput;
   AdvancedVerificationInput: AdvancedVerificationInput;
   AuthPayload: Omit<AuthPayload, 'member'> & { member: ResolversParentTypes['Member'] };
   ConsentRecord: ConsentRecordRow;
@@ -1568,6 +1731,7 @@ export type ResolversParentTypes = {
   DataExport: DataExportRow;
   DataSharingAgreement: AgreementView;
   DateTime: Scalars['DateTime']['output'];
+  EnterpriseVerificationInput: EnterpriseVerificationInput;
   ErasureRequest: ErasureRequestRow;
   IssuedPartnerApiKey: Omit<IssuedPartnerApiKey, 'apiKey'> & { apiKey: ResolversParentTypes['PartnerApiKey'] };
   JobRun: JobRunRow;
@@ -1627,6 +1791,14 @@ export type PiiDirectiveArgs = {
 };
 
 export type PiiDirectiveResolver<Result, Parent, ContextType = IdentityContext, Args = PiiDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type AddressResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = {
+  city?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  district?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  line?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  postalCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  province?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
 
 export type AuthPayloadResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = {
   accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1723,26 +1895,34 @@ export type MarketingPreferencesResolvers<ContextType = IdentityContext, ParentT
 
 export type MemberResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Member'] = ResolversParentTypes['Member'], FederationReferenceType extends FederationReferenceTypes['Member'] = FederationReferenceTypes['Member']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Member']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  address?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
+  birthday?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   card?: Resolver<Maybe<ResolversTypes['MemberCard']>, ParentType, ContextType>;
   consents?: Resolver<Maybe<ResolversTypes['Consents']>, ParentType, ContextType>;
   dataExports?: Resolver<Maybe<Array<ResolversTypes['DataExport']>>, ParentType, ContextType>;
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   emailVerifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  enterpriseVerification?: Resolver<Maybe<ResolversTypes['Verification']>, ParentType, ContextType>;
   erasedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   erasureRequest?: Resolver<Maybe<ResolversTypes['ErasureRequest']>, ParentType, ContextType>;
+  gender?: Resolver<Maybe<ResolversTypes['Gender']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   inbox?: Resolver<Maybe<ResolversTypes['NoticeConnection']>, ParentType, ContextType, RequireFields<MemberInboxArgs, 'first' | 'unreadOnly'>>;
+  interests?: Resolver<Maybe<Array<ResolversTypes['Interest']>>, ParentType, ContextType>;
   language?: Resolver<Maybe<ResolversTypes['Language']>, ParentType, ContextType>;
   marketingPreferences?: Resolver<Maybe<ResolversTypes['MarketingPreferences']>, ParentType, ContextType>;
+  memberType?: Resolver<Maybe<ResolversTypes['MemberType']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phoneVerifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   piiAccessLog?: Resolver<Maybe<ResolversTypes['PiiAccessConnection']>, ParentType, ContextType, RequireFields<MemberPiiAccessLogArgs, 'first'>>;
   profileChanges?: Resolver<Maybe<Array<ResolversTypes['ProfileChange']>>, ParentType, ContextType>;
+  profileCompletedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   registeredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   serviceMessages?: Resolver<Maybe<ResolversTypes['ServiceMessagePreferences']>, ParentType, ContextType>;
   verificationExpiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   verificationLevel?: Resolver<Maybe<ResolversTypes['VerificationLevel']>, ParentType, ContextType>;
+  verificationRefused?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   verifications?: Resolver<Maybe<Array<ResolversTypes['Verification']>>, ParentType, ContextType>;
 };
 
@@ -1772,6 +1952,7 @@ export type MutationResolvers<ContextType = IdentityContext, ParentType extends 
   changePassword?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'currentPassword' | 'newPassword'>>;
   changeStaffPassword?: Resolver<ResolversTypes['StaffAuthPayload'], ParentType, ContextType, RequireFields<MutationChangeStaffPasswordArgs, 'currentPassword' | 'email' | 'newPassword'>>;
   createStaff?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationCreateStaffArgs, 'input'>>;
+  declineVerification?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
   disableStaff?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationDisableStaffArgs, 'reason' | 'staffId'>>;
   grantPartnerConsent?: Resolver<ResolversTypes['PartnerConsent'], ParentType, ContextType, RequireFields<MutationGrantPartnerConsentArgs, 'category' | 'channel' | 'method' | 'partnerId'>>;
   issuePartnerApiKey?: Resolver<ResolversTypes['IssuedPartnerApiKey'], ParentType, ContextType, RequireFields<MutationIssuePartnerApiKeyArgs, 'partnerId' | 'reason' | 'scopes'>>;
@@ -1784,7 +1965,8 @@ export type MutationResolvers<ContextType = IdentityContext, ParentType extends 
   register?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
   registerPartner?: Resolver<ResolversTypes['Partner'], ParentType, ContextType, RequireFields<MutationRegisterPartnerArgs, 'input' | 'reason'>>;
   rejectStaffRoleGrant?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationRejectStaffRoleGrantArgs, 'id' | 'reason'>>;
-  rejectVerification?: Resolver<ResolversTypes['Verification'], ParentType, ContextType, RequireFields<MutationRejectVerificationArgs, 'id' | 'reason'>>;
+  rejectVerification?: Resolver<ResolversTypes['Verification'], ParentType, ContextType, RequireFields<MutationRejectVerificationArgs, 'id' | 'kind' | 'reason'>>;
+  requestContactVerificationCode?: Resolver<ResolversTypes['RegistrationCodeSent'], ParentType, ContextType, RequireFields<MutationRequestContactVerificationCodeArgs, 'channel'>>;
   requestDataExport?: Resolver<ResolversTypes['DataExport'], ParentType, ContextType>;
   requestErasure?: Resolver<ResolversTypes['ErasureRequest'], ParentType, ContextType>;
   requestPasswordReset?: Resolver<ResolversTypes['PasswordResetRequested'], ParentType, ContextType, RequireFields<MutationRequestPasswordResetArgs, 'login'>>;
@@ -1797,10 +1979,12 @@ export type MutationResolvers<ContextType = IdentityContext, ParentType extends 
   setStaffRoles?: Resolver<ResolversTypes['StaffMember'], ParentType, ContextType, RequireFields<MutationSetStaffRolesArgs, 'reason' | 'roles' | 'staffId'>>;
   staffLogin?: Resolver<ResolversTypes['StaffAuthPayload'], ParentType, ContextType, RequireFields<MutationStaffLoginArgs, 'email' | 'password'>>;
   submitAdvancedVerification?: Resolver<ResolversTypes['Verification'], ParentType, ContextType, RequireFields<MutationSubmitAdvancedVerificationArgs, 'input'>>;
+  submitEnterpriseVerification?: Resolver<ResolversTypes['Verification'], ParentType, ContextType, RequireFields<MutationSubmitEnterpriseVerificationArgs, 'input'>>;
   submitPrimaryVerification?: Resolver<ResolversTypes['Verification'], ParentType, ContextType, RequireFields<MutationSubmitPrimaryVerificationArgs, 'input'>>;
   updateMarketingPreferences?: Resolver<ResolversTypes['MarketingPreferences'], ParentType, ContextType, RequireFields<MutationUpdateMarketingPreferencesArgs, 'input'>>;
   updateProfile?: Resolver<ResolversTypes['Member'], ParentType, ContextType, Partial<MutationUpdateProfileArgs>>;
   updateServiceMessages?: Resolver<ResolversTypes['ServiceMessagePreferences'], ParentType, ContextType, RequireFields<MutationUpdateServiceMessagesArgs, 'email'>>;
+  verifyContact?: Resolver<ResolversTypes['Member'], ParentType, ContextType, RequireFields<MutationVerifyContactArgs, 'channel' | 'code'>>;
 };
 
 export type NoticeResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Notice'] = ResolversParentTypes['Notice']> = {
@@ -2024,6 +2208,8 @@ export type StaffRoleGrantResolvers<ContextType = IdentityContext, ParentType ex
 };
 
 export type VerificationResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Verification'] = ResolversParentTypes['Verification']> = {
+  companyName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  creditCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   decidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   documentImageRef?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -2031,8 +2217,10 @@ export type VerificationResolvers<ContextType = IdentityContext, ParentType exte
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   idNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['VerificationKind'], ParentType, ContextType>;
+  licenceDocumentRef?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   realName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  rejectionKind?: Resolver<Maybe<ResolversTypes['VerificationRejectionKind']>, ParentType, ContextType>;
   rejectionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['VerificationStatus'], ParentType, ContextType>;
   submittedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2049,6 +2237,7 @@ export type VerificationEdgeResolvers<ContextType = IdentityContext, ParentType 
 };
 
 export type Resolvers<ContextType = IdentityContext> = {
+  Address?: AddressResolvers<ContextType>;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
   ConsentRecord?: ConsentRecordResolvers<ContextType>;
   Consents?: ConsentsResolvers<ContextType>;

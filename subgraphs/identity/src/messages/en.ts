@@ -19,6 +19,7 @@ export const en: Record<string, string> = {
   'policy.terms': 'terms',
   'level.primary': 'primary',
   'level.advanced': 'advanced',
+  'level.enterprise': 'enterprise',
 
   // Codes and other messages sent by email or text message.
   'message.registration-code.subject': 'Your membership registration code',
@@ -26,6 +27,8 @@ export const en: Record<string, string> = {
   'message.password-reset-code.subject': 'Your membership password reset code',
   'message.password-reset-code.body':
     'Your membership password reset code is {code}. It expires in {minutes} minutes. If you did not ask for it, ignore this message: your password stays as it is.',
+  'message.contact-verification-code.subject': 'Your membership verification code',
+  'message.contact-verification-code.body': 'Your membership verification code is {code}. It expires in {minutes} minutes. If you did not ask for it, ignore this message.',
   'message.account-exists.subject': 'Someone tried to register with your address',
   'message.account-exists.email.body':
     'Someone asked to register a new membership account with this email address, which already has one. If it was you, sign in, or reset your password if you forgot it. If it was not you, ignore this message; nothing has changed.',
@@ -75,6 +78,13 @@ export const en: Record<string, string> = {
   'identity.verification_approved_until.body': 'Your advanced real-name verification was approved and is valid until {date}.',
   'identity.verification_rejected.title': 'Your advanced verification was not approved',
   'identity.verification_rejected.body': 'Your advanced real-name verification was not approved: {reason}. You may submit it again.',
+  'identity.enterprise_approved_until.title': 'Your enterprise verification is approved',
+  'identity.enterprise_approved_until.body': 'Your enterprise verification (business licence) was approved and is valid until {date}. Enterprise features are open to your account.',
+  'identity.enterprise_rejected.title': 'Your enterprise verification was not approved',
+  'identity.enterprise_rejected.body': 'Your enterprise verification (business licence) was not approved: {reason}. You may submit it again.',
+  'identity.verification_found_false.title': 'Your verification submission was found false',
+  'identity.verification_found_false.body':
+    'A reviewer found your {level|level} verification submission false: {reason}. Some features are restricted until a verification of yours is approved. If this is a mistake, contact support.',
 
   // Notices other subgraphs ask for (MemberNoticeRequested, template `<subgraph>.<name>`).
   // Params are ids, amounts, dates and codes, never personal values.

@@ -16,11 +16,14 @@ export const zhCN: Record<string, string> = {
   'policy.terms': '会员条款',
   'level.primary': '初级',
   'level.advanced': '高级',
+  'level.enterprise': '企业',
 
   'message.registration-code.subject': '您的会员注册验证码',
   'message.registration-code.body': '您的会员注册验证码为 {code}，{minutes} 分钟内有效。如非本人操作，请忽略本消息。',
   'message.password-reset-code.subject': '您的会员密码重置验证码',
   'message.password-reset-code.body': '您的会员密码重置验证码为 {code}，{minutes} 分钟内有效。如非本人操作，请忽略本消息，您的密码不会改变。',
+  'message.contact-verification-code.subject': '您的会员验证码',
+  'message.contact-verification-code.body': '您的会员验证码为 {code}，{minutes} 分钟内有效。如非本人操作，请忽略本消息。',
   'message.account-exists.subject': '有人尝试用您的邮箱注册',
   'message.account-exists.email.body':
     '有人尝试用此邮箱地址注册新的会员账户，但该地址已有账户。如果是您本人，请直接登录；忘记密码可重置。如果不是您，请忽略本消息，您的账户没有任何变化。',
@@ -68,6 +71,12 @@ export const zhCN: Record<string, string> = {
   'identity.verification_approved_until.body': '您的高级实名认证已审核通过，有效期至 {date}。',
   'identity.verification_rejected.title': '您的高级实名认证未通过',
   'identity.verification_rejected.body': '您的高级实名认证未通过：{reason}。您可以重新提交。',
+  'identity.enterprise_approved_until.title': '您的企业认证已通过',
+  'identity.enterprise_approved_until.body': '您的企业认证（营业执照）已审核通过，有效期至 {date}。您的账户已可使用企业功能。',
+  'identity.enterprise_rejected.title': '您的企业认证未通过',
+  'identity.enterprise_rejected.body': '您的企业认证（营业执照）未通过：{reason}。您可以重新提交。',
+  'identity.verification_found_false.title': '您提交的认证资料被认定为虚假',
+  'identity.verification_found_false.body': '审核人员认定您提交的{level|level}认证资料为虚假：{reason}。在您的认证获批之前，部分功能将受到限制。如有异议，请联系客服。',
 
   'orders.payment_confirmed.title': '订单 {orderNumber} 已付款',
   'orders.payment_confirmed.body': '我们已收到 {amount} {currency}，您的订单正在备货。',

@@ -7,11 +7,15 @@ import { isUuid, recordPiiAccess } from '../domain/pii-access-log.js';
 import type { JobRunRow } from '@membership/jobs';
 import {
   approveVerification,
+  declineVerification,
   rejectVerification,
+  requireNotRestricted,
   reviewQueue,
   submitAdvancedVerification,
+  submitEnterpriseVerification,
   submitPrimaryVerification,
 } from '../domain/verification.js';
+import type { RejectionKind } from '../domain/refusals.js';
 import { cancelErasure, requestErasure } from '../domain/erasure.js';
 import { dataExportOf, downloadJson, requestDataExport } from '../domain/data-export.js';
 import { exportDisplayStatus } from '../domain/data-export-rules.js';
@@ -24,6 +28,8 @@ import {
 } from '../domain/consents.js';
 import { marketingPreferences, partnerSharing, policiesToAccept, type CaptureChannel, type CaptureMethod, type PolicyKind } from '../domain/consent-rules.js';
 import { updateProfile } from '../domain/profile.js';
+import { requestContactVerificationCode, verifyContact } from '../domain/contact-verification.js';
+import type { MemberType as MemberTypeValue } from '../domain/profile-fields.js';
 import { setLanguage, updateServiceMessages } from '../domain/preferences.js';
 import { apiLanguage, asLanguage, fromApiLanguage, hasMessage, translate } from '../messages/index.js';
 import { partnerResolvers } from './partners.js';
@@ -46,15 +52,19 @@ import type {
   ConsentPurpose,
   ContactChannel,
   ErasureStatus,
+  Gender,
+  Interest,
   JobRunStatus,
   JobRunTrigger,
   MarketingChannel,
+  MemberType as MemberTypeEnum,
   NoticeKind,
   PiiCategory,
   PolicyKind as PolicyKindEnum,
   Resolvers,
   VerificationKind,
   VerificationLevel as VerificationLevelEnum,
+  VerificationRejectionKind,
 } from '../generated/resolvers-types.js';
 
 const cursorOf = (m: Member) => ({ at: m.registeredAt, id: m.id });
@@ -84,12 +94,26 @@ const PURPOSES: Record<string, ConsentPurpose> = { marketing: 'MARKETING', perso
  */
 async function piiValue(ctx: IdentityContext, category: string, mask: PiiMask, ownerId: string, value: string | null): Promise<string | null> {
   if (value === null) return null;
+  const level = await piiAccessLevel(ctx, category, ownerId);
+  if (level === 'denied') return null;
+  return level === 'masked' ? (maskValue(mask, value) as string) : value;
+}
+
+/**
+ * A structured @pii value (an address, a list of interests, an enum): in full or not at all,
+ * since a masked enum or object would not be a value of its type.
+ */
+async function piiWhole<T>(ctx: IdentityContext, category: string, ownerId: string, value: T | null): Promise<T | null> {
+  if (value === null) return null;
+  const level = await piiAccessLevel(ctx, category, ownerId);
+  return level === 'owner' || level === 'full' ? value : null;
+}
+
+async function piiAccessLevel(ctx: IdentityContext, category: string, ownerId: string): Promise<'owner' | 'full' | 'masked' | 'denied'> {
   // A partner: the member's consent from identity's own records (the agreement is in the signed viewer).
   const consented =
     ctx.viewer.kind === 'partner' && (await ctx.loaders.partnerConsentCategories.load({ partnerId: ctx.viewer.partnerId, memberId: ownerId })).has(category);
-  const access = decideAccess(ctx.viewer, category, ownerId, { ...ctx.piiPolicy, partnerConsent: () => consented });
-  if (access.level === 'denied') return null;
-  return access.level === 'masked' ? (maskValue(mask, value) as string) : value;
+  return decideAccess(ctx.viewer, category, ownerId, { ...ctx.piiPolicy, partnerConsent: () => consented }).level;
 }
 
 /** The staff member acting; permissions let only staff reach the fields that call it. */
@@ -172,7 +196,22 @@ export const resolvers: Resolvers = {
     approveVerification: (_, args, ctx) =>
       approveVerification(ctx.verification, actor(ctx), checkId(args.id), args.reason, ctx.requestId),
     rejectVerification: (_, args, ctx) =>
-      rejectVerification(ctx.verification, actor(ctx), checkId(args.id), args.reason, ctx.requestId),
+      rejectVerification(ctx.verification, actor(ctx), checkId(args.id), args.reason, ctx.requestId, lower<RejectionKind>(args.kind ?? 'INSUFFICIENT')),
+    requestContactVerificationCode: async (_, args, ctx) => {
+      const sent = await requestContactVerificationCode(ctx.accounts, memberIdOf(ctx.viewer)!, lower<'email' | 'phone'>(args.channel), ctx.clientAddress);
+      return { ...sent, channel: upper<ContactChannel>(sent.channel) };
+    },
+    verifyContact: (_, args, ctx) => verifyContact(ctx.accounts, memberIdOf(ctx.viewer)!, lower<'email' | 'phone'>(args.channel), args.code),
+    declineVerification: async (_, __, ctx) => {
+      const memberId = memberIdOf(ctx.viewer)!;
+      await declineVerification(ctx.verification, memberId);
+      return (await ctx.loaders.memberById.load(memberId))!;
+    },
+    submitEnterpriseVerification: async (_, args, ctx) => {
+      const member = await ctx.loaders.memberById.load(memberIdOf(ctx.viewer)!);
+      if (!member || member.erasedAt) throw notFound('Your account was not found.');
+      return submitEnterpriseVerification(ctx.verification, { id: member.id, memberType: member.profile.memberType }, args.input);
+    },
     staffLogin: (_, args, ctx) => staffLogin(ctx.staff, args),
     changeStaffPassword: (_, args, ctx) =>
       changeStaffPassword(ctx.staff, args, ctx.requestId),
@@ -193,8 +232,16 @@ export const resolvers: Resolvers = {
       if (!notice) throw notFound('There is no notice with this id in your inbox.');
       return notice;
     },
-    updateProfile: (_, args, ctx) =>
-      updateProfile(ctx.accounts, memberIdOf(ctx.viewer)!, args, ctx.requestId),
+    updateProfile: (_, args, ctx) => {
+      const { gender, interests, memberType, ...rest } = args;
+      const input = {
+        ...rest,
+        ...(gender !== undefined && { gender: gender === null ? null : lower<string>(gender) }),
+        ...(interests !== undefined && { interests: interests === null ? null : interests.map((i) => lower<string>(i)) }),
+        ...(memberType !== undefined && memberType !== null && { memberType: lower<MemberTypeValue>(memberType) }),
+      };
+      return updateProfile(ctx.accounts, memberIdOf(ctx.viewer)!, input, ctx.requestId);
+    },
     setLanguage: (_, args, ctx) => setLanguage(ctx.accounts, memberIdOf(ctx.viewer)!, fromApiLanguage(args.language)),
     updateServiceMessages: (_, args, ctx) => updateServiceMessages(ctx.accounts, memberIdOf(ctx.viewer)!, args.email),
     publishPolicyVersion: (_, args, ctx) =>
@@ -203,8 +250,10 @@ export const resolvers: Resolvers = {
       acceptPolicy(ctx.consents, memberIdOf(ctx.viewer)!, { kind: lower<PolicyKind>(args.kind), version: args.version }, capture(args)),
     updateMarketingPreferences: (_, args, ctx) =>
       updateMarketingPreferences(ctx.consents, memberIdOf(ctx.viewer)!, args.input, capture(args.input)),
-    grantPartnerConsent: (_, args, ctx) =>
-      grantPartnerConsent(ctx.consents, memberIdOf(ctx.viewer)!, { ...args, expiresAt: args.expiresAt ?? null }, capture(args)),
+    grantPartnerConsent: async (_, args, ctx) => {
+      await requireNotRestricted(ctx.verification, memberIdOf(ctx.viewer)!, 'partner_sharing');
+      return grantPartnerConsent(ctx.consents, memberIdOf(ctx.viewer)!, { ...args, expiresAt: args.expiresAt ?? null }, capture(args));
+    },
     revokePartnerConsent: (_, args, ctx) =>
       revokePartnerConsent(ctx.consents, memberIdOf(ctx.viewer)!, args, capture(args)),
     requestDataExport: (_, __, ctx) => requestDataExport(ctx.dataExport, memberIdOf(ctx.viewer)!),
@@ -227,6 +276,10 @@ export const resolvers: Resolvers = {
     idNumber: (v, _, ctx) => piiValue(ctx, 'IDENTITY', 'ID_NUMBER', v.memberId, v.idNumber),
     documentImageRef: (v, _, ctx) => piiValue(ctx, 'IDENTITY', 'REDACT', v.memberId, v.documentImageRef),
     faceImageRef: (v, _, ctx) => piiValue(ctx, 'IDENTITY', 'REDACT', v.memberId, v.faceImageRef),
+    companyName: (v, _, ctx) => piiValue(ctx, 'IDENTITY', 'NAME', v.memberId, v.companyName),
+    creditCode: (v, _, ctx) => piiValue(ctx, 'IDENTITY', 'ID_NUMBER', v.memberId, v.creditCode),
+    licenceDocumentRef: (v, _, ctx) => piiValue(ctx, 'IDENTITY', 'REDACT', v.memberId, v.licenceDocumentRef),
+    rejectionKind: (v) => (v.rejectionKind ? upper<VerificationRejectionKind>(v.rejectionKind) : null),
   },
   Notice: {
     kind: (n) => upper<NoticeKind>(n.kind),
@@ -285,6 +338,28 @@ export const resolvers: Resolvers = {
     __resolveReference: (ref, ctx) => ctx.loaders.memberById.load(ref.id),
     email: (member, _, ctx) => piiValue(ctx, 'CONTACT', 'EMAIL', member.id, member.email),
     phone: (member, _, ctx) => piiValue(ctx, 'CONTACT', 'PHONE', member.id, member.phone),
+    birthday: (member, _, ctx) => piiValue(ctx, 'IDENTITY', 'REDACT', member.id, member.profile.birthday),
+    gender: async (member, _, ctx) => {
+      const gender = await piiWhole(ctx, 'IDENTITY', member.id, member.profile.gender);
+      return gender === null ? null : upper<Gender>(gender);
+    },
+    address: (member, _, ctx) => piiWhole(ctx, 'LOCATION', member.id, member.profile.address),
+    interests: async (member, _, ctx) => {
+      if (member.erasedAt) return null;
+      const interests = await piiWhole(ctx, 'BEHAVIOUR', member.id, member.profile.interests);
+      return interests === null ? null : interests.map((i) => upper<Interest>(i));
+    },
+    memberType: async (member, _, ctx) => {
+      const type = await piiWhole(ctx, 'IDENTITY', member.id, member.profile.memberType);
+      return type === null ? null : upper<MemberTypeEnum>(type);
+    },
+    profileCompletedAt: (member) => member.profile.completedAt,
+    verificationRefused: (member, _, ctx) => ctx.loaders.verificationRefused.load(member.id),
+    enterpriseVerification: async (member, _, ctx) => {
+      // An individual (or one who switched back) holds no enterprise features, whatever was approved before.
+      if (member.profile.memberType !== 'enterprise') return null;
+      return piiWhole(ctx, 'IDENTITY', member.id, await ctx.loaders.enterpriseVerification.load(member.id));
+    },
     verificationLevel: async (member, _, ctx) => upper<VerificationLevelEnum>((await ctx.loaders.verificationLevel.load(member.id)).level),
     verificationExpiresAt: async (member, _, ctx) => (await ctx.loaders.verificationLevel.load(member.id)).expiresAt,
     verifications: (member, _, ctx) => ctx.loaders.verifications.load(member.id),
@@ -293,6 +368,7 @@ export const resolvers: Resolvers = {
     serviceMessages: (member) => ({ email: member.serviceEmails }),
     card: async (member, _, ctx) => {
       if (member.erasedAt) return null;
+      await requireNotRestricted(ctx.verification, member.id, 'card');
       const [card, tier] = await Promise.all([ctx.production.cards.load(member.id), ctx.production.tiers.load(member.id)]);
       if (!card) return null;
       const qrPayload = await ctx.production.cardSigner.sign(card.number, ctx.now(), ctx.production.cardTtlSeconds);

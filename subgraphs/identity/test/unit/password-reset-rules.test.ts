@@ -5,6 +5,7 @@ import { MemoryRateCounter } from '../../src/rate-counter.js';
 import { createKeyRing } from '../../src/domain/encryption.js';
 import type { Notification } from '../../src/domain/notifier.js';
 import type { Member, PasswordResetCodeRow } from '../../src/domain/records.js';
+import { EMPTY_PROFILE } from '../../src/domain/profile-fields.js';
 import { RESET_CODE_MESSAGES, resetCodeMessage, resetCodeRow, wrongResetCodeMessage, type ResetCodePolicy } from '../../src/domain/password-reset.js';
 import { loadIdentityEnv } from '../../src/env.js';
 
@@ -41,6 +42,7 @@ describe('asking for a password reset', () => {
     displayName: 'Ana',
     email: 'ana@example.com',
     phone: null,
+    profile: EMPTY_PROFILE,
     passwordHash: 'unused',
     passwordChangedAt: null,
     failedLogins: 0,

@@ -65,6 +65,11 @@ export const orders = ordersSchema.table(
     erasedAt: timestamp('erased_at', { withTimezone: true }),
     /** The share code of the product link the order came through (points issued it to the sharer), if any. */
     shareCode: text('share_code'),
+    /**
+     * When the orders.tax-retention job removed the last links to the erased member (after
+     * ORDERS_TAX_RETENTION_YEARS): only the amounts the books need remain.
+     */
+    taxUnlinkedAt: timestamp('tax_unlinked_at', { withTimezone: true }),
   },
   (t) => [
     index('orders_member_id_placed_at_id_idx').on(t.memberId, t.placedAt, t.id),
@@ -78,6 +83,8 @@ export const orders = ordersSchema.table(
     check('orders_points_restored_check', sql`${t.pointsRestored} >= 0 and ${t.pointsRestored} <= ${t.pointsUsed}`),
     // An order belongs to a member or records that its member was erased, never neither or both.
     check('orders_member_or_erased_check', sql`(${t.memberId} is null) = (${t.erasedAt} is not null)`),
+    // What the tax retention job looks for: erased members' orders it has not unlinked yet.
+    index('orders_placed_at_idx').on(t.placedAt).where(sql`erased_at is not null and tax_unlinked_at is null`),
   ],
 );
 
@@ -208,7 +215,11 @@ export const invoices = ordersSchema.table(
   },
   (t) => [
     uniqueIndex('invoices_order_id_idx').on(t.orderId),
-    check('invoices_company_check', sql`(${t.kind} = 'COMPANY') = (${t.companyName} is not null and ${t.taxId} is not null)`),
+    // A company invoice names the company, until the tax retention job unlinks an erased member's order.
+    check(
+      'invoices_company_check',
+      sql`(${t.kind} = 'COMPANY') = (${t.companyName} is not null and ${t.taxId} is not null) or (${t.memberId} is null and ${t.companyName} is null and ${t.taxId} is null)`,
+    ),
   ],
 );
 

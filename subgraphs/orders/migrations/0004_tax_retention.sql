@@ -1,0 +1,4 @@
+ALTER TABLE "orders"."invoices" DROP CONSTRAINT "invoices_company_check";--> statement-breakpoint
+ALTER TABLE "orders"."orders" ADD COLUMN "tax_unlinked_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "orders_placed_at_idx" ON "orders"."orders" USING btree ("placed_at") WHERE erased_at is not null and tax_unlinked_at is null;--> statement-breakpoint
+ALTER TABLE "orders"."invoices" ADD CONSTRAINT "invoices_company_check" CHECK (("orders"."invoices"."kind" = 'COMPANY') = ("orders"."invoices"."company_name" is not null and "orders"."invoices"."tax_id" is not null) or ("orders"."invoices"."member_id" is null and "orders"."invoices"."company_name" is null and "orders"."invoices"."tax_id" is null));
