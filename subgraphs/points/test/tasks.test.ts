@@ -147,6 +147,25 @@ describe('sharing a product link', () => {
     expect((await activities(bo)).filter((a) => a.kind === 'share')).toHaveLength(1);
   });
 
+  it('Ana\'s order through Dee\'s link is refunded in two halves: Dee\'s share points go back half each time, once per refund', async () => {
+    const dee = demo('Dee');
+    const ana = demo('Ana');
+    const { code } = (await asMember(dee, SHARE, { sku: 'MUG-CELADON' })).data.shareProduct;
+    const orderId = await order(ana, { shareCode: code });
+    expect((await entries(dee, `task:share:${orderId}`)).map((e) => e.delta)).toEqual([30]);
+    const refund = (refundId: string) => ({ refundId, orderId, memberId: ana, amount: 5_000, currency: 'CNY', orderAmount: 10_000, pointsRestored: 0, completedAt: clock.toISOString() });
+    const first = randomUUID();
+    await publishToPoints(stack, 'RefundCompleted', refund(first), clock);
+    // The same refund told twice takes nothing more.
+    await publishToPoints(stack, 'RefundCompleted', refund(first), clock);
+    await stack.drainEvents();
+    expect(await entries(dee, 'share-clawback:')).toEqual([{ delta: -15, reason: 'REFUND', kind: 'clawback', sourceId: orderId, key: `share-clawback:${first}` }]);
+    const second = randomUUID();
+    await publishToPoints(stack, 'RefundCompleted', refund(second), clock);
+    await stack.drainEvents();
+    expect((await entries(dee, 'share-clawback:')).map((e) => e.delta).sort()).toEqual([-15, -15]);
+  });
+
   it('a share code that is not one points issued earns no one anything; a malformed one is refused at checkout; anonymous callers get no code', async () => {
     const dee = demo('Dee');
     const before = await stack.database.db.select().from(ledger);

@@ -8,7 +8,7 @@ import { programmeRules, rulesInForce } from './rules.js';
 import { expiryOf } from './lots.js';
 import type { PointsPolicy } from './policy.js';
 import { assertMaySpend, type SanctionInForce } from './standing.js';
-import { shareRewardIn, type TaskStore } from './tasks.js';
+import { shareRewardIn, taskKey, type TaskStore } from './tasks.js';
 
 /** A points hold for an order, as points keeps it. */
 export interface Hold {
@@ -265,10 +265,38 @@ export async function refundCompletedIn(tx: OrderPointsStore, refund: EventCatal
   await applyRefundIn(tx, refund, at);
 }
 
+/**
+ * The sharer's reward for an order placed through their share code goes back with the money,
+ * in the same proportion as the order's own points (a full refund takes all of it, from the
+ * reward's own lot first, a debt for what the sharer's balance lacks). What earlier refunds took
+ * follows from the money refunded before this one, so nothing else is stored.
+ */
+async function shareClawbackIn(tx: OrderPointsStore, refund: EventCatalog['RefundCompleted'], money: { refundedBefore: number; orderAmount: number }, at: Date): Promise<void> {
+  const reward = await tx.entryByKey(taskKey('share', refund.orderId));
+  if (!reward) return;
+  // What the reward earned: what reached the balance and what paid off an old debt.
+  const earned = reward.delta - reward.debtDelta;
+  const takenBefore = clawbackFor(earned, money.refundedBefore, money.orderAmount, 0);
+  const due = clawbackFor(earned, money.refundedBefore + refund.amount, money.orderAmount, takenBefore);
+  if (due <= 0) return;
+  await clawbackIn(tx, {
+    memberId: reward.memberId,
+    points: due,
+    reason: 'REFUND',
+    source: 'task',
+    sourceId: refund.orderId,
+    idempotencyKey: `share-clawback:${refund.refundId}`,
+    at,
+    preferredLots: await tx.lotIdsOfEntry(reward.id),
+  });
+}
+
 /** Applies a recorded refund to the order's earning and hold (which exist), and marks it applied. */
 async function applyRefundIn(tx: OrderPointsStore, refund: EventCatalog['RefundCompleted'], at: Date): Promise<void> {
   await tx.markRefundApplied(refund.refundId, at);
   const earning = await tx.lockEarning(refund.orderId);
+  if (earning) await shareClawbackIn(tx, refund, { refundedBefore: earning.refunded, orderAmount: refund.orderAmount ?? earning.orderAmount }, at);
+  if (earning?.status === 'cancelled') await tx.updateEarning(refund.orderId, { refunded: earning.refunded + refund.amount });
   if (earning && earning.status !== 'cancelled') {
     const refunded = earning.refunded + refund.amount;
     const due = clawbackFor(earning.points, refunded, refund.orderAmount ?? earning.orderAmount, earning.clawed);
