@@ -4,8 +4,10 @@ import type { TestStack } from '@membership/testing';
 import { useTestStack } from '@membership/testing/per-file';
 
 // Real time: the gateway checks access tokens against the wall clock. Jobs are ticked by
-// hand at chosen times (the stack does not run them on a timer in tests).
-const clock = new Date();
+// hand at chosen times (the stack does not run them on a timer in tests). The clock sits
+// at the start of the current minute, so "a second later" is still the same slot of every
+// job, the every-minute ones included.
+const clock = new Date(Math.floor(Date.now() / 60_000) * 60_000);
 let stack: TestStack;
 useTestStack({ now: () => clock, started: (s) => (stack = s) });
 

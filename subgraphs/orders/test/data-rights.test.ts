@@ -80,8 +80,12 @@ describe('when Ana is erased', () => {
 
   beforeAll(async () => {
     anaOrders = (await exportOf(ana().id)).orders;
-    // The check below can fail: before erasure her orders and OrderPaid events name her.
-    expect(Object.keys(await rowsMentioning(stack, 'orders', ana().id))).toEqual(expect.arrayContaining(['orders', 'outbox']));
+    // A risk flag about her, as the refund-spike check raises it: its key and reason name her.
+    await stack.database.rows(sql`
+      insert into orders.risk_flags (id, member_id, kind, reason, status, dedupe_key, raised_at)
+      values (gen_random_uuid(), ${ana().id}, 'REFUND_SPIKE', ${`5 refunds on 2026-02-28 by member ${ana().id}`}, 'OPEN', ${`REFUND_SPIKE:${ana().id}:2026-02-28`}, ${erasedAt.toISOString()}::timestamptz - interval '1 day')`);
+    // The check below can fail: before erasure her orders, OrderPaid events and flag name her.
+    expect(Object.keys(await rowsMentioning(stack, 'orders', ana().id))).toEqual(expect.arrayContaining(['orders', 'outbox', 'risk_flags']));
     await publishMemberErased(stack, 'orders', ana().id, erasedAt);
     await stack.drainEvents();
   });

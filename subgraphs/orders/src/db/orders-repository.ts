@@ -198,7 +198,12 @@ export class OrdersRepository {
     await this.db.update(invoices).set({ memberId: null }).where(eq(invoices.memberId, memberId));
     // A review stays as a rating of the order; who wrote it, and their words, go.
     await this.db.update(orderReviews).set({ memberId: null, comment: null }).where(eq(orderReviews.memberId, memberId));
-    await this.db.update(riskFlags).set({ memberId: null }).where(eq(riskFlags.memberId, memberId));
+    // A flag stays for the record of what the checks saw, without anything that names them:
+    // its dedupe key held their id (and a device's fingerprint), its reason may name their id.
+    await this.db
+      .update(riskFlags)
+      .set({ memberId: null, dedupeKey: sql`'erased:' || ${riskFlags.id}::text`, reason: sql`replace(${riskFlags.reason}, ${memberId}, 'an erased member')` })
+      .where(eq(riskFlags.memberId, memberId));
     await this.db.delete(memberSanctions).where(eq(memberSanctions.memberId, memberId));
     await this.db.delete(outbox).where(sql`${outbox.payload} ->> 'memberId' = ${memberId}`);
     return { orders: unlinked.length };
