@@ -20,9 +20,16 @@ const databaseImports = [
 
 export default defineConfig(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '**/.turbo/**', '**/.data/**', '**/coverage/**', '**/migrations/**',
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/.turbo/**',
+      '**/.data/**',
+      '**/coverage/**',
+      '**/migrations/**',
       // Written by `npm run codegen` from each subgraph's SDL.
-      '**/src/generated/**'],
+      '**/src/generated/**',
+    ],
   },
   js.configs.recommended,
   tseslint.configs.recommended,

@@ -32,13 +32,23 @@ const loadAtStart = os.loadavg()[0]!.toFixed(2);
 const stack = await startStack({ database, logger, env: moduleEnv, ports: 'random', seed: 'reset', pollEvents: false });
 
 // Members registered through identity's real path, so points and tiers open their accounts.
-const memberIds = Array.from({ length: env.BENCH_ORDER_MEMBERS }, (_, i) => `00000000-0000-4000-9000-0b0000${i.toString(16).padStart(6, '0')}`);
+const memberIds = Array.from(
+  { length: env.BENCH_ORDER_MEMBERS },
+  (_, i) => `00000000-0000-4000-9000-0b0000${i.toString(16).padStart(6, '0')}`,
+);
 await seedIdentity(
   accountsFor({ database, env: moduleEnv, logger }),
-  memberIds.map((id, i) => ({ id, displayName: `Bench ${i + 1}`, email: `bench-orders-${i + 1}@example.com`, password: 'Bench-pass-2026' })),
+  memberIds.map((id, i) => ({
+    id,
+    displayName: `Bench ${i + 1}`,
+    email: `bench-orders-${i + 1}@example.com`,
+    password: 'Bench-pass-2026',
+  })),
 );
 await stack.drainEvents();
-const tokens = await Promise.all(memberIds.map(async (sub) => (await issueAccessToken({ sub, kind: 'member' }, moduleEnv.JWT_SECRET, { ttlSeconds: 3600 })).token));
+const tokens = await Promise.all(
+  memberIds.map(async (sub) => (await issueAccessToken({ sub, kind: 'member' }, moduleEnv.JWT_SECRET, { ttlSeconds: 3600 })).token),
+);
 say(`Registered ${memberIds.length} members on ${database.kind}.`);
 
 async function gql<T>(token: string, query: string, variables: Record<string, unknown>): Promise<T> {
@@ -64,7 +74,9 @@ let next = 0;
 async function client(): Promise<void> {
   for (let i = next++; i < env.BENCH_ORDERS; i = next++) {
     const token = tokens[i % tokens.length]!;
-    const card = `tok_ok_${String(i % tokens.length).padStart(4, '0').slice(-4)}`;
+    const card = `tok_ok_${String(i % tokens.length)
+      .padStart(4, '0')
+      .slice(-4)}`;
     try {
       let t = performance.now();
       const placed = await gql<{ placeOrder: { id: string } }>(token, PLACE, {
@@ -80,7 +92,9 @@ async function client(): Promise<void> {
       });
       placeMs.push(performance.now() - t);
       t = performance.now();
-      const paid = await gql<{ payOrder: { order: { status: string } } }>(token, PAY, { input: { orderId: placed.placeOrder.id, method: 'ONLINE', paymentToken: card, idempotencyKey: randomUUID() } });
+      const paid = await gql<{ payOrder: { order: { status: string } } }>(token, PAY, {
+        input: { orderId: placed.placeOrder.id, method: 'ONLINE', paymentToken: card, idempotencyKey: randomUUID() },
+      });
       payMs.push(performance.now() - t);
       if (paid.payOrder.order.status !== 'PAID') throw new Error(`order ${placed.placeOrder.id} is ${paid.payOrder.order.status}`);
       orderIds.push(placed.placeOrder.id);
@@ -98,8 +112,12 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : NaN;
 };
-say(`${orderIds.length} orders placed and paid in ${seconds.toFixed(1)} s: ${(orderIds.length / seconds).toFixed(1)} orders/s (${failures} failed${firstFailure ? `; first: ${firstFailure}` : ''}).`);
-say(`placeOrder p50 ${pct(placeMs, 50).toFixed(1)} ms, p99 ${pct(placeMs, 99).toFixed(1)} ms; payOrder p50 ${pct(payMs, 50).toFixed(1)} ms, p99 ${pct(payMs, 99).toFixed(1)} ms.`);
+say(
+  `${orderIds.length} orders placed and paid in ${seconds.toFixed(1)} s: ${(orderIds.length / seconds).toFixed(1)} orders/s (${failures} failed${firstFailure ? `; first: ${firstFailure}` : ''}).`,
+);
+say(
+  `placeOrder p50 ${pct(placeMs, 50).toFixed(1)} ms, p99 ${pct(placeMs, 99).toFixed(1)} ms; payOrder p50 ${pct(payMs, 50).toFixed(1)} ms, p99 ${pct(payMs, 99).toFixed(1)} ms.`,
+);
 
 // ---- the books ---------------------------------------------------------------------------
 const drainStarted = performance.now();
@@ -107,22 +125,41 @@ const drainStarted = performance.now();
 await stack.bus.drain(Number.MAX_SAFE_INTEGER);
 const drainSeconds = (performance.now() - drainStarted) / 1000;
 const count = async (query: ReturnType<typeof sql>) => Number((await database.rows<{ n: number | string }>(query))[0]?.n ?? 0);
-const logged = await count(sql`select count(*) as n from events.log where type = 'OrderPaid' and payload ->> 'memberId' like '00000000-0000-4000-9000-0b%'`);
+const logged = await count(
+  sql`select count(*) as n from events.log where type = 'OrderPaid' and payload ->> 'memberId' like '00000000-0000-4000-9000-0b%'`,
+);
 const distinctOrders = await count(
   sql`select count(distinct payload ->> 'orderId') as n from events.log where type = 'OrderPaid' and payload ->> 'memberId' like '00000000-0000-4000-9000-0b%'`,
 );
 const books: { consumer: string; subscribed: boolean; delivered: number; parked: number; inInbox: number }[] = [];
 for (const consumer of ['points', 'tiers']) {
-  const subscribed = (await count(sql`select count(*) as n from events.subscriptions where consumer = ${consumer} and type = 'OrderPaid'`)) > 0;
+  const subscribed =
+    (await count(sql`select count(*) as n from events.subscriptions where consumer = ${consumer} and type = 'OrderPaid'`)) > 0;
   const where = sql`l.type = 'OrderPaid' and l.payload ->> 'memberId' like '00000000-0000-4000-9000-0b%'`;
-  const delivered = await count(sql`select count(*) as n from events.deliveries d join events.log l on l.event_id = d.event_id where d.consumer = ${consumer} and d.delivered_at is not null and ${where}`);
-  const parked = await count(sql`select count(*) as n from events.deliveries d join events.log l on l.event_id = d.event_id where d.consumer = ${consumer} and d.parked_at is not null and ${where}`);
-  const inInbox = await count(sql.raw(`select count(*) as n from "${consumer}".inbox i join events.log l on l.event_id = i.event_id where l.type = 'OrderPaid' and l.payload ->> 'memberId' like '00000000-0000-4000-9000-0b%'`));
+  const delivered = await count(
+    sql`select count(*) as n from events.deliveries d join events.log l on l.event_id = d.event_id where d.consumer = ${consumer} and d.delivered_at is not null and ${where}`,
+  );
+  const parked = await count(
+    sql`select count(*) as n from events.deliveries d join events.log l on l.event_id = d.event_id where d.consumer = ${consumer} and d.parked_at is not null and ${where}`,
+  );
+  const inInbox = await count(
+    sql.raw(
+      `select count(*) as n from "${consumer}".inbox i join events.log l on l.event_id = i.event_id where l.type = 'OrderPaid' and l.payload ->> 'memberId' like '00000000-0000-4000-9000-0b%'`,
+    ),
+  );
   books.push({ consumer, subscribed, delivered, parked, inInbox });
 }
-const booksOk = logged === orderIds.length && distinctOrders === orderIds.length && books.every((b) => b.subscribed && b.delivered === logged && b.inInbox === logged && b.parked === 0);
-say(`Events drained in ${drainSeconds.toFixed(1)} s. OrderPaid in the log: ${logged} for ${distinctOrders} orders (${orderIds.length} paid).`);
-for (const b of books) say(`  ${b.consumer}: ${b.subscribed ? 'subscribed' : 'NOT subscribed'}, delivered ${b.delivered}, parked ${b.parked}, in its inbox ${b.inInbox}`);
+const booksOk =
+  logged === orderIds.length &&
+  distinctOrders === orderIds.length &&
+  books.every((b) => b.subscribed && b.delivered === logged && b.inInbox === logged && b.parked === 0);
+say(
+  `Events drained in ${drainSeconds.toFixed(1)} s. OrderPaid in the log: ${logged} for ${distinctOrders} orders (${orderIds.length} paid).`,
+);
+for (const b of books)
+  say(
+    `  ${b.consumer}: ${b.subscribed ? 'subscribed' : 'NOT subscribed'}, delivered ${b.delivered}, parked ${b.parked}, in its inbox ${b.inInbox}`,
+  );
 say(`Books check: ${booksOk ? 'every OrderPaid consumed exactly once by points and tiers' : 'FAILED'}.`);
 
 await stack.stop();

@@ -35,7 +35,13 @@ const people = await startSubgraphServer(peopleSubgraph(), { port: 0, trustedKey
 const composed = composeSupergraph([{ name: 'people', url: people.url, sdl: PEOPLE_SDL }]);
 if (!composed.ok) throw new Error(composed.errors.join('\n'));
 // No identity here to ask about sessions either: every variant runs without the session check.
-const common = { kind: 'ours' as const, supergraphSdl: composed.supergraphSdl, subgraphUrls: { people: people.url }, noSessionCheck: true, ...secrets };
+const common = {
+  kind: 'ours' as const,
+  supergraphSdl: composed.supergraphSdl,
+  subgraphUrls: { people: people.url },
+  noSessionCheck: true,
+  ...secrets,
+};
 // Owner reads and denials write no access log; staff reads log to a no-op sink, as the bench has no identity.
 // All with --expose-gc (for the memory run), so they differ only in the PII layer. The
 // second plain gateway is the control: how far two identical gateways differ in one run.

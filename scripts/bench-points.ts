@@ -52,10 +52,14 @@ await database.rows(sql`
   insert into points.lots (id, member_id, entry_id, points, remaining, earned_at, expires_at)
   select md5('f' || i)::uuid, md5('m' || i)::uuid, md5('e' || i)::uuid, 10, 10, ${earnedAt.toISOString()}::timestamptz, '2027-12-31T23:59:59.999Z'::timestamptz
   from generate_series(1, ${members}, 10) i`);
-await database.rows(sql`update points.accounts set balance = balance + 10 where member_id in (select md5('m' || i)::uuid from generate_series(1, ${members}, 10) i)`);
+await database.rows(
+  sql`update points.accounts set balance = balance + 10 where member_id in (select md5('m' || i)::uuid from generate_series(1, ${members}, 10) i)`,
+);
 
 async function fresh(): Promise<void> {
-  await database.rows(sql`update points.lots set remaining = points, expired_entry_id = null where remaining <> points or expired_entry_id is not null`);
+  await database.rows(
+    sql`update points.lots set remaining = points, expired_entry_id = null where remaining <> points or expired_entry_id is not null`,
+  );
   await database.rows(sql`delete from points.ledger where kind = 'expire'`);
   await database.rows(sql`
     update points.accounts a set balance = s.total
@@ -90,9 +94,12 @@ for (let round = 0; round < 2; round++) {
             left join (select member_id, sum(remaining)::int as total from points.lots group by member_id) s on s.member_id = a.member_id
             where a.balance <> coalesce(s.total, 0)) as wrong,
            (select count(*) from points.lots where remaining > 0 and expires_at <= ${runAt.toISOString()}::timestamptz) as left`);
-  if (Number(check!.wrong) !== 0 || Number(check!.left) !== 0) throw new Error(`expiry left ${check!.wrong} wrong balances and ${check!.left} due lots`);
+  if (Number(check!.wrong) !== 0 || Number(check!.left) !== 0)
+    throw new Error(`expiry left ${check!.wrong} wrong balances and ${check!.left} due lots`);
   rounds.push({ bare: bare.ms, job: job.ms, jobLots: job.result.lots, jobMembers: job.result.members });
-  log(`round ${round + 1}: bare UPDATE … FROM ${bare.ms.toFixed(0)} ms, expiry job ${job.ms.toFixed(0)} ms (${job.result.lots} lots, ${job.result.members} members)`);
+  log(
+    `round ${round + 1}: bare UPDATE … FROM ${bare.ms.toFixed(0)} ms, expiry job ${job.ms.toFixed(0)} ms (${job.result.lots} lots, ${job.result.members} members)`,
+  );
 }
 await database.close();
 await scratch.drop();
@@ -101,16 +108,20 @@ await scratch.drop();
 log('starting the stack for the gateway run');
 const stack = await startTestStack();
 const staff = await stack.staffToken(['points:adjust', 'points:manage']);
-const gql = async (query: string, variables: Record<string, unknown>, token?: string) => (await stack.gql(query, variables, token ? { token } : {})).body;
+const gql = async (query: string, variables: Record<string, unknown>, token?: string) =>
+  (await stack.gql(query, variables, token ? { token } : {})).body;
 const redemptionRounds: { ok: number; refused: number; otherErrors: number; ms: number; overspend: number; stored: number }[] = [];
 for (let round = 0; round < env.BENCH_ROUNDS; round++) {
   // Real members, registered through identity: the gateway admits only a member with a live session.
   const ids: string[] = [];
   for (let i = 0; i < 20; i++) {
-    const registered = await gql(
-      'mutation ($input: RegisterInput!) { register(input: $input) { member { id } } }',
-      { input: { email: `bench-${round}-${i}-${randomUUID().slice(0, 8)}@example.com`, password: 'Tea-ceremony-2026', displayName: `Bench ${i}` } },
-    );
+    const registered = await gql('mutation ($input: RegisterInput!) { register(input: $input) { member { id } } }', {
+      input: {
+        email: `bench-${round}-${i}-${randomUUID().slice(0, 8)}@example.com`,
+        password: 'Tea-ceremony-2026',
+        displayName: `Bench ${i}`,
+      },
+    });
     if (registered.errors) throw new Error(JSON.stringify(registered.errors));
     ids.push(registered.data.register.member.id as string);
   }
@@ -118,26 +129,55 @@ for (let round = 0; round < env.BENCH_ROUNDS; round++) {
   await stack.drainEvents();
   // 100 welcome + 600 = 700: seven redemptions of 100 each.
   for (const memberId of ids) {
-    const body = await gql('mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { id } }', { input: { memberId, points: 600, reason: 'bench balance', idempotencyKey: randomUUID() } }, staff);
+    const body = await gql(
+      'mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { id } }',
+      { input: { memberId, points: 600, reason: 'bench balance', idempotencyKey: randomUUID() } },
+      staff,
+    );
     if (body.errors) throw new Error(JSON.stringify(body.errors));
   }
   const item = await gql(
     'mutation($input: StoreItemInput!) { createStoreItem(input: $input) { id } }',
-    { input: { kind: 'COUPON', title: `Bench coupon ${round}`, pricePoints: 100, stock: 10_000, validFrom: new Date(at.getTime() - 60_000).toISOString() } },
+    {
+      input: {
+        kind: 'COUPON',
+        title: `Bench coupon ${round}`,
+        pricePoints: 100,
+        stock: 10_000,
+        validFrom: new Date(at.getTime() - 60_000).toISOString(),
+      },
+    },
     staff,
   );
   const itemId = item.data.createStoreItem.id as string;
   const tokens = await Promise.all(ids.map((id) => stack.memberToken(id)));
   const attempts = Array.from({ length: 200 }, (_, i) => ({ token: tokens[i % 20]!, key: randomUUID() }));
   const { ms, result } = await timed(() =>
-    Promise.all(attempts.map((a) => gql('mutation($input: RedeemStoreItemInput!) { redeemStoreItem(input: $input) { id points } }', { input: { itemId, idempotencyKey: a.key } }, a.token))),
+    Promise.all(
+      attempts.map((a) =>
+        gql(
+          'mutation($input: RedeemStoreItemInput!) { redeemStoreItem(input: $input) { id points } }',
+          { input: { itemId, idempotencyKey: a.key } },
+          a.token,
+        ),
+      ),
+    ),
   );
   const ok = result.filter((r) => !r.errors).length;
   const refused = result.filter((r) => r.errors?.[0]?.extensions?.code === 'INSUFFICIENT_POINTS').length;
   const balances = await stack.database.rows<{ balance: number; spent: number | string }>(
-    sql`select a.balance, (select coalesce(sum(points), 0) from points.redemptions r where r.member_id = a.member_id) as spent from points.accounts a where a.member_id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`,
+    sql`select a.balance, (select coalesce(sum(points), 0) from points.redemptions r where r.member_id = a.member_id) as spent from points.accounts a where a.member_id in (${sql.join(
+      ids.map((id) => sql`${id}::uuid`),
+      sql`, `,
+    )})`,
   );
-  const otherCodes = [...new Set(result.filter((r) => r.errors && r.errors[0]?.extensions?.code !== 'INSUFFICIENT_POINTS').map((r) => `${r.errors![0]!.extensions?.code}: ${r.errors![0]!.message}`))];
+  const otherCodes = [
+    ...new Set(
+      result
+        .filter((r) => r.errors && r.errors[0]?.extensions?.code !== 'INSUFFICIENT_POINTS')
+        .map((r) => `${r.errors![0]!.extensions?.code}: ${r.errors![0]!.message}`),
+    ),
+  ];
   if (otherCodes.length > 0) log('other errors:', otherCodes.join(' | '));
   // A round where nothing was even refused measured an error path, not redemptions: stop rather than write it down.
   if (result.every((r) => r.errors && r.errors[0]?.extensions?.code !== 'INSUFFICIENT_POINTS')) {
@@ -147,7 +187,9 @@ for (let round = 0; round < env.BENCH_ROUNDS; round++) {
   const overspend = balances.filter((b) => b.balance < 0 || Number(b.spent) > 700 || b.balance + Number(b.spent) !== 700).length;
   const stored = balances.reduce((n, b) => n + Number(b.spent) / 100, 0);
   redemptionRounds.push({ ok, refused, otherErrors: 200 - ok - refused, ms, overspend, stored });
-  log(`round ${round + 1}: ${ok} redeemed, ${refused} INSUFFICIENT_POINTS, ${200 - ok - refused} other errors, ${ms.toFixed(0)} ms, overspend on ${overspend} members`);
+  log(
+    `round ${round + 1}: ${ok} redeemed, ${refused} INSUFFICIENT_POINTS, ${200 - ok - refused} other errors, ${ms.toFixed(0)} ms, overspend on ${overspend} members`,
+  );
 }
 await stack.stop();
 
@@ -165,12 +207,15 @@ const lines = [
     `Load average (1 min) ${loadAtStart} when the run began, ${os.loadavg()[0]!.toFixed(2)} at its end (${os.cpus().length} cores: above that the machine was shared).`,
   '',
   `**Expiry**: ${totalLots.toLocaleString('en')} due lots across ${members.toLocaleString('en')} members (plus ${Math.ceil(members / 10).toLocaleString('en')} lots not yet due), ` +
-    'the `points.expiry` job\'s one statement (an expire entry per member, the lots emptied and pointed at it, the balances lowered) against a bare ' +
+    "the `points.expiry` job's one statement (an expire entry per member, the lots emptied and pointed at it, the balances lowered) against a bare " +
     '`UPDATE points.lots … FROM (due lots)` over the same rows; each on a freshly reset and vacuumed table, two rounds.',
   '',
   '| round | bare UPDATE … FROM (ms) | expiry job (ms) | ratio | lots expired | members |',
   '| --- | --- | --- | --- | --- | --- |',
-  ...rounds.map((r, i) => `| ${i + 1} | ${r.bare.toFixed(0)} | ${r.job.toFixed(0)} | ${(r.job / r.bare).toFixed(2)}× | ${r.jobLots.toLocaleString('en')} | ${r.jobMembers.toLocaleString('en')} |`),
+  ...rounds.map(
+    (r, i) =>
+      `| ${i + 1} | ${r.bare.toFixed(0)} | ${r.job.toFixed(0)} | ${(r.job / r.bare).toFixed(2)}× | ${r.jobLots.toLocaleString('en')} | ${r.jobMembers.toLocaleString('en')} |`,
+  ),
   '',
   `Best of the rounds: job ${(jobBest / 1000).toFixed(1)} s (target < 30 s ${jobBest < 30_000 ? '✓' : '✗'}), ${(jobBest / bareBest).toFixed(2)}× the bare update (target ≤ 3× ${jobBest <= 3 * bareBest ? '✓' : '✗'}). ` +
     'After each job run the script checks every balance equals its lots and no due lot is left.',
@@ -180,13 +225,14 @@ const lines = [
   '| round | answered ok | INSUFFICIENT_POINTS | other errors | redemptions stored | time (ms) | req/s | members whose balance + spent ≠ 700 |',
   '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ...redemptionRounds.map(
-    (r, i) => `| ${i + 1} | ${r.ok} | ${r.refused} | ${r.otherErrors} | ${r.stored} | ${r.ms.toFixed(0)} | ${(200 / (r.ms / 1000)).toFixed(0)} | ${r.overspend} |`,
+    (r, i) =>
+      `| ${i + 1} | ${r.ok} | ${r.refused} | ${r.otherErrors} | ${r.stored} | ${r.ms.toFixed(0)} | ${(200 / (r.ms / 1000)).toFixed(0)} | ${r.overspend} |`,
   ),
   '',
   `Median round ${median(redemptionRounds.map((r) => r.ms)).toFixed(0)} ms; ${((200 * redemptionRounds.length) / (totalMs / 1000)).toFixed(0)} requests/s over all rounds. ` +
     (redemptionRounds.some((r) => r.otherErrors > 0)
       ? '"Other errors" are answers that were neither a redemption nor INSUFFICIENT_POINTS (on an overloaded machine, SUBGRAPH_UNAVAILABLE after SUBGRAPH_TIMEOUT_MS: the test ' +
-        'stack shares one pool of 5 connections between all five subgraphs, and a redemption waiting for its member\'s account lock holds one); such a redemption may still commit ' +
+        "stack shares one pool of 5 connections between all five subgraphs, and a redemption waiting for its member's account lock holds one); such a redemption may still commit " +
         'after the gateway gave up (the client replays its idempotency key to learn the result). '
       : '') +
     '"Redemptions stored" is what the database holds, and the last column checks every member\'s balance plus spending is ' +

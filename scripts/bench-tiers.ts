@@ -22,7 +22,8 @@ import { loadBenchTiersEnv } from './bench/env.js';
 import { openBenchDatabase } from './bench/subgraphs.js';
 
 const env = loadBenchTiersEnv();
-if (!env.DATABASE_URL) throw new Error('bench:tiers measures Postgres: set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres).');
+if (!env.DATABASE_URL)
+  throw new Error('bench:tiers measures Postgres: set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres).');
 const N = env.BENCH_TIERS_MEMBERS;
 const GRACE_DAYS = 30;
 const say = (line: string) => console.log(line);
@@ -70,23 +71,34 @@ try {
     where s.member_id = m.member_id`);
   await run(sql.raw('vacuum analyze tiers.member_tiers, tiers.purchases, tiers.refunds, tiers.activities, tiers.sanctions'));
   // The bare UPDATE's source: the same columns of the same rows, ready to copy.
-  await run(sql.raw(`create table tiers.bench_source as select member_id, qualifying_spend + 1 as qualifying_spend, purchases + 1 as purchases, score + 1 as score, credit_score + 1 as credit_score from tiers.member_tiers`));
+  await run(
+    sql.raw(
+      `create table tiers.bench_source as select member_id, qualifying_spend + 1 as qualifying_spend, purchases + 1 as purchases, score + 1 as score, credit_score + 1 as credit_score from tiers.member_tiers`,
+    ),
+  );
   await run(sql.raw('alter table tiers.bench_source add primary key (member_id)'));
   await run(sql.raw('analyze tiers.bench_source'));
-  say(`Loaded ${N.toLocaleString('en')} members, ${(2 * N).toLocaleString('en')} orders and their facts in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  say(
+    `Loaded ${N.toLocaleString('en')} members, ${(2 * N).toLocaleString('en')} orders and their facts in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+  );
 
   const bare = await timed('bare UPDATE … FROM, every member', () =>
-    run(sql.raw(`update tiers.member_tiers m set qualifying_spend = s.qualifying_spend, purchases = s.purchases, score = s.score,
-                 credit_score = s.credit_score, evaluated_at = now() from tiers.bench_source s where m.member_id = s.member_id`)),
+    run(
+      sql.raw(`update tiers.member_tiers m set qualifying_spend = s.qualifying_spend, purchases = s.purchases, score = s.score,
+                 credit_score = s.credit_score, evaluated_at = now() from tiers.bench_source s where m.member_id = s.member_id`),
+    ),
   );
   const first = await timed('re-evaluation, first run (every member written)', () => reevaluateAll(database.db, now, GRACE_DAYS));
   const again = await timed('re-evaluation, same moment again', () => reevaluateAll(database.db, now, GRACE_DAYS));
-  const nextDay = await timed('re-evaluation, a day later', () => reevaluateAll(database.db, new Date(now.getTime() + 86_400_000), GRACE_DAYS));
+  const nextDay = await timed('re-evaluation, a day later', () =>
+    reevaluateAll(database.db, new Date(now.getTime() + 86_400_000), GRACE_DAYS),
+  );
   const loadEnd = load();
   started = Date.now();
 
   const ratio = (s: number) => `${(s / bare.seconds).toFixed(2)}×`;
-  const row = (name: string, t: { seconds: number }, result: string, target: string) => `| ${name} | ${t.seconds.toFixed(2)} | ${ratio(t.seconds)} | ${result} | ${target} |`;
+  const row = (name: string, t: { seconds: number }, result: string, target: string) =>
+    `| ${name} | ${t.seconds.toFixed(2)} | ${ratio(t.seconds)} | ${result} | ${target} |`;
   const counts = (r: { updated: number; tierChanges: number; downgradesAnnounced: number }) =>
     `${r.updated.toLocaleString('en')} rows written, ${r.tierChanges.toLocaleString('en')} TierChanged, ${r.downgradesAnnounced.toLocaleString('en')} downgrades announced`;
   const busiest = Math.max(Number(loadStart), Number(loadEnd));

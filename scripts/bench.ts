@@ -86,7 +86,16 @@ for (const kind of env.BENCH_GATEWAYS as GatewayKind[]) {
 
 // ---- load ---------------------------------------------------------------------------------
 function load(url: string, w: Workload, kind: GatewayKind, connections: number, durationMs: number): Promise<LoadResult> {
-  return runLoad({ url, headers: w.headers, headerSets: w.callers[kind], expects: w.expects, bodies: [w.body], connections, durationMs, strict: true });
+  return runLoad({
+    url,
+    headers: w.headers,
+    headerSets: w.callers[kind],
+    expects: w.expects,
+    bodies: [w.body],
+    connections,
+    durationMs,
+    strict: true,
+  });
 }
 
 /** One request through the gateway, to check the answers before measuring anything. */
@@ -111,7 +120,10 @@ for (const w of workloads) {
   const reference = answers.find((a) => !masks(a.kind)) ?? answers[0];
   for (const a of answers) {
     const same = JSON.stringify(a.body) === JSON.stringify(reference?.body);
-    if (!same) checks.push(`(${w.key}) ${GATEWAY_LABELS[a.kind]} differs from ${GATEWAY_LABELS[reference!.kind]}${masks(a.kind) && w.key === 'b' ? ' (expected: masked contact fields)' : ''}`);
+    if (!same)
+      checks.push(
+        `(${w.key}) ${GATEWAY_LABELS[a.kind]} differs from ${GATEWAY_LABELS[reference!.kind]}${masks(a.kind) && w.key === 'b' ? ' (expected: masked contact fields)' : ''}`,
+      );
   }
 }
 for (const c of checks) say(`check: ${c}`);
@@ -149,9 +161,22 @@ for (const w of workloads) {
         const perRequest = (micros: number) => micros / 1000 / Math.max(1, result.requests);
         const gatewayCpuMs = perRequest(memory.cpuMicros);
         const subgraphCpuMs = perRequest(subgraphCpuUsed.user + subgraphCpuUsed.system);
-        const callsBySubgraph = Object.fromEntries(Object.keys(subgraphCalls).map((k) => [k, (subgraphCalls[k]! - before[k]!) / Math.max(1, result.requests)]));
+        const callsBySubgraph = Object.fromEntries(
+          Object.keys(subgraphCalls).map((k) => [k, (subgraphCalls[k]! - before[k]!) / Math.max(1, result.requests)]),
+        );
         const calls = Object.values(callsBySubgraph).reduce((a, b) => a + b, 0);
-        runs.push({ ...result, workload: w.key, kind: g.kind, connections, round, callsPerRequest: calls, callsBySubgraph, peakRss: memory.peak, gatewayCpuMs, subgraphCpuMs });
+        runs.push({
+          ...result,
+          workload: w.key,
+          kind: g.kind,
+          connections,
+          round,
+          callsPerRequest: calls,
+          callsBySubgraph,
+          peakRss: memory.peak,
+          gatewayCpuMs,
+          subgraphCpuMs,
+        });
         say(
           `(${w.key}) ${GATEWAY_LABELS[g.kind].padEnd(24)} c=${String(connections).padStart(2)} r${round + 1}: ${result.rps.toFixed(0).padStart(5)} req/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, errors ${result.errors} (wrong answers ${result.wrongAnswers}), ${calls.toFixed(2)} subgraph calls/req, CPU/req gateway ${gatewayCpuMs.toFixed(2)} ms subgraphs ${subgraphCpuMs.toFixed(2)} ms, peak RSS ${mb(memory.peak).toFixed(0)} MB${result.firstError ? `\n    first error: ${result.firstError}` : ''}`,
         );
@@ -226,9 +251,12 @@ for (const w of workloads) {
   const hive = summarise(w.key, 'hive', top);
   const candidate = summarise(w.key, 'candidate', top);
   // Throughput, and in brackets the other gateway's CPU per request over ours (above 1: ours is cheaper).
-  const ratio = (a?: Summary, b?: Summary) => (a && b ? `${(a.rps / b.rps).toFixed(2)}× (CPU ${(b.gatewayCpuMs / a.gatewayCpuMs).toFixed(2)}×)` : 'n/a');
+  const ratio = (a?: Summary, b?: Summary) =>
+    a && b ? `${(a.rps / b.rps).toFixed(2)}× (CPU ${(b.gatewayCpuMs / a.gatewayCpuMs).toFixed(2)}×)` : 'n/a';
   const target = w.key === 'c' ? '' : ours && apollo ? (ours.rps / apollo.rps >= 0.85 ? ' ✓ (target ≥ 0.85×)' : ' ✗ (target ≥ 0.85×)') : '';
-  ratioRows.push(`| (${w.key}) ${w.name} | ${ratio(ours, apollo)}${target} | ${ratio(ours, hive)} |${candidate ? ` ${ratio(candidate, ours)} |` : ''}`);
+  ratioRows.push(
+    `| (${w.key}) ${w.name} | ${ratio(ours, apollo)}${target} | ${ratio(ours, hive)} |${candidate ? ` ${ratio(candidate, ours)} |` : ''}`,
+  );
 }
 
 const callRows: string[] = [];
@@ -236,7 +264,9 @@ const names = Object.keys(subgraphCalls);
 for (const w of workloads) {
   for (const kind of kinds) {
     const s = summarise(w.key, kind, top)!;
-    callRows.push(`| (${w.key}) | ${GATEWAY_LABELS[kind]} | ${names.map((n) => s.callsBySubgraph[n]!.toFixed(2)).join(' | ')} | ${s.calls.toFixed(2)} |`);
+    callRows.push(
+      `| (${w.key}) | ${GATEWAY_LABELS[kind]} | ${names.map((n) => s.callsBySubgraph[n]!.toFixed(2)).join(' | ')} | ${s.calls.toFixed(2)} |`,
+    );
   }
 }
 
@@ -244,7 +274,9 @@ const cpu = os.cpus()[0]?.model?.trim() ?? 'unknown CPU';
 const date = new Date().toISOString().slice(0, 10);
 const machine = `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}`;
 const errorsTotal = runs.reduce((n, r) => n + r.errors, 0);
-const notes = Object.entries(unavailable).map(([kind, error]) => `- ${GATEWAY_LABELS[kind as GatewayKind]} did not run: \`${error.split('\n')[0]}\``);
+const notes = Object.entries(unavailable).map(
+  ([kind, error]) => `- ${GATEWAY_LABELS[kind as GatewayKind]} did not run: \`${error.split('\n')[0]}\``,
+);
 
 const section = `<!-- bench:gateways -->
 ## Gateways compared (\`npm run bench\`)

@@ -41,7 +41,9 @@ const gateway = await startGatewayProcess({
   jwtSecret: env.JWT_SECRET,
   signingKey: env.GATEWAY_SIGNING_KEY,
 });
-const dashboard = (await buildWorkloads({ jwtSecret: env.JWT_SECRET, dashboardMembers: DEMO_MEMBER_IDS, database: db.database })).find((w) => w.key === 'a')!;
+const dashboard = (await buildWorkloads({ jwtSecret: env.JWT_SECRET, dashboardMembers: DEMO_MEMBER_IDS, database: db.database })).find(
+  (w) => w.key === 'a',
+)!;
 const databaseName = db.database.kind === 'postgres' ? 'Postgres (scratch database)' : 'PGlite in memory (in the subgraphs’ process)';
 
 interface Sample {
@@ -54,17 +56,28 @@ let result: Awaited<ReturnType<typeof runLoad>>;
 const loadAtStart = os.loadavg()[0]!.toFixed(2);
 try {
   // One request first, so a broken setup fails now rather than after ten minutes.
-  const probe = await fetch(gateway.url, { method: 'POST', headers: { ...dashboard.headers, ...dashboard.callers.ours[0] }, body: dashboard.body });
+  const probe = await fetch(gateway.url, {
+    method: 'POST',
+    headers: { ...dashboard.headers, ...dashboard.callers.ours[0] },
+    body: dashboard.body,
+  });
   const answer = await probe.text();
-  if (!probe.ok || answer.includes('"errors"') || !answer.includes(dashboard.expects![0]!)) throw new Error(`the dashboard came back wrong: ${answer.slice(0, 1000)}`);
+  if (!probe.ok || answer.includes('"errors"') || !answer.includes(dashboard.expects![0]!))
+    throw new Error(`the dashboard came back wrong: ${answer.slice(0, 1000)}`);
 
   say(`Soaking ${MINUTES} min on ${databaseName}; gateway pid ${gateway.child.pid}, subgraphs pid ${process.pid}.`);
   const started = Date.now();
   const sampler = setInterval(async () => {
-    const s = { minute: (Date.now() - started) / 60_000, gateway: await gateway.ask<GatewayMemory>('memory'), subgraphsRss: process.memoryUsage.rss() };
+    const s = {
+      minute: (Date.now() - started) / 60_000,
+      gateway: await gateway.ask<GatewayMemory>('memory'),
+      subgraphsRss: process.memoryUsage.rss(),
+    };
     samples.push(s);
     if (samples.length % 6 === 0) {
-      say(`minute ${s.minute.toFixed(1)}: gateway RSS ${mb(s.gateway.rss)} MB, heap ${mb(s.gateway.heapUsed)} MB; subgraphs' process RSS ${mb(s.subgraphsRss)} MB`);
+      say(
+        `minute ${s.minute.toFixed(1)}: gateway RSS ${mb(s.gateway.rss)} MB, heap ${mb(s.gateway.heapUsed)} MB; subgraphs' process RSS ${mb(s.subgraphsRss)} MB`,
+      );
     }
   }, 10_000);
   result = await runLoad({
@@ -116,5 +129,8 @@ ${line}
 <!-- /soak -->`;
 const file = fileURLToPath(new URL('../docs/BENCHMARKS.md', import.meta.url));
 const doc = readFileSync(file, 'utf8');
-writeFileSync(file, doc.includes('<!-- soak -->') ? doc.replace(/<!-- soak -->[\s\S]*<!-- \/soak -->/, () => section) : `${doc.trimEnd()}\n\n${section}\n`);
+writeFileSync(
+  file,
+  doc.includes('<!-- soak -->') ? doc.replace(/<!-- soak -->[\s\S]*<!-- \/soak -->/, () => section) : `${doc.trimEnd()}\n\n${section}\n`,
+);
 process.exit(ok ? 0 : 1);

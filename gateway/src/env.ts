@@ -16,7 +16,10 @@ const shape = {
   /** Gateway processes sharing the port when run alone (`npm start -w @membership/gateway`). */
   GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   /** Share identical in-flight subgraph fetches of the same caller (never mutations). */
-  SUBGRAPH_DEDUPE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  SUBGRAPH_DEDUPE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   /** Largest request body accepted, in bytes. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
   /** Purposes staff may state in x-access-purpose to read PII, comma separated. */
@@ -35,7 +38,10 @@ const shape = {
    * The gateway sits behind one proxy of yours that appends the client's address to
    * X-Forwarded-For: take the client address from there (the last entry) rather than the socket.
    */
-  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Timeout for asking identity about a session; a signed-in request gets 503 when it runs out. */
   SESSION_CHECK_TIMEOUT_MS: z.coerce.number().int().min(10).default(2000),
   /** Deepest field nesting an operation may have (introspection not counted). */
@@ -59,9 +65,17 @@ const shape = {
   /** Redis for state shared by gateway instances (the APQ cache); without it, each instance keeps its own in memory. */
   REDIS_URL: z.string().url().optional(),
   /** Bytes of operation text the in-memory APQ cache keeps (LRU) when REDIS_URL is not set. */
-  APQ_CACHE_BYTES: z.coerce.number().int().min(1024).default(8 * 1024 * 1024),
+  APQ_CACHE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(8 * 1024 * 1024),
   /** How long a registered APQ hash is remembered; a client that misses sends the document again. */
-  APQ_TTL_SECONDS: z.coerce.number().int().min(1).default(24 * 60 * 60),
+  APQ_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(24 * 60 * 60),
   /**
    * `apq`: members and staff send documents or APQ hashes. `safelist`: members may only run the
    * operations of schema/persisted/first-party.json, by id (partners always are held to theirs).
@@ -118,7 +132,10 @@ export const loadGatewayEnv = (source?: Record<string, string | undefined>) => p
 
 /** True for addresses only this machine can reach. */
 export function isLoopback(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   return h === 'localhost' || h === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(h);
 }
 

@@ -10,7 +10,20 @@ import { PUBLIC_CODES } from '@membership/subgraph';
 const GATEWAY_CODES = new Set([...PUBLIC_CODES, 'SUBGRAPH_UNAVAILABLE', 'SERVICE_UNAVAILABLE']);
 
 /** Extensions a client may see; everything else (serviceName, stack, exception) is dropped. */
-const PUBLIC_EXTENSIONS = new Set(['code', 'field', 'retryAfterSeconds', 'count', 'pathPattern', 'subgraph', 'bannedUntil', 'policies', 'requiredLevel', 'sanction', 'restrictedUntil', 'verificationRefused']);
+const PUBLIC_EXTENSIONS = new Set([
+  'code',
+  'field',
+  'retryAfterSeconds',
+  'count',
+  'pathPattern',
+  'subgraph',
+  'bannedUntil',
+  'policies',
+  'requiredLevel',
+  'sanction',
+  'restrictedUntil',
+  'verificationRefused',
+]);
 
 const URL_PATTERN = /https?:\/\/\S+/g;
 

@@ -59,7 +59,11 @@ export interface GatewayOptions {
 function clientAddress(req: IncomingMessage, trustProxy: boolean): string | undefined {
   const forwarded = req.headers['x-forwarded-for'];
   if (trustProxy && typeof forwarded === 'string') {
-    const last = forwarded.split(',').map((a) => a.trim()).filter(Boolean).at(-1);
+    const last = forwarded
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean)
+      .at(-1);
     if (last) return last;
   }
   return req.socket.remoteAddress ?? undefined;
@@ -92,7 +96,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     logger: { debug: () => {}, info: () => {}, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
   const identityUrl = () => urls.identity ?? options.subgraphUrls?.identity ?? '';
-  const partners = new IdentityPartnerDirectory(identityUrl, signer, { timeoutMs: env.ACCESS_LOG_TIMEOUT_MS, cacheSeconds: env.PARTNER_CACHE_SECONDS });
+  const partners = new IdentityPartnerDirectory(identityUrl, signer, {
+    timeoutMs: env.ACCESS_LOG_TIMEOUT_MS,
+    cacheSeconds: env.PARTNER_CACHE_SECONDS,
+  });
   const piiOn = options.pii ?? true;
   const gateway = piiOn
     ? new PiiGateway(apolloGateway, {
@@ -100,15 +107,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
         documentCacheSize: env.PII_DOCUMENT_CACHE_SIZE,
         policy: { purposes: purposes(env), partnerConsent: NO_PARTNER_CONSENT },
         partnerConsents: partners,
-        accessLog:
-          options.accessLog ??
-          new IdentityAccessLog(identityUrl, signer, env.ACCESS_LOG_TIMEOUT_MS),
+        accessLog: options.accessLog ?? new IdentityAccessLog(identityUrl, signer, env.ACCESS_LOG_TIMEOUT_MS),
       })
     : apolloGateway;
   const sessions =
     options.sessions === 'none'
       ? null
-      : (options.sessions ?? new IdentitySessions(identityUrl, signer, { ttlMs: env.SESSION_CHECK_TTL_MS, timeoutMs: env.SESSION_CHECK_TIMEOUT_MS }));
+      : (options.sessions ??
+        new IdentitySessions(identityUrl, signer, { ttlMs: env.SESSION_CHECK_TTL_MS, timeoutMs: env.SESSION_CHECK_TIMEOUT_MS }));
   const limits = operationLimits(env);
   // What gateway instances share (APQ cache, partner rate limits) lives in Redis when there is one.
   const redis = env.REDIS_URL ? connectRedis(env.REDIS_URL, logger) : undefined;
@@ -134,7 +140,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     persistedQueries: { cache: apqCache, ttl: env.APQ_TTL_SECONDS },
     // Open here so that introspectionPlugin decides per viewer (staff with schema:read).
     introspection: true,
-    plugins: [requestIdPlugin, retryAfterPlugin, introspectionPlugin, suggestionsPlugin, ...limits.plugins, ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      requestIdPlugin,
+      retryAfterPlugin,
+      introspectionPlugin,
+      suggestionsPlugin,
+      ...limits.plugins,
+      ApolloServerPluginLandingPageDisabled(),
+    ],
   });
   await apollo.start();
   const handler = graphqlHttpHandler<GatewayContext>({
@@ -152,7 +165,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       const requestId = randomUUID();
       const viewer = await viewerFromRequest(req, env.JWT_SECRET, sessions, requestId, partners);
       // Every partner request counts against its key, whatever it asks for.
-      if (viewer.kind === 'partner') await enforceRateLimit(partnerLimiter, `partner-key:${viewer.keyId}`, env.PARTNER_RATE_LIMIT_PER_MINUTE);
+      if (viewer.kind === 'partner')
+        await enforceRateLimit(partnerLimiter, `partner-key:${viewer.keyId}`, env.PARTNER_RATE_LIMIT_PER_MINUTE);
       const purpose = req.headers[PURPOSE_HEADER];
       if (viewer.kind === 'staff' && typeof purpose === 'string' && purpose) viewer.purpose = purpose.trim();
       enforceSafelist(persisted, viewer, body, req.method ?? 'GET');

@@ -28,10 +28,9 @@ export class SignedSubgraphSource extends RemoteGraphQLDataSource<GatewayContext
           return await send(input, init);
         } catch (error) {
           const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-          throw new GraphQLError(
-            timedOut ? `The ${subgraph} service did not answer in time.` : `The ${subgraph} service is unavailable.`,
-            { extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph } },
-          );
+          throw new GraphQLError(timedOut ? `The ${subgraph} service did not answer in time.` : `The ${subgraph} service is unavailable.`, {
+            extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph },
+          });
         }
       }) as never,
     });

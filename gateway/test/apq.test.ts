@@ -129,7 +129,10 @@ async function post(url: string, body: unknown, token?: string) {
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] },
+  };
 }
 
 const REDIS_URL = TEST_REDIS_URL;
@@ -171,7 +174,11 @@ describe('members held to the first-party safelist (MEMBER_OPERATIONS=safelist)'
 
   it('a member runs a first-party operation by its id alone', async () => {
     const [ana] = stack.demo;
-    const res = await post(gateway.url, { extensions: { persistedQuery: { version: 1, sha256Hash: sha256(MY_POINTS) } } }, await stack.memberToken(ana.id));
+    const res = await post(
+      gateway.url,
+      { extensions: { persistedQuery: { version: 1, sha256Hash: sha256(MY_POINTS) } } },
+      await stack.memberToken(ana.id),
+    );
     expect(res.status).toBe(200);
     expect(res.body.data.me).toEqual({ id: ana.id, pointsBalance: expect.any(Number) });
   });

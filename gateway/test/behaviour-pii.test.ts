@@ -29,27 +29,82 @@ const ANA_ACTIVITY = /* GraphQL */ `
     member(id: $id) {
       id
       displayName
-      orders(first: 5) { edges { node { id status total { amount currency } lines { sku } } } }
+      orders(first: 5) {
+        edges {
+          node {
+            id
+            status
+            total {
+              amount
+              currency
+            }
+            lines {
+              sku
+            }
+          }
+        }
+      }
       pointsBalance
-      pointsHistory(first: 5) { edges { node { delta reason } } }
-      standing { status }
-      tier { code }
+      pointsHistory(first: 5) {
+        edges {
+          node {
+            delta
+            reason
+          }
+        }
+      }
+      standing {
+        status
+      }
+      tier {
+        code
+      }
     }
   }
 `;
 const ONE_ORDER = /* GraphQL */ `
   query OneOrder($id: ID!) {
-    order(id: $id) { id total { amount } placedAt member { id } }
+    order(id: $id) {
+      id
+      total {
+        amount
+      }
+      placedAt
+      member {
+        id
+      }
+    }
   }
 `;
 const MY_LOG = /* GraphQL */ `
-  { me { piiAccessLog(first: 20) { edges { node { viewerKind viewerId purpose fields categories operationName } } } } }
+  {
+    me {
+      piiAccessLog(first: 20) {
+        edges {
+          node {
+            viewerKind
+            viewerId
+            purpose
+            fields
+            categories
+            operationName
+          }
+        }
+      }
+    }
+  }
 `;
 
 const samToken = (scopes = SUPPORT) => stack.staffToken(scopes, SAM);
 const codes = (errors: { extensions?: { code?: string } }[] | undefined) => [...new Set((errors ?? []).map((e) => e.extensions?.code))];
 const logRowsOf = async (memberId: string) =>
-  Number((await stack.database.rows<{ n: number | string }>(sql`select count(*) as n from identity.pii_access_log where owner_member_id = ${memberId}`))[0]!.n);
+  Number(
+    (
+      await stack.database.rows<{ n: number | string }>(
+        sql`select count(*) as n from identity.pii_access_log where owner_member_id = ${memberId}`,
+      )
+    )[0]!.n,
+  );
 
 async function anasLog() {
   const res = await stack.gql(MY_LOG, {}, { token: await stack.memberToken(ana().id) });
@@ -111,7 +166,16 @@ describe('staff reading what a member did', () => {
     const read = (await anasLog()).find((row) => row.operationName === 'AnaActivity');
     expect(read).toMatchObject({ viewerKind: 'staff', viewerId: SAM, purpose: 'support', categories: ['BEHAVIOUR'] });
     expect(read!.fields).toEqual(
-      expect.arrayContaining(['Member.orders', 'Order.status', 'Order.total', 'Order.lines', 'Member.pointsBalance', 'Member.pointsHistory', 'Member.standing', 'Member.tier']),
+      expect.arrayContaining([
+        'Member.orders',
+        'Order.status',
+        'Order.total',
+        'Order.lines',
+        'Member.pointsBalance',
+        'Member.pointsHistory',
+        'Member.standing',
+        'Member.tier',
+      ]),
     );
   });
 
@@ -126,7 +190,11 @@ describe('staff reading what a member did', () => {
 });
 
 async function anasOrders(): Promise<{ id: string; memberId: string | null }[]> {
-  const res = await stack.gql('{ me { orders(first: 5) { edges { node { id memberId } } } } }', {}, { token: await stack.memberToken(ana().id) });
+  const res = await stack.gql(
+    '{ me { orders(first: 5) { edges { node { id memberId } } } } }',
+    {},
+    { token: await stack.memberToken(ana().id) },
+  );
   expect(res.body.errors).toBeUndefined();
   return res.body.data.me.orders.edges.map((e: { node: { id: string; memberId: string | null } }) => e.node);
 }
@@ -142,7 +210,11 @@ describe('a member reading what they did', () => {
     expect(res.body.errors).toBeUndefined();
     const me = res.body.data.me;
     expect(me.orders.edges).toHaveLength(3);
-    expect(me.orders.edges.every((e: { node: { memberId: string; lines: unknown[] } }) => e.node.memberId === ana().id && e.node.lines.length > 0)).toBe(true);
+    expect(
+      me.orders.edges.every(
+        (e: { node: { memberId: string; lines: unknown[] } }) => e.node.memberId === ana().id && e.node.lines.length > 0,
+      ),
+    ).toBe(true);
     expect(me.pointsBalance).toEqual(expect.any(Number));
     expect(me.pointsHistory.edges.length).toBeGreaterThan(0);
     expect(me.standing).toEqual({ status: 'GOOD' });

@@ -16,7 +16,9 @@ async function countingProxy(target: string): Promise<string> {
     calls++;
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k))) as Record<string, string>;
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k)),
+    ) as Record<string, string>;
     const upstream = await fetch(target, { method: req.method, headers, body: Buffer.concat(chunks) });
     res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
     res.end(await upstream.text());
@@ -62,7 +64,7 @@ describe('identical subgraph fetches in flight are shared, per caller', () => {
     expect(calls).toBeLessThan(20);
   });
 
-  it('Ana and Bo asking at the same moment never get each other\'s balance', async () => {
+  it("Ana and Bo asking at the same moment never get each other's balance", async () => {
     const [ana, bo] = [await stack.memberToken(stack.demo[0].id), await stack.memberToken(stack.demo[1].id)];
     const [anaAlone, boAlone] = [await balance(ana), await balance(bo)];
     // Different balances, or a mix-up could not show.

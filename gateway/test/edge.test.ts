@@ -150,12 +150,17 @@ describe('operation limits, with the default settings', () => {
   });
 
   it('Ana (member) asking for 100 orders of 100 orders through a variable is refused like the same query with literals', async () => {
-    const shape = (n: string) => `me { orders(first: ${n}) { edges { node { id member { orders(first: ${n}) { edges { node { id } } } } } } } }`;
+    const shape = (n: string) =>
+      `me { orders(first: ${n}) { edges { node { id member { orders(first: ${n}) { edges { node { id } } } } } } } }`;
     const literal = `{ ${shape('100')} }`;
     const byDefault = `query ($n: Int = 100) { ${shape('$n')} }`;
     const byValue = `query ($n: Int!) { ${shape('$n')} }`;
     const refusals: string[] = [];
-    for (const [query, variables] of [[literal, {}], [byDefault, {}], [byValue, { n: 100 }]] as const) {
+    for (const [query, variables] of [
+      [literal, {}],
+      [byDefault, {}],
+      [byValue, { n: 100 }],
+    ] as const) {
       const before = gateway.subgraphCalls();
       const answer = await post(gateway.url, { query, variables }, bearer(ana));
       expect(answer.status).toBe(400);
@@ -343,7 +348,11 @@ describe('the HTTP door', () => {
     });
 
     it('an anonymous visitor may send a batch', async () => {
-      const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(BATCH) });
+      const response = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(BATCH),
+      });
       expect(response.status).toBe(200);
       const answers = (await response.json()) as Answer['body'][];
       expect(answers).toHaveLength(2);

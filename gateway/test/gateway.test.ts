@@ -61,7 +61,10 @@ describe('the gateway is the only door', () => {
   it('a direct call with a signature made with another key gets 401', async () => {
     const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
     const stranger = viewerSigner('gateway', Buffer.from(JSON.stringify(jwk)).toString('base64'));
-    const forged = await stranger.sign({ kind: 'staff', staffId: 'x', scopes: ['members:read'] }, { audience: 'identity', body: request, requestId: 'r' });
+    const forged = await stranger.sign(
+      { kind: 'staff', staffId: 'x', scopes: ['members:read'] },
+      { audience: 'identity', body: request, requestId: 'r' },
+    );
     const res = await post(stack.subgraphs.identity!.url, { [VIEWER_HEADER]: forged });
     expect(res.status).toBe(401);
   });
@@ -95,7 +98,8 @@ describe('a subgraph that is down or slow costs only its own fields', () => {
   let close: () => Promise<void>;
 
   beforeAll(async () => {
-    const listen = (server: Server) => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+    const listen = (server: Server) =>
+      new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
     dead = createServer((socket) => socket.destroy());
     hanging = createServer((socket) => void sockets.push(socket)); // accepts, never answers
     const [deadPort, hangingPort] = [await listen(dead), await listen(hanging)];

@@ -46,7 +46,11 @@ const GLOBEX_MEMBER = gql`
 `;
 const manifest = (name: string, doc: typeof ACME_MEMBER) => {
   const body = print(doc);
-  return JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: sha256(body), name, type: 'query', body }] });
+  return JSON.stringify({
+    format: 'apollo-persisted-query-manifest',
+    version: 1,
+    operations: [{ id: sha256(body), name, type: 'query', body }],
+  });
 };
 
 const REGISTER = `mutation ($input: RegisterPartnerInput!) { registerPartner(input: $input, reason: "Signed DSA") { id name agreement { inForce allowedCategories } } }`;
@@ -92,11 +96,19 @@ async function asPartner(apiKey: string, query: typeof ACME_MEMBER, id: string) 
     const result = await partnerApp(apiKey).query({ query, variables: { id }, fetchPolicy: 'network-only', errorPolicy: 'all' });
     return { data: result.data as any, codes: ((result.error as any)?.errors ?? []).map((e: any) => e.extensions?.code) as string[] };
   } catch (error: any) {
-    return { data: undefined, codes: [error?.result?.errors?.[0]?.extensions?.code ?? error?.statusCode ?? String(error)] as string[], status: error?.statusCode };
+    return {
+      data: undefined,
+      codes: [error?.result?.errors?.[0]?.extensions?.code ?? error?.statusCode ?? String(error)] as string[],
+      status: error?.statusCode,
+    };
   }
 }
 async function raw(apiKey: string, body: unknown) {
-  const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: JSON.stringify(body) });
+  const response = await fetch(gateway.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, headers: response.headers, body: (await response.json()) as any };
 }
 
@@ -115,7 +127,13 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'globex.json'), manifest('GlobexMember', GLOBEX_MEMBER));
   const subgraphUrls = Object.fromEntries(Object.entries(stack.subgraphs).map(([name, s]) => [name, s.url]));
   gateway = await startGateway({
-    env: loadGatewayEnv({ ...TEST_ENV, PORT: '0', PERSISTED_OPERATIONS_DIR: dir, PARTNER_CACHE_SECONDS: '0', PARTNER_RATE_LIMIT_PER_MINUTE: '1000' }),
+    env: loadGatewayEnv({
+      ...TEST_ENV,
+      PORT: '0',
+      PERSISTED_OPERATIONS_DIR: dir,
+      PARTNER_CACHE_SECONDS: '0',
+      PARTNER_RATE_LIMIT_PER_MINUTE: '1000',
+    }),
     logger: createLogger('test', 'silent'),
     subgraphUrls,
   });
@@ -129,15 +147,26 @@ describe('a partner reads what the agreement and the member both allow', () => {
   it('Ana shares CONTACT and BEHAVIOUR with acme; acme’s agreement covers CONTACT only: email in full, points balance null', async () => {
     const [ana] = stack.demo;
     const token = await stack.memberToken(ana.id);
-    for (const c of ['CONTACT', 'BEHAVIOUR']) expect((await stack.gql(GRANT, { p: 'acme', c }, { token })).body.data.grantPartnerConsent.granted).toBe(true);
+    for (const c of ['CONTACT', 'BEHAVIOUR'])
+      expect((await stack.gql(GRANT, { p: 'acme', c }, { token })).body.data.grantPartnerConsent.granted).toBe(true);
     const result = await asPartner(acmeKey.key, ACME_MEMBER, ana.id);
-    expect(result.data.partnerMember).toEqual({ __typename: 'Member', id: ana.id, displayName: expect.any(String), email: 'ana@example.com', pointsBalance: null });
+    expect(result.data.partnerMember).toEqual({
+      __typename: 'Member',
+      id: ana.id,
+      displayName: expect.any(String),
+      email: 'ana@example.com',
+      pointsBalance: null,
+    });
     expect(result.codes).toEqual(['FORBIDDEN']);
   });
 
   it('the read is in Ana’s access log under acme’s name', async () => {
     const [ana] = stack.demo;
-    const res = await stack.gql(`{ me { piiAccessLog(first: 5) { edges { node { viewerKind viewerId viewerRole fields operationName } } } } }`, {}, { token: await stack.memberToken(ana.id) });
+    const res = await stack.gql(
+      `{ me { piiAccessLog(first: 5) { edges { node { viewerKind viewerId viewerRole fields operationName } } } } }`,
+      {},
+      { token: await stack.memberToken(ana.id) },
+    );
     expect(res.body.data.me.piiAccessLog.edges[0].node).toEqual({
       viewerKind: 'partner',
       viewerId: 'acme',
@@ -178,15 +207,28 @@ describe('a partner runs only its own persisted operations', () => {
     expect([freeForm.status, codeOf(freeForm.body)]).toEqual([400, 'PERSISTED_QUERY_REQUIRED']);
     const unknown = await raw(acmeKey.key, { extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ members { id } }') } } });
     expect([unknown.status, codeOf(unknown.body)]).toEqual([403, 'PERSISTED_QUERY_NOT_ALLOWED']);
-    const others = await raw(acmeKey.key, { extensions: { persistedQuery: { version: 1, sha256Hash: sha256(print(GLOBEX_MEMBER)) } }, variables: { id: ana.id } });
+    const others = await raw(acmeKey.key, {
+      extensions: { persistedQuery: { version: 1, sha256Hash: sha256(print(GLOBEX_MEMBER)) } },
+      variables: { id: ana.id },
+    });
     expect([others.status, codeOf(others.body)]).toEqual([403, 'PERSISTED_QUERY_NOT_ALLOWED']);
     expect(others.body.errors[0].message).toContain("partner acme's");
     // globex runs its own with its own key.
-    expect((await raw(globexKey.key, { extensions: { persistedQuery: { version: 1, sha256Hash: sha256(print(GLOBEX_MEMBER)) } }, variables: { id: ana.id } })).status).toBe(200);
+    expect(
+      (
+        await raw(globexKey.key, {
+          extensions: { persistedQuery: { version: 1, sha256Hash: sha256(print(GLOBEX_MEMBER)) } },
+          variables: { id: ana.id },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('variables are still validated', async () => {
-    const res = await raw(acmeKey.key, { extensions: { persistedQuery: { version: 1, sha256Hash: sha256(print(ACME_MEMBER)) } }, variables: { id: 42 } });
+    const res = await raw(acmeKey.key, {
+      extensions: { persistedQuery: { version: 1, sha256Hash: sha256(print(ACME_MEMBER)) } },
+      variables: { id: 42 },
+    });
     expect(codeOf(res.body)).toBe('BAD_USER_INPUT');
   });
 });
@@ -218,7 +260,10 @@ describe('keys and agreements', () => {
   it('once globex’s agreement has expired its requests are refused with the date', async () => {
     const [ana] = stack.demo;
     clock = new Date(clock.getTime() + 400 * 24 * HOUR);
-    const res = await raw(globexKey.key, { extensions: { persistedQuery: { version: 1, sha256Hash: sha256(print(GLOBEX_MEMBER)) } }, variables: { id: ana.id } });
+    const res = await raw(globexKey.key, {
+      extensions: { persistedQuery: { version: 1, sha256Hash: sha256(print(GLOBEX_MEMBER)) } },
+      variables: { id: ana.id },
+    });
     expect([res.status, codeOf(res.body)]).toEqual([403, 'AGREEMENT_EXPIRED']);
     expect(res.body.errors[0].message).toMatch(/agreement expired on \d{4}-\d{2}-\d{2}/);
   });
@@ -226,11 +271,26 @@ describe('keys and agreements', () => {
   it('each registration and key change is in the staff operation log', async () => {
     const res = await stack.gql(`{ staffOperationLog(first: 20) { edges { node { operation } } } }`, {}, { token: await partnersAdmin() });
     const operations = res.body.data.staffOperationLog.edges.map((e: { node: { operation: string } }) => e.node.operation);
-    expect(operations).toEqual(expect.arrayContaining(['partner.register', 'partner.key.issue', 'partner.key.rotate', 'partner.key.revoke']));
+    expect(operations).toEqual(
+      expect.arrayContaining(['partner.register', 'partner.key.issue', 'partner.key.rotate', 'partner.key.revoke']),
+    );
   });
 
   it('staff without partners:manage cannot register a partner', async () => {
-    const res = await stack.gql(REGISTER, { input: { name: 'initech', legalName: 'Initech', agreementReference: 'x', agreementSignedAt: clock.toISOString(), agreementExpiresAt: clock.toISOString(), allowedCategories: [] } }, { token: await stack.staffToken(['members:read']) });
+    const res = await stack.gql(
+      REGISTER,
+      {
+        input: {
+          name: 'initech',
+          legalName: 'Initech',
+          agreementReference: 'x',
+          agreementSignedAt: clock.toISOString(),
+          agreementExpiresAt: clock.toISOString(),
+          allowedCategories: [],
+        },
+      },
+      { token: await stack.staffToken(['members:read']) },
+    );
     expect(codeOf(res.body)).toBe('FORBIDDEN');
   });
 });
@@ -248,14 +308,21 @@ describe('per-key rate limit', () => {
     });
     try {
       const call = (key: string) =>
-        fetch(limited.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256('x') } } }) });
+        fetch(limited.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': key },
+          body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256('x') } } }),
+        });
       await awayFromMinuteEnd();
       expect((await call(first.key)).status).toBe(403); // counted, then refused: not in its manifest
       expect((await call(first.key)).status).toBe(403);
       const third = await call(first.key);
       expect(third.status).toBe(429);
       expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(((await third.json()) as any).errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
+      expect(((await third.json()) as any).errors[0].extensions).toMatchObject({
+        code: 'RATE_LIMITED',
+        retryAfterSeconds: expect.any(Number),
+      });
       expect((await call(second.key)).status).toBe(403);
     } finally {
       await limited.close();
@@ -287,7 +354,11 @@ describe.skipIf(!withRedis)('with REDIS_URL (a real Redis on this machine), gate
     const [a, b] = [await start(), await start()];
     try {
       const call = (url: string) =>
-        fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256('x') } } }) });
+        fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': key },
+          body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256('x') } } }),
+        });
       await awayFromMinuteEnd();
       expect((await call(a.url)).status).toBe(403);
       expect((await call(a.url)).status).toBe(403);

@@ -66,7 +66,14 @@ const BATTERY: Case[] = [
   {
     name: 'inline fragments on the Contactable interface',
     query: `{ contacts { __typename displayName ... on Member { id nickname } ... on Household { name memberId } } }`,
-    check: (p) => expect(p.data.contacts.map((c: { __typename: string }) => c.__typename)).toEqual(['Household', 'Member', 'Member', 'Member', 'Household']),
+    check: (p) =>
+      expect(p.data.contacts.map((c: { __typename: string }) => c.__typename)).toEqual([
+        'Household',
+        'Member',
+        'Member',
+        'Member',
+        'Household',
+      ]),
   },
   {
     name: 'inline fragments on the Party and SearchResult unions',
@@ -88,7 +95,8 @@ const BATTERY: Case[] = [
       orders { id lines @include(if: $lines) { quantity } buyer @skip(if: $noBuyer) { id } ... @include(if: $lines) { placedAt } ... @skip(if: $lines) { trackingCode } }
     }`,
     variables: { lines: true, noBuyer: true },
-    check: (p) => expect(p.data.orders[0]).toEqual({ id: 'o-1', lines: [{ quantity: 2 }, { quantity: 1 }], placedAt: '2024-05-01T10:00:00.000Z' }),
+    check: (p) =>
+      expect(p.data.orders[0]).toEqual({ id: 'o-1', lines: [{ quantity: 2 }, { quantity: 1 }], placedAt: '2024-05-01T10:00:00.000Z' }),
   },
   {
     name: 'nested lists across all three subgraphs (member -> orders -> products -> reviews -> member)',
@@ -111,7 +119,8 @@ const BATTERY: Case[] = [
   {
     name: '@interfaceObject fields on every kind of Media',
     query: `{ media { __typename id title rentalCount memberId ... on Book { author pages } ... on Film { minutes } } search(text: "o") { ... on Media { title rentalCount } } }`,
-    check: (p) => expect(p.data.media[1]).toEqual({ __typename: 'Film', id: 'f-moon', title: 'Moon', rentalCount: 9, memberId: ANA, minutes: 97 }),
+    check: (p) =>
+      expect(p.data.media[1]).toEqual({ __typename: 'Film', id: 'f-moon', title: 'Moon', rentalCount: 9, memberId: ANA, minutes: 97 }),
   },
   {
     name: 'a field moved with @override',
@@ -267,10 +276,11 @@ const PII_CASES: PiiCase[] = [
     owner: ANA,
     query: `{ search(text: "n") { __typename ... on Media { id note: borrowerNote } ... on Book { title } } }`,
     pii: ['search.*.note'],
-    check: (p) => expect(p.data.search).toEqual([
-      { __typename: 'Book', id: 'b-rain', note: 'reads slowly', title: 'Rain' },
-      { __typename: 'Film', id: 'f-moon', note: null },
-    ]),
+    check: (p) =>
+      expect(p.data.search).toEqual([
+        { __typename: 'Book', id: 'b-rain', note: 'reads slowly', title: 'Rain' },
+        { __typename: 'Film', id: 'f-moon', note: null },
+      ]),
   },
   {
     name: 'aliases, @skip and @include around her personal fields',
@@ -289,7 +299,13 @@ const PII_CASES: PiiCase[] = [
     variables: { me: BO },
     pii: ['member.orders.*.deliveryNote', 'member.email'],
     check: (p) => {
-      expect(p.data.member.orders[0]).toEqual({ id: 'o-3', deliveryNote: 'Ring twice', trackingCode: null, internalNote: 'late', lines: null });
+      expect(p.data.member.orders[0]).toEqual({
+        id: 'o-3',
+        deliveryNote: 'Ring twice',
+        trackingCode: null,
+        internalNote: 'late',
+        lines: null,
+      });
       expect(p.errors?.length).toBeGreaterThanOrEqual(2);
     },
   },
@@ -370,7 +386,13 @@ describe('queries that reach personal data: a stranger gets everything else unch
 });
 
 describe('introspection is answered alike on both paths', () => {
-  const INTROSPECTION = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true });
+  const INTROSPECTION = getIntrospectionQuery({
+    descriptions: true,
+    specifiedByUrl: true,
+    directiveIsRepeatable: true,
+    schemaDescription: true,
+    inputValueDeprecation: true,
+  });
   const PROBED = withProbe(INTROSPECTION, 'IntrospectionQuery');
   const support = { 'x-access-purpose': 'support' };
 
@@ -409,7 +431,10 @@ describe('when shop is down, a personal query costs no more than on the plain ga
   const compare = async (request: GqlRequest) => ({ plain: await down.plain(request), ours: await down.pii(request) });
 
   it('Ana without any personal field: both gateways lose the same shop fields', async () => {
-    const { plain, ours } = await compare({ query: `{ members { displayName favouriteOrders { id placedAt } } media { id title } }`, token: anaToken });
+    const { plain, ours } = await compare({
+      query: `{ members { displayName favouriteOrders { id placedAt } } media { id title } }`,
+      token: anaToken,
+    });
     expect(plain.errors?.[0]?.extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
     expect(comparable(ours)).toEqual(comparable(plain));
   });

@@ -18,7 +18,11 @@ let ana: { id: string }, bo: { id: string };
 /** Identity plus the directory test subgraph, behind our gateway with the PII layer. */
 async function directoryGateway(overrides: Parameters<typeof startGateway>[0] extends infer O ? Partial<O> : never = {}) {
   const composed = composeSupergraph([
-    { name: 'identity', url: stack.subgraphs.identity!.url, sdl: readFileSync(new URL('../../subgraphs/identity/src/schema.graphql', import.meta.url), 'utf8') },
+    {
+      name: 'identity',
+      url: stack.subgraphs.identity!.url,
+      sdl: readFileSync(new URL('../../subgraphs/identity/src/schema.graphql', import.meta.url), 'utf8'),
+    },
     { name: 'directory', url: directory.url, sdl: DIRECTORY_SDL },
   ]);
   if (!composed.ok) throw new Error(composed.errors.join('\n'));
@@ -43,12 +47,17 @@ async function post(url: string, query: string, options: { token?: string; heade
     },
     body: JSON.stringify({ query, variables: options.variables }),
   });
-  return (await response.json()) as { data?: any; errors?: { message: string; path?: (string | number)[]; extensions: Record<string, any> }[] };
+  return (await response.json()) as {
+    data?: any;
+    errors?: { message: string; path?: (string | number)[]; extensions: Record<string, any> }[];
+  };
 }
 
 const codes = (body: { errors?: { extensions?: { code?: string } }[] }) => (body.errors ?? []).map((e) => e.extensions?.code);
 const patterns = (body: { errors?: { extensions: Record<string, any> }[] }) =>
-  Object.fromEntries((body.errors ?? []).filter((e) => e.extensions.pathPattern).map((e) => [e.extensions.pathPattern, e.extensions.count]));
+  Object.fromEntries(
+    (body.errors ?? []).filter((e) => e.extensions.pathPattern).map((e) => [e.extensions.pathPattern, e.extensions.count]),
+  );
 
 beforeAll(async () => {
   stack = await startTestStack();
@@ -88,7 +97,9 @@ describe('members and their own data', () => {
   });
 
   it('an anonymous caller gets FORBIDDEN for email and still gets displayName', async () => {
-    const body = await post(gatewayUrl, `query($ids: [ID!]!) { memberDirectory(ids: $ids) { displayName email } }`, { variables: { ids: [ana.id, bo.id] } });
+    const body = await post(gatewayUrl, `query($ids: [ID!]!) { memberDirectory(ids: $ids) { displayName email } }`, {
+      variables: { ids: [ana.id, bo.id] },
+    });
     expect(body.data.memberDirectory).toEqual([
       { displayName: 'Ana', email: null },
       { displayName: 'Bo', email: null },
@@ -110,7 +121,9 @@ describe('members and their own data', () => {
   });
 
   it('PII in a mutation payload is protected the same way: a new member registering anonymously gets no email back', async () => {
-    const res = await stack.gql(`mutation { register(input: { email: "gil@example.com", password: "Harbour-lights-42", displayName: "Gil" }) { accessToken member { displayName email } } }`);
+    const res = await stack.gql(
+      `mutation { register(input: { email: "gil@example.com", password: "Harbour-lights-42", displayName: "Gil" }) { accessToken member { displayName email } } }`,
+    );
     expect(res.body.data.register.accessToken).toBeTruthy();
     expect(res.body.data.register.member).toEqual({ displayName: 'Gil', email: null });
     expect(codes(res.body)).toEqual(['FORBIDDEN']);
@@ -151,28 +164,54 @@ describe('staff', () => {
 
   it("the access-log row for a staff read of Bo's phone is written before the response arrives", async () => {
     const token = await stack.staffToken(['members:read', 'pii:contact:masked'], '00000000-0000-4000-8000-0000000057af');
-    const res = await stack.gql(`query LookUpBo($id: ID!) { member(id: $id) { phone } }`, { id: bo.id }, { token, headers: supportHeaders });
+    const res = await stack.gql(
+      `query LookUpBo($id: ID!) { member(id: $id) { phone } }`,
+      { id: bo.id },
+      { token, headers: supportHeaders },
+    );
     expect(res.body.data.member.phone).toBe('138****5678');
-    const rows = await stack.database.rows<{ viewer_id: string; purpose: string; fields: string[]; operation_name: string; viewer_kind: string }>(
+    const rows = await stack.database.rows<{
+      viewer_id: string;
+      purpose: string;
+      fields: string[];
+      operation_name: string;
+      viewer_kind: string;
+    }>(
       sql`select viewer_id, viewer_kind, purpose, fields, operation_name from identity.pii_access_log where owner_member_id = ${bo.id} and viewer_id = '00000000-0000-4000-8000-0000000057af'`,
     );
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ viewer_kind: 'staff', purpose: 'support', fields: ['Member.phone'], operation_name: 'LookUpBo' });
-    const log = await stack.gql('{ me { piiAccessLog(first: 5) { edges { node { viewerKind purpose fields } } } } }', {}, { token: await stack.memberToken(bo.id) });
-    expect(log.body.data.me.piiAccessLog.edges.map((e: { node: unknown }) => e.node)).toContainEqual({ viewerKind: 'staff', purpose: 'support', fields: ['Member.phone'] });
+    const log = await stack.gql(
+      '{ me { piiAccessLog(first: 5) { edges { node { viewerKind purpose fields } } } } }',
+      {},
+      { token: await stack.memberToken(bo.id) },
+    );
+    expect(log.body.data.me.piiAccessLog.edges.map((e: { node: unknown }) => e.node)).toContainEqual({
+      viewerKind: 'staff',
+      purpose: 'support',
+      fields: ['Member.phone'],
+    });
   });
 
   it('a member reading their own data leaves no access-log row', async () => {
-    const before = await stack.database.rows<{ n: number }>(sql`select count(*)::int as n from identity.pii_access_log where owner_member_id = ${ana.id}`);
+    const before = await stack.database.rows<{ n: number }>(
+      sql`select count(*)::int as n from identity.pii_access_log where owner_member_id = ${ana.id}`,
+    );
     await stack.gql('{ me { email } }', {}, { token: await stack.memberToken(ana.id) });
-    const after = await stack.database.rows<{ n: number }>(sql`select count(*)::int as n from identity.pii_access_log where owner_member_id = ${ana.id}`);
+    const after = await stack.database.rows<{ n: number }>(
+      sql`select count(*)::int as n from identity.pii_access_log where owner_member_id = ${ana.id}`,
+    );
     expect(Number(after[0]?.n)).toBe(Number(before[0]?.n));
   });
 
   it('when the access log cannot be written, the PII is withheld and the rest of the answer stays', async () => {
     const url = await directoryGateway({ accessLog: { record: async () => Promise.reject(new Error('identity down')) } });
     const token = await stack.staffToken(['members:read', 'pii:contact:read']);
-    const body = await post(url, `query($id: ID!) { member(id: $id) { displayName phone } }`, { token, headers: supportHeaders, variables: { id: bo.id } });
+    const body = await post(url, `query($id: ID!) { member(id: $id) { displayName phone } }`, {
+      token,
+      headers: supportHeaders,
+      variables: { id: bo.id },
+    });
     expect(body.data.member).toEqual({ displayName: 'Bo', phone: null });
     expect(codes(body)).toEqual(['SERVICE_UNAVAILABLE']);
   });
@@ -192,20 +231,26 @@ describe('documents of every shape', () => {
   });
 
   it("renaming fields with aliases does not change whose data a value is: Bo cannot read person 0's email by aliasing", async () => {
-    const body = await post(gatewayUrl, '{ people(count: 1) { memberId: id id: memberId mail: email } }', { token: await stack.memberToken(bo.id) });
+    const body = await post(gatewayUrl, '{ people(count: 1) { memberId: id id: memberId mail: email } }', {
+      token: await stack.memberToken(bo.id),
+    });
     expect(body.data.people[0]).toEqual({ memberId: 'p0', id: ana.id, mail: null });
     expect(patterns(body)).toEqual({ 'people.*.mail': 1 });
   });
 
   it('named fragments: Ana reads her own person email through a fragment and nobody else', async () => {
-    const body = await post(gatewayUrl, 'query { people(count: 3) { ...Card } } fragment Card on Person { name email }', { token: await stack.memberToken(ana.id) });
+    const body = await post(gatewayUrl, 'query { people(count: 3) { ...Card } } fragment Card on Person { name email }', {
+      token: await stack.memberToken(ana.id),
+    });
     expect(body.data.people.map((p: { email: string | null }) => p.email)).toEqual(['person0@example.com', null, null]);
     expect(patterns(body)).toEqual({ 'people.*.email': 2 });
   });
 
   it('inline fragments on an interface and a union are guarded too', async () => {
     const token = await stack.memberToken(ana.id);
-    const body = await post(gatewayUrl, '{ contacts { email } search { __typename ... on Person { email } ... on Company { name } } }', { token });
+    const body = await post(gatewayUrl, '{ contacts { email } search { __typename ... on Person { email } ... on Company { name } } }', {
+      token,
+    });
     expect(body.data.contacts).toEqual([{ email: 'person0@example.com' }, { email: null }]);
     expect(body.data.search).toEqual([
       { __typename: 'Person', email: 'person0@example.com' },

@@ -65,7 +65,9 @@ describe('nobody but the gateway can sign a viewer', () => {
   const body = { query: EVERYONE, variables: { n: 100 } };
 
   it('a header in the old HMAC format, signed with the old shared secret, is 401 at every subgraph', async () => {
-    const payload = Buffer.from(JSON.stringify({ v: SUPPORT, rid: 'r', iat: Math.floor(Date.now() / 1000), exp: 9e9 })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ v: SUPPORT, rid: 'r', iat: Math.floor(Date.now() / 1000), exp: 9e9 })).toString(
+      'base64url',
+    );
     const mac = createHmac('sha256', 'dev-internal-signing-secret-change-me-0123456789').update(payload).digest('base64url');
     for (const name of Object.keys(stack.subgraphs)) expect(await replay(name, `${payload}.${mac}`, body)).toBe(401);
   });
@@ -105,10 +107,18 @@ describe('each service key opens only the internal fields meant for it', () => {
 
   it("the gateway's key cannot call memberDataExport, as itself (FORBIDDEN) or claiming to be identity (401)", async () => {
     for (const name of ['tiers', 'points', 'orders', 'moderation']) {
-      const asGateway = await callSubgraph(stack, name, MEMBER_DATA_EXPORT, { memberId: ana().id }, { kind: 'service', service: 'gateway' });
+      const asGateway = await callSubgraph(
+        stack,
+        name,
+        MEMBER_DATA_EXPORT,
+        { memberId: ana().id },
+        { kind: 'service', service: 'gateway' },
+      );
       expect(asGateway.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       expect(asGateway.body.data?.memberDataExport ?? null).toBeNull();
-      const claimingIdentity = await callSubgraph(stack, name, MEMBER_DATA_EXPORT, { memberId: ana().id }, IDENTITY, { signer: testSigners.gateway });
+      const claimingIdentity = await callSubgraph(stack, name, MEMBER_DATA_EXPORT, { memberId: ana().id }, IDENTITY, {
+        signer: testSigners.gateway,
+      });
       expect(claimingIdentity.status).toBe(401);
     }
   });
@@ -126,7 +136,14 @@ describe('each service key opens only the internal fields meant for it', () => {
       operationName: null,
       requestId: 'forged',
     };
-    const res = await callSubgraph(stack, 'identity', RECORD, { input: { entries: [entry] } }, { kind: 'service', service: 'gateway' }, { signer: testSigners.identity });
+    const res = await callSubgraph(
+      stack,
+      'identity',
+      RECORD,
+      { input: { entries: [entry] } },
+      { kind: 'service', service: 'gateway' },
+      { signer: testSigners.identity },
+    );
     expect(res.status).toBe(401);
   });
 });

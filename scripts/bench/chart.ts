@@ -36,7 +36,9 @@ export function throughputChart(options: { title: string; subtitle: string; pane
     const plotWidth = panelWidth - 40;
     const max = niceMax(Math.max(...panel.series.flatMap((s) => s.values.map((v) => v ?? 0))));
     const y = (v: number) => margin.top + panelHeight - (v / max) * panelHeight;
-    out.push(`<text x="${x0 + plotWidth / 2}" y="${margin.top - 8}" font-size="13" font-weight="600" text-anchor="middle" fill="#222">${esc(panel.title)}</text>`);
+    out.push(
+      `<text x="${x0 + plotWidth / 2}" y="${margin.top - 8}" font-size="13" font-weight="600" text-anchor="middle" fill="#222">${esc(panel.title)}</text>`,
+    );
     for (let t = 0; t <= 4; t++) {
       const v = (max * t) / 4;
       out.push(
@@ -60,14 +62,18 @@ export function throughputChart(options: { title: string; subtitle: string; pane
           `<text x="${(bx + (barWidth - 2) / 2).toFixed(1)}" y="${(y(v) - 3).toFixed(1)}" font-size="9" text-anchor="middle" fill="#333">${Math.round(v)}</text>`,
         );
       });
-      out.push(`<text x="${gx + (barWidth * panel.series.length) / 2}" y="${y(0) + 16}" font-size="11" text-anchor="middle" fill="#333">${group}</text>`);
+      out.push(
+        `<text x="${gx + (barWidth * panel.series.length) / 2}" y="${y(0) + 16}" font-size="11" text-anchor="middle" fill="#333">${group}</text>`,
+      );
     });
     out.push(
       `<line x1="${x0}" x2="${x0 + plotWidth}" y1="${y(0)}" y2="${y(0)}" stroke="#999"/>`,
       `<text x="${x0 + plotWidth / 2}" y="${y(0) + 34}" font-size="11" text-anchor="middle" fill="#555">concurrent clients</text>`,
     );
   });
-  out.push(`<text transform="translate(16 ${margin.top + panelHeight / 2}) rotate(-90)" font-size="11" text-anchor="middle" fill="#555">requests per second</text>`);
+  out.push(
+    `<text transform="translate(16 ${margin.top + panelHeight / 2}) rotate(-90)" font-size="11" text-anchor="middle" fill="#555">requests per second</text>`,
+  );
   series.forEach((s, i) => {
     const lx = margin.left + i * 210;
     const ly = height - 18;

@@ -25,7 +25,10 @@ export async function startApollo(config: BenchGatewayConfig): Promise<RunningSe
         url,
         async willSendRequest({ request, context }) {
           const body = { query: request.query, operationName: request.operationName, variables: request.variables };
-          request.http?.headers.set(VIEWER_HEADER, await signer.sign(context.viewer, { audience: name, body, requestId: context.requestId }));
+          request.http?.headers.set(
+            VIEWER_HEADER,
+            await signer.sign(context.viewer, { audience: name, body, requestId: context.requestId }),
+          );
         },
       }),
   });

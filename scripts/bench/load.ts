@@ -77,5 +77,14 @@ await Promise.all(Array.from({ length: config.connections }, worker));
 const elapsed = (performance.now() - started) / 1000;
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
-const result: LoadResult = { requests: latencies.length, errors, rps: latencies.length / elapsed, p50: pct(50), p95: pct(95), p99: pct(99), wrongAnswers, firstError };
+const result: LoadResult = {
+  requests: latencies.length,
+  errors,
+  rps: latencies.length / elapsed,
+  p50: pct(50),
+  p95: pct(95),
+  p99: pct(99),
+  wrongAnswers,
+  firstError,
+};
 process.stdout.write(JSON.stringify(result) + '\n');

@@ -31,7 +31,10 @@ const gatewayScript = fileURLToPath(new URL('./gateway-process.ts', import.meta.
 /** Forks a gateway process, starts `config` in it and resolves once it listens. */
 export function startGatewayProcess(config: BenchGatewayConfig, options: { execArgv?: string[] } = {}): Promise<GatewayProcess> {
   const { kind } = config;
-  const child = fork(gatewayScript, [kind], { execArgv: ['--import', 'tsx', ...(options.execArgv ?? [])], stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+  const child = fork(gatewayScript, [kind], {
+    execArgv: ['--import', 'tsx', ...(options.execArgv ?? [])],
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+  });
   // A failed run must not leave gateways running.
   process.once('exit', () => child.kill('SIGKILL'));
   let stderr = '';
@@ -71,7 +74,9 @@ const loadScript = fileURLToPath(new URL('./load.ts', import.meta.url));
 /** Runs the load generator in its own process and resolves with what it measured. */
 export function runLoad(config: LoadConfig): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', loadScript, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', loadScript, JSON.stringify(config)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator exited ${code}`))));

@@ -49,10 +49,13 @@ async function assertInsertable(database: Database, schema: string, table: strin
   if (columns.length === 0) throw new Error(`bench seed: table ${schema}.${table} does not exist; update scripts/bench/seed.ts.`);
   const names = new Set(columns.map((c) => c.name));
   const missing = filled.filter((c) => !names.has(c));
-  if (missing.length > 0) throw new Error(`bench seed: ${schema}.${table} has no column ${missing.join(', ')}; update scripts/bench/seed.ts.`);
+  if (missing.length > 0)
+    throw new Error(`bench seed: ${schema}.${table} has no column ${missing.join(', ')}; update scripts/bench/seed.ts.`);
   const unfilled = columns.filter((c) => c.nullable === 'NO' && !c.hasDefault && !filled.includes(c.name)).map((c) => c.name);
   if (unfilled.length > 0) {
-    throw new Error(`bench seed: ${schema}.${table} now requires ${unfilled.join(', ')}, which the bench does not fill; update scripts/bench/seed.ts.`);
+    throw new Error(
+      `bench seed: ${schema}.${table} now requires ${unfilled.join(', ')}, which the bench does not fill; update scripts/bench/seed.ts.`,
+    );
   }
   return filled;
 }
@@ -136,7 +139,18 @@ export async function seedBench(options: BenchSeedOptions): Promise<{ memberIds:
   );
 
   // 5. Orders: `orders` paid orders per member, two lines each.
-  await assertInsertable(database, 'orders', 'orders', ['id', 'member_id', 'status', 'total_amount', 'amount_due', 'paid_amount', 'payment_method', 'currency', 'placed_at', 'paid_at']);
+  await assertInsertable(database, 'orders', 'orders', [
+    'id',
+    'member_id',
+    'status',
+    'total_amount',
+    'amount_due',
+    'paid_amount',
+    'payment_method',
+    'currency',
+    'placed_at',
+    'paid_at',
+  ]);
   await assertInsertable(database, 'orders', 'order_lines', ['id', 'order_id', 'position', 'sku', 'title', 'quantity', 'unit_amount']);
   await run(
     database,
@@ -161,7 +175,16 @@ export async function seedBench(options: BenchSeedOptions): Promise<{ memberIds:
   );
 
   // 6. Moderation: a warning in force for every 20th member, so standing is not always empty.
-  await assertInsertable(database, 'moderation', 'sanctions', ['id', 'member_id', 'kind', 'reason', 'status', 'starts_at', 'ends_at', 'created_at']);
+  await assertInsertable(database, 'moderation', 'sanctions', [
+    'id',
+    'member_id',
+    'kind',
+    'reason',
+    'status',
+    'starts_at',
+    'ends_at',
+    'created_at',
+  ]);
   await run(
     database,
     `insert into moderation.sanctions (id, member_id, kind, reason, status, starts_at, ends_at, created_at)

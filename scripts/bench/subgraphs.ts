@@ -9,7 +9,10 @@ import { createScratchDatabase, openDatabase, type Database } from '@membership/
 import { startSubgraphServer, type RunningServer, type SubgraphModule } from '@membership/subgraph';
 import { withSubgraphUrls } from './gateway-config.js';
 
-export async function openBenchDatabase(adminUrl: string | undefined, prefix: string): Promise<{ database: Database; close(): Promise<void> }> {
+export async function openBenchDatabase(
+  adminUrl: string | undefined,
+  prefix: string,
+): Promise<{ database: Database; close(): Promise<void> }> {
   const scratch = adminUrl ? await createScratchDatabase(adminUrl, prefix) : undefined;
   const database = await openDatabase(scratch ? { url: scratch.url, poolSize: 20 } : {});
   return {

@@ -77,7 +77,8 @@ export async function buildWorkloads(options: {
   database?: Database;
 }): Promise<Workload[]> {
   const ttl = { ttlSeconds: 24 * 3600 };
-  const session = async (kind: 'member' | 'staff', id: string) => (options.database ? openTestSession(options.database, kind, id) : undefined);
+  const session = async (kind: 'member' | 'staff', id: string) =>
+    options.database ? openTestSession(options.database, kind, id) : undefined;
   // Each token names a live session, which the gateway checks with identity (cached for seconds).
   const members = await Promise.all(
     options.dashboardMembers.map(async (memberId) => ({

@@ -49,7 +49,10 @@ export class IdentityPartnerDirectory implements PartnerDirectory {
 
   private async call<T>(query: string, variables: Record<string, unknown>, requestId: string): Promise<T> {
     const request = { query, variables };
-    const header = await this.signer.sign({ kind: 'service', service: this.signer.service }, { audience: 'identity', body: request, requestId });
+    const header = await this.signer.sign(
+      { kind: 'service', service: this.signer.service },
+      { audience: 'identity', body: request, requestId },
+    );
     const response = await fetch(this.url(), {
       method: 'POST',
       headers: { 'content-type': 'application/json', [VIEWER_HEADER]: header },
@@ -57,7 +60,8 @@ export class IdentityPartnerDirectory implements PartnerDirectory {
       signal: AbortSignal.timeout(this.options.timeoutMs),
     });
     const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
-    if (!response.ok || body.errors?.length || !body.data) throw new Error(`identity: ${response.status} ${body.errors?.map((e) => e.message).join('; ') ?? ''}`);
+    if (!response.ok || body.errors?.length || !body.data)
+      throw new Error(`identity: ${response.status} ${body.errors?.map((e) => e.message).join('; ') ?? ''}`);
     return body.data;
   }
 
@@ -80,7 +84,11 @@ export class IdentityPartnerDirectory implements PartnerDirectory {
 
   async grants(partner: string, memberIds: readonly string[]): Promise<Set<string>> {
     if (memberIds.length === 0) return new Set();
-    const data = await this.call<{ partnerConsentGrants: { memberId: string; category: string }[] }>(GRANTS, { partner, memberIds }, 'partner-consents');
+    const data = await this.call<{ partnerConsentGrants: { memberId: string; category: string }[] }>(
+      GRANTS,
+      { partner, memberIds },
+      'partner-consents',
+    );
     return new Set(data.partnerConsentGrants.map((g) => grantKey(g.memberId, g.category)));
   }
 }

@@ -9,7 +9,8 @@ export interface SessionCheck {
   check(token: SignedInToken & { session: string }, requestId: string): Promise<SessionAnswer>;
 }
 
-const QUERY = 'query SessionStatus($kind: String!, $subject: String!, $session: String!) { sessionStatus(kind: $kind, subject: $subject, session: $session) { valid reason } }';
+const QUERY =
+  'query SessionStatus($kind: String!, $subject: String!, $session: String!) { sessionStatus(kind: $kind, subject: $subject, session: $session) { valid reason } }';
 
 /**
  * The session check against identity, which issued the token: one signed call (the gateway
@@ -46,7 +47,10 @@ export class IdentitySessions implements SessionCheck {
   private async ask(variables: { kind: string; subject: string; session: string }, requestId: string): Promise<SessionAnswer> {
     const request = { query: QUERY, operationName: 'SessionStatus', variables };
     try {
-      const header = await this.signer.sign({ kind: 'service', service: this.signer.service }, { audience: 'identity', body: request, requestId });
+      const header = await this.signer.sign(
+        { kind: 'service', service: this.signer.service },
+        { audience: 'identity', body: request, requestId },
+      );
       const response = await fetch(this.url(), {
         method: 'POST',
         headers: { 'content-type': 'application/json', [VIEWER_HEADER]: header },

@@ -50,7 +50,8 @@ export async function viewerFromRequest(
   const { session } = result;
   if (!session) throw new HttpError(401, 'Your access token is not valid. Sign in again.', 'UNAUTHENTICATED');
   const answer = await sessions.check({ ...result, session }, requestId);
-  if ('unavailable' in answer) throw new HttpError(503, 'Your session cannot be checked right now. Try again in a moment.', 'SERVICE_UNAVAILABLE');
+  if ('unavailable' in answer)
+    throw new HttpError(503, 'Your session cannot be checked right now. Try again in a moment.', 'SERVICE_UNAVAILABLE');
   if (!answer.holds) throw new HttpError(401, ENDED[answer.reason] ?? 'Your access token is not valid. Sign in again.', 'UNAUTHENTICATED');
   return result.viewer;
 }

@@ -41,7 +41,12 @@ export interface CostModel {
   maxListSize: number;
 }
 
-export const DEFAULT_COST_MODEL: Omit<CostModel, 'defaultListSize'> = { objectCost: 2, scalarCost: 1, depthFactor: 1.5, maxListSize: MAX_PAGE_SIZE };
+export const DEFAULT_COST_MODEL: Omit<CostModel, 'defaultListSize'> = {
+  objectCost: 2,
+  scalarCost: 1,
+  depthFactor: 1.5,
+  maxListSize: MAX_PAGE_SIZE,
+};
 
 /**
  * What `operation` costs with these variable values. A field with a size argument

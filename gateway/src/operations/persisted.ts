@@ -55,7 +55,8 @@ function readManifest(path: string): Manifest {
   }
   const operations = new Map<string, PersistedOperation>();
   for (const op of parsed.operations) {
-    if (sha256Hex(op.body) !== op.id) throw new ManifestError(`${owner}: operation ${op.name} has id ${op.id}, which is not the sha256 of its body`);
+    if (sha256Hex(op.body) !== op.id)
+      throw new ManifestError(`${owner}: operation ${op.name} has id ${op.id}, which is not the sha256 of its body`);
     operations.set(op.id, op);
   }
   return { owner, operations };
@@ -65,7 +66,9 @@ function readManifest(path: string): Manifest {
 export function loadManifests(dir: string): Map<string, Manifest> {
   const manifests = new Map<string, Manifest>();
   if (!existsSync(dir)) return manifests;
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const manifest = readManifest(join(dir, file));
     manifests.set(manifest.owner, manifest);
   }
@@ -121,12 +124,24 @@ const refuse = (status: number, code: string, message: string) => new HttpError(
  */
 export function requirePersistedShape(body: unknown, method: string, who: string): GraphQLBody {
   if (method !== 'POST' || typeof body !== 'object' || body === null || Array.isArray(body))
-    throw refuse(400, 'PERSISTED_QUERY_REQUIRED', `${who} must POST one persisted operation as JSON: { "extensions": { "persistedQuery": { "version": 1, "sha256Hash": "<id>" } }, "variables": {...} }.`);
+    throw refuse(
+      400,
+      'PERSISTED_QUERY_REQUIRED',
+      `${who} must POST one persisted operation as JSON: { "extensions": { "persistedQuery": { "version": 1, "sha256Hash": "<id>" } }, "variables": {...} }.`,
+    );
   const request = body as GraphQLBody;
   if (request.query !== undefined && request.query !== null)
-    throw refuse(400, 'PERSISTED_QUERY_REQUIRED', `${who} may only run operations from its persisted-operation manifest: send the operation's id, not a query document.`);
+    throw refuse(
+      400,
+      'PERSISTED_QUERY_REQUIRED',
+      `${who} may only run operations from its persisted-operation manifest: send the operation's id, not a query document.`,
+    );
   if (typeof request.extensions?.persistedQuery?.sha256Hash !== 'string')
-    throw refuse(400, 'PERSISTED_QUERY_REQUIRED', `${who} must name an operation from its manifest in extensions.persistedQuery.sha256Hash.`);
+    throw refuse(
+      400,
+      'PERSISTED_QUERY_REQUIRED',
+      `${who} must name an operation from its manifest in extensions.persistedQuery.sha256Hash.`,
+    );
   return request;
 }
 

@@ -36,7 +36,11 @@ export class RedisRateLimiter implements RateLimiter {
   async hit(key: string, now: number) {
     const window = Math.floor(now / WINDOW_MS);
     const redisKey = `${this.prefix}${key}:${window}`;
-    const [[, count]] = (await this.redis.multi().incr(redisKey).pexpire(redisKey, WINDOW_MS * 2).exec()) as [[Error | null, number]];
+    const [[, count]] = (await this.redis
+      .multi()
+      .incr(redisKey)
+      .pexpire(redisKey, WINDOW_MS * 2)
+      .exec()) as [[Error | null, number]];
     return { count, resetInMs: (window + 1) * WINDOW_MS - now };
   }
 }

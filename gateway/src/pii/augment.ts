@@ -70,7 +70,12 @@ const onType = (typeName: string, selections: SelectionNode[]): InlineFragmentNo
  * planner runs instead of the client's (with owner ids and without: see `augment`) and
  * the part of the client's document that guarded execution walks.
  */
-export function analyseDocument(schema: GraphQLSchema, marks: PiiMarks, document: DocumentNode, operationName?: string | null): DocumentAnalysis {
+export function analyseDocument(
+  schema: GraphQLSchema,
+  marks: PiiMarks,
+  document: DocumentNode,
+  operationName?: string | null,
+): DocumentAnalysis {
   const touchInfo = new TypeInfo(schema);
   let touchesPii = false;
   visit(
@@ -96,7 +101,12 @@ export function analyseDocument(schema: GraphQLSchema, marks: PiiMarks, document
 function planned(document: DocumentNode | undefined, operationName?: string | null): PlannedDocument | undefined {
   if (!document) return undefined;
   const source = print(document);
-  return { document, source, operation: getOperationAST(document, operationName) ?? undefined, queryHash: createHash('sha256').update(source).digest('hex') };
+  return {
+    document,
+    source,
+    operation: getOperationAST(document, operationName) ?? undefined,
+    queryHash: createHash('sha256').update(source).digest('hex'),
+  };
 }
 
 /**
@@ -135,7 +145,9 @@ function augment(schema: GraphQLSchema, marks: PiiMarks, document: DocumentNode,
             const owner = field(ownerAlias(type.name), mark.ownerField);
             extra.push(type === parent ? owner : onType(type.name, [owner]));
           }
-          leads ||= node.selections.some((s) => s.kind === Kind.FRAGMENT_SPREAD || (s.selectionSet !== undefined && leadsToPii.has(s.selectionSet)));
+          leads ||= node.selections.some(
+            (s) => s.kind === Kind.FRAGMENT_SPREAD || (s.selectionSet !== undefined && leadsToPii.has(s.selectionSet)),
+          );
           if (leads && isAbstractType(parent)) extra.push(field(TYPENAME_ALIAS, '__typename'));
           // Returning nothing keeps the node (and lets the parent see it unchanged).
           const result = extra.length ? { ...node, selections: [...node.selections, ...extra] } : undefined;

@@ -255,7 +255,13 @@ class GuardedRun {
     return { data: this.dataNulled ? null : this.data, errors: this.errors, denials };
   }
 
-  private walkObject(object: Record<string, unknown>, type: GraphQLObjectType, selection: SelectionSetNode | FieldNode[], path: Path | undefined, slot: Slot): void {
+  private walkObject(
+    object: Record<string, unknown>,
+    type: GraphQLObjectType,
+    selection: SelectionSetNode | FieldNode[],
+    path: Path | undefined,
+    slot: Slot,
+  ): void {
     this.walked.push(object, ownerAlias(type.name));
     for (const group of this.fieldsOf(type, selection)) {
       if (!group.mark && group.shape.kind === 'leaf') continue;
@@ -303,7 +309,13 @@ class GuardedRun {
    * Decides one `@pii` value: the first of its field and owner runs the shield-wrapped
    * resolver; the rest wait for, or take, that verdict.
    */
-  private check(object: Record<string, unknown>, group: FieldGroup, objectPath: Path | undefined, objectSlot: Slot, parentType: GraphQLObjectType): void {
+  private check(
+    object: Record<string, unknown>,
+    group: FieldGroup,
+    objectPath: Path | undefined,
+    objectSlot: Slot,
+    parentType: GraphQLObjectType,
+  ): void {
     const seq = this.checks++;
     const ownerId = this.ownerDecides ? object[group.ownerKey] : undefined;
     let verdict = group.lastVerdict !== undefined && group.lastOwner === ownerId ? group.lastVerdict : undefined;
@@ -371,8 +383,18 @@ class GuardedRun {
   }
 
   /** A value graphql-shield allowed: shown as the verdict's access says (decided once per verdict). */
-  private allow(object: Record<string, unknown>, group: FieldGroup, objectPath: Path | undefined, objectSlot: Slot, verdict: Verdict): void {
-    const access = (verdict.access ??= accessFor(this.context, group.mark!.category, this.ownerDecides ? object[group.ownerKey] : undefined));
+  private allow(
+    object: Record<string, unknown>,
+    group: FieldGroup,
+    objectPath: Path | undefined,
+    objectSlot: Slot,
+    verdict: Verdict,
+  ): void {
+    const access = (verdict.access ??= accessFor(
+      this.context,
+      group.mark!.category,
+      this.ownerDecides ? object[group.ownerKey] : undefined,
+    ));
     this.place(object, group, objectPath, objectSlot, presentPiiValue(group.mark!, this.context, access, object, group.key));
   }
 
@@ -394,7 +416,14 @@ class GuardedRun {
    * reason, at its earliest row, and counts the rest, so 500 denied rows cost one error,
    * not 500; any other error is reported where it happened.
    */
-  private refuse(seq: number, object: Record<string, unknown>, group: FieldGroup, objectPath: Path | undefined, objectSlot: Slot, error: Error): void {
+  private refuse(
+    seq: number,
+    object: Record<string, unknown>,
+    group: FieldGroup,
+    objectPath: Path | undefined,
+    objectSlot: Slot,
+    error: Error,
+  ): void {
     if ((error as GraphQLError).extensions?.code !== 'FORBIDDEN') {
       const path = responsePathAsArray(pathOf({ seq, object, group, objectPath, objectSlot }));
       this.errors.push(withoutStackTrace(() => locatedError(error, group.nodes, path)));
@@ -438,7 +467,16 @@ class GuardedRun {
         const name = nodes[0]!.name.value;
         const field = fields[name];
         if (!field) continue; // __typename and the pruned document's fillers
-        groups.push({ key, typeName: type.name, nodes, field, nonNull: isNonNullType(field.type), shape: shapeOf(field.type), mark: typeMarks?.get(name), ownerKey: ownerAlias(type.name) });
+        groups.push({
+          key,
+          typeName: type.name,
+          nodes,
+          field,
+          nonNull: isNonNullType(field.type),
+          shape: shapeOf(field.type),
+          mark: typeMarks?.get(name),
+          ownerKey: ownerAlias(type.name),
+        });
       }
       byType.set(selection, groups);
     }

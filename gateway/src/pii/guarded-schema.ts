@@ -73,7 +73,12 @@ function marksForObjects(schema: GraphQLSchema, marks: PiiMarks): PiiMarks {
       const own = result.get(impl.name) ?? new Map<string, PiiMark>();
       for (const [fieldName, mark] of fields) {
         if (own.has(fieldName)) continue;
-        own.set(fieldName, { ...mark, typeName: impl.name, label: `${impl.name}.${fieldName}`, ownerField: mark.explicitOwner ? mark.ownerField : defaultOwnerField(impl.name) });
+        own.set(fieldName, {
+          ...mark,
+          typeName: impl.name,
+          label: `${impl.name}.${fieldName}`,
+          ownerField: mark.explicitOwner ? mark.ownerField : defaultOwnerField(impl.name),
+        });
       }
       result.set(impl.name, own);
     }
@@ -92,7 +97,13 @@ function readPiiValue(mark: PiiMark, ctx: PiiExecutionContext, source: Record<st
 }
 
 /** `readPiiValue` with the access already decided (guarded execution keeps it for a run of rows with one owner). */
-export function presentPiiValue(mark: PiiMark, ctx: PiiExecutionContext, access: PiiAccess, source: Record<string, unknown>, responseKey: string): unknown {
+export function presentPiiValue(
+  mark: PiiMark,
+  ctx: PiiExecutionContext,
+  access: PiiAccess,
+  source: Record<string, unknown>,
+  responseKey: string,
+): unknown {
   const value = source[responseKey];
   if (value === null || value === undefined) return value;
   if (access.level === 'owner') return value;
@@ -102,7 +113,8 @@ export function presentPiiValue(mark: PiiMark, ctx: PiiExecutionContext, access:
   // member (an order kept for tax), so there is no one whose log the read belongs in. The
   // scope and purpose were still required; an owner that was never fetched (undefined) is
   // logged as before, and the log refuses it, so unlogged PII does not leave.
-  if (ownerId !== null) ctx.disclosures.push({ ownerId: String(ownerId), field: mark.label, category: mark.category, holder: source, key: responseKey });
+  if (ownerId !== null)
+    ctx.disclosures.push({ ownerId: String(ownerId), field: mark.label, category: mark.category, holder: source, key: responseKey });
   return access.level === 'masked' ? maskValue(mark.mask, value) : value;
 }
 
@@ -117,12 +129,10 @@ function piiResolver(mark: PiiMark): GraphQLFieldResolver<Record<string, unknown
  */
 function piiRule(mark: PiiMark) {
   const alias = ownerAlias(mark.typeName);
-  return rule(`pii:${mark.label}`, { cache: 'no_cache' })(
-    (parent: Record<string, unknown> | null, _args, ctx: PiiExecutionContext) => {
-      const access = accessFor(ctx, mark.category, parent?.[alias]);
-      return access.level === 'denied' ? denialError(ctx, access.reason) : true;
-    },
-  );
+  return rule(`pii:${mark.label}`, { cache: 'no_cache' })((parent: Record<string, unknown> | null, _args, ctx: PiiExecutionContext) => {
+    const access = accessFor(ctx, mark.category, parent?.[alias]);
+    return access.level === 'denied' ? denialError(ctx, access.reason) : true;
+  });
 }
 
 /**

@@ -1,7 +1,6 @@
 import { Kind, parse, type ConstValueNode, type DocumentNode } from 'graphql';
 import type { PiiMask } from '@membership/viewer';
 
-
 /** One `@pii` mark on a field of the supergraph. */
 export interface PiiMark {
   typeName: string;

@@ -133,7 +133,10 @@ export class PiiGateway implements GatewayInterface {
     try {
       if (this.options.partnerConsents) grants = await this.options.partnerConsents.grants(viewer.partnerId, [...ownersIn(data)]);
     } catch (error) {
-      this.options.logger.error('partner consents could not be read; withholding PII', { requestId: context.requestId, error: String(error) });
+      this.options.logger.error('partner consents could not be read; withholding PII', {
+        requestId: context.requestId,
+        error: String(error),
+      });
     }
     return { ...this.options.policy, partnerConsent: (_partner, ownerId, category) => grants.has(`${ownerId} ${category}`) };
   }
@@ -151,12 +154,22 @@ export class PiiGateway implements GatewayInterface {
       const augmented = ownerNeeded(context.viewer) ? analysis.withOwners : analysis.withoutOwners;
       const planned = await executor(
         augmented
-          ? ({ ...rc, document: augmented.document, source: augmented.source, queryHash: augmented.queryHash, operation: augmented.operation ?? rc.operation } as GatewayGraphQLRequestContext)
+          ? ({
+              ...rc,
+              document: augmented.document,
+              source: augmented.source,
+              queryHash: augmented.queryHash,
+              operation: augmented.operation ?? rc.operation,
+            } as GatewayGraphQLRequestContext)
           : rc,
       );
       if (!planned.data) return { ...planned, errors: planned.errors?.map((e) => withoutReservedPath(e as GraphQLError)) };
 
-      const piiContext: PiiExecutionContext = { viewer: context.viewer, policy: await this.policyFor(context, planned.data), disclosures: [] };
+      const piiContext: PiiExecutionContext = {
+        viewer: context.viewer,
+        policy: await this.policyFor(context, planned.data),
+        disclosures: [],
+      };
       const guarded = await executeGuarded({
         schema: state.guarded,
         marks: state.marks,
@@ -176,7 +189,11 @@ export class PiiGateway implements GatewayInterface {
       const errors: GraphQLError[] = [...plannedErrors, ...guarded.errors, ...denialErrors(guarded.denials)];
 
       if (data && piiContext.disclosures.length > 0) {
-        const entries = entriesFor(piiContext.disclosures, { viewer: context.viewer, requestId: context.requestId, operationName: rc.operationName });
+        const entries = entriesFor(piiContext.disclosures, {
+          viewer: context.viewer,
+          requestId: context.requestId,
+          operationName: rc.operationName,
+        });
         try {
           await this.options.accessLog.record(entries);
         } catch (error) {

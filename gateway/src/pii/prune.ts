@@ -29,7 +29,8 @@ const isFiller = (s: SelectionNode) => s === FILLER;
  * as it came. Fragment spreads are kept (their definitions are pruned the same way).
  */
 export function prunedToPii(schema: GraphQLSchema, marks: PiiMarks, document: DocumentNode): DocumentNode {
-  const possible = (type: GraphQLCompositeType) => (isAbstractType(type) ? schema.getPossibleTypes(type) : isObjectType(type) ? [type] : []);
+  const possible = (type: GraphQLCompositeType) =>
+    isAbstractType(type) ? schema.getPossibleTypes(type) : isObjectType(type) ? [type] : [];
   const info = new TypeInfo(schema);
   return visit(
     document,

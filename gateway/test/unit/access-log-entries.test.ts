@@ -16,7 +16,11 @@ describe('access-log entries', () => {
         disclosure('m-ana', 'Member.email', 'CONTACT'),
         disclosure('m-bo', 'Member.email', 'CONTACT'),
       ],
-      { viewer: { kind: 'staff', staffId: 's-1', scopes: ['pii:contact:read', 'pii:identity:read'], purpose: 'support' }, requestId: 'r-1', operationName: 'Lookup' },
+      {
+        viewer: { kind: 'staff', staffId: 's-1', scopes: ['pii:contact:read', 'pii:identity:read'], purpose: 'support' },
+        requestId: 'r-1',
+        operationName: 'Lookup',
+      },
     );
     expect(entries).toEqual([
       {

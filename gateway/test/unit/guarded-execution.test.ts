@@ -34,9 +34,25 @@ const API_SDL = SDL.replace(/directive @pii.*\n/, '').replace(/@pii\([^)]*\)/g, 
 const ANA = 'm-ana';
 const BO = 'm-bo';
 const members = [
-  { __typename: 'Member', id: ANA, displayName: 'Ana', email: 'ana@example.com', phone: '+8613812345678', idNumber: '110105194912310021', address: { city: 'Shanghai' } },
+  {
+    __typename: 'Member',
+    id: ANA,
+    displayName: 'Ana',
+    email: 'ana@example.com',
+    phone: '+8613812345678',
+    idNumber: '110105194912310021',
+    address: { city: 'Shanghai' },
+  },
   { __typename: 'Member', id: BO, displayName: 'Bo', email: 'bo@example.com', phone: null, idNumber: '110105195001010033', address: null },
-  { __typename: 'Member', id: ANA, displayName: 'Ana again', email: 'ana2@example.com', phone: null, idNumber: '110105194912310021', address: null },
+  {
+    __typename: 'Member',
+    id: ANA,
+    displayName: 'Ana again',
+    email: 'ana2@example.com',
+    phone: null,
+    idNumber: '110105194912310021',
+    address: null,
+  },
 ];
 const household = { __typename: 'Household', id: 'h-1', memberId: BO, displayName: 'The Bos', email: 'bos@example.com' };
 const world = {
@@ -48,14 +64,16 @@ const world = {
 
 const api: GraphQLSchema = buildSchema(API_SDL);
 // The resolveType the subgraphs would use, so the planner's stand-in answers abstract fields.
-for (const name of ['Contactable', 'Party']) (api.getType(name) as { resolveType?: unknown }).resolveType = (v: { __typename: string }) => v.__typename;
+for (const name of ['Contactable', 'Party'])
+  (api.getType(name) as { resolveType?: unknown }).resolveType = (v: { __typename: string }) => v.__typename;
 const guarded = buildGuardedSchema(api, readPiiMarks(SDL));
 const policy: AccessPolicy = { purposes: ['support'], partnerConsent: () => false };
 
 /** How many times graphql-shield's wrapped resolvers run, by type and field. */
 const shieldCalls = new Map<string, number>();
 for (const [typeName, fields] of guarded.marks) {
-  const type = guarded.schema.getType(typeName) as { getFields?: () => Record<string, { resolve?: (...a: unknown[]) => unknown }> } | undefined;
+  const type = guarded.schema.getType(typeName) as
+    { getFields?: () => Record<string, { resolve?: (...a: unknown[]) => unknown }> } | undefined;
   for (const fieldName of fields.keys()) {
     const field = type?.getFields?.()[fieldName];
     const resolve = field?.resolve;
@@ -85,7 +103,12 @@ async function run(query: string, viewer: Viewer, variables?: Record<string, unk
     data: structuredClone(planned.data) as Record<string, unknown>,
     contextValue: context,
   });
-  return { ...result, json: JSON.parse(JSON.stringify(result.data)) as Record<string, unknown>, context, shieldCalls: new Map(shieldCalls) };
+  return {
+    ...result,
+    json: JSON.parse(JSON.stringify(result.data)) as Record<string, unknown>,
+    context,
+    shieldCalls: new Map(shieldCalls),
+  };
 }
 
 const ana: Viewer = { kind: 'member', memberId: ANA };
@@ -102,7 +125,9 @@ describe('guarded execution over the planner’s result', () => {
       ],
     });
     expect(JSON.stringify(json)).not.toContain('_pii_');
-    expect(denials.map((d) => [d.message, d.path, d.pattern, d.count])).toEqual([['You can only read your own personal data.', ['members', 1, 'email'], 'members.*.email', 1]]);
+    expect(denials.map((d) => [d.message, d.path, d.pattern, d.count])).toEqual([
+      ['You can only read your own personal data.', ['members', 1, 'email'], 'members.*.email', 1],
+    ]);
   });
 
   it('asks graphql-shield once per field and owner for members, and once per field for staff', async () => {
@@ -177,7 +202,13 @@ describe('guarded execution over the planner’s result', () => {
     const document = parse('{ parties { ... on Member { email } } }');
     const analysis = analyseDocument(api, guarded.marks, document);
     const data = { parties: [{ email: 'ana@example.com' }] }; // no _pii_typename
-    const result = await executeGuarded({ schema: guarded.schema, marks: guarded.marks, document: analysis.pruned!, data, contextValue: { viewer: ana, policy, disclosures: [] } });
+    const result = await executeGuarded({
+      schema: guarded.schema,
+      marks: guarded.marks,
+      document: analysis.pruned!,
+      data,
+      contextValue: { viewer: ana, policy, disclosures: [] },
+    });
     expect(result.data).toEqual({ parties: [null] });
   });
 });
@@ -200,13 +231,15 @@ describe('who decides on a PII value', () => {
     }
   });
   it('the planner fetches owners for members, partners and staff only; anonymous callers get the same denials without them', async () => {
-    expect([ana, support([]), { kind: 'partner', partnerId: 'p-1' } as Viewer, { kind: 'anonymous' } as Viewer, { kind: 'service', service: 'gateway' } as Viewer].map(ownerNeeded)).toEqual([
-      true,
-      true,
-      true,
-      false,
-      false,
-    ]);
+    expect(
+      [
+        ana,
+        support([]),
+        { kind: 'partner', partnerId: 'p-1' } as Viewer,
+        { kind: 'anonymous' } as Viewer,
+        { kind: 'service', service: 'gateway' } as Viewer,
+      ].map(ownerNeeded),
+    ).toEqual([true, true, true, false, false]);
     const analysis = analyseDocument(api, guarded.marks, parse('{ members { id email } parties { ... on Household { email } } }'));
     expect(analysis.withOwners!.source).toContain('_pii_owner_Member: id');
     expect(analysis.withoutOwners!.source).not.toContain('_pii_owner_');

@@ -33,7 +33,10 @@ describe('sharing identical subgraph fetches in flight', () => {
       await new Promise((r) => setTimeout(r, 20));
       return new Response('{"data":{}}');
     });
-    await Promise.all([fetchAs(send, { kind: 'member', memberId: 'm-ana' }, 'r-1'), fetchAs(send, { kind: 'member', memberId: 'm-bo' }, 'r-1')]);
+    await Promise.all([
+      fetchAs(send, { kind: 'member', memberId: 'm-ana' }, 'r-1'),
+      fetchAs(send, { kind: 'member', memberId: 'm-bo' }, 'r-1'),
+    ]);
     expect(calls).toBe(2);
   });
 });

@@ -27,7 +27,8 @@ function cost(query: string, variables: Record<string, unknown> = {}): number {
 }
 
 /** Orders of the member of each order: two nested lists of `n` (written as given). */
-const ordersOfOrders = (n: string) => `me { orders(first: ${n}) { edges { node { id member { orders(first: ${n}) { edges { node { id } } } } } } } }`;
+const ordersOfOrders = (n: string) =>
+  `me { orders(first: ${n}) { edges { node { id member { orders(first: ${n}) { edges { node { id } } } } } } } }`;
 
 describe('list sizes count however they are written', () => {
   const literal = cost(`{ ${ordersOfOrders('100')} }`);
@@ -46,7 +47,9 @@ describe('list sizes count however they are written', () => {
   it("a list size left out costs the schema's default (first: Int = 20)", () => {
     const byDefault = cost('{ members { edges { node { orders { edges { node { id } } } } } } }');
     expect(byDefault).toBe(cost('{ members(first: 20) { edges { node { orders(first: 20) { edges { node { id } } } } } } }'));
-    expect(cost('query ($n: Int) { members(first: $n) { edges { node { id } } } }')).toBe(cost('{ members(first: 20) { edges { node { id } } } }'));
+    expect(cost('query ($n: Int) { members(first: $n) { edges { node { id } } } }')).toBe(
+      cost('{ members(first: 20) { edges { node { id } } } }'),
+    );
   });
 
   it('an explicit null or a missing variable falls back to the default, never to one item', () => {
@@ -66,7 +69,7 @@ describe('list sizes count however they are written', () => {
     expect(cost('{ members(first: 2) { edges { node { id } } } }')).toBe((2 + 1.5 * (2 + 1.5 * (2 + 1.5 * 1))) * 2);
   });
 
-  it('a list without a size argument (tiers, an order\'s lines) counts once: the domain bounds it', () => {
+  it("a list without a size argument (tiers, an order's lines) counts once: the domain bounds it", () => {
     expect(cost('{ tiers { name } }')).toBe(2 + 1.5 * 1);
   });
 
@@ -103,7 +106,8 @@ describe('what real clients ask for fits under MAX_COST (50,000)', () => {
   });
 
   it("a member's order history at the largest page (100 orders with their lines)", () => {
-    const history = '{ me { orders(first: 100) { edges { cursor node { id status placedAt total { amount currency } lines { sku quantity unitPrice { amount currency } total { amount } } } } pageInfo { hasNextPage endCursor } } } }';
+    const history =
+      '{ me { orders(first: 100) { edges { cursor node { id status placedAt total { amount currency } lines { sku quantity unitPrice { amount currency } total { amount } } } } pageInfo { hasNextPage endCursor } } } }';
     expect(cost(history)).toBeLessThan(MAX_COST);
   });
 

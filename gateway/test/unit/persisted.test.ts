@@ -62,8 +62,13 @@ describe('a partner is held to its own manifest', () => {
   });
 
   it('a document, no id, another partner’s id and an unknown id are refused with a code saying which', () => {
-    expect(refusal(() => enforceSafelist(policy(), acme, { query: ORDERS }, 'POST'))).toMatchObject({ status: 400, code: 'PERSISTED_QUERY_REQUIRED' });
-    expect(refusal(() => enforceSafelist(policy(), acme, { query: ORDERS, ...byId(ORDERS) }, 'POST'))).toMatchObject({ code: 'PERSISTED_QUERY_REQUIRED' });
+    expect(refusal(() => enforceSafelist(policy(), acme, { query: ORDERS }, 'POST'))).toMatchObject({
+      status: 400,
+      code: 'PERSISTED_QUERY_REQUIRED',
+    });
+    expect(refusal(() => enforceSafelist(policy(), acme, { query: ORDERS, ...byId(ORDERS) }, 'POST'))).toMatchObject({
+      code: 'PERSISTED_QUERY_REQUIRED',
+    });
     expect(refusal(() => enforceSafelist(policy(), acme, { variables: {} }, 'POST'))).toMatchObject({ code: 'PERSISTED_QUERY_REQUIRED' });
     expect(refusal(() => enforceSafelist(policy(), acme, byId(OTHER), 'POST'))).toEqual({
       status: 403,
@@ -78,8 +83,12 @@ describe('members and staff', () => {
   const member = { kind: 'member', memberId: 'm1' } as const;
   it('members send anything with MEMBER_OPERATIONS=apq, only first-party ids with safelist; staff and anonymous callers are not held', () => {
     expect(refusal(() => enforceSafelist(policy('apq'), member, { query: ORDERS }, 'POST'))).toBeUndefined();
-    expect(refusal(() => enforceSafelist(policy('safelist'), member, { query: ORDERS }, 'POST'))).toMatchObject({ code: 'PERSISTED_QUERY_REQUIRED' });
-    expect(refusal(() => enforceSafelist(policy('safelist'), member, byId(ORDERS), 'POST'))).toMatchObject({ code: 'PERSISTED_QUERY_NOT_ALLOWED' });
+    expect(refusal(() => enforceSafelist(policy('safelist'), member, { query: ORDERS }, 'POST'))).toMatchObject({
+      code: 'PERSISTED_QUERY_REQUIRED',
+    });
+    expect(refusal(() => enforceSafelist(policy('safelist'), member, byId(ORDERS), 'POST'))).toMatchObject({
+      code: 'PERSISTED_QUERY_NOT_ALLOWED',
+    });
     expect(refusal(() => enforceSafelist(policy('safelist'), member, byId('{ me { id } }'), 'POST'))).toBeUndefined();
     const staff: Viewer = { kind: 'staff', staffId: 's', scopes: [] };
     expect(refusal(() => enforceSafelist(policy('safelist'), staff, { query: ORDERS }, 'POST'))).toBeUndefined();
@@ -103,7 +112,10 @@ describe('manifests', () => {
     expect(manifestProblems(acmeManifest, after)).toEqual([
       expect.stringMatching(/^acme: operation PartnerOrders \([0-9a-f]{12}…\): Cannot query field "email" on type "Member"/),
     ]);
-    const mislabelled = { owner: 'acme', operations: new Map([['x', { id: 'x', name: 'PartnerOrders', type: 'mutation' as const, body: ORDERS }]]) };
+    const mislabelled = {
+      owner: 'acme',
+      operations: new Map([['x', { id: 'x', name: 'PartnerOrders', type: 'mutation' as const, body: ORDERS }]]),
+    };
     expect(manifestProblems(mislabelled, before)).toEqual([expect.stringContaining('the manifest says mutation, the body is a query')]);
   });
 });

@@ -45,7 +45,9 @@ describe('safe defaults at start-up', () => {
   });
 
   it('in production it refuses the published secrets even on loopback', () => {
-    expect(refusal({ NODE_ENV: 'production', ...OWN, JWT_SECRET: 'dev-jwt-secret-change-me-0123456789abcdef' })).toMatch(/in production.*JWT_SECRET/);
+    expect(refusal({ NODE_ENV: 'production', ...OWN, JWT_SECRET: 'dev-jwt-secret-change-me-0123456789abcdef' })).toMatch(
+      /in production.*JWT_SECRET/,
+    );
   });
 
   it('with secrets of its own it starts anywhere', () => {

@@ -94,7 +94,10 @@ function objectTypes(doc: DocumentNode): { name: string; fields: { name: string;
       ? [
           {
             name: def.name.value,
-            fields: (def.fields ?? []).map((f) => ({ name: f.name.value, marked: f.directives?.some((d) => d.name.value === PII) ?? false })),
+            fields: (def.fields ?? []).map((f) => ({
+              name: f.name.value,
+              marked: f.directives?.some((d) => d.name.value === PII) ?? false,
+            })),
           },
         ]
       : [],

@@ -21,7 +21,11 @@ const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
  * container its own); without, it exists for `SET ROLE` only. Run it after migrations, as
  * the database owner; running it again changes nothing but passwords given. Postgres only.
  */
-export async function ensureSubgraphRoles(database: Database, subgraphs: readonly string[], passwords: Record<string, string | undefined> = {}): Promise<void> {
+export async function ensureSubgraphRoles(
+  database: Database,
+  subgraphs: readonly string[],
+  passwords: Record<string, string | undefined> = {},
+): Promise<void> {
   if (database.kind !== 'postgres') throw new Error('Subgraph roles need Postgres; PGlite has one user.');
   for (const subgraph of subgraphs) {
     const role = ident(subgraphRole(subgraph));

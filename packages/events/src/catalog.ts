@@ -157,7 +157,12 @@ export const eventSchemas = {
    * `sourceId` names what it was about (the order reviewed, the activity taken part in, the
    * order a share led to), null for a check-in; points' tasks key on it.
    */
-  MemberActivityRecorded: z.object({ memberId: id, kind: z.enum(ACTIVITY_KINDS), occurredAt: instant, sourceId: id.nullable().default(null) }),
+  MemberActivityRecorded: z.object({
+    memberId: id,
+    kind: z.enum(ACTIVITY_KINDS),
+    occurredAt: instant,
+    sourceId: id.nullable().default(null),
+  }),
   /** The member's profile has every field the "complete your profile" task asks for (identity, once per member). */
   MemberProfileCompleted: z.object({ memberId: id, completedAt: instant }),
   MemberErased: z.object({ memberId: id, erasedAt: instant }),

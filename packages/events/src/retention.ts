@@ -20,7 +20,10 @@ export async function purgeConsumedEvents(db: Db, before: Date, batch: number): 
       .where(and(lt(eventLog.publishedAt, before), notExists(pending)))
       .limit(batch);
     // Delivery rows go with their event (on delete cascade).
-    const gone = await db.delete(eventLog).where(sql`${eventLog.seq} in (${doomed})`).returning({ seq: eventLog.seq });
+    const gone = await db
+      .delete(eventLog)
+      .where(sql`${eventLog.seq} in (${doomed})`)
+      .returning({ seq: eventLog.seq });
     total += gone.length;
     if (gone.length < batch) return total;
   }

@@ -68,7 +68,11 @@ export async function recordRun(
  * Runs `job` now, outside its schedule, and records it as a `manual` run: what the
  * `npm run …:run` commands do. It does not move the job's schedule.
  */
-export function runJobNow(db: Db, job: JobDefinition, options: { logger: Logger; now?: () => Date; instance?: string }): Promise<JobRunOutcome> {
+export function runJobNow(
+  db: Db,
+  job: JobDefinition,
+  options: { logger: Logger; now?: () => Date; instance?: string },
+): Promise<JobRunOutcome> {
   return recordRun(db, job, {
     instance: options.instance ?? defaultInstanceName(),
     trigger: 'manual',

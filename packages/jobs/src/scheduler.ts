@@ -195,7 +195,10 @@ export class JobScheduler {
     const next =
       outcome.status === 'ok'
         ? { failures: 0 }
-        : afterFailure(clock(), attempt, claim.nextSlot, { maxAttempts: this.options.maxAttempts ?? 3, retryDelayMs: this.options.retryDelayMs ?? 60_000 });
+        : afterFailure(clock(), attempt, claim.nextSlot, {
+            maxAttempts: this.options.maxAttempts ?? 3,
+            retryDelayMs: this.options.retryDelayMs ?? 60_000,
+          });
     await this.db
       .update(schedules)
       .set({ ...release, ...next })

@@ -55,7 +55,9 @@ export const runs = jobsSchema.table(
     index('runs_job_started_at_id_idx').on(t.job, t.startedAt, t.id),
     index('runs_job_status_idx').on(t.job, t.status),
     // A second line behind the claim: one scheduled run per due time of a job.
-    uniqueIndex('runs_job_due_at_idx').on(t.job, t.dueAt).where(sql`${t.trigger} = 'schedule'`),
+    uniqueIndex('runs_job_due_at_idx')
+      .on(t.job, t.dueAt)
+      .where(sql`${t.trigger} = 'schedule'`),
   ],
 );
 

@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@membership/config';
 import { createScratchDatabase, openDatabase, type Database } from '@membership/db';
 import { asc, eq } from 'drizzle-orm';
-import { JobError, JobScheduler, jobsMigrationsFolder, runJobNow, runs, schedules, type JobDefinition, type SchedulerOptions } from '../src/index.js';
+import {
+  JobError,
+  JobScheduler,
+  jobsMigrationsFolder,
+  runJobNow,
+  runs,
+  schedules,
+  type JobDefinition,
+  type SchedulerOptions,
+} from '../src/index.js';
 
 /**
  * The scheduler against a real database: PGlite in memory, or a scratch database on
@@ -112,7 +121,11 @@ describe('a scheduled job', () => {
     const s = scheduler(database, [off.job, hourly.job], { schedule: { 'test.off': 'off', 'test.every-2m': '2m' } });
     for (let minute = 0; minute < 6; minute++) await s.tick(plus(at('2030-01-01T10:00:00Z'), minute * MINUTE));
     expect(off.ranAt).toHaveLength(0);
-    expect(hourly.ranAt.map((d) => d.toISOString())).toEqual(['2030-01-01T10:00:00.000Z', '2030-01-01T10:02:00.000Z', '2030-01-01T10:04:00.000Z']);
+    expect(hourly.ranAt.map((d) => d.toISOString())).toEqual([
+      '2030-01-01T10:00:00.000Z',
+      '2030-01-01T10:02:00.000Z',
+      '2030-01-01T10:04:00.000Z',
+    ]);
     expect(s.jobs).toEqual([{ name: 'test.every-2m', every: '2m' }]);
   });
 
@@ -120,8 +133,23 @@ describe('a scheduled job', () => {
     const { job } = countingJob('test.lease');
     const t0 = at('2030-01-01T10:00:00Z');
     // An instance claims the run and dies before it records an outcome: what it leaves behind.
-    await database.db.insert(schedules).values({ name: 'test.lease', every: '1m', nextRunAt: at('2030-01-01T10:01:00Z'), lockedBy: 'dead', lockedUntil: plus(t0, 5 * MINUTE) });
-    await database.db.insert(runs).values({ id: crypto.randomUUID(), job: 'test.lease', instance: 'dead', trigger: 'schedule', dueAt: t0, attempt: 1, status: 'running', startedAt: t0 });
+    await database.db.insert(schedules).values({
+      name: 'test.lease',
+      every: '1m',
+      nextRunAt: at('2030-01-01T10:01:00Z'),
+      lockedBy: 'dead',
+      lockedUntil: plus(t0, 5 * MINUTE),
+    });
+    await database.db.insert(runs).values({
+      id: crypto.randomUUID(),
+      job: 'test.lease',
+      instance: 'dead',
+      trigger: 'schedule',
+      dueAt: t0,
+      attempt: 1,
+      status: 'running',
+      startedAt: t0,
+    });
     const s = scheduler(database, [job], { leaseMs: 5 * MINUTE });
 
     expect(await s.tick(at('2030-01-01T10:03:00Z'))).toHaveLength(0);

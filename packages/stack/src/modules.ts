@@ -22,15 +22,19 @@ export const SUBGRAPH_FACTORIES: ((options: SubgraphModuleOptions) => SubgraphMo
  * servers, so a job that calls the other subgraphs (identity's exports) finds them on
  * whatever ports they got.
  */
-export const SUBGRAPH_JOBS: Record<string, (options: SubgraphModuleOptions & { subgraphUrls: Record<string, string> }) => JobDefinition[]> = {
-  identity: ({ subgraphUrls, ...options }) =>
-    identityJobs({ ...options, subgraphUrls: Object.fromEntries(Object.entries(subgraphUrls).filter(([name]) => name !== 'identity')) }),
-};
+export const SUBGRAPH_JOBS: Record<string, (options: SubgraphModuleOptions & { subgraphUrls: Record<string, string> }) => JobDefinition[]> =
+  {
+    identity: ({ subgraphUrls, ...options }) =>
+      identityJobs({ ...options, subgraphUrls: Object.fromEntries(Object.entries(subgraphUrls).filter(([name]) => name !== 'identity')) }),
+  };
 
 /** Demo members first (their registration events open accounts and tiers), then each subgraph's extras. */
 export const demoSeed = {
   async members(options: SubgraphModuleOptions) {
-    await seedIdentity(accountsFor(options), DEMO_MEMBERS.map((m) => ({ ...m })));
+    await seedIdentity(
+      accountsFor(options),
+      DEMO_MEMBERS.map((m) => ({ ...m })),
+    );
   },
   async extras(database: Database, now: Date) {
     const args = { database, memberIds: [...DEMO_MEMBER_IDS], now };

@@ -51,7 +51,10 @@ export async function migrateAll(database: Database, modules: SubgraphModule[]):
 export async function truncateAll(database: Database): Promise<void> {
   const tables = await database.rows<{ schema: string; name: string }>(
     sql`select table_schema as schema, table_name as name from information_schema.tables
-        where table_schema in (${sql.join(OWNED_SCHEMAS.map((s) => sql`${s}`), sql`, `)}) and table_type = 'BASE TABLE'`,
+        where table_schema in (${sql.join(
+          OWNED_SCHEMAS.map((s) => sql`${s}`),
+          sql`, `,
+        )}) and table_type = 'BASE TABLE'`,
   );
   const keep = new Set(['events.subscriptions', 'tiers.tiers', 'tiers.rule_versions', 'tiers.tier_requirements', 'tiers.tier_benefits']);
   const names = tables.filter((t) => !keep.has(`${t.schema}.${t.name}`)).map((t) => `"${t.schema}"."${t.name}"`);

@@ -20,9 +20,7 @@ const forbiddenError = () => new GraphQLError('You are not allowed to do this.',
 
 /** Any caller with a token: a member, staff or partner. */
 export const isAuthenticated = rule({ cache: 'contextual' })((_p, _a, ctx: ViewerContext) =>
-  ctx.viewer.kind === 'anonymous'
-    ? new GraphQLError('Sign in to do this.', { extensions: { code: 'UNAUTHENTICATED' } })
-    : true,
+  ctx.viewer.kind === 'anonymous' ? new GraphQLError('Sign in to do this.', { extensions: { code: 'UNAUTHENTICATED' } }) : true,
 );
 
 /** A signed-in member. */
@@ -100,10 +98,9 @@ export function guardSchema(schema: GraphQLSchema, rules: FieldRules): GraphQLSc
   // graphql-shield would wrap every resolver (an async middleware per field, on every
   // request); keep its middleware only where a rule does something: named fields, and
   // the root fields that fall back to deny.
-  const generated = shield(tree, { fallbackRule: deny, fallbackError: forbiddenError, allowExternalErrors: true }).generate(schema) as Record<
-    string,
-    Record<string, unknown>
-  >;
+  const generated = shield(tree, { fallbackRule: deny, fallbackError: forbiddenError, allowExternalErrors: true }).generate(
+    schema,
+  ) as Record<string, Record<string, unknown>>;
   const needed: Record<string, Record<string, unknown>> = {};
   for (const [typeName, fields] of Object.entries(tree as Record<string, Record<string, unknown>>)) {
     const type = schema.getType(typeName);

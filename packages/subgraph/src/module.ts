@@ -103,8 +103,7 @@ export interface ModuleInit<Env, Options extends SubgraphModuleOptions = Subgrap
 }
 
 /** What a request's context is built from: the module's pieces plus who is asking. */
-export interface RequestScope<Env, Shared, Options extends SubgraphModuleOptions = SubgraphModuleOptions>
-  extends ModuleInit<Env, Options> {
+export interface RequestScope<Env, Shared, Options extends SubgraphModuleOptions = SubgraphModuleOptions> extends ModuleInit<Env, Options> {
   /** The caller, verified from the gateway's signed header. */
   viewer: Viewer;
   requestId: string;
@@ -198,7 +197,14 @@ export function defineSubgraph<
     create(options) {
       const env = spec.env(options.env);
       const now = options.now ?? (() => new Date());
-      const init: ModuleInit<Env, Options> = { db: options.database.db, database: options.database, env, now, logger: options.logger, options };
+      const init: ModuleInit<Env, Options> = {
+        db: options.database.db,
+        database: options.database,
+        env,
+        now,
+        logger: options.logger,
+        options,
+      };
       const shared = spec.setup ? spec.setup(init) : (undefined as Shared);
       const definition: SubgraphDefinition<Ctx> = {
         name: spec.name,

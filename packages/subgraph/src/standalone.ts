@@ -39,7 +39,10 @@ export async function runStandalone(
     trustedKeys: module.trustedKeys,
     logger,
   });
-  const jobs = new JobScheduler(database.db, [...(module.jobs ?? []), ...(extras.jobs?.({ database, logger }) ?? [])], { logger, ...schedulerSettings(jobsEnv) });
+  const jobs = new JobScheduler(database.db, [...(module.jobs ?? []), ...(extras.jobs?.({ database, logger }) ?? [])], {
+    logger,
+    ...schedulerSettings(jobsEnv),
+  });
   if (jobsEnv.JOBS_ENABLED) jobs.start();
   const shutdown = async () => {
     await server.close();

@@ -72,7 +72,8 @@ export async function callSubgraph(
   viewer: Viewer,
   options: { signer?: ViewerSigner; header?: string } = {},
 ): Promise<GqlResult> {
-  const signer = options.signer ?? (viewer.kind === 'service' && viewer.service === 'identity' ? testSigners.identity : testSigners.gateway);
+  const signer =
+    options.signer ?? (viewer.kind === 'service' && viewer.service === 'identity' ? testSigners.identity : testSigners.gateway);
   const body = { query, variables };
   const header = options.header ?? (await signer.sign(viewer, { audience: name, body, requestId: `test-${randomUUID()}` }));
   const response = await fetch(stack.subgraphs[name]!.url, {

@@ -13,11 +13,14 @@ export const TEST_ENV = {
   NODE_ENV: 'test',
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
   JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
-  GATEWAY_SIGNING_KEY: 'eyJjcnYiOiJFZDI1NTE5IiwiZCI6Ii1ZS0RzWDlHWTkxVGMyejdUM3kxM3haQ2hrN0syVlpXZmc0TWlvODZ0dzgiLCJ4IjoiVlZSeDhkUlU3eWxsV2JiQjBlQzY5VEZ6bUtzS0VjSVlzakdwZmRoMXBzayIsImt0eSI6Ik9LUCJ9',
+  GATEWAY_SIGNING_KEY:
+    'eyJjcnYiOiJFZDI1NTE5IiwiZCI6Ii1ZS0RzWDlHWTkxVGMyejdUM3kxM3haQ2hrN0syVlpXZmc0TWlvODZ0dzgiLCJ4IjoiVlZSeDhkUlU3eWxsV2JiQjBlQzY5VEZ6bUtzS0VjSVlzakdwZmRoMXBzayIsImt0eSI6Ik9LUCJ9',
   GATEWAY_PUBLIC_KEY: 'eyJjcnYiOiJFZDI1NTE5IiwieCI6IlZWUng4ZFJVN3lsbFdiYkIwZUM2OVRGem1Lc0tFY0lZc2pHcGZkaDFwc2siLCJrdHkiOiJPS1AifQ==',
-  IDENTITY_SIGNING_KEY: 'eyJjcnYiOiJFZDI1NTE5IiwiZCI6IjAzeWJ0ZGxIZlNEeWd6UnhncVc2LVBIMzN3NWk0UDZ3MndNaGFWdnFPbDQiLCJ4IjoiVE1KQUV6dURUYXNrNnhaNUhfSDNFTk12Q2JTcF9RT2t6RWN6RkdiRG5uMCIsImt0eSI6Ik9LUCJ9',
+  IDENTITY_SIGNING_KEY:
+    'eyJjcnYiOiJFZDI1NTE5IiwiZCI6IjAzeWJ0ZGxIZlNEeWd6UnhncVc2LVBIMzN3NWk0UDZ3MndNaGFWdnFPbDQiLCJ4IjoiVE1KQUV6dURUYXNrNnhaNUhfSDNFTk12Q2JTcF9RT2t6RWN6RkdiRG5uMCIsImt0eSI6Ik9LUCJ9',
   IDENTITY_PUBLIC_KEY: 'eyJjcnYiOiJFZDI1NTE5IiwieCI6IlRNSkFFenVEVGFzazZ4WjVIX0gzRU5NdkNiU3BfUU9rekVjekZHYkRubjAiLCJrdHkiOiJPS1AifQ==',
-  ORDERS_SIGNING_KEY: 'eyJjcnYiOiJFZDI1NTE5IiwiZCI6InVYNXREMUZEMGV3Qjc3eW91SmZndnpLWHE3cEk5dnE3NmNZRjM4ajJfZUUiLCJ4IjoiR2d3UWNhNE05TDVvZnY0QTBidkIxVjhjX3Q4Yk1MYWFhaVFOVzhBR1NLNCIsImt0eSI6Ik9LUCJ9',
+  ORDERS_SIGNING_KEY:
+    'eyJjcnYiOiJFZDI1NTE5IiwiZCI6InVYNXREMUZEMGV3Qjc3eW91SmZndnpLWHE3cEk5dnE3NmNZRjM4ajJfZUUiLCJ4IjoiR2d3UWNhNE05TDVvZnY0QTBidkIxVjhjX3Q4Yk1MYWFhaVFOVzhBR1NLNCIsImt0eSI6Ik9LUCJ9',
   ORDERS_PUBLIC_KEY: 'eyJjcnYiOiJFZDI1NTE5IiwieCI6Ikdnd1FjYTRNOUw1b2Z2NEEwYnZCMVY4Y190OGJNTGFhYWlRTlc4QUdTSzQiLCJrdHkiOiJPS1AifQ==',
   // A minute, so a test's SQL statement counts never include the gateway asking identity
   // about a token's session halfway through (tokens are checked once when minted below).
@@ -62,7 +65,11 @@ export interface TestStack extends Stack {
   database: Database;
   demo: typeof DEMO_MEMBERS;
   /** POSTs an operation to the gateway as a client would. */
-  gql<T = any>(query: string, variables?: Record<string, unknown>, options?: { token?: string; headers?: Record<string, string> }): Promise<GqlResult<T>>;
+  gql<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: { token?: string; headers?: Record<string, string> },
+  ): Promise<GqlResult<T>>;
   memberToken(memberId: string): Promise<string>;
   staffToken(scopes: string[], staffId?: string): Promise<string>;
 }
@@ -110,7 +117,7 @@ export async function startTestStack(options: { now?: () => Date; env?: Record<s
         body: JSON.stringify({ query, variables }),
       });
       const text = await response.text();
-      let body: GqlResult<any>["body"];
+      let body: GqlResult<any>['body'];
       try {
         body = JSON.parse(text);
       } catch {
@@ -119,7 +126,15 @@ export async function startTestStack(options: { now?: () => Date; env?: Record<s
       return { status: response.status, headers: response.headers, body };
     },
     memberToken: async (memberId) =>
-      warm((await issueAccessToken({ sub: memberId, kind: 'member', sid: await openTestSession(database, 'member', memberId) }, env.JWT_SECRET, tokenOptions())).token),
+      warm(
+        (
+          await issueAccessToken(
+            { sub: memberId, kind: 'member', sid: await openTestSession(database, 'member', memberId) },
+            env.JWT_SECRET,
+            tokenOptions(),
+          )
+        ).token,
+      ),
     staffToken: async (scopes, staffId = '00000000-0000-4000-8000-00000000057a') =>
       warm(
         (

@@ -101,7 +101,12 @@ export function viewerSigner(service: string, privateKey: string): ViewerSigner 
     service,
     async sign(viewer, call) {
       const iat = Math.floor((call.now ?? Date.now()) / 1000);
-      const claims: ForwardedClaims = { v: viewer, rid: call.requestId, oph: operationHash(call.body), ...(call.clientAddress ? { adr: call.clientAddress } : {}) };
+      const claims: ForwardedClaims = {
+        v: viewer,
+        rid: call.requestId,
+        oph: operationHash(call.body),
+        ...(call.clientAddress ? { adr: call.clientAddress } : {}),
+      };
       return new SignJWT(claims as unknown as Record<string, unknown>)
         .setProtectedHeader({ alg: ALG, kid: service })
         .setAudience(call.audience)
@@ -124,7 +129,11 @@ export type ViewerRejection = 'missing' | 'malformed' | 'unknown-signer' | 'bad-
 
 /** Checks forwarded viewers at one subgraph. */
 export interface ViewerVerifier {
-  verify(header: string | undefined | null, body: ForwardedBody | undefined, now?: number): Promise<VerifiedViewer | { rejected: ViewerRejection }>;
+  verify(
+    header: string | undefined | null,
+    body: ForwardedBody | undefined,
+    now?: number,
+  ): Promise<VerifiedViewer | { rejected: ViewerRejection }>;
 }
 
 /**

@@ -9,11 +9,7 @@ import type { Viewer } from './index.js';
 export type PiiMask = 'PHONE' | 'EMAIL' | 'ID_NUMBER' | 'NAME' | 'REDACT';
 
 /** How much of a PII value a viewer may see, or why not. */
-export type PiiAccess =
-  | { level: 'owner' }
-  | { level: 'full' }
-  | { level: 'masked' }
-  | { level: 'denied'; reason: string };
+export type PiiAccess = { level: 'owner' } | { level: 'full' } | { level: 'masked' } | { level: 'denied'; reason: string };
 
 export interface AccessPolicy {
   /** Purposes staff may state in `x-access-purpose`. */
@@ -58,9 +54,13 @@ export function decideAccess(viewer: Viewer, category: string, ownerId: unknown,
     case 'staff': {
       const full = viewer.scopes.includes(`pii:${cat}:read`);
       const masked = viewer.scopes.includes(`pii:${cat}:masked`);
-      if (!full && !masked) return { level: 'denied', reason: `Reading ${category} data needs the pii:${cat}:read or pii:${cat}:masked scope.` };
+      if (!full && !masked)
+        return { level: 'denied', reason: `Reading ${category} data needs the pii:${cat}:read or pii:${cat}:masked scope.` };
       if (!viewer.purpose) {
-        return { level: 'denied', reason: `State why you need personal data: send the x-access-purpose header (${policy.purposes.join(', ')}).` };
+        return {
+          level: 'denied',
+          reason: `State why you need personal data: send the x-access-purpose header (${policy.purposes.join(', ')}).`,
+        };
       }
       if (!policy.purposes.includes(viewer.purpose)) {
         return { level: 'denied', reason: `"${viewer.purpose}" is not an accepted purpose; use one of ${policy.purposes.join(', ')}.` };

@@ -27,7 +27,10 @@ const keys = new Map<string, Promise<webcrypto.CryptoKey>>();
 function key(secret: string): Promise<webcrypto.CryptoKey> {
   let imported = keys.get(secret);
   if (!imported) {
-    imported = webcrypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    imported = webcrypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ]);
     keys.set(secret, imported);
   }
   return imported;
@@ -41,7 +44,11 @@ export async function issueAccessToken(
 ): Promise<{ token: string; expiresAt: Date }> {
   const iat = Math.floor((options.now ?? new Date()).getTime() / 1000);
   const exp = iat + options.ttlSeconds;
-  const token = await new SignJWT({ kind: claims.kind, ...(claims.scope ? { scope: claims.scope } : {}), ...(claims.sid ? { sid: claims.sid } : {}) })
+  const token = await new SignJWT({
+    kind: claims.kind,
+    ...(claims.scope ? { scope: claims.scope } : {}),
+    ...(claims.sid ? { sid: claims.sid } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.sub)
     .setIssuer(ISSUER)

@@ -50,7 +50,11 @@ export function cardSigner(privateKey: string): CardSigner {
  * identity's public key, the type, issuer, audience and expiry, and reads the member number.
  * Throws when any of them fails (jose's errors: JWTExpired, JWSSignatureVerificationFailed, …).
  */
-export async function verifyCardToken(token: string, publicKey: CryptoKey | Uint8Array, now = new Date()): Promise<{ number: string; expiresAt: Date }> {
+export async function verifyCardToken(
+  token: string,
+  publicKey: CryptoKey | Uint8Array,
+  now = new Date(),
+): Promise<{ number: string; expiresAt: Date }> {
   const { payload } = await jwtVerify(token, publicKey, {
     issuer: CARD_TOKEN.issuer,
     audience: CARD_TOKEN.audience,

@@ -61,10 +61,16 @@ export function identityHandlers(options: ConsumerOptions) {
     },
     SanctionLifted: async (tx, event) => {
       if (event.payload.kind === 'BAN') await new BansRepository(tx).lift(event.payload.sanctionId);
-      await inboxIn(tx).addForMember(event.payload.memberId, sanctionLiftedNotice(event.payload), { eventId: event.id, at: event.occurredAt });
+      await inboxIn(tx).addForMember(event.payload.memberId, sanctionLiftedNotice(event.payload), {
+        eventId: event.id,
+        at: event.occurredAt,
+      });
     },
     PointsExpiring: async (tx, event) => {
-      await inboxIn(tx).addForMember(event.payload.memberId, pointsExpiringNotice(event.payload), { eventId: event.id, at: event.occurredAt });
+      await inboxIn(tx).addForMember(event.payload.memberId, pointsExpiringNotice(event.payload), {
+        eventId: event.id,
+        at: event.occurredAt,
+      });
     },
     BenefitChangeAnnounced: async (tx, event) => {
       const notice = benefitChangeNotice(event.payload);

@@ -107,7 +107,12 @@ const identityShape = {
   VERIFICATION_REFUSAL_RESTRICTS: z
     .string()
     .default('card,partner_sharing,enterprise')
-    .transform((v) => v.split(',').map((w) => w.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((w) => w.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(REFUSAL_RESTRICTIONS))),
   /**
    * Which identity checker to use when none is passed in code: the development fake, or

@@ -12,7 +12,10 @@ const QUERY = 'query MemberDataExport($memberId: ID!) { memberDataExport(memberI
 export function createExportClient(signer: ViewerSigner, timeoutMs = 10_000): FetchExportPart {
   return async (subgraph, url, memberId) => {
     const request = { query: QUERY, variables: { memberId } };
-    const header = await signer.sign({ kind: 'service', service: signer.service }, { audience: subgraph, body: request, requestId: `export-${randomUUID()}` });
+    const header = await signer.sign(
+      { kind: 'service', service: signer.service },
+      { audience: subgraph, body: request, requestId: `export-${randomUUID()}` },
+    );
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [VIEWER_HEADER]: header },

@@ -101,5 +101,11 @@ function retentionJob(options: IdentityOptions): JobDefinition {
 /** Identity's scheduled jobs; the delivery job only where messages are delivered (NOTIFIER=deliver). */
 export function identityJobs(options: IdentityOptions): JobDefinition[] {
   const delivering = notifierMode(loadIdentityEnv(options.env)) === 'deliver';
-  return [erasuresJob(options), exportsJob(options), verificationRemindersJob(options), retentionJob(options), ...(delivering ? [deliveriesJob(options)] : [])];
+  return [
+    erasuresJob(options),
+    exportsJob(options),
+    verificationRemindersJob(options),
+    retentionJob(options),
+    ...(delivering ? [deliveriesJob(options)] : []),
+  ];
 }

@@ -61,7 +61,12 @@ export function createLoaders(stores: IdentityStores, now: () => Date) {
       (key) => `${key.memberId}|${key.first}|${key.after ? encodeCursor(key.after) : ''}|${key.unreadOnly}`,
       async (group) => {
         const { first, after, unreadOnly } = group[0]!;
-        const pages = await stores.inbox.pagesForMembers(group.map((k) => k.memberId), first, after, unreadOnly);
+        const pages = await stores.inbox.pagesForMembers(
+          group.map((k) => k.memberId),
+          first,
+          after,
+          unreadOnly,
+        );
         return new Map([...pages].map(([memberId, rows]) => [memberId, toConnection(rows, first, noticeCursor)]));
       },
       () => ({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } }),
@@ -108,9 +113,14 @@ export function createLoaders(stores: IdentityStores, now: () => Date) {
     partnerConsentCategories: groupedLoader<{ partnerId: string; memberId: string }, ReadonlySet<string>>(
       (key) => `${key.partnerId}|${key.memberId}`,
       async (group) => {
-        const grants = await stores.partners.consentGrants(group[0]!.partnerId, group.map((k) => k.memberId), now());
+        const grants = await stores.partners.consentGrants(
+          group[0]!.partnerId,
+          group.map((k) => k.memberId),
+          now(),
+        );
         const byMember = new Map<string, Set<string>>();
-        for (const grant of grants) byMember.set(grant.memberId, (byMember.get(grant.memberId) ?? new Set()).add(grant.category.toUpperCase()));
+        for (const grant of grants)
+          byMember.set(grant.memberId, (byMember.get(grant.memberId) ?? new Set()).add(grant.category.toUpperCase()));
         return byMember;
       },
       () => new Set<string>(),
@@ -119,7 +129,11 @@ export function createLoaders(stores: IdentityStores, now: () => Date) {
       pageHash,
       async (group) => {
         const { first, after } = group[0]!;
-        const pages = await stores.piiAccessLog.pagesForMembers(group.map((k) => k.memberId), first, after);
+        const pages = await stores.piiAccessLog.pagesForMembers(
+          group.map((k) => k.memberId),
+          first,
+          after,
+        );
         const connections = new Map<string, Connection<PiiAccessRow>>();
         for (const [memberId, rows] of pages) connections.set(memberId, toConnection(rows, first, piiAccessCursor));
         return connections;

@@ -20,8 +20,9 @@ const isPartner = rule('partner', { cache: 'contextual' })((_p, _a, ctx: { viewe
  * here too: the gateway also checks it, with the agreement, and logs the read).
  */
 const partnerShares = (category: string) =>
-  rule(`partner-shares:${category}`, { cache: 'no_cache' })(async (member: { id: string }, _a, ctx: IdentityContext) =>
-    ctx.viewer.kind === 'partner' && (await partnerGrantsOf(ctx, member.id)).includes(category),
+  rule(`partner-shares:${category}`, { cache: 'no_cache' })(
+    async (member: { id: string }, _a, ctx: IdentityContext) =>
+      ctx.viewer.kind === 'partner' && (await partnerGrantsOf(ctx, member.id)).includes(category),
   );
 const contact = or(isOwnerOrStaff('members:read'), partnerShares('CONTACT'));
 

@@ -36,7 +36,11 @@ export class RedisRateCounter implements RateCounter {
 
   async hit(key: string, windowSeconds: number, now: Date): Promise<{ count: number; resetsAt: Date }> {
     const window = windowOf(`${this.prefix}${key}`, windowSeconds, now);
-    const result = await this.redis.multi().incr(window.key).pexpire(window.key, windowSeconds * 1000 + 60_000).exec();
+    const result = await this.redis
+      .multi()
+      .incr(window.key)
+      .pexpire(window.key, windowSeconds * 1000 + 60_000)
+      .exec();
     const count = Number(result?.[0]?.[1]);
     if (!Number.isFinite(count)) throw new Error('redis did not count the hit');
     return { count, resetsAt: window.resetsAt };

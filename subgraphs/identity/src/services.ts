@@ -69,7 +69,9 @@ export function identitySettings({ env, db, now, logger, options }: ModuleInit<I
     fetchPart: options.fetchExportPart ?? createExportClient(viewerSigner('identity', env.IDENTITY_SIGNING_KEY)),
     rateCounter: env.REDIS_URL ? new RedisRateCounter(env.REDIS_URL, env.REDIS_KEY_PREFIX, logger) : new MemoryRateCounter(),
     piiPolicy: {
-      purposes: env.PII_PURPOSES.split(',').map((p) => p.trim()).filter(Boolean),
+      purposes: env.PII_PURPOSES.split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
       partnerConsent: NO_PARTNER_CONSENT,
     },
   };
@@ -161,7 +163,14 @@ export function identityServices(settings: IdentitySettings, stores: IdentitySto
       restricts: new Set(env.VERIFICATION_REFUSAL_RESTRICTS),
     },
     reminders: { inbox: stores.inbox, policy: { renewDaysBefore: env.VERIFICATION_RENEW_DAYS_BEFORE } },
-    erasure: { erasures: stores.erasures, members: stores.members, transaction, policy: { graceDays: env.ERASURE_GRACE_DAYS }, now, logger },
+    erasure: {
+      erasures: stores.erasures,
+      members: stores.members,
+      transaction,
+      policy: { graceDays: env.ERASURE_GRACE_DAYS },
+      now,
+      logger,
+    },
     dataExport: {
       exports: stores.exports,
       members: stores.members,
@@ -177,7 +186,15 @@ export function identityServices(settings: IdentitySettings, stores: IdentitySto
       now,
       logger,
     },
-    consents: { consents: stores.consents, operations: stores.operations, inbox: stores.inbox, transaction, now, noticeDays: env.POLICY_NOTICE_DAYS, emailNotices: notifierMode(env) === 'deliver' },
+    consents: {
+      consents: stores.consents,
+      operations: stores.operations,
+      inbox: stores.inbox,
+      transaction,
+      now,
+      noticeDays: env.POLICY_NOTICE_DAYS,
+      emailNotices: notifierMode(env) === 'deliver',
+    },
     piiAccess: { log: stores.piiAccessLog, now },
     partners: { partners: stores.partners, operations: stores.operations, transaction, now },
   };

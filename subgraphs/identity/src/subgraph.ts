@@ -11,7 +11,14 @@ import { createLoaders } from './loaders.js';
 import { rules } from './permissions.js';
 import { productionContext } from './production.js';
 import { resolvers } from './resolvers/index.js';
-import { identityServices, identitySettings, systemServices, type IdentityOptions, type IdentityServices, type IdentitySettings } from './services.js';
+import {
+  identityServices,
+  identitySettings,
+  systemServices,
+  type IdentityOptions,
+  type IdentityServices,
+  type IdentitySettings,
+} from './services.js';
 
 export type { IdentityOptions } from './services.js';
 

@@ -58,7 +58,7 @@ describe('registration', () => {
     expect([await memberCount(), await outboxCount()]).toEqual([members, events]);
   });
 
-  it('registering Ana\'s email again is CONFLICT and writes nothing', async () => {
+  it("registering Ana's email again is CONFLICT and writes nothing", async () => {
     const members = await memberCount();
     const res = await stack.gql(REGISTER, { input: { email: 'ANA@example.com', password: 'Harbour-lights-42', displayName: 'Ana 2' } });
     expect(res.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');

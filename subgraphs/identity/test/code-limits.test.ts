@@ -18,7 +18,11 @@ let stack: TestStack;
 beforeAll(async () => {
   stack = await startTestStack({
     now: () => clock,
-    env: { CODES_PER_ADDRESS_PER_HOUR: '3', REGISTRATION_CODE_RESEND_SECONDS: '0', ...(withRedis ? { REDIS_URL, REDIS_KEY_PREFIX: prefix } : {}) },
+    env: {
+      CODES_PER_ADDRESS_PER_HOUR: '3',
+      REGISTRATION_CODE_RESEND_SECONDS: '0',
+      ...(withRedis ? { REDIS_URL, REDIS_KEY_PREFIX: prefix } : {}),
+    },
   });
 });
 afterAll(async () => {
@@ -30,7 +34,8 @@ const codeOf = (res: { body: { errors?: { extensions?: { code?: string } }[] } }
 
 describe(`code limits through the gateway (counted ${withRedis ? 'in Redis' : 'in memory: no Redis reachable'})`, () => {
   it('one client address asking codes for many contacts is RATE_LIMITED after 3 an hour, with when to try again', async () => {
-    for (let i = 0; i < 3; i++) expect((await stack.gql(REQUEST, { input: { email: `walk${i}@example.com` } })).body.errors).toBeUndefined();
+    for (let i = 0; i < 3; i++)
+      expect((await stack.gql(REQUEST, { input: { email: `walk${i}@example.com` } })).body.errors).toBeUndefined();
     const fourth = await stack.gql(REQUEST, { input: { email: 'walk3@example.com' } });
     expect(codeOf(fourth)).toBe('RATE_LIMITED');
     expect(fourth.body.errors?.[0]?.message).toMatch(/from your network/);

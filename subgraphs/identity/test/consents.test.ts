@@ -41,7 +41,11 @@ async function written() {
 
 describe('publishing policy versions', () => {
   it('Chen (support, no policy:publish) cannot publish a policy version', async () => {
-    const res = await stack.gql(PUBLISH, { input: { kind: 'PRIVACY', version: '2026-11', text: 'x', reason: 'r' } }, { token: await stack.staffToken(['members:read']) });
+    const res = await stack.gql(
+      PUBLISH,
+      { input: { kind: 'PRIVACY', version: '2026-11', text: 'x', reason: 'r' } },
+      { token: await stack.staffToken(['members:read']) },
+    );
     expect(codeOf(res)).toBe('FORBIDDEN');
   });
 
@@ -50,21 +54,36 @@ describe('publishing policy versions', () => {
     expect(privacy.body.data.publishPolicyVersion).toMatchObject({ kind: 'PRIVACY', version: '2026-11', publishedAt: clock.toISOString() });
     expect(privacy.body.data.publishPolicyVersion.textHash).toMatch(/^[0-9a-f]{64}$/);
     expect((await publish('TERMS', '1.0')).body.errors).toBeUndefined();
-    const log = await stack.gql(`{ staffOperationLog(first: 5) { edges { node { actorId operation targetId after reason } } } }`, {}, { token: await lee() });
-    const ops = log.body.data.staffOperationLog.edges.map((e: { node: { operation: string } }) => e.node).filter((n: { operation: string }) => n.operation === 'policy.publish');
+    const log = await stack.gql(
+      `{ staffOperationLog(first: 5) { edges { node { actorId operation targetId after reason } } } }`,
+      {},
+      { token: await lee() },
+    );
+    const ops = log.body.data.staffOperationLog.edges
+      .map((e: { node: { operation: string } }) => e.node)
+      .filter((n: { operation: string }) => n.operation === 'policy.publish');
     expect(ops).toHaveLength(2);
     const logged = ops.find((op: { targetId: string }) => op.targetId === privacy.body.data.publishPolicyVersion.id);
     expect(logged).toMatchObject({ actorId: LEE, reason: 'Legal review 2026' });
-    expect(JSON.parse(logged.after)).toEqual({ kind: 'privacy', version: '2026-11', textHash: privacy.body.data.publishPolicyVersion.textHash });
+    expect(JSON.parse(logged.after)).toEqual({
+      kind: 'privacy',
+      version: '2026-11',
+      textHash: privacy.body.data.publishPolicyVersion.textHash,
+    });
     const inbox = await stack.gql(`{ me { inbox { edges { node { kind title } } } } }`, {}, { token: await ana() });
-    expect(inbox.body.data.me.inbox.edges.map((e: { node: unknown }) => e.node).filter((n: { kind: string }) => n.kind === 'POLICY_CHANGED')).toEqual(
+    expect(
+      inbox.body.data.me.inbox.edges.map((e: { node: unknown }) => e.node).filter((n: { kind: string }) => n.kind === 'POLICY_CHANGED'),
+    ).toEqual(
       expect.arrayContaining([
         { kind: 'POLICY_CHANGED', title: 'New privacy policy: version 2026-11' },
         { kind: 'POLICY_CHANGED', title: 'New terms: version 1.0' },
       ]),
     );
     const current = await stack.gql(`{ currentPolicies { kind version } }`);
-    expect(current.body.data.currentPolicies).toEqual([{ kind: 'PRIVACY', version: '2026-11' }, { kind: 'TERMS', version: '1.0' }]);
+    expect(current.body.data.currentPolicies).toEqual([
+      { kind: 'PRIVACY', version: '2026-11' },
+      { kind: 'TERMS', version: '1.0' },
+    ]);
   });
 
   it.each([
@@ -81,7 +100,10 @@ describe('publishing policy versions', () => {
 
 describe('accepting policies', () => {
   it('Ana has both policies to accept; turning on email marketing is POLICY_ACCEPTANCE_REQUIRED and writes nothing', async () => {
-    expect((await mine()).consents.policiesToAccept).toEqual([{ kind: 'PRIVACY', version: '2026-11' }, { kind: 'TERMS', version: '1.0' }]);
+    expect((await mine()).consents.policiesToAccept).toEqual([
+      { kind: 'PRIVACY', version: '2026-11' },
+      { kind: 'TERMS', version: '1.0' },
+    ]);
     const before = await written();
     const direct = await callSubgraph(stack, 'identity', MARKETING, { input: { email: true } }, { kind: 'member', memberId: ANA.id });
     expect(direct.body.errors?.[0]?.extensions).toMatchObject({ code: 'POLICY_ACCEPTANCE_REQUIRED', field: 'policy' });
@@ -103,7 +125,12 @@ describe('accepting policies', () => {
 
   it('Ana accepts both in the app; accepting again records nothing more', async () => {
     const res = await stack.gql(ACCEPT, { kind: 'PRIVACY', version: '2026-11' }, { token: await ana() });
-    expect(res.body.data.acceptPolicy).toMatchObject({ policy: { kind: 'PRIVACY', version: '2026-11' }, acceptedAt: clock.toISOString(), channel: 'APP', method: 'BUTTON' });
+    expect(res.body.data.acceptPolicy).toMatchObject({
+      policy: { kind: 'PRIVACY', version: '2026-11' },
+      acceptedAt: clock.toISOString(),
+      channel: 'APP',
+      method: 'BUTTON',
+    });
     await stack.gql(ACCEPT, { kind: 'TERMS', version: '1.0' }, { token: await ana() });
     const before = await rows('policy_acceptances');
     expect((await stack.gql(ACCEPT, { kind: 'TERMS', version: '1.0' }, { token: await ana() })).body.errors).toBeUndefined();
@@ -114,7 +141,11 @@ describe('accepting policies', () => {
 
 describe('marketing and partner consents', () => {
   it('Ana turns on email and push marketing; SMS stays off', async () => {
-    const res = await stack.gql(MARKETING, { input: { email: true, push: true, sms: false, channel: 'APP', method: 'BUTTON' } }, { token: await ana() });
+    const res = await stack.gql(
+      MARKETING,
+      { input: { email: true, push: true, sms: false, channel: 'APP', method: 'BUTTON' } },
+      { token: await ana() },
+    );
     expect(res.body.data.updateMarketingPreferences).toEqual({ sms: false, email: true, push: true, personalisedRecommendations: false });
     expect((await mine()).consents.history).toHaveLength(2);
   });
@@ -130,8 +161,20 @@ describe('marketing and partner consents', () => {
     expect(res.body.data.updateMarketingPreferences.email).toBe(false);
     const me = await mine();
     expect(me.marketingPreferences).toEqual({ sms: false, email: false, push: true, personalisedRecommendations: false });
-    expect(me.consents.history[0]).toEqual({ purpose: 'MARKETING', marketingChannel: 'EMAIL', partnerId: null, category: null, granted: false, channel: 'WEB', method: 'CHECKBOX' });
-    expect(me.consents.history.filter((h: { marketingChannel: string }) => h.marketingChannel === 'EMAIL').map((h: { granted: boolean }) => h.granted)).toEqual([false, true]);
+    expect(me.consents.history[0]).toEqual({
+      purpose: 'MARKETING',
+      marketingChannel: 'EMAIL',
+      partnerId: null,
+      category: null,
+      granted: false,
+      channel: 'WEB',
+      method: 'CHECKBOX',
+    });
+    expect(
+      me.consents.history
+        .filter((h: { marketingChannel: string }) => h.marketingChannel === 'EMAIL')
+        .map((h: { granted: boolean }) => h.granted),
+    ).toEqual([false, true]);
   });
 
   it('after privacy policy 2027-01 takes effect Ana may still withdraw push, but turning on SMS needs the new version', async () => {
@@ -162,17 +205,23 @@ describe('marketing and partner consents', () => {
     expect(revoked.body.data.revokePartnerConsent).toEqual({ partnerId: 'acme-travel', category: 'CONTACT', granted: false });
     const me = await mine();
     expect(me.consents.partnerSharing).toEqual([]);
-    expect(me.consents.history.filter((h: { partnerId: string | null }) => h.partnerId === 'acme-travel').map((h: { granted: boolean }) => h.granted)).toEqual([false, true]);
+    expect(
+      me.consents.history
+        .filter((h: { partnerId: string | null }) => h.partnerId === 'acme-travel')
+        .map((h: { granted: boolean }) => h.granted),
+    ).toEqual([false, true]);
   });
 
   it('revoking a consent Ana never gave records nothing; a malformed partner id is BAD_USER_INPUT', async () => {
     const before = await written();
-    expect((await stack.gql(REVOKE, { p: 'globex', c: 'LOCATION' }, { token: await ana() })).body.data.revokePartnerConsent.granted).toBe(false);
+    expect((await stack.gql(REVOKE, { p: 'globex', c: 'LOCATION' }, { token: await ana() })).body.data.revokePartnerConsent.granted).toBe(
+      false,
+    );
     expect(codeOf(await stack.gql(GRANT, { p: 'acme travel', c: 'CONTACT' }, { token: await ana() }))).toBe('BAD_USER_INPUT');
     expect(await written()).toEqual(before);
   });
 
-  it('staff without members:read cannot read Ana\'s consents; with it they can', async () => {
+  it("staff without members:read cannot read Ana's consents; with it they can", async () => {
     const query = `query ($id: ID!) { member(id: $id) { marketingPreferences { push } } }`;
     expect(codeOf(await stack.gql(query, { id: ANA.id }, { token: await stack.staffToken(['audit:read']) }))).toBe('FORBIDDEN');
     const ok = await stack.gql(query, { id: ANA.id }, { token: await stack.staffToken(['members:read']) });

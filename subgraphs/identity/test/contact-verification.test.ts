@@ -81,7 +81,10 @@ describe('verifying a contact added later', () => {
     await stack.gql(ADD, { phone: '+8613900003333' }, { token: await token(ANA) });
     const res = await stack.gql(VERIFY, { channel: 'PHONE', code }, { token: await token(ANA) });
     expect(codeOf(res)).toBe('BAD_USER_INPUT');
-    expect((await stack.gql(`{ me { phone phoneVerifiedAt } }`, {}, { token: await token(ANA) })).body.data.me).toEqual({ phone: '+8613900003333', phoneVerifiedAt: null });
+    expect((await stack.gql(`{ me { phone phoneVerifiedAt } }`, {}, { token: await token(ANA) })).body.data.me).toEqual({
+      phone: '+8613900003333',
+      phoneVerifiedAt: null,
+    });
   });
 
   it('an expired code is refused', async () => {

@@ -38,7 +38,9 @@ describe.skipIf(!onPostgres)('subgraph database roles (Postgres only: skipped on
   }
 
   it('the points role cannot read identity.members (permission denied), nor write there', async () => {
-    expect(await as('membership_points', sql`select count(*) from identity.members`)).toEqual(expect.objectContaining({ message: expect.stringMatching(/permission denied/) }));
+    expect(await as('membership_points', sql`select count(*) from identity.members`)).toEqual(
+      expect.objectContaining({ message: expect.stringMatching(/permission denied/) }),
+    );
     expect(await as('membership_points', sql`update identity.members set display_name = 'x'`)).toEqual(
       expect.objectContaining({ message: expect.stringMatching(/permission denied/) }),
     );
@@ -50,10 +52,12 @@ describe.skipIf(!onPostgres)('subgraph database roles (Postgres only: skipped on
     );
     expect(await as('membership_points', sql.raw(`select count(*) from points."${own!.name}"`))).not.toBeInstanceOf(Error);
     expect(await as('membership_points', sql`select count(*) from events.deliveries`)).not.toBeInstanceOf(Error);
-    expect(await as('membership_points', sql`create table points.sneaky (id int)`)).toEqual(expect.objectContaining({ message: expect.stringMatching(/permission denied/) }));
+    expect(await as('membership_points', sql`create table points.sneaky (id int)`)).toEqual(
+      expect.objectContaining({ message: expect.stringMatching(/permission denied/) }),
+    );
   });
 
-  it('identity\'s role reads identity.members; the orders role does not', async () => {
+  it("identity's role reads identity.members; the orders role does not", async () => {
     expect(await as('membership_identity', sql`select count(*) from identity.members`)).not.toBeInstanceOf(Error);
     expect(await as('membership_orders', sql`select count(*) from identity.members`)).toBeInstanceOf(Error);
   });

@@ -42,7 +42,9 @@ const sms: Server = createServer((req, res) => {
   req.on('end', () => {
     const status = smsAnswers.shift() ?? 200;
     if (status === 200) texts.push({ headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(status === 200 ? { id: `sms-${texts.length}` } : { error: 'no' }));
+    res
+      .writeHead(status, { 'content-type': 'application/json' })
+      .end(JSON.stringify(status === 200 ? { id: `sms-${texts.length}` } : { error: 'no' }));
   });
 });
 
@@ -91,7 +93,10 @@ async function eventually<T>(read: () => T | undefined | Promise<T | undefined>,
 const mailedCode = (to: string) =>
   eventually(() => {
     const mail = mails.filter((m) => m.to.includes(to)).at(-1);
-    const body = mail?.raw.split(/\r?\n\r?\n/).slice(1).join('\n');
+    const body = mail?.raw
+      .split(/\r?\n\r?\n/)
+      .slice(1)
+      .join('\n');
     return body ? /code is (\d{6})/.exec(body)?.[1] : undefined;
   }, `an email to ${to}`);
 
@@ -199,7 +204,7 @@ describe('codes delivered by email and text message', () => {
     await eventually(() => texts.find((t) => t.body.to === '+8613966667777'), 'the second code');
   });
 
-  it("a code whose text cannot go out before the code expires is marked expired, not sent late", async () => {
+  it('a code whose text cannot go out before the code expires is marked expired, not sent late', async () => {
     advance(120);
     smsAnswers.push(503);
     await stack.gql(REQUEST, { input: { phone: '139 8888 9999', language: 'EN' } });

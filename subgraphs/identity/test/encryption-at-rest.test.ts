@@ -25,12 +25,17 @@ async function identityTablesAsText(): Promise<string> {
   const dumps = await Promise.all(
     tables.map((t) => stack.database.rows<{ row: string }>(sql.raw(`select t::text as row from identity."${t.name}" t`))),
   );
-  return dumps.flat().map((r) => r.row).join('\n');
+  return dumps
+    .flat()
+    .map((r) => r.row)
+    .join('\n');
 }
 
 describe('contact values at rest', () => {
-  it('Hana\'s email and Ivo\'s phone number are nowhere in identity\'s tables in plaintext, yet both sign in and read them back', async () => {
-    const hana = await stack.gql(REGISTER, { input: { email: 'hana.plain@example.com', password: 'Harbour-lights-42', displayName: 'Hana' } });
+  it("Hana's email and Ivo's phone number are nowhere in identity's tables in plaintext, yet both sign in and read them back", async () => {
+    const hana = await stack.gql(REGISTER, {
+      input: { email: 'hana.plain@example.com', password: 'Harbour-lights-42', displayName: 'Hana' },
+    });
     const ivo = await stack.gql(REGISTER, { input: { phone: '+8613911112222', password: 'Harbour-lights-42', displayName: 'Ivo' } });
     expect(hana.body.errors).toBeUndefined();
     expect(ivo.body.errors).toBeUndefined();
@@ -41,7 +46,9 @@ describe('contact values at rest', () => {
 
     const me = await stack.gql('{ me { email phone } }', {}, { token: ivo.body.data.register.accessToken });
     expect(me.body.data.me).toEqual({ email: null, phone: '+8613911112222' });
-    const login = await stack.gql(`mutation { login(input: { login: "HANA.plain@example.com", password: "Harbour-lights-42" }) { member { displayName } } }`);
+    const login = await stack.gql(
+      `mutation { login(input: { login: "HANA.plain@example.com", password: "Harbour-lights-42" }) { member { displayName } } }`,
+    );
     expect(login.body.data.login.member.displayName).toBe('Hana');
   });
 
@@ -58,7 +65,7 @@ describe('contact values at rest', () => {
     expect(await statementsFor(4)).toBe(await statementsFor(2));
   });
 
-  it('once Dee\'s data key is destroyed nobody reads her email again and she cannot sign in with it', async () => {
+  it("once Dee's data key is destroyed nobody reads her email again and she cannot sign in with it", async () => {
     const dee = stack.demo[3];
     const env = loadIdentityEnv({ ...TEST_ENV });
     await new MembersRepository(stack.database.db, createKeyRing(env), ALL_MEMBERS).destroyDataKey(dee.id);

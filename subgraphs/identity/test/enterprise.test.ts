@@ -34,7 +34,9 @@ const codeOf = (res: { body: { errors?: { extensions?: { code?: string } }[] } }
 const fieldOf = (res: { body: { errors?: { extensions?: Record<string, unknown> }[] } }) => res.body.errors?.[0]?.extensions?.field;
 
 async function enterpriseRows(): Promise<number> {
-  const [row] = await stack.database.rows<{ n: string | number }>(sql`select count(*) as n from identity.verifications where level = 'enterprise'`);
+  const [row] = await stack.database.rows<{ n: string | number }>(
+    sql`select count(*) as n from identity.verifications where level = 'enterprise'`,
+  );
   return Number(row?.n);
 }
 
@@ -65,9 +67,18 @@ describe('enterprise verification', () => {
 
   let first: string;
   it('Ana submits her licence (lower case and spaces are fine): it waits for review; a second is CONFLICT', async () => {
-    const res = await stack.gql(SUBMIT, { input: { ...INPUT, creditCode: ' 91440300 1922038216 '.toLowerCase() } }, { token: await token(ANA) });
+    const res = await stack.gql(
+      SUBMIT,
+      { input: { ...INPUT, creditCode: ' 91440300 1922038216 '.toLowerCase() } },
+      { token: await token(ANA) },
+    );
     expect(res.body.errors).toBeUndefined();
-    expect(res.body.data.submitEnterpriseVerification).toMatchObject({ memberId: ANA.id, kind: 'ENTERPRISE', status: 'PENDING', creditCode: CREDIT_CODE });
+    expect(res.body.data.submitEnterpriseVerification).toMatchObject({
+      memberId: ANA.id,
+      kind: 'ENTERPRISE',
+      status: 'PENDING',
+      creditCode: CREDIT_CODE,
+    });
     first = res.body.data.submitEnterpriseVerification.id;
     expect(codeOf(await stack.gql(SUBMIT, { input: INPUT }, { token: await token(ANA) }))).toBe('CONFLICT');
     expect((await stack.gql(ENTERPRISE, {}, { token: await token(ANA) })).body.data.me.enterpriseVerification).toBeNull();
@@ -101,14 +112,19 @@ describe('enterprise verification', () => {
     expect(notice.body).toContain('The licence image is cut off');
   });
 
-  it('approved: Ana\'s enterprise verification shows on her, the decision is logged and she is told', async () => {
+  it("approved: Ana's enterprise verification shows on her, the decision is logged and she is told", async () => {
     const again = await stack.gql(SUBMIT, { input: INPUT }, { token: await token(ANA) });
     const id = again.body.data.submitEnterpriseVerification.id;
     const res = await stack.gql(APPROVE, { id, reason: 'Matches the registry.' }, { token: await reviewer() });
     expect(res.body.errors).toBeUndefined();
     const me = (await stack.gql(ENTERPRISE, {}, { token: await token(ANA) })).body.data.me;
     expect(me).toMatchObject({ memberType: 'ENTERPRISE', verificationLevel: 'NONE' });
-    expect(me.enterpriseVerification).toMatchObject({ kind: 'ENTERPRISE', status: 'APPROVED', companyName: INPUT.companyName, creditCode: CREDIT_CODE });
+    expect(me.enterpriseVerification).toMatchObject({
+      kind: 'ENTERPRISE',
+      status: 'APPROVED',
+      companyName: INPUT.companyName,
+      creditCode: CREDIT_CODE,
+    });
     const [op] = await stack.database.rows<{ after: { level: string; status: string }; reason: string }>(
       sql`select "after", reason from identity.staff_operation_log where target_id = ${id} and operation = 'verification.approve'`,
     );
@@ -119,7 +135,11 @@ describe('enterprise verification', () => {
 
   it('staff with members:read but no pii:identity:read do not see it', async () => {
     const staff = await stack.staffToken(['members:read']);
-    const res = await stack.gql(`query ($id: ID!) { member(id: $id) { enterpriseVerification { companyName } } }`, { id: ANA.id }, { token: staff, headers: REVIEW });
+    const res = await stack.gql(
+      `query ($id: ID!) { member(id: $id) { enterpriseVerification { companyName } } }`,
+      { id: ANA.id },
+      { token: staff, headers: REVIEW },
+    );
     expect(res.body.data.member.enterpriseVerification).toBeNull();
   });
 
@@ -128,7 +148,11 @@ describe('enterprise verification', () => {
     const taken = await stack.gql(SUBMIT, { input: { ...INPUT, companyName: '波公司' } }, { token: await token(BO) });
     expect(codeOf(taken)).toBe('CONFLICT');
     expect(fieldOf(taken)).toBe('creditCode');
-    const other = await stack.gql(SUBMIT, { input: { ...INPUT, companyName: '波公司', creditCode: OTHER_CODE } }, { token: await token(BO) });
+    const other = await stack.gql(
+      SUBMIT,
+      { input: { ...INPUT, companyName: '波公司', creditCode: OTHER_CODE } },
+      { token: await token(BO) },
+    );
     expect(other.body.errors).toBeUndefined();
   });
 
@@ -140,7 +164,9 @@ describe('enterprise verification', () => {
     const chenId = chen.body.data.submitEnterpriseVerification.id;
     const bo = await stack.gql(`{ me { verifications { id kind status } } }`, {}, { token: await token(BO) });
     const boId = bo.body.data.me.verifications.find((v: { kind: string }) => v.kind === 'ENTERPRISE').id;
-    await stack.database.rows(sql`update identity.verifications set credit_code_lookup = (select credit_code_lookup from identity.verifications where id = ${chenId}) where id = ${boId}`);
+    await stack.database.rows(
+      sql`update identity.verifications set credit_code_lookup = (select credit_code_lookup from identity.verifications where id = ${chenId}) where id = ${boId}`,
+    );
     const results = await Promise.all([chenId, boId].map(async (id) => stack.gql(APPROVE, { id }, { token: await reviewer() })));
     expect(results.map((r) => codeOf(r) ?? 'OK').sort()).toEqual(['CONFLICT', 'OK']);
   });
@@ -150,16 +176,34 @@ describe('enterprise verification', () => {
     expect((await stack.gql(ENTERPRISE, {}, { token: await token(ANA) })).body.data.me.enterpriseVerification).toBeNull();
   });
 
-  it('Ana\'s data export lists her enterprise submissions with the company details and the decisions', async () => {
+  it("Ana's data export lists her enterprise submissions with the company details and the decisions", async () => {
     const requested = await stack.gql(`mutation { requestDataExport { id } }`, {}, { token: await token(ANA) });
     const id = requested.body.data.requestDataExport.id;
-    const subgraphUrls = Object.fromEntries(Object.entries(stack.subgraphs).filter(([n]) => n !== 'identity').map(([n, s]) => [n, s.url]));
-    await runPendingExports(systemServices({ database: stack.database, env: { ...TEST_ENV }, logger: createLogger('test', 'silent'), now: () => clock, subgraphUrls }).dataExport, clock);
+    const subgraphUrls = Object.fromEntries(
+      Object.entries(stack.subgraphs)
+        .filter(([n]) => n !== 'identity')
+        .map(([n, s]) => [n, s.url]),
+    );
+    await runPendingExports(
+      systemServices({
+        database: stack.database,
+        env: { ...TEST_ENV },
+        logger: createLogger('test', 'silent'),
+        now: () => clock,
+        subgraphUrls,
+      }).dataExport,
+      clock,
+    );
     const res = await stack.gql(`query ($id: ID!) { dataExport(id: $id) { downloadJson } }`, { id }, { token: await token(ANA) });
     const doc = JSON.parse(res.body.data.dataExport.downloadJson);
     const enterprise = doc.identity.verificationSubmissions.filter((v: { level: string }) => v.level === 'enterprise');
     expect(enterprise).toEqual([
-      expect.objectContaining({ status: 'rejected', rejectionKind: 'insufficient', companyName: INPUT.companyName, creditCode: CREDIT_CODE }),
+      expect.objectContaining({
+        status: 'rejected',
+        rejectionKind: 'insufficient',
+        companyName: INPUT.companyName,
+        creditCode: CREDIT_CODE,
+      }),
       expect.objectContaining({ status: 'approved', rejectionKind: null, licenceDocumentRef: INPUT.licenceDocumentRef }),
     ]);
   });

@@ -32,7 +32,8 @@ const LOGIN = `mutation ($input: LoginInput!) { login(input: $input) { refreshTo
 const REFRESH = `mutation ($t: String!) { refreshSession(refreshToken: $t) { accessToken } }`;
 const codeOf = (res: { body: { errors?: { extensions?: { code?: string } }[] } }) => res.body.errors?.[0]?.extensions?.code;
 const token = (m: { id: string }) => stack.memberToken(m.id);
-const job = () => runDueErasures(systemServices({ database: stack.database, env: { ...TEST_ENV }, logger: createLogger('test', 'silent') }).erasure, clock);
+const job = () =>
+  runDueErasures(systemServices({ database: stack.database, env: { ...TEST_ENV }, logger: createLogger('test', 'silent') }).erasure, clock);
 
 async function count(table: string): Promise<number> {
   const [row] = await stack.database.rows<{ n: string | number }>(sql.raw(`select count(*) as n from identity.${table}`));
@@ -73,7 +74,9 @@ describe('before the erasure', () => {
     expect(renamed.body.data?.updateProfile.displayName).toBe('Dee Wong');
     const consented = await stack.gql(`mutation { updateMarketingPreferences(input: { email: true }) { email } }`, {}, { token: dee });
     expect(consented.body.data?.updateMarketingPreferences.email).toBe(true);
-    expect((await stack.gql(`mutation { requestDataExport { status } }`, {}, { token: dee })).body.data?.requestDataExport.status).toBe('PENDING');
+    expect((await stack.gql(`mutation { requestDataExport { status } }`, {}, { token: dee })).body.data?.requestDataExport.status).toBe(
+      'PENDING',
+    );
     const login = await stack.gql(LOGIN, { input: { login: DEE.email, password: DEE.password } });
     deeRefreshToken = login.body.data.login.refreshToken;
     expect(deeRefreshToken).toBeTruthy();
@@ -96,7 +99,11 @@ describe('before the erasure', () => {
       completedAt: null,
     });
     const me = await stack.gql(MINE, {}, { token: await token(DEE) });
-    expect(me.body.data.me).toMatchObject({ displayName: 'Dee Wong', email: DEE.email, erasureRequest: { status: 'PENDING', completedAt: null } });
+    expect(me.body.data.me).toMatchObject({
+      displayName: 'Dee Wong',
+      email: DEE.email,
+      erasureRequest: { status: 'PENDING', completedAt: null },
+    });
   });
 
   it('Dee cannot ask again while her request is pending: CONFLICT, and nothing more is written', async () => {
@@ -150,7 +157,16 @@ describe('after the grace period', () => {
 
   it('no schema holds a readable or findable personal value of Dee or Bo: no email, phone, lookup hash, name or ID number', async () => {
     const dump = await everySchemaAsText();
-    for (const value of ['Dee Wong', DEE.email, DEE_EMAIL_LOOKUP, BO.phone, BO.phone.slice(3), BO_PHONE_LOOKUP, DEE_REAL_NAME, DEE_ID_NUMBER.slice(0, 17)]) {
+    for (const value of [
+      'Dee Wong',
+      DEE.email,
+      DEE_EMAIL_LOOKUP,
+      BO.phone,
+      BO.phone.slice(3),
+      BO_PHONE_LOOKUP,
+      DEE_REAL_NAME,
+      DEE_ID_NUMBER.slice(0, 17),
+    ]) {
       expect(dump).not.toContain(value);
     }
     const names = await stack.database.rows<{ id: string; display_name: string }>(
@@ -159,7 +175,7 @@ describe('after the grace period', () => {
     expect(names.map((r) => r.display_name)).toEqual(['Erased member', 'Erased member']);
   });
 
-  it('tiers, points, orders and moderation no longer link Dee\'s or Bo\'s member id', async () => {
+  it("tiers, points, orders and moderation no longer link Dee's or Bo's member id", async () => {
     for (const schema of ['tiers', 'points', 'orders', 'moderation']) {
       expect(await rowsMentioning(stack, schema, DEE.id)).toEqual({});
       expect(await rowsMentioning(stack, schema, BO.id)).toEqual({});
@@ -177,12 +193,12 @@ describe('after the grace period', () => {
     expect(event).toEqual({ type: 'MemberErased', published: true });
   });
 
-  it('Dee\'s refresh token no longer works and she cannot sign in with her old email and password', async () => {
+  it("Dee's refresh token no longer works and she cannot sign in with her old email and password", async () => {
     expect(codeOf(await stack.gql(REFRESH, { t: deeRefreshToken }))).toBe('UNAUTHENTICATED');
     expect(codeOf(await stack.gql(LOGIN, { input: { login: DEE.email, password: DEE.password } }))).toBe('UNAUTHENTICATED');
   });
 
-  it('Dee\'s access tokens stop working once she is erased (the session check says erased): she can neither read nor ask nor cancel', async () => {
+  it("Dee's access tokens stop working once she is erased (the session check says erased): she can neither read nor ask nor cancel", async () => {
     const me = await stack.gql(MINE, {}, { token: await token(DEE) });
     expect(me.status).toBe(401);
     expect(me.body.errors?.[0]?.message).toMatch(/erased/);
@@ -197,7 +213,12 @@ describe('after the grace period', () => {
       { id: DEE.id },
       { token: staff, headers: { 'x-access-purpose': 'support' } },
     );
-    expect(res.body.data.member).toMatchObject({ displayName: 'Erased member', email: null, erasedAt: expect.any(String), erasureRequest: { status: 'DONE', completedAt: expect.any(String) } });
+    expect(res.body.data.member).toMatchObject({
+      displayName: 'Erased member',
+      email: null,
+      erasedAt: expect.any(String),
+      erasureRequest: { status: 'DONE', completedAt: expect.any(String) },
+    });
   });
 
   it('Chen, who cancelled, keeps his account and email', async () => {

@@ -28,7 +28,8 @@ const INBOX = `query ($first: Int, $after: String, $unreadOnly: Boolean) {
 const READ = `mutation ($id: ID!) { markNoticeRead(id: $id) { id readAt } }`;
 const codeOf = (res: { body: { errors?: { extensions?: { code?: string } }[] } }) => res.body.errors?.[0]?.extensions?.code;
 const token = (m: { id: string }) => stack.memberToken(m.id);
-const inboxOf = async (m: { id: string }, vars: Record<string, unknown> = {}) => (await stack.gql(INBOX, vars, { token: await token(m) })).body.data.me.inbox;
+const inboxOf = async (m: { id: string }, vars: Record<string, unknown> = {}) =>
+  (await stack.gql(INBOX, vars, { token: await token(m) })).body.data.me.inbox;
 
 /** Publishes an event as another subgraph would, into identity's queue only; drain to apply it. */
 async function publish<T extends EventType>(type: T, payload: EventInput[T], producer = 'test'): Promise<string> {
@@ -51,7 +52,12 @@ describe('notices from other subgraphs', () => {
   it('Ana and Chen find the tier changes the demo seed made, and Chen the warning moderation gave him (real events)', async () => {
     const ana = await inboxOf(ANA);
     expect(ana.edges.map((e: { node: unknown }) => e.node)).toEqual([
-      expect.objectContaining({ kind: 'TIER_CHANGED', title: 'Your tier is now Gold', body: 'You moved from Bronze to Gold.', readAt: null }),
+      expect.objectContaining({
+        kind: 'TIER_CHANGED',
+        title: 'Your tier is now Gold',
+        body: 'You moved from Bronze to Gold.',
+        readAt: null,
+      }),
     ]);
     anaTierNotice = ana.edges[0].node.id;
     const chen = await inboxOf(CHEN);
@@ -67,7 +73,11 @@ describe('notices from other subgraphs', () => {
 
   it('Bo moves from Bronze to Silver and finds a notice saying so', async () => {
     await publish('TierChanged', { memberId: BO.id, from: 'BRONZE', to: 'SILVER', reason: 'qualifying_spend' });
-    expect((await inboxOf(BO)).edges[0].node).toMatchObject({ kind: 'TIER_CHANGED', title: 'Your tier is now Silver', createdAt: clock.toISOString() });
+    expect((await inboxOf(BO)).edges[0].node).toMatchObject({
+      kind: 'TIER_CHANGED',
+      title: 'Your tier is now Silver',
+      createdAt: clock.toISOString(),
+    });
   });
 
   it('Ana is told her points expire; Bo is told his benefits were restricted and then that they are restored', async () => {
@@ -79,12 +89,19 @@ describe('notices from other subgraphs', () => {
     await publish('SanctionLifted', { sanctionId, memberId: BO.id, kind: 'RESTRICTED_BENEFITS' });
     const bo = await inboxOf(BO);
     expect(kinds(bo)).toEqual(['SANCTION_LIFTED', 'SANCTION_APPLIED', 'TIER_CHANGED']);
-    expect(bo.edges.slice(0, 2).map((e: { node: { title: string } }) => e.node.title)).toEqual(['Your benefits are restored', 'Your benefits were restricted']);
+    expect(bo.edges.slice(0, 2).map((e: { node: { title: string } }) => e.node.title)).toEqual([
+      'Your benefits are restored',
+      'Your benefits were restricted',
+    ]);
   });
 
   it('a benefit change for Silver reaches Bo and Chen (Silver) and not Ana (Gold); one for Gold reaches Ana only', async () => {
     await publish('BenefitChangeAnnounced', { tier: 'SILVER', benefit: 'Free shipping', effectiveAt: '2027-02-01T00:00:00Z' });
-    expect((await inboxOf(BO)).edges[0].node).toMatchObject({ kind: 'BENEFIT_CHANGE', title: 'A change to your Silver benefits', body: 'Free shipping changes from 2027-02-01.' });
+    expect((await inboxOf(BO)).edges[0].node).toMatchObject({
+      kind: 'BENEFIT_CHANGE',
+      title: 'A change to your Silver benefits',
+      body: 'Free shipping changes from 2027-02-01.',
+    });
     expect((await inboxOf(CHEN)).edges[0].node.kind).toBe('BENEFIT_CHANGE');
     expect(kinds(await inboxOf(ANA))).toEqual(['POINTS_EXPIRING', 'TIER_CHANGED']);
     clock = new Date(clock.getTime() + 1000);
@@ -127,7 +144,12 @@ describe('notices from other subgraphs', () => {
           sql`select delivered_at is not null as delivered, parked_at is not null as parked, attempts, last_error from events.deliveries where consumer = 'identity' and event_id = ${eventId}`,
         )
       )[0];
-    expect(await delivery()).toMatchObject({ delivered: false, parked: false, attempts: 1, last_error: expect.stringMatching(/^SanctionApplied payload breaks the event contract: kind: /) });
+    expect(await delivery()).toMatchObject({
+      delivered: false,
+      parked: false,
+      attempts: 1,
+      last_error: expect.stringMatching(/^SanctionApplied payload breaks the event contract: kind: /),
+    });
     // Retried as its backoff allows (at most a minute apart), then parked for good.
     for (let i = 0; i < 15; i++) {
       clock = new Date(clock.getTime() + 61_000);
@@ -162,7 +184,7 @@ describe('reading the inbox', () => {
     expect(unread.edges.map((e: { node: { id: string } }) => e.node.id)).not.toContain(anaTierNotice);
   });
 
-  it('Bo cannot mark Ana\'s notice read (NOT_FOUND) and it stays as it was; a malformed id is BAD_USER_INPUT', async () => {
+  it("Bo cannot mark Ana's notice read (NOT_FOUND) and it stays as it was; a malformed id is BAD_USER_INPUT", async () => {
     const before = await stack.database.rows(sql`select read_at from identity.inbox_notices where id = ${anaTierNotice}`);
     expect(codeOf(await stack.gql(READ, { id: anaTierNotice }, { token: await token(BO) }))).toBe('NOT_FOUND');
     expect(codeOf(await stack.gql(READ, { id: 'nope' }, { token: await token(BO) }))).toBe('BAD_USER_INPUT');

@@ -36,8 +36,15 @@ describe("the scheduled jobs' run record", () => {
 
     const res = await stack.gql(RUNS, {}, { token: await olu() });
     expect(res.body.errors).toBeUndefined();
-    const nodes = res.body.data.jobRuns.edges.map((e: { node: Record<string, unknown> }) => e.node).filter((n: { job: string }) => n.job.startsWith('identity.'));
-    expect(nodes.map((n: { job: string }) => n.job).sort()).toEqual(['identity.erasures', 'identity.exports', 'identity.retention', 'identity.verification-reminders']);
+    const nodes = res.body.data.jobRuns.edges
+      .map((e: { node: Record<string, unknown> }) => e.node)
+      .filter((n: { job: string }) => n.job.startsWith('identity.'));
+    expect(nodes.map((n: { job: string }) => n.job).sort()).toEqual([
+      'identity.erasures',
+      'identity.exports',
+      'identity.retention',
+      'identity.verification-reminders',
+    ]);
     expect(nodes.find((n: { job: string }) => n.job === 'identity.erasures')).toMatchObject({
       trigger: 'SCHEDULE',
       status: 'OK',
@@ -68,7 +75,11 @@ describe("the scheduled jobs' run record", () => {
     ]);
     expect(res.body.data.jobRuns.pageInfo.hasNextPage).toBe(true);
 
-    const next = await stack.gql(RUNS, { job: 'identity.erasures', first: 5, after: res.body.data.jobRuns.pageInfo.endCursor }, { token: await olu() });
+    const next = await stack.gql(
+      RUNS,
+      { job: 'identity.erasures', first: 5, after: res.body.data.jobRuns.pageInfo.endCursor },
+      { token: await olu() },
+    );
     expect(next.body.data.jobRuns.edges.map((e: { node: { startedAt: string } }) => e.node.startedAt)).toEqual([clock.toISOString()]);
   });
 

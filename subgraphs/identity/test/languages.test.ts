@@ -46,12 +46,18 @@ function decodeQuoted(text: string, underscoreIsSpace = false): string {
 function readMail(raw: string): { subject: string; text: string } {
   const [head = '', ...rest] = raw.split(/\r?\n\r?\n/);
   const headers = head.replace(/\r?\n[ \t]+/g, ' ');
-  const subject = (/^Subject: (.*)$/m.exec(headers)?.[1] ?? '').replace(/=\?UTF-8\?([BQ])\?([^?]*)\?=\s*/gi, (_, enc: string, word: string) =>
-    enc.toUpperCase() === 'B' ? Buffer.from(word, 'base64').toString('utf8') : decodeQuoted(word, true),
+  const subject = (/^Subject: (.*)$/m.exec(headers)?.[1] ?? '').replace(
+    /=\?UTF-8\?([BQ])\?([^?]*)\?=\s*/gi,
+    (_, enc: string, word: string) => (enc.toUpperCase() === 'B' ? Buffer.from(word, 'base64').toString('utf8') : decodeQuoted(word, true)),
   );
   const body = rest.join('\n\n');
   const encoding = /^Content-Transfer-Encoding: (.*)$/im.exec(headers)?.[1]?.trim().toLowerCase();
-  const text = encoding === 'base64' ? Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8') : encoding === 'quoted-printable' ? decodeQuoted(body) : body;
+  const text =
+    encoding === 'base64'
+      ? Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')
+      : encoding === 'quoted-printable'
+        ? decodeQuoted(body)
+        : body;
   return { subject: subject.trim(), text };
 }
 
@@ -68,7 +74,9 @@ async function eventually<T>(read: () => T | undefined | Promise<T | undefined>,
 
 let stack: TestStack;
 beforeAll(async () => {
-  const port = await new Promise<number>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve((smtp.server.address() as AddressInfo).port)));
+  const port = await new Promise<number>((resolve) =>
+    smtp.listen(0, '127.0.0.1', () => resolve((smtp.server.address() as AddressInfo).port)),
+  );
   stack = await startTestStack({
     now: () => clock,
     env: { NOTIFIER: 'deliver', SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'Membership <no-reply@membership.test>' },
@@ -166,7 +174,11 @@ describe('the member reads the platform in their language', () => {
 
   it('a warning to Mei is in her inbox and in her email, in Chinese; once she switches to English, the same notice reads in English', async () => {
     await publish('SanctionApplied', { sanctionId: randomUUID(), memberId: mei, kind: 'WARNING' });
-    expect((await me(mei)).inbox.edges[0]!.node).toEqual({ kind: 'SANCTION_APPLIED', title: '您收到了一次警告', body: '原因和期限请在账户状态中查看。' });
+    expect((await me(mei)).inbox.edges[0]!.node).toEqual({
+      kind: 'SANCTION_APPLIED',
+      title: '您收到了一次警告',
+      body: '原因和期限请在账户状态中查看。',
+    });
     await deliver();
     const [mail] = mailsTo('mei@example.com').slice(1);
     expect(mail?.subject).toBe('您收到了一次警告');
@@ -175,7 +187,11 @@ describe('the member reads the platform in their language', () => {
 
     const switched = await stack.gql(`mutation { setLanguage(language: EN) { id language } }`, {}, { token: await stack.memberToken(mei) });
     expect(switched.body).toEqual({ data: { setLanguage: { id: mei, language: 'EN' } } });
-    expect((await me(mei)).inbox.edges[0]!.node).toEqual({ kind: 'SANCTION_APPLIED', title: 'You received a warning', body: 'See your standing for the reason and how long it lasts.' });
+    expect((await me(mei)).inbox.edges[0]!.node).toEqual({
+      kind: 'SANCTION_APPLIED',
+      title: 'You received a warning',
+      body: 'See your standing for the reason and how long it lasts.',
+    });
   });
 
   it('Mei (now English) is emailed her downgrade in English, and her upgrade only in the inbox; her card names her tier in English', async () => {
@@ -209,9 +225,19 @@ describe('the member reads the platform in their language', () => {
 
 describe('must-tell notices by email, unless the member opted out of service emails or has no email', () => {
   it('a request another part marks outOfApp is emailed to Nils; one it does not mark stays in his inbox', async () => {
-    await publish('MemberNoticeRequested', { memberId: nils, template: 'orders.payment_confirmed', params: { orderNumber: 'A1B2C3D4', amount: '12.00', currency: 'CNY' }, outOfApp: true });
+    await publish('MemberNoticeRequested', {
+      memberId: nils,
+      template: 'orders.payment_confirmed',
+      params: { orderNumber: 'A1B2C3D4', amount: '12.00', currency: 'CNY' },
+      outOfApp: true,
+    });
     advance(1);
-    await publish('MemberNoticeRequested', { memberId: nils, template: 'points.points_available', params: { points: 50, orderNumber: 'A1B2C3D4' }, outOfApp: false });
+    await publish('MemberNoticeRequested', {
+      memberId: nils,
+      template: 'points.points_available',
+      params: { points: 50, orderNumber: 'A1B2C3D4' },
+      outOfApp: false,
+    });
     await deliver();
     expect(mailsTo('nils@example.com').map((m) => m.subject)).toEqual([
       'Your membership registration code',

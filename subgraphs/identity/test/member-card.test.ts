@@ -51,15 +51,25 @@ describe("a member's card", () => {
     await expect(verifyCardToken(qrPayload, key, new Date(clock.getTime() + 61_000))).rejects.toBeInstanceOf(errors.JWTExpired);
     const [header, , signature] = qrPayload.split('.');
     const forged = Buffer.from(JSON.stringify({ ...decodeJwt(qrPayload), num: '100000000008' })).toString('base64url');
-    await expect(verifyCardToken(`${header}.${forged}.${signature}`, key, clock)).rejects.toBeInstanceOf(errors.JWSSignatureVerificationFailed);
+    await expect(verifyCardToken(`${header}.${forged}.${signature}`, key, clock)).rejects.toBeInstanceOf(
+      errors.JWSSignatureVerificationFailed,
+    );
   });
 
-  it('Chen (support without pii:identity:read) cannot read Ana\'s card; with the scope and a purpose he can', async () => {
+  it("Chen (support without pii:identity:read) cannot read Ana's card; with the scope and a purpose he can", async () => {
     const query = `query ($id: ID!) { member(id: $id) { displayName card { number } } }`;
-    const denied = await stack.gql(query, { id: ANA!.id }, { token: await stack.staffToken(['members:read']), headers: { 'x-access-purpose': 'support' } });
+    const denied = await stack.gql(
+      query,
+      { id: ANA!.id },
+      { token: await stack.staffToken(['members:read']), headers: { 'x-access-purpose': 'support' } },
+    );
     expect(denied.body.data.member).toMatchObject({ displayName: ANA!.displayName, card: null });
     expect(denied.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const allowed = await stack.gql(query, { id: ANA!.id }, { token: await stack.staffToken(['members:read', 'pii:identity:read']), headers: { 'x-access-purpose': 'support' } });
+    const allowed = await stack.gql(
+      query,
+      { id: ANA!.id },
+      { token: await stack.staffToken(['members:read', 'pii:identity:read']), headers: { 'x-access-purpose': 'support' } },
+    );
     expect(allowed.body.errors).toBeUndefined();
     expect(isMemberNumber(allowed.body.data.member.card.number)).toBe(true);
   });

@@ -66,7 +66,7 @@ describe('resetting a forgotten password', () => {
     await signIn('ana@example.com', NEW_PASSWORD);
   });
 
-  it('Ana\'s reset code works only once', async () => {
+  it("Ana's reset code works only once", async () => {
     advance(2);
     await stack.gql(REQUEST, { login: 'ana@example.com' });
     const code = await resetCodeSentTo('email', 'ana@example.com');
@@ -100,7 +100,11 @@ describe('a reset that does not reveal accounts', () => {
     const [notifications, codes] = [await count('notifications_outbox'), await count('password_reset_codes')];
     const stranger = await stack.gql(REQUEST, { login: 'nobody@example.com' });
     expect(stranger.body.errors).toBeUndefined();
-    expect(stranger.body.data.requestPasswordReset).toEqual({ channel: 'EMAIL', sentTo: 'n***@example.com', expiresAt: new Date(clock.getTime() + 10 * 60_000).toISOString() });
+    expect(stranger.body.data.requestPasswordReset).toEqual({
+      channel: 'EMAIL',
+      sentTo: 'n***@example.com',
+      expiresAt: new Date(clock.getTime() + 10 * 60_000).toISOString(),
+    });
     expect(await count('notifications_outbox')).toBe(notifications);
     expect(await count('password_reset_codes')).toBe(codes);
 
@@ -139,7 +143,7 @@ describe('bad password resets change nothing', () => {
   const passwordHashOf = async (memberId: string) =>
     (await stack.database.rows<{ h: string }>(sql`select password_hash as h from identity.members where id = ${memberId}`))[0]?.h;
 
-  it('Dee\'s wrong codes say how many tries are left; after five even the right code is refused and her password stays', async () => {
+  it("Dee's wrong codes say how many tries are left; after five even the right code is refused and her password stays", async () => {
     advance(2);
     await stack.gql(REQUEST, { login: 'dee@example.com' });
     const right = await resetCodeSentTo('email', 'dee@example.com');
@@ -156,7 +160,7 @@ describe('bad password resets change nothing', () => {
     await signIn('dee@example.com', stack.demo[3].password);
   });
 
-  it('Dee\'s reset code expires after ten minutes', async () => {
+  it("Dee's reset code expires after ten minutes", async () => {
     advance(2);
     await stack.gql(REQUEST, { login: 'dee@example.com' });
     const code = await resetCodeSentTo('email', 'dee@example.com');
@@ -167,7 +171,7 @@ describe('bad password resets change nothing', () => {
     await signIn('dee@example.com', stack.demo[3].password);
   });
 
-  it('Dee\'s right code with a common password is refused without using the code up or ending her sessions', async () => {
+  it("Dee's right code with a common password is refused without using the code up or ending her sessions", async () => {
     // An hour on: Dee has asked for five resets this hour, the most one login gets.
     advance(61);
     expect((await stack.gql(REQUEST, { login: 'dee@example.com' })).body.errors).toBeUndefined();
@@ -188,6 +192,8 @@ describe('bad password resets change nothing', () => {
     const res = await stack.gql(RESET, vars);
     expect(codeOf(res)).toBe('BAD_USER_INPUT');
     expect(res.body.errors?.[0]?.extensions?.field).toBe(field);
-    expect(await stack.database.rows<{ row: string }>(sql`select t::text as row from identity.password_reset_codes t order by id`)).toEqual(codes);
+    expect(await stack.database.rows<{ row: string }>(sql`select t::text as row from identity.password_reset_codes t order by id`)).toEqual(
+      codes,
+    );
   });
 });

@@ -52,7 +52,7 @@ async function logCount(): Promise<number> {
 const MY_LOG = `{ me { piiAccessLog(first: 10) { edges { node { viewerKind viewerId viewerRole purpose fields categories operationName requestId accessedAt } } } } }`;
 
 describe('recording PII accesses', () => {
-  it('the gateway records two accesses to Ana\'s data in one call', async () => {
+  it("the gateway records two accesses to Ana's data in one call", async () => {
     const before = await logCount();
     const res = await callIdentity(
       RECORD,
@@ -109,13 +109,13 @@ describe('recording PII accesses', () => {
     expect(Number.isNaN(Date.parse(nodes[0].accessedAt))).toBe(false);
   });
 
-  it('Bo (member) does not see Ana\'s accesses: his own log is empty', async () => {
+  it("Bo (member) does not see Ana's accesses: his own log is empty", async () => {
     const res = await stack.gql(MY_LOG, {}, { token: await stack.memberToken(bo().id) });
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.me.piiAccessLog.edges).toEqual([]);
   });
 
-  it('staff with members:read and audit:read read Ana\'s log; with members:read alone they get null and FORBIDDEN', async () => {
+  it("staff with members:read and audit:read read Ana's log; with members:read alone they get null and FORBIDDEN", async () => {
     const query = `query ($id: ID!) { member(id: $id) { displayName piiAccessLog { edges { node { viewerKind purpose } } } } }`;
     const auditor = await stack.gql(query, { id: ana().id }, { token: await stack.staffToken(['members:read', 'audit:read']) });
     expect(auditor.body.errors).toBeUndefined();
@@ -130,7 +130,7 @@ describe('recording PII accesses', () => {
     expect(support.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
-  it('Chen\'s log pages newest first with a cursor, without repeating or skipping an access', async () => {
+  it("Chen's log pages newest first with a cursor, without repeating or skipping an access", async () => {
     const requestIds = ['req-chen-1', 'req-chen-2', 'req-chen-3'];
     const recorded = await callIdentity(
       RECORD,
@@ -150,7 +150,7 @@ describe('recording PII accesses', () => {
     expect(seen.sort()).toEqual(requestIds);
   });
 
-  it('staff reading 2 or 4 members\' logs cost the same number of SQL statements', async () => {
+  it("staff reading 2 or 4 members' logs cost the same number of SQL statements", async () => {
     const token = await stack.staffToken(['members:read', 'audit:read']);
     const query = `query ($first: Int!) { members(first: $first) { edges { node { id piiAccessLog(first: 5) { edges { node { id } } } } } } }`;
     const statementsFor = async (first: number) => {
@@ -163,12 +163,21 @@ describe('recording PII accesses', () => {
     const four = await statementsFor(4);
     expect(four.members).toHaveLength(4);
     // Ana and Chen have entries, so the larger page really loads logs for several members.
-    expect(four.members.filter((m: { node: { piiAccessLog: { edges: unknown[] } } }) => m.node.piiAccessLog.edges.length > 0)).toHaveLength(2);
+    expect(four.members.filter((m: { node: { piiAccessLog: { edges: unknown[] } } }) => m.node.piiAccessLog.edges.length > 0)).toHaveLength(
+      2,
+    );
     expect(four.statements).toBe(two.statements);
   });
 
   it('the gateway can write 5000 accesses in one call, and 5001 is BAD_USER_INPUT writing nothing', async () => {
-    const compact = { viewerKind: 'staff', viewerId: 's', ownerMemberId: chen().id, fields: ['Member.email'], categories: ['CONTACT'], requestId: 'bulk' };
+    const compact = {
+      viewerKind: 'staff',
+      viewerId: 's',
+      ownerMemberId: chen().id,
+      fields: ['Member.email'],
+      categories: ['CONTACT'],
+      requestId: 'bulk',
+    };
     const before = await logCount();
     const ok = await callIdentity(RECORD, { input: { entries: Array.from({ length: 5000 }, () => compact) } }, GATEWAY);
     expect(ok.body.errors).toBeUndefined();
@@ -184,7 +193,11 @@ describe('recording PII accesses', () => {
 describe('who may record PII accesses', () => {
   it('Ana (member) calling identity directly cannot record an access: FORBIDDEN, nothing written', async () => {
     const before = await logCount();
-    const res = await callIdentity(RECORD, { input: { entries: [entry({ ownerMemberId: bo().id })] } }, { kind: 'member', memberId: ana().id });
+    const res = await callIdentity(
+      RECORD,
+      { input: { entries: [entry({ ownerMemberId: bo().id })] } },
+      { kind: 'member', memberId: ana().id },
+    );
     expect(res.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(res.body.data?.recordPiiAccess ?? null).toBeNull();
     expect(await logCount()).toBe(before);
@@ -192,7 +205,9 @@ describe('who may record PII accesses', () => {
 
   it('a service other than the gateway cannot record an access: identity trusts no other key (401), and the gateway key cannot claim another service (401); nothing written', async () => {
     const before = await logCount();
-    const asIdentity = await callSubgraph(stack, 'identity', RECORD, { input: { entries: [entry()] } }, GATEWAY, { signer: testSigners.identity });
+    const asIdentity = await callSubgraph(stack, 'identity', RECORD, { input: { entries: [entry()] } }, GATEWAY, {
+      signer: testSigners.identity,
+    });
     expect(asIdentity.status).toBe(401);
     const claimingPoints = await callIdentity(RECORD, { input: { entries: [entry()] } }, { kind: 'service', service: 'points' });
     expect(claimingPoints.status).toBe(401);
@@ -214,7 +229,11 @@ describe('who may record PII accesses', () => {
 
   it('the gateway does not expose recordPiiAccess: a client naming it gets GRAPHQL_VALIDATION_FAILED', async () => {
     const before = await logCount();
-    const res = await stack.gql(RECORD, { input: { entries: [entry()] } }, { token: await stack.staffToken(['members:read', 'audit:read']) });
+    const res = await stack.gql(
+      RECORD,
+      { input: { entries: [entry()] } },
+      { token: await stack.staffToken(['members:read', 'audit:read']) },
+    );
     expect(res.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(await logCount()).toBe(before);
   });

@@ -24,9 +24,22 @@ const PASSWORD = 'Harbour-lights-42';
 const codeOf = (res: { body: { errors?: { extensions?: { code?: string } }[] } }) => res.body.errors?.[0]?.extensions?.code;
 const lee = () => stack.staffToken(['policy:publish'], LEE);
 const publish = async (kind: string, version: string, extra: Record<string, unknown> = {}) =>
-  stack.gql(PUBLISH, { input: { kind, version, text: `The ${kind.toLowerCase()} ${version}: be kind.`, reason: 'Legal review', ...extra } }, { token: await lee() });
+  stack.gql(
+    PUBLISH,
+    { input: { kind, version, text: `The ${kind.toLowerCase()} ${version}: be kind.`, reason: 'Legal review', ...extra } },
+    { token: await lee() },
+  );
 const registerAs = (email: string, acceptedPolicies?: { kind: string; version: string }[]) =>
-  stack.gql(REGISTER, { input: { email, password: PASSWORD, displayName: email.split('@')[0], acceptedPolicies, consentChannel: 'APP', consentMethod: 'BUTTON' } });
+  stack.gql(REGISTER, {
+    input: {
+      email,
+      password: PASSWORD,
+      displayName: email.split('@')[0],
+      acceptedPolicies,
+      consentChannel: 'APP',
+      consentMethod: 'BUTTON',
+    },
+  });
 async function count(table: string): Promise<number> {
   const [row] = await stack.database.rows<{ n: string | number }>(sql.raw(`select count(*) as n from identity.${table}`));
   return Number(row?.n);
@@ -57,20 +70,31 @@ describe('accepting the terms and privacy policy at sign-up', () => {
     const termsOnly = await registerAs('lin@example.com', [{ kind: 'TERMS', version: '1.0' }]);
     expect(codeOf(termsOnly)).toBe('POLICY_ACCEPTANCE_REQUIRED');
     expect(termsOnly.body.errors?.[0]?.message).toMatch(/privacy policy 1\.0/);
-    const wrong = await registerAs('lin@example.com', [{ kind: 'TERMS', version: '0.9' }, { kind: 'PRIVACY', version: '1.0' }]);
+    const wrong = await registerAs('lin@example.com', [
+      { kind: 'TERMS', version: '0.9' },
+      { kind: 'PRIVACY', version: '1.0' },
+    ]);
     expect(codeOf(wrong)).toBe('BAD_USER_INPUT');
     expect(await count('members')).toBe(members);
     expect(await count('policy_acceptances')).toBe(0);
   });
 
   it('Jia registers accepting both; both acceptances are recorded with where, how and the text hash', async () => {
-    const res = await registerAs('jia@example.com', [{ kind: 'TERMS', version: '1.0' }, { kind: 'PRIVACY', version: '1.0' }]);
+    const res = await registerAs('jia@example.com', [
+      { kind: 'TERMS', version: '1.0' },
+      { kind: 'PRIVACY', version: '1.0' },
+    ]);
     expect(res.body.errors).toBeUndefined();
     jia = res.body.data.register.accessToken;
     const me = (await stack.gql(MINE, {}, { token: jia })).body.data.me;
     expect(me.consents.policiesToAccept).toEqual([]);
     const terms = me.consents.policyAcceptances.find((a: { policy: { kind: string } }) => a.policy.kind === 'TERMS');
-    expect(terms).toEqual({ policy: { kind: 'TERMS', version: '1.0', textHash: terms1Hash }, channel: 'APP', method: 'BUTTON', textHash: terms1Hash });
+    expect(terms).toEqual({
+      policy: { kind: 'TERMS', version: '1.0', textHash: terms1Hash },
+      channel: 'APP',
+      method: 'BUTTON',
+      textHash: terms1Hash,
+    });
     expect(me.consents.policyAcceptances).toHaveLength(2);
   });
 });
@@ -87,7 +111,9 @@ describe('a new version announced for next week', () => {
     const effectiveAt = new Date(clock.getTime() + 7 * 86_400_000).toISOString();
     expect(published.body.data.publishPolicyVersion.effectiveAt).toBe(effectiveAt);
     const inbox = await stack.gql(`{ me { inbox(first: 5) { edges { node { kind body } } } } }`, {}, { token: jia });
-    const notice = inbox.body.data.me.inbox.edges.map((e: { node: { kind: string; body: string } }) => e.node).find((n: { kind: string }) => n.kind === 'POLICY_CHANGED');
+    const notice = inbox.body.data.me.inbox.edges
+      .map((e: { node: { kind: string; body: string } }) => e.node)
+      .find((n: { kind: string }) => n.kind === 'POLICY_CHANGED');
     // Jia chose no language at sign-up: she reads it in Simplified Chinese, the default.
     expect(notice.body).toContain(`新版会员条款将于 ${effectiveAt.slice(0, 10)} 生效`);
 
@@ -98,10 +124,15 @@ describe('a new version announced for next week', () => {
     const marketing = await stack.gql(MARKETING, {}, { token: jia });
     expect(marketing.body.errors).toBeUndefined();
     expect((await stack.gql(MINE, {}, { token: jia })).body.data.me.consents.policiesToAccept).toEqual([]);
-    const kai = await registerAs('kai@example.com', [{ kind: 'TERMS', version: '1.0' }, { kind: 'PRIVACY', version: '1.0' }]);
+    const kai = await registerAs('kai@example.com', [
+      { kind: 'TERMS', version: '1.0' },
+      { kind: 'PRIVACY', version: '1.0' },
+    ]);
     expect(kai.body.errors).toBeUndefined();
     // Kai reads the announced version and accepts it ahead of its date.
-    expect((await stack.gql(ACCEPT, { kind: 'TERMS', version: '2.0' }, { token: kai.body.data.register.accessToken })).body.errors).toBeUndefined();
+    expect(
+      (await stack.gql(ACCEPT, { kind: 'TERMS', version: '2.0' }, { token: kai.body.data.register.accessToken })).body.errors,
+    ).toBeUndefined();
   });
 
   it('after its date terms 2.0 applies: Jia must accept it to turn on marketing, Kai who accepted ahead need not, sign-up asks for 2.0', async () => {
@@ -113,13 +144,21 @@ describe('a new version announced for next week', () => {
     expect((await stack.gql(MINE, {}, { token: jia })).body.data.me.consents.policiesToAccept).toEqual([{ kind: 'TERMS', version: '2.0' }]);
 
     expect((await stack.gql(ACCEPT, { kind: 'TERMS', version: '2.0' }, { token: jia })).body.errors).toBeUndefined();
-    expect((await stack.gql(`mutation { updateMarketingPreferences(input: { email: true }) { email } }`, {}, { token: jia })).body.data.updateMarketingPreferences.email).toBe(true);
+    expect(
+      (await stack.gql(`mutation { updateMarketingPreferences(input: { email: true }) { email } }`, {}, { token: jia })).body.data
+        .updateMarketingPreferences.email,
+    ).toBe(true);
 
-    const [kaiRow] = await stack.database.rows<{ id: string }>(sql`select m.id from identity.members m order by registered_at desc limit 1`);
+    const [kaiRow] = await stack.database.rows<{ id: string }>(
+      sql`select m.id from identity.members m order by registered_at desc limit 1`,
+    );
     const kai = await stack.memberToken(kaiRow!.id);
     expect((await stack.gql(MARKETING, {}, { token: kai })).body.errors).toBeUndefined();
 
-    const old = await registerAs('mo@example.com', [{ kind: 'TERMS', version: '1.0' }, { kind: 'PRIVACY', version: '1.0' }]);
+    const old = await registerAs('mo@example.com', [
+      { kind: 'TERMS', version: '1.0' },
+      { kind: 'PRIVACY', version: '1.0' },
+    ]);
     expect(codeOf(old)).toBe('BAD_USER_INPUT');
     expect(old.body.errors?.[0]?.message).toMatch(/version 2\.0/);
   });

@@ -22,7 +22,8 @@ const ONE = `query ($id: ID!) { member(id: $id) { ${FIELDS} } }`;
 const ADDRESS = { province: '上海市', city: '上海市', district: '静安区', line: '南京西路 1266 号 12 楼', postalCode: '200040' };
 const codeOf = (res: { body: { errors?: { extensions?: { code?: string } }[] } }) => res.body.errors?.[0]?.extensions?.code;
 const token = (m: { id: string }) => stack.memberToken(m.id);
-const services = () => systemServices({ database: stack.database, env: { ...TEST_ENV }, logger: createLogger('test', 'silent'), now: () => clock });
+const services = () =>
+  systemServices({ database: stack.database, env: { ...TEST_ENV }, logger: createLogger('test', 'silent'), now: () => clock });
 
 async function completedEvents(memberId: string): Promise<number> {
   const [row] = await stack.database.rows<{ n: string | number }>(
@@ -31,14 +32,23 @@ async function completedEvents(memberId: string): Promise<number> {
   return Number(row?.n);
 }
 async function profileRow(id: string): Promise<string> {
-  const [row] = await stack.database.rows<{ row: string }>(sql`select t::text as row from identity.member_profiles t where member_id = ${id}`);
+  const [row] = await stack.database.rows<{ row: string }>(
+    sql`select t::text as row from identity.member_profiles t where member_id = ${id}`,
+  );
   return row?.row ?? '';
 }
 
 describe('optional profile fields', () => {
   it('Ana has none of them at first, and her type is INDIVIDUAL', async () => {
     const res = await stack.gql(ME, {}, { token: await token(ANA) });
-    expect(res.body.data.me).toMatchObject({ birthday: null, gender: null, address: null, interests: [], memberType: 'INDIVIDUAL', profileCompletedAt: null });
+    expect(res.body.data.me).toMatchObject({
+      birthday: null,
+      gender: null,
+      address: null,
+      interests: [],
+      memberType: 'INDIVIDUAL',
+      profileCompletedAt: null,
+    });
   });
 
   it.each([
@@ -61,7 +71,14 @@ describe('optional profile fields', () => {
   it('Ana gives her birthday, gender and address: not complete yet, no event', async () => {
     const res = await stack.gql(UPDATE, { birthday: '1990-05-17', gender: 'FEMALE', address: ADDRESS }, { token: await token(ANA) });
     expect(res.body.errors).toBeUndefined();
-    expect(res.body.data.updateProfile).toEqual({ birthday: '1990-05-17', gender: 'FEMALE', address: ADDRESS, interests: [], memberType: 'INDIVIDUAL', profileCompletedAt: null });
+    expect(res.body.data.updateProfile).toEqual({
+      birthday: '1990-05-17',
+      gender: 'FEMALE',
+      address: ADDRESS,
+      interests: [],
+      memberType: 'INDIVIDUAL',
+      profileCompletedAt: null,
+    });
     expect(await completedEvents(ANA.id)).toBe(0);
   });
 
@@ -70,7 +87,9 @@ describe('optional profile fields', () => {
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.updateProfile).toMatchObject({ interests: ['TRAVEL', 'BOOKS'], profileCompletedAt: clock.toISOString() });
     expect(await completedEvents(ANA.id)).toBe(1);
-    const [event] = await stack.database.rows<{ payload: unknown }>(sql`select payload from identity.outbox where type = 'MemberProfileCompleted'`);
+    const [event] = await stack.database.rows<{ payload: unknown }>(
+      sql`select payload from identity.outbox where type = 'MemberProfileCompleted'`,
+    );
     expect(event!.payload).toEqual({ memberId: ANA.id, completedAt: clock.toISOString() });
   });
 
@@ -81,7 +100,10 @@ describe('optional profile fields', () => {
 
   it('the change log names the fields, never the values', async () => {
     const res = await stack.gql(ME, {}, { token: await token(ANA) });
-    expect(res.body.data.me.profileChanges.map((c: { fields: string[] }) => c.fields)).toEqual([['interests'], ['birthday', 'gender', 'address']]);
+    expect(res.body.data.me.profileChanges.map((c: { fields: string[] }) => c.fields)).toEqual([
+      ['interests'],
+      ['birthday', 'gender', 'address'],
+    ]);
   });
 
   it('Ana removes her gender and address and empties her interests; completing again later records no second event', async () => {
@@ -92,7 +114,7 @@ describe('optional profile fields', () => {
     expect(await completedEvents(ANA.id)).toBe(1);
   });
 
-  it('two racing requests completing Bo\'s profile record one event', async () => {
+  it("two racing requests completing Bo's profile record one event", async () => {
     await stack.gql(UPDATE, { birthday: '1985-01-02', gender: 'MALE' }, { token: await token(BO) });
     const results = await Promise.all([
       stack.gql(UPDATE, { address: ADDRESS, interests: ['FOOD'] }, { token: await token(BO) }),
@@ -102,14 +124,14 @@ describe('optional profile fields', () => {
     expect(await completedEvents(BO.id)).toBe(1);
   });
 
-  it('staff with members:read but no pii:identity:read or pii:location:read get none of Ana\'s fields', async () => {
+  it("staff with members:read but no pii:identity:read or pii:location:read get none of Ana's fields", async () => {
     const staff = await stack.staffToken(['members:read']);
     const res = await stack.gql(ONE, { id: ANA.id }, { token: staff, headers: { 'x-access-purpose': 'support' } });
     expect(res.body.data.member).toMatchObject({ birthday: null, gender: null, address: null, interests: null });
     expect(res.body.errors?.map((e: { extensions?: { code?: string } }) => e.extensions?.code)).toContain('FORBIDDEN');
   });
 
-  it('staff with pii:identity:read and a purpose read Ana\'s birthday, not her address', async () => {
+  it("staff with pii:identity:read and a purpose read Ana's birthday, not her address", async () => {
     const staff = await stack.staffToken(['members:read', 'pii:identity:read']);
     const res = await stack.gql(ONE, { id: ANA.id }, { token: staff, headers: { 'x-access-purpose': 'support' } });
     expect(res.body.data.member).toMatchObject({ birthday: '1990-05-17', gender: 'OTHER', address: null });
@@ -117,11 +139,24 @@ describe('optional profile fields', () => {
 });
 
 describe('export and erasure', () => {
-  it('Ana\'s data export carries her optional fields', async () => {
+  it("Ana's data export carries her optional fields", async () => {
     const requested = await stack.gql(`mutation { requestDataExport { id } }`, {}, { token: await token(ANA) });
     const id = requested.body.data.requestDataExport.id;
-    const subgraphUrls = Object.fromEntries(Object.entries(stack.subgraphs).filter(([n]) => n !== 'identity').map(([n, s]) => [n, s.url]));
-    await runPendingExports(systemServices({ database: stack.database, env: { ...TEST_ENV }, logger: createLogger('test', 'silent'), now: () => clock, subgraphUrls }).dataExport, clock);
+    const subgraphUrls = Object.fromEntries(
+      Object.entries(stack.subgraphs)
+        .filter(([n]) => n !== 'identity')
+        .map(([n, s]) => [n, s.url]),
+    );
+    await runPendingExports(
+      systemServices({
+        database: stack.database,
+        env: { ...TEST_ENV },
+        logger: createLogger('test', 'silent'),
+        now: () => clock,
+        subgraphUrls,
+      }).dataExport,
+      clock,
+    );
     const res = await stack.gql(`query ($id: ID!) { dataExport(id: $id) { downloadJson } }`, { id }, { token: await token(ANA) });
     const doc = JSON.parse(res.body.data.dataExport.downloadJson);
     expect(doc.identity.profile).toMatchObject({

@@ -83,10 +83,14 @@ describe('correcting a profile', () => {
     expect(await changeCount()).toBe(before);
   });
 
-  it('support staff (members:read) cannot read Ana\'s change log; an auditor can', async () => {
+  it("support staff (members:read) cannot read Ana's change log; an auditor can", async () => {
     const query = `query ($id: ID!) { member(id: $id) { profileChanges { fields } } }`;
     expect(codeOf(await stack.gql(query, { id: ANA.id }, { token: await stack.staffToken(['members:read']) }))).toBe('FORBIDDEN');
     const audit = await stack.gql(query, { id: ANA.id }, { token: await stack.staffToken(['members:read', 'audit:read']) });
-    expect(audit.body.data.member.profileChanges.map((c: { fields: string[] }) => c.fields)).toEqual([['email'], ['phone'], ['displayName', 'email']]);
+    expect(audit.body.data.member.profileChanges.map((c: { fields: string[] }) => c.fields)).toEqual([
+      ['email'],
+      ['phone'],
+      ['displayName', 'email'],
+    ]);
   });
 });

@@ -63,7 +63,9 @@ describe('a member who declines verification', () => {
       const error = res.body.errors?.[0] as GqlError;
       expect(error?.extensions).toMatchObject({ code: 'VERIFICATION_REQUIRED', requiredLevel: 'PRIMARY', verificationRefused: true });
     }
-    const [grants] = await stack.database.rows<{ n: string | number }>(sql`select count(*) as n from identity.consent_records where member_id = ${CHEN.id} and purpose = 'partner_sharing'`);
+    const [grants] = await stack.database.rows<{ n: string | number }>(
+      sql`select count(*) as n from identity.consent_records where member_id = ${CHEN.id} and purpose = 'partner_sharing'`,
+    );
     expect(Number(grants!.n)).toBe(0);
   });
 
@@ -93,16 +95,23 @@ describe('a submission found false', () => {
   let first: string;
 
   it('Dee verifies her name and submits documents for advanced verification', async () => {
-    expect((await stack.gql(PRIMARY, { input: { realName: '戴安迪', idNumber: DEE_ID } }, { token: await token(DEE) })).body.data.submitPrimaryVerification.status).toBe('APPROVED');
+    expect(
+      (await stack.gql(PRIMARY, { input: { realName: '戴安迪', idNumber: DEE_ID } }, { token: await token(DEE) })).body.data
+        .submitPrimaryVerification.status,
+    ).toBe('APPROVED');
     clock = new Date(clock.getTime() + 1000); // so the submissions list in a fixed order
     const res = await stack.gql(ADVANCED, { input: IMAGES }, { token: await token(DEE) });
     first = res.body.data.submitAdvancedVerification.id;
   });
 
   it('the reviewer finds it false: Dee is refused (level still PRIMARY), told why, and the log keeps the kind', async () => {
-    const res = await stack.gql(REJECT, { id: first, reason: 'The document image was altered.', kind: 'FALSE_SUBMISSION' }, {
-      token: await reviewer(),
-    });
+    const res = await stack.gql(
+      REJECT,
+      { id: first, reason: 'The document image was altered.', kind: 'FALSE_SUBMISSION' },
+      {
+        token: await reviewer(),
+      },
+    );
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.rejectVerification).toMatchObject({ status: 'REJECTED', rejectionKind: 'FALSE_SUBMISSION' });
     const me = (await stack.gql(ME, {}, { token: await token(DEE) })).body.data.me;
@@ -146,7 +155,10 @@ describe('the configuration', () => {
   it('VERIFICATION_REFUSAL_RESTRICTS lists what identity withholds; empty withholds nothing; an unknown word is refused at start', () => {
     expect(loadIdentityEnv({ ...TEST_ENV }).VERIFICATION_REFUSAL_RESTRICTS).toEqual(['card', 'partner_sharing', 'enterprise']);
     expect(loadIdentityEnv({ ...TEST_ENV, VERIFICATION_REFUSAL_RESTRICTS: '' }).VERIFICATION_REFUSAL_RESTRICTS).toEqual([]);
-    expect(loadIdentityEnv({ ...TEST_ENV, VERIFICATION_REFUSAL_RESTRICTS: 'card, enterprise' }).VERIFICATION_REFUSAL_RESTRICTS).toEqual(['card', 'enterprise']);
+    expect(loadIdentityEnv({ ...TEST_ENV, VERIFICATION_REFUSAL_RESTRICTS: 'card, enterprise' }).VERIFICATION_REFUSAL_RESTRICTS).toEqual([
+      'card',
+      'enterprise',
+    ]);
     expect(() => loadIdentityEnv({ ...TEST_ENV, VERIFICATION_REFUSAL_RESTRICTS: 'card,points' })).toThrow();
   });
 });

@@ -69,11 +69,12 @@ describe('registering with a one-time code', () => {
     expect(await count('members')).toBe(members);
   });
 
-  it('Mei\'s wrong codes say how many tries are left; after five even the right code is refused until she asks again', async () => {
+  it("Mei's wrong codes say how many tries are left; after five even the right code is refused until she asks again", async () => {
     await stack.gql(REQUEST, { input: { email: 'mei@example.com' } });
     const right = await codeSentTo('email', 'mei@example.com');
     const wrong = right === '000000' ? '000001' : '000000';
-    const attempt = (code: string) => stack.gql(REGISTER, { input: { email: 'mei@example.com', password: PASSWORD, displayName: 'Mei', code } });
+    const attempt = (code: string) =>
+      stack.gql(REGISTER, { input: { email: 'mei@example.com', password: PASSWORD, displayName: 'Mei', code } });
 
     const first = await attempt(wrong);
     expect(codeOf(first)).toBe('BAD_USER_INPUT');
@@ -89,7 +90,7 @@ describe('registering with a one-time code', () => {
     expect(again.body.errors).toBeUndefined();
   });
 
-  it('Nia\'s code expires after ten minutes', async () => {
+  it("Nia's code expires after ten minutes", async () => {
     await stack.gql(REQUEST, { input: { email: 'nia@example.com' } });
     const code = await codeSentTo('email', 'nia@example.com');
     advance(11);
@@ -116,7 +117,7 @@ describe('registering with a one-time code', () => {
     expect(res.body.errors).toBeUndefined();
   });
 
-  it('Pia\'s right code with a weak password is refused without using the code up', async () => {
+  it("Pia's right code with a weak password is refused without using the code up", async () => {
     await stack.gql(REQUEST, { input: { email: 'pia@example.com' } });
     const code = await codeSentTo('email', 'pia@example.com');
     const weak = await stack.gql(REGISTER, { input: { email: 'pia@example.com', password: 'password', displayName: 'Pia', code } });
@@ -125,7 +126,7 @@ describe('registering with a one-time code', () => {
     expect(ok.body.errors).toBeUndefined();
   });
 
-  it('a code works once: Qiu\'s two registrations racing with one code make exactly one account', async () => {
+  it("a code works once: Qiu's two registrations racing with one code make exactly one account", async () => {
     await stack.gql(REQUEST, { input: { email: 'qiu@example.com' } });
     const code = await codeSentTo('email', 'qiu@example.com');
     const members = await count('members');
@@ -165,7 +166,7 @@ describe('whether an account exists is not told', () => {
     channel: res.body.data?.requestRegistrationCode?.channel,
   });
 
-  it('asking for a code with Ana\'s registered email answers like any other email; Ana gets a message saying someone tried, and no code', async () => {
+  it("asking for a code with Ana's registered email answers like any other email; Ana gets a message saying someone tried, and no code", async () => {
     advance(2);
     const taken = await stack.gql(REQUEST, { input: { email: 'ana@example.com' } });
     const free = await stack.gql(REQUEST, { input: { email: 'ursula@example.com' } });
@@ -178,21 +179,25 @@ describe('whether an account exists is not told', () => {
     expect((await lastMessage('email', 'ursula@example.com'))?.template).toBe('registration-code');
   });
 
-  it('asking again within a minute is RATE_LIMITED for Ana\'s email and for a free one alike', async () => {
+  it("asking again within a minute is RATE_LIMITED for Ana's email and for a free one alike", async () => {
     const taken = await stack.gql(REQUEST, { input: { email: 'ana@example.com' } });
     const free = await stack.gql(REQUEST, { input: { email: 'ursula@example.com' } });
     expect([codeOf(taken), codeOf(free)]).toEqual(['RATE_LIMITED', 'RATE_LIMITED']);
     expect(taken.body.errors?.[0]?.message).toBe(free.body.errors?.[0]?.message);
   });
 
-  it('registering with Ana\'s email and a guessed code is the same wrong-code answer as for a free email: no CONFLICT before a right code', async () => {
-    const taken = await stack.gql(REGISTER, { input: { email: 'ana@example.com', password: PASSWORD, displayName: 'Not Ana', code: '000000' } });
-    const free = await stack.gql(REGISTER, { input: { email: 'ursula@example.com', password: PASSWORD, displayName: 'Ursula', code: '000000' } });
+  it("registering with Ana's email and a guessed code is the same wrong-code answer as for a free email: no CONFLICT before a right code", async () => {
+    const taken = await stack.gql(REGISTER, {
+      input: { email: 'ana@example.com', password: PASSWORD, displayName: 'Not Ana', code: '000000' },
+    });
+    const free = await stack.gql(REGISTER, {
+      input: { email: 'ursula@example.com', password: PASSWORD, displayName: 'Ursula', code: '000000' },
+    });
     expect(codeOf(taken)).toBe('BAD_USER_INPUT');
     expect(taken.body.errors?.[0]?.message).toBe(free.body.errors?.[0]?.message);
   });
 
-  it('Bo\'s registered phone: a code request answers like any phone, and Bo gets the account-exists text', async () => {
+  it("Bo's registered phone: a code request answers like any phone, and Bo gets the account-exists text", async () => {
     const res = await stack.gql(REQUEST, { input: { phone: '+8613812345678' } });
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.requestRegistrationCode).toMatchObject({ channel: 'PHONE', sentTo: '138****5678' });
@@ -227,7 +232,7 @@ describe('growing lockout', () => {
     return Math.round(Number(locked.body.errors?.[0]?.extensions?.retryAfterSeconds) / 60);
   };
 
-  it('Chen\'s second lock in a row lasts twice as long as the first; signing in successfully starts over', async () => {
+  it("Chen's second lock in a row lasts twice as long as the first; signing in successfully starts over", async () => {
     expect(await lockFor()).toBe(15);
     advance(16);
     expect(await lockFor()).toBe(30);

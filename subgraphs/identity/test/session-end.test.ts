@@ -40,13 +40,15 @@ async function me(token: string) {
 /** Publishes an event as moderation would, into identity's queue only, and applies it. */
 async function publish<T extends EventType>(type: T, payload: EventInput[T]): Promise<void> {
   const eventId = randomUUID();
-  await stack.database.db.insert(eventLog).values({ eventId, type, producer: 'moderation', payload, occurredAt: clock, publishedAt: clock });
+  await stack.database.db
+    .insert(eventLog)
+    .values({ eventId, type, producer: 'moderation', payload, occurredAt: clock, publishedAt: clock });
   await stack.database.db.insert(deliveries).values({ consumer: 'identity', eventId, availableAt: clock });
   await stack.drainEvents();
 }
 
 describe('an access token lives only as long as its session', () => {
-  it('Ana logs out on her laptop: its access token is refused within the session check\'s bound, her phone\'s sign-in works on', async () => {
+  it("Ana logs out on her laptop: its access token is refused within the session check's bound, her phone's sign-in works on", async () => {
     const laptop = await signIn(ANA.email!);
     const phone = await signIn(ANA.email!);
     expect((await me(laptop.accessToken)).body.data.me.id).toBe(ANA.id);
@@ -79,7 +81,9 @@ describe('an access token lives only as long as its session', () => {
 
   it('Dee is erased: her token is refused', async () => {
     const dee = await signIn(DEE.email!);
-    expect((await stack.gql('mutation { requestErasure { status } }', {}, { token: dee.accessToken })).body.data.requestErasure.status).toBe('PENDING');
+    expect(
+      (await stack.gql('mutation { requestErasure { status } }', {}, { token: dee.accessToken })).body.data.requestErasure.status,
+    ).toBe('PENDING');
     clock = new Date(clock.getTime() + 16 * 86_400_000);
     const erasure = systemServices({ database: stack.database, env: { ...TEST_ENV }, logger: createLogger('test', 'silent') }).erasure;
     expect((await runDueErasures(erasure, clock)).erased).toEqual([DEE.id]);
@@ -99,7 +103,13 @@ describe('bans', () => {
     const bo = await signIn(BO.phone!);
     expect((await me(bo.accessToken)).status).toBe(200);
     banEnds = endsAt();
-    await publish('SanctionApplied', { sanctionId, memberId: BO.id, kind: 'BAN', effectiveAt: clock.toISOString(), endsAt: banEnds.toISOString() });
+    await publish('SanctionApplied', {
+      sanctionId,
+      memberId: BO.id,
+      kind: 'BAN',
+      effectiveAt: clock.toISOString(),
+      endsAt: banEnds.toISOString(),
+    });
     await pastSessionCache();
     const refused = await me(bo.accessToken);
     expect(refused.status).toBe(401);
@@ -108,7 +118,9 @@ describe('bans', () => {
     expect(codeOf(login)).toBe('FORBIDDEN');
     expect(login.body.errors?.[0]?.message).toContain(banEnds.toISOString());
     expect(login.body.errors?.[0]?.extensions?.bannedUntil).toBe(banEnds.toISOString());
-    expect(codeOf(await stack.gql('mutation ($t: String!) { refreshSession(refreshToken: $t) { accessToken } }', { t: bo.refreshToken }))).toBe('UNAUTHENTICATED');
+    expect(
+      codeOf(await stack.gql('mutation ($t: String!) { refreshSession(refreshToken: $t) { accessToken } }', { t: bo.refreshToken })),
+    ).toBe('UNAUTHENTICATED');
   });
 
   it('a wrong password for banned Bo is the ordinary wrong-password answer: the ban is told only to whoever knows the password', async () => {
@@ -124,13 +136,19 @@ describe('bans', () => {
 
   it('a ban past its end no longer stops Bo, even before moderation says it is lifted', async () => {
     const second = randomUUID();
-    await publish('SanctionApplied', { sanctionId: second, memberId: BO.id, kind: 'BAN', effectiveAt: clock.toISOString(), endsAt: new Date(clock.getTime() + 3_600_000).toISOString() });
+    await publish('SanctionApplied', {
+      sanctionId: second,
+      memberId: BO.id,
+      kind: 'BAN',
+      effectiveAt: clock.toISOString(),
+      endsAt: new Date(clock.getTime() + 3_600_000).toISOString(),
+    });
     expect(codeOf(await stack.gql(LOGIN, { login: BO.phone!, password: BO.password }))).toBe('FORBIDDEN');
     clock = new Date(clock.getTime() + 2 * 3_600_000);
     await signIn(BO.phone!);
   });
 
-  it('a WARNING changes nothing about Bo\'s sign-in', async () => {
+  it("a WARNING changes nothing about Bo's sign-in", async () => {
     await publish('SanctionApplied', { sanctionId: randomUUID(), memberId: BO.id, kind: 'WARNING' });
     const bo = await signIn(BO.phone!);
     await pastSessionCache();

@@ -38,14 +38,14 @@ describe('refresh tokens', () => {
     expect(me.body.data.me.displayName).toBe('Ana');
   });
 
-  it('only the hash of Ana\'s refresh token is stored, never the token', async () => {
+  it("only the hash of Ana's refresh token is stored, never the token", async () => {
     const session = await signIn('ana@example.com', stack.demo[0].password);
     const rows = await stack.database.rows<{ row: string }>(sql`select t::text as row from identity.refresh_tokens t`);
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.map((r) => r.row).join('\n')).not.toContain(session.refreshToken);
   });
 
-  it('Bo\'s stolen refresh token used a second time ends his whole sign-in, the thief\'s and his own newer token alike', async () => {
+  it("Bo's stolen refresh token used a second time ends his whole sign-in, the thief's and his own newer token alike", async () => {
     const stolen = await signIn('+8613812345678', stack.demo[1].password);
     const legit = (await refresh(stolen.refreshToken)).body.data.refreshSession;
 
@@ -59,7 +59,7 @@ describe('refresh tokens', () => {
     expect(afterReplay.body.errors?.[0]?.message).toMatch(/session has ended/);
   });
 
-  it('Bo\'s other sign-in (his phone, another device) keeps working after one family is revoked for reuse', async () => {
+  it("Bo's other sign-in (his phone, another device) keeps working after one family is revoked for reuse", async () => {
     const phone = await signIn('+8613812345678', stack.demo[1].password);
     const laptop = await signIn('+8613812345678', stack.demo[1].password);
     await refresh(phone.refreshToken);
@@ -68,7 +68,7 @@ describe('refresh tokens', () => {
     expect(res.body.errors).toBeUndefined();
   });
 
-  it('two requests racing with one of Chen\'s refresh tokens: one wins, then the reuse ends the session', async () => {
+  it("two requests racing with one of Chen's refresh tokens: one wins, then the reuse ends the session", async () => {
     const session = await signIn('chen@example.com', stack.demo[2].password);
     const results = await Promise.all([refresh(session.refreshToken), refresh(session.refreshToken)]);
     const winners = results.filter((r) => !r.body.errors);
@@ -95,7 +95,7 @@ describe('refresh tokens', () => {
 describe('changing a password', () => {
   const dee = () => stack.demo[3];
 
-  it('an anonymous caller cannot change anyone\'s password', async () => {
+  it("an anonymous caller cannot change anyone's password", async () => {
     const res = await stack.gql(CHANGE, { current: dee().password, next: 'Another-harbour-77' });
     expect(codeOf(res)).toBe('UNAUTHENTICATED');
   });
@@ -104,13 +104,16 @@ describe('changing a password', () => {
     ['a wrong current password', 'Not-her-password-1', 'Another-harbour-77', 'currentPassword'],
     ['a weak new password', 'Demo-pass-2026', 'password', 'newPassword'],
     ['the same password again', 'Demo-pass-2026', 'Demo-pass-2026', 'newPassword'],
-  ])('Dee changing her password with %s is BAD_USER_INPUT naming the field, and her sessions live on', async (_what, current, next, field) => {
-    const session = await signIn(dee().email, dee().password);
-    const res = await stack.gql(CHANGE, { current, next }, { token: session.accessToken });
-    expect(codeOf(res)).toBe('BAD_USER_INPUT');
-    expect(res.body.errors?.[0]?.extensions?.field).toBe(field);
-    expect((await refresh(session.refreshToken)).body.errors).toBeUndefined();
-  });
+  ])(
+    'Dee changing her password with %s is BAD_USER_INPUT naming the field, and her sessions live on',
+    async (_what, current, next, field) => {
+      const session = await signIn(dee().email, dee().password);
+      const res = await stack.gql(CHANGE, { current, next }, { token: session.accessToken });
+      expect(codeOf(res)).toBe('BAD_USER_INPUT');
+      expect(res.body.errors?.[0]?.extensions?.field).toBe(field);
+      expect((await refresh(session.refreshToken)).body.errors).toBeUndefined();
+    },
+  );
 
   it('Dee changes her password: her other sessions end, the old password fails and the new one works', async () => {
     const phone = await signIn(dee().email, dee().password);
@@ -128,7 +131,7 @@ describe('changing a password', () => {
 });
 
 describe('session expiry', () => {
-  it('Ana\'s refresh token left unused for 31 days has expired', async () => {
+  it("Ana's refresh token left unused for 31 days has expired", async () => {
     const session = await signIn('ana@example.com', stack.demo[0].password);
     clock = new Date(clock.getTime() + 31 * 86_400_000);
     const res = await refresh(session.refreshToken);

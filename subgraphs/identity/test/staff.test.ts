@@ -75,13 +75,23 @@ let olgaToken = '';
 
 describe('the first admin', () => {
   it('Olga, created by admin:create, gets no token until she replaces her temporary password', async () => {
-    const deps = systemServices({ database: stack.database, env: { ...TEST_ENV }, logger: createLogger('test', 'silent'), now: () => clock }).staff;
+    const deps = systemServices({
+      database: stack.database,
+      env: { ...TEST_ENV },
+      logger: createLogger('test', 'silent'),
+      now: () => clock,
+    }).staff;
     const created = await createFirstAdmin(deps, { email: OLGA.email, displayName: 'Olga', password: OLGA.temporary });
     expect(created.staff.roles).toEqual(['admin']);
 
     const first = await stack.gql(STAFF_LOGIN, { email: OLGA.email, password: OLGA.temporary });
     expect(first.body.errors).toBeUndefined();
-    expect(first.body.data.staffLogin).toMatchObject({ accessToken: null, scopes: [], passwordChangeRequired: true, staff: { passwordExpiresAt: null } });
+    expect(first.body.data.staffLogin).toMatchObject({
+      accessToken: null,
+      scopes: [],
+      passwordChangeRequired: true,
+      staff: { passwordExpiresAt: null },
+    });
 
     const changed = await stack.gql(CHANGE, { email: OLGA.email, current: OLGA.temporary, next: OLGA.chosen });
     expect(changed.body.errors).toBeUndefined();
@@ -101,10 +111,19 @@ let piaToken = '';
 let ruiId = '';
 
 describe('staff accounts and roles', () => {
-  it('Olga (admin) creates Pia as a second admin: the system makes Pia\'s temporary password and sends it to her; Olga never sees it', async () => {
-    const res = await stack.gql(CREATE, { input: { email: PIA.email, displayName: 'Pia', roles: ['admin'], reason: 'Second admin, OPS-6' } }, { token: olgaToken });
+  it("Olga (admin) creates Pia as a second admin: the system makes Pia's temporary password and sends it to her; Olga never sees it", async () => {
+    const res = await stack.gql(
+      CREATE,
+      { input: { email: PIA.email, displayName: 'Pia', roles: ['admin'], reason: 'Second admin, OPS-6' } },
+      { token: olgaToken },
+    );
     expect(res.body.errors).toBeUndefined();
-    expect(res.body.data.createStaff).toMatchObject({ email: PIA.email, roles: ['admin'], passwordExpiresAt: null, pendingRoleGrant: null });
+    expect(res.body.data.createStaff).toMatchObject({
+      email: PIA.email,
+      roles: ['admin'],
+      passwordExpiresAt: null,
+      pendingRoleGrant: null,
+    });
     expect(JSON.stringify(res.body)).not.toMatch(/temporary/i);
     const temporary = await temporaryPasswordOf(PIA.email);
     expect(temporary.length).toBeGreaterThanOrEqual(12);
@@ -113,11 +132,19 @@ describe('staff accounts and roles', () => {
     piaToken = changed.body.data.changeStaffPassword.accessToken;
   });
 
-  it('Olga can no longer choose a new staff member\'s password: the input has no such field', async () => {
+  it("Olga can no longer choose a new staff member's password: the input has no such field", async () => {
     const before = await count('staff');
     const res = await stack.gql(
       CREATE,
-      { input: { email: 'x@ops.example.org', displayName: 'X', roles: ['support'], temporaryPassword: 'Temporary-pass-009', reason: 'New hire' } },
+      {
+        input: {
+          email: 'x@ops.example.org',
+          displayName: 'X',
+          roles: ['support'],
+          temporaryPassword: 'Temporary-pass-009',
+          reason: 'New hire',
+        },
+      },
       { token: olgaToken },
     );
     expect(codeOf(res)).toBe('BAD_USER_INPUT');
@@ -125,20 +152,34 @@ describe('staff accounts and roles', () => {
   });
 
   it('Olga creates Rui as a reviewer: identity data in full needs a second admin, so Rui holds no role until Pia approves; Olga cannot approve her own request', async () => {
-    const res = await stack.gql(CREATE, { input: { email: 'Rui@Ops.example.org', displayName: 'Rui', roles: ['reviewer'], reason: 'New hire, ticket OPS-7' } }, { token: olgaToken });
+    const res = await stack.gql(
+      CREATE,
+      { input: { email: 'Rui@Ops.example.org', displayName: 'Rui', roles: ['reviewer'], reason: 'New hire, ticket OPS-7' } },
+      { token: olgaToken },
+    );
     expect(res.body.errors).toBeUndefined();
     const created = res.body.data.createStaff;
-    expect(created).toMatchObject({ email: RUI.email, roles: [], pendingRoleGrant: { roles: ['reviewer'], scopes: ['pii:identity:read'], reason: 'New hire, ticket OPS-7' } });
+    expect(created).toMatchObject({
+      email: RUI.email,
+      roles: [],
+      pendingRoleGrant: { roles: ['reviewer'], scopes: ['pii:identity:read'], reason: 'New hire, ticket OPS-7' },
+    });
     ruiId = created.id;
 
     const temporary = await temporaryPasswordOf(RUI.email);
-    expect((await stack.gql(STAFF_LOGIN, { email: RUI.email, password: temporary })).body.data.staffLogin.passwordChangeRequired).toBe(true);
+    expect((await stack.gql(STAFF_LOGIN, { email: RUI.email, password: temporary })).body.data.staffLogin.passwordChangeRequired).toBe(
+      true,
+    );
     const changed = await stack.gql(CHANGE, { email: RUI.email, current: temporary, next: RUI.chosen });
     expect(changed.body.data.changeStaffPassword.scopes).toEqual([]);
 
     const own = await stack.gql(APPROVE, { id: created.pendingRoleGrant.id, reason: 'Looks right' }, { token: olgaToken });
     expect(codeOf(own)).toBe('FORBIDDEN');
-    const approved = await stack.gql(APPROVE, { id: created.pendingRoleGrant.id, reason: 'Checked the hire ticket OPS-7' }, { token: piaToken });
+    const approved = await stack.gql(
+      APPROVE,
+      { id: created.pendingRoleGrant.id, reason: 'Checked the hire ticket OPS-7' },
+      { token: piaToken },
+    );
     expect(approved.body.errors).toBeUndefined();
     expect(approved.body.data.approveStaffRoleGrant).toMatchObject({ roles: ['reviewer'], pendingRoleGrant: null });
     const again = await stack.gql(APPROVE, { id: created.pendingRoleGrant.id, reason: 'Twice' }, { token: piaToken });
@@ -154,21 +195,39 @@ describe('staff accounts and roles', () => {
   it('Rui (reviewer) cannot create staff: FORBIDDEN, and nothing is written', async () => {
     const token = await signInStaff(RUI.email, RUI.chosen);
     const [staff, log] = [await count('staff'), await count('staff_operation_log')];
-    const res = await stack.gql(CREATE, { input: { email: 'mallory@ops.example.org', displayName: 'M', roles: ['admin'], reason: 'because' } }, { token });
+    const res = await stack.gql(
+      CREATE,
+      { input: { email: 'mallory@ops.example.org', displayName: 'M', roles: ['admin'], reason: 'because' } },
+      { token },
+    );
     expect(codeOf(res)).toBe('FORBIDDEN');
     expect([await count('staff'), await count('staff_operation_log')]).toEqual([staff, log]);
   });
 
   it('Hal, who may manage staff but holds nothing else, cannot give anyone a scope he does not hold, nor make an admin: FORBIDDEN naming the scopes, nothing written', async () => {
     await stack.database.rows(sql`insert into identity.roles (name, description) values ('staffer', 'Creates staff accounts')`);
-    await stack.database.rows(sql`insert into identity.role_scopes (role_name, scope) values ('staffer', 'staff:manage'), ('staffer', 'members:read')`);
-    const hal = await stack.gql(CREATE, { input: { email: 'hal@ops.example.org', displayName: 'Hal', roles: ['staffer'], reason: 'Team lead' } }, { token: olgaToken });
+    await stack.database.rows(
+      sql`insert into identity.role_scopes (role_name, scope) values ('staffer', 'staff:manage'), ('staffer', 'members:read')`,
+    );
+    const hal = await stack.gql(
+      CREATE,
+      { input: { email: 'hal@ops.example.org', displayName: 'Hal', roles: ['staffer'], reason: 'Team lead' } },
+      { token: olgaToken },
+    );
     expect(hal.body.errors).toBeUndefined();
-    await stack.gql(CHANGE, { email: 'hal@ops.example.org', current: await temporaryPasswordOf('hal@ops.example.org'), next: 'Harbour-outer-95' });
+    await stack.gql(CHANGE, {
+      email: 'hal@ops.example.org',
+      current: await temporaryPasswordOf('hal@ops.example.org'),
+      next: 'Harbour-outer-95',
+    });
     const halToken = await signInStaff('hal@ops.example.org', 'Harbour-outer-95');
 
     const [staff, log] = [await count('staff'), await count('staff_operation_log')];
-    const admin = await stack.gql(CREATE, { input: { email: 'friend@ops.example.org', displayName: 'Friend', roles: ['admin'], reason: 'A friend' } }, { token: halToken });
+    const admin = await stack.gql(
+      CREATE,
+      { input: { email: 'friend@ops.example.org', displayName: 'Friend', roles: ['admin'], reason: 'A friend' } },
+      { token: halToken },
+    );
     expect(codeOf(admin)).toBe('FORBIDDEN');
     expect(admin.body.errors?.[0]?.message).toMatch(/cannot grant scopes you do not hold: .*audit:read/);
     const raise = await stack.gql(SET_ROLES, { id: ruiId, roles: ['reviewer', 'finance'], reason: 'More work' }, { token: halToken });
@@ -191,17 +250,32 @@ describe('staff accounts and roles', () => {
     expect([await count('staff'), await count('staff_operation_log')]).toEqual([staff, log]);
   });
 
-  it('Olga creating a second account for Rui\'s email is CONFLICT', async () => {
-    const res = await stack.gql(CREATE, { input: { email: RUI.email, displayName: 'Rui 2', roles: ['auditor'], reason: 'duplicate' } }, { token: olgaToken });
+  it("Olga creating a second account for Rui's email is CONFLICT", async () => {
+    const res = await stack.gql(
+      CREATE,
+      { input: { email: RUI.email, displayName: 'Rui 2', roles: ['auditor'], reason: 'duplicate' } },
+      { token: olgaToken },
+    );
     expect(codeOf(res)).toBe('CONFLICT');
   });
 
-  it('Olga also makes Rui support (behaviour in full: Pia approves); Rui\'s token from before the change stops working; she cannot change her own roles', async () => {
+  it("Olga also makes Rui support (behaviour in full: Pia approves); Rui's token from before the change stops working; she cannot change her own roles", async () => {
     const before = await signInStaff(RUI.email, RUI.chosen);
-    const res = await stack.gql(SET_ROLES, { id: ruiId, roles: ['reviewer', 'support'], reason: 'Covers the support queue, OPS-9' }, { token: olgaToken });
+    const res = await stack.gql(
+      SET_ROLES,
+      { id: ruiId, roles: ['reviewer', 'support'], reason: 'Covers the support queue, OPS-9' },
+      { token: olgaToken },
+    );
     expect(res.body.errors).toBeUndefined();
-    expect(res.body.data.setStaffRoles).toMatchObject({ roles: ['reviewer'], pendingRoleGrant: { roles: ['reviewer', 'support'], scopes: ['pii:behaviour:read'] } });
-    const approved = await stack.gql(APPROVE, { id: res.body.data.setStaffRoles.pendingRoleGrant.id, reason: 'Support rota OPS-9' }, { token: piaToken });
+    expect(res.body.data.setStaffRoles).toMatchObject({
+      roles: ['reviewer'],
+      pendingRoleGrant: { roles: ['reviewer', 'support'], scopes: ['pii:behaviour:read'] },
+    });
+    const approved = await stack.gql(
+      APPROVE,
+      { id: res.body.data.setStaffRoles.pendingRoleGrant.id, reason: 'Support rota OPS-9' },
+      { token: piaToken },
+    );
     expect(approved.body.data.approveStaffRoleGrant.roles).toEqual(['reviewer', 'support']);
 
     await pastSessionCache();
@@ -219,11 +293,28 @@ describe('staff accounts and roles', () => {
 
   it('roles are data: a scope an operator adds to auditor is in the next auditor token', async () => {
     const roles = await stack.gql('{ roles { name scopes } }', {}, { token: olgaToken });
-    expect(roles.body.data.roles.map((r: { name: string }) => r.name)).toEqual(['admin', 'auditor', 'finance', 'moderator', 'partnerships', 'reviewer', 'staffer', 'support']);
+    expect(roles.body.data.roles.map((r: { name: string }) => r.name)).toEqual([
+      'admin',
+      'auditor',
+      'finance',
+      'moderator',
+      'partnerships',
+      'reviewer',
+      'staffer',
+      'support',
+    ]);
     await stack.database.rows(sql`insert into identity.role_scopes (role_name, scope) values ('auditor', 'orders:read')`);
-    const created = await stack.gql(CREATE, { input: { email: 'sam@ops.example.org', displayName: 'Sam', roles: ['auditor'], reason: 'External audit 2026' } }, { token: olgaToken });
+    const created = await stack.gql(
+      CREATE,
+      { input: { email: 'sam@ops.example.org', displayName: 'Sam', roles: ['auditor'], reason: 'External audit 2026' } },
+      { token: olgaToken },
+    );
     expect(created.body.errors).toBeUndefined();
-    const changed = await stack.gql(CHANGE, { email: 'sam@ops.example.org', current: await temporaryPasswordOf('sam@ops.example.org'), next: 'Harbour-east-733' });
+    const changed = await stack.gql(CHANGE, {
+      email: 'sam@ops.example.org',
+      current: await temporaryPasswordOf('sam@ops.example.org'),
+      next: 'Harbour-east-733',
+    });
     expect(changed.body.data.changeStaffPassword.scopes).toEqual(['audit:read', 'members:read', 'orders:read', 'schema:read']);
   });
 });
@@ -236,19 +327,34 @@ describe('the staff operation log', () => {
     const nodes = res.body.data.staffOperationLog.edges.map((e: { node: Record<string, unknown> }) => e.node);
     const times = nodes.map((n: { occurredAt: string }) => Date.parse(n.occurredAt));
     expect(times).toEqual([...times].sort((a, b) => b - a));
-    expect(nodes).toContainEqual(expect.objectContaining({ operation: 'staff.password.change', actorKind: 'staff', subgraph: 'identity', targetType: 'staff' }));
+    expect(nodes).toContainEqual(
+      expect.objectContaining({ operation: 'staff.password.change', actorKind: 'staff', subgraph: 'identity', targetType: 'staff' }),
+    );
 
     const request = nodes.find((n: { operation: string }) => n.operation === 'staff.roles.request');
     expect(request).toMatchObject({ actorKind: 'staff', reason: 'Covers the support queue, OPS-9' });
     expect(JSON.parse(request.before)).toEqual({ roles: ['reviewer'] });
-    expect(JSON.parse(request.after)).toMatchObject({ roles: ['reviewer', 'support'], awaitingApproval: { scopes: ['pii:behaviour:read'] } });
-    const roleChange = nodes.find((n: { operation: string }) => n.operation === 'staff.roles.approve' && (n as { reason?: string }).reason === 'Support rota OPS-9');
+    expect(JSON.parse(request.after)).toMatchObject({
+      roles: ['reviewer', 'support'],
+      awaitingApproval: { scopes: ['pii:behaviour:read'] },
+    });
+    const roleChange = nodes.find(
+      (n: { operation: string }) => n.operation === 'staff.roles.approve' && (n as { reason?: string }).reason === 'Support rota OPS-9',
+    );
     expect(roleChange.actorId).not.toBe(request.actorId);
     expect(JSON.parse(roleChange.before)).toEqual({ roles: ['reviewer'] });
-    expect(JSON.parse(roleChange.after)).toMatchObject({ roles: ['reviewer', 'support'], requestedBy: request.actorId, scopes: ['pii:behaviour:read'] });
+    expect(JSON.parse(roleChange.after)).toMatchObject({
+      roles: ['reviewer', 'support'],
+      requestedBy: request.actorId,
+      scopes: ['pii:behaviour:read'],
+    });
     expect(roleChange.requestId).toBeTruthy();
     const firstAdmin = nodes.findIndex((n: { actorKind: string }) => n.actorKind === 'system');
-    expect(nodes[firstAdmin]).toMatchObject({ operation: 'staff.create', actorId: 'admin:create', reason: expect.stringMatching(/admin:create/) });
+    expect(nodes[firstAdmin]).toMatchObject({
+      operation: 'staff.create',
+      actorId: 'admin:create',
+      reason: expect.stringMatching(/admin:create/),
+    });
     expect(JSON.parse(nodes[firstAdmin].after)).toEqual({ email: OLGA.email, displayName: 'Olga', roles: ['admin'] });
     expect(nodes.indexOf(roleChange)).toBeLessThan(firstAdmin);
     expect(JSON.stringify(nodes)).not.toMatch(/Temporary-pass|Harbour-|temporary password/);
@@ -272,7 +378,7 @@ describe('the staff operation log', () => {
 });
 
 describe('staff sign-in', () => {
-  it('Rui\'s password, 91 days old, must be changed before he gets a token again', async () => {
+  it("Rui's password, 91 days old, must be changed before he gets a token again", async () => {
     advanceDays(91);
     const res = await stack.gql(STAFF_LOGIN, { email: RUI.email, password: RUI.chosen });
     expect(res.body.data.staffLogin).toMatchObject({ accessToken: null, passwordChangeRequired: true });
@@ -280,8 +386,9 @@ describe('staff sign-in', () => {
     expect(changed.body.data.changeStaffPassword.accessToken).toBeTruthy();
   });
 
-  it('five wrong passwords lock Sam\'s staff account, even from the right password', async () => {
-    for (let i = 0; i < 4; i++) expect(codeOf(await stack.gql(STAFF_LOGIN, { email: 'sam@ops.example.org', password: 'Wrong-password-1' }))).toBe('UNAUTHENTICATED');
+  it("five wrong passwords lock Sam's staff account, even from the right password", async () => {
+    for (let i = 0; i < 4; i++)
+      expect(codeOf(await stack.gql(STAFF_LOGIN, { email: 'sam@ops.example.org', password: 'Wrong-password-1' }))).toBe('UNAUTHENTICATED');
     expect(codeOf(await stack.gql(STAFF_LOGIN, { email: 'sam@ops.example.org', password: 'Wrong-password-1' }))).toBe('RATE_LIMITED');
     expect(codeOf(await stack.gql(STAFF_LOGIN, { email: 'sam@ops.example.org', password: 'Harbour-east-733' }))).toBe('RATE_LIMITED');
   });
@@ -310,7 +417,9 @@ describe('disabling a staff account', () => {
     expect(refused.body.errors?.[0]?.message).toMatch(/disabled/);
     const login = await stack.gql(STAFF_LOGIN, { email: RUI.email, password: 'Harbour-west-844' });
     expect(codeOf(login)).toBe('FORBIDDEN');
-    const log = (await stack.gql(LOG, { first: 5 }, { token: olgaToken })).body.data.staffOperationLog.edges.map((e: { node: { operation: string } }) => e.node);
+    const log = (await stack.gql(LOG, { first: 5 }, { token: olgaToken })).body.data.staffOperationLog.edges.map(
+      (e: { node: { operation: string } }) => e.node,
+    );
     expect(log[0]).toMatchObject({ operation: 'staff.disable', targetId: ruiId, reason: 'Left the company, OPS-12' });
   });
 });

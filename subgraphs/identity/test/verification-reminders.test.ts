@@ -21,13 +21,17 @@ const PRIMARY = `mutation ($input: PrimaryVerificationInput!) { submitPrimaryVer
 const INBOX = `{ me { inbox(first: 10) { unreadCount edges { node { kind title body } } } } }`;
 
 const remind = (now: Date) =>
-  remindExpiringVerifications(systemServices({ database: stack.database, env: { ...TEST_ENV }, logger: createLogger('test', 'silent') }).reminders, now);
+  remindExpiringVerifications(
+    systemServices({ database: stack.database, env: { ...TEST_ENV }, logger: createLogger('test', 'silent') }).reminders,
+    now,
+  );
 async function verify(member: { id: string }, realName: string, first17: string) {
   const res = await stack.gql(PRIMARY, { input: { realName, idNumber: idNumber(first17) } }, { token: await stack.memberToken(member.id) });
   expect(res.body.data?.submitPrimaryVerification?.status).toBe('APPROVED');
   return res.body.data.submitPrimaryVerification as { id: string; expiresAt: string };
 }
-const inboxOf = async (member: { id: string }) => (await stack.gql(INBOX, {}, { token: await stack.memberToken(member.id) })).body.data.me.inbox;
+const inboxOf = async (member: { id: string }) =>
+  (await stack.gql(INBOX, {}, { token: await stack.memberToken(member.id) })).body.data.me.inbox;
 async function remindersOf(memberId: string): Promise<number> {
   const [row] = await stack.database.rows<{ n: string | number }>(
     sql`select count(*) as n from identity.inbox_notices where member_id = ${memberId} and kind = 'verification_expiring'`,
@@ -41,7 +45,11 @@ beforeAll(async () => {
   anaExpiresAt = new Date((await verify(ANA, '王安娜', '11010519900307002')).expiresAt);
   chenExpiresAt = new Date((await verify(CHEN, '陈晨', '31010419850612003')).expiresAt);
   // Dee's details do not match the record (sequence 999): a rejected verification.
-  await stack.gql(PRIMARY, { input: { realName: '丁蒂', idNumber: idNumber('44030519920101999') } }, { token: await stack.memberToken(DEE.id) });
+  await stack.gql(
+    PRIMARY,
+    { input: { realName: '丁蒂', idNumber: idNumber('44030519920101999') } },
+    { token: await stack.memberToken(DEE.id) },
+  );
 });
 
 describe('reminding members before their verification expires', () => {
@@ -58,7 +66,9 @@ describe('reminding members before their verification expires', () => {
 
     const inbox = await inboxOf(ANA);
     expect(inbox.unreadCount).toBe(unreadBefore + 1);
-    const reminders = inbox.edges.map((e: { node: { kind: string } }) => e.node).filter((n: { kind: string }) => n.kind === 'VERIFICATION_EXPIRING');
+    const reminders = inbox.edges
+      .map((e: { node: { kind: string } }) => e.node)
+      .filter((n: { kind: string }) => n.kind === 'VERIFICATION_EXPIRING');
     expect(reminders).toEqual([
       {
         kind: 'VERIFICATION_EXPIRING',

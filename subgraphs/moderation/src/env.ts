@@ -22,7 +22,12 @@ const json = <T extends z.ZodType>(schema: T, fallback: string) =>
     });
 
 const priority = z.enum(['LOW', 'NORMAL', 'HIGH', 'URGENT']);
-const hoursByPriority = z.object({ LOW: z.number().positive(), NORMAL: z.number().positive(), HIGH: z.number().positive(), URGENT: z.number().positive() });
+const hoursByPriority = z.object({
+  LOW: z.number().positive(),
+  NORMAL: z.number().positive(),
+  HIGH: z.number().positive(),
+  URGENT: z.number().positive(),
+});
 
 /** Moderation's own settings (documented in .env.example and docs/OPERATIONS.md). */
 const moderationShape = {
@@ -36,12 +41,19 @@ const moderationShape = {
   SANCTION_IMMEDIATE_SEVERITIES: z
     .string()
     .default('CRITICAL')
-    .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(['MINOR', 'MODERATE', 'SEVERE', 'CRITICAL']))),
   /** The sanction ladder, mildest rung first; a rung without days lasts until lifted. */
   SANCTION_LADDER: json(
     z
-      .array(z.object({ kind: z.enum(['WARNING', 'RESTRICTED_BENEFITS', 'DOWNGRADE', 'BAN']), days: z.number().int().positive().optional() }))
+      .array(
+        z.object({ kind: z.enum(['WARNING', 'RESTRICTED_BENEFITS', 'DOWNGRADE', 'BAN']), days: z.number().int().positive().optional() }),
+      )
       .min(1),
     '[{"kind":"WARNING"},{"kind":"RESTRICTED_BENEFITS","days":30},{"kind":"DOWNGRADE","days":90},{"kind":"BAN","days":30},{"kind":"BAN"}]',
   ),
@@ -54,7 +66,10 @@ const moderationShape = {
     .default('1,2,3,4,5')
     .transform((s) => s.split(',').map((v) => Number(v.trim())))
     .pipe(z.array(z.number().int().min(0).max(6)).min(1)),
-  COMPLAINT_BUSINESS_HOURS: z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/).default('09:00-18:00'),
+  COMPLAINT_BUSINESS_HOURS: z
+    .string()
+    .regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/)
+    .default('09:00-18:00'),
   /** Business hours to the first answer and to the resolution, per priority. */
   COMPLAINT_FIRST_RESPONSE_HOURS: json(hoursByPriority, '{"URGENT":1,"HIGH":2,"NORMAL":4,"LOW":8}'),
   COMPLAINT_RESOLUTION_HOURS: json(hoursByPriority, '{"URGENT":8,"HIGH":16,"NORMAL":27,"LOW":45}'),

@@ -30,7 +30,11 @@ const moderation = defineSubgraph<ModerationContext, ModerationEnv, ModerationPo
     const staffOnComplaints = hasScope(viewer, 'complaints:read') || hasScope(viewer, 'complaints:write');
     const complaints = new ComplaintsRepository(
       db,
-      viewer.kind === 'member' ? { memberId: viewer.memberId } : staffOnComplaints ? { all: true } : { memberId: '00000000-0000-0000-0000-000000000000' },
+      viewer.kind === 'member'
+        ? { memberId: viewer.memberId }
+        : staffOnComplaints
+          ? { all: true }
+          : { memberId: '00000000-0000-0000-0000-000000000000' },
     );
     // One clock reading per request: every standing in the response is judged at the same instant.
     const at = now();

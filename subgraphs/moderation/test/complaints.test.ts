@@ -10,7 +10,7 @@ import { useTestStack } from '@membership/testing/per-file';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const wall = new Date();
-const FRIDAY = new Date(Date.UTC(wall.getUTCFullYear(), wall.getUTCMonth(), wall.getUTCDate() + (((5 - wall.getUTCDay() + 7) % 7) || 7), 9));
+const FRIDAY = new Date(Date.UTC(wall.getUTCFullYear(), wall.getUTCMonth(), wall.getUTCDate() + ((5 - wall.getUTCDay() + 7) % 7 || 7), 9));
 /** `days` after Friday, at `hourZ` o'clock UTC (Shanghai is 8 hours ahead). */
 const on = (days: number, hourZ: number, minute = 0) => new Date(FRIDAY.getTime() + days * DAY + (hourZ - 9) * HOUR + minute * 60_000);
 let clock = FRIDAY;
@@ -21,11 +21,15 @@ const demo = (name: string) => stack.demo.find((m) => m.displayName === name)!;
 const PURPOSE = { 'x-access-purpose': 'support' };
 const SUE = '00000000-0000-4000-8000-0000000005e1';
 /** Sue works in support: she takes, answers and resolves complaints. */
-const sue = async () => ({ token: await stack.staffToken(['members:read', 'complaints:read', 'complaints:write', 'pii:behaviour:read'], SUE), headers: PURPOSE });
+const sue = async () => ({
+  token: await stack.staffToken(['members:read', 'complaints:read', 'complaints:write', 'pii:behaviour:read'], SUE),
+  headers: PURPOSE,
+});
 const asMember = async (name: string) => ({ token: await stack.memberToken(demo(name).id) });
 const codeOf = (res: { body: { errors?: { extensions?: { code?: string } }[] } }) => res.body.errors?.[0]?.extensions?.code;
 
-const FIELDS = 'id memberId channel category priority status changeId createdAt firstResponseDueAt resolutionDueAt nextDeadline breached { firstResponse resolution } rating escalations messages { author body }';
+const FIELDS =
+  'id memberId channel category priority status changeId createdAt firstResponseDueAt resolutionDueAt nextDeadline breached { firstResponse resolution } rating escalations messages { author body }';
 const FILE = `mutation ($input: FileComplaintInput!) { fileComplaint(input: $input) { ${FIELDS} } }`;
 const RECORD = `mutation ($input: RecordComplaintInput!) { recordComplaint(input: $input) { ${FIELDS} } }`;
 const QUEUE = `query ($breachedOnly: Boolean) { complaintQueue(breachedOnly: $breachedOnly) { id memberId nextDeadline breached { firstResponse resolution } } }`;
@@ -49,9 +53,18 @@ beforeAll(async () => {
   await deliver('TierChanged', { memberId: demo('Bo').id, from: null, to: 'BRONZE', reason: 'registered' });
   // Chen reached Gold today; the Bronze placement from last month arrives late and changes nothing.
   await deliver('TierChanged', { memberId: demo('Chen').id, from: 'SILVER', to: 'GOLD', reason: 'qualifying_spend' });
-  await deliver('TierChanged', { memberId: demo('Chen').id, from: null, to: 'BRONZE', reason: 'registered' }, new Date(clock.getTime() - 30 * DAY));
+  await deliver(
+    'TierChanged',
+    { memberId: demo('Chen').id, from: null, to: 'BRONZE', reason: 'registered' },
+    new Date(clock.getTime() - 30 * DAY),
+  );
   // Gold loses free shipping on Monday at 08:00 Shanghai time.
-  await deliver('BenefitChangeAnnounced', { tier: 'GOLD', benefit: 'free_shipping', effectiveAt: on(3, 0).toISOString(), changeId: CHANGE_ID });
+  await deliver('BenefitChangeAnnounced', {
+    tier: 'GOLD',
+    benefit: 'free_shipping',
+    effectiveAt: on(3, 0).toISOString(),
+    changeId: CHANGE_ID,
+  });
 });
 
 let dees: string;
@@ -85,14 +98,21 @@ describe('complaints and their deadlines in business hours', () => {
     expect(res.body.errors).toBeUndefined();
     const c = res.body.data.recordComplaint;
     dees = c.id;
-    expect(c).toMatchObject({ channel: 'PHONE', priority: 'URGENT', firstResponseDueAt: on(0, 10).toISOString(), resolutionDueAt: on(3, 8).toISOString() });
+    expect(c).toMatchObject({
+      channel: 'PHONE',
+      priority: 'URGENT',
+      firstResponseDueAt: on(0, 10).toISOString(),
+      resolutionDueAt: on(3, 8).toISOString(),
+    });
   });
 
-  it('the breach queue on Saturday holds only Dee\'s complaint; the full queue is sorted by deadline', async () => {
+  it("the breach queue on Saturday holds only Dee's complaint; the full queue is sorted by deadline", async () => {
     clock = on(1, 4);
     const breached = await stack.gql(QUEUE, { breachedOnly: true }, await sue());
     expect(breached.body.errors).toBeUndefined();
-    expect(breached.body.data.complaintQueue).toEqual([{ id: dees, memberId: demo('Dee').id, nextDeadline: on(0, 10).toISOString(), breached: { firstResponse: true, resolution: false } }]);
+    expect(breached.body.data.complaintQueue).toEqual([
+      { id: dees, memberId: demo('Dee').id, nextDeadline: on(0, 10).toISOString(), breached: { firstResponse: true, resolution: false } },
+    ]);
     const all = await stack.gql(QUEUE, { breachedOnly: false }, await sue());
     expect(all.body.data.complaintQueue.map((c: { id: string }) => c.id)).toEqual([dees, bos]);
   });
@@ -121,7 +141,7 @@ describe('complaints and their deadlines in business hours', () => {
     ]);
   });
 
-  it('the queue with every complaint\'s messages costs the same SQL statements for one complaint as for two', async () => {
+  it("the queue with every complaint's messages costs the same SQL statements for one complaint as for two", async () => {
     const count = async (first: number) => {
       const before = stack.database.statementCount();
       const res = await stack.gql(`query ($first: Int) { complaintQueue(first: $first) { id messages { body } } }`, { first }, await sue());
@@ -166,14 +186,20 @@ describe('complaints and their deadlines in business hours', () => {
   });
 
   it("Chen cannot see Bo's complaint (NOT_FOUND) and has none of his own", async () => {
-    expect(codeOf(await stack.gql(`query ($id: ID!) { complaint(id: $id) { id } }`, { id: bos }, await asMember('Chen')))).toBe('NOT_FOUND');
+    expect(codeOf(await stack.gql(`query ($id: ID!) { complaint(id: $id) { id } }`, { id: bos }, await asMember('Chen')))).toBe(
+      'NOT_FOUND',
+    );
     expect((await stack.gql('{ myComplaints { id } }', {}, await asMember('Chen'))).body.data.myComplaints).toEqual([]);
   });
 
   it('staff without complaints:write cannot record or answer (FORBIDDEN); a member cannot record for someone else; complaints:write alone answers', async () => {
     const reader = { token: await stack.staffToken(['complaints:read', 'pii:behaviour:read']), headers: PURPOSE };
     expect(codeOf(await stack.gql(ANSWER, { id: dees, body: 'x' }, reader))).toBe('FORBIDDEN');
-    const asBo = await stack.gql(RECORD, { input: { memberId: demo('Chen').id, channel: 'PHONE', category: 'OTHER', subject: 'x' } }, await asMember('Bo'));
+    const asBo = await stack.gql(
+      RECORD,
+      { input: { memberId: demo('Chen').id, channel: 'PHONE', category: 'OTHER', subject: 'x' } },
+      await asMember('Bo'),
+    );
     expect(codeOf(asBo)).toBe('FORBIDDEN');
     // Handling complaints (complaints:write) is enough to answer one, without the reading scope.
     const handler = { token: await stack.staffToken(['complaints:write', 'pii:behaviour:read'], SUE), headers: PURPOSE };
@@ -183,7 +209,11 @@ describe('complaints and their deadlines in business hours', () => {
   });
 
   it('staff record PHONE, EMAIL or IN_PERSON complaints; APP is refused with BAD_USER_INPUT naming the channel', async () => {
-    const res = await stack.gql(RECORD, { input: { memberId: demo('Chen').id, channel: 'APP', category: 'OTHER', subject: 'x' } }, await sue());
+    const res = await stack.gql(
+      RECORD,
+      { input: { memberId: demo('Chen').id, channel: 'APP', category: 'OTHER', subject: 'x' } },
+      await sue(),
+    );
     expect(codeOf(res)).toBe('BAD_USER_INPUT');
     expect(res.body.errors?.[0]?.message).toMatch(/PHONE, EMAIL or IN_PERSON/);
   });
@@ -192,10 +222,18 @@ describe('complaints and their deadlines in business hours', () => {
 describe('objections to a benefit change', () => {
   it("Ana's objection links to the change and must be resolved before it takes effect (Monday 08:00)", async () => {
     clock = on(1, 2);
-    const res = await stack.gql(FILE, { input: { category: 'BENEFIT_CHANGE_OBJECTION', subject: 'Free shipping was why I chose Gold.', changeId: CHANGE_ID } }, await asMember('Ana'));
+    const res = await stack.gql(
+      FILE,
+      { input: { category: 'BENEFIT_CHANGE_OBJECTION', subject: 'Free shipping was why I chose Gold.', changeId: CHANGE_ID } },
+      await asMember('Ana'),
+    );
     expect(res.body.errors).toBeUndefined();
     // Saturday: counting starts Monday 09:00, after the change is already in effect at 08:00.
-    expect(res.body.data.fileComplaint).toMatchObject({ category: 'BENEFIT_CHANGE_OBJECTION', changeId: CHANGE_ID, resolutionDueAt: on(3, 0).toISOString() });
+    expect(res.body.data.fileComplaint).toMatchObject({
+      category: 'BENEFIT_CHANGE_OBJECTION',
+      changeId: CHANGE_ID,
+      resolutionDueAt: on(3, 0).toISOString(),
+    });
   });
 
   it('an objection without a change is BAD_USER_INPUT; with an unknown change NOT_FOUND; a change on another category BAD_USER_INPUT', async () => {
@@ -210,7 +248,11 @@ describe('complaint statistics and the staff log', () => {
   it('complaintStats counts the period by category and channel, breaches and repeat causes', async () => {
     clock = on(3, 7);
     // A second late-courier delivery complaint makes late_courier a repeat cause.
-    const chen = await stack.gql(RECORD, { input: { memberId: demo('Chen').id, channel: 'EMAIL', category: 'DELIVERY', subject: 'Late again.' } }, await sue());
+    const chen = await stack.gql(
+      RECORD,
+      { input: { memberId: demo('Chen').id, channel: 'EMAIL', category: 'DELIVERY', subject: 'Late again.' } },
+      await sue(),
+    );
     // Gold promises HIGH: the late, older Bronze event did not undo it.
     expect(chen.body.data.recordComplaint.priority).toBe('HIGH');
     await stack.gql(RESOLVE, { id: chen.body.data.recordComplaint.id, body: 'Delivered.', cause: 'late_courier' }, await sue());
@@ -244,20 +286,40 @@ describe('complaint statistics and the staff log', () => {
   });
 
   it('members cannot read the statistics: FORBIDDEN', async () => {
-    const res = await stack.gql(`{ complaintStats(from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z") { total } }`, {}, await asMember('Ana'));
+    const res = await stack.gql(
+      `{ complaintStats(from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z") { total } }`,
+      {},
+      await asMember('Ana'),
+    );
     expect(codeOf(res)).toBe('FORBIDDEN');
   });
 
   it("every staff action on complaints is in the staff operation log under Sue's id; members' actions are not", async () => {
     const OLU = '00000000-0000-4000-8000-0000000005e2';
-    const assigned = await stack.gql('mutation ($id: ID!, $to: ID!) { assignComplaint(id: $id, assigneeId: $to) { id } }', { id: dees, to: OLU }, await sue());
+    const assigned = await stack.gql(
+      'mutation ($id: ID!, $to: ID!) { assignComplaint(id: $id, assigneeId: $to) { id } }',
+      { id: dees, to: OLU },
+      await sue(),
+    );
     expect(assigned.body.errors).toBeUndefined();
-    const res = await stack.gql('{ moderationOperationLog(first: 50) { staffId operation targetType } }', {}, { token: await stack.staffToken(['audit:read']) });
+    const res = await stack.gql(
+      '{ moderationOperationLog(first: 50) { staffId operation targetType } }',
+      {},
+      { token: await stack.staffToken(['audit:read']) },
+    );
     expect(res.body.errors).toBeUndefined();
     const ops = res.body.data.moderationOperationLog;
     expect(ops.every((o: { staffId: string }) => o.staffId === SUE)).toBe(true);
     expect(ops.map((o: { operation: string }) => o.operation).sort()).toEqual(
-      ['complaint.record', 'complaint.answer', 'complaint.resolve', 'complaint.record', 'complaint.resolve', 'complaint.assign', 'complaint.answer'].sort(),
+      [
+        'complaint.record',
+        'complaint.answer',
+        'complaint.resolve',
+        'complaint.record',
+        'complaint.resolve',
+        'complaint.assign',
+        'complaint.answer',
+      ].sort(),
     );
   });
 });

@@ -29,7 +29,11 @@ describe('moderation under concurrent requests', () => {
           { token: await stack.memberToken(id) },
         ),
       ),
-      stack.gql('mutation ($m: ID!) { reportMember(memberId: $m, category: VIOLENCE, details: "Seen in the logs.") { id } }', { m: demo('Chen').id }, await moderator(MO)),
+      stack.gql(
+        'mutation ($m: ID!) { reportMember(memberId: $m, category: VIOLENCE, details: "Seen in the logs.") { id } }',
+        { m: demo('Chen').id },
+        await moderator(MO),
+      ),
     ]);
     expect(results.map((r) => r.body.errors)).toEqual([undefined, undefined, undefined, undefined]);
     const ids = new Set(results.map((r) => r.body.data?.reportMember?.id));
@@ -66,7 +70,11 @@ describe('moderation under concurrent requests', () => {
     );
     const id = appeal.body.data.appealSanction.id;
     const decide = async (staff: string, decision: string) =>
-      stack.gql('mutation ($id: ID!, $d: AppealDecision!) { decideAppeal(appealId: $id, decision: $d, note: "Decided.") { status } }', { id, d: decision }, await moderator(staff));
+      stack.gql(
+        'mutation ($id: ID!, $d: AppealDecision!) { decideAppeal(appealId: $id, decision: $d, note: "Decided.") { status } }',
+        { id, d: decision },
+        await moderator(staff),
+      );
     const results = await Promise.all([decide(ONA, 'REVERSE'), decide(PIA, 'UPHOLD')]);
     const codes = results.map((r) => r.body.errors?.[0]?.extensions?.code ?? 'OK').sort();
     expect(codes).toEqual(['CONFLICT', 'OK']);

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql } from '@membership/db';
-import { IDENTITY, MEMBER_DATA_EXPORT, callSubgraph, publishMemberErased, rowsMentioning, startTestStack, type TestStack } from '@membership/testing';
+import {
+  IDENTITY,
+  MEMBER_DATA_EXPORT,
+  callSubgraph,
+  publishMemberErased,
+  rowsMentioning,
+  startTestStack,
+  type TestStack,
+} from '@membership/testing';
 import { moderationHandlers } from '../src/consumer.js';
 import type { ModerationExport } from '../src/domain/export.js';
 
@@ -24,7 +32,19 @@ async function exportOf(memberId: string): Promise<ModerationExport> {
 }
 
 const MY_STANDING = /* GraphQL */ `
-  query { me { id standing { status activeSanctions { id kind reason } } } }
+  query {
+    me {
+      id
+      standing {
+        status
+        activeSanctions {
+          id
+          kind
+          reason
+        }
+      }
+    }
+  }
 `;
 
 interface ErasedRow {
@@ -53,7 +73,10 @@ describe("moderation's part of a member's data export", () => {
 
   it.each([
     ['Chen (member), for his own sanctions', () => ({ kind: 'member' as const, memberId: chen().id })],
-    ['staff with moderation:read', () => ({ kind: 'staff' as const, staffId: '00000000-0000-4000-8000-00000000057a', scopes: ['moderation:read'] })],
+    [
+      'staff with moderation:read',
+      () => ({ kind: 'staff' as const, staffId: '00000000-0000-4000-8000-00000000057a', scopes: ['moderation:read'] }),
+    ],
     ['the gateway as a service', () => ({ kind: 'service' as const, service: 'gateway' })],
   ])('%s calling moderation directly cannot run the export: FORBIDDEN', async (_who, viewer) => {
     const res = await callSubgraph(stack, 'moderation', MEMBER_DATA_EXPORT, { memberId: chen().id }, viewer());
@@ -67,7 +90,11 @@ describe("moderation's part of a member's data export", () => {
   });
 
   it('the gateway does not expose memberDataExport: a client naming it gets GRAPHQL_VALIDATION_FAILED', async () => {
-    const res = await stack.gql(MEMBER_DATA_EXPORT, { memberId: chen().id }, { token: await stack.staffToken(['moderation:read', 'members:read']) });
+    const res = await stack.gql(
+      MEMBER_DATA_EXPORT,
+      { memberId: chen().id },
+      { token: await stack.staffToken(['moderation:read', 'members:read']) },
+    );
     expect(res.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(res.body.data ?? null).toBeNull();
   });
@@ -111,7 +138,12 @@ describe('when Chen is erased', () => {
 
   it('erasing Chen again changes nothing: still one anonymous warning, with the first erasure time', async () => {
     const before = await erasedSanctions();
-    const event = { id: randomUUID(), type: 'MemberErased' as const, payload: { memberId: chen().id, erasedAt: new Date().toISOString() }, occurredAt: new Date() };
+    const event = {
+      id: randomUUID(),
+      type: 'MemberErased' as const,
+      payload: { memberId: chen().id, erasedAt: new Date().toISOString() },
+      occurredAt: new Date(),
+    };
     await stack.database.db.transaction((tx) => moderationHandlers.MemberErased(tx as never, event));
     expect(await erasedSanctions()).toEqual(before);
   });

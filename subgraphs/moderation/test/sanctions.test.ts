@@ -42,13 +42,17 @@ interface OutboxEvent {
 }
 /** What moderation has recorded for the other subgraphs, oldest first. */
 const eventsAbout = async (sanctionId: string) =>
-  (
-    await stack.database.rows<OutboxEvent>(sql`select type, payload from moderation.outbox order by occurred_at, id`)
-  ).filter((e) => e.payload.sanctionId === sanctionId || (e.payload.params as Record<string, unknown> | undefined)?.sanctionId === sanctionId);
+  (await stack.database.rows<OutboxEvent>(sql`select type, payload from moderation.outbox order by occurred_at, id`)).filter(
+    (e) => e.payload.sanctionId === sanctionId || (e.payload.params as Record<string, unknown> | undefined)?.sanctionId === sanctionId,
+  );
 const typesAbout = async (sanctionId: string) => (await eventsAbout(sanctionId)).map((e) => e.type);
 
 async function recordViolation(by: string, input: Record<string, unknown>) {
-  const res = await stack.gql(RECORD, { input: { category: 'INSULT', evidence: 'Insulting words in review 8f1c.', ...input } }, await asStaff(moderator(by)));
+  const res = await stack.gql(
+    RECORD,
+    { input: { category: 'INSULT', evidence: 'Insulting words in review 8f1c.', ...input } },
+    await asStaff(moderator(by)),
+  );
   expect(res.body.errors).toBeUndefined();
   return res.body.data.recordViolation as {
     id: string;
@@ -61,14 +65,26 @@ describe('reports', () => {
   let harassment: string;
 
   it('Ana, then Ana again, then Bo report Chen for harassment: one report, three submissions, two reporters', async () => {
-    const first = await stack.gql(REPORT, { memberId: demo('Chen').id, category: 'HARASSMENT', details: 'He keeps messaging me.' }, await asMember('Ana'));
+    const first = await stack.gql(
+      REPORT,
+      { memberId: demo('Chen').id, category: 'HARASSMENT', details: 'He keeps messaging me.' },
+      await asMember('Ana'),
+    );
     expect(first.body.errors).toBeUndefined();
     harassment = first.body.data.reportMember.id;
-    const again = await stack.gql(REPORT, { memberId: demo('Chen').id, category: 'HARASSMENT', details: 'Still messaging.' }, await asMember('Ana'));
+    const again = await stack.gql(
+      REPORT,
+      { memberId: demo('Chen').id, category: 'HARASSMENT', details: 'Still messaging.' },
+      await asMember('Ana'),
+    );
     const bo = await stack.gql(REPORT, { memberId: demo('Chen').id, category: 'HARASSMENT', details: 'Me too.' }, await asMember('Bo'));
     expect([again.body.data.reportMember.id, bo.body.data.reportMember.id]).toEqual([harassment, harassment]);
     // Dee reports Bo for an insult: a separate report, lower in the queue.
-    await stack.gql(REPORT, { memberId: demo('Bo').id, category: 'INSULT', details: 'Rude reply.', contentRef: 'review:r123' }, await asMember('Dee'));
+    await stack.gql(
+      REPORT,
+      { memberId: demo('Bo').id, category: 'INSULT', details: 'Rude reply.', contentRef: 'review:r123' },
+      await asMember('Dee'),
+    );
 
     const queue = await stack.gql(QUEUE, {}, await asStaff(moderator(MO)));
     expect(queue.body.errors).toBeUndefined();
@@ -105,7 +121,7 @@ describe('reports', () => {
     expect(codeOf(res)).toBe('FORBIDDEN');
   });
 
-  it('reading the queue with every report\'s reporters costs the same SQL statements for one report as for two', async () => {
+  it("reading the queue with every report's reporters costs the same SQL statements for one report as for two", async () => {
     const token = await asStaff(moderator(MO));
     const count = async (first: number) => {
       const before = stack.database.statementCount();
@@ -119,7 +135,11 @@ describe('reports', () => {
   it('Mo dismisses the insult report; dismissing it again is a CONFLICT', async () => {
     const queue = await stack.gql('{ reportQueue { id category } }', {}, await asStaff(moderator(MO)));
     const insult = queue.body.data.reportQueue.find((r: { category: string }) => r.category === 'INSULT').id;
-    const res = await stack.gql('mutation ($id: ID!) { dismissReport(id: $id) { id status } }', { id: insult }, await asStaff(moderator(MO)));
+    const res = await stack.gql(
+      'mutation ($id: ID!) { dismissReport(id: $id) { id status } }',
+      { id: insult },
+      await asStaff(moderator(MO)),
+    );
     expect(res.body.data.dismissReport).toEqual({ id: insult, status: 'DISMISSED' });
     const again = await stack.gql('mutation ($id: ID!) { dismissReport(id: $id) { id } }', { id: insult }, await asStaff(moderator(MO)));
     expect(codeOf(again)).toBe('CONFLICT');
@@ -143,8 +163,14 @@ describe('violations, the ladder and notice before effect', () => {
     await stack.drainEvents();
     const res = await stack.gql(INBOX, {}, await asMember('Bo'));
     expect(res.body.errors).toBeUndefined();
-    const notice = res.body.data.me.inbox.edges.map((e: { node: { title: string; body: string } }) => e.node).find((n: { title: string }) => n.title.includes('WARNING'));
-    expect(notice.title).toBe(`A WARNING will apply to your account on ${at(72 * HOUR).toISOString().slice(0, 10)}`);
+    const notice = res.body.data.me.inbox.edges
+      .map((e: { node: { title: string; body: string } }) => e.node)
+      .find((n: { title: string }) => n.title.includes('WARNING'));
+    expect(notice.title).toBe(
+      `A WARNING will apply to your account on ${at(72 * HOUR)
+        .toISOString()
+        .slice(0, 10)}`,
+    );
     expect(notice.body).toContain('Violation: INSULT');
     expect(notice.body).toContain('Insulting words in review 8f1c.');
     expect(notice.body).toContain(`appeal until ${warning.sanction.appealUntil.slice(0, 10)}`);
@@ -158,7 +184,13 @@ describe('violations, the ladder and notice before effect', () => {
     const due = (await stack.jobs.tick(at(72 * HOUR + 60_000))).find((r) => r.job === 'moderation.sanctions');
     expect(due).toMatchObject({ status: 'ok', result: { applied: 1, expired: 0 } });
     const applied = (await eventsAbout(warning.sanction.id)).find((e) => e.type === 'SanctionApplied');
-    expect(applied?.payload).toEqual({ sanctionId: warning.sanction.id, memberId: demo('Bo').id, kind: 'WARNING', effectiveAt: warning.sanction.startsAt, endsAt: null });
+    expect(applied?.payload).toEqual({
+      sanctionId: warning.sanction.id,
+      memberId: demo('Bo').id,
+      kind: 'WARNING',
+      effectiveAt: warning.sanction.startsAt,
+      endsAt: null,
+    });
   });
 
   it('a repeat minor violation within the window climbs the ladder: restricted benefits for 30 days', async () => {
@@ -169,25 +201,39 @@ describe('violations, the ladder and notice before effect', () => {
     expect(Date.parse(restriction.sanction.endsAt!) - Date.parse(restriction.sanction.startsAt)).toBe(30 * DAY);
     await stack.jobs.tick(at(73 * HOUR));
     const applied = (await eventsAbout(restriction.sanction.id)).find((e) => e.type === 'SanctionApplied');
-    expect(applied?.payload).toMatchObject({ kind: 'RESTRICTED_BENEFITS', effectiveAt: restriction.sanction.startsAt, endsAt: restriction.sanction.endsAt });
+    expect(applied?.payload).toMatchObject({
+      kind: 'RESTRICTED_BENEFITS',
+      effectiveAt: restriction.sanction.startsAt,
+      endsAt: restriction.sanction.endsAt,
+    });
     clock = at(73 * HOUR);
     const standing = await stack.gql(STANDING, {}, await asMember('Bo'));
     expect(standing.body.data.me.standing.status).toBe('RESTRICTED');
   });
 
   it('a critical violation (fraud) takes effect at once: SanctionApplied is recorded with the notice', async () => {
-    const ban = await recordViolation(MO, { memberId: demo('Dee').id, severity: 'CRITICAL', category: 'FRAUD_AGAINST_MEMBERS', evidence: 'Sold fake vouchers to members.' });
+    const ban = await recordViolation(MO, {
+      memberId: demo('Dee').id,
+      severity: 'CRITICAL',
+      category: 'FRAUD_AGAINST_MEMBERS',
+      evidence: 'Sold fake vouchers to members.',
+    });
     expect(ban.sanction).toMatchObject({ kind: 'BAN', status: 'ACTIVE', endsAt: null, startsAt: clock.toISOString() });
     expect((await typesAbout(ban.sanction.id)).sort()).toEqual(['MemberNoticeRequested', 'SanctionApplied']);
     criticalBan = ban.sanction.id;
   });
 
   it('Ona lifts the ban early: SanctionLifted{reason: staff} and a notice to Dee; Dee herself may not (FORBIDDEN)', async () => {
-    const LIFT = 'mutation ($id: ID!) { liftSanction(sanctionId: $id, note: "The vouchers were genuine after all.") { sanctionId memberId sanction { status liftReason } } }';
+    const LIFT =
+      'mutation ($id: ID!) { liftSanction(sanctionId: $id, note: "The vouchers were genuine after all.") { sanctionId memberId sanction { status liftReason } } }';
     expect((await stack.gql(LIFT, { id: criticalBan }, await asMember('Dee'))).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const res = await stack.gql(LIFT, { id: criticalBan }, await asStaff(moderator(ONA)));
     expect(res.body.errors).toBeUndefined();
-    expect(res.body.data.liftSanction).toEqual({ sanctionId: criticalBan, memberId: demo('Dee').id, sanction: { status: 'LIFTED', liftReason: 'STAFF' } });
+    expect(res.body.data.liftSanction).toEqual({
+      sanctionId: criticalBan,
+      memberId: demo('Dee').id,
+      sanction: { status: 'LIFTED', liftReason: 'STAFF' },
+    });
     const lifted = (await eventsAbout(criticalBan)).find((e) => e.type === 'SanctionLifted');
     expect(lifted?.payload).toEqual({ sanctionId: criticalBan, memberId: demo('Dee').id, kind: 'BAN', reason: 'staff' });
     expect(codeOf(await stack.gql(LIFT, { id: criticalBan }, await asStaff(moderator(ONA))))).toBe('CONFLICT');
@@ -206,7 +252,11 @@ describe('violations, the ladder and notice before effect', () => {
 
   it('a violation naming a report that is not open about that member is NOT_FOUND, and nothing is written', async () => {
     const count = async () =>
-      (await stack.database.rows<{ n: number }>(sql`select (select count(*) from moderation.violations) + (select count(*) from moderation.sanctions) + (select count(*) from moderation.outbox) as n`))[0]!.n;
+      (
+        await stack.database.rows<{ n: number }>(
+          sql`select (select count(*) from moderation.violations) + (select count(*) from moderation.sanctions) + (select count(*) from moderation.outbox) as n`,
+        )
+      )[0]!.n;
     const before = await count();
     const dismissed = (await stack.database.rows<{ id: string }>(sql`select id from moderation.reports where status = 'DISMISSED'`))[0]!.id;
     const res = await stack.gql(
@@ -222,9 +272,17 @@ describe('violations, the ladder and notice before effect', () => {
     let appealId: string;
 
     it('Bo appeals the restriction within the window', async () => {
-      const res = await stack.gql(APPEAL, { id: restriction.sanction.id, statement: 'The review was about the product, not a person.' }, await asMember('Bo'));
+      const res = await stack.gql(
+        APPEAL,
+        { id: restriction.sanction.id, statement: 'The review was about the product, not a person.' },
+        await asMember('Bo'),
+      );
       expect(res.body.errors).toBeUndefined();
-      expect(res.body.data.appealSanction).toMatchObject({ status: 'PENDING', memberId: demo('Bo').id, sanction: { id: restriction.sanction.id } });
+      expect(res.body.data.appealSanction).toMatchObject({
+        status: 'PENDING',
+        memberId: demo('Bo').id,
+        sanction: { id: restriction.sanction.id },
+      });
       appealId = res.body.data.appealSanction.id;
       const twice = await stack.gql(APPEAL, { id: restriction.sanction.id, statement: 'Again.' }, await asMember('Bo'));
       expect(codeOf(twice)).toBe('CONFLICT');
@@ -244,11 +302,23 @@ describe('violations, the ladder and notice before effect', () => {
     });
 
     it('Ona reverses it: the sanction is lifted with SanctionLifted{reason: appeal} and Bo is told', async () => {
-      const res = await stack.gql(DECIDE, { id: appealId, decision: 'REVERSE', note: 'Criticism of a product is allowed.' }, await asStaff(moderator(ONA)));
+      const res = await stack.gql(
+        DECIDE,
+        { id: appealId, decision: 'REVERSE', note: 'Criticism of a product is allowed.' },
+        await asStaff(moderator(ONA)),
+      );
       expect(res.body.errors).toBeUndefined();
-      expect(res.body.data.decideAppeal).toMatchObject({ status: 'REVERSED', sanction: { id: restriction.sanction.id, status: 'LIFTED', liftReason: 'APPEAL' } });
+      expect(res.body.data.decideAppeal).toMatchObject({
+        status: 'REVERSED',
+        sanction: { id: restriction.sanction.id, status: 'LIFTED', liftReason: 'APPEAL' },
+      });
       const lifted = (await eventsAbout(restriction.sanction.id)).find((e) => e.type === 'SanctionLifted');
-      expect(lifted?.payload).toEqual({ sanctionId: restriction.sanction.id, memberId: demo('Bo').id, kind: 'RESTRICTED_BENEFITS', reason: 'appeal' });
+      expect(lifted?.payload).toEqual({
+        sanctionId: restriction.sanction.id,
+        memberId: demo('Bo').id,
+        kind: 'RESTRICTED_BENEFITS',
+        reason: 'appeal',
+      });
 
       const standing = await stack.gql(STANDING, {}, await asMember('Bo'));
       expect(standing.body.data.me.standing).toEqual({ status: 'WARNED', activeSanctions: [{ id: warning.sanction.id, kind: 'WARNING' }] });
@@ -283,25 +353,38 @@ describe('violations, the ladder and notice before effect', () => {
     const run = (await stack.jobs.tick(end)).find((r) => r.job === 'moderation.sanctions');
     expect(run).toMatchObject({ status: 'ok', result: { expired: 1 } });
     const lifted = (await eventsAbout(restriction.sanction.id)).find((e) => e.type === 'SanctionLifted');
-    expect(lifted?.payload).toEqual({ sanctionId: restriction.sanction.id, memberId: demo('Bo').id, kind: 'RESTRICTED_BENEFITS', reason: 'expired' });
+    expect(lifted?.payload).toEqual({
+      sanctionId: restriction.sanction.id,
+      memberId: demo('Bo').id,
+      kind: 'RESTRICTED_BENEFITS',
+      reason: 'expired',
+    });
   });
 });
 
 describe('the staff operation log', () => {
   it('Aud (auditor, audit:read) finds every staff action of this file in it, with the acting staff member', async () => {
-    const res = await stack.gql('{ moderationOperationLog(first: 100) { staffId operation targetType details } }', {}, { token: await stack.staffToken(['audit:read']) });
+    const res = await stack.gql(
+      '{ moderationOperationLog(first: 100) { staffId operation targetType details } }',
+      {},
+      { token: await stack.staffToken(['audit:read']) },
+    );
     expect(res.body.errors).toBeUndefined();
-    const ops = res.body.data.moderationOperationLog.map((o: { staffId: string; operation: string }) => `${o.staffId === MO ? 'Mo' : o.staffId === ONA ? 'Ona' : o.staffId}:${o.operation}`);
+    const ops = res.body.data.moderationOperationLog.map(
+      (o: { staffId: string; operation: string }) => `${o.staffId === MO ? 'Mo' : o.staffId === ONA ? 'Ona' : o.staffId}:${o.operation}`,
+    );
     // Every mutation staff made above, and nothing members did (several share an instant, so as a set).
-    expect(ops.sort()).toEqual([
-      'Ona:violation.record',
-      'Ona:appeal.decide',
-      'Ona:sanction.lift',
-      'Mo:violation.record',
-      'Mo:violation.record',
-      'Mo:violation.record',
-      'Mo:report.dismiss',
-    ].sort());
+    expect(ops.sort()).toEqual(
+      [
+        'Ona:violation.record',
+        'Ona:appeal.decide',
+        'Ona:sanction.lift',
+        'Mo:violation.record',
+        'Mo:violation.record',
+        'Mo:violation.record',
+        'Mo:report.dismiss',
+      ].sort(),
+    );
   });
 
   it('members and moderators without audit:read cannot read it: FORBIDDEN', async () => {

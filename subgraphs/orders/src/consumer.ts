@@ -13,7 +13,11 @@ export const ordersHandlers = {
   },
   // Standing for automatic refund approval: orders keeps its own projection of sanctions in force.
   SanctionApplied: async (tx, event) => {
-    await projectSanction(tx, { type: 'SanctionApplied', payload: event.payload }, event.payload.effectiveAt ? new Date(event.payload.effectiveAt) : event.occurredAt);
+    await projectSanction(
+      tx,
+      { type: 'SanctionApplied', payload: event.payload },
+      event.payload.effectiveAt ? new Date(event.payload.effectiveAt) : event.occurredAt,
+    );
   },
   SanctionLifted: async (tx, event) => {
     await projectSanction(tx, { type: 'SanctionLifted', payload: event.payload }, event.occurredAt);

@@ -9,8 +9,7 @@ export interface OrdersPageKey {
   after?: Cursor;
 }
 
-const pageHash = (key: OrdersPageKey) =>
-  `${key.memberId}|${key.first}|${key.after ? `${key.after.at.toISOString()}|${key.after.id}` : ''}`;
+const pageHash = (key: OrdersPageKey) => `${key.memberId}|${key.first}|${key.after ? `${key.after.at.toISOString()}|${key.after.id}` : ''}`;
 
 const orderCursor = (order: OrderRow): Cursor => ({ at: order.placedAt, id: order.id });
 

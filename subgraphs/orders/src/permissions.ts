@@ -1,5 +1,14 @@
 import { and, rule } from 'graphql-shield';
-import { allow, isMember, isOwnerOrStaff, isService, isStaffWith, type BaseSubgraphContext, type FieldRules, or } from '@membership/subgraph';
+import {
+  allow,
+  isMember,
+  isOwnerOrStaff,
+  isService,
+  isStaffWith,
+  type BaseSubgraphContext,
+  type FieldRules,
+  or,
+} from '@membership/subgraph';
 import { isIdentityService, ORDERS_READ, ORDERS_REFUND, ORDERS_WRITE, RISK_REVIEW } from './domain/access.js';
 
 /** Identity calling for itself (its data-export job); no other service, member or staff. */

@@ -5,7 +5,12 @@ import type { PointsHoldGrant, PointsHolds, PointsHoldRequest } from './domain/c
 
 const HOLD = /* GraphQL */ `
   mutation HoldPointsForOrder($input: HoldPointsForOrderInput!) {
-    holdPointsForOrder(input: $input) { id points discountAmount expiresAt }
+    holdPointsForOrder(input: $input) {
+      id
+      points
+      discountAmount
+      expiresAt
+    }
   }
 `;
 
@@ -26,7 +31,10 @@ export function createPointsClient(signer: ViewerSigner, url: () => string, time
   return {
     async hold(request: PointsHoldRequest): Promise<PointsHoldGrant> {
       const body = { query: HOLD, variables: { input: request } };
-      const header = await signer.sign({ kind: 'service', service: signer.service }, { audience: 'points', body, requestId: `hold-${randomUUID()}` });
+      const header = await signer.sign(
+        { kind: 'service', service: signer.service },
+        { audience: 'points', body, requestId: `hold-${randomUUID()}` },
+      );
       let response: Response;
       try {
         response = await fetch(url(), {
@@ -52,4 +60,5 @@ export function createPointsClient(signer: ViewerSigner, url: () => string, time
   };
 }
 
-const unavailable = () => conflict('Points cannot be used right now, so the order was not placed. Try again shortly, or order without points.', 'pointsToUse');
+const unavailable = () =>
+  conflict('Points cannot be used right now, so the order was not placed. Try again shortly, or order without points.', 'pointsToUse');

@@ -44,7 +44,9 @@ export function ordersSettings({ env, db, now, options }: ModuleInit<OrdersEnv, 
     db,
     now,
     // The host may learn where points listens only after orders was built (tests, random ports).
-    points: options.points ?? createPointsClient(signer, () => env.POINTS_URL ?? options.serverUrls?.points ?? DEFAULT_POINTS_URL, env.POINTS_TIMEOUT_MS),
+    points:
+      options.points ??
+      createPointsClient(signer, () => env.POINTS_URL ?? options.serverUrls?.points ?? DEFAULT_POINTS_URL, env.POINTS_TIMEOUT_MS),
     provider: options.paymentProvider ?? new DevelopmentPaymentProvider(),
     terms: {
       paymentDeadlineMinutes: env.PAYMENT_DEADLINE_MINUTES,
@@ -72,7 +74,12 @@ export function ordersServices(settings: OrdersSettings, scope: OrdersScope) {
   const refunds = new RefundsRepository(settings.db, scope);
 
   /** Pays back an approved refund by the route the order was paid, then completes it. */
-  async function payBack(refundId: string, approve: (requested: number) => number, decidedBy: string, reason: string | null): Promise<RefundRow> {
+  async function payBack(
+    refundId: string,
+    approve: (requested: number) => number,
+    decidedBy: string,
+    reason: string | null,
+  ): Promise<RefundRow> {
     const reserved = await refunds.approve(refundId, approve, decidedBy, reason, settings.now());
     // Already approved by someone else (being paid back, or paid back): never pay it back twice.
     if (!reserved.reserved) return reserved.refund;
@@ -131,9 +138,16 @@ export function ordersServices(settings: OrdersSettings, scope: OrdersScope) {
      * and left PENDING for the callback) or with points alone. A replayed key returns the
      * first attempt without charging again.
      */
-    async payOrder(input: { orderId: string; method: 'ONLINE' | 'POINTS'; paymentToken: string | null; deviceFingerprint: string | null; idempotencyKey: string }): Promise<Settled> {
+    async payOrder(input: {
+      orderId: string;
+      method: 'ONLINE' | 'POINTS';
+      paymentToken: string | null;
+      deviceFingerprint: string | null;
+      idempotencyKey: string;
+    }): Promise<Settled> {
       const key = idempotencyKey(input.idempotencyKey);
-      if (input.method === 'ONLINE' && !input.paymentToken?.trim()) throw badInput('Paying online needs the payment token from the payment form.', 'paymentToken');
+      if (input.method === 'ONLINE' && !input.paymentToken?.trim())
+        throw badInput('Paying online needs the payment token from the payment form.', 'paymentToken');
       const id = randomUUID();
       const started = await orders.startPayment(
         {
@@ -150,11 +164,22 @@ export function ordersServices(settings: OrdersSettings, scope: OrdersScope) {
       );
       if (!started.created) return { payment: started.payment, order: started.order };
       if (input.method === 'POINTS') {
-        return orders.settlePayment(id, { status: 'SUCCEEDED', reference: null, last4: null, instrument: null }, settings.now(), settings.terms);
+        return orders.settlePayment(
+          id,
+          { status: 'SUCCEEDED', reference: null, last4: null, instrument: null },
+          settings.now(),
+          settings.terms,
+        );
       }
       const outcome = await chargeWithin(
         settings.provider,
-        { paymentId: id, orderId: started.order.id, amount: started.payment.amount, currency: started.payment.currency, paymentToken: input.paymentToken!.trim() },
+        {
+          paymentId: id,
+          orderId: started.order.id,
+          amount: started.payment.amount,
+          currency: started.payment.currency,
+          paymentToken: input.paymentToken!.trim(),
+        },
         settings.paymentTimeoutMs,
       );
       return orders.settlePayment(id, outcome, settings.now(), settings.terms);
@@ -164,10 +189,20 @@ export function ordersServices(settings: OrdersSettings, scope: OrdersScope) {
     async recordOfflinePayment(staffId: string, input: { orderId: string; reference: string; idempotencyKey: string }): Promise<Settled> {
       const key = idempotencyKey(input.idempotencyKey);
       const reference = input.reference.trim();
-      if (!reference || reference.length > 200) throw badInput('Give the receipt or transfer reference (1 to 200 characters).', 'reference');
+      if (!reference || reference.length > 200)
+        throw badInput('Give the receipt or transfer reference (1 to 200 characters).', 'reference');
       const id = randomUUID();
       const started = await orders.startPayment(
-        { id, orderId: input.orderId, method: 'OFFLINE', idempotencyKey: key, provider: 'offline', deviceFingerprint: null, recordedBy: staffId, providerReference: reference },
+        {
+          id,
+          orderId: input.orderId,
+          method: 'OFFLINE',
+          idempotencyKey: key,
+          provider: 'offline',
+          deviceFingerprint: null,
+          recordedBy: staffId,
+          providerReference: reference,
+        },
         settings.now(),
       );
       if (!started.created) return { payment: started.payment, order: started.order };
@@ -227,15 +262,18 @@ export function ordersServices(settings: OrdersSettings, scope: OrdersScope) {
     async requestInvoice(orderId: string, kind: InvoiceKind, companyName: string | null, taxId: string | null) {
       const company = companyName?.trim() || null;
       const tax = taxId?.trim() || null;
-      if (kind === 'COMPANY' && (!company || !tax)) throw badInput('A company invoice needs the company name and its tax id.', company ? 'taxId' : 'companyName');
-      if (kind === 'PERSON' && (company || tax)) throw badInput('A personal invoice has no company name or tax id; ask for a COMPANY invoice instead.', 'kind');
+      if (kind === 'COMPANY' && (!company || !tax))
+        throw badInput('A company invoice needs the company name and its tax id.', company ? 'taxId' : 'companyName');
+      if (kind === 'PERSON' && (company || tax))
+        throw badInput('A personal invoice has no company name or tax id; ask for a COMPANY invoice instead.', 'kind');
       if (tax && !/^[0-9A-Z-]{6,30}$/i.test(tax)) throw badInput('The tax id is 6 to 30 letters, digits or dashes.', 'taxId');
       return orders.issueInvoice(orderId, { kind, companyName: company, taxId: tax }, settings.now());
     },
 
     /** Reviews the member's own paid order: a rating from 1 to 5 and an optional comment of up to 1000 characters. */
     async reviewOrder(orderId: string, rating: number, comment: string | null) {
-      if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw badInput('Rate the order with a whole number from 1 to 5.', 'rating');
+      if (!Number.isInteger(rating) || rating < 1 || rating > 5)
+        throw badInput('Rate the order with a whole number from 1 to 5.', 'rating');
       const words = comment?.trim() || null;
       if (words && words.length > 1000) throw badInput('Keep the comment to 1000 characters.', 'comment');
       return orders.reviewOrder(orderId, { rating, comment: words }, settings.now());

@@ -25,7 +25,13 @@ const orders = defineSubgraph<OrdersContext, OrdersEnv, OrdersSettings, OrdersOp
   // Per request: the repositories see only what this viewer may see.
   context: ({ shared, viewer, db, now }) => {
     const services = ordersServices(shared, ordersScopeFor(viewer));
-    return { orders: services.orders, services, risk: new RiskRepository(db), now, loaders: createLoaders(services.orders, services.refunds) };
+    return {
+      orders: services.orders,
+      services,
+      risk: new RiskRepository(db),
+      now,
+      loaders: createLoaders(services.orders, services.refunds),
+    };
   },
   outbox,
   consumer: { inbox, handlers: ordersHandlers },

@@ -50,12 +50,19 @@ async function place(member: { id: string }, key: string, overrides: Record<stri
 }
 async function pay(member: { id: string }, orderId: string, paymentToken: string, key: string) {
   tick();
-  return stack.gql(PAY, { input: { orderId, method: 'ONLINE', paymentToken, idempotencyKey: key } }, { token: await stack.memberToken(member.id) });
+  return stack.gql(
+    PAY,
+    { input: { orderId, method: 'ONLINE', paymentToken, idempotencyKey: key } },
+    { token: await stack.memberToken(member.id) },
+  );
 }
 const eventsOf = async (type: string, orderId: string) =>
-  (await stack.database.db.select().from(eventLog).where(and(eq(eventLog.type, type), sql`${eventLog.payload} ->> 'orderId' = ${orderId}`))).map(
-    (e) => e.payload as Record<string, unknown>,
-  );
+  (
+    await stack.database.db
+      .select()
+      .from(eventLog)
+      .where(and(eq(eventLog.type, type), sql`${eventLog.payload} ->> 'orderId' = ${orderId}`))
+  ).map((e) => e.payload as Record<string, unknown>);
 
 describe('placing an order', () => {
   it('Dee (member) places an order: lines, a discount and her address; it waits for payment until its deadline', async () => {
@@ -80,7 +87,9 @@ describe('placing an order', () => {
     const first = (await place(demo('Dee'), 'dee-cart-2')).body.data.placeOrder;
     const again = (await place(demo('Dee'), 'dee-cart-2')).body.data.placeOrder;
     expect(again.id).toBe(first.id);
-    const rows = await stack.database.rows<{ n: number | string }>(sql`select count(*) as n from orders.orders where idempotency_key = 'dee-cart-2'`);
+    const rows = await stack.database.rows<{ n: number | string }>(
+      sql`select count(*) as n from orders.orders where idempotency_key = 'dee-cart-2'`,
+    );
     expect(Number(rows[0]!.n)).toBe(1);
   });
 
@@ -96,7 +105,9 @@ describe('placing an order', () => {
       expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       expect(res.body.errors?.[0]?.extensions?.field ?? field).toBe(field);
     }
-    const rows = await stack.database.rows<{ n: number | string }>(sql`select count(*) as n from orders.orders where idempotency_key like 'dee-bad-%'`);
+    const rows = await stack.database.rows<{ n: number | string }>(
+      sql`select count(*) as n from orders.orders where idempotency_key like 'dee-bad-%'`,
+    );
     expect(Number(rows[0]!.n)).toBe(0);
   });
 
@@ -137,9 +148,19 @@ describe('paying an order', () => {
         shareCode: null,
       },
     ]);
-    const inbox = await stack.gql(`{ me { inbox(first: 20) { edges { node { kind title body } } } } }`, {}, { token: await stack.memberToken(demo('Dee').id) });
+    const inbox = await stack.gql(
+      `{ me { inbox(first: 20) { edges { node { kind title body } } } } }`,
+      {},
+      { token: await stack.memberToken(demo('Dee').id) },
+    );
     const notices = inbox.body.data.me.inbox.edges.map((e: { node: { title: string; body: string } }) => e.node);
-    expect(notices).toContainEqual(expect.objectContaining({ kind: 'ORDERS', title: `Payment received for order ${order.id.slice(0, 8).toUpperCase()}`, body: expect.stringContaining('291.00 CNY') }));
+    expect(notices).toContainEqual(
+      expect.objectContaining({
+        kind: 'ORDERS',
+        title: `Payment received for order ${order.id.slice(0, 8).toUpperCase()}`,
+        body: expect.stringContaining('291.00 CNY'),
+      }),
+    );
   });
 
   it('paying a paid order is a CONFLICT that says why; replaying the same key returns the first payment and charges nothing', async () => {
@@ -173,8 +194,15 @@ describe('paying an order', () => {
     expect(another.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect(another.body.errors?.[0]?.message).toMatch(/still waiting for the payment provider/);
 
-    const fields = { paymentId: pending.payment.id, providerReference: `dev_${pending.payment.id}`, outcome: 'SUCCEEDED' as const, last4: '4242' };
-    const forged = await stack.gql(CALLBACK, { input: { ...fields, signature: signCallback(fields, 'not-the-secret-not-the-secret-0000') } });
+    const fields = {
+      paymentId: pending.payment.id,
+      providerReference: `dev_${pending.payment.id}`,
+      outcome: 'SUCCEEDED' as const,
+      last4: '4242',
+    };
+    const forged = await stack.gql(CALLBACK, {
+      input: { ...fields, signature: signCallback(fields, 'not-the-secret-not-the-secret-0000') },
+    });
     expect(forged.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const tampered = await stack.gql(CALLBACK, { input: { ...fields, last4: '0000', signature: signCallback(fields, WEBHOOK_SECRET) } });
     expect(tampered.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -203,9 +231,19 @@ describe('paying an order', () => {
     const input = { orderId: order.id, reference: 'RCPT-2026-001', idempotencyKey: 'offline-1' };
     const refused = await stack.gql(OFFLINE, { input }, { token: await stack.staffToken(['orders:read']) });
     expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const res = await stack.gql(OFFLINE, { input }, { token: await stack.staffToken(['orders:write', 'pii:behaviour:read', 'pii:financial:read']), headers: { 'x-access-purpose': 'support' } });
+    const res = await stack.gql(
+      OFFLINE,
+      { input },
+      {
+        token: await stack.staffToken(['orders:write', 'pii:behaviour:read', 'pii:financial:read']),
+        headers: { 'x-access-purpose': 'support' },
+      },
+    );
     expect(res.body.errors).toBeUndefined();
-    expect(res.body.data.recordOfflinePayment).toMatchObject({ payment: { status: 'SUCCEEDED', method: 'OFFLINE', providerReference: 'RCPT-2026-001' }, order: { status: 'PAID', paid: { amount: 29_100 } } });
+    expect(res.body.data.recordOfflinePayment).toMatchObject({
+      payment: { status: 'SUCCEEDED', method: 'OFFLINE', providerReference: 'RCPT-2026-001' },
+      order: { status: 'PAID', paid: { amount: 29_100 } },
+    });
     await stack.drainEvents();
     expect((await eventsOf('OrderPaid', order.id)).map((e) => e.method)).toEqual(['offline']);
   });
@@ -217,7 +255,9 @@ describe('cancelling unpaid orders', () => {
     const res = await stack.gql(CANCEL, { id: order.id }, { token: await stack.memberToken(demo('Dee').id) });
     expect(res.body.data.cancelOrder).toMatchObject({ id: order.id, status: 'CANCELLED' });
     await stack.drainEvents();
-    expect(await eventsOf('OrderCancelled', order.id)).toEqual([{ orderId: order.id, memberId: demo('Dee').id, pointsHoldId: null, cancelledAt: expect.any(String) }]);
+    expect(await eventsOf('OrderCancelled', order.id)).toEqual([
+      { orderId: order.id, memberId: demo('Dee').id, pointsHoldId: null, cancelledAt: expect.any(String) },
+    ]);
     const paying = await pay(demo('Dee'), order.id, 'tok_ok_4242', 'dee-cancel-1-pay');
     expect(paying.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
 
@@ -239,7 +279,9 @@ describe('cancelling unpaid orders', () => {
 
     await stack.jobs.tick(new Date(Date.parse(unpaid.paymentDeadlineAt) + 61_000));
     const [after, paidAfter] = await Promise.all(
-      [unpaid.id, paid.id].map(async (id) => (await stack.gql(ORDER, { id }, { token: await stack.memberToken(demo('Bo').id) })).body.data.order),
+      [unpaid.id, paid.id].map(
+        async (id) => (await stack.gql(ORDER, { id }, { token: await stack.memberToken(demo('Bo').id) })).body.data.order,
+      ),
     );
     expect(after.status).toBe('CANCELLED');
     expect(paidAfter.status).toBe('PAID');
@@ -256,7 +298,9 @@ describe('at the same time', () => {
     const ids = new Set(results.map((r) => r.body.data?.placeOrder?.id));
     expect(results.every((r) => !r.body.errors)).toBe(true);
     expect(ids.size).toBe(1);
-    const rows = await stack.database.rows<{ n: number | string }>(sql`select count(*) as n from orders.orders where idempotency_key = 'dee-burst-1'`);
+    const rows = await stack.database.rows<{ n: number | string }>(
+      sql`select count(*) as n from orders.orders where idempotency_key = 'dee-burst-1'`,
+    );
     expect(Number(rows[0]!.n)).toBe(1);
   });
 
@@ -264,7 +308,9 @@ describe('at the same time', () => {
     const order = (await place(demo('Dee'), 'dee-two-tabs')).body.data.placeOrder;
     const token = await stack.memberToken(demo('Dee').id);
     const both = await Promise.all(
-      ['tab-a', 'tab-b'].map((key) => stack.gql(PAY, { input: { orderId: order.id, method: 'ONLINE', paymentToken: 'tok_ok_4242', idempotencyKey: key } }, { token })),
+      ['tab-a', 'tab-b'].map((key) =>
+        stack.gql(PAY, { input: { orderId: order.id, method: 'ONLINE', paymentToken: 'tok_ok_4242', idempotencyKey: key } }, { token }),
+      ),
     );
     const failed = both.filter((r) => r.body.errors);
     expect(failed.length).toBeLessThanOrEqual(1);
@@ -286,7 +332,11 @@ describe('shipping and delivery', () => {
     expect(early.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect(early.body.errors?.[0]?.message).toMatch(/placed and not paid, so it cannot be shipped/);
     await pay(demo('Bo'), order.id, 'tok_ok_4242', 'bo-ship-1-pay');
-    const member = await stack.gql(ADVANCE, { input: { orderId: order.id, step: 'SHIP' } }, { token: await stack.memberToken(demo('Bo').id) });
+    const member = await stack.gql(
+      ADVANCE,
+      { input: { orderId: order.id, step: 'SHIP' } },
+      { token: await stack.memberToken(demo('Bo').id) },
+    );
     expect(member.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const skip = await stack.gql(ADVANCE, { input: { orderId: order.id, step: 'DELIVER' } }, staff);
     expect(skip.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
@@ -307,7 +357,8 @@ describe('shipping and delivery', () => {
     const shippedOnly = (await place(demo('Bo'), 'bo-complete-2')).body.data.placeOrder;
     await pay(demo('Bo'), delivered.id, 'tok_ok_4242', 'bo-complete-1-pay');
     await pay(demo('Bo'), shippedOnly.id, 'tok_ok_4242', 'bo-complete-2-pay');
-    for (const step of ['SHIP', 'DELIVER']) expect((await stack.gql(ADVANCE, { input: { orderId: delivered.id, step } }, staff)).body.errors).toBeUndefined();
+    for (const step of ['SHIP', 'DELIVER'])
+      expect((await stack.gql(ADVANCE, { input: { orderId: delivered.id, step } }, staff)).body.errors).toBeUndefined();
     expect((await stack.gql(ADVANCE, { input: { orderId: shippedOnly.id, step: 'SHIP' } }, staff)).body.errors).toBeUndefined();
     const windowEnds = Date.parse((await stack.gql(ORDER, { id: delivered.id }, bo)).body.data.order.returnWindowEndsAt);
     const status = async (id: string) => (await stack.gql(ORDER, { id }, bo)).body.data.order.status;
@@ -319,4 +370,3 @@ describe('shipping and delivery', () => {
     expect(await status(shippedOnly.id)).toBe('SHIPPED');
   });
 });
-

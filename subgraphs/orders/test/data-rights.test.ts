@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '@membership/db';
-import { IDENTITY, MEMBER_DATA_EXPORT, callSubgraph, publishMemberErased, rowsMentioning, startTestStack, type TestStack } from '@membership/testing';
+import {
+  IDENTITY,
+  MEMBER_DATA_EXPORT,
+  callSubgraph,
+  publishMemberErased,
+  rowsMentioning,
+  startTestStack,
+  type TestStack,
+} from '@membership/testing';
 import { ordersHandlers } from '../src/consumer.js';
 import type { OrdersExport } from '../src/domain/export.js';
 
@@ -23,11 +31,37 @@ async function exportOf(memberId: string): Promise<OrdersExport> {
 }
 
 const MY_ORDERS = /* GraphQL */ `
-  query { me { id orders { edges { node { id } } } } }
+  query {
+    me {
+      id
+      orders {
+        edges {
+          node {
+            id
+          }
+        }
+      }
+    }
+  }
 `;
 
 const ORDER = /* GraphQL */ `
-  query Order($id: ID!) { order(id: $id) { id status total { amount currency } lines { sku } member { id } } }
+  query Order($id: ID!) {
+    order(id: $id) {
+      id
+      status
+      total {
+        amount
+        currency
+      }
+      lines {
+        sku
+      }
+      member {
+        id
+      }
+    }
+  }
 `;
 
 describe("orders' part of a member's data export", () => {
@@ -54,7 +88,10 @@ describe("orders' part of a member's data export", () => {
 
   it.each([
     ['Ana (member), for her own orders', () => ({ kind: 'member' as const, memberId: ana().id })],
-    ['staff with orders:read', () => ({ kind: 'staff' as const, staffId: '00000000-0000-4000-8000-00000000057a', scopes: ['orders:read'] })],
+    [
+      'staff with orders:read',
+      () => ({ kind: 'staff' as const, staffId: '00000000-0000-4000-8000-00000000057a', scopes: ['orders:read'] }),
+    ],
     ['the gateway as a service', () => ({ kind: 'service' as const, service: 'gateway' })],
   ])('%s calling orders directly cannot run the export: FORBIDDEN', async (_who, viewer) => {
     const res = await callSubgraph(stack, 'orders', MEMBER_DATA_EXPORT, { memberId: ana().id }, viewer());
@@ -68,7 +105,11 @@ describe("orders' part of a member's data export", () => {
   });
 
   it('the gateway does not expose memberDataExport: a client naming it gets GRAPHQL_VALIDATION_FAILED', async () => {
-    const res = await stack.gql(MEMBER_DATA_EXPORT, { memberId: ana().id }, { token: await stack.staffToken(['orders:read', 'members:read']) });
+    const res = await stack.gql(
+      MEMBER_DATA_EXPORT,
+      { memberId: ana().id },
+      { token: await stack.staffToken(['orders:read', 'members:read']) },
+    );
     expect(res.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(res.body.data ?? null).toBeNull();
   });
@@ -85,7 +126,9 @@ describe('when Ana is erased', () => {
       insert into orders.risk_flags (id, member_id, kind, reason, status, dedupe_key, raised_at)
       values (gen_random_uuid(), ${ana().id}, 'REFUND_SPIKE', ${`5 refunds on 2026-02-28 by member ${ana().id}`}, 'OPEN', ${`REFUND_SPIKE:${ana().id}:2026-02-28`}, ${erasedAt.toISOString()}::timestamptz - interval '1 day')`);
     // The check below can fail: before erasure her orders, OrderPaid events and flag name her.
-    expect(Object.keys(await rowsMentioning(stack, 'orders', ana().id))).toEqual(expect.arrayContaining(['orders', 'outbox', 'risk_flags']));
+    expect(Object.keys(await rowsMentioning(stack, 'orders', ana().id))).toEqual(
+      expect.arrayContaining(['orders', 'outbox', 'risk_flags']),
+    );
     await publishMemberErased(stack, 'orders', ana().id, erasedAt);
     await stack.drainEvents();
   });
@@ -130,7 +173,12 @@ describe('when Ana is erased', () => {
   });
 
   it('erasing Ana again changes nothing: her orders keep the first erasure time', async () => {
-    const event = { id: crypto.randomUUID(), type: 'MemberErased' as const, payload: { memberId: ana().id, erasedAt: new Date().toISOString() }, occurredAt: new Date() };
+    const event = {
+      id: crypto.randomUUID(),
+      type: 'MemberErased' as const,
+      payload: { memberId: ana().id, erasedAt: new Date().toISOString() },
+      occurredAt: new Date(),
+    };
     await stack.database.db.transaction((tx) => ordersHandlers.MemberErased(tx as never, event));
     const [row] = await stack.database.rows<{ n: number | string }>(
       sql`select count(*) as n from orders.orders where erased_at = ${erasedAt.toISOString()}`,

@@ -35,8 +35,15 @@ const RESTORED = Math.floor((POINTS_USED * TEAS_BACK) / PAID);
 const ME = /* GraphQL */ `
   query {
     me {
-      tier { code pointsMultiplier }
-      tierStatus { evaluation { qualifyingSpend } }
+      tier {
+        code
+        pointsMultiplier
+      }
+      tierStatus {
+        evaluation {
+          qualifyingSpend
+        }
+      }
       pointsBalance
       pendingPoints
     }
@@ -60,7 +67,9 @@ async function me(): Promise<Me> {
   return res.body.data!.me;
 }
 const lotsOf = (memberId: string) =>
-  stack.database.rows<{ id: string; remaining: number }>(sql`select id, remaining from points.lots where member_id = ${memberId} order by id`);
+  stack.database.rows<{ id: string; remaining: number }>(
+    sql`select id, remaining from points.lots where member_id = ${memberId} order by id`,
+  );
 const count = async (query: ReturnType<typeof sql>) => Number((await stack.database.rows<{ n: number | string }>(query))[0]?.n ?? 0);
 
 /** Publishes orders' outbox to the log and the consumers' queues, without consuming anything. */
@@ -123,7 +132,11 @@ describe('a member through checkout, payment, upgrade and two refunds at once', 
 
   it('she pays; points earns at her Silver multiplier (pending until the return window ends) and tiers upgrades her to Gold, delivered twice', async () => {
     tick();
-    const paid = await stack.gql(PAY, { input: { orderId: order.id, method: 'ONLINE', paymentToken: 'tok_ok_8888', idempotencyKey: 'chen-done-pay' } }, { token: await stack.memberToken(chen().id) });
+    const paid = await stack.gql(
+      PAY,
+      { input: { orderId: order.id, method: 'ONLINE', paymentToken: 'tok_ok_8888', idempotencyKey: 'chen-done-pay' } },
+      { token: await stack.memberToken(chen().id) },
+    );
     expect(paid.body.data.payOrder.order).toEqual({ status: 'PAID', paid: { amount: PAID } });
     await stack.drainEvents();
     await redeliver(order.id);
@@ -145,20 +158,36 @@ describe('a member through checkout, payment, upgrade and two refunds at once', 
     const tea = order.lines.find((l) => l.sku === 'TEA-LONGJING-250G')!.id;
     const token = await stack.memberToken(chen().id);
     tick();
-    const ask = () => stack.gql(REFUND, { input: { orderId: order.id, reason: 'DEFECT', lines: [{ lineId: tea, quantity: 1 }], idempotencyKey: randomUUID() } }, { token });
+    const ask = () =>
+      stack.gql(
+        REFUND,
+        { input: { orderId: order.id, reason: 'DEFECT', lines: [{ lineId: tea, quantity: 1 }], idempotencyKey: randomUUID() } },
+        { token },
+      );
     const asked = await Promise.all([ask(), ask()]);
     for (const r of asked) expect(r.body.errors).toBeUndefined();
     const accepted = asked.map((r) => r.body.data.requestRefund as { id: string; requested: { amount: number } });
     expect(accepted.reduce((sum, r) => sum + r.requested.amount, 0)).toBe(TEAS_BACK);
     // A third tea is one more than she bought.
     const third = await ask();
-    expect(third.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringMatching(/already asked back/) });
+    expect(third.body.errors?.[0]).toMatchObject({
+      extensions: { code: 'CONFLICT' },
+      message: expect.stringMatching(/already asked back/),
+    });
 
     const staff = await stack.staffToken(['orders:read', 'orders:refund', 'pii:behaviour:read']);
-    const approved = await Promise.all(accepted.map((r) => stack.gql(APPROVE, { input: { refundId: r.id } }, { token: staff, ...FINANCE })));
+    const approved = await Promise.all(
+      accepted.map((r) => stack.gql(APPROVE, { input: { refundId: r.id } }, { token: staff, ...FINANCE })),
+    );
     for (const a of approved) expect(a.body.errors).toBeUndefined();
     const read = (await stack.gql(ORDER, { id: order.id }, { token })).body.data.order;
-    expect(read).toMatchObject({ status: 'PARTIALLY_REFUNDED', paid: { amount: PAID }, refunded: { amount: TEAS_BACK }, pointsUsed: POINTS_USED, pointsRestored: RESTORED });
+    expect(read).toMatchObject({
+      status: 'PARTIALLY_REFUNDED',
+      paid: { amount: PAID },
+      refunded: { amount: TEAS_BACK },
+      pointsUsed: POINTS_USED,
+      pointsRestored: RESTORED,
+    });
   });
 
   it('the refunds reach points and tiers out of order and twice; afterwards points, lots, tier and qualifying spend add up', async () => {
@@ -182,7 +211,9 @@ describe('a member through checkout, payment, upgrade and two refunds at once', 
     // Points: 400 spent, their refunded share given back; of the pending points, the refunded share is cancelled.
     expect(after.pointsBalance).toBe(before.pointsBalance - POINTS_USED + RESTORED);
     expect(after.pendingPoints).toBe(before.pendingPoints + earned - clawed);
-    const [earning] = await stack.database.rows<{ clawed: number; refunded: number }>(sql`select clawed, refunded from points.order_earnings where order_id = ${order.id}`);
+    const [earning] = await stack.database.rows<{ clawed: number; refunded: number }>(
+      sql`select clawed, refunded from points.order_earnings where order_id = ${order.id}`,
+    );
     expect(earning).toEqual({ clawed, refunded: TEAS_BACK });
     // Lots: the restored points went back to the lots the hold took them from, and nowhere else.
     const lotsAfter = await lotsOf(chen().id);

@@ -25,8 +25,33 @@ const MY_ORDERS = /* GraphQL */ `
     me {
       id
       orders(first: $first, after: $after) {
-        edges { cursor node { id status placedAt total { amount currency } lines { sku quantity unitPrice { amount currency } total { amount } } } }
-        pageInfo { hasNextPage endCursor }
+        edges {
+          cursor
+          node {
+            id
+            status
+            placedAt
+            total {
+              amount
+              currency
+            }
+            lines {
+              sku
+              quantity
+              unitPrice {
+                amount
+                currency
+              }
+              total {
+                amount
+              }
+            }
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
       }
     }
   }
@@ -37,7 +62,16 @@ const SUPPORT = { 'x-access-purpose': 'support' };
 
 const ORDER = /* GraphQL */ `
   query Order($id: ID!) {
-    order(id: $id) { id total { amount currency } member { id } }
+    order(id: $id) {
+      id
+      total {
+        amount
+        currency
+      }
+      member {
+        id
+      }
+    }
   }
 `;
 
@@ -132,11 +166,19 @@ describe('one order by id', () => {
 
   it("staff with orders:read (and pii:behaviour:read, with a purpose) read Bo's order; staff without it are refused", async () => {
     const bosOrder = await firstOrderOf(bo().id);
-    const allowed = await stack.gql(ORDER, { id: bosOrder.id }, { token: await stack.staffToken(['orders:read', 'pii:behaviour:read']), headers: SUPPORT });
+    const allowed = await stack.gql(
+      ORDER,
+      { id: bosOrder.id },
+      { token: await stack.staffToken(['orders:read', 'pii:behaviour:read']), headers: SUPPORT },
+    );
     expect(allowed.body.errors).toBeUndefined();
     expect(allowed.body.data?.order).toMatchObject({ id: bosOrder.id, member: { id: bo().id } });
 
-    const refused = await stack.gql(ORDER, { id: bosOrder.id }, { token: await stack.staffToken(['members:read', 'pii:behaviour:read']), headers: SUPPORT });
+    const refused = await stack.gql(
+      ORDER,
+      { id: bosOrder.id },
+      { token: await stack.staffToken(['members:read', 'pii:behaviour:read']), headers: SUPPORT },
+    );
     expect(refused.body.data?.order ?? null).toBeNull();
     expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
@@ -152,7 +194,23 @@ describe('one order by id', () => {
 describe("staff reading members' orders", () => {
   const MEMBERS_WITH_ORDERS = /* GraphQL */ `
     query MembersWithOrders($first: Int!) {
-      members(first: $first) { edges { node { id orders(first: 5) { edges { node { id lines { sku } } } } } } }
+      members(first: $first) {
+        edges {
+          node {
+            id
+            orders(first: 5) {
+              edges {
+                node {
+                  id
+                  lines {
+                    sku
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
     }
   `;
   interface MembersWithOrders {

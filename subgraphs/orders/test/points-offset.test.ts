@@ -42,15 +42,22 @@ beforeAll(async () => {
         res.end(JSON.stringify(json));
       };
       if ('rejected' in verified) return reply(401, { errors: [{ message: verified.rejected }] });
-      if (verified.viewer.kind !== 'service' || verified.viewer.service !== 'orders') return reply(403, { errors: [{ message: 'not orders' }] });
+      if (verified.viewer.kind !== 'service' || verified.viewer.service !== 'orders')
+        return reply(403, { errors: [{ message: 'not orders' }] });
       if (fake.down) return reply(503, { errors: [{ message: 'down' }] });
       const input = body.variables.input as HoldCall;
       calls.push(input);
-      if (fake.refuse) return reply(200, { data: null, errors: [{ message: fake.refuse.message, extensions: { code: fake.refuse.code } }] });
+      if (fake.refuse)
+        return reply(200, { data: null, errors: [{ message: fake.refuse.message, extensions: { code: fake.refuse.code } }] });
       const existing = holds.get(input.idempotencyKey);
       if (existing) return reply(200, { data: { holdPointsForOrder: existing } });
       const discountAmount = Math.min(input.points, Math.floor((input.orderAmount * fake.capPercent) / 100));
-      const hold = { id: randomUUID(), points: discountAmount, discountAmount, expiresAt: new Date(Date.now() + 30 * 60_000).toISOString() };
+      const hold = {
+        id: randomUUID(),
+        points: discountAmount,
+        discountAmount,
+        expiresAt: new Date(Date.now() + 30 * 60_000).toISOString(),
+      };
       holds.set(input.idempotencyKey, hold);
       reply(200, { data: { holdPointsForOrder: hold } });
     });
@@ -88,9 +95,12 @@ async function as<T = any>(name: string, query: string, variables: Record<string
   return stack.gql<T>(query, variables, { token: await stack.memberToken(demo(name).id) });
 }
 const events = async (type: string, orderId: string) =>
-  (await stack.database.db.select().from(eventLog).where(and(eq(eventLog.type, type), sql`${eventLog.payload} ->> 'orderId' = ${orderId}`))).map(
-    (e) => e.payload as Record<string, unknown>,
-  );
+  (
+    await stack.database.db
+      .select()
+      .from(eventLog)
+      .where(and(eq(eventLog.type, type), sql`${eventLog.payload} ->> 'orderId' = ${orderId}`))
+  ).map((e) => e.payload as Record<string, unknown>);
 
 describe('paying part of an order with points', () => {
   let orderId: string;
@@ -101,7 +111,14 @@ describe('paying part of an order with points', () => {
     expect(res.body.errors).toBeUndefined();
     const order = res.body.data.placeOrder;
     expect(order).toMatchObject({ status: 'PLACED', pointsUsed: 2_000, pointsDiscount: { amount: 2_000 }, amountDue: { amount: 27_100 } });
-    expect(calls.at(-1)).toEqual({ memberId: demo('Dee').id, orderId: order.id, points: 2_000, orderAmount: 29_100, currency: 'CNY', idempotencyKey: `order:${order.id}` });
+    expect(calls.at(-1)).toEqual({
+      memberId: demo('Dee').id,
+      orderId: order.id,
+      points: 2_000,
+      orderAmount: 29_100,
+      currency: 'CNY',
+      idempotencyKey: `order:${order.id}`,
+    });
     const callsBefore = calls.length;
     const again = await as('Dee', PLACE, { input: cart('dee-points-1', 2_000) });
     expect(again.body.data.placeOrder.id).toBe(order.id);
@@ -111,17 +128,30 @@ describe('paying part of an order with points', () => {
   });
 
   it('paying it tells points which hold to commit and how many points paid', async () => {
-    const res = await as('Dee', PAY, { input: { orderId, method: 'ONLINE', paymentToken: 'tok_ok_4242', idempotencyKey: 'dee-points-1-pay' } });
-    expect(res.body.data.payOrder).toMatchObject({ payment: { status: 'SUCCEEDED', amount: { amount: 27_100 } }, order: { status: 'PAID', paid: { amount: 27_100 } } });
+    const res = await as('Dee', PAY, {
+      input: { orderId, method: 'ONLINE', paymentToken: 'tok_ok_4242', idempotencyKey: 'dee-points-1-pay' },
+    });
+    expect(res.body.data.payOrder).toMatchObject({
+      payment: { status: 'SUCCEEDED', amount: { amount: 27_100 } },
+      order: { status: 'PAID', paid: { amount: 27_100 } },
+    });
     await stack.drainEvents();
     const hold = holds.get(`order:${orderId}`)!;
     expect(await events('OrderPaid', orderId)).toEqual([
-      expect.objectContaining({ amount: 27_100, method: 'online', pointsHoldId: hold.id, pointsUsed: 2_000, returnWindowEndsAt: expect.any(String) }),
+      expect.objectContaining({
+        amount: 27_100,
+        method: 'online',
+        pointsHoldId: hold.id,
+        pointsUsed: 2_000,
+        returnWindowEndsAt: expect.any(String),
+      }),
     ]);
   });
 
   it('two partial refunds give back the refunded share of the 2,000 points, and all of them once the order is fully refunded', async () => {
-    const mug = await as('Dee', REFUND, { input: { orderId, reason: 'DEFECT', lines: [{ lineId: mugLine, quantity: 1 }], idempotencyKey: 'dee-points-r1' } });
+    const mug = await as('Dee', REFUND, {
+      input: { orderId, reason: 'DEFECT', lines: [{ lineId: mugLine, quantity: 1 }], idempotencyKey: 'dee-points-r1' },
+    });
     // 4,500 of 30,100 in lines, of 27,100 paid: 4,051; its share of 2,000 points: 298.
     expect(mug.body.data.requestRefund).toMatchObject({ status: 'COMPLETED', requested: { amount: 4_051 }, pointsRestored: 298 });
     const rest = await as('Dee', REFUND, { input: { orderId, reason: 'OTHER', idempotencyKey: 'dee-points-r2' } });
@@ -131,7 +161,12 @@ describe('paying part of an order with points', () => {
     const refundId = list.body.data.refundRequests.find((r: { orderId: string }) => r.orderId === orderId).id;
     const approved = await stack.gql(APPROVE, { input: { refundId } }, { token, headers: { 'x-access-purpose': 'refund-review' } });
     expect(approved.body.data.approveRefund).toMatchObject({ status: 'COMPLETED', approved: { amount: 23_049 }, pointsRestored: 1_702 });
-    expect((await as('Dee', ORDER, { id: orderId })).body.data.order).toEqual({ status: 'REFUNDED', pointsUsed: 2_000, pointsRestored: 2_000, refunded: { amount: 27_100 } });
+    expect((await as('Dee', ORDER, { id: orderId })).body.data.order).toEqual({
+      status: 'REFUNDED',
+      pointsUsed: 2_000,
+      pointsRestored: 2_000,
+      refunded: { amount: 27_100 },
+    });
     await stack.drainEvents();
     const completed = await events('RefundCompleted', orderId);
     expect(completed.map((e) => [e.amount, e.orderAmount, e.pointsRestored])).toEqual([
@@ -144,7 +179,9 @@ describe('paying part of an order with points', () => {
     const order = (await as('Dee', PLACE, { input: cart('dee-points-2', 500) })).body.data.placeOrder;
     await as('Dee', CANCEL, { id: order.id });
     await stack.drainEvents();
-    expect(await events('OrderCancelled', order.id)).toEqual([expect.objectContaining({ pointsHoldId: holds.get(`order:${order.id}`)!.id })]);
+    expect(await events('OrderCancelled', order.id)).toEqual([
+      expect.objectContaining({ pointsHoldId: holds.get(`order:${order.id}`)!.id }),
+    ]);
   });
 });
 
@@ -153,14 +190,19 @@ describe('when points says no', () => {
     fake.refuse = { code: 'INSUFFICIENT_POINTS', message: 'You have 120 points; this needs 5000.' };
     try {
       const res = await as('Dee', PLACE, { input: cart('dee-points-broke', 5_000) });
-      expect(res.body.errors?.[0]).toMatchObject({ message: 'Points: You have 120 points; this needs 5000.', extensions: { code: 'CONFLICT', field: 'pointsToUse' } });
+      expect(res.body.errors?.[0]).toMatchObject({
+        message: 'Points: You have 120 points; this needs 5000.',
+        extensions: { code: 'CONFLICT', field: 'pointsToUse' },
+      });
       fake.refuse = { code: 'FORBIDDEN', message: 'Your benefits are restricted until 2027-01-01.' };
       const banned = await as('Dee', PLACE, { input: cart('dee-points-banned', 100) });
       expect(banned.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     } finally {
       fake.refuse = null;
     }
-    const rows = await stack.database.rows<{ n: number | string }>(sql`select count(*) as n from orders.orders where idempotency_key in ('dee-points-broke', 'dee-points-banned')`);
+    const rows = await stack.database.rows<{ n: number | string }>(
+      sql`select count(*) as n from orders.orders where idempotency_key in ('dee-points-broke', 'dee-points-banned')`,
+    );
     expect(Number(rows[0]!.n)).toBe(0);
   });
 
@@ -184,17 +226,26 @@ describe('paying with points alone', () => {
     try {
       const order = (await as('Chen', PLACE, { input: cart('chen-points-only', 50_000) })).body.data.placeOrder;
       expect(order).toMatchObject({ pointsUsed: 29_100, amountDue: { amount: 0 } });
-      const online = await as('Chen', PAY, { input: { orderId: order.id, method: 'ONLINE', paymentToken: 'tok_ok_4242', idempotencyKey: 'chen-po-1' } });
+      const online = await as('Chen', PAY, {
+        input: { orderId: order.id, method: 'ONLINE', paymentToken: 'tok_ok_4242', idempotencyKey: 'chen-po-1' },
+      });
       expect(online.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
       const paid = await as('Chen', PAY, { input: { orderId: order.id, method: 'POINTS', idempotencyKey: 'chen-po-2' } });
-      expect(paid.body.data.payOrder).toMatchObject({ payment: { status: 'SUCCEEDED', method: 'POINTS', amount: { amount: 0 } }, order: { status: 'PAID', paid: { amount: 0 } } });
-      const lines = await as('Chen', REFUND, { input: { orderId: order.id, reason: 'OTHER', lines: [{ lineId: order.lines[0].id, quantity: 1 }], idempotencyKey: 'chen-po-r0' } });
+      expect(paid.body.data.payOrder).toMatchObject({
+        payment: { status: 'SUCCEEDED', method: 'POINTS', amount: { amount: 0 } },
+        order: { status: 'PAID', paid: { amount: 0 } },
+      });
+      const lines = await as('Chen', REFUND, {
+        input: { orderId: order.id, reason: 'OTHER', lines: [{ lineId: order.lines[0].id, quantity: 1 }], idempotencyKey: 'chen-po-r0' },
+      });
       expect(lines.body.errors?.[0]?.extensions?.field).toBe('lines');
       const refund = await as('Chen', REFUND, { input: { orderId: order.id, reason: 'OTHER', idempotencyKey: 'chen-po-r1' } });
       expect(refund.body.data.requestRefund).toMatchObject({ status: 'COMPLETED', requested: { amount: 0 }, pointsRestored: 29_100 });
       await stack.drainEvents();
       expect((await events('OrderPaid', order.id))[0]).toMatchObject({ amount: 0, method: 'points', pointsUsed: 29_100 });
-      expect(await events('RefundCompleted', order.id)).toEqual([expect.objectContaining({ amount: 0, orderAmount: 0, pointsRestored: 29_100 })]);
+      expect(await events('RefundCompleted', order.id)).toEqual([
+        expect.objectContaining({ amount: 0, orderAmount: 0, pointsRestored: 29_100 }),
+      ]);
     } finally {
       fake.capPercent = 50;
     }
@@ -205,10 +256,20 @@ describe('redemption bursts', () => {
   it('Bo paying three orders partly with points within a day raises a REDEMPTION_SPIKE flag for staff, and is not stopped', async () => {
     for (const n of [1, 2, 3]) {
       const order = (await as('Bo', PLACE, { input: cart(`bo-burst-${n}`, 100) })).body.data.placeOrder;
-      const paid = await as('Bo', PAY, { input: { orderId: order.id, method: 'ONLINE', paymentToken: 'tok_ok_5555', idempotencyKey: `bo-burst-${n}-pay` } });
+      const paid = await as('Bo', PAY, {
+        input: { orderId: order.id, method: 'ONLINE', paymentToken: 'tok_ok_5555', idempotencyKey: `bo-burst-${n}-pay` },
+      });
       expect(paid.body.data.payOrder.order.status).toBe('PAID');
     }
-    const flags = await stack.gql(`{ riskFlags(first: 50) { kind memberId reason } }`, {}, { token: await stack.staffToken(['risk:review', 'pii:behaviour:read']), headers: { 'x-access-purpose': 'fraud' } });
-    expect(flags.body.data.riskFlags).toContainEqual({ kind: 'REDEMPTION_SPIKE', memberId: demo('Bo').id, reason: '3 orders paid with points in the last 24 h (flagged from 3).' });
+    const flags = await stack.gql(
+      `{ riskFlags(first: 50) { kind memberId reason } }`,
+      {},
+      { token: await stack.staffToken(['risk:review', 'pii:behaviour:read']), headers: { 'x-access-purpose': 'fraud' } },
+    );
+    expect(flags.body.data.riskFlags).toContainEqual({
+      kind: 'REDEMPTION_SPIKE',
+      memberId: demo('Bo').id,
+      reason: '3 orders paid with points in the last 24 h (flagged from 3).',
+    });
   });
 });

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '@membership/db';
-import { IDENTITY, MEMBER_DATA_EXPORT, callSubgraph, publishMemberErased, rowsMentioning, startTestStack, type TestStack } from '@membership/testing';
+import {
+  IDENTITY,
+  MEMBER_DATA_EXPORT,
+  callSubgraph,
+  publishMemberErased,
+  rowsMentioning,
+  startTestStack,
+  type TestStack,
+} from '@membership/testing';
 import type { OrdersExport } from '../src/domain/export.js';
 
 let clock = new Date();
@@ -25,10 +33,42 @@ const RECORD = /* GraphQL */ `
   query Record($first: Int!) {
     me {
       orders(first: $first) {
-        edges { node { id status shippingAddress paid { amount } refunded { amount }
-          payments { method status last4 amount { amount } }
-          refunds { status requested { amount } approved { amount } }
-          invoice { number kind companyName taxId } } }
+        edges {
+          node {
+            id
+            status
+            shippingAddress
+            paid {
+              amount
+            }
+            refunded {
+              amount
+            }
+            payments {
+              method
+              status
+              last4
+              amount {
+                amount
+              }
+            }
+            refunds {
+              status
+              requested {
+                amount
+              }
+              approved {
+                amount
+              }
+            }
+            invoice {
+              number
+              kind
+              companyName
+              taxId
+            }
+          }
+        }
       }
     }
   }
@@ -39,7 +79,14 @@ async function buy(member: { id: string }, unitAmount = 3_000) {
   const token = await stack.memberToken(member.id);
   const placed = await stack.gql(
     PLACE,
-    { input: { idempotencyKey: randomUUID(), currency: 'CNY', lines: [{ sku: 'TEA', title: 'Tea', quantity: 1, unitAmount }], shippingAddress: '8 Lake Street, Hangzhou' } },
+    {
+      input: {
+        idempotencyKey: randomUUID(),
+        currency: 'CNY',
+        lines: [{ sku: 'TEA', title: 'Tea', quantity: 1, unitAmount }],
+        shippingAddress: '8 Lake Street, Hangzhou',
+      },
+    },
     { token },
   );
   const id = placed.body.data.placeOrder.id as string;
@@ -61,7 +108,10 @@ describe("a member's purchase record", () => {
       const before = stack.database.statementCount();
       const res = await stack.gql(RECORD, { first: n }, { token });
       expect(res.body.errors).toBeUndefined();
-      return { statements: stack.database.statementCount() - before, orders: res.body.data.me.orders.edges.map((e: { node: unknown }) => e.node) };
+      return {
+        statements: stack.database.statementCount() - before,
+        orders: res.body.data.me.orders.edges.map((e: { node: unknown }) => e.node),
+      };
     };
     const one = await count(1);
     await buy(demo('Dee'));
@@ -83,13 +133,20 @@ describe("a member's purchase record", () => {
     });
   });
 
-  it('Sam (support, orders:read and pii:behaviour:read) reads Dee\'s orders but not her address or card digits without those scopes', async () => {
+  it("Sam (support, orders:read and pii:behaviour:read) reads Dee's orders but not her address or card digits without those scopes", async () => {
     const token = await stack.staffToken(['members:read', 'orders:read', 'pii:behaviour:read']);
     const query = `query ($id: ID!) { order(id: $id) { id status shippingAddress payments { status last4 } } }`;
     const orderId = await buy(demo('Dee'));
     const res = await stack.gql(query, { id: orderId }, { token, headers: PURPOSE });
-    expect(res.body.data.order).toMatchObject({ id: orderId, status: 'PAID', shippingAddress: null, payments: [{ status: 'SUCCEEDED', last4: null }] });
-    const denied = (res.body.errors ?? []).filter((e: { extensions?: { code?: string } }) => e.extensions?.code === 'FORBIDDEN').map((e: { path?: unknown[] }) => e.path?.join('.'));
+    expect(res.body.data.order).toMatchObject({
+      id: orderId,
+      status: 'PAID',
+      shippingAddress: null,
+      payments: [{ status: 'SUCCEEDED', last4: null }],
+    });
+    const denied = (res.body.errors ?? [])
+      .filter((e: { extensions?: { code?: string } }) => e.extensions?.code === 'FORBIDDEN')
+      .map((e: { path?: unknown[] }) => e.path?.join('.'));
     expect(denied).toEqual(expect.arrayContaining(['order.shippingAddress']));
     const without = await stack.gql(query, { id: orderId }, { token: await stack.staffToken(['orders:read']), headers: PURPOSE });
     expect(without.body.data.order.status).toBeNull();
@@ -102,7 +159,12 @@ describe('invoices', () => {
     const token = await stack.memberToken(demo('Chen').id);
     const input = { orderId, kind: 'COMPANY', companyName: 'Chen Trading Ltd', taxId: '91330100MA2B3C4D5E' };
     const first = await stack.gql(INVOICE, { input }, { token });
-    expect(first.body.data.requestInvoice).toMatchObject({ kind: 'COMPANY', companyName: 'Chen Trading Ltd', taxId: '91330100MA2B3C4D5E', amount: { amount: 12_800, currency: 'CNY' } });
+    expect(first.body.data.requestInvoice).toMatchObject({
+      kind: 'COMPANY',
+      companyName: 'Chen Trading Ltd',
+      taxId: '91330100MA2B3C4D5E',
+      amount: { amount: 12_800, currency: 'CNY' },
+    });
     const again = await stack.gql(INVOICE, { input: { ...input, companyName: 'Other Ltd' } }, { token });
     expect(again.body.data.requestInvoice.id).toBe(first.body.data.requestInvoice.id);
     expect(again.body.data.requestInvoice.companyName).toBe('Chen Trading Ltd');
@@ -118,7 +180,14 @@ describe('invoices', () => {
     tick();
     const unpaid = await stack.gql(
       PLACE,
-      { input: { idempotencyKey: randomUUID(), currency: 'CNY', lines: [{ sku: 'TEA', title: 'Tea', quantity: 1, unitAmount: 100 }], shippingAddress: 'x' } },
+      {
+        input: {
+          idempotencyKey: randomUUID(),
+          currency: 'CNY',
+          lines: [{ sku: 'TEA', title: 'Tea', quantity: 1, unitAmount: 100 }],
+          shippingAddress: 'x',
+        },
+      },
       { token },
     );
     const res = await stack.gql(INVOICE, { input: { orderId: unpaid.body.data.placeOrder.id, kind: 'PERSON' } }, { token });
@@ -127,11 +196,23 @@ describe('invoices', () => {
 
   it("staff see a company's tax id only with pii:financial:read", async () => {
     const orderId = await buy(demo('Chen'), 5_000);
-    await stack.gql(INVOICE, { input: { orderId, kind: 'COMPANY', companyName: 'Chen Trading Ltd', taxId: '91330100MA2B3C4D5E' } }, { token: await stack.memberToken(demo('Chen').id) });
+    await stack.gql(
+      INVOICE,
+      { input: { orderId, kind: 'COMPANY', companyName: 'Chen Trading Ltd', taxId: '91330100MA2B3C4D5E' } },
+      { token: await stack.memberToken(demo('Chen').id) },
+    );
     const query = `query ($id: ID!) { order(id: $id) { invoice { number taxId companyName } } }`;
-    const support = await stack.gql(query, { id: orderId }, { token: await stack.staffToken(['orders:read', 'pii:behaviour:read']), headers: PURPOSE });
+    const support = await stack.gql(
+      query,
+      { id: orderId },
+      { token: await stack.staffToken(['orders:read', 'pii:behaviour:read']), headers: PURPOSE },
+    );
     expect(support.body.data.order.invoice).toMatchObject({ taxId: null, companyName: null });
-    const finance = await stack.gql(query, { id: orderId }, { token: await stack.staffToken(['orders:read', 'pii:behaviour:read', 'pii:financial:read']), headers: PURPOSE });
+    const finance = await stack.gql(
+      query,
+      { id: orderId },
+      { token: await stack.staffToken(['orders:read', 'pii:behaviour:read', 'pii:financial:read']), headers: PURPOSE },
+    );
     expect(finance.body.data.order.invoice).toMatchObject({ taxId: '91330100MA2B3C4D5E', companyName: 'Chen Trading Ltd' });
   });
 });

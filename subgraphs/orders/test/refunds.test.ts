@@ -30,7 +30,11 @@ const ORDER = `query ($id: ID!) { order(id: $id) { id status paid { amount } ref
 const QUEUE = `{ refundRequests(first: 50) { id status requested { amount } } }`;
 
 /** A paid order for `member`: two lines (`a` x2 and `b` x1), no discount, paid online. */
-async function paidOrder(member: { id: string }, a = 10_000, b = 4_000): Promise<{ id: string; lineA: string; lineB: string; paid: number }> {
+async function paidOrder(
+  member: { id: string },
+  a = 10_000,
+  b = 4_000,
+): Promise<{ id: string; lineA: string; lineB: string; paid: number }> {
   const key = randomUUID();
   tick();
   const placed = await stack.gql(
@@ -51,22 +55,33 @@ async function paidOrder(member: { id: string }, a = 10_000, b = 4_000): Promise
   expect(placed.body.errors).toBeUndefined();
   const order = placed.body.data.placeOrder;
   tick();
-  const paid = await stack.gql(PAY, { input: { orderId: order.id, method: 'ONLINE', paymentToken: 'tok_ok_4242', idempotencyKey: `${key}-pay` } }, { token: await stack.memberToken(member.id) });
+  const paid = await stack.gql(
+    PAY,
+    { input: { orderId: order.id, method: 'ONLINE', paymentToken: 'tok_ok_4242', idempotencyKey: `${key}-pay` } },
+    { token: await stack.memberToken(member.id) },
+  );
   expect(paid.body.data.payOrder.order.status).toBe('PAID');
   return { id: order.id, lineA: order.lines[0].id, lineB: order.lines[1].id, paid: 2 * a + b };
 }
 
 async function request(member: { id: string }, input: Record<string, unknown>) {
   tick();
-  return stack.gql(REQUEST, { input: { reason: 'DEFECT', idempotencyKey: randomUUID(), ...input } }, { token: await stack.memberToken(member.id) });
+  return stack.gql(
+    REQUEST,
+    { input: { reason: 'DEFECT', idempotencyKey: randomUUID(), ...input } },
+    { token: await stack.memberToken(member.id) },
+  );
 }
 async function readOrder(member: { id: string }, id: string) {
   return (await stack.gql(ORDER, { id }, { token: await stack.memberToken(member.id) })).body.data.order;
 }
 const refundEvents = async (orderId: string) =>
-  (await stack.database.db.select().from(eventLog).where(and(eq(eventLog.type, 'RefundCompleted'), sql`${eventLog.payload} ->> 'orderId' = ${orderId}`))).map(
-    (e) => e.payload as Record<string, unknown>,
-  );
+  (
+    await stack.database.db
+      .select()
+      .from(eventLog)
+      .where(and(eq(eventLog.type, 'RefundCompleted'), sql`${eventLog.payload} ->> 'orderId' = ${orderId}`))
+  ).map((e) => e.payload as Record<string, unknown>);
 
 async function publish<T extends EventType>(type: T, payload: EventInput[T]): Promise<void> {
   const eventId = randomUUID();
@@ -78,7 +93,12 @@ async function publish<T extends EventType>(type: T, payload: EventInput[T]): Pr
 describe('a member asking for a refund', () => {
   it('Dee asks back the mug with a defect and a photo: small enough, she is in good standing, so it is approved and paid back at once', async () => {
     const order = await paidOrder(demo('Dee'));
-    const res = await request(demo('Dee'), { orderId: order.id, lines: [{ lineId: order.lineB, quantity: 1 }], note: 'Cracked on arrival', evidence: ['upload:photo-1'] });
+    const res = await request(demo('Dee'), {
+      orderId: order.id,
+      lines: [{ lineId: order.lineB, quantity: 1 }],
+      note: 'Cracked on arrival',
+      evidence: ['upload:photo-1'],
+    });
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.requestRefund).toMatchObject({
       status: 'COMPLETED',
@@ -105,10 +125,20 @@ describe('a member asking for a refund', () => {
         completedAt: expect.any(String),
       },
     ]);
-    const inbox = await stack.gql(`{ me { inbox(first: 30) { edges { node { title } } } } }`, {}, { token: await stack.memberToken(demo('Dee').id) });
+    const inbox = await stack.gql(
+      `{ me { inbox(first: 30) { edges { node { title } } } } }`,
+      {},
+      { token: await stack.memberToken(demo('Dee').id) },
+    );
     const titles = inbox.body.data.me.inbox.edges.map((e: { node: { title: string } }) => e.node.title);
     const number = order.id.slice(0, 8).toUpperCase();
-    expect(titles).toEqual(expect.arrayContaining([`We received your refund request for order ${number}`, `Your refund for order ${number} is approved`, `Refund for order ${number} sent`]));
+    expect(titles).toEqual(
+      expect.arrayContaining([
+        `We received your refund request for order ${number}`,
+        `Your refund for order ${number} is approved`,
+        `Refund for order ${number} sent`,
+      ]),
+    );
   });
 
   it('a larger request waits for staff; staff with orders:refund grant part of it with a reason; the member sees each step', async () => {
@@ -119,15 +149,32 @@ describe('a member asking for a refund', () => {
 
     const queue = await stack.gql(QUEUE, {}, { token: await stack.staffToken(FINANCE), headers: PURPOSE });
     expect(queue.body.data.refundRequests.map((r: { id: string }) => r.id)).toContain(asked.id);
-    const support = await stack.gql(APPROVE, { input: { refundId: asked.id } }, { token: await stack.staffToken(['orders:read', 'pii:behaviour:read']), headers: PURPOSE });
+    const support = await stack.gql(
+      APPROVE,
+      { input: { refundId: asked.id } },
+      { token: await stack.staffToken(['orders:read', 'pii:behaviour:read']), headers: PURPOSE },
+    );
     expect(support.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const tooMuch = await stack.gql(APPROVE, { input: { refundId: asked.id, amount: 24_001 } }, { token: await stack.staffToken(FINANCE), headers: PURPOSE });
+    const tooMuch = await stack.gql(
+      APPROVE,
+      { input: { refundId: asked.id, amount: 24_001 } },
+      { token: await stack.staffToken(FINANCE), headers: PURPOSE },
+    );
     expect(tooMuch.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
 
     tick();
-    const partly = await stack.gql(APPROVE, { input: { refundId: asked.id, amount: 20_000, reason: 'Used once' } }, { token: await stack.staffToken(FINANCE), headers: PURPOSE });
+    const partly = await stack.gql(
+      APPROVE,
+      { input: { refundId: asked.id, amount: 20_000, reason: 'Used once' } },
+      { token: await stack.staffToken(FINANCE), headers: PURPOSE },
+    );
     expect(partly.body.errors).toBeUndefined();
-    expect(partly.body.data.approveRefund).toMatchObject({ status: 'COMPLETED', approved: { amount: 20_000 }, decisionReason: 'Used once', autoApproved: false });
+    expect(partly.body.data.approveRefund).toMatchObject({
+      status: 'COMPLETED',
+      approved: { amount: 20_000 },
+      decisionReason: 'Used once',
+      autoApproved: false,
+    });
     const after = await readOrder(demo('Dee'), order.id);
     expect(after).toMatchObject({ status: 'PARTIALLY_REFUNDED', refunded: { amount: 20_000 } });
     expect(after.refunds).toHaveLength(1);
@@ -147,15 +194,34 @@ describe('a member asking for a refund', () => {
   it('staff reject a request with a reason; the order goes back to where it was, and the member is told why', async () => {
     const order = await paidOrder(demo('Chen'));
     const asked = (await request(demo('Chen'), { orderId: order.id, reason: 'OTHER' })).body.data.requestRefund;
-    const noReason = await stack.gql(REJECT, { input: { refundId: asked.id, reason: ' ' } }, { token: await stack.staffToken(FINANCE), headers: PURPOSE });
+    const noReason = await stack.gql(
+      REJECT,
+      { input: { refundId: asked.id, reason: ' ' } },
+      { token: await stack.staffToken(FINANCE), headers: PURPOSE },
+    );
     expect(noReason.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    const rejected = await stack.gql(REJECT, { input: { refundId: asked.id, reason: 'Outside our returns policy for opened tea' } }, { token: await stack.staffToken(FINANCE), headers: PURPOSE });
-    expect(rejected.body.data.rejectRefund).toMatchObject({ status: 'REJECTED', decisionReason: 'Outside our returns policy for opened tea' });
+    const rejected = await stack.gql(
+      REJECT,
+      { input: { refundId: asked.id, reason: 'Outside our returns policy for opened tea' } },
+      { token: await stack.staffToken(FINANCE), headers: PURPOSE },
+    );
+    expect(rejected.body.data.rejectRefund).toMatchObject({
+      status: 'REJECTED',
+      decisionReason: 'Outside our returns policy for opened tea',
+    });
     expect(await readOrder(demo('Chen'), order.id)).toMatchObject({ status: 'PAID', refunded: { amount: 0 } });
-    const approveLate = await stack.gql(APPROVE, { input: { refundId: asked.id } }, { token: await stack.staffToken(FINANCE), headers: PURPOSE });
+    const approveLate = await stack.gql(
+      APPROVE,
+      { input: { refundId: asked.id } },
+      { token: await stack.staffToken(FINANCE), headers: PURPOSE },
+    );
     expect(approveLate.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     await stack.drainEvents();
-    const inbox = await stack.gql(`{ me { inbox(first: 30) { edges { node { title body } } } } }`, {}, { token: await stack.memberToken(demo('Chen').id) });
+    const inbox = await stack.gql(
+      `{ me { inbox(first: 30) { edges { node { title body } } } } }`,
+      {},
+      { token: await stack.memberToken(demo('Chen').id) },
+    );
     expect(inbox.body.data.me.inbox.edges.map((e: { node: unknown }) => e.node)).toContainEqual({
       title: `Your refund request for order ${order.id.slice(0, 8).toUpperCase()} was not approved`,
       body: 'Reason: Outside our returns policy for opened tea',
@@ -179,7 +245,7 @@ describe('a member asking for a refund', () => {
     expect(auto).toMatchObject({ status: 'COMPLETED', autoApproved: true });
   });
 
-  it('requests are checked: a line the order does not have, too many units, too much evidence, a cancelled order, and Ana asking on Dee\'s order', async () => {
+  it("requests are checked: a line the order does not have, too many units, too much evidence, a cancelled order, and Ana asking on Dee's order", async () => {
     const order = await paidOrder(demo('Dee'));
     const cases: [Record<string, unknown>, string][] = [
       [{ lines: [{ lineId: randomUUID(), quantity: 1 }] }, 'BAD_USER_INPUT'],
@@ -239,7 +305,11 @@ describe('refunds at the same time', () => {
     // Not even asked: requests still open or approved never hold more than was paid either.
     const held = after.refunds
       .filter((r: { status: string }) => r.status !== 'REJECTED')
-      .reduce((sum: number, r: { approved: { amount: number } | null; requested: { amount: number } }) => sum + (r.approved?.amount ?? r.requested.amount), 0);
+      .reduce(
+        (sum: number, r: { approved: { amount: number } | null; requested: { amount: number } }) =>
+          sum + (r.approved?.amount ?? r.requested.amount),
+        0,
+      );
     expect(held).toBeLessThanOrEqual(7_000);
     expect(after.refunded.amount).toBe(back);
     expect(completed.length).toBeGreaterThan(0);
@@ -250,10 +320,15 @@ describe('refunds at the same time', () => {
 
   it('Bo asks back the same mug from two tabs at once: it is refunded once, the other request is told the mug is already asked back', async () => {
     const order = await paidOrder(demo('Bo'), 1_000, 3_000);
-    const both = await Promise.all([0, 1].map(() => request(demo('Bo'), { orderId: order.id, lines: [{ lineId: order.lineB, quantity: 1 }] })));
+    const both = await Promise.all(
+      [0, 1].map(() => request(demo('Bo'), { orderId: order.id, lines: [{ lineId: order.lineB, quantity: 1 }] })),
+    );
     const refused = both.filter((r) => r.body.errors);
     expect(refused).toHaveLength(1);
-    expect(refused[0]!.body.errors![0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringMatching(/already asked back/) });
+    expect(refused[0]!.body.errors![0]).toMatchObject({
+      extensions: { code: 'CONFLICT' },
+      message: expect.stringMatching(/already asked back/),
+    });
     expect(await readOrder(demo('Bo'), order.id)).toMatchObject({ refunded: { amount: 3_000 } });
   });
 

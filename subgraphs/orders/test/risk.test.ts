@@ -29,19 +29,37 @@ async function buy(member: { id: string }, paymentToken = 'tok_ok_4242', deviceF
   tick();
   const placed = await stack.gql(
     PLACE,
-    { input: { idempotencyKey: randomUUID(), currency: 'CNY', lines: [{ sku: 'TEA', title: 'Tea', quantity: 1, unitAmount: 2_000 }], shippingAddress: 'x' } },
+    {
+      input: {
+        idempotencyKey: randomUUID(),
+        currency: 'CNY',
+        lines: [{ sku: 'TEA', title: 'Tea', quantity: 1, unitAmount: 2_000 }],
+        shippingAddress: 'x',
+      },
+    },
     { token },
   );
   const id = placed.body.data.placeOrder.id as string;
   tick();
-  const paid = await stack.gql(PAY, { input: { orderId: id, method: 'ONLINE', paymentToken, deviceFingerprint, idempotencyKey: randomUUID() } }, { token });
+  const paid = await stack.gql(
+    PAY,
+    { input: { orderId: id, method: 'ONLINE', paymentToken, deviceFingerprint, idempotencyKey: randomUUID() } },
+    { token },
+  );
   expect(paid.body.data.payOrder.order.status).toBe('PAID');
   return id;
 }
 async function flags(status = 'OPEN') {
   const res = await stack.gql(FLAGS, { status }, { token: await stack.staffToken(REVIEWER), headers: PURPOSE });
   expect(res.body.errors).toBeUndefined();
-  return res.body.data.riskFlags as { id: string; memberId: string; kind: string; reason: string; orderId: string | null; status: string }[];
+  return res.body.data.riskFlags as {
+    id: string;
+    memberId: string;
+    kind: string;
+    reason: string;
+    orderId: string | null;
+    status: string;
+  }[];
 }
 
 describe('risk flags', () => {
@@ -58,7 +76,12 @@ describe('risk flags', () => {
     expect(open.filter((f) => f.kind === 'REFUND_SPIKE')).toEqual([
       expect.objectContaining({ reason: '3 refund requests in the last 24 h (flagged from 3).', orderId: null }),
     ]);
-    expect(open.filter((f) => f.kind === 'BRUSHING').map((f) => f.orderId).sort()).toEqual([...orders].sort());
+    expect(
+      open
+        .filter((f) => f.kind === 'BRUSHING')
+        .map((f) => f.orderId)
+        .sort(),
+    ).toEqual([...orders].sort());
   });
 
   it('three accounts paying with one card, or from one device, raise a flag on the third', async () => {
@@ -77,16 +100,28 @@ describe('risk flags', () => {
   });
 
   it('only staff with risk:review read and decide flags; dismissing is recorded, opening a case asks moderation, deciding twice is a CONFLICT', async () => {
-    const refused = await stack.gql(FLAGS, { status: 'OPEN' }, { token: await stack.staffToken(['orders:read', 'pii:behaviour:read']), headers: PURPOSE });
+    const refused = await stack.gql(
+      FLAGS,
+      { status: 'OPEN' },
+      { token: await stack.staffToken(['orders:read', 'pii:behaviour:read']), headers: PURPOSE },
+    );
     expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const open = await flags();
     const [spike, brushing] = [open.find((f) => f.kind === 'REFUND_SPIKE')!, open.find((f) => f.kind === 'BRUSHING')!];
     const token = await stack.staffToken(REVIEWER);
     const noNote = await stack.gql(DECIDE, { input: { flagId: brushing.id, decision: 'DISMISS', note: '' } }, { token, headers: PURPOSE });
     expect(noNote.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    const dismissed = await stack.gql(DECIDE, { input: { flagId: brushing.id, decision: 'DISMISS', note: 'Gift orders returned unopened' } }, { token, headers: PURPOSE });
+    const dismissed = await stack.gql(
+      DECIDE,
+      { input: { flagId: brushing.id, decision: 'DISMISS', note: 'Gift orders returned unopened' } },
+      { token, headers: PURPOSE },
+    );
     expect(dismissed.body.data.decideRiskFlag).toMatchObject({ status: 'DISMISSED', decisionNote: 'Gift orders returned unopened' });
-    const escalated = await stack.gql(DECIDE, { input: { flagId: spike.id, decision: 'OPEN_MODERATION_CASE', note: 'Pattern over several weeks' } }, { token, headers: PURPOSE });
+    const escalated = await stack.gql(
+      DECIDE,
+      { input: { flagId: spike.id, decision: 'OPEN_MODERATION_CASE', note: 'Pattern over several weeks' } },
+      { token, headers: PURPOSE },
+    );
     expect(escalated.body.data.decideRiskFlag.status).toBe('ESCALATED');
     const twice = await stack.gql(DECIDE, { input: { flagId: spike.id, decision: 'DISMISS', note: 'again' } }, { token, headers: PURPOSE });
     expect(twice.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
@@ -94,7 +129,13 @@ describe('risk flags', () => {
     await stack.drainEvents();
     const cases = await stack.database.db.select().from(eventLog).where(eq(eventLog.type, 'ModerationCaseRequested'));
     expect(cases.map((e) => e.payload)).toEqual([
-      expect.objectContaining({ requestId: spike.id, memberId: demo('Ana').id, source: 'orders.risk', kind: 'REFUND_SPIKE', orderId: null }),
+      expect.objectContaining({
+        requestId: spike.id,
+        memberId: demo('Ana').id,
+        source: 'orders.risk',
+        kind: 'REFUND_SPIKE',
+        orderId: null,
+      }),
     ]);
     expect((await flags('ESCALATED')).map((f) => f.id)).toEqual([spike.id]);
   });

@@ -30,7 +30,10 @@ export const loadPointsEnv = subgraphEnv(
     /** The streak bonus grows for this many consecutive days, then stays. */
     POINTS_STREAK_MAX_BONUS_DAYS: z.coerce.number().int().min(0).default(6),
     /** The programme's anniversary (MM-DD, UTC), on which order points are multiplied. */
-    POINTS_ANNIVERSARY: z.string().regex(/^\d{2}-\d{2}$/).default('06-18'),
+    POINTS_ANNIVERSARY: z
+      .string()
+      .regex(/^\d{2}-\d{2}$/)
+      .default('06-18'),
     /** The anniversary multiplier in percent (200 = double points). */
     POINTS_ANNIVERSARY_PERCENT: z.coerce.number().int().min(100).default(200),
     /** Store items priced above this many points need real-name verification (primary or advanced). */

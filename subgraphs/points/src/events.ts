@@ -19,24 +19,41 @@ export function pointsHandlersFor(policy: PointsPolicy) {
       await orderPaidIn(new PointsRepository(tx, policy.anniversary), event.payload, policy);
     },
     OrderCancelled: async (tx, event) => {
-      if (event.payload.pointsHoldId) await releaseHoldIn(new PointsRepository(tx, policy.anniversary), event.payload.memberId, event.payload.pointsHoldId, new Date(event.payload.cancelledAt));
+      if (event.payload.pointsHoldId)
+        await releaseHoldIn(
+          new PointsRepository(tx, policy.anniversary),
+          event.payload.memberId,
+          event.payload.pointsHoldId,
+          new Date(event.payload.cancelledAt),
+        );
     },
     RefundCompleted: async (tx, event) => {
       const at = event.payload.completedAt ? new Date(event.payload.completedAt) : event.occurredAt;
       await refundCompletedIn(new PointsRepository(tx, policy.anniversary), event.payload, at);
     },
     TierChanged: async (tx, event) => {
-      await new PointsRepository(tx, policy.anniversary).setTier(event.payload.memberId, event.payload.to, event.payload.pointsMultiplierPercent, event.occurredAt);
+      await new PointsRepository(tx, policy.anniversary).setTier(
+        event.payload.memberId,
+        event.payload.to,
+        event.payload.pointsMultiplierPercent,
+        event.occurredAt,
+      );
     },
     // A tier's multiplier changed on its date: every member of the tier earns at it from now
     // on, in one statement, whether or not their tier changed.
     TierBenefitChangeApplied: async (tx, event) => {
       const { tier, pointsMultiplierPercent, appliedAt } = event.payload;
-      if (pointsMultiplierPercent !== null) await new PointsRepository(tx, policy.anniversary).setTierMultiplier(tier, pointsMultiplierPercent, new Date(appliedAt));
+      if (pointsMultiplierPercent !== null)
+        await new PointsRepository(tx, policy.anniversary).setTierMultiplier(tier, pointsMultiplierPercent, new Date(appliedAt));
     },
     SanctionApplied: async (tx, event) => {
       const { sanctionId, memberId, kind, endsAt } = event.payload;
-      await new PointsRepository(tx, policy.anniversary).sanctionApplied({ sanctionId, memberId, kind, endsAt: endsAt ? new Date(endsAt) : null });
+      await new PointsRepository(tx, policy.anniversary).sanctionApplied({
+        sanctionId,
+        memberId,
+        kind,
+        endsAt: endsAt ? new Date(endsAt) : null,
+      });
     },
     SanctionLifted: async (tx, event) => {
       const { sanctionId, memberId, kind } = event.payload;
@@ -64,9 +81,6 @@ export function pointsHandlersFor(policy: PointsPolicy) {
 export const pointsHandlers = pointsHandlersFor(DEFAULT_POLICY);
 
 /** Points' queue reader. Tests may swap handlers or the retry delay. */
-export function createPointsConsumer(
-  db: Db,
-  options: Partial<Omit<ConsumerOptions, 'name' | 'inbox'>> = {},
-): EventConsumer {
+export function createPointsConsumer(db: Db, options: Partial<Omit<ConsumerOptions, 'name' | 'inbox'>> = {}): EventConsumer {
   return new EventConsumer(db, { name: 'points', inbox, handlers: pointsHandlers, ...options });
 }

@@ -21,7 +21,9 @@ export function pointsJobs(db: Db, policy: PointsPolicy): JobDefinition[] {
       every: '1h',
       async run({ now }) {
         const expired = await repository.transaction((tx) => tx.expireDue(now));
-        const noticed = await repository.transaction((tx) => tx.announceExpiring(now, new Date(now.getTime() + policy.expiringNoticeDays * DAY_MS)));
+        const noticed = await repository.transaction((tx) =>
+          tx.announceExpiring(now, new Date(now.getTime() + policy.expiringNoticeDays * DAY_MS)),
+        );
         return { ...expired, noticed };
       },
     },

@@ -29,7 +29,12 @@ export function createLoaders(points: PointsRepository, now: () => Date, policy:
     }, []),
     history: groupedLoader<HistoryKey, LedgerRow[]>(
       historyHash,
-      (group) => points.histories(group.map((k) => k.memberId), group[0]!.first, group[0]!.after),
+      (group) =>
+        points.histories(
+          group.map((k) => k.memberId),
+          group[0]!.first,
+          group[0]!.after,
+        ),
       () => [],
     ),
   };

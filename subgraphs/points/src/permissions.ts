@@ -1,5 +1,16 @@
 import { and, rule } from 'graphql-shield';
-import { allow, isAuthenticated, isMember, isOwnerOrStaff, isService, isServiceNamed, isStaffWith, or, type BaseSubgraphContext, type FieldRules } from '@membership/subgraph';
+import {
+  allow,
+  isAuthenticated,
+  isMember,
+  isOwnerOrStaff,
+  isService,
+  isServiceNamed,
+  isStaffWith,
+  or,
+  type BaseSubgraphContext,
+  type FieldRules,
+} from '@membership/subgraph';
 
 /** Identity calling for itself (its data-export job); no other service, member or staff. */
 const isIdentity = rule('service:identity', { cache: 'contextual' })(

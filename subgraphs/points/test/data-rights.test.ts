@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { IDENTITY, MEMBER_DATA_EXPORT, callSubgraph, publishMemberErased, rowsMentioning, startTestStack, type TestStack } from '@membership/testing';
+import {
+  IDENTITY,
+  MEMBER_DATA_EXPORT,
+  callSubgraph,
+  publishMemberErased,
+  rowsMentioning,
+  startTestStack,
+  type TestStack,
+} from '@membership/testing';
 import type { PointsExport } from '../src/domain/export.js';
 import { WELCOME_POINTS } from '../src/domain/balance.js';
 import { pointsHandlers } from '../src/events.js';
@@ -24,7 +32,21 @@ async function exportOf(memberId: string): Promise<PointsExport> {
 }
 
 const MY_POINTS = /* GraphQL */ `
-  query { me { id pointsBalance pointsHistory(first: 50) { edges { node { id delta reason } } } } }
+  query {
+    me {
+      id
+      pointsBalance
+      pointsHistory(first: 50) {
+        edges {
+          node {
+            id
+            delta
+            reason
+          }
+        }
+      }
+    }
+  }
 `;
 
 describe("points' part of a member's data export", () => {
@@ -41,7 +63,10 @@ describe("points' part of a member's data export", () => {
 
   it.each([
     ['Ana (member), for her own points', () => ({ kind: 'member' as const, memberId: ana().id })],
-    ['staff with points:read', () => ({ kind: 'staff' as const, staffId: '00000000-0000-4000-8000-00000000057a', scopes: ['points:read'] })],
+    [
+      'staff with points:read',
+      () => ({ kind: 'staff' as const, staffId: '00000000-0000-4000-8000-00000000057a', scopes: ['points:read'] }),
+    ],
     ['the gateway as a service', () => ({ kind: 'service' as const, service: 'gateway' })],
   ])('%s calling points directly cannot run the export: FORBIDDEN', async (_who, viewer) => {
     const res = await callSubgraph(stack, 'points', MEMBER_DATA_EXPORT, { memberId: ana().id }, viewer());
@@ -55,7 +80,11 @@ describe("points' part of a member's data export", () => {
   });
 
   it('the gateway does not expose memberDataExport: a client naming it gets GRAPHQL_VALIDATION_FAILED', async () => {
-    const res = await stack.gql(MEMBER_DATA_EXPORT, { memberId: ana().id }, { token: await stack.staffToken(['points:read', 'members:read']) });
+    const res = await stack.gql(
+      MEMBER_DATA_EXPORT,
+      { memberId: ana().id },
+      { token: await stack.staffToken(['points:read', 'members:read']) },
+    );
     expect(res.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(res.body.data ?? null).toBeNull();
   });
@@ -69,13 +98,27 @@ describe('when Ana is erased', () => {
     const token = await stack.memberToken(ana().id);
     expect((await stack.gql('mutation { checkIn { streak } }', {}, { token })).body.errors).toBeUndefined();
     const staff = await stack.staffToken(['points:adjust', 'points:manage']);
-    const adjusted = await stack.gql('mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { id } }', { input: { memberId: ana().id, points: 50, reason: 'Goodwill gesture', idempotencyKey: randomUUID() } }, { token: staff });
+    const adjusted = await stack.gql(
+      'mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { id } }',
+      { input: { memberId: ana().id, points: 50, reason: 'Goodwill gesture', idempotencyKey: randomUUID() } },
+      { token: staff },
+    );
     expect(adjusted.body.errors).toBeUndefined();
-    const item = await stack.gql('mutation($input: StoreItemInput!) { createStoreItem(input: $input) { id } }', { input: { kind: 'COUPON', title: 'Tea coupon', pricePoints: 10, stock: 5, validFrom: '2020-01-01T00:00:00Z' } }, { token: staff });
-    const redeemed = await stack.gql('mutation($input: RedeemStoreItemInput!) { redeemStoreItem(input: $input) { id } }', { input: { itemId: item.body.data.createStoreItem.id, idempotencyKey: randomUUID() } }, { token });
+    const item = await stack.gql(
+      'mutation($input: StoreItemInput!) { createStoreItem(input: $input) { id } }',
+      { input: { kind: 'COUPON', title: 'Tea coupon', pricePoints: 10, stock: 5, validFrom: '2020-01-01T00:00:00Z' } },
+      { token: staff },
+    );
+    const redeemed = await stack.gql(
+      'mutation($input: RedeemStoreItemInput!) { redeemStoreItem(input: $input) { id } }',
+      { input: { itemId: item.body.data.createStoreItem.id, idempotencyKey: randomUUID() } },
+      { token },
+    );
     expect(redeemed.body.errors).toBeUndefined();
     // The check below can fail: before erasure her account, ledger and keys name her.
-    expect(Object.keys(await rowsMentioning(stack, 'points', ana().id))).toEqual(expect.arrayContaining(['accounts', 'ledger', 'lots', 'check_ins', 'redemptions', 'staff_operations']));
+    expect(Object.keys(await rowsMentioning(stack, 'points', ana().id))).toEqual(
+      expect.arrayContaining(['accounts', 'ledger', 'lots', 'check_ins', 'redemptions', 'staff_operations']),
+    );
     await publishMemberErased(stack, 'points', ana().id);
     await stack.drainEvents();
   });
@@ -104,7 +147,12 @@ describe('when Ana is erased', () => {
   });
 
   it('erasing Ana again is harmless and leaves nothing of hers', async () => {
-    const event = { id: randomUUID(), type: 'MemberErased' as const, payload: { memberId: ana().id, erasedAt: new Date().toISOString() }, occurredAt: new Date() };
+    const event = {
+      id: randomUUID(),
+      type: 'MemberErased' as const,
+      payload: { memberId: ana().id, erasedAt: new Date().toISOString() },
+      occurredAt: new Date(),
+    };
     await stack.database.db.transaction((tx) => pointsHandlers.MemberErased(tx as never, event));
     expect(await rowsMentioning(stack, 'points', ana().id)).toEqual({});
   });

@@ -3,7 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { createLogger, type Logger } from '@membership/config';
 import { createScratchDatabase, openDatabase, type Database, type Db } from '@membership/db';
-import { deliveries, eventLog, eventsMigrationsFolder, EventContractError, recordEvent, relayOutbox, type EventHandler } from '@membership/events';
+import {
+  deliveries,
+  eventLog,
+  eventsMigrationsFolder,
+  EventContractError,
+  recordEvent,
+  relayOutbox,
+  type EventHandler,
+} from '@membership/events';
 import { accountsFor, createIdentity, seedIdentity } from '@membership/identity';
 import type { SubgraphModule } from '@membership/subgraph';
 import { accounts, inbox, ledger, outbox } from '../src/db/schema.js';
@@ -48,7 +56,10 @@ async function registerMember(displayName: string): Promise<string> {
 
 /** Points' delivery of the member's MemberRegistered event. */
 async function deliveryOf(memberId: string) {
-  const [event] = await database.db.select({ id: eventLog.eventId }).from(eventLog).where(sql`${eventLog.payload}->>'memberId' = ${memberId}`);
+  const [event] = await database.db
+    .select({ id: eventLog.eventId })
+    .from(eventLog)
+    .where(sql`${eventLog.payload}->>'memberId' = ${memberId}`);
   const where = and(eq(deliveries.consumer, 'points'), eq(deliveries.eventId, event!.id));
   const [row] = await database.db.select().from(deliveries).where(where);
   return { row: row!, redeliver: () => database.db.update(deliveries).set({ deliveredAt: null }).where(where) };
@@ -66,7 +77,7 @@ describe('points consumes MemberRegistered exactly once', () => {
     await createPointsConsumer(database.db).consumeOnce();
   });
 
-  it('opens Ana\'s account with 100 welcome points when she registers', async () => {
+  it("opens Ana's account with 100 welcome points when she registers", async () => {
     const ana = await registerMember('Ana');
     expect(await createPointsConsumer(database.db).consumeOnce()).toBe(1);
     const { balance, entries } = await pointsOf(ana);
@@ -74,7 +85,7 @@ describe('points consumes MemberRegistered exactly once', () => {
     expect(entries.map((e) => [e.delta, e.reason, e.idempotencyKey])).toEqual([[100, 'WELCOME', `welcome:${ana}`]]);
   });
 
-  it('credits Bo\'s welcome points once when his MemberRegistered is delivered twice', async () => {
+  it("credits Bo's welcome points once when his MemberRegistered is delivered twice", async () => {
     const bo = await registerMember('Bo');
     const consumer = createPointsConsumer(database.db);
     expect(await consumer.consumeOnce()).toBe(1);
@@ -91,7 +102,7 @@ describe('points consumes MemberRegistered exactly once', () => {
     expect(entries).toHaveLength(1);
   });
 
-  it('credits Chen\'s welcome points once even when the inbox has lost the event, because the welcome key is spent', async () => {
+  it("credits Chen's welcome points once even when the inbox has lost the event, because the welcome key is spent", async () => {
     const chen = await registerMember('Chen');
     const consumer = createPointsConsumer(database.db);
     expect(await consumer.consumeOnce()).toBe(1);
@@ -105,7 +116,7 @@ describe('points consumes MemberRegistered exactly once', () => {
     expect(entries).toHaveLength(1);
   });
 
-  it('leaves nothing written when the consumer crashes before committing Dee\'s welcome, and credits her once on redelivery', async () => {
+  it("leaves nothing written when the consumer crashes before committing Dee's welcome, and credits her once on redelivery", async () => {
     const dee = await registerMember('Dee');
     let crashes = 0;
     const crashingOnce: EventHandler<'MemberRegistered'> = async (tx, event) => {
@@ -159,19 +170,34 @@ describe('the event contract at points', () => {
     const { logger: recording, errors } = errorsLogged();
     const consumer = createPointsConsumer(database.db, { logger: recording, now: () => clock, maxAttempts: 3 });
     const delivery = async () => {
-      const [row] = await database.db.select().from(deliveries).where(and(eq(deliveries.consumer, 'points'), eq(deliveries.eventId, eventId)));
+      const [row] = await database.db
+        .select()
+        .from(deliveries)
+        .where(and(eq(deliveries.consumer, 'points'), eq(deliveries.eventId, eventId)));
       return row!;
     };
 
     // Eve's well-formed event behind it is handled; the broken one is not.
     expect(await consumer.consumeOnce()).toBe(1);
     expect((await pointsOf(eve)).balance).toBe(100);
-    expect(await delivery()).toMatchObject({ attempts: 1, deliveredAt: null, parkedAt: null, availableAt: new Date(clock.getTime() + 1000) });
+    expect(await delivery()).toMatchObject({
+      attempts: 1,
+      deliveredAt: null,
+      parkedAt: null,
+      availableAt: new Date(clock.getTime() + 1000),
+    });
     expect((await delivery()).lastError).toMatch(/MemberRegistered payload breaks the event contract: channel: /);
     expect(errors).toEqual([
       {
         msg: 'event payload breaks the contract; not handled',
-        fields: expect.objectContaining({ consumer: 'points', eventId, type: 'MemberRegistered', attempts: 1, parked: false, issues: [expect.objectContaining({ path: ['channel'] })] }),
+        fields: expect.objectContaining({
+          consumer: 'points',
+          eventId,
+          type: 'MemberRegistered',
+          attempts: 1,
+          parked: false,
+          issues: [expect.objectContaining({ path: ['channel'] })],
+        }),
       },
     ]);
     expect(await database.db.select().from(inbox).where(eq(inbox.eventId, eventId))).toEqual([]);
@@ -186,7 +212,11 @@ describe('the event contract at points', () => {
     clock = new Date(clock.getTime() + 2000);
     await consumer.consumeOnce();
     expect(await delivery()).toMatchObject({ attempts: 3, deliveredAt: null, parkedAt: clock });
-    expect(errors.map((e) => [e.fields?.attempts, e.fields?.parked])).toEqual([[1, false], [2, false], [3, true]]);
+    expect(errors.map((e) => [e.fields?.attempts, e.fields?.parked])).toEqual([
+      [1, false],
+      [2, false],
+      [3, true],
+    ]);
 
     // Parked: a day later it is still there, still unprocessed, and nobody retries it.
     clock = new Date(clock.getTime() + 86_400_000);
@@ -204,6 +234,11 @@ describe('the event contract at points', () => {
     });
     await expect(opening).rejects.toBeInstanceOf(EventContractError);
     expect(await pointsOf(memberId)).toEqual({ balance: undefined, entries: [] });
-    expect(await database.db.select().from(outbox).where(sql`${outbox.payload}->>'memberId' = ${memberId}`)).toEqual([]);
+    expect(
+      await database.db
+        .select()
+        .from(outbox)
+        .where(sql`${outbox.payload}->>'memberId' = ${memberId}`),
+    ).toEqual([]);
   });
 });

@@ -7,7 +7,13 @@ import { viewerSigner } from '@membership/viewer';
  * Publishes an event as its producer would, straight into the broker and only to points'
  * queue (the other consumers are not under test here); `stack.drainEvents()` applies it.
  */
-export async function publishToPoints<T extends keyof EventInput>(stack: TestStack, type: T, payload: EventInput[T], at: Date, producer = 'orders'): Promise<string> {
+export async function publishToPoints<T extends keyof EventInput>(
+  stack: TestStack,
+  type: T,
+  payload: EventInput[T],
+  at: Date,
+  producer = 'orders',
+): Promise<string> {
   const eventId = randomUUID();
   const { db } = stack.database;
   await db.insert(eventLog).values({ eventId, type, producer, payload, occurredAt: at, publishedAt: at });
@@ -20,7 +26,12 @@ const ordersSigner = () => viewerSigner('orders', TEST_ENV.ORDERS_SIGNING_KEY);
 
 export const HOLD = /* GraphQL */ `
   mutation Hold($input: HoldPointsForOrderInput!) {
-    holdPointsForOrder(input: $input) { id points discountAmount expiresAt }
+    holdPointsForOrder(input: $input) {
+      id
+      points
+      discountAmount
+      expiresAt
+    }
   }
 `;
 

@@ -22,10 +22,24 @@ const STAFF_ADJUST = ['points:adjust', 'points:read', 'members:read', 'pii:behav
 const SUPPORT = { 'x-access-purpose': 'support' };
 
 const MY_POINTS = /* GraphQL */ `
-  query { me { pointsBalance pendingPoints pointsDebt } }
+  query {
+    me {
+      pointsBalance
+      pendingPoints
+      pointsDebt
+    }
+  }
 `;
 const ADJUST = /* GraphQL */ `
-  mutation Adjust($input: AdjustPointsInput!) { adjustPoints(input: $input) { id delta kind reason note } }
+  mutation Adjust($input: AdjustPointsInput!) {
+    adjustPoints(input: $input) {
+      id
+      delta
+      kind
+      reason
+      note
+    }
+  }
 `;
 
 async function myPoints(memberId: string) {
@@ -36,7 +50,11 @@ async function myPoints(memberId: string) {
 
 async function adjust(memberId: string, points: number, key = randomUUID()) {
   const token = await stack.staffToken(STAFF_ADJUST);
-  return stack.gql(ADJUST, { input: { memberId, points, reason: 'Goodwill after a late delivery', idempotencyKey: key } }, { token, headers: SUPPORT });
+  return stack.gql(
+    ADJUST,
+    { input: { memberId, points, reason: 'Goodwill after a late delivery', idempotencyKey: key } },
+    { token, headers: SUPPORT },
+  );
 }
 
 /** The member's lots: expiry day -> points left, for those with points or used by `holdId`. */
@@ -52,17 +70,33 @@ describe('staff adjust a balance', () => {
     const key = randomUUID();
     const { body } = await adjust(dee, 1000, key);
     expect(body.errors).toBeUndefined();
-    expect(body.data.adjustPoints).toMatchObject({ delta: 1000, kind: 'ADJUST', reason: 'ADJUSTMENT', note: 'Goodwill after a late delivery' });
+    expect(body.data.adjustPoints).toMatchObject({
+      delta: 1000,
+      kind: 'ADJUST',
+      reason: 'ADJUSTMENT',
+      note: 'Goodwill after a late delivery',
+    });
     expect((await adjust(dee, 1000, key)).body.data.adjustPoints.id).toBe(body.data.adjustPoints.id);
     expect((await myPoints(dee)).pointsBalance).toBe(before + 1000);
     const logged = await stack.database.db.select().from(staffOperations).where(eq(staffOperations.targetId, dee));
-    expect(logged).toEqual([expect.objectContaining({ operation: 'points.adjust', reason: 'Goodwill after a late delivery', staffId: '00000000-0000-4000-8000-00000000057a' })]);
+    expect(logged).toEqual([
+      expect.objectContaining({
+        operation: 'points.adjust',
+        reason: 'Goodwill after a late delivery',
+        staffId: '00000000-0000-4000-8000-00000000057a',
+      }),
+    ]);
 
     // An auditor reads it through the gateway; staff without audit:read cannot.
     const LOG = 'query { pointsStaffOperations(first: 5) { operation targetId reason staffId } }';
     const audit = await stack.gql(LOG, {}, { token: await stack.staffToken(['audit:read']) });
     expect(audit.body.errors).toBeUndefined();
-    expect(audit.body.data.pointsStaffOperations).toContainEqual({ operation: 'points.adjust', targetId: dee, reason: 'Goodwill after a late delivery', staffId: '00000000-0000-4000-8000-00000000057a' });
+    expect(audit.body.data.pointsStaffOperations).toContainEqual({
+      operation: 'points.adjust',
+      targetId: dee,
+      reason: 'Goodwill after a late delivery',
+      staffId: '00000000-0000-4000-8000-00000000057a',
+    });
     const denied = await stack.gql(LOG, {}, { token: await stack.staffToken(['points:adjust']) });
     expect(denied.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
@@ -70,7 +104,11 @@ describe('staff adjust a balance', () => {
   it('staff without points:adjust are refused (FORBIDDEN); a blank reason is BAD_USER_INPUT; taking more than the balance is INSUFFICIENT_POINTS', async () => {
     const dee = demo('Dee');
     const token = await stack.staffToken(['points:read']);
-    const refused = await stack.gql(ADJUST, { input: { memberId: dee, points: 5, reason: 'Because I can', idempotencyKey: randomUUID() } }, { token });
+    const refused = await stack.gql(
+      ADJUST,
+      { input: { memberId: dee, points: 5, reason: 'Because I can', idempotencyKey: randomUUID() } },
+      { token },
+    );
     expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const blank = await stack.gql(
       ADJUST,
@@ -97,7 +135,12 @@ describe('orders holds points for an order (signed as orders)', () => {
     expect((await myPoints(dee)).pointsBalance).toBe(before - 500);
 
     // The member walks away; orders cancels the order (twice delivered, released once).
-    const cancelled = { orderId: input.orderId, memberId: dee, pointsHoldId: first.body.data.holdPointsForOrder.id, cancelledAt: clock.toISOString() };
+    const cancelled = {
+      orderId: input.orderId,
+      memberId: dee,
+      pointsHoldId: first.body.data.holdPointsForOrder.id,
+      cancelledAt: clock.toISOString(),
+    };
     await publishToPoints(stack, 'OrderCancelled', cancelled, clock);
     await publishToPoints(stack, 'OrderCancelled', cancelled, clock);
     await stack.drainEvents();
@@ -107,14 +150,42 @@ describe('orders holds points for an order (signed as orders)', () => {
   it('points over the offset cap are BAD_USER_INPUT; more than the balance is INSUFFICIENT_POINTS; nothing is held', async () => {
     const chen = demo('Chen');
     const before = (await myPoints(chen)).pointsBalance;
-    const overCap = await holdAsOrders(stack, { memberId: chen, orderId: randomUUID(), points: 10_100, orderAmount: 20_000, currency: 'CNY', idempotencyKey: randomUUID() });
+    const overCap = await holdAsOrders(stack, {
+      memberId: chen,
+      orderId: randomUUID(),
+      points: 10_100,
+      orderAmount: 20_000,
+      currency: 'CNY',
+      idempotencyKey: randomUUID(),
+    });
     expect(overCap.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'points' });
     expect(overCap.body.errors?.[0]?.message).toContain('at most 50%');
-    const tooMany = await holdAsOrders(stack, { memberId: chen, orderId: randomUUID(), points: 90_000, orderAmount: 1_000_000, currency: 'CNY', idempotencyKey: randomUUID() });
+    const tooMany = await holdAsOrders(stack, {
+      memberId: chen,
+      orderId: randomUUID(),
+      points: 90_000,
+      orderAmount: 1_000_000,
+      currency: 'CNY',
+      idempotencyKey: randomUUID(),
+    });
     expect(tooMany.body.errors?.[0]?.extensions?.code).toBe('INSUFFICIENT_POINTS');
-    const badId = await holdAsOrders(stack, { memberId: 'chen', orderId: randomUUID(), points: 100, orderAmount: 20_000, currency: 'CNY', idempotencyKey: randomUUID() });
+    const badId = await holdAsOrders(stack, {
+      memberId: 'chen',
+      orderId: randomUUID(),
+      points: 100,
+      orderAmount: 20_000,
+      currency: 'CNY',
+      idempotencyKey: randomUUID(),
+    });
     expect(badId.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'memberId' });
-    const badCurrency = await holdAsOrders(stack, { memberId: chen, orderId: randomUUID(), points: 100, orderAmount: 20_000, currency: 'yuan', idempotencyKey: randomUUID() });
+    const badCurrency = await holdAsOrders(stack, {
+      memberId: chen,
+      orderId: randomUUID(),
+      points: 100,
+      orderAmount: 20_000,
+      currency: 'yuan',
+      idempotencyKey: randomUUID(),
+    });
     expect(badCurrency.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'currency' });
     expect((await myPoints(chen)).pointsBalance).toBe(before);
   });
@@ -138,13 +209,34 @@ describe('orders holds points for an order (signed as orders)', () => {
     const dee = demo('Dee');
     const lotsBefore = await lotsOf(dee);
     const before = (await myPoints(dee)).pointsBalance;
-    const cancelled = (await holdAsOrders(stack, { memberId: dee, orderId: randomUUID(), points: 300, orderAmount: 20_000, currency: 'CNY', idempotencyKey: randomUUID() })).body.data
-      .holdPointsForOrder;
-    const forgotten = (await holdAsOrders(stack, { memberId: dee, orderId: randomUUID(), points: 200, orderAmount: 20_000, currency: 'CNY', idempotencyKey: randomUUID() })).body.data
-      .holdPointsForOrder;
+    const cancelled = (
+      await holdAsOrders(stack, {
+        memberId: dee,
+        orderId: randomUUID(),
+        points: 300,
+        orderAmount: 20_000,
+        currency: 'CNY',
+        idempotencyKey: randomUUID(),
+      })
+    ).body.data.holdPointsForOrder;
+    const forgotten = (
+      await holdAsOrders(stack, {
+        memberId: dee,
+        orderId: randomUUID(),
+        points: 200,
+        orderAmount: 20_000,
+        currency: 'CNY',
+        idempotencyKey: randomUUID(),
+      })
+    ).body.data.holdPointsForOrder;
     expect((await myPoints(dee)).pointsBalance).toBe(before - 500);
 
-    await publishToPoints(stack, 'OrderCancelled', { orderId: randomUUID(), memberId: dee, pointsHoldId: cancelled.id, cancelledAt: clock.toISOString() }, clock);
+    await publishToPoints(
+      stack,
+      'OrderCancelled',
+      { orderId: randomUUID(), memberId: dee, pointsHoldId: cancelled.id, cancelledAt: clock.toISOString() },
+      clock,
+    );
     await stack.drainEvents();
     expect((await myPoints(dee)).pointsBalance).toBe(before - 200);
 
@@ -162,14 +254,31 @@ describe('orders holds points for an order (signed as orders)', () => {
     const bo = demo('Bo');
     const sanctionId = randomUUID();
     const endsAt = new Date(clock.getTime() + 14 * DAY).toISOString();
-    await publishToPoints(stack, 'SanctionApplied', { sanctionId, memberId: bo, kind: 'RESTRICTED_BENEFITS', effectiveAt: clock.toISOString(), endsAt }, clock, 'moderation');
+    await publishToPoints(
+      stack,
+      'SanctionApplied',
+      { sanctionId, memberId: bo, kind: 'RESTRICTED_BENEFITS', effectiveAt: clock.toISOString(), endsAt },
+      clock,
+      'moderation',
+    );
     await stack.drainEvents();
     const input = { memberId: bo, orderId: randomUUID(), points: 100, orderAmount: 20_000, currency: 'CNY', idempotencyKey: randomUUID() };
     const refused = await holdAsOrders(stack, input);
-    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', sanction: 'RESTRICTED_BENEFITS', sanctionId, until: endsAt });
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      sanction: 'RESTRICTED_BENEFITS',
+      sanctionId,
+      until: endsAt,
+    });
     expect(refused.body.errors?.[0]?.message).toContain(`until ${endsAt}`);
 
-    await publishToPoints(stack, 'SanctionLifted', { sanctionId, memberId: bo, kind: 'RESTRICTED_BENEFITS', reason: 'appeal' }, clock, 'moderation');
+    await publishToPoints(
+      stack,
+      'SanctionLifted',
+      { sanctionId, memberId: bo, kind: 'RESTRICTED_BENEFITS', reason: 'appeal' },
+      clock,
+      'moderation',
+    );
     await stack.drainEvents();
     expect((await holdAsOrders(stack, input)).body.errors).toBeUndefined();
   });
@@ -178,7 +287,13 @@ describe('orders holds points for an order (signed as orders)', () => {
 describe('earning from a paid order, and a refund after the points were partly spent', () => {
   it('Chen (GOLD, ×1.5) pays an order with a points hold: the hold is committed, 294 points pending until the return window ends, then available with a notice; a full refund claws them back (debt for what was spent) and restores the hold to exactly its lots', async () => {
     const chen = demo('Chen');
-    await publishToPoints(stack, 'TierChanged', { memberId: chen, from: 'SILVER', to: 'GOLD', reason: 'qualifying_spend', pointsMultiplierPercent: 150 }, clock, 'tiers');
+    await publishToPoints(
+      stack,
+      'TierChanged',
+      { memberId: chen, from: 'SILVER', to: 'GOLD', reason: 'qualifying_spend', pointsMultiplierPercent: 150 },
+      clock,
+      'tiers',
+    );
     await stack.drainEvents();
     await adjust(chen, 400);
     const start = await myPoints(chen);
@@ -186,14 +301,32 @@ describe('earning from a paid order, and a refund after the points were partly s
 
     // Checkout: 400 points off a 200.00 order, paid 196.00.
     const orderId = randomUUID();
-    const hold = (await holdAsOrders(stack, { memberId: chen, orderId, points: 400, orderAmount: 20_000, currency: 'CNY', idempotencyKey: `checkout:${orderId}` })).body.data
-      .holdPointsForOrder;
+    const hold = (
+      await holdAsOrders(stack, {
+        memberId: chen,
+        orderId,
+        points: 400,
+        orderAmount: 20_000,
+        currency: 'CNY',
+        idempotencyKey: `checkout:${orderId}`,
+      })
+    ).body.data.holdPointsForOrder;
     const heldLots = await lotsOf(chen);
     const windowEnds = new Date(clock.getTime() + 7 * DAY);
     await publishToPoints(
       stack,
       'OrderPaid',
-      { orderId, memberId: chen, amount: 19_600, currency: 'CNY', paidAt: clock.toISOString(), method: 'online', pointsHoldId: hold.id, pointsUsed: 400, returnWindowEndsAt: windowEnds.toISOString() },
+      {
+        orderId,
+        memberId: chen,
+        amount: 19_600,
+        currency: 'CNY',
+        paidAt: clock.toISOString(),
+        method: 'online',
+        pointsHoldId: hold.id,
+        pointsUsed: 400,
+        returnWindowEndsAt: windowEnds.toISOString(),
+      },
       clock,
     );
     await stack.drainEvents();
@@ -219,14 +352,30 @@ describe('earning from a paid order, and a refund after the points were partly s
 
     // Chen spends everything but 100 on another order.
     const spend = (await myPoints(chen)).pointsBalance - 100;
-    const other = await holdAsOrders(stack, { memberId: chen, orderId: randomUUID(), points: spend, orderAmount: spend * 2 + 100, currency: 'CNY', idempotencyKey: randomUUID() });
+    const other = await holdAsOrders(stack, {
+      memberId: chen,
+      orderId: randomUUID(),
+      points: spend,
+      orderAmount: spend * 2 + 100,
+      currency: 'CNY',
+      idempotencyKey: randomUUID(),
+    });
     expect(other.body.errors).toBeUndefined();
 
     // Full refund: 294 earned come back out (100 from the balance, 194 as debt); the 400 offset points go back to their lots.
     await publishToPoints(
       stack,
       'RefundCompleted',
-      { refundId: randomUUID(), orderId, memberId: chen, amount: 19_600, currency: 'CNY', orderAmount: 19_600, pointsRestored: 400, completedAt: clock.toISOString() },
+      {
+        refundId: randomUUID(),
+        orderId,
+        memberId: chen,
+        amount: 19_600,
+        currency: 'CNY',
+        orderAmount: 19_600,
+        pointsRestored: 400,
+        completedAt: clock.toISOString(),
+      },
       clock,
     );
     await stack.drainEvents();
@@ -246,7 +395,14 @@ describe('earning from a paid order, and a refund after the points were partly s
     await publishToPoints(
       stack,
       'OrderPaid',
-      { orderId: randomUUID(), memberId: chen, amount: 40_000, currency: 'CNY', paidAt: new Date(clock.getTime() + 8 * DAY).toISOString(), returnWindowEndsAt: nextEnds.toISOString() },
+      {
+        orderId: randomUUID(),
+        memberId: chen,
+        amount: 40_000,
+        currency: 'CNY',
+        paidAt: new Date(clock.getTime() + 8 * DAY).toISOString(),
+        returnWindowEndsAt: nextEnds.toISOString(),
+      },
       clock,
     );
     await stack.drainEvents();
@@ -258,15 +414,32 @@ describe('earning from a paid order, and a refund after the points were partly s
 });
 
 describe('a refund that arrives before its OrderPaid', () => {
-  it('Ana\'s half refund overtakes the OrderPaid: it waits, then cuts her pending points in proportion and gives half the hold back to its lots when the order is paid; delivered again, it changes nothing', async () => {
+  it("Ana's half refund overtakes the OrderPaid: it waits, then cuts her pending points in proportion and gives half the hold back to its lots when the order is paid; delivered again, it changes nothing", async () => {
     const ana = demo('Ana');
     await adjust(ana, 300);
     const start = await myPoints(ana);
     const orderId = randomUUID();
     const refundId = randomUUID();
-    const hold = (await holdAsOrders(stack, { memberId: ana, orderId, points: 200, orderAmount: 20_000, currency: 'CNY', idempotencyKey: `checkout:${orderId}` })).body.data
-      .holdPointsForOrder;
-    const refund = { refundId, orderId, memberId: ana, amount: 9_900, currency: 'CNY', orderAmount: 19_800, pointsRestored: 100, completedAt: new Date(clock.getTime() + 1000).toISOString() };
+    const hold = (
+      await holdAsOrders(stack, {
+        memberId: ana,
+        orderId,
+        points: 200,
+        orderAmount: 20_000,
+        currency: 'CNY',
+        idempotencyKey: `checkout:${orderId}`,
+      })
+    ).body.data.holdPointsForOrder;
+    const refund = {
+      refundId,
+      orderId,
+      memberId: ana,
+      amount: 9_900,
+      currency: 'CNY',
+      orderAmount: 19_800,
+      pointsRestored: 100,
+      completedAt: new Date(clock.getTime() + 1000).toISOString(),
+    };
     await publishToPoints(stack, 'RefundCompleted', refund, clock);
     await stack.drainEvents();
     // Nothing to take back yet: the order is not paid as far as points knows.
@@ -277,7 +450,17 @@ describe('a refund that arrives before its OrderPaid', () => {
     await publishToPoints(
       stack,
       'OrderPaid',
-      { orderId, memberId: ana, amount: 19_800, currency: 'CNY', paidAt: clock.toISOString(), method: 'online', pointsHoldId: hold.id, pointsUsed: 200, returnWindowEndsAt: new Date(clock.getTime() + 7 * DAY).toISOString() },
+      {
+        orderId,
+        memberId: ana,
+        amount: 19_800,
+        currency: 'CNY',
+        paidAt: clock.toISOString(),
+        method: 'online',
+        pointsHoldId: hold.id,
+        pointsUsed: 200,
+        returnWindowEndsAt: new Date(clock.getTime() + 7 * DAY).toISOString(),
+      },
       clock,
     );
     await stack.drainEvents();
@@ -285,7 +468,11 @@ describe('a refund that arrives before its OrderPaid', () => {
     expect(earning!.points).toBeGreaterThan(0);
     expect(earning).toMatchObject({ status: 'pending', refunded: 9_900, clawed: Math.floor(earning!.points / 2) });
     const pending = earning!.points - Math.floor(earning!.points / 2);
-    expect(await myPoints(ana)).toEqual({ pointsBalance: start.pointsBalance - 200 + 100, pendingPoints: pending, pointsDebt: start.pointsDebt });
+    expect(await myPoints(ana)).toEqual({
+      pointsBalance: start.pointsBalance - 200 + 100,
+      pendingPoints: pending,
+      pointsDebt: start.pointsDebt,
+    });
     const [applied] = await stack.database.db.select().from(orderRefunds).where(eq(orderRefunds.refundId, refundId));
     expect(applied!.appliedAt).not.toBeNull();
 
@@ -295,14 +482,24 @@ describe('a refund that arrives before its OrderPaid', () => {
     expect(await myPoints(ana)).toEqual({ pointsBalance: start.pointsBalance - 100, pendingPoints: pending, pointsDebt: start.pointsDebt });
   });
 
-  it('Dee\'s full refund overtakes an OrderPaid with no return window: when the order is paid, its points are earned and taken back at once, exactly once', async () => {
+  it("Dee's full refund overtakes an OrderPaid with no return window: when the order is paid, its points are earned and taken back at once, exactly once", async () => {
     const dee = demo('Dee');
     const start = await myPoints(dee);
     const orderId = randomUUID();
     const refundId = randomUUID();
-    await publishToPoints(stack, 'RefundCompleted', { refundId, orderId, memberId: dee, amount: 5_000, currency: 'CNY', orderAmount: 5_000, completedAt: clock.toISOString() }, clock);
+    await publishToPoints(
+      stack,
+      'RefundCompleted',
+      { refundId, orderId, memberId: dee, amount: 5_000, currency: 'CNY', orderAmount: 5_000, completedAt: clock.toISOString() },
+      clock,
+    );
     await stack.drainEvents();
-    await publishToPoints(stack, 'OrderPaid', { orderId, memberId: dee, amount: 5_000, currency: 'CNY', paidAt: clock.toISOString() }, clock);
+    await publishToPoints(
+      stack,
+      'OrderPaid',
+      { orderId, memberId: dee, amount: 5_000, currency: 'CNY', paidAt: clock.toISOString() },
+      clock,
+    );
     await stack.drainEvents();
     const moves = await stack.database.db
       .select({ kind: ledger.kind, delta: ledger.delta, key: ledger.idempotencyKey })

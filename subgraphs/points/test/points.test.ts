@@ -75,14 +75,14 @@ describe('points through the gateway', () => {
     expect(body.errors?.[0]?.message).toContain('between 1 and 100');
   });
 
-  it('staff with points:read and pii:behaviour:read, stating a purpose, read Dee\'s balance through member(id:)', async () => {
+  it("staff with points:read and pii:behaviour:read, stating a purpose, read Dee's balance through member(id:)", async () => {
     const token = await stack.staffToken(['members:read', 'points:read', 'pii:behaviour:read']);
     const { body } = await stack.gql(MEMBER_POINTS, { id: dee }, { token, headers: SUPPORT });
     expect(body.errors).toBeUndefined();
     expect(body.data).toEqual({ member: { displayName: 'Dee', pointsBalance: 270 } });
   });
 
-  it('staff without points:read get FORBIDDEN for Bo\'s balance and still see the rest of him', async () => {
+  it("staff without points:read get FORBIDDEN for Bo's balance and still see the rest of him", async () => {
     const token = await stack.staffToken(['members:read', 'pii:behaviour:read']);
     const { body } = await stack.gql(MEMBER_POINTS, { id: bo }, { token, headers: SUPPORT });
     expect(body.data).toEqual({ member: { displayName: 'Bo', pointsBalance: null } });
@@ -106,7 +106,7 @@ describe('points through the gateway', () => {
     expect(await statementsFor(4)).toBe(one);
   });
 
-  it('Dee\'s balance, pending points, debt, expiring points and a page of 100 history entries cost the same SQL statements with 4 entries as with 64', async () => {
+  it("Dee's balance, pending points, debt, expiring points and a page of 100 history entries cost the same SQL statements with 4 entries as with 64", async () => {
     const token = await stack.memberToken(dee);
     const query = `query { me { pointsBalance pendingPoints pointsDebt pointsExpiringSoon { points } pointsHistory(first: 100) { edges { node { id delta kind } } } } }`;
     const statements = async () => {

@@ -40,8 +40,11 @@ describe('earning rules and campaigns', () => {
     expect(rules.body.data.earningRules).toContainEqual({ code: 'check_in', points: 5, dailyCap: null, inForce: true });
     expect(rules.body.data.earningRules).toContainEqual({ code: 'order', points: 1, dailyCap: null, inForce: true });
 
-    const change = 'mutation($input: EarningRuleChangeInput!) { scheduleEarningRuleChange(input: $input) { code points inForce effectiveFrom } }';
-    const tooSoon = await asStaff(MANAGER, change, { input: { code: 'check_in', points: 8, effectiveFrom: new Date(clock.getTime() + 10 * DAY).toISOString() } });
+    const change =
+      'mutation($input: EarningRuleChangeInput!) { scheduleEarningRuleChange(input: $input) { code points inForce effectiveFrom } }';
+    const tooSoon = await asStaff(MANAGER, change, {
+      input: { code: 'check_in', points: 8, effectiveFrom: new Date(clock.getTime() + 10 * DAY).toISOString() },
+    });
     expect(tooSoon.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'effectiveFrom' });
     const later = new Date(clock.getTime() + 31 * DAY).toISOString();
     const ok = await asStaff(MANAGER, change, { input: { code: 'check_in', points: 8, effectiveFrom: later } });
@@ -57,32 +60,62 @@ describe('earning rules and campaigns', () => {
 
   it('Chen (GOLD, x1.5) pays 100.00 during a double-points holiday: 300 points pending, available after the return window', async () => {
     const chen = demo('Chen');
-    const campaign = await asStaff(MANAGER, 'mutation($input: PointsCampaignInput!) { createPointsCampaign(input: $input) { id multiplierPercent } }', {
-      input: { name: 'Spring Festival', multiplierPercent: 200, startsAt: new Date(clock.getTime() - DAY).toISOString(), endsAt: new Date(clock.getTime() + DAY).toISOString() },
-    });
+    const campaign = await asStaff(
+      MANAGER,
+      'mutation($input: PointsCampaignInput!) { createPointsCampaign(input: $input) { id multiplierPercent } }',
+      {
+        input: {
+          name: 'Spring Festival',
+          multiplierPercent: 200,
+          startsAt: new Date(clock.getTime() - DAY).toISOString(),
+          endsAt: new Date(clock.getTime() + DAY).toISOString(),
+        },
+      },
+    );
     expect(campaign.errors).toBeUndefined();
-    expect((await stack.gql('query { pointsCampaigns { name multiplierPercent } }')).body.data.pointsCampaigns).toEqual([{ name: 'Spring Festival', multiplierPercent: 200 }]);
-    await publishToPoints(stack, 'TierChanged', { memberId: chen, from: 'SILVER', to: 'GOLD', reason: 'qualifying_spend', pointsMultiplierPercent: 150 }, clock, 'tiers');
+    expect((await stack.gql('query { pointsCampaigns { name multiplierPercent } }')).body.data.pointsCampaigns).toEqual([
+      { name: 'Spring Festival', multiplierPercent: 200 },
+    ]);
+    await publishToPoints(
+      stack,
+      'TierChanged',
+      { memberId: chen, from: 'SILVER', to: 'GOLD', reason: 'qualifying_spend', pointsMultiplierPercent: 150 },
+      clock,
+      'tiers',
+    );
     const before = await balanceOf(chen);
     const windowEnds = new Date(clock.getTime() + 7 * DAY);
     await publishToPoints(
       stack,
       'OrderPaid',
-      { orderId: randomUUID(), memberId: chen, amount: 10_000, currency: 'CNY', paidAt: clock.toISOString(), returnWindowEndsAt: windowEnds.toISOString() },
+      {
+        orderId: randomUUID(),
+        memberId: chen,
+        amount: 10_000,
+        currency: 'CNY',
+        paidAt: clock.toISOString(),
+        returnWindowEndsAt: windowEnds.toISOString(),
+      },
       clock,
     );
     await stack.drainEvents();
-    expect((await asMember(chen, 'query { me { pointsBalance pendingPoints } }')).data.me).toEqual({ pointsBalance: before, pendingPoints: 300 });
+    expect((await asMember(chen, 'query { me { pointsBalance pendingPoints } }')).data.me).toEqual({
+      pointsBalance: before,
+      pendingPoints: 300,
+    });
     await stack.jobs.tick(new Date(windowEnds.getTime() - 60_000));
     expect(await balanceOf(chen)).toBe(before);
     await stack.jobs.tick(new Date(windowEnds.getTime() + 60_000));
-    expect((await asMember(chen, 'query { me { pointsBalance pendingPoints } }')).data.me).toEqual({ pointsBalance: before + 300, pendingPoints: 0 });
+    expect((await asMember(chen, 'query { me { pointsBalance pendingPoints } }')).data.me).toEqual({
+      pointsBalance: before + 300,
+      pendingPoints: 0,
+    });
   });
 });
 
 const CHECK_IN = 'mutation { checkIn { day streak points bonus timeZone } }';
 
-describe('daily check-in with a streak, in the member\'s time zone', () => {
+describe("daily check-in with a streak, in the member's time zone", () => {
   it('Dee checks in on consecutive Shanghai days and the bonus grows; twice in a day is refused; a missed day resets the streak', async () => {
     const dee = demo('Dee');
     const before = await balanceOf(dee);
@@ -105,21 +138,24 @@ describe('daily check-in with a streak, in the member\'s time zone', () => {
     expect((await asMember(dee, CHECK_IN)).data.checkIn).toMatchObject({ day: '2026-12-06', streak: 1, points: 5, bonus: 0 });
     expect(await balanceOf(dee)).toBe(before + 5 + 7 + 9 + 5);
 
-    const activity = await stack.database.db.select().from(outbox).where(and(eq(outbox.type, 'MemberActivityRecorded')));
-    expect(activity.filter((e) => (e.payload as { memberId: string }).memberId === dee).map((e) => (e.payload as { kind: string }).kind)).toEqual([
-      'check_in',
-      'check_in',
-      'check_in',
-      'check_in',
-    ]);
+    const activity = await stack.database.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.type, 'MemberActivityRecorded')));
+    expect(
+      activity.filter((e) => (e.payload as { memberId: string }).memberId === dee).map((e) => (e.payload as { kind: string }).kind),
+    ).toEqual(['check_in', 'check_in', 'check_in', 'check_in']);
   });
 });
 
-const CREATE_ITEM = 'mutation($input: StoreItemInput!) { createStoreItem(input: $input) { id stock requiresVerification tierPrices { tier points } } }';
+const CREATE_ITEM =
+  'mutation($input: StoreItemInput!) { createStoreItem(input: $input) { id stock requiresVerification tierPrices { tier points } } }';
 const REDEEM = 'mutation($input: RedeemStoreItemInput!) { redeemStoreItem(input: $input) { id points itemId } }';
 
 async function createItem(input: Record<string, unknown>) {
-  const body = await asStaff(MANAGER, CREATE_ITEM, { input: { kind: 'COUPON', validFrom: new Date(clock.getTime() - DAY).toISOString(), ...input } });
+  const body = await asStaff(MANAGER, CREATE_ITEM, {
+    input: { kind: 'COUPON', validFrom: new Date(clock.getTime() - DAY).toISOString(), ...input },
+  });
   expect(body.errors).toBeUndefined();
   return body.data.createStoreItem as { id: string; requiresVerification: boolean };
 }
@@ -127,15 +163,29 @@ async function createItem(input: Record<string, unknown>) {
 describe('the points store', () => {
   it('anyone reads the catalogue; Chen (GOLD) pays the GOLD price once, a replay changes nothing, and his limit of one is kept', async () => {
     const chen = demo('Chen');
-    const item = await createItem({ title: 'Tea tasting voucher', pricePoints: 300, tierPrices: [{ tier: 'GOLD', points: 200 }], stock: 3, perMemberLimit: 1 });
+    const item = await createItem({
+      title: 'Tea tasting voucher',
+      pricePoints: 300,
+      tierPrices: [{ tier: 'GOLD', points: 200 }],
+      stock: 3,
+      perMemberLimit: 1,
+    });
     const catalogue = await stack.gql('query { storeItems { id title pricePoints stock tierPrices { tier points } } }');
-    expect(catalogue.body.data.storeItems).toContainEqual({ id: item.id, title: 'Tea tasting voucher', pricePoints: 300, stock: 3, tierPrices: [{ tier: 'GOLD', points: 200 }] });
+    expect(catalogue.body.data.storeItems).toContainEqual({
+      id: item.id,
+      title: 'Tea tasting voucher',
+      pricePoints: 300,
+      stock: 3,
+      tierPrices: [{ tier: 'GOLD', points: 200 }],
+    });
     const before = await balanceOf(chen);
     const key = randomUUID();
     const first = await asMember(chen, REDEEM, { input: { itemId: item.id, idempotencyKey: key } });
     expect(first.errors).toBeUndefined();
     expect(first.data.redeemStoreItem.points).toBe(200);
-    expect((await asMember(chen, REDEEM, { input: { itemId: item.id, idempotencyKey: key } })).data.redeemStoreItem.id).toBe(first.data.redeemStoreItem.id);
+    expect((await asMember(chen, REDEEM, { input: { itemId: item.id, idempotencyKey: key } })).data.redeemStoreItem.id).toBe(
+      first.data.redeemStoreItem.id,
+    );
     const second = await asMember(chen, REDEEM, { input: { itemId: item.id, idempotencyKey: randomUUID() } });
     expect(second.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect(await balanceOf(chen)).toBe(before - 200);
@@ -150,7 +200,13 @@ describe('the points store', () => {
     const refused = await asMember(dee, REDEEM, { input: { itemId: item.id, idempotencyKey: randomUUID() } });
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'VERIFICATION_REQUIRED', requiredLevel: 'primary' });
     expect(refused.errors?.[0]?.message).toContain('real-name verification');
-    await publishToPoints(stack, 'MemberVerificationChanged', { memberId: dee, level: 'primary', expiresAt: null, changedAt: clock.toISOString() }, clock, 'identity');
+    await publishToPoints(
+      stack,
+      'MemberVerificationChanged',
+      { memberId: dee, level: 'primary', expiresAt: null, changedAt: clock.toISOString() },
+      clock,
+      'identity',
+    );
     await stack.drainEvents();
     expect((await asMember(dee, REDEEM, { input: { itemId: item.id, idempotencyKey: randomUUID() } })).errors).toBeUndefined();
   });
@@ -161,7 +217,9 @@ describe('the points store', () => {
     const before = await Promise.all(members.map(balanceOf));
     const item = await createItem({ title: 'Celadon mug', kind: 'PHYSICAL', pricePoints: 50, stock: 5 });
     const results = await Promise.all(
-      Array.from({ length: 20 }, async (_, i) => asMember(members[i % 4]!, REDEEM, { input: { itemId: item.id, idempotencyKey: randomUUID() } })),
+      Array.from({ length: 20 }, async (_, i) =>
+        asMember(members[i % 4]!, REDEEM, { input: { itemId: item.id, idempotencyKey: randomUUID() } }),
+      ),
     );
     const ok = results.filter((r) => !r.errors);
     expect(ok).toHaveLength(5);
@@ -183,19 +241,23 @@ describe('lotteries', () => {
   it('entries cost points, prizes never go beyond their count, and every draw is recomputed from the seed revealed at closing', async () => {
     const dee = demo('Dee');
     await give(dee, 200);
-    const created = await asStaff(MANAGER, 'mutation($input: LotteryInput!) { createLottery(input: $input) { id seedHash seed prizes { id name count remaining } } }', {
-      input: {
-        title: 'Mid-autumn draw',
-        entryCost: 10,
-        loseWeight: 2,
-        opensAt: new Date(clock.getTime() - 1000).toISOString(),
-        closesAt: new Date(clock.getTime() + DAY).toISOString(),
-        prizes: [
-          { name: 'Mooncakes', count: 2, weight: 3 },
-          { name: 'Tea set', count: 1, weight: 3 },
-        ],
+    const created = await asStaff(
+      MANAGER,
+      'mutation($input: LotteryInput!) { createLottery(input: $input) { id seedHash seed prizes { id name count remaining } } }',
+      {
+        input: {
+          title: 'Mid-autumn draw',
+          entryCost: 10,
+          loseWeight: 2,
+          opensAt: new Date(clock.getTime() - 1000).toISOString(),
+          closesAt: new Date(clock.getTime() + DAY).toISOString(),
+          prizes: [
+            { name: 'Mooncakes', count: 2, weight: 3 },
+            { name: 'Tea set', count: 1, weight: 3 },
+          ],
+        },
       },
-    });
+    );
     expect(created.errors).toBeUndefined();
     const lottery = created.data.createLottery;
     expect(lottery.seed).toBeNull();
@@ -212,7 +274,9 @@ describe('lotteries', () => {
     expect(won.filter((n) => n === 'Tea set').length).toBeLessThanOrEqual(1);
 
     clock = new Date(clock.getTime() + 2 * DAY);
-    const closed = (await stack.gql('query($id: ID!) { lottery(id: $id) { seed seedHash prizes { id name count remaining } } }', { id: lottery.id })).body.data.lottery;
+    const closed = (
+      await stack.gql('query($id: ID!) { lottery(id: $id) { seed seedHash prizes { id name count remaining } } }', { id: lottery.id })
+    ).body.data.lottery;
     expect(closed.seed).toMatch(/^[0-9a-f]{64}$/);
     // The audit: replaying the draws in order from the seed gives exactly the recorded prizes.
     const prizes = closed.prizes.map((p: { id: string; count: number }) => ({ id: p.id, count: p.count, weight: 3, awarded: 0 }));
@@ -233,15 +297,30 @@ describe('members under a sanction', () => {
     const item = await createItem({ title: 'Sticker', pricePoints: 10, stock: 10 });
     const sanctionId = randomUUID();
     const endsAt = new Date(clock.getTime() + 30 * DAY).toISOString();
-    await publishToPoints(stack, 'SanctionApplied', { sanctionId, memberId: bo, kind: 'BAN', effectiveAt: clock.toISOString(), endsAt }, clock, 'moderation');
+    await publishToPoints(
+      stack,
+      'SanctionApplied',
+      { sanctionId, memberId: bo, kind: 'BAN', effectiveAt: clock.toISOString(), endsAt },
+      clock,
+      'moderation',
+    );
     await stack.drainEvents();
     const refused = await asMember(bo, REDEEM, { input: { itemId: item.id, idempotencyKey: randomUUID() } });
     // The gateway passes why and until when (sanction, restrictedUntil); the sanction's id stays inside.
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', sanction: 'BAN', restrictedUntil: endsAt });
     expect(refused.errors?.[0]?.extensions).not.toHaveProperty('sanctionId');
-    expect(refused.errors?.[0]?.message).toBe(`This member is banned (sanction ${sanctionId}, BAN) until ${endsAt}; points cannot be spent before then.`);
+    expect(refused.errors?.[0]?.message).toBe(
+      `This member is banned (sanction ${sanctionId}, BAN) until ${endsAt}; points cannot be spent before then.`,
+    );
     const lottery = await asStaff(MANAGER, 'mutation($input: LotteryInput!) { createLottery(input: $input) { id } }', {
-      input: { title: 'Any draw', entryCost: 5, loseWeight: 1, opensAt: new Date(clock.getTime() - 1000).toISOString(), closesAt: new Date(clock.getTime() + DAY).toISOString(), prizes: [{ name: 'Pen', count: 1, weight: 1 }] },
+      input: {
+        title: 'Any draw',
+        entryCost: 5,
+        loseWeight: 1,
+        opensAt: new Date(clock.getTime() - 1000).toISOString(),
+        closesAt: new Date(clock.getTime() + DAY).toISOString(),
+        prizes: [{ name: 'Pen', count: 1, weight: 1 }],
+      },
     });
     const entry = await asMember(bo, ENTER, { input: { lotteryId: lottery.data.createLottery.id, idempotencyKey: randomUUID() } });
     expect(entry.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', sanction: 'BAN', restrictedUntil: endsAt });
@@ -255,29 +334,50 @@ describe('sanction events out of order', () => {
     await give(chen, 100);
     const item = await createItem({ title: 'Bookmark', pricePoints: 10, stock: 10 });
     const sanctionId = randomUUID();
-    await publishToPoints(stack, 'SanctionLifted', { sanctionId, memberId: chen, kind: 'RESTRICTED_BENEFITS', reason: 'appeal' }, clock, 'moderation');
+    await publishToPoints(
+      stack,
+      'SanctionLifted',
+      { sanctionId, memberId: chen, kind: 'RESTRICTED_BENEFITS', reason: 'appeal' },
+      clock,
+      'moderation',
+    );
     await stack.drainEvents();
-    await publishToPoints(stack, 'SanctionApplied', { sanctionId, memberId: chen, kind: 'RESTRICTED_BENEFITS', effectiveAt: clock.toISOString(), endsAt: null }, clock, 'moderation');
+    await publishToPoints(
+      stack,
+      'SanctionApplied',
+      { sanctionId, memberId: chen, kind: 'RESTRICTED_BENEFITS', effectiveAt: clock.toISOString(), endsAt: null },
+      clock,
+      'moderation',
+    );
     await stack.drainEvents();
     expect((await asMember(chen, REDEEM, { input: { itemId: item.id, idempotencyKey: randomUUID() } })).errors).toBeUndefined();
   });
 });
 
 describe('referrals', () => {
-  it('Dee names Ana as her referrer; when Dee\'s first order is paid both earn, and Dee gets the first-order task', async () => {
+  it("Dee names Ana as her referrer; when Dee's first order is paid both earn, and Dee gets the first-order task", async () => {
     const [dee, ana] = [demo('Dee'), demo('Ana')];
-    expect((await asMember(dee, 'mutation($r: ID!) { recordReferral(referrerId: $r) }', { r: dee })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await asMember(dee, 'mutation($r: ID!) { recordReferral(referrerId: $r) }', { r: dee })).errors?.[0]?.extensions?.code).toBe(
+      'BAD_USER_INPUT',
+    );
     expect((await asMember(dee, 'mutation($r: ID!) { recordReferral(referrerId: $r) }', { r: ana })).errors).toBeUndefined();
-    expect((await asMember(dee, 'mutation($r: ID!) { recordReferral(referrerId: $r) }', { r: demo('Bo') })).errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(
+      (await asMember(dee, 'mutation($r: ID!) { recordReferral(referrerId: $r) }', { r: demo('Bo') })).errors?.[0]?.extensions?.code,
+    ).toBe('CONFLICT');
     const [deeBefore, anaBefore] = [await balanceOf(dee), await balanceOf(ana)];
-    await publishToPoints(stack, 'OrderPaid', { orderId: randomUUID(), memberId: dee, amount: 5_000, currency: 'CNY', paidAt: clock.toISOString() }, clock);
+    await publishToPoints(
+      stack,
+      'OrderPaid',
+      { orderId: randomUUID(), memberId: dee, amount: 5_000, currency: 'CNY', paidAt: clock.toISOString() },
+      clock,
+    );
     await stack.drainEvents();
     // 50 for the order (no window: available at once), 100 first-order task, 100 referee bonus.
     expect(await balanceOf(dee)).toBe(deeBefore + 50 + 100 + 100);
     expect(await balanceOf(ana)).toBe(anaBefore + 200);
   });
 
-  it('a circular referral is refused: Xu referred Yan, so Yan cannot be Xu\'s referrer... and Xu cannot be Yan\'s', async () => {
+  it("a circular referral is refused: Xu referred Yan, so Yan cannot be Xu's referrer... and Xu cannot be Yan's", async () => {
     // Real members: the gateway lets only a signed-in member with a live session act.
     const register = async (name: string) => {
       const res = await stack.gql('mutation ($input: RegisterInput!) { register(input: $input) { member { id } } }', {
@@ -296,7 +396,7 @@ describe('referrals', () => {
 });
 
 describe('the leaderboard', () => {
-  it('shows only members who opted in, by the name they chose, with this month\'s points', async () => {
+  it("shows only members who opted in, by the name they chose, with this month's points", async () => {
     const dee = demo('Dee');
     expect((await asMember(dee, 'mutation { setLeaderboardName(name: "Tea Lover") }')).errors).toBeUndefined();
     const board = await asMember(demo('Ana'), 'query { pointsLeaderboard(first: 10) { rank name points } }');

@@ -53,7 +53,11 @@ async function setBalance(memberId: string, points: number) {
   expect(body.errors).toBeUndefined();
 }
 const lotsOf = (memberId: string) =>
-  stack.database.db.select({ id: lots.id, remaining: lots.remaining, expiresAt: lots.expiresAt }).from(lots).where(eq(lots.memberId, memberId)).orderBy(asc(lots.id));
+  stack.database.db
+    .select({ id: lots.id, remaining: lots.remaining, expiresAt: lots.expiresAt })
+    .from(lots)
+    .where(eq(lots.memberId, memberId))
+    .orderBy(asc(lots.id));
 async function stockOf(itemId: string): Promise<number> {
   const items = (await stack.gql('query { storeItems { id stock } }')).body.data.storeItems as { id: string; stock: number }[];
   return items.find((i) => i.id === itemId)!.stock;
@@ -80,15 +84,27 @@ describe('redemptions that need fulfilment hold stock and points until fulfilled
     const lotsBefore = await lotsOf(chen);
     const held = await redeem(chen, itemId);
     expect(held.errors).toBeUndefined();
-    expect(held.data.redeemStoreItem).toMatchObject({ points: 120, status: 'HELD', expiresAt: new Date(clock.getTime() + 72 * HOUR).toISOString() });
+    expect(held.data.redeemStoreItem).toMatchObject({
+      points: 120,
+      status: 'HELD',
+      expiresAt: new Date(clock.getTime() + 72 * HOUR).toISOString(),
+    });
     expect(await balanceOf(chen)).toBe(180);
     expect(await stockOf(itemId)).toBe(2);
 
     const id = held.data.redeemStoreItem.id;
     // Staff see it waiting, with what Chen chose (behaviour data, read with a purpose).
-    const queue = await asStaff([...MANAGER, 'pii:behaviour:read'], 'query { redemptionsToFulfil { redemptionId memberId title expiresAt } }');
+    const queue = await asStaff(
+      [...MANAGER, 'pii:behaviour:read'],
+      'query { redemptionsToFulfil { redemptionId memberId title expiresAt } }',
+    );
     expect(queue.errors).toBeUndefined();
-    expect(queue.data.redemptionsToFulfil).toContainEqual({ redemptionId: id, memberId: chen, title: 'Yixing teapot', expiresAt: held.data.redeemStoreItem.expiresAt });
+    expect(queue.data.redemptionsToFulfil).toContainEqual({
+      redemptionId: id,
+      memberId: chen,
+      title: 'Yixing teapot',
+      expiresAt: held.data.redeemStoreItem.expiresAt,
+    });
     const masked = await asStaff(MANAGER, 'query { redemptionsToFulfil { redemptionId title } }');
     expect(masked.data.redemptionsToFulfil.find((r: { redemptionId: string }) => r.redemptionId === id).title).toBeNull();
     expect((await asMember(chen, 'query { redemptionsToFulfil { redemptionId } }')).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -117,7 +133,10 @@ describe('redemptions that need fulfilment hold stock and points until fulfilled
 
     const byStaff = await asStaff(MANAGER, CANCEL, { id: second.data.redeemStoreItem.id });
     expect(byStaff.data.cancelRedemption.status).toBe('RELEASED');
-    const logged = await stack.database.db.select().from(staffOperations).where(eq(staffOperations.targetId, second.data.redeemStoreItem.id));
+    const logged = await stack.database.db
+      .select()
+      .from(staffOperations)
+      .where(eq(staffOperations.targetId, second.data.redeemStoreItem.id));
     expect(logged.map((o) => o.operation)).toEqual(['points.store.cancel']);
     expect(await balanceOf(dee)).toBe(400);
 
@@ -163,14 +182,19 @@ describe('releases racing each other', () => {
     for (let i = 0; i < 3; i++) ids.push((await redeem(bo, itemId)).data.redeemStoreItem.id);
     expect(await balanceOf(bo)).toBe(0);
     const latest = (await stack.database.db.select().from(redemptions).where(eq(redemptions.id, ids[2]!)))[0]!.expiresAt!;
-    const [jobs, ...cancels] = await Promise.all([stack.jobs.tick(new Date(latest.getTime() + 2 * HOUR)), ...ids.map((id) => asMember(bo, CANCEL, { id }))]);
+    const [jobs, ...cancels] = await Promise.all([
+      stack.jobs.tick(new Date(latest.getTime() + 2 * HOUR)),
+      ...ids.map((id) => asMember(bo, CANCEL, { id })),
+    ]);
     expect(jobs).toBeDefined();
     for (const c of cancels) expect(c.errors).toBeUndefined();
     expect(cancels.map((c) => c.data.cancelRedemption.status)).toEqual(['RELEASED', 'RELEASED', 'RELEASED']);
     expect(await balanceOf(bo)).toBe(300);
     expect(await stockOf(itemId)).toBe(3);
     const reversed = await stack.database.db.select().from(ledger).where(eq(ledger.memberId, bo));
-    expect(reversed.filter((e) => e.kind === 'reverse' && ids.some((id) => e.idempotencyKey === `redemption-release:${id}`))).toHaveLength(3);
+    expect(reversed.filter((e) => e.kind === 'reverse' && ids.some((id) => e.idempotencyKey === `redemption-release:${id}`))).toHaveLength(
+      3,
+    );
   });
 });
 
@@ -181,49 +205,95 @@ describe('why a member is refused, through the gateway', () => {
     const itemId = await createItem({ kind: 'COUPON', title: 'Tea coupon', pricePoints: 10, stock: 10 });
     const sanctionId = randomUUID();
     const endsAt = new Date(clock.getTime() + 14 * 24 * HOUR).toISOString();
-    await publishToPoints(stack, 'SanctionApplied', { sanctionId, memberId: bo, kind: 'RESTRICTED_BENEFITS', effectiveAt: clock.toISOString(), endsAt }, clock, 'moderation');
+    await publishToPoints(
+      stack,
+      'SanctionApplied',
+      { sanctionId, memberId: bo, kind: 'RESTRICTED_BENEFITS', effectiveAt: clock.toISOString(), endsAt },
+      clock,
+      'moderation',
+    );
     await stack.drainEvents();
     const refused = await redeem(bo, itemId);
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', sanction: 'RESTRICTED_BENEFITS', restrictedUntil: endsAt });
-    expect(refused.errors?.[0]?.message).toContain(`restricted from using benefits (sanction ${sanctionId}, RESTRICTED_BENEFITS) until ${endsAt}`);
+    expect(refused.errors?.[0]?.message).toContain(
+      `restricted from using benefits (sanction ${sanctionId}, RESTRICTED_BENEFITS) until ${endsAt}`,
+    );
     const lottery = await asStaff(MANAGER, 'mutation($input: LotteryInput!) { createLottery(input: $input) { id } }', {
-      input: { title: 'Spring draw', entryCost: 5, loseWeight: 1, opensAt: new Date(clock.getTime() - HOUR).toISOString(), closesAt: new Date(clock.getTime() + 24 * HOUR).toISOString(), prizes: [{ name: 'Tea set', count: 1, weight: 1 }] },
+      input: {
+        title: 'Spring draw',
+        entryCost: 5,
+        loseWeight: 1,
+        opensAt: new Date(clock.getTime() - HOUR).toISOString(),
+        closesAt: new Date(clock.getTime() + 24 * HOUR).toISOString(),
+        prizes: [{ name: 'Tea set', count: 1, weight: 1 }],
+      },
     });
     const entry = await asMember(bo, ENTER, { input: { lotteryId: lottery.data.createLottery.id, idempotencyKey: randomUUID() } });
     expect(entry.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', sanction: 'RESTRICTED_BENEFITS', restrictedUntil: endsAt });
 
     // A permanent ban: until it is lifted (restrictedUntil null).
     const banId = randomUUID();
-    await publishToPoints(stack, 'SanctionApplied', { sanctionId: banId, memberId: bo, kind: 'BAN', effectiveAt: clock.toISOString(), endsAt: null }, clock, 'moderation');
+    await publishToPoints(
+      stack,
+      'SanctionApplied',
+      { sanctionId: banId, memberId: bo, kind: 'BAN', effectiveAt: clock.toISOString(), endsAt: null },
+      clock,
+      'moderation',
+    );
     await stack.drainEvents();
     const banned = await redeem(bo, itemId);
     expect(banned.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', sanction: 'BAN', restrictedUntil: null });
     expect(banned.errors?.[0]?.message).toContain('until it is lifted');
 
-    await publishToPoints(stack, 'SanctionLifted', { sanctionId, memberId: bo, kind: 'RESTRICTED_BENEFITS', reason: 'appeal' }, clock, 'moderation');
+    await publishToPoints(
+      stack,
+      'SanctionLifted',
+      { sanctionId, memberId: bo, kind: 'RESTRICTED_BENEFITS', reason: 'appeal' },
+      clock,
+      'moderation',
+    );
     await publishToPoints(stack, 'SanctionLifted', { sanctionId: banId, memberId: bo, kind: 'BAN', reason: 'appeal' }, clock, 'moderation');
     await stack.drainEvents();
     expect((await redeem(bo, itemId)).errors).toBeUndefined();
   });
 
-  it('Chen (unverified) is told a lottery entry needs primary verification (requiredLevel); after identity\'s MemberVerificationChanged he enters; refused, he is told so', async () => {
+  it("Chen (unverified) is told a lottery entry needs primary verification (requiredLevel); after identity's MemberVerificationChanged he enters; refused, he is told so", async () => {
     const chen = demo('Chen');
     await setBalance(chen, 100);
     const lottery = await asStaff(MANAGER, 'mutation($input: LotteryInput!) { createLottery(input: $input) { id } }', {
-      input: { title: 'Autumn draw', entryCost: 10, loseWeight: 1, opensAt: new Date(clock.getTime() - HOUR).toISOString(), closesAt: new Date(clock.getTime() + 24 * HOUR).toISOString(), prizes: [{ name: 'Tea cake', count: 2, weight: 1 }] },
+      input: {
+        title: 'Autumn draw',
+        entryCost: 10,
+        loseWeight: 1,
+        opensAt: new Date(clock.getTime() - HOUR).toISOString(),
+        closesAt: new Date(clock.getTime() + 24 * HOUR).toISOString(),
+        prizes: [{ name: 'Tea cake', count: 2, weight: 1 }],
+      },
     });
     const lotteryId = lottery.data.createLottery.id;
     const refused = await asMember(chen, ENTER, { input: { lotteryId, idempotencyKey: randomUUID() } });
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'VERIFICATION_REQUIRED', requiredLevel: 'primary' });
     expect(await balanceOf(chen)).toBe(100);
 
-    await publishToPoints(stack, 'MemberVerificationChanged', { memberId: chen, level: 'primary', expiresAt: null, changedAt: clock.toISOString() }, clock, 'identity');
+    await publishToPoints(
+      stack,
+      'MemberVerificationChanged',
+      { memberId: chen, level: 'primary', expiresAt: null, changedAt: clock.toISOString() },
+      clock,
+      'identity',
+    );
     await stack.drainEvents();
     const entered = await asMember(chen, ENTER, { input: { lotteryId, idempotencyKey: randomUUID() } });
     expect(entered.errors).toBeUndefined();
     expect(await balanceOf(chen)).toBe(90);
 
-    await publishToPoints(stack, 'MemberVerificationChanged', { memberId: chen, level: 'primary', expiresAt: null, changedAt: clock.toISOString(), refused: true }, clock, 'identity');
+    await publishToPoints(
+      stack,
+      'MemberVerificationChanged',
+      { memberId: chen, level: 'primary', expiresAt: null, changedAt: clock.toISOString(), refused: true },
+      clock,
+      'identity',
+    );
     await stack.drainEvents();
     const again = await asMember(chen, ENTER, { input: { lotteryId, idempotencyKey: randomUUID() } });
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'VERIFICATION_REQUIRED', requiredLevel: 'primary' });
@@ -241,9 +311,13 @@ describe('why a member is refused, through the gateway', () => {
 
     // Identity's own primary verification (the development checker approves a valid number).
     const first17 = '11010519900307002';
-    const verified = await asMember(ana, 'mutation ($input: PrimaryVerificationInput!) { submitPrimaryVerification(input: $input) { status } }', {
-      input: { realName: '王安娜', idNumber: withCheckCharacter(first17) },
-    });
+    const verified = await asMember(
+      ana,
+      'mutation ($input: PrimaryVerificationInput!) { submitPrimaryVerification(input: $input) { status } }',
+      {
+        input: { realName: '王安娜', idNumber: withCheckCharacter(first17) },
+      },
+    );
     expect(verified.errors).toBeUndefined();
     expect(verified.data.submitPrimaryVerification.status).toBe('APPROVED');
     await stack.drainEvents();

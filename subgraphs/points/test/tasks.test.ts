@@ -57,7 +57,9 @@ async function order(memberId: string, opts: { shareCode?: string | null; pay?: 
   expect(placed.errors).toBeUndefined();
   const orderId = placed.data.placeOrder.id as string;
   if (opts.pay !== false) {
-    const paid = await asMember(memberId, PAY, { input: { orderId, method: 'ONLINE', paymentToken: 'tok_ok_4242', idempotencyKey: randomUUID() } });
+    const paid = await asMember(memberId, PAY, {
+      input: { orderId, method: 'ONLINE', paymentToken: 'tok_ok_4242', idempotencyKey: randomUUID() },
+    });
     expect(paid.errors).toBeUndefined();
     expect(paid.data.payOrder.order.status).toBe('PAID');
   }
@@ -73,7 +75,9 @@ describe('reviewing an order', () => {
     expect(review.errors).toBeUndefined();
     expect(review.data.reviewOrder).toMatchObject({ orderId, memberId: ana, rating: 5, comment: 'Fresh and fragrant' });
     await stack.drainEvents();
-    expect(await entries(ana, `task:review:${orderId}`)).toEqual([{ delta: 20, reason: 'TASK', kind: 'earn', sourceId: orderId, key: `task:review:${orderId}` }]);
+    expect(await entries(ana, `task:review:${orderId}`)).toEqual([
+      { delta: 20, reason: 'TASK', kind: 'earn', sourceId: orderId, key: `task:review:${orderId}` },
+    ]);
     const read = await asMember(ana, `query ($id: ID!) { order(id: $id) { review { rating comment } } }`, { id: orderId });
     expect(read.data.order.review).toEqual({ rating: 5, comment: 'Fresh and fragrant' });
 
@@ -86,7 +90,7 @@ describe('reviewing an order', () => {
     expect(await entries(ana, `task:review:${orderId}`)).toHaveLength(1);
   });
 
-  it('a review is refused for a rating outside 1 to 5, for an unpaid order, and for someone else\'s order', async () => {
+  it("a review is refused for a rating outside 1 to 5, for an unpaid order, and for someone else's order", async () => {
     const ana = demo('Ana');
     const bo = demo('Bo');
     const paid = await order(ana);
@@ -105,17 +109,38 @@ describe('reviewing an order', () => {
     expect(await entries(bo, `task:review:${paid}`)).toEqual([]);
   });
 
-  it('the review task is capped at 60 points a day: Chen\'s fourth review of the day earns nothing, and a redelivered review nothing more', async () => {
+  it("the review task is capped at 60 points a day: Chen's fourth review of the day earns nothing, and a redelivered review nothing more", async () => {
     const chen = demo('Chen');
     const orders = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
     for (const orderId of orders) {
-      await publishToPoints(stack, 'MemberActivityRecorded', { memberId: chen, kind: 'review', occurredAt: clock.toISOString(), sourceId: orderId }, clock);
+      await publishToPoints(
+        stack,
+        'MemberActivityRecorded',
+        { memberId: chen, kind: 'review', occurredAt: clock.toISOString(), sourceId: orderId },
+        clock,
+      );
     }
     // The same review delivered again as another event: one award per order.
-    await publishToPoints(stack, 'MemberActivityRecorded', { memberId: chen, kind: 'review', occurredAt: clock.toISOString(), sourceId: orders[0]! }, clock);
+    await publishToPoints(
+      stack,
+      'MemberActivityRecorded',
+      { memberId: chen, kind: 'review', occurredAt: clock.toISOString(), sourceId: orders[0]! },
+      clock,
+    );
     // A check-in is paid by checkIn itself, and activity without a source earns nothing here.
-    await publishToPoints(stack, 'MemberActivityRecorded', { memberId: chen, kind: 'check_in', occurredAt: clock.toISOString(), sourceId: null }, clock, 'points');
-    await publishToPoints(stack, 'MemberActivityRecorded', { memberId: chen, kind: 'review', occurredAt: clock.toISOString(), sourceId: null }, clock);
+    await publishToPoints(
+      stack,
+      'MemberActivityRecorded',
+      { memberId: chen, kind: 'check_in', occurredAt: clock.toISOString(), sourceId: null },
+      clock,
+      'points',
+    );
+    await publishToPoints(
+      stack,
+      'MemberActivityRecorded',
+      { memberId: chen, kind: 'review', occurredAt: clock.toISOString(), sourceId: null },
+      clock,
+    );
     await stack.drainEvents();
     const awarded = await entries(chen, 'task:review:');
     expect(awarded.map((e) => e.delta)).toEqual([20, 20, 20]);
@@ -124,7 +149,7 @@ describe('reviewing an order', () => {
 });
 
 describe('sharing a product link', () => {
-  it('Bo shares a tea; Chen orders through his link and pays: Bo earns the share points once and his share is recorded; Bo\'s own order through his link earns him nothing', async () => {
+  it("Bo shares a tea; Chen orders through his link and pays: Bo earns the share points once and his share is recorded; Bo's own order through his link earns him nothing", async () => {
     const bo = demo('Bo');
     const chen = demo('Chen');
     const shared = await asMember(bo, SHARE, { sku: 'TEA-LONGJING-250G' });
@@ -136,7 +161,9 @@ describe('sharing a product link', () => {
     expect((await asMember(bo, SHARE, { sku: 'TEA-LONGJING-250G' })).data.shareProduct.code).toBe(code);
 
     const chensOrder = await order(chen, { shareCode: code });
-    expect(await entries(bo, 'task:share:')).toEqual([{ delta: 30, reason: 'SHARE', kind: 'earn', sourceId: chensOrder, key: `task:share:${chensOrder}` }]);
+    expect(await entries(bo, 'task:share:')).toEqual([
+      { delta: 30, reason: 'SHARE', kind: 'earn', sourceId: chensOrder, key: `task:share:${chensOrder}` },
+    ]);
     expect(await activities(bo)).toContainEqual(expect.objectContaining({ kind: 'share', sourceId: chensOrder }));
     // Points hears its own share event back: still one award.
     await stack.drainEvents();
@@ -147,19 +174,30 @@ describe('sharing a product link', () => {
     expect((await activities(bo)).filter((a) => a.kind === 'share')).toHaveLength(1);
   });
 
-  it('Ana\'s order through Dee\'s link is refunded in two halves: Dee\'s share points go back half each time, once per refund', async () => {
+  it("Ana's order through Dee's link is refunded in two halves: Dee's share points go back half each time, once per refund", async () => {
     const dee = demo('Dee');
     const ana = demo('Ana');
     const { code } = (await asMember(dee, SHARE, { sku: 'MUG-CELADON' })).data.shareProduct;
     const orderId = await order(ana, { shareCode: code });
     expect((await entries(dee, `task:share:${orderId}`)).map((e) => e.delta)).toEqual([30]);
-    const refund = (refundId: string) => ({ refundId, orderId, memberId: ana, amount: 5_000, currency: 'CNY', orderAmount: 10_000, pointsRestored: 0, completedAt: clock.toISOString() });
+    const refund = (refundId: string) => ({
+      refundId,
+      orderId,
+      memberId: ana,
+      amount: 5_000,
+      currency: 'CNY',
+      orderAmount: 10_000,
+      pointsRestored: 0,
+      completedAt: clock.toISOString(),
+    });
     const first = randomUUID();
     await publishToPoints(stack, 'RefundCompleted', refund(first), clock);
     // The same refund told twice takes nothing more.
     await publishToPoints(stack, 'RefundCompleted', refund(first), clock);
     await stack.drainEvents();
-    expect(await entries(dee, 'share-clawback:')).toEqual([{ delta: -15, reason: 'REFUND', kind: 'clawback', sourceId: orderId, key: `share-clawback:${first}` }]);
+    expect(await entries(dee, 'share-clawback:')).toEqual([
+      { delta: -15, reason: 'REFUND', kind: 'clawback', sourceId: orderId, key: `share-clawback:${first}` },
+    ]);
     const second = randomUUID();
     await publishToPoints(stack, 'RefundCompleted', refund(second), clock);
     await stack.drainEvents();
@@ -174,7 +212,13 @@ describe('sharing a product link', () => {
     expect(after.filter((e) => e.reason === 'SHARE').length).toBe(before.filter((e) => e.reason === 'SHARE').length);
     expect(orderId).toBeTruthy();
     const bad = await asMember(dee, PLACE, {
-      input: { idempotencyKey: randomUUID(), currency: 'CNY', lines: [{ sku: 'TEA', title: 'Tea', quantity: 1, unitAmount: 100 }], shippingAddress: 'Somewhere 1', shareCode: 'not a code!' },
+      input: {
+        idempotencyKey: randomUUID(),
+        currency: 'CNY',
+        lines: [{ sku: 'TEA', title: 'Tea', quantity: 1, unitAmount: 100 }],
+        shippingAddress: 'Somewhere 1',
+        shareCode: 'not a code!',
+      },
     });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'shareCode' });
     expect((await stack.gql(SHARE, { sku: 'TEA' })).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
@@ -189,13 +233,20 @@ describe('completing the profile', () => {
     await publishToPoints(stack, 'MemberProfileCompleted', { memberId: dee, completedAt: clock.toISOString() }, clock, 'identity');
     await publishToPoints(stack, 'MemberProfileCompleted', { memberId: dee, completedAt: clock.toISOString() }, clock, 'identity');
     await stack.drainEvents();
-    expect(await entries(dee, 'task:complete_profile:')).toEqual([{ delta: 50, reason: 'TASK', kind: 'earn', sourceId: dee, key: `task:complete_profile:${dee}` }]);
+    expect(await entries(dee, 'task:complete_profile:')).toEqual([
+      { delta: 50, reason: 'TASK', kind: 'earn', sourceId: dee, key: `task:complete_profile:${dee}` },
+    ]);
   });
 
   it('a task event for a member points has no account for (never opened, or erased) opens none and earns nothing', async () => {
     const gone = randomUUID();
     await publishToPoints(stack, 'MemberProfileCompleted', { memberId: gone, completedAt: clock.toISOString() }, clock, 'identity');
-    await publishToPoints(stack, 'MemberActivityRecorded', { memberId: gone, kind: 'review', occurredAt: clock.toISOString(), sourceId: randomUUID() }, clock);
+    await publishToPoints(
+      stack,
+      'MemberActivityRecorded',
+      { memberId: gone, kind: 'review', occurredAt: clock.toISOString(), sourceId: randomUUID() },
+      clock,
+    );
     await stack.drainEvents();
     expect(await stack.database.db.select().from(accounts).where(eq(accounts.memberId, gone))).toEqual([]);
     expect(await stack.database.db.select().from(ledger).where(eq(ledger.memberId, gone))).toEqual([]);
@@ -213,7 +264,13 @@ describe('taking part in an activity', () => {
       input: { memberId: dee, points: 200, reason: 'Test balance for the activity', idempotencyKey: randomUUID() },
     });
     const item = await asStaff(['points:manage'], CREATE_ITEM, {
-      input: { kind: 'EVENT_PLACE', title: 'Tea ceremony, Saturday', pricePoints: 100, stock: 10, validFrom: new Date(clock.getTime() - 60_000).toISOString() },
+      input: {
+        kind: 'EVENT_PLACE',
+        title: 'Tea ceremony, Saturday',
+        pricePoints: 100,
+        stock: 10,
+        validFrom: new Date(clock.getTime() - 60_000).toISOString(),
+      },
     });
     const redeemed = await asMember(dee, REDEEM, { input: { itemId: item.data.createStoreItem.id, idempotencyKey: randomUUID() } });
     expect(redeemed.errors).toBeUndefined();
@@ -226,7 +283,9 @@ describe('taking part in an activity', () => {
     expect((await asStaff(['points:manage'], FULFIL, { id })).data.fulfilRedemption.status).toBe('COMMITTED');
     await stack.drainEvents();
     expect(await activities(dee)).toContainEqual(expect.objectContaining({ kind: 'activity', sourceId: id }));
-    expect(await entries(dee, 'task:activity:')).toEqual([{ delta: 30, reason: 'TASK', kind: 'earn', sourceId: id, key: `task:activity:${id}` }]);
+    expect(await entries(dee, 'task:activity:')).toEqual([
+      { delta: 30, reason: 'TASK', kind: 'earn', sourceId: id, key: `task:activity:${id}` },
+    ]);
     // A fulfilled place cannot be cancelled.
     const cancel = await asMember(dee, 'mutation($id: ID!) { cancelRedemption(id: $id) { status } }', { id });
     expect(cancel.errors?.[0]?.extensions?.code).toBe('CONFLICT');

@@ -54,7 +54,12 @@ export const tiersHandlers = {
   },
   MemberActivityRecorded: async (tx, event, { now }) => {
     const a = event.payload;
-    const fresh = await new StandingRepository(tx).recordActivity({ eventId: event.id, memberId: a.memberId, kind: a.kind, occurredAt: new Date(a.occurredAt) });
+    const fresh = await new StandingRepository(tx).recordActivity({
+      eventId: event.id,
+      memberId: a.memberId,
+      kind: a.kind,
+      occurredAt: new Date(a.occurredAt),
+    });
     if (fresh) await reevaluate(tx, a.memberId, 'activity', now);
   },
   // DOWNGRADE lowers the tier at once; any sanction but WARNING blocks upgrades while in force.
@@ -70,7 +75,11 @@ export const tiersHandlers = {
   // Lifted or reversed on appeal: the tier is evaluated again, and a DOWNGRADE's tier restored.
   SanctionLifted: async (tx, event, { now }) => {
     const s = event.payload;
-    await new StandingRepository(tx).liftSanction({ sanctionId: s.sanctionId, memberId: s.memberId, kind: s.kind }, event.occurredAt, s.reason);
+    await new StandingRepository(tx).liftSanction(
+      { sanctionId: s.sanctionId, memberId: s.memberId, kind: s.kind },
+      event.occurredAt,
+      s.reason,
+    );
     await reevaluate(tx, s.memberId, 'sanction_lifted', now);
   },
   // A tier is about the person only: nothing is kept (docs/DATA-RETENTION.md).

@@ -24,7 +24,14 @@ const tiers = defineSubgraph<TiersContext, TiersEnv>({
   context: ({ db, now, env }) => {
     const repository = new TiersRepository(db);
     const benefits = new BenefitsRepository(db);
-    return { tiers: repository, benefits, rules: new RulesRepository(db), now, settings: env, loaders: createLoaders(repository, benefits, now) };
+    return {
+      tiers: repository,
+      benefits,
+      rules: new RulesRepository(db),
+      now,
+      settings: env,
+      loaders: createLoaders(repository, benefits, now),
+    };
   },
   outbox,
   consumer: { inbox, handlers: tiersHandlers },

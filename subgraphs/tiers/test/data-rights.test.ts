@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql } from '@membership/db';
-import { IDENTITY, MEMBER_DATA_EXPORT, callSubgraph, publishMemberErased, rowsMentioning, startTestStack, type TestStack } from '@membership/testing';
+import {
+  IDENTITY,
+  MEMBER_DATA_EXPORT,
+  callSubgraph,
+  publishMemberErased,
+  rowsMentioning,
+  startTestStack,
+  type TestStack,
+} from '@membership/testing';
 import { tiersHandlers } from '../src/consumer.js';
 import type { TiersExport } from '../src/domain/export.js';
 
@@ -24,7 +32,15 @@ async function exportOf(memberId: string): Promise<TiersExport> {
 }
 
 const MY_TIER = /* GraphQL */ `
-  query { me { id tier { code } tierSince } }
+  query {
+    me {
+      id
+      tier {
+        code
+      }
+      tierSince
+    }
+  }
 `;
 
 describe("tiers' part of a member's data export", () => {
@@ -33,9 +49,15 @@ describe("tiers' part of a member's data export", () => {
     expect(data.subgraph).toBe('tiers');
     expect(data.memberId).toBe(ana().id);
     // The tiers seed's 620,000 and the demo orders orders paid for her (their OrderPaid events).
-    const [paid] = await stack.database.rows<{ total: number | string }>(sql`select coalesce(sum(total_amount), 0) as total from orders.orders where member_id = ${ana().id}`);
+    const [paid] = await stack.database.rows<{ total: number | string }>(
+      sql`select coalesce(sum(total_amount), 0) as total from orders.orders where member_id = ${ana().id}`,
+    );
     expect(Number(paid!.total)).toBeGreaterThan(0);
-    expect(data.tier).toMatchObject({ code: 'GOLD', name: 'Gold', qualifyingSpend: { amount: 620_000 + Number(paid!.total), currency: 'CNY' } });
+    expect(data.tier).toMatchObject({
+      code: 'GOLD',
+      name: 'Gold',
+      qualifyingSpend: { amount: 620_000 + Number(paid!.total), currency: 'CNY' },
+    });
     expect(data.history.map((c) => [c.from, c.to, c.reason])).toEqual([
       [null, 'BRONZE', 'registered'],
       ['BRONZE', 'GOLD', 'demo_data'],
@@ -58,7 +80,11 @@ describe("tiers' part of a member's data export", () => {
   });
 
   it('the gateway does not expose memberDataExport: a client naming it gets GRAPHQL_VALIDATION_FAILED', async () => {
-    const res = await stack.gql(MEMBER_DATA_EXPORT, { memberId: ana().id }, { token: await stack.staffToken(['tiers:read', 'members:read']) });
+    const res = await stack.gql(
+      MEMBER_DATA_EXPORT,
+      { memberId: ana().id },
+      { token: await stack.staffToken(['tiers:read', 'members:read']) },
+    );
     expect(res.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(res.body.data ?? null).toBeNull();
   });
@@ -88,13 +114,18 @@ describe('when Ana is erased', () => {
     expect(data.history).toEqual([]);
   });
 
-  it("Chen keeps his Silver tier", async () => {
+  it('Chen keeps his Silver tier', async () => {
     const res = await stack.gql(MY_TIER, {}, { token: await stack.memberToken(chen().id) });
     expect(res.body.data.me.tier).toEqual({ code: 'SILVER' });
   });
 
   it('erasing Ana again is harmless and leaves nothing of hers', async () => {
-    const event = { id: randomUUID(), type: 'MemberErased' as const, payload: { memberId: ana().id, erasedAt: new Date().toISOString() }, occurredAt: new Date() };
+    const event = {
+      id: randomUUID(),
+      type: 'MemberErased' as const,
+      payload: { memberId: ana().id, erasedAt: new Date().toISOString() },
+      occurredAt: new Date(),
+    };
     await stack.database.db.transaction((tx) => tiersHandlers.MemberErased(tx as never, event));
     expect(await rowsMentioning(stack, 'tiers', ana().id)).toEqual({});
   });

@@ -17,18 +17,55 @@ useTestStack({ now: () => clock, beforeEachTest: () => (clock = new Date(clock.g
 const STATUS = /* GraphQL */ `
   query {
     me {
-      tier { code }
+      tier {
+        code
+      }
       tierStatus {
-        tier { code }
-        earnedTier { code }
+        tier {
+          code
+        }
+        earnedTier {
+          code
+        }
         loweredBySanction
         upgradesBlocked
-        scheduledDowngrade { to { code } at }
-        evaluation {
-          ruleVersion evaluatedAt windowStart qualifyingSpend currency purchases repeatPurchases monthsWithPurchase
-          checkIns activities reviews shares violations creditScore spendScore activityScore loyaltyScore score
+        scheduledDowngrade {
+          to {
+            code
+          }
+          at
         }
-        next { tier { code } minScore minCreditScore missingScore spendToClose currency missingCreditScore }
+        evaluation {
+          ruleVersion
+          evaluatedAt
+          windowStart
+          qualifyingSpend
+          currency
+          purchases
+          repeatPurchases
+          monthsWithPurchase
+          checkIns
+          activities
+          reviews
+          shares
+          violations
+          creditScore
+          spendScore
+          activityScore
+          loyaltyScore
+          score
+        }
+        next {
+          tier {
+            code
+          }
+          minScore
+          minCreditScore
+          missingScore
+          spendToClose
+          currency
+          missingCreditScore
+        }
         explanation
       }
     }
@@ -54,8 +91,12 @@ async function statusOf(member: { token: string }) {
   };
 }
 
-async function tierChangesOf(memberId: string): Promise<{ from: string | null; to: string; reason: string; pointsMultiplierPercent: number | null }[]> {
-  const rows = await stack.database.rows<{ payload: { from: string | null; to: string; reason: string; pointsMultiplierPercent: number | null } }>(
+async function tierChangesOf(
+  memberId: string,
+): Promise<{ from: string | null; to: string; reason: string; pointsMultiplierPercent: number | null }[]> {
+  const rows = await stack.database.rows<{
+    payload: { from: string | null; to: string; reason: string; pointsMultiplierPercent: number | null };
+  }>(
     sql`select payload from tiers.outbox where type = 'TierChanged' and payload ->> 'memberId' = ${memberId} order by (payload ->> 'from') is not null, occurred_at, id`,
   );
   return rows.map((r) => r.payload);
@@ -72,7 +113,7 @@ const paid = (memberId: string, amount: number, at: Date, extra: { orderId?: str
 });
 
 describe('an order paid that crosses a threshold', () => {
-  it('upgrades Fei at once, with TierChanged carrying the new tier\'s multiplier, and the explanation\'s numbers are the inputs', async () => {
+  it("upgrades Fei at once, with TierChanged carrying the new tier's multiplier, and the explanation's numbers are the inputs", async () => {
     const fei = await registerMember(stack, 'Fei');
     await publishToTiers(stack, 'OrderPaid', paid(fei.id, 90_000, clock), clock);
     await stack.drainEvents();
@@ -98,7 +139,15 @@ describe('an order paid that crosses a threshold', () => {
       loyaltyScore: 70,
       score: 1_070,
     });
-    expect(me.tierStatus.next).toEqual({ tier: { code: 'GOLD' }, minScore: 5_000, minCreditScore: 70, missingScore: 3_930, spendToClose: 393_000, currency: 'CNY', missingCreditScore: 0 });
+    expect(me.tierStatus.next).toEqual({
+      tier: { code: 'GOLD' },
+      minScore: 5_000,
+      minCreditScore: 70,
+      missingScore: 3_930,
+      spendToClose: 393_000,
+      currency: 'CNY',
+      missingCreditScore: 0,
+    });
     expect(me.tierStatus.explanation).toEqual(
       expect.arrayContaining([
         expect.stringContaining('1000.00 CNY of qualifying spend in 2 paid orders over 1 month'),
@@ -131,10 +180,23 @@ describe('events delivered twice or out of order', () => {
     expect((await tierChangesOf(gus.id)).map((c) => c.to)).toEqual(['BRONZE', 'SILVER']);
   });
 
-  it('a refund that arrives before its order still lowers that order\'s spend', async () => {
+  it("a refund that arrives before its order still lowers that order's spend", async () => {
     const hua = await registerMember(stack, 'Hua');
     const orderId = randomUUID();
-    await publishToTiers(stack, 'RefundCompleted', { refundId: randomUUID(), orderId, memberId: hua.id, amount: 30_000, currency: 'CNY', orderAmount: 110_000, completedAt: clock.toISOString() }, clock);
+    await publishToTiers(
+      stack,
+      'RefundCompleted',
+      {
+        refundId: randomUUID(),
+        orderId,
+        memberId: hua.id,
+        amount: 30_000,
+        currency: 'CNY',
+        orderAmount: 110_000,
+        completedAt: clock.toISOString(),
+      },
+      clock,
+    );
     await stack.drainEvents();
     await publishToTiers(stack, 'OrderPaid', paid(hua.id, 110_000, clock, { orderId }), clock);
     await stack.drainEvents();
@@ -157,7 +219,7 @@ describe('events delivered twice or out of order', () => {
 });
 
 describe('refunds', () => {
-  it("a refund inside the return window that takes Jun below Silver reverses the upgrade at once; his explanation shows the lower spend", async () => {
+  it('a refund inside the return window that takes Jun below Silver reverses the upgrade at once; his explanation shows the lower spend', async () => {
     const jun = await registerMember(stack, 'Jun');
     const first = paid(jun.id, 60_000, clock);
     const second = paid(jun.id, 40_000, clock, { returnWindowEndsAt: daysFrom(clock, 7) });
@@ -167,7 +229,20 @@ describe('refunds', () => {
     expect((await statusOf(jun)).tier.code).toBe('SILVER');
 
     advanceDays(2);
-    await publishToTiers(stack, 'RefundCompleted', { refundId: randomUUID(), orderId: second.orderId, memberId: jun.id, amount: 40_000, currency: 'CNY', orderAmount: 40_000, completedAt: clock.toISOString() }, clock);
+    await publishToTiers(
+      stack,
+      'RefundCompleted',
+      {
+        refundId: randomUUID(),
+        orderId: second.orderId,
+        memberId: jun.id,
+        amount: 40_000,
+        currency: 'CNY',
+        orderAmount: 40_000,
+        completedAt: clock.toISOString(),
+      },
+      clock,
+    );
     await stack.drainEvents();
     const me = await statusOf(jun);
     expect(me.tier.code).toBe('BRONZE');
@@ -180,7 +255,20 @@ describe('refunds', () => {
     const order = paid(kai.id, 100_000, clock);
     await publishToTiers(stack, 'OrderPaid', order, clock);
     await stack.drainEvents();
-    await publishToTiers(stack, 'RefundCompleted', { refundId: randomUUID(), orderId: order.orderId, memberId: kai.id, amount: 10_000, currency: 'CNY', orderAmount: 100_000, completedAt: clock.toISOString() }, clock);
+    await publishToTiers(
+      stack,
+      'RefundCompleted',
+      {
+        refundId: randomUUID(),
+        orderId: order.orderId,
+        memberId: kai.id,
+        amount: 10_000,
+        currency: 'CNY',
+        orderAmount: 100_000,
+        completedAt: clock.toISOString(),
+      },
+      clock,
+    );
     await stack.drainEvents();
     const me = await statusOf(kai);
     expect(me.tier.code).toBe('SILVER');
@@ -193,7 +281,13 @@ describe('activity', () => {
   it('reviews and activities count by their weights and upgrade at once', async () => {
     const lan = await registerMember(stack, 'Lan');
     await publishToTiers(stack, 'OrderPaid', paid(lan.id, 80_000, clock), clock);
-    for (let i = 0; i < 5; i++) await publishToTiers(stack, 'MemberActivityRecorded', { memberId: lan.id, kind: 'review', occurredAt: new Date(clock.getTime() - i * 1000).toISOString() }, clock);
+    for (let i = 0; i < 5; i++)
+      await publishToTiers(
+        stack,
+        'MemberActivityRecorded',
+        { memberId: lan.id, kind: 'review', occurredAt: new Date(clock.getTime() - i * 1000).toISOString() },
+        clock,
+      );
     await stack.drainEvents();
     expect((await statusOf(lan)).tier.code).toBe('BRONZE'); // 800 + 50 + 50 = 900
     await publishToTiers(stack, 'MemberActivityRecorded', { memberId: lan.id, kind: 'activity', occurredAt: clock.toISOString() }, clock);
@@ -202,7 +296,13 @@ describe('activity', () => {
     const me = await statusOf(lan);
     expect(me.tierStatus.evaluation).toMatchObject({ reviews: 5, activities: 1, checkIns: 1, activityScore: 71, score: 921 });
     expect(me.tier.code).toBe('BRONZE');
-    for (let i = 0; i < 4; i++) await publishToTiers(stack, 'MemberActivityRecorded', { memberId: lan.id, kind: 'activity', occurredAt: new Date(clock.getTime() - (i + 1) * 1000).toISOString() }, clock);
+    for (let i = 0; i < 4; i++)
+      await publishToTiers(
+        stack,
+        'MemberActivityRecorded',
+        { memberId: lan.id, kind: 'activity', occurredAt: new Date(clock.getTime() - (i + 1) * 1000).toISOString() },
+        clock,
+      );
     await stack.drainEvents();
     const after = await statusOf(lan);
     expect(after.tier.code).toBe('SILVER');
@@ -219,7 +319,12 @@ describe('sanctions', () => {
 
     advanceDays(0.001);
     const sanctionId = randomUUID();
-    await publishToTiers(stack, 'SanctionApplied', { sanctionId, memberId: mei.id, kind: 'DOWNGRADE', effectiveAt: clock.toISOString(), endsAt: null }, clock);
+    await publishToTiers(
+      stack,
+      'SanctionApplied',
+      { sanctionId, memberId: mei.id, kind: 'DOWNGRADE', effectiveAt: clock.toISOString(), endsAt: null },
+      clock,
+    );
     await stack.drainEvents();
     let me = await statusOf(mei);
     expect(me.tier.code).toBe('SILVER');
@@ -252,7 +357,12 @@ describe('sanctions', () => {
     await publishToTiers(stack, 'OrderPaid', paid(nia.id, 600_000, clock), clock);
     const sanctionId = randomUUID();
     await publishToTiers(stack, 'SanctionLifted', { sanctionId, memberId: nia.id, kind: 'DOWNGRADE', reason: 'staff' }, clock);
-    await publishToTiers(stack, 'SanctionApplied', { sanctionId, memberId: nia.id, kind: 'DOWNGRADE', effectiveAt: clock.toISOString(), endsAt: null }, clock);
+    await publishToTiers(
+      stack,
+      'SanctionApplied',
+      { sanctionId, memberId: nia.id, kind: 'DOWNGRADE', effectiveAt: clock.toISOString(), endsAt: null },
+      clock,
+    );
     await stack.drainEvents();
     const me = await statusOf(nia);
     expect(me.tier.code).toBe('GOLD');
@@ -262,7 +372,12 @@ describe('sanctions', () => {
   it('a RESTRICTED_BENEFITS sanction blocks the upgrade an order would give; lifting it upgrades', async () => {
     const oli = await registerMember(stack, 'Oli');
     const sanctionId = randomUUID();
-    await publishToTiers(stack, 'SanctionApplied', { sanctionId, memberId: oli.id, kind: 'RESTRICTED_BENEFITS', effectiveAt: clock.toISOString(), endsAt: null }, clock);
+    await publishToTiers(
+      stack,
+      'SanctionApplied',
+      { sanctionId, memberId: oli.id, kind: 'RESTRICTED_BENEFITS', effectiveAt: clock.toISOString(), endsAt: null },
+      clock,
+    );
     await publishToTiers(stack, 'OrderPaid', paid(oli.id, 200_000, clock), clock);
     await stack.drainEvents();
     let me = await statusOf(oli);
@@ -277,7 +392,7 @@ describe('sanctions', () => {
 });
 
 describe('periodic re-evaluation and downgrades', () => {
-  it('announces Pia\'s downgrade with a notice, keeps her Gold through the grace period, and downgrades her after it', async () => {
+  it("announces Pia's downgrade with a notice, keeps her Gold through the grace period, and downgrades her after it", async () => {
     const pia = await registerMember(stack, 'Pia');
     // An order paid 360 days ago: it leaves the 365-day window in 5 days.
     const start = clock;
@@ -296,7 +411,9 @@ describe('periodic re-evaluation and downgrades', () => {
     expect(me.tierStatus.scheduledDowngrade).toEqual({ to: { code: 'BRONZE' }, at: dueAt.toISOString() });
     expect(me.tierStatus.evaluation).toMatchObject({ qualifyingSpend: 0, score: 0 });
     const inbox = await stack.gql(INBOX, {}, { token: pia.token });
-    expect(inbox.body.data.me.inbox.edges.map((e: { node: { title: string } }) => e.node.title)).toContain(`Your tier will change to BRONZE on ${dueAt.toISOString().slice(0, 10)}`);
+    expect(inbox.body.data.me.inbox.edges.map((e: { node: { title: string } }) => e.node.title)).toContain(
+      `Your tier will change to BRONZE on ${dueAt.toISOString().slice(0, 10)}`,
+    );
 
     // Still inside the grace period: no downgrade, and no second notice.
     advanceDays(29);
@@ -304,7 +421,9 @@ describe('periodic re-evaluation and downgrades', () => {
     await stack.drainEvents();
     me = await statusOf(pia);
     expect(me.tier.code).toBe('GOLD');
-    const notices = await stack.database.rows<{ n: number | string }>(sql`select count(*) as n from tiers.outbox where type = 'MemberNoticeRequested' and payload ->> 'memberId' = ${pia.id}`);
+    const notices = await stack.database.rows<{ n: number | string }>(
+      sql`select count(*) as n from tiers.outbox where type = 'MemberNoticeRequested' and payload ->> 'memberId' = ${pia.id}`,
+    );
     expect(Number(notices[0]!.n)).toBe(1);
 
     advanceDays(1);
@@ -312,7 +431,9 @@ describe('periodic re-evaluation and downgrades', () => {
     await stack.drainEvents();
     me = await statusOf(pia);
     expect(me.tier.code).toBe('BRONZE');
-    expect((await tierChangesOf(pia.id)).map((c) => [c.from, c.to, c.reason, c.pointsMultiplierPercent]).slice(-1)).toEqual([['GOLD', 'BRONZE', 'reevaluation', 100]]);
+    expect((await tierChangesOf(pia.id)).map((c) => [c.from, c.to, c.reason, c.pointsMultiplierPercent]).slice(-1)).toEqual([
+      ['GOLD', 'BRONZE', 'reevaluation', 100],
+    ]);
   });
 
   it('a member who reaches their tier again before the date keeps it: the announced downgrade is cancelled', async () => {
@@ -345,34 +466,66 @@ describe('periodic re-evaluation and downgrades', () => {
 
   it('for members with every kind of fact, the set-based re-evaluation agrees with the events to the last number', async () => {
     const ids = Array.from({ length: 6 }, () => randomUUID());
-    for (const id of ids) await publishToTiers(stack, 'MemberRegistered', { memberId: id, registeredAt: clock.toISOString(), channel: 'email' }, clock);
+    for (const id of ids)
+      await publishToTiers(stack, 'MemberRegistered', { memberId: id, registeredAt: clock.toISOString(), channel: 'email' }, clock);
     await stack.drainEvents();
     for (const [n, id] of ids.entries()) {
       for (let k = 0; k <= n; k++) {
         const order = paid(id, 40_000 * (n + 1) + k * 1_337, daysFrom(clock, -(k * 45 + n)));
         await publishToTiers(stack, 'OrderPaid', order, clock);
         if ((n + k) % 3 === 0) {
-          await publishToTiers(stack, 'RefundCompleted', { refundId: randomUUID(), orderId: order.orderId, memberId: id, amount: 7_001 * (k + 1), currency: 'CNY', orderAmount: order.amount, completedAt: clock.toISOString() }, clock);
+          await publishToTiers(
+            stack,
+            'RefundCompleted',
+            {
+              refundId: randomUUID(),
+              orderId: order.orderId,
+              memberId: id,
+              amount: 7_001 * (k + 1),
+              currency: 'CNY',
+              orderAmount: order.amount,
+              completedAt: clock.toISOString(),
+            },
+            clock,
+          );
         }
       }
       const kinds = ['check_in', 'activity', 'review', 'share'] as const;
-      for (let a = 0; a < n * 3; a++) await publishToTiers(stack, 'MemberActivityRecorded', { memberId: id, kind: kinds[a % 4]!, occurredAt: new Date(clock.getTime() - a * 60_000).toISOString() }, clock);
+      for (let a = 0; a < n * 3; a++)
+        await publishToTiers(
+          stack,
+          'MemberActivityRecorded',
+          { memberId: id, kind: kinds[a % 4]!, occurredAt: new Date(clock.getTime() - a * 60_000).toISOString() },
+          clock,
+        );
       if (n % 2 === 1) {
         const sanctionId = randomUUID();
         const kind = (['WARNING', 'BAN', 'RESTRICTED_BENEFITS'] as const)[n % 3]!;
-        await publishToTiers(stack, 'SanctionApplied', { sanctionId, memberId: id, kind, effectiveAt: clock.toISOString(), endsAt: null }, clock);
+        await publishToTiers(
+          stack,
+          'SanctionApplied',
+          { sanctionId, memberId: id, kind, effectiveAt: clock.toISOString(), endsAt: null },
+          clock,
+        );
         if (n === 5) await publishToTiers(stack, 'SanctionLifted', { sanctionId, memberId: id, kind, reason: 'appeal' }, clock);
       }
     }
     await stack.drainEvents();
-    const rowsOf = () => stack.database.rows(sql`select * from tiers.member_tiers where member_id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)}) order by member_id`);
+    const rowsOf = () =>
+      stack.database.rows(
+        sql`select * from tiers.member_tiers where member_id in (${sql.join(
+          ids.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )}) order by member_id`,
+      );
     const before = await rowsOf();
     // The numbers differ between members: the check is not comparing zeros.
     expect(new Set(before.map((r) => (r as { score: number }).score)).size).toBe(6);
     await reevaluateAll(stack.database.db, clock, 30);
     // The same numbers; the only thing the job adds is what events never do: announcing the
     // downgrade of a member whose numbers fell below their tier (here the one with a BAN).
-    const numbers = (rows: Record<string, unknown>[]) => rows.map(({ downgrade_due_at: _d, downgrade_to: _t, evaluated_at: _e, ...rest }) => rest);
+    const numbers = (rows: Record<string, unknown>[]) =>
+      rows.map(({ downgrade_due_at: _d, downgrade_to: _t, evaluated_at: _e, ...rest }) => rest);
     const after = (await rowsOf()) as Record<string, unknown>[];
     expect(numbers(after)).toEqual(numbers(before as Record<string, unknown>[]));
     const announced = after.filter((r) => r.downgrade_to !== null);
@@ -384,11 +537,22 @@ describe('periodic re-evaluation and downgrades', () => {
     await publishToTiers(stack, 'OrderPaid', paid(rae.id, 230_000, clock), clock);
     await publishToTiers(stack, 'OrderPaid', paid(rae.id, 20_000, daysFrom(clock, -40)), clock);
     await publishToTiers(stack, 'MemberActivityRecorded', { memberId: rae.id, kind: 'share', occurredAt: clock.toISOString() }, clock);
-    await publishToTiers(stack, 'SanctionApplied', { sanctionId: randomUUID(), memberId: rae.id, kind: 'WARNING', effectiveAt: clock.toISOString(), endsAt: null }, clock);
+    await publishToTiers(
+      stack,
+      'SanctionApplied',
+      { sanctionId: randomUUID(), memberId: rae.id, kind: 'WARNING', effectiveAt: clock.toISOString(), endsAt: null },
+      clock,
+    );
     await stack.drainEvents();
     const before = await stack.database.rows(sql`select * from tiers.member_tiers where member_id = ${rae.id}`);
     await reevaluateAll(stack.database.db, clock, 30);
     expect(await stack.database.rows(sql`select * from tiers.member_tiers where member_id = ${rae.id}`)).toEqual(before);
-    expect((await statusOf(rae)).tierStatus.evaluation).toMatchObject({ qualifyingSpend: 250_000, purchases: 2, shares: 1, violations: 1, creditScore: 95 });
+    expect((await statusOf(rae)).tierStatus.evaluation).toMatchObject({
+      qualifyingSpend: 250_000,
+      purchases: 2,
+      shares: 1,
+      violations: 1,
+      creditScore: 95,
+    });
   });
 });

@@ -32,23 +32,41 @@ async function anaBuys(key: string): Promise<number> {
   const token = await stack.memberToken(member('Ana').id);
   const placed = await stack.gql(
     PLACE,
-    { input: { idempotencyKey: `${key}-place`, currency: 'CNY', lines: [{ sku: 'TEA-LONGJING-250G', title: 'Longjing green tea, 250 g', quantity: 1, unitAmount: 20_000 }], shippingAddress: '3 Tea Hill Road, Hangzhou' } },
+    {
+      input: {
+        idempotencyKey: `${key}-place`,
+        currency: 'CNY',
+        lines: [{ sku: 'TEA-LONGJING-250G', title: 'Longjing green tea, 250 g', quantity: 1, unitAmount: 20_000 }],
+        shippingAddress: '3 Tea Hill Road, Hangzhou',
+      },
+    },
     { token },
   );
   expect(placed.body.errors).toBeUndefined();
   const orderId = placed.body.data.placeOrder.id as string;
-  const paid = await stack.gql(PAY, { input: { orderId, method: 'ONLINE', paymentToken: 'tok_ok_8888', idempotencyKey: `${key}-pay` } }, { token });
+  const paid = await stack.gql(
+    PAY,
+    { input: { orderId, method: 'ONLINE', paymentToken: 'tok_ok_8888', idempotencyKey: `${key}-pay` } },
+    { token },
+  );
   expect(paid.body.data?.payOrder.order.status).toBe('PAID');
   await stack.drainEvents();
-  const [earning] = await stack.database.rows<{ tier_percent: number }>(sql`select tier_percent from points.order_earnings where order_id = ${orderId}`);
+  const [earning] = await stack.database.rows<{ tier_percent: number }>(
+    sql`select tier_percent from points.order_earnings where order_id = ${orderId}`,
+  );
   return earning!.tier_percent;
 }
 
 const multipliersInPoints = async () =>
   Object.fromEntries(
-    (await stack.database.rows<{ tier: string; percents: number[] }>(sql`select tier, array_agg(distinct multiplier_percent order by multiplier_percent) as percents from points.member_tiers group by tier`)).map((r) => [r.tier, r.percents]),
+    (
+      await stack.database.rows<{ tier: string; percents: number[] }>(
+        sql`select tier, array_agg(distinct multiplier_percent order by multiplier_percent) as percents from points.member_tiers group by tier`,
+      )
+    ).map((r) => [r.tier, r.percents]),
   );
-const appliedEvents = () => stack.database.rows<{ payload: Record<string, unknown> }>(sql`select payload from tiers.outbox where type = 'TierBenefitChangeApplied'`);
+const appliedEvents = () =>
+  stack.database.rows<{ payload: Record<string, unknown> }>(sql`select payload from tiers.outbox where type = 'TierBenefitChangeApplied'`);
 
 describe("a change to Gold's multiplier reaches points on its date", () => {
   let change: { changeId: string; effectiveAt: string };
@@ -66,7 +84,16 @@ describe("a change to Gold's multiplier reaches points on its date", () => {
   it("Lee schedules Gold's multiplier 150% → 160% for 31 days ahead", async () => {
     const res = await stack.gql(
       SCHEDULE,
-      { input: { tier: 'GOLD', benefit: 'POINTS_MULTIPLIER', value: 160, description: '1.6 points per yuan spent.', effectiveAt: new Date(clock.getTime() + 31 * DAY).toISOString(), reason: 'Gold anniversary year' } },
+      {
+        input: {
+          tier: 'GOLD',
+          benefit: 'POINTS_MULTIPLIER',
+          value: 160,
+          description: '1.6 points per yuan spent.',
+          effectiveAt: new Date(clock.getTime() + 31 * DAY).toISOString(),
+          reason: 'Gold anniversary year',
+        },
+      },
       { token: await lee() },
     );
     expect(res.body.errors).toBeUndefined();
@@ -87,9 +114,17 @@ describe("a change to Gold's multiplier reaches points on its date", () => {
     const run = (await stack.jobs.tick(clock)).find((r) => r.job === 'tiers.benefit_changes');
     expect(run).toMatchObject({ status: 'ok', result: { applied: 1 } });
     expect((await appliedEvents()).map((e) => e.payload)).toEqual([
-      { changeId: change.changeId, tier: 'GOLD', benefit: 'POINTS_MULTIPLIER', pointsMultiplierPercent: 160, appliedAt: change.effectiveAt },
+      {
+        changeId: change.changeId,
+        tier: 'GOLD',
+        benefit: 'POINTS_MULTIPLIER',
+        pointsMultiplierPercent: 160,
+        appliedAt: change.effectiveAt,
+      },
     ]);
-    const [row] = await stack.database.rows<{ applied_at: Date | string }>(sql`select applied_at from tiers.benefit_changes where change_id = ${change.changeId}`);
+    const [row] = await stack.database.rows<{ applied_at: Date | string }>(
+      sql`select applied_at from tiers.benefit_changes where change_id = ${change.changeId}`,
+    );
     expect(new Date(row!.applied_at)).toEqual(clock);
     // The next slot finds nothing left to apply.
     clock = new Date(clock.getTime() + 5 * 60_000);
@@ -129,7 +164,16 @@ describe('two instances applying changes at the same moment', () => {
   it("Silver's change 125% → 130% goes out once, however many apply it at once", async () => {
     const res = await stack.gql(
       SCHEDULE,
-      { input: { tier: 'SILVER', benefit: 'POINTS_MULTIPLIER', value: 130, description: '1.3 points per yuan spent.', effectiveAt: new Date(clock.getTime() + 31 * DAY).toISOString(), reason: 'Silver catches up' } },
+      {
+        input: {
+          tier: 'SILVER',
+          benefit: 'POINTS_MULTIPLIER',
+          value: 130,
+          description: '1.3 points per yuan spent.',
+          effectiveAt: new Date(clock.getTime() + 31 * DAY).toISOString(),
+          reason: 'Silver catches up',
+        },
+      },
       { token: await lee() },
     );
     expect(res.body.errors).toBeUndefined();
@@ -146,20 +190,48 @@ describe('two instances applying changes at the same moment', () => {
 
 describe('events that reach points out of order', () => {
   const pointsTierOf = async (memberId: string) =>
-    (await stack.database.rows<{ tier: string; multiplier_percent: number }>(sql`select tier, multiplier_percent from points.member_tiers where member_id = ${memberId}`))[0];
+    (
+      await stack.database.rows<{ tier: string; multiplier_percent: number }>(
+        sql`select tier, multiplier_percent from points.member_tiers where member_id = ${memberId}`,
+      )
+    )[0];
 
   it('a TierChanged told before a multiplier change but delivered after it keeps the new multiplier; an older TierChanged never overwrites a newer one', async () => {
     const memberId = randomUUID();
     const appliedAt = new Date(clock.getTime() - 60_000);
     // The change to Platinum's multiplier is delivered first…
-    await publishToPoints(stack, 'TierBenefitChangeApplied', { changeId: randomUUID(), tier: 'PLATINUM', benefit: 'POINTS_MULTIPLIER', pointsMultiplierPercent: 190, appliedAt: appliedAt.toISOString() }, clock, 'tiers');
+    await publishToPoints(
+      stack,
+      'TierBenefitChangeApplied',
+      {
+        changeId: randomUUID(),
+        tier: 'PLATINUM',
+        benefit: 'POINTS_MULTIPLIER',
+        pointsMultiplierPercent: 190,
+        appliedAt: appliedAt.toISOString(),
+      },
+      clock,
+      'tiers',
+    );
     await stack.drainEvents();
     // …then the member's move to Platinum, told an hour before it at the old 175%.
-    await publishToPoints(stack, 'TierChanged', { memberId, from: 'GOLD', to: 'PLATINUM', reason: 'qualifying_spend', pointsMultiplierPercent: 175 }, new Date(appliedAt.getTime() - 3_600_000), 'tiers');
+    await publishToPoints(
+      stack,
+      'TierChanged',
+      { memberId, from: 'GOLD', to: 'PLATINUM', reason: 'qualifying_spend', pointsMultiplierPercent: 175 },
+      new Date(appliedAt.getTime() - 3_600_000),
+      'tiers',
+    );
     await stack.drainEvents();
     expect(await pointsTierOf(memberId)).toEqual({ tier: 'PLATINUM', multiplier_percent: 190 });
     // A move to Gold told two hours before that arrives last: it is history, not news.
-    await publishToPoints(stack, 'TierChanged', { memberId, from: 'SILVER', to: 'GOLD', reason: 'qualifying_spend', pointsMultiplierPercent: 150 }, new Date(appliedAt.getTime() - 7_200_000), 'tiers');
+    await publishToPoints(
+      stack,
+      'TierChanged',
+      { memberId, from: 'SILVER', to: 'GOLD', reason: 'qualifying_spend', pointsMultiplierPercent: 150 },
+      new Date(appliedAt.getTime() - 7_200_000),
+      'tiers',
+    );
     await stack.drainEvents();
     expect(await pointsTierOf(memberId)).toEqual({ tier: 'PLATINUM', multiplier_percent: 190 });
   });

@@ -25,10 +25,35 @@ const codeOf = (res: { body: { errors?: { extensions?: { code?: string } }[] } }
 const CREATE = /* GraphQL */ `
   mutation ($input: CreateTierRuleVersionInput!) {
     createTierRuleVersion(input: $input) {
-      version effectiveFrom inForce currency windowDays spendPerPoint
-      activityWeights { checkIn activity review share } purchaseMonthWeight repeatPurchaseWeight creditBase
-      violationPenalties { warning restrictedBenefits downgrade ban }
-      requirements { tier ruleVersion minScore minCreditScore } createdBy reason
+      version
+      effectiveFrom
+      inForce
+      currency
+      windowDays
+      spendPerPoint
+      activityWeights {
+        checkIn
+        activity
+        review
+        share
+      }
+      purchaseMonthWeight
+      repeatPurchaseWeight
+      creditBase
+      violationPenalties {
+        warning
+        restrictedBenefits
+        downgrade
+        ban
+      }
+      requirements {
+        tier
+        ruleVersion
+        minScore
+        minCreditScore
+      }
+      createdBy
+      reason
     }
   }
 `;
@@ -44,7 +69,8 @@ const requirements = (silver: number) => [
   { tier: 'PLATINUM', minScore: 15_000, minCreditScore: 80 },
   { tier: 'DIAMOND', minScore: 50_000, minCreditScore: 90 },
 ];
-const ruleRows = async () => Number((await stack.database.rows<{ n: number | string }>(sql`select count(*) as n from tiers.rule_versions`))[0]!.n);
+const ruleRows = async () =>
+  Number((await stack.database.rows<{ n: number | string }>(sql`select count(*) as n from tiers.rule_versions`))[0]!.n);
 const chenStatus = async () => (await stack.gql(CHEN_STATUS, {}, { token: await stack.memberToken(chen().id) })).body.data.me;
 
 describe('staff add a version of the tier rules', () => {
@@ -63,13 +89,33 @@ describe('staff add a version of the tier rules', () => {
   });
 
   it('support staff with tiers:read only cannot add a version: FORBIDDEN, nothing written', async () => {
-    const res = await stack.gql(CREATE, { input: { effectiveAt: new Date(clock.getTime() + 40 * DAY).toISOString(), reason: 'Raise Silver', requirements: requirements(2_000) } }, { token: await support() });
+    const res = await stack.gql(
+      CREATE,
+      {
+        input: {
+          effectiveAt: new Date(clock.getTime() + 40 * DAY).toISOString(),
+          reason: 'Raise Silver',
+          requirements: requirements(2_000),
+        },
+      },
+      { token: await support() },
+    );
     expect(codeOf(res)).toBe('FORBIDDEN');
     expect(await ruleRows()).toBe(1);
   });
 
   it('Lee cannot set new rules less than 30 days ahead: BAD_USER_INPUT naming the earliest date', async () => {
-    const res = await stack.gql(CREATE, { input: { effectiveAt: new Date(clock.getTime() + 29 * DAY).toISOString(), reason: 'Raise Silver', requirements: requirements(2_000) } }, { token: await lee() });
+    const res = await stack.gql(
+      CREATE,
+      {
+        input: {
+          effectiveAt: new Date(clock.getTime() + 29 * DAY).toISOString(),
+          reason: 'Raise Silver',
+          requirements: requirements(2_000),
+        },
+      },
+      { token: await lee() },
+    );
     expect(codeOf(res)).toBe('BAD_USER_INPUT');
     expect(res.body.errors?.[0]?.message).toMatch(/at least 30 days ahead: the earliest date is/);
     expect(await ruleRows()).toBe(1);
@@ -90,7 +136,14 @@ describe('staff add a version of the tier rules', () => {
     effectiveAt = new Date(clock.getTime() + 31 * DAY).toISOString();
     const res = await stack.gql(
       CREATE,
-      { input: { effectiveAt, reason: 'Silver was too easy to reach', requirements: requirements(chenScore + 1), activityWeights: { review: 15 } } },
+      {
+        input: {
+          effectiveAt,
+          reason: 'Silver was too easy to reach',
+          requirements: requirements(chenScore + 1),
+          activityWeights: { review: 15 },
+        },
+      },
       { token: await lee() },
     );
     expect(res.body.errors).toBeUndefined();
@@ -124,19 +177,42 @@ describe('staff add a version of the tier rules', () => {
   });
 
   it('the new version is in the staff operation log: Lee, version 2, what it holds and why', async () => {
-    const res = await stack.gql(`{ tierStaffOperations { staffId operation targetType targetId after reason } }`, {}, { token: await stack.staffToken(['audit:read']) });
+    const res = await stack.gql(
+      `{ tierStaffOperations { staffId operation targetType targetId after reason } }`,
+      {},
+      { token: await stack.staffToken(['audit:read']) },
+    );
     expect(res.body.errors).toBeUndefined();
     const [op] = res.body.data.tierStaffOperations;
-    expect(op).toMatchObject({ staffId: LEE, operation: 'rules.create_version', targetType: 'rule_version', targetId: '2', reason: 'Silver was too easy to reach' });
-    expect(JSON.parse(op.after)).toMatchObject({ version: 2, effectiveFrom: effectiveAt, activityWeights: { review: 15 }, requirements: expect.arrayContaining([{ tier: 'SILVER', minScore: chenScore + 1, minCreditScore: 60 }]) });
+    expect(op).toMatchObject({
+      staffId: LEE,
+      operation: 'rules.create_version',
+      targetType: 'rule_version',
+      targetId: '2',
+      reason: 'Silver was too easy to reach',
+    });
+    expect(JSON.parse(op.after)).toMatchObject({
+      version: 2,
+      effectiveFrom: effectiveAt,
+      activityWeights: { review: 15 },
+      requirements: expect.arrayContaining([{ tier: 'SILVER', minScore: chenScore + 1, minCreditScore: 60 }]),
+    });
   });
 
   it('a day before the date, the published ladder and every evaluation still use version 1', async () => {
     clock = new Date(Date.parse(effectiveAt) - DAY);
     await stack.jobs.tick(clock);
     await stack.drainEvents();
-    const ladder = (await stack.gql(LADDER)).body.data.tiers as { code: string; minQualifyingSpend: number; requirements: { ruleVersion: number; minScore: number } }[];
-    expect(ladder.find((t) => t.code === 'SILVER')).toEqual({ code: 'SILVER', minQualifyingSpend: 100_000, requirements: { ruleVersion: 1, minScore: 1_000 } });
+    const ladder = (await stack.gql(LADDER)).body.data.tiers as {
+      code: string;
+      minQualifyingSpend: number;
+      requirements: { ruleVersion: number; minScore: number };
+    }[];
+    expect(ladder.find((t) => t.code === 'SILVER')).toEqual({
+      code: 'SILVER',
+      minQualifyingSpend: 100_000,
+      requirements: { ruleVersion: 1, minScore: 1_000 },
+    });
     const status = await chenStatus();
     expect(status.tier.code).toBe('SILVER');
     expect(status.tierStatus.evaluation.ruleVersion).toBe(1);
@@ -145,8 +221,16 @@ describe('staff add a version of the tier rules', () => {
 
   it('from the date, the ladder publishes version 2, and the periodic re-evaluation moves Chen under it: below Silver, a downgrade announced, not applied', async () => {
     clock = new Date(Date.parse(effectiveAt) + 60_000);
-    const ladder = (await stack.gql(LADDER)).body.data.tiers as { code: string; minQualifyingSpend: number; requirements: { ruleVersion: number; minScore: number } }[];
-    expect(ladder.find((t) => t.code === 'SILVER')).toEqual({ code: 'SILVER', minQualifyingSpend: (chenScore + 1) * 100, requirements: { ruleVersion: 2, minScore: chenScore + 1 } });
+    const ladder = (await stack.gql(LADDER)).body.data.tiers as {
+      code: string;
+      minQualifyingSpend: number;
+      requirements: { ruleVersion: number; minScore: number };
+    }[];
+    expect(ladder.find((t) => t.code === 'SILVER')).toEqual({
+      code: 'SILVER',
+      minQualifyingSpend: (chenScore + 1) * 100,
+      requirements: { ruleVersion: 2, minScore: chenScore + 1 },
+    });
     const run = (await stack.jobs.tick(clock)).find((r) => r.job === 'tiers.reevaluation');
     expect(run?.status).toBe('ok');
     await stack.drainEvents();
@@ -154,15 +238,29 @@ describe('staff add a version of the tier rules', () => {
     expect(status.tier.code).toBe('SILVER');
     expect(status.tierStatus.evaluation).toEqual({ ruleVersion: 2, score: chenScore });
     expect(status.tierStatus.earnedTier.code).toBe('BRONZE');
-    expect(status.tierStatus.scheduledDowngrade).toEqual({ to: { code: 'BRONZE' }, at: new Date(clock.getTime() + 30 * DAY).toISOString() });
-    const [history] = await stack.database.rows<{ rule_version: number }>(sql`select rule_version from tiers.tier_evaluations where member_id = ${chen().id} order by evaluated_at desc limit 1`);
+    expect(status.tierStatus.scheduledDowngrade).toEqual({
+      to: { code: 'BRONZE' },
+      at: new Date(clock.getTime() + 30 * DAY).toISOString(),
+    });
+    const [history] = await stack.database.rows<{ rule_version: number }>(
+      sql`select rule_version from tiers.tier_evaluations where member_id = ${chen().id} order by evaluated_at desc limit 1`,
+    );
     expect(history!.rule_version).toBe(2);
     const versions = (await stack.gql(VERSIONS, {}, { token: await support() })).body.data.tierRuleVersions;
-    expect(versions.map((v: { version: number; inForce: boolean }) => [v.version, v.inForce])).toEqual([[2, true], [1, false]]);
+    expect(versions.map((v: { version: number; inForce: boolean }) => [v.version, v.inForce])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
   });
 
   it('two staff adding version 3 at the same moment: one is made, the other refused; one version 3 exists', async () => {
-    const input = { input: { effectiveAt: new Date(clock.getTime() + 40 * DAY).toISOString(), reason: 'Reviews count more', activityWeights: { review: 20 } } };
+    const input = {
+      input: {
+        effectiveAt: new Date(clock.getTime() + 40 * DAY).toISOString(),
+        reason: 'Reviews count more',
+        activityWeights: { review: 20 },
+      },
+    };
     const token = await lee();
     const results = await Promise.all([stack.gql(CREATE, input, { token }), stack.gql(CREATE, input, { token })]);
     const outcomes = results.map((r) => (r.body.errors ? codeOf(r) : 'OK')).sort();
@@ -171,6 +269,12 @@ describe('staff add a version of the tier rules', () => {
     expect(outcomes[1]).toBe('OK');
     expect(['CONFLICT', 'BAD_USER_INPUT']).toContain(outcomes[0]);
     expect(await stack.database.rows(sql`select version from tiers.rule_versions where version >= 3`)).toEqual([{ version: 3 }]);
-    expect(Number((await stack.database.rows<{ n: number | string }>(sql`select count(*) as n from tiers.tier_requirements where rule_version = 3`))[0]!.n)).toBe(5);
+    expect(
+      Number(
+        (
+          await stack.database.rows<{ n: number | string }>(sql`select count(*) as n from tiers.tier_requirements where rule_version = 3`)
+        )[0]!.n,
+      ),
+    ).toBe(5);
   });
 });

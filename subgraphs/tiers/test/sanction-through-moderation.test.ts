@@ -20,7 +20,10 @@ const ana = () => stack.demo.find((m) => m.displayName === 'Ana')!;
 const PURPOSE = { 'x-access-purpose': 'moderation' };
 const MO = '00000000-0000-4000-8000-0000000001d1';
 const ONA = '00000000-0000-4000-8000-0000000001d2';
-const moderator = async (id: string) => ({ token: await stack.staffToken(['members:read', 'moderation:read', 'moderation:write', 'pii:behaviour:read'], id), headers: PURPOSE });
+const moderator = async (id: string) => ({
+  token: await stack.staffToken(['members:read', 'moderation:read', 'moderation:write', 'pii:behaviour:read'], id),
+  headers: PURPOSE,
+});
 const asAna = async () => ({ token: await stack.memberToken(ana().id) });
 
 const RECORD = `mutation ($input: RecordViolationInput!) { recordViolation(input: $input) { sanction { id kind startsAt } } }`;
@@ -29,12 +32,21 @@ const DECIDE = `mutation ($id: ID!, $decision: AppealDecision!, $note: String!) 
 const TIER = `{ me { tier { code } tierStatus { loweredBySanction upgradesBlocked evaluation { violations creditScore } } } }`;
 
 async function violation(): Promise<{ id: string; kind: string; startsAt: string }> {
-  const res = await stack.gql(RECORD, { input: { memberId: ana().id, category: 'INSULT', severity: 'MODERATE', evidence: 'Insulting words in review 5d2e.' } }, await moderator(MO));
+  const res = await stack.gql(
+    RECORD,
+    { input: { memberId: ana().id, category: 'INSULT', severity: 'MODERATE', evidence: 'Insulting words in review 5d2e.' } },
+    await moderator(MO),
+  );
   expect(res.body.errors).toBeUndefined();
   return res.body.data.recordViolation.sanction;
 }
 const anaTier = async () => (await stack.gql(TIER, {}, await asAna())).body.data.me;
-const anaMultiplierInPoints = async () => (await stack.database.rows<{ multiplier_percent: number }>(sql`select multiplier_percent from points.member_tiers where member_id = ${ana().id}`))[0]!.multiplier_percent;
+const anaMultiplierInPoints = async () =>
+  (
+    await stack.database.rows<{ multiplier_percent: number }>(
+      sql`select multiplier_percent from points.member_tiers where member_id = ${ana().id}`,
+    )
+  )[0]!.multiplier_percent;
 
 describe('a DOWNGRADE sanction from moderation, and its reversal on appeal', () => {
   let downgrade: { id: string; kind: string; startsAt: string };
@@ -60,7 +72,10 @@ describe('a DOWNGRADE sanction from moderation, and its reversal on appeal', () 
     clock = new Date(Date.parse(downgrade.startsAt) + 60_000);
     await stack.jobs.tick(clock);
     await stack.drainEvents();
-    expect(await anaTier()).toEqual({ tier: { code: 'SILVER' }, tierStatus: { loweredBySanction: true, upgradesBlocked: true, evaluation: { violations: 2, creditScore: 50 } } });
+    expect(await anaTier()).toEqual({
+      tier: { code: 'SILVER' },
+      tierStatus: { loweredBySanction: true, upgradesBlocked: true, evaluation: { violations: 2, creditScore: 50 } },
+    });
     expect(await anaMultiplierInPoints()).toBe(125);
   });
 
@@ -68,11 +83,18 @@ describe('a DOWNGRADE sanction from moderation, and its reversal on appeal', () 
     clock = at(HOUR);
     const appeal = await stack.gql(APPEAL, { id: downgrade.id, statement: 'The review criticised the tea, not a person.' }, await asAna());
     expect(appeal.body.errors).toBeUndefined();
-    const decided = await stack.gql(DECIDE, { id: appeal.body.data.appealSanction.id, decision: 'REVERSE', note: 'Criticism of a product is allowed.' }, await moderator(ONA));
+    const decided = await stack.gql(
+      DECIDE,
+      { id: appeal.body.data.appealSanction.id, decision: 'REVERSE', note: 'Criticism of a product is allowed.' },
+      await moderator(ONA),
+    );
     expect(decided.body.data.decideAppeal.status).toBe('REVERSED');
     await stack.drainEvents();
     // The restriction from the first violation is still in force: it blocks upgrades, not the restoring.
-    expect(await anaTier()).toEqual({ tier: { code: 'GOLD' }, tierStatus: { loweredBySanction: false, upgradesBlocked: true, evaluation: { violations: 1, creditScore: 80 } } });
+    expect(await anaTier()).toEqual({
+      tier: { code: 'GOLD' },
+      tierStatus: { loweredBySanction: false, upgradesBlocked: true, evaluation: { violations: 1, creditScore: 80 } },
+    });
     expect(await anaMultiplierInPoints()).toBe(150);
     const changes = await stack.database.rows<{ payload: { from: string; to: string; reason: string } }>(
       sql`select payload from tiers.outbox where type = 'TierChanged' and payload ->> 'memberId' = ${ana().id} order by occurred_at, id`,

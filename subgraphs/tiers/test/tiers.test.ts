@@ -24,13 +24,20 @@ const MEMBERS_WITH_TIERS = `query ($first: Int!) {
 }`;
 
 type MemberTiers = { members: { edges: { node: { id: string; displayName: string; tier: { code: string } | null } }[] } };
-const tierByName = (data: MemberTiers) => Object.fromEntries(data.members.edges.map((e) => [e.node.displayName, e.node.tier?.code ?? null]));
+const tierByName = (data: MemberTiers) =>
+  Object.fromEntries(data.members.edges.map((e) => [e.node.displayName, e.node.tier?.code ?? null]));
 
 describe('the tier ladder', () => {
   it('an anonymous visitor reads the five published tiers, lowest rank first, as shipped: thresholds from rule version 1, multipliers from the benefits', async () => {
     const res = await stack.gql('{ tiers { code name rank minQualifyingSpend currency pointsMultiplier } }');
     expect(res.body.errors).toBeUndefined();
-    const published = { BRONZE: [0, 1], SILVER: [100_000, 1.25], GOLD: [500_000, 1.5], PLATINUM: [1_500_000, 1.75], DIAMOND: [5_000_000, 2] } as const;
+    const published = {
+      BRONZE: [0, 1],
+      SILVER: [100_000, 1.25],
+      GOLD: [500_000, 1.5],
+      PLATINUM: [1_500_000, 1.75],
+      DIAMOND: [5_000_000, 2],
+    } as const;
     expect(res.body.data.tiers).toEqual(
       TIER_LADDER.map((t) => ({
         code: t.code,
@@ -55,7 +62,11 @@ describe('the evaluation rules', () => {
 
 describe("a member's tier", () => {
   it('Ana (member) reads her own tier: Gold, held since a known time', async () => {
-    const res = await stack.gql('{ me { tier { code name pointsMultiplier } tierSince } }', {}, { token: await stack.memberToken(ana().id) });
+    const res = await stack.gql(
+      '{ me { tier { code name pointsMultiplier } tierSince } }',
+      {},
+      { token: await stack.memberToken(ana().id) },
+    );
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.me.tier).toEqual({ code: 'GOLD', name: 'Gold', pointsMultiplier: 1.5 });
     expect(Number.isNaN(Date.parse(res.body.data.me.tierSince))).toBe(false);
@@ -69,10 +80,9 @@ describe("a member's tier", () => {
   });
 
   it('a member who registers through the gateway is Bronze once the events are drained', async () => {
-    const register = await stack.gql(
-      `mutation ($input: RegisterInput!) { register(input: $input) { accessToken member { id } } }`,
-      { input: { email: 'fei@example.com', password: 'Fei-pass-2026!', displayName: 'Fei' } },
-    );
+    const register = await stack.gql(`mutation ($input: RegisterInput!) { register(input: $input) { accessToken member { id } } }`, {
+      input: { email: 'fei@example.com', password: 'Fei-pass-2026!', displayName: 'Fei' },
+    });
     expect(register.body.errors).toBeUndefined();
     await stack.drainEvents();
     const res = await stack.gql('{ me { id tier { code } tierSince } }', {}, { token: register.body.data.register.accessToken });

@@ -14,7 +14,14 @@ describe('environment parsing', () => {
 
   it('gives a process no secret it does not list', () => {
     const env = parseEnv(baseEnvShape, { NODE_ENV: 'test' }) as Record<string, unknown>;
-    for (const secret of ['JWT_SECRET', 'GATEWAY_SIGNING_KEY', 'IDENTITY_SIGNING_KEY', 'DATA_MASTER_KEY', 'LOOKUP_HASH_SECRET', 'INTERNAL_SIGNING_SECRET']) {
+    for (const secret of [
+      'JWT_SECRET',
+      'GATEWAY_SIGNING_KEY',
+      'IDENTITY_SIGNING_KEY',
+      'DATA_MASTER_KEY',
+      'LOOKUP_HASH_SECRET',
+      'INTERNAL_SIGNING_SECRET',
+    ]) {
       expect(env[secret]).toBeUndefined();
     }
   });
@@ -36,8 +43,12 @@ describe('environment parsing', () => {
     expect(() => parseEnv(shape, { GATEWAY_SIGNING_KEY: b64(JSON.stringify(privateKey.export({ format: 'jwk' }))) })).not.toThrow();
     expect(() => parseEnv(shape, { GATEWAY_PUBLIC_KEY: b64(JSON.stringify(publicKey.export({ format: 'jwk' }))) })).not.toThrow();
     // A public key where the private one belongs, an HMAC secret, an RSA key: refused by name.
-    expect(() => parseEnv(shape, { GATEWAY_SIGNING_KEY: b64(JSON.stringify(publicKey.export({ format: 'jwk' }))) })).toThrow(/GATEWAY_SIGNING_KEY/);
-    expect(() => parseEnv(shape, { GATEWAY_SIGNING_KEY: 'dev-internal-signing-secret-change-me-0123456789' })).toThrow(/GATEWAY_SIGNING_KEY/);
+    expect(() => parseEnv(shape, { GATEWAY_SIGNING_KEY: b64(JSON.stringify(publicKey.export({ format: 'jwk' }))) })).toThrow(
+      /GATEWAY_SIGNING_KEY/,
+    );
+    expect(() => parseEnv(shape, { GATEWAY_SIGNING_KEY: 'dev-internal-signing-secret-change-me-0123456789' })).toThrow(
+      /GATEWAY_SIGNING_KEY/,
+    );
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
     expect(() => parseEnv(shape, { GATEWAY_SIGNING_KEY: rsa })).toThrow(/GATEWAY_SIGNING_KEY/);
   });

@@ -3,9 +3,11 @@ import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { issueAccessToken, verifyAccessToken, viewerSigner, viewerVerifier, forwardedCaller, type Viewer } from '../../src/index.js';
 
-const GATEWAY_PRIVATE = 'eyJjcnYiOiJFZDI1NTE5IiwiZCI6Ii1ZS0RzWDlHWTkxVGMyejdUM3kxM3haQ2hrN0syVlpXZmc0TWlvODZ0dzgiLCJ4IjoiVlZSeDhkUlU3eWxsV2JiQjBlQzY5VEZ6bUtzS0VjSVlzakdwZmRoMXBzayIsImt0eSI6Ik9LUCJ9';
+const GATEWAY_PRIVATE =
+  'eyJjcnYiOiJFZDI1NTE5IiwiZCI6Ii1ZS0RzWDlHWTkxVGMyejdUM3kxM3haQ2hrN0syVlpXZmc0TWlvODZ0dzgiLCJ4IjoiVlZSeDhkUlU3eWxsV2JiQjBlQzY5VEZ6bUtzS0VjSVlzakdwZmRoMXBzayIsImt0eSI6Ik9LUCJ9';
 const GATEWAY_PUBLIC = 'eyJjcnYiOiJFZDI1NTE5IiwieCI6IlZWUng4ZFJVN3lsbFdiYkIwZUM2OVRGem1Lc0tFY0lZc2pHcGZkaDFwc2siLCJrdHkiOiJPS1AifQ==';
-const IDENTITY_PRIVATE = 'eyJjcnYiOiJFZDI1NTE5IiwiZCI6IjAzeWJ0ZGxIZlNEeWd6UnhncVc2LVBIMzN3NWk0UDZ3MndNaGFWdnFPbDQiLCJ4IjoiVE1KQUV6dURUYXNrNnhaNUhfSDNFTk12Q2JTcF9RT2t6RWN6RkdiRG5uMCIsImt0eSI6Ik9LUCJ9';
+const IDENTITY_PRIVATE =
+  'eyJjcnYiOiJFZDI1NTE5IiwiZCI6IjAzeWJ0ZGxIZlNEeWd6UnhncVc2LVBIMzN3NWk0UDZ3MndNaGFWdnFPbDQiLCJ4IjoiVE1KQUV6dURUYXNrNnhaNUhfSDNFTk12Q2JTcF9RT2t6RWN6RkdiRG5uMCIsImt0eSI6Ik9LUCJ9';
 const IDENTITY_PUBLIC = 'eyJjcnYiOiJFZDI1NTE5IiwieCI6IlRNSkFFenVEVGFzazZ4WjVIX0gzRU5NdkNiU3BfUU9rekVjekZHYkRubjAiLCJrdHkiOiJPS1AifQ==';
 const secret = 'a-signing-secret-that-is-long-enough-0123';
 
@@ -29,7 +31,9 @@ describe('a viewer the gateway signs for one subgraph call', () => {
 
   it('is refused with another query, operation or variables', async () => {
     const header = await gateway.sign(ana, { audience: 'orders', body, requestId: 'r-1' });
-    expect(await atOrders.verify(header, { ...body, query: '{ members(first: 100) { edges { node { id } } } }' })).toEqual({ rejected: 'wrong-body' });
+    expect(await atOrders.verify(header, { ...body, query: '{ members(first: 100) { edges { node { id } } } }' })).toEqual({
+      rejected: 'wrong-body',
+    });
     expect(await atOrders.verify(header, { ...body, variables: { n: 100 } })).toEqual({ rejected: 'wrong-body' });
     expect(await atOrders.verify(header, { ...body, operationName: 'Other' })).toEqual({ rejected: 'wrong-body' });
     expect(await atOrders.verify(header, undefined)).toEqual({ rejected: 'wrong-body' });
@@ -47,9 +51,13 @@ describe('a viewer the gateway signs for one subgraph call', () => {
   it('is refused when signed by any other key, or in the old HMAC format', async () => {
     const { privateKey } = generateKeyPairSync('ed25519');
     const stranger = viewerSigner('gateway', Buffer.from(JSON.stringify(privateKey.export({ format: 'jwk' }))).toString('base64'));
-    expect(await atOrders.verify(await stranger.sign(ana, { audience: 'orders', body, requestId: 'r' }), body)).toEqual({ rejected: 'bad-signature' });
+    expect(await atOrders.verify(await stranger.sign(ana, { audience: 'orders', body, requestId: 'r' }), body)).toEqual({
+      rejected: 'bad-signature',
+    });
     const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-    expect(await atOrders.verify(await viewerSigner('gateway', pem).sign(ana, { audience: 'orders', body, requestId: 'r' }), body)).toEqual({ rejected: 'bad-signature' });
+    expect(await atOrders.verify(await viewerSigner('gateway', pem).sign(ana, { audience: 'orders', body, requestId: 'r' }), body)).toEqual(
+      { rejected: 'bad-signature' },
+    );
     const payload = Buffer.from(JSON.stringify({ v: ana, rid: 'r', iat: 0, exp: 9e9 })).toString('base64url');
     const hmac = `${payload}.${createHmac('sha256', 'dev-internal-signing-secret-change-me-0123456789').update(payload).digest('base64url')}`;
     expect(await atOrders.verify(hmac, body)).toEqual({ rejected: 'malformed' });
@@ -58,7 +66,9 @@ describe('a viewer the gateway signs for one subgraph call', () => {
 
   it('an unknown service is refused, and a service is who its key says', async () => {
     const unknown = viewerSigner('billing', IDENTITY_PRIVATE);
-    expect(await atOrders.verify(await unknown.sign(ana, { audience: 'orders', body, requestId: 'r' }), body)).toEqual({ rejected: 'unknown-signer' });
+    expect(await atOrders.verify(await unknown.sign(ana, { audience: 'orders', body, requestId: 'r' }), body)).toEqual({
+      rejected: 'unknown-signer',
+    });
     // Identity's key cannot forward a member or staff: it only ever yields identity.
     const staff: Viewer = { kind: 'staff', staffId: 's', scopes: ['members:read'] };
     expect(await atOrders.verify(await identity.sign(staff, { audience: 'orders', body, requestId: 'r' }), body)).toEqual({
@@ -80,7 +90,9 @@ describe('a viewer the gateway signs for one subgraph call', () => {
     const b = await gateway.sign(ana, { audience: 'points', body, requestId: 'r-2', now: Date.now() - 1000 });
     expect(a).not.toBe(b);
     expect(forwardedCaller(a)).toBe(forwardedCaller(b));
-    expect(forwardedCaller(await gateway.sign({ kind: 'member', memberId: 'm-bo' }, { audience: 'orders', body, requestId: 'r-1' }))).not.toBe(forwardedCaller(a));
+    expect(
+      forwardedCaller(await gateway.sign({ kind: 'member', memberId: 'm-bo' }, { audience: 'orders', body, requestId: 'r-1' })),
+    ).not.toBe(forwardedCaller(a));
   });
 });
 
@@ -89,8 +101,15 @@ describe('access tokens', () => {
     const member = await issueAccessToken({ sub: 'm-1', kind: 'member' }, secret, { ttlSeconds: 60 });
     expect(await verifyAccessToken(member.token, secret)).toEqual({ kind: 'member', memberId: 'm-1' });
     const staff = await issueAccessToken({ sub: 's-1', kind: 'staff', scope: 'members:read orders:read' }, secret, { ttlSeconds: 60 });
-    expect(await verifyAccessToken(staff.token, secret)).toEqual({ kind: 'staff', staffId: 's-1', scopes: ['members:read', 'orders:read'] });
-    const expired = await issueAccessToken({ sub: 'm-1', kind: 'member' }, secret, { ttlSeconds: 60, now: new Date(Date.now() - 3_600_000) });
+    expect(await verifyAccessToken(staff.token, secret)).toEqual({
+      kind: 'staff',
+      staffId: 's-1',
+      scopes: ['members:read', 'orders:read'],
+    });
+    const expired = await issueAccessToken({ sub: 'm-1', kind: 'member' }, secret, {
+      ttlSeconds: 60,
+      now: new Date(Date.now() - 3_600_000),
+    });
     expect(await verifyAccessToken(expired.token, secret)).toEqual({ problem: 'expired' });
     expect(await verifyAccessToken(member.token, 'another-secret-that-is-long-enough-01234')).toEqual({ problem: 'invalid' });
   });

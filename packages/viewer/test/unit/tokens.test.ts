@@ -13,12 +13,19 @@ describe('access tokens', () => {
     expect(await verifyAccessToken(token, SECRET_A)).toEqual({ kind: 'member', memberId: 'm-ana' });
     expect(await verifyAccessToken(token, SECRET_B)).toEqual({ problem: 'invalid' });
     const staff = await issueAccessToken({ sub: 's-1', kind: 'staff', scope: 'members:read audit:read' }, SECRET_B, { ttlSeconds: 60 });
-    expect(await verifyAccessToken(staff.token, SECRET_B)).toEqual({ kind: 'staff', staffId: 's-1', scopes: ['members:read', 'audit:read'] });
+    expect(await verifyAccessToken(staff.token, SECRET_B)).toEqual({
+      kind: 'staff',
+      staffId: 's-1',
+      scopes: ['members:read', 'audit:read'],
+    });
     expect(await verifyAccessToken(staff.token, SECRET_A)).toEqual({ problem: 'invalid' });
   });
 
   it('an expired token says so', async () => {
-    const { token } = await issueAccessToken({ sub: 'm-ana', kind: 'member' }, SECRET_A, { ttlSeconds: 60, now: new Date(Date.now() - 3_600_000) });
+    const { token } = await issueAccessToken({ sub: 'm-ana', kind: 'member' }, SECRET_A, {
+      ttlSeconds: 60,
+      now: new Date(Date.now() - 3_600_000),
+    });
     expect(await verifyAccessToken(token, SECRET_A)).toEqual({ problem: 'expired' });
   });
 

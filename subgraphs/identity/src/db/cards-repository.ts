@@ -17,10 +17,12 @@ export class CardsRepository implements CardStore {
     const ids = [...memberIds];
     const read = async () =>
       new Map(
-        (await this.db.select().from(memberCards).where(and(inArray(memberCards.memberId, ids), visibleTo(this.scope, memberCards.memberId)))).map((c) => [
-          c.memberId,
-          c,
-        ]),
+        (
+          await this.db
+            .select()
+            .from(memberCards)
+            .where(and(inArray(memberCards.memberId, ids), visibleTo(this.scope, memberCards.memberId)))
+        ).map((c) => [c.memberId, c]),
       );
     const found = await read();
     // Only cards this viewer may see are issued; two requests racing (or a number drawn twice) keep the first.

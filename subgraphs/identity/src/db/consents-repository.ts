@@ -67,7 +67,8 @@ export class ConsentsRepository implements ConsentStore {
       .where(and(inArray(policyAcceptances.memberId, [...memberIds]), visibleTo(this.scope, policyAcceptances.memberId)))
       .orderBy(desc(policyAcceptances.acceptedAt), desc(policyAcceptances.id));
     const byMember = new Map<string, PolicyAcceptanceRow[]>();
-    for (const { acceptance, policy } of rows) byMember.set(acceptance.memberId, [...(byMember.get(acceptance.memberId) ?? []), { ...acceptance, policy }]);
+    for (const { acceptance, policy } of rows)
+      byMember.set(acceptance.memberId, [...(byMember.get(acceptance.memberId) ?? []), { ...acceptance, policy }]);
     return byMember;
   }
 
@@ -91,7 +92,13 @@ export class ConsentsRepository implements ConsentStore {
   async inForceFor(memberIds: readonly string[]): Promise<Map<string, ConsentRecordRow[]>> {
     if (memberIds.length === 0) return new Map();
     const rows = await this.db
-      .selectDistinctOn([consentRecords.memberId, consentRecords.purpose, consentRecords.marketingChannel, consentRecords.partnerId, consentRecords.piiCategory])
+      .selectDistinctOn([
+        consentRecords.memberId,
+        consentRecords.purpose,
+        consentRecords.marketingChannel,
+        consentRecords.partnerId,
+        consentRecords.piiCategory,
+      ])
       .from(consentRecords)
       .where(and(inArray(consentRecords.memberId, [...memberIds]), visibleTo(this.scope, consentRecords.memberId)))
       .orderBy(
@@ -114,7 +121,9 @@ export class ConsentsRepository implements ConsentStore {
     const ranked = this.db
       .select({
         id: consentRecords.id,
-        rank: sql<number>`row_number() over (partition by ${consentRecords.memberId} order by ${consentRecords.recordedAt} desc, ${consentRecords.seq} desc)`.as('rank'),
+        rank: sql<number>`row_number() over (partition by ${consentRecords.memberId} order by ${consentRecords.recordedAt} desc, ${consentRecords.seq} desc)`.as(
+          'rank',
+        ),
       })
       .from(consentRecords)
       .where(and(inArray(consentRecords.memberId, [...memberIds]), visibleTo(this.scope, consentRecords.memberId)))

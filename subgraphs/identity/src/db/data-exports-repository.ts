@@ -22,7 +22,9 @@ export class DataExportsRepository implements DataExportStore {
   }
 
   async create(memberId: string, requestedAt: Date): Promise<DataExportRow> {
-    const [row] = await unique(() => this.db.insert(dataExports).values({ id: randomUUID(), memberId, status: 'pending', requestedAt }).returning());
+    const [row] = await unique(() =>
+      this.db.insert(dataExports).values({ id: randomUUID(), memberId, status: 'pending', requestedAt }).returning(),
+    );
     return row!;
   }
 
@@ -51,7 +53,9 @@ export class DataExportsRepository implements DataExportStore {
     const ranked = this.db
       .select({
         id: dataExports.id,
-        rank: sql<number>`row_number() over (partition by ${dataExports.memberId} order by ${dataExports.requestedAt} desc, ${dataExports.id} desc)`.as('rank'),
+        rank: sql<number>`row_number() over (partition by ${dataExports.memberId} order by ${dataExports.requestedAt} desc, ${dataExports.id} desc)`.as(
+          'rank',
+        ),
       })
       .from(dataExports)
       .where(and(inArray(dataExports.memberId, [...memberIds]), this.visible()))
@@ -69,7 +73,12 @@ export class DataExportsRepository implements DataExportStore {
 
   /** Requests waiting for the job, oldest first. */
   async pending(limit: number): Promise<DataExportRow[]> {
-    return this.db.select().from(dataExports).where(and(eq(dataExports.status, 'pending'), this.visible())).orderBy(asc(dataExports.requestedAt), asc(dataExports.id)).limit(limit);
+    return this.db
+      .select()
+      .from(dataExports)
+      .where(and(eq(dataExports.status, 'pending'), this.visible()))
+      .orderBy(asc(dataExports.requestedAt), asc(dataExports.id))
+      .limit(limit);
   }
 
   /**
@@ -87,7 +96,10 @@ export class DataExportsRepository implements DataExportStore {
   }
 
   async fail(id: string, reason: string): Promise<void> {
-    await this.db.update(dataExports).set({ status: 'failed', failureReason: reason }).where(and(eq(dataExports.id, id), eq(dataExports.status, 'pending')));
+    await this.db
+      .update(dataExports)
+      .set({ status: 'failed', failureReason: reason })
+      .where(and(eq(dataExports.id, id), eq(dataExports.status, 'pending')));
   }
 
   /** Drops the documents of every export past its expiry: one statement. */

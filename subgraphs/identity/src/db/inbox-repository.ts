@@ -127,7 +127,14 @@ export class InboxRepository implements InboxStore {
           })
           .from(inboxNotices)
           .innerJoin(members, eq(members.id, inboxNotices.memberId))
-          .where(and(eq(inboxNotices.eventId, eventId), isNull(members.erasedAt), isNotNull(members.emailLookup), eq(members.serviceEmails, true))),
+          .where(
+            and(
+              eq(inboxNotices.eventId, eventId),
+              isNull(members.erasedAt),
+              isNotNull(members.emailLookup),
+              eq(members.serviceEmails, true),
+            ),
+          ),
       )
       .onConflictDoNothing({ target: notificationDeliveries.noticeId })
       .returning({ id: notificationDeliveries.id });
@@ -146,15 +153,29 @@ export class InboxRepository implements InboxStore {
    * One page of each member's notices, newest first, in ONE statement: rows numbered
    * per member after the cursor, at most `first + 1` kept for each.
    */
-  async pagesForMembers(memberIds: readonly string[], first: number, after: Cursor | undefined, unreadOnly: boolean): Promise<Map<string, NoticeRow[]>> {
+  async pagesForMembers(
+    memberIds: readonly string[],
+    first: number,
+    after: Cursor | undefined,
+    unreadOnly: boolean,
+  ): Promise<Map<string, NoticeRow[]>> {
     if (memberIds.length === 0) return new Map();
     const ranked = this.db
       .select({
         id: inboxNotices.id,
-        rank: sql<number>`row_number() over (partition by ${inboxNotices.memberId} order by ${inboxNotices.createdAt} desc, ${inboxNotices.id} desc)`.as('rank'),
+        rank: sql<number>`row_number() over (partition by ${inboxNotices.memberId} order by ${inboxNotices.createdAt} desc, ${inboxNotices.id} desc)`.as(
+          'rank',
+        ),
       })
       .from(inboxNotices)
-      .where(and(inArray(inboxNotices.memberId, [...memberIds]), afterCursor(after), unreadOnly ? isNull(inboxNotices.readAt) : undefined, this.visible()))
+      .where(
+        and(
+          inArray(inboxNotices.memberId, [...memberIds]),
+          afterCursor(after),
+          unreadOnly ? isNull(inboxNotices.readAt) : undefined,
+          this.visible(),
+        ),
+      )
       .as('ranked');
     const rows = await this.db
       .select({ notice: inboxNotices, language: members.language })

@@ -6,7 +6,15 @@ import type { Cursor } from '@membership/subgraph';
 import { lookupHash, newDataKey, openValue, sealValue, unwrapDataKey, wrapDataKey, type KeyRing } from '../domain/encryption.js';
 import type { FailureState } from '../domain/lockout.js';
 import type { ProfileField, ProfileUpdate } from '../domain/profile-rules.js';
-import { applyOptional, EMPTY_PROFILE, type Address, type Gender, type Interest, type MemberType, type OptionalProfile } from '../domain/profile-fields.js';
+import {
+  applyOptional,
+  EMPTY_PROFILE,
+  type Address,
+  type Gender,
+  type Interest,
+  type MemberType,
+  type OptionalProfile,
+} from '../domain/profile-fields.js';
 import type { Member, NewMember, ProfileChangeRow } from '../domain/records.js';
 import type { MemberDataScope } from '../domain/scope.js';
 import type { MemberStore } from '../domain/stores.js';
@@ -145,7 +153,10 @@ export class MembersRepository implements MemberStore {
     const where = after
       ? or(lt(members.registeredAt, after.at), and(eq(members.registeredAt, after.at), lt(members.id, after.id)))
       : undefined;
-    const rows = await this.select().where(where).orderBy(desc(members.registeredAt), desc(members.id)).limit(first + 1);
+    const rows = await this.select()
+      .where(where)
+      .orderBy(desc(members.registeredAt), desc(members.id))
+      .limit(first + 1);
     return rows.map((r) => this.open(r));
   }
 
@@ -181,12 +192,23 @@ export class MembersRepository implements MemberStore {
       masterKeyId: this.ring.masterKeyId,
       createdAt: member.registeredAt,
     });
-    await recordEvent(this.db, outbox, 'MemberRegistered', {
-      memberId: member.id,
-      registeredAt: member.registeredAt.toISOString(),
-      channel,
-    }, { now: member.registeredAt });
-    return { ...this.open({ ...row!, wrappedKey: null, ...NO_PROFILE }), email: member.email ?? null, phone: member.phone ?? null, profile: EMPTY_PROFILE };
+    await recordEvent(
+      this.db,
+      outbox,
+      'MemberRegistered',
+      {
+        memberId: member.id,
+        registeredAt: member.registeredAt.toISOString(),
+        channel,
+      },
+      { now: member.registeredAt },
+    );
+    return {
+      ...this.open({ ...row!, wrappedKey: null, ...NO_PROFILE }),
+      email: member.email ?? null,
+      phone: member.phone ?? null,
+      profile: EMPTY_PROFILE,
+    };
   }
 
   /**
@@ -216,7 +238,10 @@ export class MembersRepository implements MemberStore {
 
   /** Sets a new password and clears the failure count and lock. */
   async changePassword(id: string, passwordHash: string, at: Date): Promise<void> {
-    await this.db.update(members).set({ passwordHash, passwordChangedAt: at, failedLogins: 0, lockCount: 0, lockedUntil: null }).where(eq(members.id, id));
+    await this.db
+      .update(members)
+      .set({ passwordHash, passwordChangedAt: at, failedLogins: 0, lockCount: 0, lockedUntil: null })
+      .where(eq(members.id, id));
   }
 
   /**
@@ -231,7 +256,11 @@ export class MembersRepository implements MemberStore {
     log: { actorKind: 'member' | 'staff'; actorId: string; at: Date; requestId?: string | null },
     completes: (profile: OptionalProfile) => boolean = () => false,
   ): Promise<boolean> {
-    const [key] = await this.db.select({ wrappedKey: memberKeys.wrappedKey }).from(memberKeys).where(eq(memberKeys.memberId, memberId)).for('update');
+    const [key] = await this.db
+      .select({ wrappedKey: memberKeys.wrappedKey })
+      .from(memberKeys)
+      .where(eq(memberKeys.memberId, memberId))
+      .for('update');
     if (!key) return false;
     const dataKey = unwrapDataKey(this.ring, memberId, key.wrappedKey);
     const set: Partial<MemberRow> = {};
@@ -272,7 +301,8 @@ export class MembersRepository implements MemberStore {
     const optional = update.optional!;
     const [current] = await this.select().where(eq(members.id, memberId));
     const next = applyOptional(this.open(current!).profile, optional);
-    const seal = (field: 'birthday' | 'gender' | 'address' | 'interests', value: string | null) => (value === null ? null : sealValue(dataKey, memberId, field, value));
+    const seal = (field: 'birthday' | 'gender' | 'address' | 'interests', value: string | null) =>
+      value === null ? null : sealValue(dataKey, memberId, field, value);
     const values = {
       memberType: next.memberType,
       birthdayCiphertext: seal('birthday', next.birthday),
@@ -281,14 +311,18 @@ export class MembersRepository implements MemberStore {
       interestsCiphertext: seal('interests', next.interests.length > 0 ? JSON.stringify(next.interests) : null),
       updatedAt: at,
     };
-    await this.db.insert(memberProfiles).values({ memberId, ...values }).onConflictDoUpdate({ target: memberProfiles.memberId, set: values });
+    await this.db
+      .insert(memberProfiles)
+      .values({ memberId, ...values })
+      .onConflictDoUpdate({ target: memberProfiles.memberId, set: values });
     if (next.completedAt === null && completes(next)) {
       const stamped = await this.db
         .update(memberProfiles)
         .set({ completedAt: at })
         .where(and(eq(memberProfiles.memberId, memberId), isNull(memberProfiles.completedAt)))
         .returning({ memberId: memberProfiles.memberId });
-      if (stamped.length > 0) await recordEvent(this.db, outbox, 'MemberProfileCompleted', { memberId, completedAt: at.toISOString() }, { now: at });
+      if (stamped.length > 0)
+        await recordEvent(this.db, outbox, 'MemberProfileCompleted', { memberId, completedAt: at.toISOString() }, { now: at });
     }
   }
 
@@ -298,7 +332,9 @@ export class MembersRepository implements MemberStore {
     const ranked = this.db
       .select({
         id: profileChanges.id,
-        rank: sql<number>`row_number() over (partition by ${profileChanges.memberId} order by ${profileChanges.changedAt} desc, ${profileChanges.id} desc)`.as('rank'),
+        rank: sql<number>`row_number() over (partition by ${profileChanges.memberId} order by ${profileChanges.changedAt} desc, ${profileChanges.id} desc)`.as(
+          'rank',
+        ),
       })
       .from(profileChanges)
       .where(and(inArray(profileChanges.memberId, [...memberIds]), visibleTo(this.scope, profileChanges.memberId)))
@@ -326,13 +362,21 @@ export class MembersRepository implements MemberStore {
 
   /** Sets the member's language; false when there is no such live member. */
   async setLanguage(memberId: string, language: string): Promise<boolean> {
-    const rows = await this.db.update(members).set({ language }).where(and(eq(members.id, memberId), isNull(members.erasedAt))).returning({ id: members.id });
+    const rows = await this.db
+      .update(members)
+      .set({ language })
+      .where(and(eq(members.id, memberId), isNull(members.erasedAt)))
+      .returning({ id: members.id });
     return rows.length > 0;
   }
 
   /** Turns the email copies of must-tell notices on or off; false when there is no such live member. */
   async setServiceEmails(memberId: string, on: boolean): Promise<boolean> {
-    const rows = await this.db.update(members).set({ serviceEmails: on }).where(and(eq(members.id, memberId), isNull(members.erasedAt))).returning({ id: members.id });
+    const rows = await this.db
+      .update(members)
+      .set({ serviceEmails: on })
+      .where(and(eq(members.id, memberId), isNull(members.erasedAt)))
+      .returning({ id: members.id });
     return rows.length > 0;
   }
 

@@ -25,7 +25,11 @@ export class PartnersRepository implements PartnerStore {
   }
 
   async insert(row: PartnerRow): Promise<boolean> {
-    const inserted = await this.db.insert(partners).values(row).onConflictDoNothing({ target: partners.name }).returning({ id: partners.id });
+    const inserted = await this.db
+      .insert(partners)
+      .values(row)
+      .onConflictDoNothing({ target: partners.name })
+      .returning({ id: partners.id });
     return inserted.length === 1;
   }
 
@@ -86,7 +90,13 @@ export class PartnersRepository implements PartnerStore {
         expiresAt: consentRecords.expiresAt,
       })
       .from(consentRecords)
-      .where(and(eq(consentRecords.purpose, 'partner_sharing'), eq(consentRecords.partnerId, partner), inArray(consentRecords.memberId, [...memberIds])))
+      .where(
+        and(
+          eq(consentRecords.purpose, 'partner_sharing'),
+          eq(consentRecords.partnerId, partner),
+          inArray(consentRecords.memberId, [...memberIds]),
+        ),
+      )
       .orderBy(consentRecords.memberId, consentRecords.piiCategory, desc(consentRecords.recordedAt), desc(consentRecords.seq))
       .as('newest');
     const rows = await this.db

@@ -20,7 +20,10 @@ export class PiiAccessLogRepository implements PiiAccessStore {
    */
   async record(entries: readonly PiiAccessRow[]): Promise<number> {
     if (entries.length === 0) return 0;
-    const rows = await this.db.insert(piiAccessLog).values([...entries]).returning({ id: piiAccessLog.id });
+    const rows = await this.db
+      .insert(piiAccessLog)
+      .values([...entries])
+      .returning({ id: piiAccessLog.id });
     return rows.length;
   }
 
@@ -42,10 +45,14 @@ export class PiiAccessLogRepository implements PiiAccessStore {
     const ranked = this.db
       .select({
         ...getTableColumns(piiAccessLog),
-        rank: sql<number>`row_number() over (partition by ${piiAccessLog.ownerMemberId} order by ${piiAccessLog.accessedAt} desc, ${piiAccessLog.id} desc)`.as('rank'),
+        rank: sql<number>`row_number() over (partition by ${piiAccessLog.ownerMemberId} order by ${piiAccessLog.accessedAt} desc, ${piiAccessLog.id} desc)`.as(
+          'rank',
+        ),
       })
       .from(piiAccessLog)
-      .where(and(inArray(piiAccessLog.ownerMemberId, [...memberIds]), afterCursor(after), visibleTo(this.scope, piiAccessLog.ownerMemberId)))
+      .where(
+        and(inArray(piiAccessLog.ownerMemberId, [...memberIds]), afterCursor(after), visibleTo(this.scope, piiAccessLog.ownerMemberId)),
+      )
       .as('ranked');
     const { rank, ...columns } = ranked._.selectedFields;
     const rows = (await this.db

@@ -24,19 +24,38 @@ export class RetentionRepository implements RetentionStore {
     let total = 0;
     for (;;) {
       const doomed = this.db.select({ key }).from(table).where(where).limit(batch);
-      const gone = await this.db.delete(table).where(sql`${key} in (${doomed})`).returning({ key });
+      const gone = await this.db
+        .delete(table)
+        .where(sql`${key} in (${doomed})`)
+        .returning({ key });
       total += gone.length;
       if (gone.length < batch) return total;
     }
   }
 
   async purge(c: RetentionCutoffs, batch: number): Promise<RetentionRun> {
-    const stale = (expiresAt: PgColumn, consumedAt: PgColumn) => or(lt(expiresAt, c.expiredCredentials), lt(consumedAt, c.expiredCredentials));
+    const stale = (expiresAt: PgColumn, consumedAt: PgColumn) =>
+      or(lt(expiresAt, c.expiredCredentials), lt(consumedAt, c.expiredCredentials));
     return {
       piiAccessLog: await this.deleteAll(piiAccessLog, piiAccessLog.id, lt(piiAccessLog.accessedAt, c.piiAccessLog), batch),
-      staffOperationLog: await this.deleteAll(staffOperationLog, staffOperationLog.id, lt(staffOperationLog.occurredAt, c.staffOperationLog), batch),
-      registrationCodes: await this.deleteAll(registrationCodes, registrationCodes.id, stale(registrationCodes.expiresAt, registrationCodes.consumedAt), batch),
-      passwordResetCodes: await this.deleteAll(passwordResetCodes, passwordResetCodes.id, stale(passwordResetCodes.expiresAt, passwordResetCodes.consumedAt), batch),
+      staffOperationLog: await this.deleteAll(
+        staffOperationLog,
+        staffOperationLog.id,
+        lt(staffOperationLog.occurredAt, c.staffOperationLog),
+        batch,
+      ),
+      registrationCodes: await this.deleteAll(
+        registrationCodes,
+        registrationCodes.id,
+        stale(registrationCodes.expiresAt, registrationCodes.consumedAt),
+        batch,
+      ),
+      passwordResetCodes: await this.deleteAll(
+        passwordResetCodes,
+        passwordResetCodes.id,
+        stale(passwordResetCodes.expiresAt, passwordResetCodes.consumedAt),
+        batch,
+      ),
       refreshTokens: await this.deleteAll(refreshTokens, refreshTokens.id, lt(refreshTokens.expiresAt, c.expiredCredentials), batch),
       notificationDeliveries: await this.deleteAll(
         notificationDeliveries,
@@ -44,7 +63,12 @@ export class RetentionRepository implements RetentionStore {
         and(isNotNull(notificationDeliveries.finishedAt), lt(notificationDeliveries.finishedAt, c.notifications)),
         batch,
       ),
-      developmentNotifications: await this.deleteAll(notificationsOutbox, notificationsOutbox.id, lt(notificationsOutbox.createdAt, c.notifications), batch),
+      developmentNotifications: await this.deleteAll(
+        notificationsOutbox,
+        notificationsOutbox.id,
+        lt(notificationsOutbox.createdAt, c.notifications),
+        batch,
+      ),
       eventLog: await purgeConsumedEvents(this.db, c.eventLog, batch),
       // Published long ago: the relay is done with them.
       outbox: await this.deleteAll(outbox, outbox.id, and(isNotNull(outbox.publishedAt), lt(outbox.publishedAt, c.eventLog)), batch),
@@ -53,4 +77,3 @@ export class RetentionRepository implements RetentionStore {
     };
   }
 }
-

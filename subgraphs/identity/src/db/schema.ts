@@ -232,10 +232,14 @@ export const verifications = identity.table(
     licenceDocumentCiphertext: text('licence_document_ciphertext'),
   },
   (t) => [
-    uniqueIndex('verifications_credit_code_lookup_idx').on(t.creditCodeLookup).where(sql`status = 'approved'`),
+    uniqueIndex('verifications_credit_code_lookup_idx')
+      .on(t.creditCodeLookup)
+      .where(sql`status = 'approved'`),
     index('verifications_member_id_submitted_at_idx').on(t.memberId, t.submittedAt),
     index('verifications_status_submitted_at_idx').on(t.status, t.submittedAt),
-    uniqueIndex('verifications_id_number_lookup_idx').on(t.idNumberLookup).where(sql`status = 'approved'`),
+    uniqueIndex('verifications_id_number_lookup_idx')
+      .on(t.idNumberLookup)
+      .where(sql`status = 'approved'`),
   ],
 );
 
@@ -291,7 +295,10 @@ export const staffRoleGrants = identity.table(
     decidedBy: uuid('decided_by'),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
   },
-  (t) => [index('staff_role_grants_staff_id_idx').on(t.staffId), index('staff_role_grants_status_requested_at_idx').on(t.status, t.requestedAt)],
+  (t) => [
+    index('staff_role_grants_staff_id_idx').on(t.staffId),
+    index('staff_role_grants_status_requested_at_idx').on(t.status, t.requestedAt),
+  ],
 );
 
 /**
@@ -395,7 +402,9 @@ export const erasureRequests = identity.table(
     completedAt: timestamp('completed_at', { withTimezone: true }),
   },
   (t) => [
-    uniqueIndex('erasure_requests_member_id_idx').on(t.memberId).where(sql`status = 'pending'`),
+    uniqueIndex('erasure_requests_member_id_idx')
+      .on(t.memberId)
+      .where(sql`status = 'pending'`),
     index('erasure_requests_status_due_at_idx').on(t.status, t.dueAt),
     index('erasure_requests_member_id_requested_at_idx').on(t.memberId, t.requestedAt),
   ],
@@ -425,7 +434,9 @@ export const dataExports = identity.table(
     failureReason: text('failure_reason'),
   },
   (t) => [
-    uniqueIndex('data_exports_member_id_idx').on(t.memberId).where(sql`status = 'pending'`),
+    uniqueIndex('data_exports_member_id_idx')
+      .on(t.memberId)
+      .where(sql`status = 'pending'`),
     index('data_exports_member_id_requested_at_idx').on(t.memberId, t.requestedAt),
     index('data_exports_status_requested_at_idx').on(t.status, t.requestedAt),
   ],

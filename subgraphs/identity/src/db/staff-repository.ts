@@ -21,7 +21,12 @@ export class StaffRepository implements StaffStore {
       .select({ staffId: staffRoles.staffId, roleName: staffRoles.roleName, scope: roleScopes.scope })
       .from(staffRoles)
       .leftJoin(roleScopes, eq(roleScopes.roleName, staffRoles.roleName))
-      .where(inArray(staffRoles.staffId, rows.map((r) => r.id)));
+      .where(
+        inArray(
+          staffRoles.staffId,
+          rows.map((r) => r.id),
+        ),
+      );
     return rows.map((row) => {
       const own = grants.filter((g) => g.staffId === row.id);
       return {
@@ -67,7 +72,10 @@ export class StaffRepository implements StaffStore {
   /** Which of these role names exist. */
   async existingRoles(names: readonly string[]): Promise<Set<string>> {
     if (names.length === 0) return new Set();
-    const rows = await this.db.select({ name: roles.name }).from(roles).where(inArray(roles.name, [...names]));
+    const rows = await this.db
+      .select({ name: roles.name })
+      .from(roles)
+      .where(inArray(roles.name, [...names]));
     return new Set(rows.map((r) => r.name));
   }
 
@@ -87,7 +95,8 @@ export class StaffRepository implements StaffStore {
   /** Creates the account with its roles; the unique email index refuses a second one. */
   async create(row: StaffRow, roleNames: readonly string[]): Promise<StaffAccount> {
     await unique(() => this.db.insert(staff).values(row));
-    if (roleNames.length > 0) await this.db.insert(staffRoles).values(roleNames.map((roleName) => ({ staffId: row.id, roleName, grantedAt: row.createdAt })));
+    if (roleNames.length > 0)
+      await this.db.insert(staffRoles).values(roleNames.map((roleName) => ({ staffId: row.id, roleName, grantedAt: row.createdAt })));
     return (await this.withRoles([row]))[0]!;
   }
 
@@ -151,7 +160,12 @@ export class StaffRepository implements StaffStore {
   }
 
   async allPendingGrants(): Promise<StaffRoleGrant[]> {
-    const rows = await this.db.select().from(staffRoleGrants).where(eq(staffRoleGrants.status, 'pending')).orderBy(asc(staffRoleGrants.requestedAt)).limit(200);
+    const rows = await this.db
+      .select()
+      .from(staffRoleGrants)
+      .where(eq(staffRoleGrants.status, 'pending'))
+      .orderBy(asc(staffRoleGrants.requestedAt))
+      .limit(200);
     return rows.map(grantRow);
   }
 

@@ -69,7 +69,9 @@ export class VerificationsRepository implements VerificationStore {
   }
 
   async byId(id: string): Promise<Verification | undefined> {
-    const [row] = await this.select().where(and(eq(verifications.id, id), this.visible())).limit(1);
+    const [row] = await this.select()
+      .where(and(eq(verifications.id, id), this.visible()))
+      .limit(1);
     return row ? this.open(row) : undefined;
   }
 
@@ -89,7 +91,9 @@ export class VerificationsRepository implements VerificationStore {
     const ranked = this.db
       .select({
         ...joined,
-        rank: sql<number>`row_number() over (partition by ${verifications.memberId} order by ${verifications.submittedAt} desc, ${verifications.id} desc)`.as('rank'),
+        rank: sql<number>`row_number() over (partition by ${verifications.memberId} order by ${verifications.submittedAt} desc, ${verifications.id} desc)`.as(
+          'rank',
+        ),
       })
       .from(verifications)
       .leftJoin(memberKeys, eq(memberKeys.memberId, verifications.memberId))
@@ -112,9 +116,14 @@ export class VerificationsRepository implements VerificationStore {
       this.visible(),
       eq(verifications.status, 'pending'),
       inArray(verifications.level, REVIEWED),
-      after ? or(gt(verifications.submittedAt, after.at), and(eq(verifications.submittedAt, after.at), gt(verifications.id, after.id))) : undefined,
+      after
+        ? or(gt(verifications.submittedAt, after.at), and(eq(verifications.submittedAt, after.at), gt(verifications.id, after.id)))
+        : undefined,
     );
-    const rows = await this.select().where(where).orderBy(asc(verifications.submittedAt), asc(verifications.id)).limit(first + 1);
+    const rows = await this.select()
+      .where(where)
+      .orderBy(asc(verifications.submittedAt), asc(verifications.id))
+      .limit(first + 1);
     return rows.map((r) => this.open(r));
   }
 
@@ -140,7 +149,9 @@ export class VerificationsRepository implements VerificationStore {
     const [row] = await this.db
       .select({ n: count() })
       .from(verifications)
-      .where(and(eq(verifications.memberId, memberId), eq(verifications.level, level), eq(verifications.status, 'pending'), this.visible()));
+      .where(
+        and(eq(verifications.memberId, memberId), eq(verifications.level, level), eq(verifications.status, 'pending'), this.visible()),
+      );
     return Number(row?.n ?? 0);
   }
 
@@ -152,7 +163,9 @@ export class VerificationsRepository implements VerificationStore {
     const [row] = await this.db
       .select({ id: verifications.id })
       .from(verifications)
-      .where(and(eq(verifications.idNumberLookup, idNumberLookup), eq(verifications.status, 'approved'), ne(verifications.memberId, memberId)))
+      .where(
+        and(eq(verifications.idNumberLookup, idNumberLookup), eq(verifications.status, 'approved'), ne(verifications.memberId, memberId)),
+      )
       .limit(1);
     return row !== undefined;
   }
@@ -162,7 +175,13 @@ export class VerificationsRepository implements VerificationStore {
     const [row] = await this.db
       .select({ id: verifications.id })
       .from(verifications)
-      .where(and(eq(verifications.creditCodeLookup, creditCodeLookup), eq(verifications.status, 'approved'), ne(verifications.memberId, memberId)))
+      .where(
+        and(
+          eq(verifications.creditCodeLookup, creditCodeLookup),
+          eq(verifications.status, 'approved'),
+          ne(verifications.memberId, memberId),
+        ),
+      )
       .limit(1);
     return row !== undefined;
   }
@@ -173,7 +192,13 @@ export class VerificationsRepository implements VerificationStore {
     const rows = await this.db
       .selectDistinct({ memberId: verificationRefusals.memberId })
       .from(verificationRefusals)
-      .where(and(inArray(verificationRefusals.memberId, [...memberIds]), isNull(verificationRefusals.clearedAt), visibleTo(this.scope, verificationRefusals.memberId)));
+      .where(
+        and(
+          inArray(verificationRefusals.memberId, [...memberIds]),
+          isNull(verificationRefusals.clearedAt),
+          visibleTo(this.scope, verificationRefusals.memberId),
+        ),
+      );
     return new Set(rows.map((r) => r.memberId));
   }
 
@@ -196,7 +221,10 @@ export class VerificationsRepository implements VerificationStore {
   }
 
   /** Records a refusal and the member's refused state as an event. Call it in a transaction. */
-  async recordRefusal(refusal: { memberId: string; kind: RefusalKind; verificationId: string | null; at: Date }, levelOf: LevelOf): Promise<void> {
+  async recordRefusal(
+    refusal: { memberId: string; kind: RefusalKind; verificationId: string | null; at: Date },
+    levelOf: LevelOf,
+  ): Promise<void> {
     await this.db.insert(verificationRefusals).values({
       id: randomUUID(),
       memberId: refusal.memberId,
@@ -213,13 +241,19 @@ export class VerificationsRepository implements VerificationStore {
       .from(verifications)
       .where(and(eq(verifications.memberId, memberId), eq(verifications.status, 'approved')));
     const { level, expiresAt } = levelOf(approved);
-    await recordEvent(this.db, outbox, 'MemberVerificationChanged', {
-      memberId,
-      level,
-      expiresAt: expiresAt?.toISOString() ?? null,
-      changedAt: at.toISOString(),
-      refused,
-    }, { now: at });
+    await recordEvent(
+      this.db,
+      outbox,
+      'MemberVerificationChanged',
+      {
+        memberId,
+        level,
+        expiresAt: expiresAt?.toISOString() ?? null,
+        changedAt: at.toISOString(),
+        refused,
+      },
+      { now: at },
+    );
   }
 
   private async dataKey(memberId: string): Promise<Buffer> {
@@ -256,7 +290,8 @@ export class VerificationsRepository implements VerificationStore {
         .where(and(eq(verifications.memberId, input.memberId), eq(verifications.status, 'approved'), eq(verifications.level, input.level)))
         .limit(1);
       // Documents reviewed for another ID number say nothing about this one.
-      const levels = input.level === 'primary' && previous && previous.lookup !== input.idNumberLookup ? ['primary', 'advanced'] : [input.level];
+      const levels =
+        input.level === 'primary' && previous && previous.lookup !== input.idNumberLookup ? ['primary', 'advanced'] : [input.level];
       await this.db
         .update(verifications)
         .set({ status: 'superseded' })
@@ -299,7 +334,12 @@ export class VerificationsRepository implements VerificationStore {
    */
   async decide(
     id: string,
-    decision: { status: 'approved' | 'rejected'; rejectionReason: string | null; rejectionKind?: RejectionKind | null; expiresAt: Date | null },
+    decision: {
+      status: 'approved' | 'rejected';
+      rejectionReason: string | null;
+      rejectionKind?: RejectionKind | null;
+      expiresAt: Date | null;
+    },
     decided: { by: string; at: Date },
     levelOf: LevelOf,
   ): Promise<Verification | undefined> {
@@ -315,7 +355,9 @@ export class VerificationsRepository implements VerificationStore {
       await this.db
         .update(verifications)
         .set({ status: 'superseded' })
-        .where(and(eq(verifications.memberId, pending.memberId), eq(verifications.level, pending.level), eq(verifications.status, 'approved')));
+        .where(
+          and(eq(verifications.memberId, pending.memberId), eq(verifications.level, pending.level), eq(verifications.status, 'approved')),
+        );
     }
     await unique(() =>
       this.db

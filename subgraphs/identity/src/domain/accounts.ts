@@ -23,11 +23,26 @@ import type { Member } from './records.js';
 import { countCodeSend, type CodeSendLimits, type RateCounter } from './rate-limits.js';
 import { bannedMessage, longestBan } from './session-check.js';
 import { REFRESH_MESSAGES, newRefreshSecret, refreshRefusal, refreshTokenRow, type RefreshPolicy } from './sessions.js';
-import { AlreadyExists, type BanStore, type IdentityStores, type MemberStore, type PasswordResetCodeStore, type RegistrationCodeStore, type SessionStore, type Transaction } from './stores.js';
+import {
+  AlreadyExists,
+  type BanStore,
+  type IdentityStores,
+  type MemberStore,
+  type PasswordResetCodeStore,
+  type RegistrationCodeStore,
+  type SessionStore,
+  type Transaction,
+} from './stores.js';
 
 export interface AccountsDeps {
   members: MemberStore;
-  registration: { codes: RegistrationCodeStore; notifier: Notifier; policy: RegistrationCodePolicy; counter: RateCounter; limits: CodeSendLimits };
+  registration: {
+    codes: RegistrationCodeStore;
+    notifier: Notifier;
+    policy: RegistrationCodePolicy;
+    counter: RateCounter;
+    limits: CodeSendLimits;
+  };
   /** Reset codes go through `registration.notifier` and follow `registration.policy` (lifetime, attempts, resend delay). */
   passwordReset: { codes: PasswordResetCodeStore };
   sessions: SessionStore;
@@ -66,7 +81,10 @@ const refreshHash = (deps: AccountsDeps, token: string) => secretHash(deps.ring,
 
 /** An access token of the member's sign-in `familyId`: it works while that sign-in does. */
 async function accessToken(deps: AccountsDeps, memberId: string, familyId: string) {
-  return issueAccessToken({ sub: memberId, kind: 'member', sid: familyId }, deps.jwtSecret, { ttlSeconds: deps.accessTokenTtlSeconds, now: deps.now() });
+  return issueAccessToken({ sub: memberId, kind: 'member', sid: familyId }, deps.jwtSecret, {
+    ttlSeconds: deps.accessTokenTtlSeconds,
+    now: deps.now(),
+  });
 }
 
 /** Starts a new session (a new refresh-token family) for a member who proved who they are. */
@@ -89,7 +107,8 @@ export interface CodeSent {
 }
 
 /** The keyed hash a code is kept as; one scheme for registration and contact verification codes. */
-export const codeHash = (deps: Pick<AccountsDeps, 'ring'>, id: string, code: string) => secretHash(deps.ring, `registration-code:${id}`, code);
+export const codeHash = (deps: Pick<AccountsDeps, 'ring'>, id: string, code: string) =>
+  secretHash(deps.ring, `registration-code:${id}`, code);
 
 /**
  * Sends a one-time registration code to an email address or phone number. The answer does
@@ -110,7 +129,12 @@ export async function requestRegistrationCode(
   const now = deps.now();
   const policy = deps.registration.policy;
   const contactLookup = lookupHash(deps.ring, channel, contact);
-  await countCodeSend(deps.registration.counter, deps.registration.limits, { purpose: 'registration-code', contactLookup, clientAddress }, now);
+  await countCodeSend(
+    deps.registration.counter,
+    deps.registration.limits,
+    { purpose: 'registration-code', contactLookup, clientAddress },
+    now,
+  );
   const wait = secondsBeforeResend(await deps.registration.codes.latest(contactLookup), now, policy);
   if (wait > 0) {
     throw new DomainError('RATE_LIMITED', `A code was just sent. Ask for another in ${wait} second${wait === 1 ? '' : 's'}.`, channel, {
@@ -119,7 +143,8 @@ export async function requestRegistrationCode(
   }
   const taken = await deps.members.takenContacts(channel === 'email' ? contact : undefined, channel === 'phone' ? contact : undefined);
   // The person asking chose the language of their code; a contact's owner is told in their own.
-  const owner = taken.email || taken.phone ? await deps.members.byLogin(channel === 'email' ? { email: contact } : { phone: contact }) : undefined;
+  const owner =
+    taken.email || taken.phone ? await deps.members.byLogin(channel === 'email' ? { email: contact } : { phone: contact }) : undefined;
   const language = owner ? asLanguage(owner.language) : (input.language ?? DEFAULT_LANGUAGE);
   const code = newCode();
   const row = codeRow(channel, contactLookup, (id) => codeHash(deps, id, code), now, policy);
@@ -151,7 +176,6 @@ export async function requestRegistrationCode(
     resendAfter: new Date(now.getTime() + policy.resendSeconds * 1000),
   };
 }
-
 
 /**
  * Checks a registration code against the newest one sent to `contact`. A wrong code
@@ -271,7 +295,9 @@ async function refuseBanned(deps: Pick<AccountsDeps, 'bans' | 'now'>, memberId: 
 
 /** Counts a wrong password; throws the lock when this one locked the account. */
 async function countFailure(deps: AccountsDeps, memberId: string, now: Date): Promise<void> {
-  const after = await deps.transaction((tx) => tx.members.recordFailedLogin(memberId, (state) => afterFailedLogin(state, deps.lockout, now)));
+  const after = await deps.transaction((tx) =>
+    tx.members.recordFailedLogin(memberId, (state) => afterFailedLogin(state, deps.lockout, now)),
+  );
   const locked = secondsLocked(after?.lockedUntil ?? null, now);
   if (locked > 0) throw lockedError(locked);
 }
@@ -357,7 +383,8 @@ export interface PasswordResetRequested {
   expiresAt: Date;
 }
 
-const resetCodeHash = (deps: Pick<AccountsDeps, 'ring'>, id: string, code: string) => secretHash(deps.ring, `password-reset-code:${id}`, code);
+const resetCodeHash = (deps: Pick<AccountsDeps, 'ring'>, id: string, code: string) =>
+  secretHash(deps.ring, `password-reset-code:${id}`, code);
 
 /**
  * Sends a one-time password reset code to the email address or phone number an account
@@ -372,14 +399,23 @@ export interface PasswordResetRequestDeps extends Pick<AccountsDeps, 'ring' | 'n
   registration: Pick<AccountsDeps['registration'], 'notifier' | 'policy' | 'counter' | 'limits'>;
 }
 
-export async function requestPasswordReset(deps: PasswordResetRequestDeps, rawLogin: string, clientAddress?: string): Promise<PasswordResetRequested> {
+export async function requestPasswordReset(
+  deps: PasswordResetRequestDeps,
+  rawLogin: string,
+  clientAddress?: string,
+): Promise<PasswordResetRequested> {
   const parsed = parseLogin(rawLogin);
   const channel = 'email' in parsed ? 'email' : 'phone';
   const contact = 'email' in parsed ? parsed.email : parsed.phone;
   const now = deps.now();
   // Counted before the account is looked up, account or not: the limits tell nothing either.
   const contactLookup = lookupHash(deps.ring, channel, contact);
-  await countCodeSend(deps.registration.counter, deps.registration.limits, { purpose: 'password-reset-code', contactLookup, clientAddress }, now);
+  await countCodeSend(
+    deps.registration.counter,
+    deps.registration.limits,
+    { purpose: 'password-reset-code', contactLookup, clientAddress },
+    now,
+  );
   const policy = deps.registration.policy;
   const answer: PasswordResetRequested = {
     channel,

@@ -66,7 +66,10 @@ export function policyTextHash(text: string): string {
 export function policyEffectiveAt(replacesOne: boolean, now: Date, noticeDays: number, asked: Date | null): Date {
   const earliest = replacesOne ? new Date(now.getTime() + noticeDays * 86_400_000) : now;
   if (asked && asked.getTime() < earliest.getTime()) {
-    throw badInput(`A new version must be announced ${noticeDays} days before it takes effect: choose ${earliest.toISOString()} or later.`, 'effectiveAt');
+    throw badInput(
+      `A new version must be announced ${noticeDays} days before it takes effect: choose ${earliest.toISOString()} or later.`,
+      'effectiveAt',
+    );
   }
   return asked ?? earliest;
 }
@@ -74,7 +77,8 @@ export function policyEffectiveAt(replacesOne: boolean, now: Date, noticeDays: n
 /** A partner id as partners are registered: letters, digits and . _ : -, up to 64. */
 export function validatePartnerId(raw: string): string {
   const id = raw.trim();
-  if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/.test(id)) throw badInput('The partner id is not one the platform knows the form of.', 'partnerId');
+  if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/.test(id))
+    throw badInput('The partner id is not one the platform knows the form of.', 'partnerId');
   return id;
 }
 
@@ -117,7 +121,12 @@ export function marketingPreferences(records: readonly ConsentState[]) {
   const inForce = consentsInForce(records);
   const on = (purpose: ConsentPurpose, channel: string | null = null) =>
     inForce.get(keyOf({ purpose, marketingChannel: channel, partnerId: null, piiCategory: null }))?.granted ?? false;
-  return { sms: on('marketing', 'sms'), email: on('marketing', 'email'), push: on('marketing', 'push'), personalisedRecommendations: on('personalisation') };
+  return {
+    sms: on('marketing', 'sms'),
+    email: on('marketing', 'email'),
+    push: on('marketing', 'push'),
+    personalisedRecommendations: on('personalisation'),
+  };
 }
 
 /** The partner sharing consents in force at `now`, granted and not lapsed, oldest first. */
@@ -154,7 +163,10 @@ export function marketingChanges(input: MarketingInput, records: readonly Consen
 
 /** Whether the partner currently receives the category. */
 export function sharesWith(records: readonly ConsentState[], partnerId: string, category: string): boolean {
-  return consentsInForce(records).get(keyOf({ purpose: 'partner_sharing', marketingChannel: null, partnerId, piiCategory: category }))?.granted ?? false;
+  return (
+    consentsInForce(records).get(keyOf({ purpose: 'partner_sharing', marketingChannel: null, partnerId, piiCategory: category }))
+      ?.granted ?? false
+  );
 }
 
 /** An update that asks for nothing is a mistake worth telling. */
@@ -166,13 +178,25 @@ export function checkSomethingAsked(input: MarketingInput): void {
 
 /** The consents part of identity's export: acceptances and every consent record, oldest first. */
 export function consentsExport(
-  acceptances: readonly { acceptedAt: Date; channel: string; method: string; policy: { kind: string; version: string; textHash: string } }[],
+  acceptances: readonly {
+    acceptedAt: Date;
+    channel: string;
+    method: string;
+    policy: { kind: string; version: string; textHash: string };
+  }[],
   history: readonly (ConsentState & { channel: string; method: string })[],
 ) {
   const byTime = <T extends { at: string }>(a: T, b: T) => a.at.localeCompare(b.at);
   return {
     policyAcceptances: acceptances
-      .map((a) => ({ kind: a.policy.kind, version: a.policy.version, textHash: a.policy.textHash, at: a.acceptedAt.toISOString(), channel: a.channel, method: a.method }))
+      .map((a) => ({
+        kind: a.policy.kind,
+        version: a.policy.version,
+        textHash: a.policy.textHash,
+        at: a.acceptedAt.toISOString(),
+        channel: a.channel,
+        method: a.method,
+      }))
       .sort(byTime),
     consents: history
       .map((r) => ({

@@ -51,7 +51,11 @@ export async function publishPolicyVersion(
   const textHash = policyTextHash(input.text);
   const reason = input.reason.trim();
   if (!reason) throw badInput('Say why this version is published; it goes into the staff operation log.', 'reason');
-  const duplicate = () => conflict(`${input.kind === 'privacy' ? 'Privacy policy' : 'Terms'} version ${version} is already published. Publish a new version number.`, 'version');
+  const duplicate = () =>
+    conflict(
+      `${input.kind === 'privacy' ? 'Privacy policy' : 'Terms'} version ${version} is already published. Publish a new version number.`,
+      'version',
+    );
   if (await deps.consents.policy(input.kind, version)) throw duplicate();
   const publishedAt = deps.now();
   const inForce = (await deps.consents.currentPolicies(publishedAt)).some((p) => p.kind === input.kind);
@@ -104,7 +108,10 @@ export async function acceptPolicy(
 /** The current policy versions the member has not accepted yet. */
 async function policiesToAcceptFor(deps: ConsentDeps, memberId: string): Promise<PolicyVersionRow[]> {
   const current = await deps.consents.currentPolicies(deps.now());
-  const accepted = await deps.consents.acceptedVersionIds(memberId, current.map((p) => p.id));
+  const accepted = await deps.consents.acceptedVersionIds(
+    memberId,
+    current.map((p) => p.id),
+  );
   return policiesToAccept(current, accepted);
 }
 
@@ -159,7 +166,12 @@ export async function grantPartnerConsent(
 }
 
 /** The member stops a partner receiving one kind of personal data, at once. Never needs anything accepted. */
-export async function revokePartnerConsent(deps: ConsentDeps, memberId: string, input: { partnerId: string; category: string }, capture: Capture): Promise<PartnerConsent> {
+export async function revokePartnerConsent(
+  deps: ConsentDeps,
+  memberId: string,
+  input: { partnerId: string; category: string },
+  capture: Capture,
+): Promise<PartnerConsent> {
   return setPartnerConsent(deps, memberId, input, false, capture);
 }
 
@@ -174,7 +186,8 @@ async function setPartnerConsent(
   const category = checkCategory(input.category);
   const now = deps.now();
   const expiresAt = granted ? (input.expiresAt ?? null) : null;
-  if (expiresAt && expiresAt <= now) throw badInput('A consent must last beyond now; leave expiresAt out to give it until withdrawn.', 'expiresAt');
+  if (expiresAt && expiresAt <= now)
+    throw badInput('A consent must last beyond now; leave expiresAt out to give it until withdrawn.', 'expiresAt');
   const records = await inForce(deps, memberId);
   const current = partnerSharing(records, now).find((r) => r.partnerId === partnerId && r.piiCategory === category);
   const sameExpiry = (current?.expiresAt?.getTime() ?? null) === (expiresAt?.getTime() ?? null);
@@ -182,6 +195,11 @@ async function setPartnerConsent(
     return { partnerId, category, granted, recordedAt: current?.recordedAt ?? now, expiresAt: current?.expiresAt ?? null };
   }
   if (granted) await requireCurrentPolicies(deps, memberId);
-  await deps.consents.append(memberId, [{ purpose: 'partner_sharing', marketingChannel: null, partnerId, piiCategory: category, granted, expiresAt }], now, capture);
+  await deps.consents.append(
+    memberId,
+    [{ purpose: 'partner_sharing', marketingChannel: null, partnerId, piiCategory: category, granted, expiresAt }],
+    now,
+    capture,
+  );
   return { partnerId, category, granted, recordedAt: now, expiresAt };
 }

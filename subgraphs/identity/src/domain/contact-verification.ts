@@ -22,15 +22,22 @@ const NO_CODE: Record<string, string> = {
   exhausted: 'Too many wrong codes were entered. Ask for a new code.',
 };
 
-async function contactOf(deps: AccountsDeps, memberId: string, channel: Channel): Promise<{ member: Member; contact: string; verified: boolean }> {
+async function contactOf(
+  deps: AccountsDeps,
+  memberId: string,
+  channel: Channel,
+): Promise<{ member: Member; contact: string; verified: boolean }> {
   const member = await deps.members.byId(memberId);
   if (!member) throw notFound('Your account was not found.');
   if (member.erasedAt) throw conflict('This account has been erased.');
   const contact = channel === 'email' ? member.email : member.phone;
-  if (!contact) throw badInput(`Your account has no ${channel === 'email' ? 'email address' : 'phone number'}; add one with updateProfile first.`, 'channel');
+  if (!contact)
+    throw badInput(
+      `Your account has no ${channel === 'email' ? 'email address' : 'phone number'}; add one with updateProfile first.`,
+      'channel',
+    );
   return { member, contact, verified: (channel === 'email' ? member.emailVerifiedAt : member.phoneVerifiedAt) !== null };
 }
-
 
 /**
  * Sends a code to the member's unverified email or phone. Already verified is CONFLICT;
@@ -45,7 +52,9 @@ export async function requestContactVerificationCode(deps: AccountsDeps, memberI
   await countCodeSend(deps.registration.counter, deps.registration.limits, { purpose: 'contact-code', contactLookup, clientAddress }, now);
   const wait = secondsBeforeResend(await deps.registration.codes.latest(contactLookup), now, policy);
   if (wait > 0) {
-    throw new DomainError('RATE_LIMITED', `A code was just sent. Ask for another in ${wait} second${wait === 1 ? '' : 's'}.`, 'channel', { retryAfterSeconds: wait });
+    throw new DomainError('RATE_LIMITED', `A code was just sent. Ask for another in ${wait} second${wait === 1 ? '' : 's'}.`, 'channel', {
+      retryAfterSeconds: wait,
+    });
   }
   const code = newCode();
   const row = codeRow(channel, contactLookup, (id) => codeHash(deps, id, code), now, policy);
@@ -60,7 +69,12 @@ export async function requestContactVerificationCode(deps: AccountsDeps, memberI
     subject: translate(asLanguage(member.language), 'message.contact-verification-code.subject'),
     body: translate(asLanguage(member.language), 'message.contact-verification-code.body', { code, minutes: policy.ttlMinutes }),
   });
-  return { channel, sentTo: recipientHint(notifierChannel, contact), expiresAt: row.expiresAt, resendAfter: new Date(now.getTime() + policy.resendSeconds * 1000) };
+  return {
+    channel,
+    sentTo: recipientHint(notifierChannel, contact),
+    expiresAt: row.expiresAt,
+    resendAfter: new Date(now.getTime() + policy.resendSeconds * 1000),
+  };
 }
 
 /**

@@ -23,7 +23,8 @@ export function parseCreditCode(raw: string): string {
   if (code.length !== 18) throw fail('it has 18 characters.');
   if ([...code].some((ch) => !ALPHABET.includes(ch))) throw fail('it uses digits and capital letters other than I, O, S, V and Z.');
   if (!/^[1-9A-GY][1-9A-Z]\d{6}/.test(code)) throw fail('it starts with the registration authority, the type and a 6-digit area code.');
-  if (creditCodeCheckCharacter(code.slice(0, 17)) !== code[17]) throw fail('its last character does not match; check it against the business licence.');
+  if (creditCodeCheckCharacter(code.slice(0, 17)) !== code[17])
+    throw fail('its last character does not match; check it against the business licence.');
   return code;
 }
 

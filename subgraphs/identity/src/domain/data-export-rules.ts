@@ -72,7 +72,15 @@ export function identityExport(input: {
     serviceEmails: boolean;
   };
   verification: { level: string; expiresAt: Date | null };
-  piiAccessLog: { accessedAt: Date; viewerKind: string; viewerId: string; viewerRole: string | null; fields: string[]; categories: string[]; purpose: string | null }[];
+  piiAccessLog: {
+    accessedAt: Date;
+    viewerKind: string;
+    viewerId: string;
+    viewerRole: string | null;
+    fields: string[];
+    categories: string[];
+    purpose: string | null;
+  }[];
   extra?: Record<string, unknown>;
 }) {
   const p = input.profile;

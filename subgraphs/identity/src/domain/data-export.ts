@@ -1,10 +1,28 @@
 import type { Logger } from '@membership/config';
 import { notFound } from '@membership/domain';
 import { consentsExport } from './consent-rules.js';
-import { checkCanRequestExport, exportDocument, exportExpiresAt, identityExport, isDownloadable, recordsExport, type ExportPolicy } from './data-export-rules.js';
+import {
+  checkCanRequestExport,
+  exportDocument,
+  exportExpiresAt,
+  identityExport,
+  isDownloadable,
+  recordsExport,
+  type ExportPolicy,
+} from './data-export-rules.js';
 import { profileChangesExport } from './profile-rules.js';
 import type { DataExportRow } from './records.js';
-import { AlreadyExists, type ConsentStore, type DataExportStore, type ErasureStore, type InboxStore, type MemberStore, type PiiAccessStore, type Transaction, type VerificationStore } from './stores.js';
+import {
+  AlreadyExists,
+  type ConsentStore,
+  type DataExportStore,
+  type ErasureStore,
+  type InboxStore,
+  type MemberStore,
+  type PiiAccessStore,
+  type Transaction,
+  type VerificationStore,
+} from './stores.js';
 import { effectiveLevel } from './verification-rules.js';
 
 /** How many PII accesses at most go into one export (newest kept). */

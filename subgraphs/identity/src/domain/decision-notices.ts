@@ -16,7 +16,12 @@ export function decisionNotice(
 ): NoticeText {
   const falseSubmission = d.status === 'rejected' && d.rejectionKind === 'false_submission';
   if (level !== 'enterprise' && !falseSubmission) return verificationDecidedNotice(d);
-  const notice = (template: string, params: NoticeText['params']): NoticeText => ({ kind: 'verification_decided', template, params, outOfApp: false });
+  const notice = (template: string, params: NoticeText['params']): NoticeText => ({
+    kind: 'verification_decided',
+    template,
+    params,
+    outOfApp: false,
+  });
   if (falseSubmission) return notice('identity.verification_found_false', { level, reason: reasonOf(d.reason) });
   if (d.status === 'approved') return notice('identity.enterprise_approved_until', { date: d.expiresAt ? day(d.expiresAt) : '-' });
   return notice('identity.enterprise_rejected', { reason: reasonOf(d.reason) });

@@ -119,7 +119,12 @@ export function nextStep(row: Pick<DeliveryRow, 'expiresAt' | 'payloadCiphertext
  * unless the failure was permanent, the attempts ran out or the retry would come after the
  * message stops being useful (a code that has expired by then).
  */
-export function afterFailure(row: Pick<DeliveryRow, 'attempts' | 'expiresAt'>, permanent: boolean, now: Date, policy: DeliveryPolicy): DeliveryOutcome['status'] | Date {
+export function afterFailure(
+  row: Pick<DeliveryRow, 'attempts' | 'expiresAt'>,
+  permanent: boolean,
+  now: Date,
+  policy: DeliveryPolicy,
+): DeliveryOutcome['status'] | Date {
   if (permanent || row.attempts >= policy.maxAttempts) return 'failed';
   const retryAt = new Date(now.getTime() + policy.retrySeconds * 1000 * 2 ** Math.max(0, row.attempts - 1));
   if (row.expiresAt && retryAt.getTime() >= row.expiresAt.getTime()) return 'expired';
@@ -214,7 +219,11 @@ export async function deliverDue(deps: DeliveryDeps, now: Date, options: { id?: 
       if (!channel) throw new DeliveryError(`no ${row.channel} channel is configured`, true);
       const message = await openMessage(deps, row);
       if (!message) {
-        await deps.deliveries.finish(row.id, { status: 'expired', finishedAt: now, lastError: 'no longer to be emailed (erased, no email, or service emails off)' });
+        await deps.deliveries.finish(row.id, {
+          status: 'expired',
+          finishedAt: now,
+          lastError: 'no longer to be emailed (erased, no email, or service emails off)',
+        });
         deps.logger.info('notice email dropped: the member no longer takes it', fields);
         run.expired += 1;
         continue;

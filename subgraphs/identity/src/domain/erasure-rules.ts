@@ -33,7 +33,9 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 export function checkCanRequestErasure(member: { erasedAt: Date | null }, pending: ErasureState | undefined): void {
   if (member.erasedAt) throw conflict('Your account has already been erased.');
   if (pending) {
-    throw conflict(`You already asked for erasure; it happens on ${day(pending.dueAt)}. Cancel it with cancelErasure if you changed your mind.`);
+    throw conflict(
+      `You already asked for erasure; it happens on ${day(pending.dueAt)}. Cancel it with cancelErasure if you changed your mind.`,
+    );
   }
 }
 

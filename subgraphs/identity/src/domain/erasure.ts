@@ -23,7 +23,8 @@ export async function requestErasure(deps: ErasureDeps, memberId: string): Promi
     return await deps.erasures.create(memberId, now, erasureDueAt(now, deps.policy));
   } catch (error) {
     // Two requests racing: the partial unique index lets one through.
-    if (error instanceof AlreadyExists) throw conflict('You already asked for erasure. Cancel it with cancelErasure if you changed your mind.');
+    if (error instanceof AlreadyExists)
+      throw conflict('You already asked for erasure. Cancel it with cancelErasure if you changed your mind.');
     throw error;
   }
 }
@@ -72,7 +73,11 @@ function eraseDue(deps: Pick<ErasureDeps, 'transaction'>, requestId: string, now
  * selected in one statement), each member erased in their own transaction so one
  * failure leaves the others done. Run it again until it erases nothing.
  */
-export async function runDueErasures(deps: Pick<ErasureDeps, 'erasures' | 'transaction' | 'logger'>, now: Date, limit = 500): Promise<ErasureRun> {
+export async function runDueErasures(
+  deps: Pick<ErasureDeps, 'erasures' | 'transaction' | 'logger'>,
+  now: Date,
+  limit = 500,
+): Promise<ErasureRun> {
   const run: ErasureRun = { erased: [], failed: [] };
   for (const request of await deps.erasures.due(now, limit)) {
     try {

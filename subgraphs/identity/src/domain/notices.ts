@@ -87,7 +87,12 @@ const RANK: Record<TierCode, number> = Object.fromEntries(TIER_CODES.map((c, i) 
  */
 export function tierChangedNotice(p: EventInput['TierChanged']): NoticeText | null {
   if (p.from === null) return null;
-  return { kind: 'tier_changed', template: 'identity.tier_changed', params: { from: p.from, to: p.to }, outOfApp: RANK[p.to] < RANK[p.from] };
+  return {
+    kind: 'tier_changed',
+    template: 'identity.tier_changed',
+    params: { from: p.from, to: p.to },
+    outOfApp: RANK[p.to] < RANK[p.from],
+  };
 }
 
 /** A sanction being applied must reach the member outside the app too. */
@@ -110,14 +115,24 @@ export function pointsExpiringNotice(p: EventInput['PointsExpiring']): NoticeTex
 
 /** A change to the member's benefits must reach them outside the app too. */
 export function benefitChangeNotice(p: EventInput['BenefitChangeAnnounced']): NoticeText {
-  return { kind: 'benefit_change', template: 'identity.benefit_change', params: { tier: p.tier, benefit: p.benefit, date: day(p.effectiveAt) }, outOfApp: true };
+  return {
+    kind: 'benefit_change',
+    template: 'identity.benefit_change',
+    params: { tier: p.tier, benefit: p.benefit, date: day(p.effectiveAt) },
+    outOfApp: true,
+  };
 }
 
 /** The notice every member gets when a new policy version is published; it must reach them outside the app too. */
 export function policyChangedNotice(p: { kind: string; version: string; publishedAt?: Date; effectiveAt?: Date | null }): NoticeText {
   const later = p.effectiveAt && p.publishedAt && p.effectiveAt.getTime() > p.publishedAt.getTime();
   return later
-    ? { kind: 'policy_changed', template: 'identity.policy_changed_later', params: { kind: p.kind, version: p.version, date: day(p.effectiveAt!.toISOString()) }, outOfApp: true }
+    ? {
+        kind: 'policy_changed',
+        template: 'identity.policy_changed_later',
+        params: { kind: p.kind, version: p.version, date: day(p.effectiveAt!.toISOString()) },
+        outOfApp: true,
+      }
     : { kind: 'policy_changed', template: 'identity.policy_changed', params: { kind: p.kind, version: p.version }, outOfApp: true };
 }
 
@@ -134,10 +149,19 @@ export function verificationExpiringNotice(level: string, expiresAt: Date): Noti
 }
 
 /** The notice a member gets when a reviewer decides their advanced verification; a rejection says why. */
-export function verificationDecidedNotice(d: { status: 'approved' | 'rejected'; reason: string | null; expiresAt: Date | null }): NoticeText {
+export function verificationDecidedNotice(d: {
+  status: 'approved' | 'rejected';
+  reason: string | null;
+  expiresAt: Date | null;
+}): NoticeText {
   if (d.status === 'approved') {
     return d.expiresAt
-      ? { kind: 'verification_decided', template: 'identity.verification_approved_until', params: { date: day(d.expiresAt.toISOString()) }, outOfApp: false }
+      ? {
+          kind: 'verification_decided',
+          template: 'identity.verification_approved_until',
+          params: { date: day(d.expiresAt.toISOString()) },
+          outOfApp: false,
+        }
       : { kind: 'verification_decided', template: 'identity.verification_approved', params: {}, outOfApp: false };
   }
   // The reviewer's reason is shown as written (in the words they chose), without its final stop.

@@ -10,7 +10,10 @@ import { PII_CATEGORIES } from './consent-rules.js';
 export function validatePartnerName(raw: string): string {
   const name = raw.trim();
   if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(name))
-    throw badInput('A partner name is 2 to 63 lower-case letters, digits or dashes, starting with a letter or digit, e.g. acme-insurance.', 'name');
+    throw badInput(
+      'A partner name is 2 to 63 lower-case letters, digits or dashes, starting with a letter or digit, e.g. acme-insurance.',
+      'name',
+    );
   return name;
 }
 
@@ -30,11 +33,19 @@ export function validateAgreement(input: AgreementInput, now: Date): AgreementIn
   if (!agreementReference || agreementReference.length > 100)
     throw badInput('Give the data-sharing agreement’s reference (up to 100 characters).', 'agreementReference');
   if (input.agreementSignedAt > now) throw badInput('The agreement cannot be signed in the future.', 'agreementSignedAt');
-  if (input.agreementExpiresAt <= input.agreementSignedAt) throw badInput('The agreement must expire after it was signed.', 'agreementExpiresAt');
-  if (input.agreementExpiresAt <= now) throw badInput('The agreement has already expired; register it with its renewed dates.', 'agreementExpiresAt');
+  if (input.agreementExpiresAt <= input.agreementSignedAt)
+    throw badInput('The agreement must expire after it was signed.', 'agreementExpiresAt');
+  if (input.agreementExpiresAt <= now)
+    throw badInput('The agreement has already expired; register it with its renewed dates.', 'agreementExpiresAt');
   const unknown = input.allowedCategories.filter((c) => !(PII_CATEGORIES as readonly string[]).includes(c));
   if (unknown.length > 0) throw badInput(`Unknown kind of personal data: ${unknown.join(', ')}.`, 'allowedCategories');
-  return { legalName, agreementReference, agreementSignedAt: input.agreementSignedAt, agreementExpiresAt: input.agreementExpiresAt, allowedCategories: [...new Set(input.allowedCategories)] };
+  return {
+    legalName,
+    agreementReference,
+    agreementSignedAt: input.agreementSignedAt,
+    agreementExpiresAt: input.agreementExpiresAt,
+    allowedCategories: [...new Set(input.allowedCategories)],
+  };
 }
 
 /** Scopes a partner key may carry: what the key lets its holder do beyond reading consented data. */
@@ -85,6 +96,7 @@ export function keyRefusal(key: KeyState, now: Date): 'revoked' | 'expired' | nu
 /** Hours a rotated key keeps working beside its replacement: long enough to deploy, never open-ended. */
 export function rotationOverlapHours(requested: number | null | undefined): number {
   const hours = requested ?? 24;
-  if (!Number.isInteger(hours) || hours < 0 || hours > 24 * 30) throw badInput('The overlap is a whole number of hours from 0 to 720.', 'overlapHours');
+  if (!Number.isInteger(hours) || hours < 0 || hours > 24 * 30)
+    throw badInput('The overlap is a whole number of hours from 0 to 720.', 'overlapHours');
   return hours;
 }

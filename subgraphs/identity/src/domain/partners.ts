@@ -88,14 +88,29 @@ export const presentPartner = (p: PartnerRow, now: Date): PartnerRow & { agreeme
   },
 });
 
-export const presentKey = ({ secretHash: _hash, ...k }: PartnerApiKeyRow, now: Date): PartnerKeyView => ({ ...k, active: keyRefusal(k, now) === null });
+export const presentKey = ({ secretHash: _hash, ...k }: PartnerApiKeyRow, now: Date): PartnerKeyView => ({
+  ...k,
+  active: keyRefusal(k, now) === null,
+});
 
 /** Registers a partner under its agreement; the name must be free. In the staff operation log. */
-export async function registerPartner(deps: PartnerDeps, actor: Actor, input: AgreementInput & { name: string }, reason: string): Promise<PartnerRow> {
+export async function registerPartner(
+  deps: PartnerDeps,
+  actor: Actor,
+  input: AgreementInput & { name: string },
+  reason: string,
+): Promise<PartnerRow> {
   const now = deps.now();
   const name = validatePartnerName(input.name);
   const agreement = validateAgreement(input, now);
-  const row: PartnerRow = { id: randomUUID(), name, ...agreement, allowedCategories: [...agreement.allowedCategories], createdAt: now, createdBy: actor.id };
+  const row: PartnerRow = {
+    id: randomUUID(),
+    name,
+    ...agreement,
+    allowedCategories: [...agreement.allowedCategories],
+    createdAt: now,
+    createdBy: actor.id,
+  };
   return deps.transaction(async (tx) => {
     if (!(await tx.partners.insert(row))) throw conflict(`A partner named ${name} is already registered.`, 'name');
     await tx.operations.record({
@@ -103,7 +118,12 @@ export async function registerPartner(deps: PartnerDeps, actor: Actor, input: Ag
       reason,
       operation: 'partner.register',
       target: { type: 'partner', id: row.id },
-      after: { name, agreementReference: row.agreementReference, agreementExpiresAt: row.agreementExpiresAt.toISOString(), allowedCategories: row.allowedCategories },
+      after: {
+        name,
+        agreementReference: row.agreementReference,
+        agreementExpiresAt: row.agreementExpiresAt.toISOString(),
+        allowedCategories: row.allowedCategories,
+      },
       at: now,
     });
     return row;
@@ -117,10 +137,27 @@ export async function issuePartnerApiKey(deps: PartnerDeps, actor: Actor, partne
   return issueKey(deps, actor, partner, validateKeyScopes(scopes), reason, 'partner.key.issue');
 }
 
-async function issueKey(deps: PartnerDeps, actor: Actor, partner: PartnerRow, scopes: string[], reason: string, operation: string, replaces?: { id: string; expiresAt: Date }) {
+async function issueKey(
+  deps: PartnerDeps,
+  actor: Actor,
+  partner: PartnerRow,
+  scopes: string[],
+  reason: string,
+  operation: string,
+  replaces?: { id: string; expiresAt: Date },
+) {
   const now = deps.now();
   const { key, prefix, secretHash } = newApiKey();
-  const row: PartnerApiKeyRow = { id: randomUUID(), partnerId: partner.id, prefix, secretHash, scopes, createdAt: now, expiresAt: null, revokedAt: null };
+  const row: PartnerApiKeyRow = {
+    id: randomUUID(),
+    partnerId: partner.id,
+    prefix,
+    secretHash,
+    scopes,
+    createdAt: now,
+    expiresAt: null,
+    revokedAt: null,
+  };
   await deps.transaction(async (tx) => {
     await tx.partners.insertKey(row);
     if (replaces) await tx.partners.endKey(replaces.id, { expiresAt: replaces.expiresAt });
@@ -129,7 +166,12 @@ async function issueKey(deps: PartnerDeps, actor: Actor, partner: PartnerRow, sc
       reason,
       operation,
       target: { type: 'partner_api_key', id: row.id },
-      after: { partner: partner.name, prefix, scopes, ...(replaces ? { replaces: replaces.id, oldKeyExpiresAt: replaces.expiresAt.toISOString() } : {}) },
+      after: {
+        partner: partner.name,
+        prefix,
+        scopes,
+        ...(replaces ? { replaces: replaces.id, oldKeyExpiresAt: replaces.expiresAt.toISOString() } : {}),
+      },
       at: now,
     });
   });
@@ -137,14 +179,23 @@ async function issueKey(deps: PartnerDeps, actor: Actor, partner: PartnerRow, sc
 }
 
 /** A replacement key; the old one keeps working for `overlapHours` (default 24), then stops. */
-export async function rotatePartnerApiKey(deps: PartnerDeps, actor: Actor, keyId: string, overlapHours: number | null | undefined, reason: string) {
+export async function rotatePartnerApiKey(
+  deps: PartnerDeps,
+  actor: Actor,
+  keyId: string,
+  overlapHours: number | null | undefined,
+  reason: string,
+) {
   const hours = rotationOverlapHours(overlapHours);
   const old = await deps.partners.key(keyId);
   if (!old) throw notFound('No partner key has this id.');
   const now = deps.now();
   if (keyRefusal(old, now)) throw conflict('This key no longer works; issue a new key instead of rotating it.', 'keyId');
   const partner = (await deps.partners.byId(old.partnerId))!;
-  return issueKey(deps, actor, partner, old.scopes, reason, 'partner.key.rotate', { id: old.id, expiresAt: new Date(now.getTime() + hours * 3_600_000) });
+  return issueKey(deps, actor, partner, old.scopes, reason, 'partner.key.rotate', {
+    id: old.id,
+    expiresAt: new Date(now.getTime() + hours * 3_600_000),
+  });
 }
 
 /** Stops a key now. Revoking a revoked key changes nothing. */
@@ -153,7 +204,14 @@ export async function revokePartnerApiKey(deps: PartnerDeps, actor: Actor, keyId
   return deps.transaction(async (tx) => {
     const key = await tx.partners.endKey(keyId, { revokedAt: now });
     if (!key) throw notFound('No partner key has this id.');
-    await tx.operations.record({ actor, reason, operation: 'partner.key.revoke', target: { type: 'partner_api_key', id: key.id }, after: { prefix: key.prefix }, at: now });
+    await tx.operations.record({
+      actor,
+      reason,
+      operation: 'partner.key.revoke',
+      target: { type: 'partner_api_key', id: key.id },
+      after: { prefix: key.prefix },
+      at: now,
+    });
     return key;
   });
 }

@@ -48,7 +48,8 @@ export function validateEntries(entries: readonly PiiAccessEntryInput[], accesse
     if (!(VIEWER_KINDS as readonly string[]).includes(entry.viewerKind)) {
       throw badInput(`viewerKind "${entry.viewerKind}" is not one of ${VIEWER_KINDS.join(', ')}.`, at('viewerKind'));
     }
-    if (!isUuid(entry.ownerMemberId)) throw badInput(`ownerMemberId "${entry.ownerMemberId}" is not a member id (a UUID).`, at('ownerMemberId'));
+    if (!isUuid(entry.ownerMemberId))
+      throw badInput(`ownerMemberId "${entry.ownerMemberId}" is not a member id (a UUID).`, at('ownerMemberId'));
     if (!entry.viewerId.trim()) throw badInput('viewerId must not be empty.', at('viewerId'));
     if (!entry.requestId.trim()) throw badInput('requestId must not be empty.', at('requestId'));
     if (entry.fields.length === 0) throw badInput('Name at least one field that was read, e.g. Member.email.', at('fields'));

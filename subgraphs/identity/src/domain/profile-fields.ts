@@ -53,7 +53,14 @@ export interface OptionalProfile {
   completedAt: Date | null;
 }
 
-export const EMPTY_PROFILE: OptionalProfile = { memberType: 'individual', birthday: null, gender: null, address: null, interests: [], completedAt: null };
+export const EMPTY_PROFILE: OptionalProfile = {
+  memberType: 'individual',
+  birthday: null,
+  gender: null,
+  address: null,
+  interests: [],
+  completedAt: null,
+};
 
 /** The optional fields, as the change log names them. */
 export type OptionalProfileField = 'birthday' | 'gender' | 'address' | 'interests' | 'memberType';
@@ -67,7 +74,8 @@ export function validateBirthday(raw: string, now: Date): string {
     throw badInput(`"${raw}" is not a date. Give your birthday as YYYY-MM-DD, e.g. 1990-05-17.`, 'birthday');
   }
   if (date.getTime() > now.getTime()) throw badInput('A birthday cannot be in the future.', 'birthday');
-  if (now.getUTCFullYear() - date.getUTCFullYear() > 130) throw badInput('A birthday more than 130 years ago cannot be right; check the year.', 'birthday');
+  if (now.getUTCFullYear() - date.getUTCFullYear() > 130)
+    throw badInput('A birthday more than 130 years ago cannot be right; check the year.', 'birthday');
   return value;
 }
 
@@ -82,12 +90,19 @@ function part(raw: string | null | undefined, field: string, max: number, requir
     if (required) throw badInput(`The address needs a ${field}.`, `address.${field}`);
     return null;
   }
-  if (value.length > max || hasControlCharacter(value)) throw badInput(`The address's ${field} must be 1 to ${max} characters on one line.`, `address.${field}`);
+  if (value.length > max || hasControlCharacter(value))
+    throw badInput(`The address's ${field} must be 1 to ${max} characters on one line.`, `address.${field}`);
   return value;
 }
 
 /** Province, city and line required; district and postal code optional; a postal code is six digits. */
-export function validateAddress(raw: { province: string; city: string; district?: string | null; line: string; postalCode?: string | null }): Address {
+export function validateAddress(raw: {
+  province: string;
+  city: string;
+  district?: string | null;
+  line: string;
+  postalCode?: string | null;
+}): Address {
   const postalCode = part(raw.postalCode, 'postalCode', 6, false);
   if (postalCode !== null && !/^\d{6}$/.test(postalCode)) throw badInput('A postal code is six digits, e.g. 200040.', 'address.postalCode');
   return {

@@ -69,7 +69,8 @@ export function profileUpdate(current: ProfileState, input: ProfileInput, now: D
   }
   const email = update.email !== undefined ? update.email : current.email;
   const phone = update.phone !== undefined ? update.phone : current.phone;
-  if (!email && !phone) throw badInput('Keep an email address or a phone number to sign in with.', input.email === null ? 'email' : 'phone');
+  if (!email && !phone)
+    throw badInput('Keep an email address or a phone number to sign in with.', input.email === null ? 'email' : 'phone');
   const optional = optionalProfileUpdate(current.profile ?? EMPTY_PROFILE, input, now);
   if (optional.fields.length > 0) {
     update.optional = optional;

@@ -41,7 +41,15 @@ export async function countCodeSend(
 ): Promise<void> {
   const checks: [string, RateLimit, string][] = [
     [`${who.purpose}:global`, limits.global, 'Too many codes are being sent right now.'],
-    ...(who.clientAddress ? [[`${who.purpose}:address:${who.clientAddress}`, limits.perAddress, 'Too many codes were asked for from your network.'] as [string, RateLimit, string]] : []),
+    ...(who.clientAddress
+      ? [
+          [`${who.purpose}:address:${who.clientAddress}`, limits.perAddress, 'Too many codes were asked for from your network.'] as [
+            string,
+            RateLimit,
+            string,
+          ],
+        ]
+      : []),
     [`${who.purpose}:contact:${who.contactLookup}`, limits.perContact, 'Too many codes were asked for this contact.'],
   ];
   let refusal: { message: string; retryAfterSeconds: number } | undefined;
@@ -54,8 +62,13 @@ export async function countCodeSend(
   }
   if (refusal) {
     const { message, retryAfterSeconds } = refusal;
-    throw new DomainError('RATE_LIMITED', `${message} Try again in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}.`, undefined, {
-      retryAfterSeconds,
-    });
+    throw new DomainError(
+      'RATE_LIMITED',
+      `${message} Try again in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}.`,
+      undefined,
+      {
+        retryAfterSeconds,
+      },
+    );
   }
 }

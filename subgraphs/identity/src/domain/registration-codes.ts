@@ -42,7 +42,11 @@ export function codeRow(
 }
 
 /** Seconds until another code may be sent to this contact; 0 when one may be sent now. */
-export function secondsBeforeResend(latest: Pick<RegistrationCodeRow, 'createdAt' | 'consumedAt'> | undefined, now: Date, policy: RegistrationCodePolicy): number {
+export function secondsBeforeResend(
+  latest: Pick<RegistrationCodeRow, 'createdAt' | 'consumedAt'> | undefined,
+  now: Date,
+  policy: RegistrationCodePolicy,
+): number {
   if (!latest || latest.consumedAt) return 0;
   const wait = latest.createdAt.getTime() + policy.resendSeconds * 1000 - now.getTime();
   return Math.max(0, Math.ceil(wait / 1000));
@@ -51,7 +55,11 @@ export function secondsBeforeResend(latest: Pick<RegistrationCodeRow, 'createdAt
 /** Why the newest code for a contact cannot be used, before comparing it. */
 export type CodeRefusal = 'none' | 'used' | 'expired' | 'exhausted';
 
-export function codeRefusal(row: Pick<RegistrationCodeRow, 'consumedAt' | 'expiresAt' | 'attempts'> | undefined, now: Date, policy: RegistrationCodePolicy): CodeRefusal | null {
+export function codeRefusal(
+  row: Pick<RegistrationCodeRow, 'consumedAt' | 'expiresAt' | 'attempts'> | undefined,
+  now: Date,
+  policy: RegistrationCodePolicy,
+): CodeRefusal | null {
   if (!row) return 'none';
   if (row.consumedAt) return 'used';
   if (row.expiresAt.getTime() <= now.getTime()) return 'expired';

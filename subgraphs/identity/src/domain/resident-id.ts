@@ -34,7 +34,13 @@ export function parseResidentId(raw: string, now: Date, field = 'idNumber'): Res
   if (!PROVINCES.has(Number(number.slice(0, 2)))) throw fail('its first two digits are not a province code.');
   const [y, m, d] = [number.slice(6, 10), number.slice(10, 12), number.slice(12, 14)].map(Number) as [number, number, number];
   const birth = new Date(Date.UTC(y, m - 1, d));
-  if (birth.getUTCFullYear() !== y || birth.getUTCMonth() !== m - 1 || birth.getUTCDate() !== d || y < 1900 || birth.getTime() > now.getTime()) {
+  if (
+    birth.getUTCFullYear() !== y ||
+    birth.getUTCMonth() !== m - 1 ||
+    birth.getUTCDate() !== d ||
+    y < 1900 ||
+    birth.getTime() > now.getTime()
+  ) {
     throw fail('digits 7 to 14 are not a birth date.');
   }
   if (checkCharacter(number.slice(0, 17)) !== number[17]) throw fail('the last character does not match (check for a mistyped digit).');

@@ -39,7 +39,16 @@ function retentionCutoffs(now: Date, policy: RetentionPolicy): RetentionCutoffs 
 
 /** Rows removed, by what they were. */
 export type RetentionRun = Record<
-  'piiAccessLog' | 'staffOperationLog' | 'registrationCodes' | 'passwordResetCodes' | 'refreshTokens' | 'notificationDeliveries' | 'developmentNotifications' | 'eventLog' | 'outbox' | 'inbox',
+  | 'piiAccessLog'
+  | 'staffOperationLog'
+  | 'registrationCodes'
+  | 'passwordResetCodes'
+  | 'refreshTokens'
+  | 'notificationDeliveries'
+  | 'developmentNotifications'
+  | 'eventLog'
+  | 'outbox'
+  | 'inbox',
   number
 >;
 

@@ -37,19 +37,48 @@ const BASE_ROLES: readonly RoleDefinition[] = [
     name: 'moderator',
     description:
       'Works the report queue, records violations (the ladder decides the sanction), decides appeals of violations others recorded; works the risk flag queue; reads standing, complaints and order and points history (behaviour, with a purpose).',
-    scopes: ['members:read', 'moderation:read', 'moderation:write', 'complaints:read', 'pii:contact:masked', 'pii:behaviour:read', 'risk:review'],
+    scopes: [
+      'members:read',
+      'moderation:read',
+      'moderation:write',
+      'complaints:read',
+      'pii:contact:masked',
+      'pii:behaviour:read',
+      'risk:review',
+    ],
   },
   {
     name: 'finance',
-    description: 'Handles refunds, offline payments and point adjustments; works the risk flag queue; sees financial data and order and points history (behaviour, with a purpose).',
-    scopes: ['members:read', 'orders:read', 'orders:write', 'orders:refund', 'points:read', 'points:adjust', 'pii:financial:read', 'pii:behaviour:read', 'risk:review'],
+    description:
+      'Handles refunds, offline payments and point adjustments; works the risk flag queue; sees financial data and order and points history (behaviour, with a purpose).',
+    scopes: [
+      'members:read',
+      'orders:read',
+      'orders:write',
+      'orders:refund',
+      'points:read',
+      'points:adjust',
+      'pii:financial:read',
+      'pii:behaviour:read',
+      'risk:review',
+    ],
   },
   {
     name: 'admin',
     description:
-      'Manages staff accounts and roles; publishes policy versions and the points programme (earning rules, campaigns, store, lotteries); schedules tier benefit changes; reads the audit logs, the scheduled jobs\' runs and the schema. ' +
+      "Manages staff accounts and roles; publishes policy versions and the points programme (earning rules, campaigns, store, lotteries); schedules tier benefit changes; reads the audit logs, the scheduled jobs' runs and the schema. " +
       'Holds every scope of the other roles except pii:*:read, since nobody grants a scope they do not hold; those need a second admin.',
-    scopes: ['members:read', 'staff:manage', 'audit:read', 'ops:read', 'schema:read', 'pii:contact:masked', 'policy:publish', 'points:manage', 'tiers:manage'],
+    scopes: [
+      'members:read',
+      'staff:manage',
+      'audit:read',
+      'ops:read',
+      'schema:read',
+      'pii:contact:masked',
+      'policy:publish',
+      'points:manage',
+      'tiers:manage',
+    ],
   },
   {
     name: 'partnerships',
@@ -73,7 +102,10 @@ const needsSecondAdmin = (scope: string) => /^pii:[a-z_]+:read$/.test(scope);
  */
 export const DEFAULT_ROLES: readonly RoleDefinition[] = BASE_ROLES.map((role) =>
   role.name === 'admin'
-    ? { ...role, scopes: [...new Set([...role.scopes, ...BASE_ROLES.flatMap((r) => r.scopes.filter((scope) => !needsSecondAdmin(scope)))])].sort() }
+    ? {
+        ...role,
+        scopes: [...new Set([...role.scopes, ...BASE_ROLES.flatMap((r) => r.scopes.filter((scope) => !needsSecondAdmin(scope)))])].sort(),
+      }
     : role,
 );
 

@@ -26,16 +26,24 @@ export async function registerAccepting(
     const inForce = current.find((p) => p.kind === given.kind);
     if (inForce && inForce.version !== given.version.trim()) {
       const label = given.kind === 'privacy' ? 'privacy policy' : 'terms';
-      throw badInput(`The ${label} in force is version ${inForce.version}, not ${given.version}; show and accept that one.`, 'acceptedPolicies');
+      throw badInput(
+        `The ${label} in force is version ${inForce.version}, not ${given.version}; show and accept that one.`,
+        'acceptedPolicies',
+      );
     }
   }
   const missing = current.filter((p) => !input.acceptedPolicies.some((a) => a.kind === p.kind));
   if (missing.length > 0) {
     const names = missing.map((p) => `${p.kind === 'privacy' ? 'privacy policy' : 'terms'} ${p.version}`).join(' and ');
     // The code consent features use: clients show the versions named and send them in acceptedPolicies.
-    throw new DomainError('POLICY_ACCEPTANCE_REQUIRED', `To register, accept the ${names} (send them in acceptedPolicies).`, 'acceptedPolicies', {
-      policies: missing.map((p) => ({ kind: p.kind.toUpperCase(), version: p.version })),
-    });
+    throw new DomainError(
+      'POLICY_ACCEPTANCE_REQUIRED',
+      `To register, accept the ${names} (send them in acceptedPolicies).`,
+      'acceptedPolicies',
+      {
+        policies: missing.map((p) => ({ kind: p.kind.toUpperCase(), version: p.version })),
+      },
+    );
   }
   const { acceptedPolicies: _, ...account } = input;
   return register(deps, account, {

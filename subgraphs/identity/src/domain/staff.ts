@@ -59,7 +59,8 @@ export function mustChangePassword(account: Pick<StaffAccount, 'passwordChangedA
 /** Staff operations say why; the reason is shown in the log (and to members where it concerns them). */
 export function requireReason(reason: string | null | undefined, field = 'reason'): string {
   const text = reason?.trim() ?? '';
-  if (text.length < 3 || text.length > 500) throw badInput('Give a reason of 3 to 500 characters; it is kept in the staff operation log.', field);
+  if (text.length < 3 || text.length > 500)
+    throw badInput('Give a reason of 3 to 500 characters; it is kept in the staff operation log.', field);
   return text;
 }
 
@@ -71,10 +72,14 @@ const view = (deps: StaffDeps, account: StaffAccount): StaffView => ({
 async function issue(deps: StaffDeps, account: StaffAccount): Promise<StaffSignIn> {
   const scopes = scopesOf(account.scopes);
   // The token holds while the account stays at this session version (roles, password, disabling move it on).
-  const { token, expiresAt } = await issueAccessToken({ sub: account.id, kind: 'staff', scope: scopes.join(' '), sid: String(account.sessionVersion) }, deps.jwtSecret, {
-    ttlSeconds: deps.accessTokenTtlSeconds,
-    now: deps.now(),
-  });
+  const { token, expiresAt } = await issueAccessToken(
+    { sub: account.id, kind: 'staff', scope: scopes.join(' '), sid: String(account.sessionVersion) },
+    deps.jwtSecret,
+    {
+      ttlSeconds: deps.accessTokenTtlSeconds,
+      now: deps.now(),
+    },
+  );
   return { accessToken: token, expiresAt, scopes, passwordChangeRequired: false, staff: view(deps, account) };
 }
 
@@ -92,7 +97,9 @@ async function authenticate(deps: StaffDeps, email: string, password: string): P
   const locked = secondsLocked(account.lockedUntil, now);
   if (locked > 0) throw lockedError(locked);
   if (!(await verifyPassword(password, account.passwordHash))) {
-    const after = await deps.transaction((tx) => tx.staff.recordFailedLogin(account.id, (state) => afterFailedLogin(state, deps.lockout, now)));
+    const after = await deps.transaction((tx) =>
+      tx.staff.recordFailedLogin(account.id, (state) => afterFailedLogin(state, deps.lockout, now)),
+    );
     const nowLocked = secondsLocked(after?.lockedUntil ?? null, now);
     if (nowLocked > 0) throw lockedError(nowLocked);
     throw unauthenticated(WRONG_CREDENTIALS);
@@ -179,7 +186,13 @@ async function actorScopes(deps: StaffDeps, actor: Actor): Promise<Set<string> |
  * scope but pii:*:read must be one the actor holds (FORBIDDEN naming those it lacks); new
  * pii:*:read scopes are returned, since they wait for a second admin.
  */
-async function checkGrant(deps: StaffDeps, actor: Actor, roleNames: readonly string[], currentRoles: readonly string[], roles: RoleRow[]): Promise<string[]> {
+async function checkGrant(
+  deps: StaffDeps,
+  actor: Actor,
+  roleNames: readonly string[],
+  currentRoles: readonly string[],
+  roles: RoleRow[],
+): Promise<string[]> {
   const held = await actorScopes(deps, actor);
   const check = grantCheck(roles, roleNames, currentRoles, held === 'all' ? undefined : held);
   if (check.notHeld.length > 0) {
@@ -225,9 +238,7 @@ export async function createStaff(
     sessionVersion: 1,
   };
   const grant: StaffRoleGrant | null =
-    needsApproval.length > 0 && actor.kind === 'staff'
-      ? pendingGrant(row.id, roleNames, needsApproval, actor.id, reason, now)
-      : null;
+    needsApproval.length > 0 && actor.kind === 'staff' ? pendingGrant(row.id, roleNames, needsApproval, actor.id, reason, now) : null;
   const given = grant ? [] : roleNames;
   try {
     // The account, its roles, the grant waiting for approval and the log entry commit together.
@@ -241,7 +252,12 @@ export async function createStaff(
         at: now,
         operation: 'staff.create',
         target: { type: 'staff', id: row.id },
-        after: { email: row.email, displayName: row.displayName, roles: [...given].sort(), ...(grant ? { awaitingApproval: grantSummary(grant) } : {}) },
+        after: {
+          email: row.email,
+          displayName: row.displayName,
+          roles: [...given].sort(),
+          ...(grant ? { awaitingApproval: grantSummary(grant) } : {}),
+        },
       });
       return created;
     });
@@ -261,7 +277,14 @@ export async function createStaff(
   }
 }
 
-function pendingGrant(staffId: string, roles: string[], sensitiveScopes: string[], requestedBy: string, reason: string, at: Date): StaffRoleGrant {
+function pendingGrant(
+  staffId: string,
+  roles: string[],
+  sensitiveScopes: string[],
+  requestedBy: string,
+  reason: string,
+  at: Date,
+): StaffRoleGrant {
   return {
     id: randomUUID(),
     staffId,
@@ -368,7 +391,12 @@ export async function decideStaffRoleGrant(
 }
 
 /** Disables a staff account: no sign-in, and its tokens stop at the next request. Nobody disables themselves. */
-export async function disableStaff(deps: StaffDeps, actor: Actor, input: { staffId: string; reason: string }, requestId?: string): Promise<StaffView> {
+export async function disableStaff(
+  deps: StaffDeps,
+  actor: Actor,
+  input: { staffId: string; reason: string },
+  requestId?: string,
+): Promise<StaffView> {
   if (actor.kind === 'staff' && actor.id === input.staffId) throw forbidden('You cannot disable your own account; ask another admin.');
   const reason = requireReason(input.reason);
   const at = deps.now();

@@ -232,7 +232,12 @@ export interface VerificationStore {
    */
   decide(
     id: string,
-    decision: { status: 'approved' | 'rejected'; rejectionReason: string | null; rejectionKind?: RejectionKind | null; expiresAt: Date | null },
+    decision: {
+      status: 'approved' | 'rejected';
+      rejectionReason: string | null;
+      rejectionKind?: RejectionKind | null;
+      expiresAt: Date | null;
+    },
     decided: { by: string; at: Date },
     levelOf: LevelOf,
   ): Promise<Verification | undefined>;
@@ -316,7 +321,12 @@ export interface InboxStore {
   emailNotices(eventId: string, now: Date): Promise<number>;
   /** Remembers the member's tier for tier-wide notices. */
   setAudience(memberId: string, tier: string, at: Date): Promise<void>;
-  pagesForMembers(memberIds: readonly string[], first: number, after: Cursor | undefined, unreadOnly: boolean): Promise<Map<string, NoticeRow[]>>;
+  pagesForMembers(
+    memberIds: readonly string[],
+    first: number,
+    after: Cursor | undefined,
+    unreadOnly: boolean,
+  ): Promise<Map<string, NoticeRow[]>>;
   unreadCounts(memberIds: readonly string[]): Promise<Map<string, number>>;
   /** Marks the member's notice read (the first time only); undefined when it is not theirs. */
   markRead(id: string, memberId: string, now: Date): Promise<NoticeRow | undefined>;

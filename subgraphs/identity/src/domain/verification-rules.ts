@@ -34,9 +34,7 @@ const live = (v: ApprovedVerification, now: Date) =>
 
 /** The newest-expiring live verification of a level, if any. */
 function best(rows: readonly ApprovedVerification[], level: string, now: Date): ApprovedVerification | undefined {
-  return rows
-    .filter((v) => v.level === level && live(v, now))
-    .sort((a, b) => b.expiresAt!.getTime() - a.expiresAt!.getTime())[0];
+  return rows.filter((v) => v.level === level && live(v, now)).sort((a, b) => b.expiresAt!.getTime() - a.expiresAt!.getTime())[0];
 }
 
 /**

@@ -39,7 +39,12 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 const VERIFIED_ELSEWHERE = 'This ID number is already verified on another account. If it is yours, contact support.';
 
 /** Refuses a new submission while a live verification of `level` is not yet due for renewal. */
-function refuseEarlyRenewal(approved: ApprovedVerification[], level: 'primary' | 'advanced' | 'enterprise', now: Date, policy: VerificationPolicy): void {
+function refuseEarlyRenewal(
+  approved: ApprovedVerification[],
+  level: 'primary' | 'advanced' | 'enterprise',
+  now: Date,
+  policy: VerificationPolicy,
+): void {
   const live = approved.filter((v) => v.level === level && v.expiresAt && v.expiresAt.getTime() > now.getTime());
   const latest = live.sort((a, b) => b.expiresAt!.getTime() - a.expiresAt!.getTime())[0];
   if (latest && !renewable(latest.expiresAt!, now, policy)) {
@@ -72,7 +77,9 @@ export async function submitPrimaryVerification(
 
   const since = new Date(now.getTime() - 86_400_000);
   if ((await deps.verifications.rejectedSince(memberId, 'primary', since)) >= deps.policy.primaryAttemptsPerDay) {
-    throw new DomainError('RATE_LIMITED', 'Too many refused verification attempts today. Try again tomorrow.', undefined, { retryAfterSeconds: 86_400 });
+    throw new DomainError('RATE_LIMITED', 'Too many refused verification attempts today. Try again tomorrow.', undefined, {
+      retryAfterSeconds: 86_400,
+    });
   }
   const idNumberLookup = lookupHash(deps.ring, 'id_number', number);
 
@@ -182,7 +189,11 @@ async function decide(
       if (!verification) return undefined;
       const falseSubmission = decision.status === 'rejected' && decision.rejectionKind === 'false_submission';
       // A submission found false restricts the member until a later approval.
-      if (falseSubmission) await tx.verifications.recordRefusal({ memberId: verification.memberId, kind: 'false_submission', verificationId: id, at: now }, levelOf);
+      if (falseSubmission)
+        await tx.verifications.recordRefusal(
+          { memberId: verification.memberId, kind: 'false_submission', verificationId: id, at: now },
+          levelOf,
+        );
       await tx.operations.record({
         actor,
         reason: decision.reason,
@@ -200,7 +211,10 @@ async function decide(
         },
       });
       // The member hears of the decision, with the reason when rejected.
-      await tx.inbox.addForMember(verification.memberId, decisionNotice(verification.level, { ...decision, expiresAt }), { eventId: decisionNoticeId(id), at: now });
+      await tx.inbox.addForMember(verification.memberId, decisionNotice(verification.level, { ...decision, expiresAt }), {
+        eventId: decisionNoticeId(id),
+        at: now,
+      });
       return verification;
     });
   } catch (error) {
@@ -209,12 +223,19 @@ async function decide(
   }
   if (decided) return decided;
   const existing = await deps.verifications.byId(id);
-  if (!existing || (existing.level !== 'advanced' && existing.level !== 'enterprise')) throw notFound('There is no verification for review with this id.');
+  if (!existing || (existing.level !== 'advanced' && existing.level !== 'enterprise'))
+    throw notFound('There is no verification for review with this id.');
   throw conflict(`This verification was already decided (${existing.status}).`);
 }
 
 /** A reviewer approves a pending advanced verification; it lasts the policy's months. */
-export function approveVerification(deps: VerificationDeps, actor: Actor, id: string, reason?: string | null, requestId?: string): Promise<Verification> {
+export function approveVerification(
+  deps: VerificationDeps,
+  actor: Actor,
+  id: string,
+  reason?: string | null,
+  requestId?: string,
+): Promise<Verification> {
   return decide(deps, actor, id, { status: 'approved', reason: reason?.trim() || null }, requestId);
 }
 
@@ -268,9 +289,13 @@ export async function submitEnterpriseVerification(
   const companyName = validateCompanyName(input.companyName);
   const creditCode = parseCreditCode(input.creditCode);
   if (!validImageReference(input.licenceDocumentRef)) {
-    throw badInput('Give the reference the upload returned for the licence, e.g. s3://bucket/key, not the image itself.', 'licenceDocumentRef');
+    throw badInput(
+      'Give the reference the upload returned for the licence, e.g. s3://bucket/key, not the image itself.',
+      'licenceDocumentRef',
+    );
   }
-  if (member.memberType !== 'enterprise') throw conflict('Only enterprise members submit a business licence: set your member type to ENTERPRISE first.', 'memberType');
+  if (member.memberType !== 'enterprise')
+    throw conflict('Only enterprise members submit a business licence: set your member type to ENTERPRISE first.', 'memberType');
   await requireNotRestricted(deps, member.id, 'enterprise');
   const now = deps.now();
   const approved = (await deps.verifications.approvedFor([member.id])).get(member.id) ?? [];

@@ -23,12 +23,14 @@ export const en: Record<string, string> = {
 
   // Codes and other messages sent by email or text message.
   'message.registration-code.subject': 'Your membership registration code',
-  'message.registration-code.body': 'Your membership registration code is {code}. It expires in {minutes} minutes. If you did not ask for it, ignore this message.',
+  'message.registration-code.body':
+    'Your membership registration code is {code}. It expires in {minutes} minutes. If you did not ask for it, ignore this message.',
   'message.password-reset-code.subject': 'Your membership password reset code',
   'message.password-reset-code.body':
     'Your membership password reset code is {code}. It expires in {minutes} minutes. If you did not ask for it, ignore this message: your password stays as it is.',
   'message.contact-verification-code.subject': 'Your membership verification code',
-  'message.contact-verification-code.body': 'Your membership verification code is {code}. It expires in {minutes} minutes. If you did not ask for it, ignore this message.',
+  'message.contact-verification-code.body':
+    'Your membership verification code is {code}. It expires in {minutes} minutes. If you did not ask for it, ignore this message.',
   'message.account-exists.subject': 'Someone tried to register with your address',
   'message.account-exists.email.body':
     'Someone asked to register a new membership account with this email address, which already has one. If it was you, sign in, or reset your password if you forgot it. If it was not you, ignore this message; nothing has changed.',
@@ -71,7 +73,8 @@ export const en: Record<string, string> = {
   'identity.policy_changed_later.body':
     'The new {kind|policy} takes effect on {date}; until then the current one applies. Read it with policyVersion and accept it to keep giving consents after that date; withdrawing them needs nothing.',
   'identity.verification_expiring.title': 'Your real-name verification expires soon',
-  'identity.verification_expiring.body': 'Your {level|level} verification expires on {date}. Renew it before then to keep your verification level.',
+  'identity.verification_expiring.body':
+    'Your {level|level} verification expires on {date}. Renew it before then to keep your verification level.',
   'identity.verification_approved.title': 'Your advanced verification is approved',
   'identity.verification_approved.body': 'Your advanced real-name verification was approved.',
   'identity.verification_approved_until.title': 'Your advanced verification is approved',
@@ -79,9 +82,11 @@ export const en: Record<string, string> = {
   'identity.verification_rejected.title': 'Your advanced verification was not approved',
   'identity.verification_rejected.body': 'Your advanced real-name verification was not approved: {reason}. You may submit it again.',
   'identity.enterprise_approved_until.title': 'Your enterprise verification is approved',
-  'identity.enterprise_approved_until.body': 'Your enterprise verification (business licence) was approved and is valid until {date}. Enterprise features are open to your account.',
+  'identity.enterprise_approved_until.body':
+    'Your enterprise verification (business licence) was approved and is valid until {date}. Enterprise features are open to your account.',
   'identity.enterprise_rejected.title': 'Your enterprise verification was not approved',
-  'identity.enterprise_rejected.body': 'Your enterprise verification (business licence) was not approved: {reason}. You may submit it again.',
+  'identity.enterprise_rejected.body':
+    'Your enterprise verification (business licence) was not approved: {reason}. You may submit it again.',
   'identity.verification_found_false.title': 'Your verification submission was found false',
   'identity.verification_found_false.body':
     'A reviewer found your {level|level} verification submission false: {reason}. Some features are restricted until a verification of yours is approved. If this is a mistake, contact support.',
@@ -93,17 +98,20 @@ export const en: Record<string, string> = {
   'orders.order_cancelled.title': 'Order {orderNumber} is cancelled',
   'orders.order_cancelled.body': 'You cancelled order {orderNumber} before paying for it. Any points it held are yours again.',
   'orders.order_cancelled_unpaid.title': 'Order {orderNumber} was cancelled: it was not paid in time',
-  'orders.order_cancelled_unpaid.body': 'Order {orderNumber} was not paid before its payment deadline, so we cancelled it. Any points it held are yours again.',
+  'orders.order_cancelled_unpaid.body':
+    'Order {orderNumber} was not paid before its payment deadline, so we cancelled it. Any points it held are yours again.',
   'orders.refund_requested.title': 'We received your refund request for order {orderNumber}',
   'orders.refund_requested.body': 'You asked for {amount} {currency} back. We will tell you when it is decided.',
   'orders.refund_approved.title': 'Your refund for order {orderNumber} is approved',
   'orders.refund_approved.body': '{amount} {currency} goes back to you by the way you paid.',
   'orders.refund_partially_approved.title': 'Your refund for order {orderNumber} is partly approved',
-  'orders.refund_partially_approved.body': 'You asked for {requested} {currency}; {amount} {currency} goes back to you by the way you paid.',
+  'orders.refund_partially_approved.body':
+    'You asked for {requested} {currency}; {amount} {currency} goes back to you by the way you paid.',
   'orders.refund_rejected.title': 'Your refund request for order {orderNumber} was not approved',
   'orders.refund_rejected.body': 'Reason: {reason}',
   'orders.refund_completed.title': 'Refund for order {orderNumber} sent',
-  'orders.refund_completed.body': '{amount} {currency} was sent back by the way you paid, and {points} points used on the order are yours again.',
+  'orders.refund_completed.body':
+    '{amount} {currency} was sent back by the way you paid, and {points} points used on the order are yours again.',
   'points.points_available.title': '{points} points are now yours to spend',
   'points.points_available.body': 'The return window of order {orderNumber} has ended, so the points it earned are available.',
   'tiers.downgrade_scheduled.title': 'Your tier will change to {to} on {date}',
@@ -118,5 +126,6 @@ export const en: Record<string, string> = {
   'moderation.appeal_reversed.body':
     'We reviewed appeal {appealId} and reversed sanction {sanctionId}. What it took away (tier, blocked benefits) is restored.',
   'moderation.appeal_upheld.title': 'Your appeal was reviewed: the {kind} stays',
-  'moderation.appeal_upheld.body': 'We reviewed appeal {appealId} and the sanction {sanctionId} stays in place. You can complain about the decision in the app.',
+  'moderation.appeal_upheld.body':
+    'We reviewed appeal {appealId} and the sanction {sanctionId} stays in place. You can complain about the decision in the app.',
 };

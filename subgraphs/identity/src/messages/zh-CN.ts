@@ -21,7 +21,8 @@ export const zhCN: Record<string, string> = {
   'message.registration-code.subject': '您的会员注册验证码',
   'message.registration-code.body': '您的会员注册验证码为 {code}，{minutes} 分钟内有效。如非本人操作，请忽略本消息。',
   'message.password-reset-code.subject': '您的会员密码重置验证码',
-  'message.password-reset-code.body': '您的会员密码重置验证码为 {code}，{minutes} 分钟内有效。如非本人操作，请忽略本消息，您的密码不会改变。',
+  'message.password-reset-code.body':
+    '您的会员密码重置验证码为 {code}，{minutes} 分钟内有效。如非本人操作，请忽略本消息，您的密码不会改变。',
   'message.contact-verification-code.subject': '您的会员验证码',
   'message.contact-verification-code.body': '您的会员验证码为 {code}，{minutes} 分钟内有效。如非本人操作，请忽略本消息。',
   'message.account-exists.subject': '有人尝试用您的邮箱注册',
@@ -76,7 +77,8 @@ export const zhCN: Record<string, string> = {
   'identity.enterprise_rejected.title': '您的企业认证未通过',
   'identity.enterprise_rejected.body': '您的企业认证（营业执照）未通过：{reason}。您可以重新提交。',
   'identity.verification_found_false.title': '您提交的认证资料被认定为虚假',
-  'identity.verification_found_false.body': '审核人员认定您提交的{level|level}认证资料为虚假：{reason}。在您的认证获批之前，部分功能将受到限制。如有异议，请联系客服。',
+  'identity.verification_found_false.body':
+    '审核人员认定您提交的{level|level}认证资料为虚假：{reason}。在您的认证获批之前，部分功能将受到限制。如有异议，请联系客服。',
 
   'orders.payment_confirmed.title': '订单 {orderNumber} 已付款',
   'orders.payment_confirmed.body': '我们已收到 {amount} {currency}，您的订单正在备货。',

@@ -36,7 +36,9 @@ export class OutboxNotifier implements Notifier {
       noticeId: null,
     });
     const attempt = deliverDue(this.deps, this.now(), { id })
-      .catch((error: unknown) => this.logger.warn('first delivery attempt failed; the delivery job retries it', { deliveryId: id, error: String(error) }))
+      .catch((error: unknown) =>
+        this.logger.warn('first delivery attempt failed; the delivery job retries it', { deliveryId: id, error: String(error) }),
+      )
       .finally(() => this.inFlight.delete(attempt));
     this.inFlight.add(attempt);
   }

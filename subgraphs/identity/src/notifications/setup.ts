@@ -16,7 +16,9 @@ import { SmtpChannel } from './smtp-channel.js';
 export function notifierMode(env: Pick<IdentityEnv, 'NOTIFIER' | 'NODE_ENV'>): 'dev' | 'deliver' {
   const mode = env.NOTIFIER ?? (env.NODE_ENV === 'production' ? 'deliver' : 'dev');
   if (mode === 'dev' && env.NODE_ENV === 'production') {
-    throw new Error('NOTIFIER=dev is refused in production: it writes codes to the log and a table. Set NOTIFIER=deliver with SMTP_URL and/or SMS_HTTP_URL.');
+    throw new Error(
+      'NOTIFIER=dev is refused in production: it writes codes to the log and a table. Set NOTIFIER=deliver with SMTP_URL and/or SMS_HTTP_URL.',
+    );
   }
   return mode;
 }

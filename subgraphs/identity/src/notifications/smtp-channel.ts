@@ -15,7 +15,10 @@ interface SmtpFailure {
 export class SmtpChannel implements DeliveryChannel {
   private readonly transport;
 
-  constructor(url: string, private readonly from: string) {
+  constructor(
+    url: string,
+    private readonly from: string,
+  ) {
     this.transport = createTransport(url);
   }
 

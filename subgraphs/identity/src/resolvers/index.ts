@@ -1,7 +1,15 @@
 import { DateTime, badInput, notFound, pageArgs, toConnection } from '@membership/subgraph';
 import { decideAccess, maskValue, memberIdOf, type PiiMask } from '@membership/viewer';
 import type { IdentityContext } from '../context.js';
-import { changePassword, login, logout, refreshSession, requestPasswordReset, requestRegistrationCode, resetPassword } from '../domain/accounts.js';
+import {
+  changePassword,
+  login,
+  logout,
+  refreshSession,
+  requestPasswordReset,
+  requestRegistrationCode,
+  resetPassword,
+} from '../domain/accounts.js';
 import { registerAccepting } from '../domain/sign-up.js';
 import { isUuid, recordPiiAccess } from '../domain/pii-access-log.js';
 import type { JobRunRow } from '@membership/jobs';
@@ -26,7 +34,14 @@ import {
   revokePartnerConsent,
   updateMarketingPreferences,
 } from '../domain/consents.js';
-import { marketingPreferences, partnerSharing, policiesToAccept, type CaptureChannel, type CaptureMethod, type PolicyKind } from '../domain/consent-rules.js';
+import {
+  marketingPreferences,
+  partnerSharing,
+  policiesToAccept,
+  type CaptureChannel,
+  type CaptureMethod,
+  type PolicyKind,
+} from '../domain/consent-rules.js';
 import { updateProfile } from '../domain/profile.js';
 import { requestContactVerificationCode, verifyContact } from '../domain/contact-verification.js';
 import type { MemberType as MemberTypeValue } from '../domain/profile-fields.js';
@@ -84,7 +99,11 @@ const capture = (args: { channel?: string | null; method?: string | null }) => (
   channel: lower<CaptureChannel>(args.channel ?? 'WEB'),
   method: lower<CaptureMethod>(args.method ?? 'CHECKBOX'),
 });
-const PURPOSES: Record<string, ConsentPurpose> = { marketing: 'MARKETING', personalisation: 'PERSONALISED_RECOMMENDATIONS', partner_sharing: 'PARTNER_SHARING' };
+const PURPOSES: Record<string, ConsentPurpose> = {
+  marketing: 'MARKETING',
+  personalisation: 'PERSONALISED_RECOMMENDATIONS',
+  partner_sharing: 'PARTNER_SHARING',
+};
 
 /**
  * A value of one of identity's @pii fields, under the gateway's own category rule (shared
@@ -92,7 +111,13 @@ const PURPOSES: Record<string, ConsentPurpose> = { marketing: 'MARKETING', perso
  * an accepted purpose in the signed viewer, in full or masked; anyone else null. The gateway
  * still masks, logs and reports the denial; this holds even for a caller that bypasses it.
  */
-async function piiValue(ctx: IdentityContext, category: string, mask: PiiMask, ownerId: string, value: string | null): Promise<string | null> {
+async function piiValue(
+  ctx: IdentityContext,
+  category: string,
+  mask: PiiMask,
+  ownerId: string,
+  value: string | null,
+): Promise<string | null> {
   if (value === null) return null;
   const level = await piiAccessLevel(ctx, category, ownerId);
   if (level === 'denied') return null;
@@ -112,7 +137,8 @@ async function piiWhole<T>(ctx: IdentityContext, category: string, ownerId: stri
 async function piiAccessLevel(ctx: IdentityContext, category: string, ownerId: string): Promise<'owner' | 'full' | 'masked' | 'denied'> {
   // A partner: the member's consent from identity's own records (the agreement is in the signed viewer).
   const consented =
-    ctx.viewer.kind === 'partner' && (await ctx.loaders.partnerConsentCategories.load({ partnerId: ctx.viewer.partnerId, memberId: ownerId })).has(category);
+    ctx.viewer.kind === 'partner' &&
+    (await ctx.loaders.partnerConsentCategories.load({ partnerId: ctx.viewer.partnerId, memberId: ownerId })).has(category);
   return decideAccess(ctx.viewer, category, ownerId, { ...ctx.piiPolicy, partnerConsent: () => consented }).level;
 }
 
@@ -127,8 +153,7 @@ export const resolvers: Resolvers = {
   ...partnerResolvers,
   Query: {
     ...partnerResolvers.Query,
-    me: (_, __, ctx) =>
-      ctx.viewer.kind === 'member' ? ctx.loaders.memberById.load(ctx.viewer.memberId) : null,
+    me: (_, __, ctx) => (ctx.viewer.kind === 'member' ? ctx.loaders.memberById.load(ctx.viewer.memberId) : null),
     member: (_, args, ctx) => ctx.loaders.memberById.load(args.id),
     members: async (_, args, ctx) => {
       const { first, after } = pageArgs(args);
@@ -144,8 +169,7 @@ export const resolvers: Resolvers = {
     },
     currentPolicies: (_, __, ctx) => ctx.loaders.currentPolicies(),
     policyVersion: async (_, args, ctx) => (await ctx.stores.consents.policy(lower<PolicyKind>(args.kind), args.version.trim())) ?? null,
-    dataExport: (_, args, ctx) =>
-      dataExportOf(ctx.dataExport, memberIdOf(ctx.viewer)!, checkId(args.id)),
+    dataExport: (_, args, ctx) => dataExportOf(ctx.dataExport, memberIdOf(ctx.viewer)!, checkId(args.id)),
     staffOperationLog: async (_, args, ctx) => {
       const { first, after } = pageArgs(args);
       return toConnection(await ctx.stores.operations.page(first, after), first, operationCursor);
@@ -165,7 +189,11 @@ export const resolvers: Resolvers = {
     ...partnerResolvers.Mutation,
     requestRegistrationCode: async (_, args, ctx) => {
       const { language, ...contact } = args.input;
-      const sent = await requestRegistrationCode(ctx.accounts, { ...contact, language: language ? fromApiLanguage(language) : null }, ctx.clientAddress);
+      const sent = await requestRegistrationCode(
+        ctx.accounts,
+        { ...contact, language: language ? fromApiLanguage(language) : null },
+        ctx.clientAddress,
+      );
       return { ...sent, channel: upper<ContactChannel>(sent.channel) };
     },
     register: (_, args, ctx) => {
@@ -177,31 +205,38 @@ export const resolvers: Resolvers = {
         capture({ channel: consentChannel, method: consentMethod }),
       );
     },
-    login: (_, args, ctx) =>
-      login(ctx.accounts, args.input),
-    refreshSession: (_, args, ctx) =>
-      refreshSession(ctx.accounts, args.refreshToken),
+    login: (_, args, ctx) => login(ctx.accounts, args.input),
+    refreshSession: (_, args, ctx) => refreshSession(ctx.accounts, args.refreshToken),
     logout: (_, args, ctx) => logout(ctx.accounts, args.refreshToken),
-    changePassword: (_, args, ctx) =>
-      changePassword(ctx.accounts, memberIdOf(ctx.viewer)!, args),
+    changePassword: (_, args, ctx) => changePassword(ctx.accounts, memberIdOf(ctx.viewer)!, args),
     requestPasswordReset: async (_, args, ctx) => {
       const sent = await requestPasswordReset(ctx.accounts, args.login, ctx.clientAddress);
       return { ...sent, channel: upper<ContactChannel>(sent.channel) };
     },
-    resetPassword: (_, args, ctx) =>
-      resetPassword(ctx.accounts, args),
-    submitPrimaryVerification: (_, args, ctx) =>
-      submitPrimaryVerification(ctx.verification, memberIdOf(ctx.viewer)!, args.input),
+    resetPassword: (_, args, ctx) => resetPassword(ctx.accounts, args),
+    submitPrimaryVerification: (_, args, ctx) => submitPrimaryVerification(ctx.verification, memberIdOf(ctx.viewer)!, args.input),
     submitAdvancedVerification: (_, args, ctx) => submitAdvancedVerification(ctx.verification, memberIdOf(ctx.viewer)!, args.input),
-    approveVerification: (_, args, ctx) =>
-      approveVerification(ctx.verification, actor(ctx), checkId(args.id), args.reason, ctx.requestId),
+    approveVerification: (_, args, ctx) => approveVerification(ctx.verification, actor(ctx), checkId(args.id), args.reason, ctx.requestId),
     rejectVerification: (_, args, ctx) =>
-      rejectVerification(ctx.verification, actor(ctx), checkId(args.id), args.reason, ctx.requestId, lower<RejectionKind>(args.kind ?? 'INSUFFICIENT')),
+      rejectVerification(
+        ctx.verification,
+        actor(ctx),
+        checkId(args.id),
+        args.reason,
+        ctx.requestId,
+        lower<RejectionKind>(args.kind ?? 'INSUFFICIENT'),
+      ),
     requestContactVerificationCode: async (_, args, ctx) => {
-      const sent = await requestContactVerificationCode(ctx.accounts, memberIdOf(ctx.viewer)!, lower<'email' | 'phone'>(args.channel), ctx.clientAddress);
+      const sent = await requestContactVerificationCode(
+        ctx.accounts,
+        memberIdOf(ctx.viewer)!,
+        lower<'email' | 'phone'>(args.channel),
+        ctx.clientAddress,
+      );
       return { ...sent, channel: upper<ContactChannel>(sent.channel) };
     },
-    verifyContact: (_, args, ctx) => verifyContact(ctx.accounts, memberIdOf(ctx.viewer)!, lower<'email' | 'phone'>(args.channel), args.code),
+    verifyContact: (_, args, ctx) =>
+      verifyContact(ctx.accounts, memberIdOf(ctx.viewer)!, lower<'email' | 'phone'>(args.channel), args.code),
     declineVerification: async (_, __, ctx) => {
       const memberId = memberIdOf(ctx.viewer)!;
       await declineVerification(ctx.verification, memberId);
@@ -213,10 +248,8 @@ export const resolvers: Resolvers = {
       return submitEnterpriseVerification(ctx.verification, { id: member.id, memberType: member.profile.memberType }, args.input);
     },
     staffLogin: (_, args, ctx) => staffLogin(ctx.staff, args),
-    changeStaffPassword: (_, args, ctx) =>
-      changeStaffPassword(ctx.staff, args, ctx.requestId),
-    createStaff: (_, args, ctx) =>
-      createStaff(ctx.staff, actor(ctx), args.input, ctx.requestId),
+    changeStaffPassword: (_, args, ctx) => changeStaffPassword(ctx.staff, args, ctx.requestId),
+    createStaff: (_, args, ctx) => createStaff(ctx.staff, actor(ctx), args.input, ctx.requestId),
     setStaffRoles: (_, args, ctx) => {
       checkId(args.staffId, 'staffId');
       return setStaffRoles(ctx.staff, actor(ctx), args, ctx.requestId);
@@ -254,17 +287,17 @@ export const resolvers: Resolvers = {
       await requireNotRestricted(ctx.verification, memberIdOf(ctx.viewer)!, 'partner_sharing');
       return grantPartnerConsent(ctx.consents, memberIdOf(ctx.viewer)!, { ...args, expiresAt: args.expiresAt ?? null }, capture(args));
     },
-    revokePartnerConsent: (_, args, ctx) =>
-      revokePartnerConsent(ctx.consents, memberIdOf(ctx.viewer)!, args, capture(args)),
+    revokePartnerConsent: (_, args, ctx) => revokePartnerConsent(ctx.consents, memberIdOf(ctx.viewer)!, args, capture(args)),
     requestDataExport: (_, __, ctx) => requestDataExport(ctx.dataExport, memberIdOf(ctx.viewer)!),
     requestErasure: (_, __, ctx) => requestErasure(ctx.erasure, memberIdOf(ctx.viewer)!),
     cancelErasure: (_, __, ctx) => cancelErasure(ctx.erasure, memberIdOf(ctx.viewer)!),
-    recordPiiAccess: (_, args, ctx) =>
-      recordPiiAccess(ctx.piiAccess, args.input.entries),
+    recordPiiAccess: (_, args, ctx) => recordPiiAccess(ctx.piiAccess, args.input.entries),
   },
   StaffMember: {
     pendingRoleGrant: async (staff, _, ctx) =>
-      'pendingRoleGrant' in staff ? (staff.pendingRoleGrant as StaffRoleGrant | null) : ((await ctx.stores.staff.pendingGrants([staff.id])).get(staff.id) ?? null),
+      'pendingRoleGrant' in staff
+        ? (staff.pendingRoleGrant as StaffRoleGrant | null)
+        : ((await ctx.stores.staff.pendingGrants([staff.id])).get(staff.id) ?? null),
   },
   StaffRoleGrant: {
     scopes: (grant) => grant.sensitiveScopes,
@@ -374,7 +407,11 @@ export const resolvers: Resolvers = {
       const qrPayload = await ctx.production.cardSigner.sign(card.number, ctx.now(), ctx.production.cardTtlSeconds);
       const language = asLanguage(member.language);
       // The tier's name as the card prints it, in the member's language (a code the catalogue lacks shows as itself).
-      const tierName = tier ? (hasMessage(`tier.${tier}`) ? translate(language, `tier.${tier}`) : tier) : translate(language, 'card.no_tier');
+      const tierName = tier
+        ? hasMessage(`tier.${tier}`)
+          ? translate(language, `tier.${tier}`)
+          : tier
+        : translate(language, 'card.no_tier');
       return { number: card.number, tier, tierName, issuedAt: card.issuedAt, qrPayload };
     },
     inbox: async (member, args, ctx) => {

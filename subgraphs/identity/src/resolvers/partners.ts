@@ -42,7 +42,8 @@ export function partnerGrantsOf(ctx: IdentityContext, memberId: string): Promise
   const loaders = loadersOf(ctx);
   loaders.grants ??= keyedLoader<string[]>(async (ids) => {
     const byMember = new Map<string, string[]>();
-    for (const g of await ctx.partners.partners.consentGrants(partner, ids, ctx.now())) byMember.set(g.memberId, [...(byMember.get(g.memberId) ?? []), g.category]);
+    for (const g of await ctx.partners.partners.consentGrants(partner, ids, ctx.now()))
+      byMember.set(g.memberId, [...(byMember.get(g.memberId) ?? []), g.category]);
     return byMember;
   }, []);
   return loaders.grants.load(memberId);
@@ -66,8 +67,7 @@ export const partnerResolvers = {
       return ctx.loaders.memberById.load(id);
     },
     partnerCaller: (_, args, ctx) => partnerCaller(ctx.partners, args.apiKey),
-    partnerConsentGrants: (_, args, ctx) =>
-      ctx.partners.partners.consentGrants(args.partner, args.memberIds.filter(isUuid), ctx.now()),
+    partnerConsentGrants: (_, args, ctx) => ctx.partners.partners.consentGrants(args.partner, args.memberIds.filter(isUuid), ctx.now()),
   },
   Mutation: {
     registerPartner: async (_, args, ctx) =>

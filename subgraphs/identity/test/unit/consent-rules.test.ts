@@ -56,7 +56,10 @@ describe('policy versions', () => {
   });
 
   it('a member must accept the current version of each kind they have not accepted', () => {
-    const current = [{ id: 'p2', kind: 'privacy', version: '2' }, { id: 't1', kind: 'terms', version: '1' }];
+    const current = [
+      { id: 'p2', kind: 'privacy', version: '2' },
+      { id: 't1', kind: 'terms', version: '1' },
+    ];
     expect(policiesToAccept(current, new Set(['p1', 't1']))).toEqual([current[0]]);
     expect(codeOf(() => checkPoliciesAccepted([]))).toBe('ok');
     expect(codeOf(() => checkPoliciesAccepted([current[0]!]))).toBe('POLICY_ACCEPTANCE_REQUIRED:policy');
@@ -108,9 +111,14 @@ describe('consents in force', () => {
   it('the export lists acceptances and every consent record oldest first', () => {
     const out = consentsExport(
       [{ acceptedAt: at(5), channel: 'web', method: 'checkbox', policy: { kind: 'privacy', version: '1', textHash: 'h' } }],
-      [{ ...marketing('sms', false, 9), channel: 'app', method: 'button' }, { ...marketing('sms', true, 4), channel: 'web', method: 'checkbox' }],
+      [
+        { ...marketing('sms', false, 9), channel: 'app', method: 'button' },
+        { ...marketing('sms', true, 4), channel: 'web', method: 'checkbox' },
+      ],
     );
-    expect(out.policyAcceptances).toEqual([{ kind: 'privacy', version: '1', textHash: 'h', at: at(5).toISOString(), channel: 'web', method: 'checkbox' }]);
+    expect(out.policyAcceptances).toEqual([
+      { kind: 'privacy', version: '1', textHash: 'h', at: at(5).toISOString(), channel: 'web', method: 'checkbox' },
+    ]);
     expect(out.consents.map((c) => c.granted)).toEqual([true, false]);
   });
 });

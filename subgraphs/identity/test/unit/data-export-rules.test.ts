@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '@membership/subgraph';
-import { checkCanRequestExport, exportDisplayStatus, exportDocument, exportExpiresAt, identityExport, isDownloadable } from '../../src/domain/data-export-rules.js';
+import {
+  checkCanRequestExport,
+  exportDisplayStatus,
+  exportDocument,
+  exportExpiresAt,
+  identityExport,
+  isDownloadable,
+} from '../../src/domain/data-export-rules.js';
 
 const NOW = new Date('2026-11-29T10:00:00Z');
 
@@ -34,15 +41,40 @@ describe('data export status', () => {
 });
 
 describe('the export document', () => {
-  it('puts identity\'s part and each subgraph\'s part side by side, PII accesses oldest first, times in ISO 8601', () => {
+  it("puts identity's part and each subgraph's part side by side, PII accesses oldest first, times in ISO 8601", () => {
     const identity = identityExport({
       memberId: 'm1',
       exportedAt: NOW,
-      profile: { displayName: 'Ana', email: 'ana@example.com', phone: null, registeredAt: NOW, emailVerifiedAt: null, phoneVerifiedAt: null, language: 'en', serviceEmails: true },
+      profile: {
+        displayName: 'Ana',
+        email: 'ana@example.com',
+        phone: null,
+        registeredAt: NOW,
+        emailVerifiedAt: null,
+        phoneVerifiedAt: null,
+        language: 'en',
+        serviceEmails: true,
+      },
       verification: { level: 'primary', expiresAt: new Date('2027-11-29T10:00:00Z') },
       piiAccessLog: [
-        { accessedAt: new Date('2026-11-02T00:00:00Z'), viewerKind: 'staff', viewerId: 's2', viewerRole: null, fields: ['Member.phone'], categories: ['CONTACT'], purpose: null },
-        { accessedAt: new Date('2026-11-01T00:00:00Z'), viewerKind: 'staff', viewerId: 's1', viewerRole: 'support', fields: ['Member.email'], categories: ['CONTACT'], purpose: 'ticket 7' },
+        {
+          accessedAt: new Date('2026-11-02T00:00:00Z'),
+          viewerKind: 'staff',
+          viewerId: 's2',
+          viewerRole: null,
+          fields: ['Member.phone'],
+          categories: ['CONTACT'],
+          purpose: null,
+        },
+        {
+          accessedAt: new Date('2026-11-01T00:00:00Z'),
+          viewerKind: 'staff',
+          viewerId: 's1',
+          viewerRole: 'support',
+          fields: ['Member.email'],
+          categories: ['CONTACT'],
+          purpose: 'ticket 7',
+        },
       ],
       extra: { consents: [] },
     });
@@ -53,7 +85,13 @@ describe('the export document', () => {
       exportedAt: '2026-11-29T10:00:00.000Z',
       orders: { orders: [] },
       identity: {
-        profile: { email: 'ana@example.com', registeredAt: '2026-11-29T10:00:00.000Z', emailVerifiedAt: null, language: 'en', serviceEmails: true },
+        profile: {
+          email: 'ana@example.com',
+          registeredAt: '2026-11-29T10:00:00.000Z',
+          emailVerifiedAt: null,
+          language: 'en',
+          serviceEmails: true,
+        },
         verification: { level: 'primary', expiresAt: '2027-11-29T10:00:00.000Z' },
         consents: [],
       },

@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createKeyRing,
-  lookupHash,
-  newDataKey,
-  openValue,
-  sealValue,
-  unwrapDataKey,
-  wrapDataKey,
-} from '../../src/domain/encryption.js';
+import { createKeyRing, lookupHash, newDataKey, openValue, sealValue, unwrapDataKey, wrapDataKey } from '../../src/domain/encryption.js';
 
 const ring = createKeyRing({ DATA_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), LOOKUP_HASH_SECRET: 'l'.repeat(32) });
 const otherRing = createKeyRing({ DATA_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'), LOOKUP_HASH_SECRET: 'm'.repeat(32) });
@@ -15,7 +7,7 @@ const ANA = '00000000-0000-4000-8000-0000000000a1';
 const BO = '00000000-0000-4000-8000-0000000000b2';
 
 describe('sealing personal values with a member data key', () => {
-  it('Ana\'s email comes back from its ciphertext, which does not contain it and differs every time', () => {
+  it("Ana's email comes back from its ciphertext, which does not contain it and differs every time", () => {
     const key = newDataKey();
     const a = sealValue(key, ANA, 'email', 'ana@example.com');
     const b = sealValue(key, ANA, 'email', 'ana@example.com');
@@ -24,7 +16,7 @@ describe('sealing personal values with a member data key', () => {
     expect(openValue(key, ANA, 'email', a)).toBe('ana@example.com');
   });
 
-  it('a ciphertext of Ana\'s cannot be opened as Bo\'s, nor her email as her phone, nor with another key', () => {
+  it("a ciphertext of Ana's cannot be opened as Bo's, nor her email as her phone, nor with another key", () => {
     const key = newDataKey();
     const sealed = sealValue(key, ANA, 'email', 'ana@example.com');
     expect(() => openValue(key, BO, 'email', sealed)).toThrow();
@@ -52,7 +44,9 @@ describe('wrapping data keys with the master key', () => {
   });
 
   it('a master key that is not 32 bytes stops start-up with a message naming it', () => {
-    expect(() => createKeyRing({ DATA_MASTER_KEY: Buffer.alloc(16).toString('base64'), LOOKUP_HASH_SECRET: 'l'.repeat(32) })).toThrow(/DATA_MASTER_KEY/);
+    expect(() => createKeyRing({ DATA_MASTER_KEY: Buffer.alloc(16).toString('base64'), LOOKUP_HASH_SECRET: 'l'.repeat(32) })).toThrow(
+      /DATA_MASTER_KEY/,
+    );
   });
 });
 

@@ -14,7 +14,11 @@ describe('message catalogues', () => {
 
   it('a message has the same placeholders in every language, so no translation drops a value or asks for one nobody sends', () => {
     const mismatched = Object.keys(CATALOGUES[DEFAULT_LANGUAGE]).flatMap((key) =>
-      LANGUAGES.filter((l) => JSON.stringify([...new Set(placeholders(CATALOGUES[l][key] ?? ''))].sort()) !== JSON.stringify([...new Set(placeholders(CATALOGUES[DEFAULT_LANGUAGE][key]!))].sort())).map((l) => `${l}:${key}`),
+      LANGUAGES.filter(
+        (l) =>
+          JSON.stringify([...new Set(placeholders(CATALOGUES[l][key] ?? ''))].sort()) !==
+          JSON.stringify([...new Set(placeholders(CATALOGUES[DEFAULT_LANGUAGE][key]!))].sort()),
+      ).map((l) => `${l}:${key}`),
     );
     expect(mismatched).toEqual([]);
   });

@@ -24,7 +24,12 @@ describe('notices other subgraphs request by template', () => {
   });
 
   it('a must-tell request (outOfApp) stays must-tell; a code param reads through the catalogue in Chinese', () => {
-    const notice = requestedNotice({ memberId, template: 'tiers.downgrade_scheduled', params: { from: 'GOLD', to: 'SILVER', date: '2027-01-31' }, outOfApp: true });
+    const notice = requestedNotice({
+      memberId,
+      template: 'tiers.downgrade_scheduled',
+      params: { from: 'GOLD', to: 'SILVER', date: '2027-01-31' },
+      outOfApp: true,
+    });
     expect(notice.outOfApp).toBe(true);
     expect(renderNotice({ ...notice, title: null, body: null }, 'zh-CN').title).toBe('您的会员等级将于 2027-01-31 变为白银');
   });

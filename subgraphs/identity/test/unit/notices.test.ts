@@ -25,7 +25,9 @@ describe('notice texts', () => {
       title: 'Your tier is now Gold',
       body: 'You moved from Silver to Gold.',
     });
-    expect(words(tierChangedNotice({ memberId: 'm', from: 'SILVER', to: 'GOLD', reason: 'qualifying_spend' }), 'zh-CN').title).toBe('您的会员等级已变为黄金');
+    expect(words(tierChangedNotice({ memberId: 'm', from: 'SILVER', to: 'GOLD', reason: 'qualifying_spend' }), 'zh-CN').title).toBe(
+      '您的会员等级已变为黄金',
+    );
     expect(tierChangedNotice({ memberId: 'm', from: null, to: 'BRONZE', reason: 'registered' })).toBeNull();
   });
 
@@ -76,8 +78,12 @@ describe('notice texts', () => {
   });
 
   it('expiring points and benefit changes give the day', () => {
-    expect(words(pointsExpiringNotice({ memberId: 'm', points: 1, expiresAt: '2027-01-31T23:59:59Z' })).title).toBe('1 point expires on 2027-01-31');
-    expect(words(pointsExpiringNotice({ memberId: 'm', points: 120, expiresAt: '2027-01-31T23:59:59Z' })).title).toBe('120 points expire on 2027-01-31');
+    expect(words(pointsExpiringNotice({ memberId: 'm', points: 1, expiresAt: '2027-01-31T23:59:59Z' })).title).toBe(
+      '1 point expires on 2027-01-31',
+    );
+    expect(words(pointsExpiringNotice({ memberId: 'm', points: 120, expiresAt: '2027-01-31T23:59:59Z' })).title).toBe(
+      '120 points expire on 2027-01-31',
+    );
     expect(words(benefitChangeNotice({ tier: 'GOLD', benefit: 'Free shipping', effectiveAt: '2027-02-01T00:00:00Z' }))).toEqual({
       kind: 'benefit_change',
       title: 'A change to your Gold benefits',
@@ -87,14 +93,19 @@ describe('notice texts', () => {
   });
 
   it('a notice stored before the catalogues keeps the words it was stored with', () => {
-    expect(renderNotice({ template: null, params: null, title: 'Old title', body: 'Old body' }, 'zh-CN')).toEqual({ title: 'Old title', body: 'Old body' });
+    expect(renderNotice({ template: null, params: null, title: 'Old title', body: 'Old body' }, 'zh-CN')).toEqual({
+      title: 'Old title',
+      body: 'Old body',
+    });
   });
 });
 
 describe('verification decision notices', () => {
   it('an approval says until when; a rejection gives the reason; each decision has one inbox key, apart from the expiry reminder', async () => {
     const { verificationDecidedNotice, decisionNoticeId } = await import('../../src/domain/notices.js');
-    expect(words(verificationDecidedNotice({ status: 'approved', reason: null, expiresAt: new Date('2027-11-30T00:00:00Z') })).body).toContain('valid until 2027-11-30');
+    expect(
+      words(verificationDecidedNotice({ status: 'approved', reason: null, expiresAt: new Date('2027-11-30T00:00:00Z') })).body,
+    ).toContain('valid until 2027-11-30');
     expect(words(verificationDecidedNotice({ status: 'rejected', reason: 'The photo is blurred.', expiresAt: null })).body).toBe(
       'Your advanced real-name verification was not approved: The photo is blurred. You may submit it again.',
     );
@@ -109,6 +120,8 @@ describe('reading a notice whose message left the catalogues', () => {
   it('shows its stored words or its template id instead of failing the inbox', async () => {
     const { readNotice } = await import('../../src/domain/notices.js');
     expect(readNotice({ template: 'orders.gone', params: {}, title: null, body: null }, 'en')).toEqual({ title: 'orders.gone', body: '' });
-    expect(() => renderNotice({ template: 'orders.gone', params: {}, title: null, body: null }, 'en')).toThrow('no message orders.gone.title in en');
+    expect(() => renderNotice({ template: 'orders.gone', params: {}, title: null, body: null }, 'en')).toThrow(
+      'no message orders.gone.title in en',
+    );
   });
 });

@@ -6,7 +6,13 @@ import { createKeyRing } from '../../src/domain/encryption.js';
 import type { Notification } from '../../src/domain/notifier.js';
 import type { Member, PasswordResetCodeRow } from '../../src/domain/records.js';
 import { EMPTY_PROFILE } from '../../src/domain/profile-fields.js';
-import { RESET_CODE_MESSAGES, resetCodeMessage, resetCodeRow, wrongResetCodeMessage, type ResetCodePolicy } from '../../src/domain/password-reset.js';
+import {
+  RESET_CODE_MESSAGES,
+  resetCodeMessage,
+  resetCodeRow,
+  wrongResetCodeMessage,
+  type ResetCodePolicy,
+} from '../../src/domain/password-reset.js';
 import { loadIdentityEnv } from '../../src/env.js';
 
 const NOW = new Date('2026-11-29T10:00:00Z');
@@ -70,7 +76,11 @@ describe('asking for a password reset', () => {
         notifier: { send: async (n: Notification) => void sent.push(n) },
         policy: { ...policy, required: false },
         counter: new MemoryRateCounter(),
-        limits: { perContact: { limit: 5, windowSeconds: 3600 }, perAddress: { limit: 20, windowSeconds: 3600 }, global: { limit: 300, windowSeconds: 60 } },
+        limits: {
+          perContact: { limit: 5, windowSeconds: 3600 },
+          perAddress: { limit: 20, windowSeconds: 3600 },
+          global: { limit: 300, windowSeconds: 60 },
+        },
       },
       ring,
       now: () => NOW,

@@ -26,7 +26,13 @@ describe('validating a batch of PII accesses', () => {
   it('stamps every entry with the time and its own id, lower-cases the owner and fills absent optionals with null', () => {
     const rows = validateEntries([good, { ...good, viewerKind: 'partner', purpose: 'miles' }], AT);
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatchObject({ accessedAt: AT, ownerMemberId: '00000000-0000-4000-8000-0000000000a1', purpose: null, viewerRole: null, operationName: null });
+    expect(rows[0]).toMatchObject({
+      accessedAt: AT,
+      ownerMemberId: '00000000-0000-4000-8000-0000000000a1',
+      purpose: null,
+      viewerRole: null,
+      operationName: null,
+    });
     expect(rows[1]!.purpose).toBe('miles');
     expect(rows[0]!.id).not.toBe(rows[1]!.id);
   });
@@ -46,6 +52,11 @@ describe('validating a batch of PII accesses', () => {
   });
 
   it('accepts exactly the largest batch', () => {
-    expect(validateEntries(Array.from({ length: MAX_ENTRIES_PER_BATCH }, () => good), AT)).toHaveLength(MAX_ENTRIES_PER_BATCH);
+    expect(
+      validateEntries(
+        Array.from({ length: MAX_ENTRIES_PER_BATCH }, () => good),
+        AT,
+      ),
+    ).toHaveLength(MAX_ENTRIES_PER_BATCH);
   });
 });

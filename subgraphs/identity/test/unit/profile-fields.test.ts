@@ -42,6 +42,10 @@ describe('optional profile fields', () => {
   it('only real changes are named; null and an empty list remove', () => {
     const current = { ...EMPTY_PROFILE, birthday: '1990-01-01', interests: ['food' as const] };
     expect(optionalProfileUpdate(current, { birthday: '1990-01-01' }, NOW)).toEqual({ fields: [] });
-    expect(optionalProfileUpdate(current, { birthday: null, interests: [] }, NOW)).toEqual({ birthday: null, interests: [], fields: ['birthday', 'interests'] });
+    expect(optionalProfileUpdate(current, { birthday: null, interests: [] }, NOW)).toEqual({
+      birthday: null,
+      interests: [],
+      fields: ['birthday', 'interests'],
+    });
   });
 });

@@ -26,7 +26,7 @@ describe('why a refresh token cannot be exchanged', () => {
   it('a token past its expiry is expired', () => {
     expect(refreshRefusal(row({ expiresAt: NOW }), NOW)).toBe('expired');
   });
-  it('a new token expires after the policy\'s days and starts its own family unless given one', () => {
+  it("a new token expires after the policy's days and starts its own family unless given one", () => {
     const a = refreshTokenRow('h1', NOW, { ttlDays: 30 });
     const b = refreshTokenRow('h2', NOW, { ttlDays: 30 }, a.familyId);
     expect(a.expiresAt.toISOString()).toBe('2026-12-29T10:00:00.000Z');

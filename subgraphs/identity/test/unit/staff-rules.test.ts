@@ -40,7 +40,10 @@ describe('staff roles', () => {
     expect(admin.scopes.filter((s) => /^pii:\w+:read$/.test(s))).toEqual([]);
   });
   it('a token carries each scope once, sorted, whichever roles granted it', () => {
-    expect(scopesOf([{ scope: 'members:read' }, { scope: 'audit:read' }, { scope: 'members:read' }])).toEqual(['audit:read', 'members:read']);
+    expect(scopesOf([{ scope: 'members:read' }, { scope: 'audit:read' }, { scope: 'members:read' }])).toEqual([
+      'audit:read',
+      'members:read',
+    ]);
   });
 });
 
@@ -57,21 +60,32 @@ describe('granting roles', () => {
     });
   });
   it('an admin holding every non-PII scope gives support, but behaviour in full waits for a second admin', () => {
-    expect(grantCheck(roles, ['support'], [], new Set(['members:read', 'orders:read', 'pii:contact:masked']))).toEqual({ notHeld: [], needsApproval: ['pii:behaviour:read'] });
+    expect(grantCheck(roles, ['support'], [], new Set(['members:read', 'orders:read', 'pii:contact:masked']))).toEqual({
+      notHeld: [],
+      needsApproval: ['pii:behaviour:read'],
+    });
   });
   it('scopes the staff member already holds ask nothing: support keeping support and gaining auditor needs audit:read only', () => {
-    expect(grantCheck(roles, ['support', 'auditor'], ['support'], new Set(['members:read']))).toEqual({ notHeld: ['audit:read'], needsApproval: [] });
+    expect(grantCheck(roles, ['support', 'auditor'], ['support'], new Set(['members:read']))).toEqual({
+      notHeld: ['audit:read'],
+      needsApproval: [],
+    });
   });
   it('taking roles away asks nothing', () => {
     expect(grantCheck(roles, ['auditor'], ['auditor', 'finance'], new Set())).toEqual({ notHeld: [], needsApproval: [] });
   });
-  it('an operator\'s command holds every scope; pii:*:read is still reported', () => {
+  it("an operator's command holds every scope; pii:*:read is still reported", () => {
     expect(grantCheck(roles, ['finance'], [], undefined)).toEqual({ notHeld: [], needsApproval: ['pii:financial:read'] });
   });
 });
 
 describe('bans', () => {
-  const ban = (endsAt: string | null) => ({ sanctionId: endsAt ?? 'forever', memberId: 'm', endsAt: endsAt ? new Date(endsAt) : null, appliedAt: new Date(0) });
+  const ban = (endsAt: string | null) => ({
+    sanctionId: endsAt ?? 'forever',
+    memberId: 'm',
+    endsAt: endsAt ? new Date(endsAt) : null,
+    appliedAt: new Date(0),
+  });
   it('of several bans the one without an end counts, else the one that ends last', () => {
     expect(longestBan([ban('2027-01-01T00:00:00Z'), ban(null), ban('2028-01-01T00:00:00Z')])?.endsAt).toBeNull();
     expect(longestBan([ban('2027-01-01T00:00:00Z'), ban('2028-01-01T00:00:00Z')])?.endsAt).toEqual(new Date('2028-01-01T00:00:00Z'));

@@ -21,7 +21,9 @@ describe('verification expiry reminders', () => {
       title: 'Your real-name verification expires soon',
       body: 'Your advanced verification expires on 2027-01-15. Renew it before then to keep your verification level.',
     });
-    expect(renderNotice({ ...notice, title: null, body: null }, 'zh-CN').body).toBe('您的高级实名认证将于 2027-01-15 到期。请在此之前重新认证，以保留您的认证等级。');
+    expect(renderNotice({ ...notice, title: null, body: null }, 'zh-CN').body).toBe(
+      '您的高级实名认证将于 2027-01-15 到期。请在此之前重新认证，以保留您的认证等级。',
+    );
   });
 
   it('the message has exactly the two params the job fills', () => {

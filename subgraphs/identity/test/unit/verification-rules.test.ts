@@ -16,7 +16,7 @@ const failure = (fn: () => unknown): string => {
 };
 
 describe('resident ID numbers', () => {
-  it('the standard\'s own examples are valid, a lower-case x is accepted and spaces are ignored', () => {
+  it("the standard's own examples are valid, a lower-case x is accepted and spaces are ignored", () => {
     expect(parseResidentId('11010519491231002X', NOW)).toEqual({ number: '11010519491231002X', birthDate: '1949-12-31' });
     const cantonese = `44052419800101001${checkCharacter('44052419800101001')}`;
     expect(parseResidentId(cantonese, NOW)).toEqual({ number: cantonese, birthDate: '1980-01-01' });
@@ -47,7 +47,12 @@ describe('real names', () => {
     expect(validateRealName('买买提•艾力')).toBe('买买提·艾力');
     expect(validateRealName('Anna  Maria Li')).toBe('Anna Maria Li');
   });
-  it.each([['one character', '张'], ['digits', '张3'], ['empty', '  '], ['too long', 'a'.repeat(51)]])('refuses %s', (_w, name) => {
+  it.each([
+    ['one character', '张'],
+    ['digits', '张3'],
+    ['empty', '  '],
+    ['too long', 'a'.repeat(51)],
+  ])('refuses %s', (_w, name) => {
     expect(failure(() => validateRealName(name))).toMatch(/^BAD_USER_INPUT:realName:/);
   });
 });
@@ -60,7 +65,10 @@ describe('verification levels', () => {
     expect(effectiveLevel([approved('primary', '2026-11-01T00:00:00Z')], NOW)).toEqual({ level: 'none', expiresAt: null });
   });
   it('a live primary is PRIMARY until it lapses; with a live advanced it is ADVANCED until the first lapses', () => {
-    expect(effectiveLevel([approved('primary', '2027-11-29T10:00:00Z')], NOW)).toEqual({ level: 'primary', expiresAt: new Date('2027-11-29T10:00:00Z') });
+    expect(effectiveLevel([approved('primary', '2027-11-29T10:00:00Z')], NOW)).toEqual({
+      level: 'primary',
+      expiresAt: new Date('2027-11-29T10:00:00Z'),
+    });
     expect(effectiveLevel([approved('primary', '2027-11-29T10:00:00Z'), approved('advanced', '2027-03-01T00:00:00Z')], NOW)).toEqual({
       level: 'advanced',
       expiresAt: new Date('2027-03-01T00:00:00Z'),

@@ -70,7 +70,8 @@ try {
       ${nowIso}::timestamptz - interval '1 day' + case when i <= ${DUE} then interval '60 days' else interval '0 days' end,
       ${nowIso}::timestamptz - interval '40 days', ${nowIso}::timestamptz - interval '40 days', ${nowIso}::timestamptz - interval '26 days'
     from generate_series(1, ${ROWS}) i`);
-  for (const table of [sql`moderation.complaints`, sql`moderation.reports`, sql`moderation.sanctions`]) await database.rows(sql`analyze ${table}`);
+  for (const table of [sql`moderation.complaints`, sql`moderation.reports`, sql`moderation.sanctions`])
+    await database.rows(sql`analyze ${table}`);
   const loadedIn = performance.now() - load;
 
   const complaints = new ComplaintsRepository(database.db, { all: true });
@@ -78,10 +79,14 @@ try {
   const rows = [
     await timed('complaintQueue(first: 50): unresolved by deadline', 30, () => complaints.queue(now, false, 50)),
     await timed('complaintQueue(breachedOnly: true, first: 50)', 30, () => complaints.queue(now, true, 50)),
-    await timed('complaintStats over 30 days (~82,000 complaints)', 10, () => complaints.stats(new Date(now.getTime() - 30 * 86_400_000), now, now)),
+    await timed('complaintStats over 30 days (~82,000 complaints)', 10, () =>
+      complaints.stats(new Date(now.getTime() - 30 * 86_400_000), now, now),
+    ),
     await timed('reportQueue(first: 50)', 30, () => reports.queue('OPEN', 50)),
-    await timed(`moderation.sanctions job: ${DUE.toLocaleString('en')} applied + ${DUE.toLocaleString('en')} expired, with their events`, 1, () =>
-      new SanctionsRepository(database.db).runDue(now),
+    await timed(
+      `moderation.sanctions job: ${DUE.toLocaleString('en')} applied + ${DUE.toLocaleString('en')} expired, with their events`,
+      1,
+      () => new SanctionsRepository(database.db).runDue(now),
     ),
     await timed('moderation.sanctions job again: nothing due', 5, () => new SanctionsRepository(database.db).runDue(now)),
   ];

@@ -32,7 +32,6 @@ export interface NewComplaint {
 /** Whose complaints a request may see: one member's, or (staff with complaints:read) all. */
 export type ComplaintScope = { memberId: string } | { all: true };
 
-
 /** All SQL about complaints, limited to the scope it is built with. */
 export class ComplaintsRepository {
   constructor(
@@ -84,11 +83,18 @@ export class ComplaintsRepository {
         })
         .returning();
       if (staff) {
-        await logStaffOperation(tx, staff, now, 'complaint.record', { type: 'Complaint', id: row!.id }, {
-          channel: input.channel,
-          category: input.category,
-          priority,
-        });
+        await logStaffOperation(
+          tx,
+          staff,
+          now,
+          'complaint.record',
+          { type: 'Complaint', id: row!.id },
+          {
+            channel: input.channel,
+            category: input.category,
+            priority,
+          },
+        );
       }
       return row!;
     });
@@ -156,11 +162,18 @@ export class ComplaintsRepository {
    * Staff answer (and, with `resolve`, resolve with a root cause). The first answer stops
    * the first-response clock; a resolved or closed complaint takes no more answers.
    */
-  async answer(id: string, body: string, staff: StaffActor, now: Date, resolve: { rootCause: string | null } | null): Promise<ComplaintRow> {
+  async answer(
+    id: string,
+    body: string,
+    staff: StaffActor,
+    now: Date,
+    resolve: { rootCause: string | null } | null,
+  ): Promise<ComplaintRow> {
     return this.db.transaction(async (txn) => {
       const tx = txn as unknown as Db;
       const before = await this.locked(tx, id);
-      if (before.status === 'RESOLVED' || before.status === 'CLOSED') throw conflict(`This complaint is already ${before.status.toLowerCase()}.`);
+      if (before.status === 'RESOLVED' || before.status === 'CLOSED')
+        throw conflict(`This complaint is already ${before.status.toLowerCase()}.`);
       await tx.insert(complaintMessages).values({ id: randomUUID(), complaintId: id, authorKind: 'STAFF', body, createdAt: now });
       const [row] = await tx
         .update(complaints)
@@ -172,10 +185,17 @@ export class ComplaintsRepository {
         })
         .where(eq(complaints.id, id))
         .returning();
-      await logStaffOperation(tx, staff, now, resolve ? 'complaint.resolve' : 'complaint.answer', { type: 'Complaint', id }, {
-        status: row!.status,
-        ...(resolve ? { rootCause: resolve.rootCause } : {}),
-      });
+      await logStaffOperation(
+        tx,
+        staff,
+        now,
+        resolve ? 'complaint.resolve' : 'complaint.answer',
+        { type: 'Complaint', id },
+        {
+          status: row!.status,
+          ...(resolve ? { rootCause: resolve.rootCause } : {}),
+        },
+      );
       return row!;
     });
   }
@@ -204,7 +224,13 @@ export class ComplaintsRepository {
       const next = afterRating(before, rating, policy);
       const deadlines = next.reopened ? complaintDeadlines(now, next.priority, policy) : null;
       const reopen = deadlines
-        ? { ...deadlines, nextDueAt: deadlines.firstResponseDueAt, firstRespondedAt: null, resolvedAt: null, escalations: before.escalations + 1 }
+        ? {
+            ...deadlines,
+            nextDueAt: deadlines.firstResponseDueAt,
+            firstRespondedAt: null,
+            resolvedAt: null,
+            escalations: before.escalations + 1,
+          }
         : { nextDueAt: null };
       const [row] = await tx
         .update(complaints)
@@ -272,6 +298,9 @@ export class ComplaintsRepository {
     await this.db
       .insert(benefitChanges)
       .values(change)
-      .onConflictDoUpdate({ target: benefitChanges.changeId, set: { tier: change.tier, benefit: change.benefit, effectiveAt: change.effectiveAt } });
+      .onConflictDoUpdate({
+        target: benefitChanges.changeId,
+        set: { tier: change.tier, benefit: change.benefit, effectiveAt: change.effectiveAt },
+      });
   }
 }

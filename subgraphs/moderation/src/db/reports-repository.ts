@@ -50,7 +50,12 @@ export class ReportsRepository {
           : await tx
               .select({ reportId: reportSubmissions.reportId, reporter: reportSubmissions.reporter })
               .from(reportSubmissions)
-              .where(inArray(reportSubmissions.reportId, open.map((r) => r.id)));
+              .where(
+                inArray(
+                  reportSubmissions.reportId,
+                  open.map((r) => r.id),
+                ),
+              );
       const reportersOf = (id: string) => [...new Set(reporterRows.filter((r) => r.reportId === id).map((r) => r.reporter))];
       const target = foldInto(
         open.map((r) => ({ id: r.id, lastReportedAt: r.lastReportedAt, reporters: reportersOf(r.id) })),
@@ -60,7 +65,11 @@ export class ReportsRepository {
       );
       const id = target?.id ?? randomUUID();
       const reporters = [...new Set([...(target?.reporters ?? []), report.reporter])];
-      const priority = reportPriority(report.category, reporters.length, reporters.some((r) => r.startsWith('staff:')));
+      const priority = reportPriority(
+        report.category,
+        reporters.length,
+        reporters.some((r) => r.startsWith('staff:')),
+      );
       if (target) {
         const current = open.find((r) => r.id === target.id)!;
         await tx
@@ -81,8 +90,18 @@ export class ReportsRepository {
           lastReportedAt: now,
         });
       }
-      await tx.insert(reportSubmissions).values({ id: randomUUID(), reportId: id, reporter: report.reporter, details: report.details, createdAt: now });
-      if (staff) await logStaffOperation(tx as unknown as Db, staff, now, 'report.file', { type: 'Report', id }, { category: report.category, folded: !!target });
+      await tx
+        .insert(reportSubmissions)
+        .values({ id: randomUUID(), reportId: id, reporter: report.reporter, details: report.details, createdAt: now });
+      if (staff)
+        await logStaffOperation(
+          tx as unknown as Db,
+          staff,
+          now,
+          'report.file',
+          { type: 'Report', id },
+          { category: report.category, folded: !!target },
+        );
       return { id, folded: !!target };
     });
   }

@@ -25,7 +25,13 @@ export interface NewViolation {
 /** Moderation's notice words live in identity's catalogue (notice-templates/moderation.ts). */
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
-function notice(memberId: string, template: string, params: Record<string, string | number | null>, dedupeKey: string, at: Date): PendingEvent {
+function notice(
+  memberId: string,
+  template: string,
+  params: Record<string, string | number | null>,
+  dedupeKey: string,
+  at: Date,
+): PendingEvent {
   return { type: 'MemberNoticeRequested', payload: { memberId, template, params, outOfApp: true, dedupeKey }, at };
 }
 /** A sanction being applied always names its member and reason; only erasure clears them. */
@@ -66,13 +72,19 @@ export class SanctionsRepository {
     return this.db.transaction(async (tx) => {
       const inserted = await tx.insert(sanctions).values(sanction).onConflictDoNothing().returning({ id: sanctions.id });
       if (inserted.length === 0) return false;
-      await recordEvent(tx as unknown as Db, outbox, 'SanctionApplied', {
-        sanctionId: sanction.id,
-        memberId: sanction.memberId,
-        kind: sanction.kind,
-        effectiveAt: sanction.startsAt.toISOString(),
-        endsAt: sanction.endsAt?.toISOString() ?? null,
-      }, { now: sanction.createdAt });
+      await recordEvent(
+        tx as unknown as Db,
+        outbox,
+        'SanctionApplied',
+        {
+          sanctionId: sanction.id,
+          memberId: sanction.memberId,
+          kind: sanction.kind,
+          effectiveAt: sanction.startsAt.toISOString(),
+          endsAt: sanction.endsAt?.toISOString() ?? null,
+        },
+        { now: sanction.createdAt },
+      );
       return true;
     });
   }
@@ -153,19 +165,32 @@ export class SanctionsRepository {
       if (decision.immediate) {
         events.push({
           type: 'SanctionApplied',
-          payload: { sanctionId, memberId: input.memberId, kind: decision.kind, effectiveAt: now.toISOString(), endsAt: decision.endsAt?.toISOString() ?? null },
+          payload: {
+            sanctionId,
+            memberId: input.memberId,
+            kind: decision.kind,
+            effectiveAt: now.toISOString(),
+            endsAt: decision.endsAt?.toISOString() ?? null,
+          },
           at: now,
         });
       }
       await recordEvents(tx, events);
-      await logStaffOperation(tx, staff, now, 'violation.record', { type: 'Violation', id: violationId }, {
-        category: input.category,
-        severity: input.severity,
-        sanctionId,
-        kind: decision.kind,
-        rung: decision.rung,
-        reportId: input.reportId,
-      });
+      await logStaffOperation(
+        tx,
+        staff,
+        now,
+        'violation.record',
+        { type: 'Violation', id: violationId },
+        {
+          category: input.category,
+          severity: input.severity,
+          sanctionId,
+          kind: decision.kind,
+          rung: decision.rung,
+          reportId: input.reportId,
+        },
+      );
       return { violation: violation!, sanction: sanction! };
     });
   }
@@ -210,7 +235,13 @@ export class SanctionsRepository {
             ? [
                 {
                   type: 'SanctionApplied' as const,
-                  payload: { sanctionId: s.id, memberId: s.memberId, kind: s.kind, effectiveAt: s.startsAt.toISOString(), endsAt: s.endsAt?.toISOString() ?? null },
+                  payload: {
+                    sanctionId: s.id,
+                    memberId: s.memberId,
+                    kind: s.kind,
+                    effectiveAt: s.startsAt.toISOString(),
+                    endsAt: s.endsAt?.toISOString() ?? null,
+                  },
                   at: s.startsAt,
                 },
               ]
@@ -230,14 +261,28 @@ export class SanctionsRepository {
         .where(and(eq(sanctions.status, 'ACTIVE'), lte(sanctions.endsAt, now)))
         .limit(batchSize)
         .for('update', { skipLocked: true });
-      const rows = await tx.update(sanctions).set({ status: 'LIFTED', liftReason: 'expired', liftedAt: now }).where(inArray(sanctions.id, due)).returning();
+      const rows = await tx
+        .update(sanctions)
+        .set({ status: 'LIFTED', liftReason: 'expired', liftedAt: now })
+        .where(inArray(sanctions.id, due))
+        .returning();
       await recordEvents(
         tx,
         rows.flatMap((s) =>
           s.memberId
             ? [
-                { type: 'SanctionLifted' as const, payload: { sanctionId: s.id, memberId: s.memberId, kind: s.kind, reason: 'expired' as const }, at: s.endsAt ?? now },
-                notice(s.memberId, 'moderation.sanction_lifted', { sanctionId: s.id, kind: s.kind, reason: 'it expired' }, `sanction:${s.id}:lifted`, s.endsAt ?? now),
+                {
+                  type: 'SanctionLifted' as const,
+                  payload: { sanctionId: s.id, memberId: s.memberId, kind: s.kind, reason: 'expired' as const },
+                  at: s.endsAt ?? now,
+                },
+                notice(
+                  s.memberId,
+                  'moderation.sanction_lifted',
+                  { sanctionId: s.id, kind: s.kind, reason: 'it expired' },
+                  `sanction:${s.id}:lifted`,
+                  s.endsAt ?? now,
+                ),
               ]
             : [],
         ),
@@ -258,7 +303,9 @@ export class SanctionsRepository {
       if (sanction.status === 'LIFTED') throw conflict('This sanction is already lifted; there is nothing to appeal.');
       if (!sanction.appealUntil || now.getTime() > sanction.appealUntil.getTime()) {
         throw conflict(
-          sanction.appealUntil ? `The appeal window for this sanction closed on ${sanction.appealUntil.toISOString()}.` : 'This sanction cannot be appealed.',
+          sanction.appealUntil
+            ? `The appeal window for this sanction closed on ${sanction.appealUntil.toISOString()}.`
+            : 'This sanction cannot be appealed.',
         );
       }
       const [appeal] = await tx
@@ -306,7 +353,11 @@ export class SanctionsRepository {
         if (sanction.violationId) await tx.update(violations).set({ reversedAt: now }).where(eq(violations.id, sanction.violationId));
         // Consumers only saw a sanction that took effect; one still scheduled is simply cancelled.
         if (sanction.status === 'ACTIVE' && memberId) {
-          events.push({ type: 'SanctionLifted', payload: { sanctionId: sanction.id, memberId, kind: sanction.kind, reason: 'appeal' }, at: now });
+          events.push({
+            type: 'SanctionLifted',
+            payload: { sanctionId: sanction.id, memberId, kind: sanction.kind, reason: 'appeal' },
+            at: now,
+          });
         }
       }
       if (memberId) {
@@ -321,11 +372,18 @@ export class SanctionsRepository {
         );
       }
       await recordEvents(tx, events);
-      await logStaffOperation(tx, staff, now, 'appeal.decide', { type: 'Appeal', id: appealId }, {
-        decision: reverse ? 'REVERSE' : 'UPHOLD',
-        sanctionId: sanction.id,
-        kind: sanction.kind,
-      });
+      await logStaffOperation(
+        tx,
+        staff,
+        now,
+        'appeal.decide',
+        { type: 'Appeal', id: appealId },
+        {
+          decision: reverse ? 'REVERSE' : 'UPHOLD',
+          sanctionId: sanction.id,
+          kind: sanction.kind,
+        },
+      );
       return decided;
     });
   }
@@ -347,13 +405,30 @@ export class SanctionsRepository {
         .where(eq(sanctions.id, sanctionId))
         .returning();
       const events: PendingEvent[] = [
-        notice(before.memberId, 'moderation.sanction_lifted', { sanctionId, kind: before.kind, reason: 'our staff lifted it' }, `sanction:${sanctionId}:lifted`, now),
+        notice(
+          before.memberId,
+          'moderation.sanction_lifted',
+          { sanctionId, kind: before.kind, reason: 'our staff lifted it' },
+          `sanction:${sanctionId}:lifted`,
+          now,
+        ),
       ];
       if (before.status === 'ACTIVE') {
-        events.push({ type: 'SanctionLifted', payload: { sanctionId, memberId: before.memberId, kind: before.kind, reason: 'staff' }, at: now });
+        events.push({
+          type: 'SanctionLifted',
+          payload: { sanctionId, memberId: before.memberId, kind: before.kind, reason: 'staff' },
+          at: now,
+        });
       }
       await recordEvents(tx, events);
-      await logStaffOperation(tx, staff, now, 'sanction.lift', { type: 'Sanction', id: sanctionId }, { kind: before.kind, was: before.status, note });
+      await logStaffOperation(
+        tx,
+        staff,
+        now,
+        'sanction.lift',
+        { type: 'Sanction', id: sanctionId },
+        { kind: before.kind, was: before.status, note },
+      );
       return lifted!;
     });
   }
@@ -365,13 +440,19 @@ export class SanctionsRepository {
 
   /** The sanction each violation earned, in one statement. */
   async ofViolations(violationIds: readonly string[]): Promise<Map<string, SanctionRow>> {
-    const rows = await this.db.select().from(sanctions).where(inArray(sanctions.violationId, [...violationIds]));
+    const rows = await this.db
+      .select()
+      .from(sanctions)
+      .where(inArray(sanctions.violationId, [...violationIds]));
     return new Map(rows.map((r) => [r.violationId!, r]));
   }
 
   /** Sanctions by id, in one statement. */
   async byIds(ids: readonly string[]): Promise<Map<string, SanctionRow>> {
-    const rows = await this.db.select().from(sanctions).where(inArray(sanctions.id, [...ids]));
+    const rows = await this.db
+      .select()
+      .from(sanctions)
+      .where(inArray(sanctions.id, [...ids]));
     return new Map(rows.map((r) => [r.id, r]));
   }
 
@@ -409,7 +490,9 @@ export class SanctionsRepository {
     await this.db
       .update(reportSubmissions)
       .set({ details: null })
-      .where(inArray(reportSubmissions.reportId, this.db.select({ id: reports.id }).from(reports).where(eq(reports.subjectMemberId, memberId))));
+      .where(
+        inArray(reportSubmissions.reportId, this.db.select({ id: reports.id }).from(reports).where(eq(reports.subjectMemberId, memberId))),
+      );
     await this.db.update(reports).set({ subjectMemberId: null }).where(eq(reports.subjectMemberId, memberId));
     await this.db
       .update(reportSubmissions)

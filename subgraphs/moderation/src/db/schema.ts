@@ -186,7 +186,9 @@ export const complaints = moderation.table(
   (t) => [
     index('complaints_member_id_created_at_idx').on(t.memberId, t.createdAt),
     // The queue and the breach queue: unresolved complaints by deadline, read from the front.
-    index('complaints_next_due_at_idx').on(t.nextDueAt, t.id).where(sql`${t.nextDueAt} is not null`),
+    index('complaints_next_due_at_idx')
+      .on(t.nextDueAt, t.id)
+      .where(sql`${t.nextDueAt} is not null`),
     index('complaints_created_at_idx').on(t.createdAt),
   ],
 );
@@ -238,7 +240,10 @@ export const staffOperations = moderation.table(
     details: jsonb('details').$type<Record<string, unknown>>().notNull(),
     requestId: text('request_id'),
   },
-  (t) => [index('staff_operations_occurred_at_id_idx').on(t.occurredAt, t.id), index('staff_operations_target_type_target_id_idx').on(t.targetType, t.targetId)],
+  (t) => [
+    index('staff_operations_occurred_at_id_idx').on(t.occurredAt, t.id),
+    index('staff_operations_target_type_target_id_idx').on(t.targetType, t.targetId),
+  ],
 );
 
 /** Events moderation has produced, waiting for the relay. */

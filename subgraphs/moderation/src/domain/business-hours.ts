@@ -43,7 +43,11 @@ interface LocalParts {
 }
 
 function localParts(at: Date, timeZone: string): LocalParts {
-  const parts = Object.fromEntries(formatFor(timeZone).formatToParts(at).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatFor(timeZone)
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
   const ms = at.getTime() % 1000;
   return {
     year: Number(parts.year),
@@ -80,7 +84,8 @@ function nextDay(p: { year: number; month: number; day: number }): { year: numbe
  * at the next opening.
  */
 export function addBusinessMinutes(start: Date, minutes: number, calendar: BusinessCalendar): Date {
-  if (calendar.days.length === 0 || calendar.closeMinute <= calendar.openMinute) throw new Error('A business calendar needs working days and opening hours.');
+  if (calendar.days.length === 0 || calendar.closeMinute <= calendar.openMinute)
+    throw new Error('A business calendar needs working days and opening hours.');
   let remaining = minutes * 60_000;
   let t = start.getTime();
   let day = localParts(start, calendar.timeZone);

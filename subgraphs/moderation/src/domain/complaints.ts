@@ -61,7 +61,12 @@ export interface ComplaintDeadlines {
  * the change takes effect: its resolution deadline is the change's effective date when
  * that comes first.
  */
-export function complaintDeadlines(from: Date, priority: ComplaintPriority, policy: ComplaintPolicy, changeEffectiveAt?: Date | null): ComplaintDeadlines {
+export function complaintDeadlines(
+  from: Date,
+  priority: ComplaintPriority,
+  policy: ComplaintPolicy,
+  changeEffectiveAt?: Date | null,
+): ComplaintDeadlines {
   const firstResponseDueAt = addBusinessMinutes(from, policy.firstResponseHours[priority] * 60, policy.calendar);
   let resolutionDueAt = addBusinessMinutes(from, policy.resolutionHours[priority] * 60, policy.calendar);
   if (changeEffectiveAt && changeEffectiveAt.getTime() > from.getTime() && changeEffectiveAt.getTime() < resolutionDueAt.getTime()) {
@@ -99,7 +104,8 @@ export function afterRating(
   rating: number,
   policy: ComplaintPolicy,
 ): { status: ComplaintStatus; priority: ComplaintPriority; reopened: boolean } {
-  if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw badInput('Rate from 1 (very dissatisfied) to 5 (very satisfied).', 'rating');
+  if (!Number.isInteger(rating) || rating < 1 || rating > 5)
+    throw badInput('Rate from 1 (very dissatisfied) to 5 (very satisfied).', 'rating');
   if (c.status !== 'RESOLVED') throw conflict('You can rate a complaint once it is resolved.');
   if (rating <= policy.dissatisfiedAtOrBelow) return { status: 'REOPENED', priority: escalated(c.priority), reopened: true };
   return { status: 'CLOSED', priority: c.priority, reopened: false };
@@ -109,12 +115,15 @@ export function afterRating(
 export function rootCause(raw: string | null | undefined): string | null {
   if (raw === null || raw === undefined || raw.trim() === '') return null;
   const cause = raw.trim().toLowerCase();
-  if (!/^[a-z][a-z0-9_]{1,49}$/.test(cause)) throw badInput('rootCause is a short code such as late_delivery (letters, digits, _).', 'rootCause');
+  if (!/^[a-z][a-z0-9_]{1,49}$/.test(cause))
+    throw badInput('rootCause is a short code such as late_delivery (letters, digits, _).', 'rootCause');
   return cause;
 }
 
 /** Causes that came back: each category and cause resolved more than once in the period, most frequent first. */
-export function repeatCauses(resolved: readonly { category: ComplaintCategory; rootCause: string | null }[]): { category: ComplaintCategory; cause: string; count: number }[] {
+export function repeatCauses(
+  resolved: readonly { category: ComplaintCategory; rootCause: string | null }[],
+): { category: ComplaintCategory; cause: string; count: number }[] {
   const counts = new Map<string, { category: ComplaintCategory; cause: string; count: number }>();
   for (const r of resolved) {
     if (!r.rootCause) continue;

@@ -26,7 +26,15 @@ export interface ModerationExport {
   memberId: string;
   exportedAt: string;
   /** Every sanction, lifted or not, oldest first. */
-  sanctions: { id: string; kind: SanctionKind; status: SanctionStatus; reason: string | null; startsAt: string; endsAt: string | null; appliedAt: string }[];
+  sanctions: {
+    id: string;
+    kind: SanctionKind;
+    status: SanctionStatus;
+    reason: string | null;
+    startsAt: string;
+    endsAt: string | null;
+    appliedAt: string;
+  }[];
 }
 
 /** The member's sanctions in plain JSON values (ISO timestamps). */

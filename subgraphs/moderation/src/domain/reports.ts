@@ -94,6 +94,7 @@ export function requireText(raw: string, field: string, max: number): string {
 export function contentRef(raw: string | null | undefined): string {
   if (raw === null || raw === undefined) return '';
   const ref = raw.trim();
-  if (!/^[a-z_]+:[A-Za-z0-9_-]{1,100}$/.test(ref)) throw badInput('contentRef names the content as kind:id, e.g. review:8f1c2d.', 'contentRef');
+  if (!/^[a-z_]+:[A-Za-z0-9_-]{1,100}$/.test(ref))
+    throw badInput('contentRef names the content as kind:id, e.g. review:8f1c2d.', 'contentRef');
   return ref;
 }

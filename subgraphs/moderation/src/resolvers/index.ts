@@ -64,7 +64,13 @@ export const resolvers: Resolvers = {
       const reporter = ctx.viewer.kind === 'member' ? `member:${ctx.viewer.memberId}` : `staff:${staffOf(ctx).staffId}`;
       if (ctx.viewer.kind === 'member' && ctx.viewer.memberId === subject) throw badInput('You cannot report yourself.', 'memberId');
       const receipt = await ctx.reports.submit(
-        { subjectMemberId: subject, contentRef: contentRef(args.contentRef), category: args.category, reporter, details: requireText(args.details, 'details', 2000) },
+        {
+          subjectMemberId: subject,
+          contentRef: contentRef(args.contentRef),
+          category: args.category,
+          reporter,
+          details: requireText(args.details, 'details', 2000),
+        },
         ctx.now,
         ctx.policy.reportWindowMs,
         ctx.viewer.kind === 'staff' ? staffOf(ctx) : undefined,
@@ -89,11 +95,27 @@ export const resolvers: Resolvers = {
       return violation;
     },
     appealSanction: (_, args, ctx) =>
-      ctx.sanctions.fileAppeal(memberOf(ctx.viewer), requireId(args.sanctionId, 'sanctionId'), requireText(args.statement, 'statement', 4000), ctx.now),
+      ctx.sanctions.fileAppeal(
+        memberOf(ctx.viewer),
+        requireId(args.sanctionId, 'sanctionId'),
+        requireText(args.statement, 'statement', 4000),
+        ctx.now,
+      ),
     decideAppeal: (_, args, ctx) =>
-      ctx.sanctions.decideAppeal(requireId(args.appealId, 'appealId'), args.decision === 'REVERSE', requireText(args.note, 'note', 2000), staffOf(ctx), ctx.now),
+      ctx.sanctions.decideAppeal(
+        requireId(args.appealId, 'appealId'),
+        args.decision === 'REVERSE',
+        requireText(args.note, 'note', 2000),
+        staffOf(ctx),
+        ctx.now,
+      ),
     liftSanction: async (_, args, ctx) => {
-      const sanction = await ctx.sanctions.liftByStaff(requireId(args.sanctionId, 'sanctionId'), requireText(args.note, 'note', 2000), staffOf(ctx), ctx.now);
+      const sanction = await ctx.sanctions.liftByStaff(
+        requireId(args.sanctionId, 'sanctionId'),
+        requireText(args.note, 'note', 2000),
+        staffOf(ctx),
+        ctx.now,
+      );
       return { sanctionId: sanction.id, memberId: sanction.memberId, sanction };
     },
     fileComplaint: (_, { input }, ctx) =>
@@ -111,7 +133,8 @@ export const resolvers: Resolvers = {
         ctx.now,
       ),
     recordComplaint: (_, { input }, ctx) => {
-      if (input.channel === 'APP') throw badInput('Complaints in the app are filed by the member; record PHONE, EMAIL or IN_PERSON ones.', 'channel');
+      if (input.channel === 'APP')
+        throw badInput('Complaints in the app are filed by the member; record PHONE, EMAIL or IN_PERSON ones.', 'channel');
       return ctx.complaints.open(
         {
           memberId: requireId(input.memberId, 'memberId'),
@@ -127,11 +150,16 @@ export const resolvers: Resolvers = {
         staffOf(ctx),
       );
     },
-    assignComplaint: (_, args, ctx) => ctx.complaints.assign(requireId(args.id, 'id'), requireId(args.assigneeId, 'assigneeId'), staffOf(ctx), ctx.now),
-    answerComplaint: (_, args, ctx) => ctx.complaints.answer(requireId(args.id, 'id'), requireText(args.body, 'body', 4000), staffOf(ctx), ctx.now, null),
+    assignComplaint: (_, args, ctx) =>
+      ctx.complaints.assign(requireId(args.id, 'id'), requireId(args.assigneeId, 'assigneeId'), staffOf(ctx), ctx.now),
+    answerComplaint: (_, args, ctx) =>
+      ctx.complaints.answer(requireId(args.id, 'id'), requireText(args.body, 'body', 4000), staffOf(ctx), ctx.now, null),
     resolveComplaint: (_, args, ctx) =>
-      ctx.complaints.answer(requireId(args.id, 'id'), requireText(args.body, 'body', 4000), staffOf(ctx), ctx.now, { rootCause: rootCause(args.rootCause) }),
-    addComplaintMessage: (_, args, ctx) => ctx.complaints.addMemberMessage(requireId(args.id, 'id'), requireText(args.body, 'body', 4000), ctx.now),
+      ctx.complaints.answer(requireId(args.id, 'id'), requireText(args.body, 'body', 4000), staffOf(ctx), ctx.now, {
+        rootCause: rootCause(args.rootCause),
+      }),
+    addComplaintMessage: (_, args, ctx) =>
+      ctx.complaints.addMemberMessage(requireId(args.id, 'id'), requireText(args.body, 'body', 4000), ctx.now),
     rateComplaint: (_, args, ctx) => ctx.complaints.rate(requireId(args.id, 'id'), args.rating, ctx.policy.complaints, ctx.now),
   },
   Member: {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parseHours } from '../../src/domain/business-hours.js';
-import { afterRating, breaches, complaintDeadlines, complaintPriority, nextDeadline, repeatCauses, type ComplaintPolicy } from '../../src/domain/complaints.js';
+import {
+  afterRating,
+  breaches,
+  complaintDeadlines,
+  complaintPriority,
+  nextDeadline,
+  repeatCauses,
+  type ComplaintPolicy,
+} from '../../src/domain/complaints.js';
 
 const policy: ComplaintPolicy = {
   calendar: { timeZone: 'Asia/Shanghai', days: [1, 2, 3, 4, 5], ...parseHours('09:00-18:00') },
@@ -31,7 +39,9 @@ describe('complaint priority and deadlines', () => {
     const effective = new Date('2026-12-01T00:00:00Z');
     expect(complaintDeadlines(friday17, 'NORMAL', policy, effective).resolutionDueAt).toEqual(effective);
     // A change effective after the service level leaves the service level.
-    expect(complaintDeadlines(friday17, 'NORMAL', policy, new Date('2027-01-01T00:00:00Z')).resolutionDueAt).toEqual(new Date('2026-12-02T09:00:00Z'));
+    expect(complaintDeadlines(friday17, 'NORMAL', policy, new Date('2027-01-01T00:00:00Z')).resolutionDueAt).toEqual(
+      new Date('2026-12-02T09:00:00Z'),
+    );
   });
 });
 
@@ -58,11 +68,19 @@ describe('breaches and the next deadline', () => {
 
 describe('rating', () => {
   it('a dissatisfied rating reopens the complaint one priority higher', () => {
-    expect(afterRating({ status: 'RESOLVED', priority: 'NORMAL', rating: null }, 2, policy)).toEqual({ status: 'REOPENED', priority: 'HIGH', reopened: true });
+    expect(afterRating({ status: 'RESOLVED', priority: 'NORMAL', rating: null }, 2, policy)).toEqual({
+      status: 'REOPENED',
+      priority: 'HIGH',
+      reopened: true,
+    });
     expect(afterRating({ status: 'RESOLVED', priority: 'URGENT', rating: null }, 1, policy).priority).toBe('URGENT');
   });
   it('a satisfied rating closes it', () => {
-    expect(afterRating({ status: 'RESOLVED', priority: 'NORMAL', rating: null }, 4, policy)).toEqual({ status: 'CLOSED', priority: 'NORMAL', reopened: false });
+    expect(afterRating({ status: 'RESOLVED', priority: 'NORMAL', rating: null }, 4, policy)).toEqual({
+      status: 'CLOSED',
+      priority: 'NORMAL',
+      reopened: false,
+    });
   });
   it('only a resolved complaint is rated, from 1 to 5', () => {
     expect(() => afterRating({ status: 'OPEN', priority: 'NORMAL', rating: null }, 4, policy)).toThrow(/once it is resolved/);

@@ -14,14 +14,38 @@ describe("the moderation part of a member's export", () => {
     const data = moderationExport(
       CHEN,
       [
-        { id: 's1', kind: 'RESTRICTED_BENEFITS', status: 'LIFTED', reason: 'Reselling coupons.', startsAt, endsAt: new Date('2026-01-12T10:00:00.000Z'), createdAt: startsAt },
+        {
+          id: 's1',
+          kind: 'RESTRICTED_BENEFITS',
+          status: 'LIFTED',
+          reason: 'Reselling coupons.',
+          startsAt,
+          endsAt: new Date('2026-01-12T10:00:00.000Z'),
+          createdAt: startsAt,
+        },
         { id: 's2', kind: 'WARNING', status: 'ACTIVE', reason: 'Offensive review.', startsAt, endsAt: null, createdAt: startsAt },
       ],
       at,
     );
     expect(data.sanctions).toEqual([
-      { id: 's1', kind: 'RESTRICTED_BENEFITS', status: 'LIFTED', reason: 'Reselling coupons.', startsAt: '2026-01-05T10:00:00.000Z', endsAt: '2026-01-12T10:00:00.000Z', appliedAt: '2026-01-05T10:00:00.000Z' },
-      { id: 's2', kind: 'WARNING', status: 'ACTIVE', reason: 'Offensive review.', startsAt: '2026-01-05T10:00:00.000Z', endsAt: null, appliedAt: '2026-01-05T10:00:00.000Z' },
+      {
+        id: 's1',
+        kind: 'RESTRICTED_BENEFITS',
+        status: 'LIFTED',
+        reason: 'Reselling coupons.',
+        startsAt: '2026-01-05T10:00:00.000Z',
+        endsAt: '2026-01-12T10:00:00.000Z',
+        appliedAt: '2026-01-05T10:00:00.000Z',
+      },
+      {
+        id: 's2',
+        kind: 'WARNING',
+        status: 'ACTIVE',
+        reason: 'Offensive review.',
+        startsAt: '2026-01-05T10:00:00.000Z',
+        endsAt: null,
+        appliedAt: '2026-01-05T10:00:00.000Z',
+      },
     ]);
   });
 });

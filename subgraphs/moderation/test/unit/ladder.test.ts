@@ -26,11 +26,22 @@ describe('decideSanction (the ladder)', () => {
   it('each earlier violation in the window is one more rung: third → downgrade, fourth → temporary ban, fifth → permanent ban', () => {
     expect(decideSanction('MINOR', [daysAgo(1), daysAgo(2)], now, policy).kind).toBe('DOWNGRADE');
     expect(decideSanction('MINOR', [daysAgo(1), daysAgo(2), daysAgo(3)], now, policy)).toMatchObject({ kind: 'BAN', rung: 3 });
-    expect(decideSanction('MINOR', [daysAgo(1), daysAgo(2), daysAgo(3), daysAgo(4)], now, policy)).toMatchObject({ kind: 'BAN', rung: 4, endsAt: null });
+    expect(decideSanction('MINOR', [daysAgo(1), daysAgo(2), daysAgo(3), daysAgo(4)], now, policy)).toMatchObject({
+      kind: 'BAN',
+      rung: 4,
+      endsAt: null,
+    });
   });
 
   it('never climbs past the top rung', () => {
-    expect(decideSanction('SEVERE', Array.from({ length: 9 }, (_, i) => daysAgo(i + 1)), now, policy)).toMatchObject({ rung: 4, kind: 'BAN', endsAt: null });
+    expect(
+      decideSanction(
+        'SEVERE',
+        Array.from({ length: 9 }, (_, i) => daysAgo(i + 1)),
+        now,
+        policy,
+      ),
+    ).toMatchObject({ rung: 4, kind: 'BAN', endsAt: null });
   });
 
   it('violations older than the window do not count', () => {

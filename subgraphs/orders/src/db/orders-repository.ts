@@ -124,13 +124,13 @@ export class OrdersRepository {
    * each, so the caller can tell whether another page follows.
    */
   async pagesOf(memberIds: readonly string[], first: number, after?: Cursor): Promise<Map<string, OrderRow[]>> {
-    const afterCursor = after
-      ? or(lt(orders.placedAt, after.at), and(eq(orders.placedAt, after.at), lt(orders.id, after.id)))
-      : undefined;
+    const afterCursor = after ? or(lt(orders.placedAt, after.at), and(eq(orders.placedAt, after.at), lt(orders.id, after.id))) : undefined;
     const ranked = this.db
       .select({
         ...getTableColumns(orders),
-        rank: sql<number>`row_number() over (partition by ${orders.memberId} order by ${orders.placedAt} desc, ${orders.id} desc)`.as('rank'),
+        rank: sql<number>`row_number() over (partition by ${orders.memberId} order by ${orders.placedAt} desc, ${orders.id} desc)`.as(
+          'rank',
+        ),
       })
       .from(orders)
       .where(and(inArray(orders.memberId, [...memberIds]), afterCursor, this.visible()))
@@ -202,7 +202,11 @@ export class OrdersRepository {
     // its dedupe key held their id (and a device's fingerprint), its reason may name their id.
     await this.db
       .update(riskFlags)
-      .set({ memberId: null, dedupeKey: sql`'erased:' || ${riskFlags.id}::text`, reason: sql`replace(${riskFlags.reason}, ${memberId}, 'an erased member')` })
+      .set({
+        memberId: null,
+        dedupeKey: sql`'erased:' || ${riskFlags.id}::text`,
+        reason: sql`replace(${riskFlags.reason}, ${memberId}, 'an erased member')`,
+      })
       .where(eq(riskFlags.memberId, memberId));
     await this.db.delete(memberSanctions).where(eq(memberSanctions.memberId, memberId));
     await this.db.delete(outbox).where(sql`${outbox.payload} ->> 'memberId' = ${memberId}`);
@@ -326,10 +330,25 @@ export class OrdersRepository {
       const order = await this.lockOrder(tx as unknown as Db, orderId);
       if (order.status === 'CANCELLED') return order;
       const status = nextStatus(order.status, 'cancel');
-      await tx.update(payments).set({ status: 'FAILED', failureReason: 'order cancelled', settledAt: at }).where(and(eq(payments.orderId, order.id), eq(payments.status, 'PENDING')));
+      await tx
+        .update(payments)
+        .set({ status: 'FAILED', failureReason: 'order cancelled', settledAt: at })
+        .where(and(eq(payments.orderId, order.id), eq(payments.status, 'PENDING')));
       const [updated] = await tx.update(orders).set({ status, cancelledAt: at }).where(eq(orders.id, order.id)).returning();
-      await recordEvent(tx as unknown as Db, outbox, 'OrderCancelled', { orderId: order.id, memberId: order.memberId!, pointsHoldId: order.pointsHoldId, cancelledAt: at.toISOString() }, { now: at });
-      await recordEvent(tx as unknown as Db, outbox, 'MemberNoticeRequested', orderNotices.orderCancelled({ id: order.id, memberId: order.memberId! }, 'member'), { now: at });
+      await recordEvent(
+        tx as unknown as Db,
+        outbox,
+        'OrderCancelled',
+        { orderId: order.id, memberId: order.memberId!, pointsHoldId: order.pointsHoldId, cancelledAt: at.toISOString() },
+        { now: at },
+      );
+      await recordEvent(
+        tx as unknown as Db,
+        outbox,
+        'MemberNoticeRequested',
+        orderNotices.orderCancelled({ id: order.id, memberId: order.memberId! }, 'member'),
+        { now: at },
+      );
       return updated!;
     });
   }
@@ -354,14 +373,29 @@ export class OrdersRepository {
         .returning({ id: orders.id, memberId: orders.memberId, pointsHoldId: orders.pointsHoldId });
       if (cancelled.length === 0) return 0;
       const ids = cancelled.map((o) => o.id);
-      await tx.update(payments).set({ status: 'FAILED', failureReason: 'payment deadline passed', settledAt: now }).where(and(inArray(payments.orderId, ids), eq(payments.status, 'PENDING')));
+      await tx
+        .update(payments)
+        .set({ status: 'FAILED', failureReason: 'payment deadline passed', settledAt: now })
+        .where(and(inArray(payments.orderId, ids), eq(payments.status, 'PENDING')));
       const events = cancelled
         .filter((o) => o.memberId)
         .flatMap((o) => [
-          { type: 'OrderCancelled' as const, payload: parsePayload('OrderCancelled', { orderId: o.id, memberId: o.memberId!, pointsHoldId: o.pointsHoldId, cancelledAt: now.toISOString() }) },
-          { type: 'MemberNoticeRequested' as const, payload: parsePayload('MemberNoticeRequested', orderNotices.orderCancelled({ id: o.id, memberId: o.memberId! }, 'deadline')) },
+          {
+            type: 'OrderCancelled' as const,
+            payload: parsePayload('OrderCancelled', {
+              orderId: o.id,
+              memberId: o.memberId!,
+              pointsHoldId: o.pointsHoldId,
+              cancelledAt: now.toISOString(),
+            }),
+          },
+          {
+            type: 'MemberNoticeRequested' as const,
+            payload: parsePayload('MemberNoticeRequested', orderNotices.orderCancelled({ id: o.id, memberId: o.memberId! }, 'deadline')),
+          },
         ]);
-      if (events.length > 0) await tx.insert(outbox).values(events.map((e) => ({ id: randomUUID(), type: e.type, payload: e.payload, occurredAt: now })));
+      if (events.length > 0)
+        await tx.insert(outbox).values(events.map((e) => ({ id: randomUUID(), type: e.type, payload: e.payload, occurredAt: now })));
       return cancelled.length;
     });
   }
@@ -400,11 +434,15 @@ export class OrdersRepository {
         .select({ id: payments.id })
         .from(payments)
         .where(and(eq(payments.orderId, order.id), eq(payments.status, 'PENDING')));
-      if (pending) throw conflict('A payment for this order is still waiting for the payment provider; wait for its confirmation before paying again.');
+      if (pending)
+        throw conflict(
+          'A payment for this order is still waiting for the payment provider; wait for its confirmation before paying again.',
+        );
       if (start.method === 'POINTS' && order.amountDue > 0) {
         throw conflict(`Points cover only part of this order; ${order.amountDue} ${order.currency} is left to pay online.`, 'method');
       }
-      if (start.method !== 'POINTS' && order.amountDue === 0) throw conflict('Points cover all of this order; pay it with method POINTS.', 'method');
+      if (start.method !== 'POINTS' && order.amountDue === 0)
+        throw conflict('Points cover all of this order; pay it with method POINTS.', 'method');
       const [payment] = await tx
         .insert(payments)
         .values({
@@ -433,7 +471,11 @@ export class OrdersRepository {
       const [payment] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for('update');
       if (payment!.status !== 'PENDING' || result.status === 'PENDING') {
         if (result.status === 'PENDING' && result.reference && !payment!.providerReference) {
-          const [updated] = await tx.update(payments).set({ providerReference: result.reference }).where(eq(payments.id, paymentId)).returning();
+          const [updated] = await tx
+            .update(payments)
+            .set({ providerReference: result.reference })
+            .where(eq(payments.id, paymentId))
+            .returning();
           return { payment: updated!, order };
         }
         return { payment: payment!, order };
@@ -441,7 +483,12 @@ export class OrdersRepository {
       if (result.status === 'FAILED') {
         const [failed] = await tx
           .update(payments)
-          .set({ status: 'FAILED', failureReason: result.reason, providerReference: result.reference ?? payment!.providerReference, settledAt: at })
+          .set({
+            status: 'FAILED',
+            failureReason: result.reason,
+            providerReference: result.reference ?? payment!.providerReference,
+            settledAt: at,
+          })
           .where(eq(payments.id, paymentId))
           .returning();
         return { payment: failed!, order };
@@ -498,7 +545,11 @@ export class OrdersRepository {
   async advance(orderId: string, to: (status: OrderRow['status']) => OrderRow['status']): Promise<OrderRow> {
     return this.db.transaction(async (tx) => {
       const order = await this.lockOrder(tx as unknown as Db, orderId);
-      const [updated] = await tx.update(orders).set({ status: to(order.status) }).where(eq(orders.id, order.id)).returning();
+      const [updated] = await tx
+        .update(orders)
+        .set({ status: to(order.status) })
+        .where(eq(orders.id, order.id))
+        .returning();
       return updated!;
     });
   }
@@ -538,7 +589,11 @@ export class OrdersRepository {
    * Issues the order's invoice, once: asking again returns the invoice already issued.
    * Only a paid order gets one, for the money paid less what was refunded before it.
    */
-  async issueInvoice(orderId: string, to: { kind: InvoiceKind; companyName: string | null; taxId: string | null }, at: Date): Promise<InvoiceRow> {
+  async issueInvoice(
+    orderId: string,
+    to: { kind: InvoiceKind; companyName: string | null; taxId: string | null },
+    at: Date,
+  ): Promise<InvoiceRow> {
     return this.db.transaction(async (tx) => {
       const order = await this.lockOrder(tx as unknown as Db, orderId);
       const [existing] = await tx.select().from(invoices).where(eq(invoices.orderId, order.id));
@@ -586,12 +641,19 @@ export class OrdersRepository {
         if (existing.rating === review.rating && existing.comment === review.comment) return existing;
         throw conflict('You already reviewed this order; an order is reviewed once.', 'orderId');
       }
-      if (!REVIEWABLE.has(order.status)) throw conflict(`Only a paid order can be reviewed; this one is ${order.status.toLowerCase().replace('_', ' ')}.`, 'orderId');
+      if (!REVIEWABLE.has(order.status))
+        throw conflict(`Only a paid order can be reviewed; this one is ${order.status.toLowerCase().replace('_', ' ')}.`, 'orderId');
       const [row] = await tx
         .insert(orderReviews)
         .values({ orderId: order.id, memberId: order.memberId, rating: review.rating, comment: review.comment, reviewedAt: at })
         .returning();
-      await recordEvent(tx as unknown as Db, outbox, 'MemberActivityRecorded', { memberId: order.memberId!, kind: 'review', occurredAt: at.toISOString(), sourceId: order.id }, { now: at });
+      await recordEvent(
+        tx as unknown as Db,
+        outbox,
+        'MemberActivityRecorded',
+        { memberId: order.memberId!, kind: 'review', occurredAt: at.toISOString(), sourceId: order.id },
+        { now: at },
+      );
       return row!;
     });
   }

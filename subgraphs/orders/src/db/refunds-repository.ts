@@ -65,7 +65,13 @@ export class RefundsRepository {
    * the member's notice and any risk flags it raises in the same transaction. The same
    * idempotency key on the same order returns the first request.
    */
-  async request(orderId: string, draft: RefundDraft, key: string, now: Date, risk: RiskTerms): Promise<{ refund: RefundRow; created: boolean }> {
+  async request(
+    orderId: string,
+    draft: RefundDraft,
+    key: string,
+    now: Date,
+    risk: RiskTerms,
+  ): Promise<{ refund: RefundRow; created: boolean }> {
     return this.db.transaction(async (t) => {
       const tx = t as unknown as Db;
       const order = await lockOrder(tx, this.scope, orderId);
@@ -100,8 +106,18 @@ export class RefundsRepository {
           requestedAt: now,
         })
         .returning();
-      await tx.update(orders).set({ status, resumeStatus: resumeStatusFor(order.status, order.resumeStatus) }).where(eq(orders.id, order.id));
-      if (order.memberId) await recordEvent(tx, outbox, 'MemberNoticeRequested', orderNotices.refundRequested({ ...refund!, memberId: order.memberId }, order.currency), { now });
+      await tx
+        .update(orders)
+        .set({ status, resumeStatus: resumeStatusFor(order.status, order.resumeStatus) })
+        .where(eq(orders.id, order.id));
+      if (order.memberId)
+        await recordEvent(
+          tx,
+          outbox,
+          'MemberNoticeRequested',
+          orderNotices.refundRequested({ ...refund!, memberId: order.memberId }, order.currency),
+          { now },
+        );
       await new RiskRepository(tx).afterRefundRequest(refund!, order, now, risk);
       return { refund: refund!, created: true };
     });
@@ -112,7 +128,13 @@ export class RefundsRepository {
    * and the amount checked against what is left of the payment after every other refund.
    * A request already approved or paid back is returned with `reserved: false`.
    */
-  async approve(refundId: string, approved: (requested: number) => number, decidedBy: string, reason: string | null, now: Date): Promise<ReservedRefund> {
+  async approve(
+    refundId: string,
+    approved: (requested: number) => number,
+    decidedBy: string,
+    reason: string | null,
+    now: Date,
+  ): Promise<ReservedRefund> {
     return this.db.transaction(async (t) => {
       const tx = t as unknown as Db;
       const order = await lockOrder(tx, this.scope, await this.orderOf(tx, refundId));
@@ -136,7 +158,10 @@ export class RefundsRepository {
         tx,
         outbox,
         'MemberNoticeRequested',
-        orderNotices.refundApproved({ id: refundId, orderId: order.id, memberId: order.memberId!, approved: amount, requested: refund.amount }, order.currency),
+        orderNotices.refundApproved(
+          { id: refundId, orderId: order.id, memberId: order.memberId!, approved: amount, requested: refund.amount },
+          order.currency,
+        ),
         { now },
       );
       return { refund: updated!, order, payment, reserved: true };
@@ -194,9 +219,15 @@ export class RefundsRepository {
           },
           { now },
         );
-        await recordEvent(tx, outbox, 'MemberNoticeRequested', orderNotices.refundCompleted({ ...done!, memberId: order.memberId, amount, pointsRestored: restored }, order.currency), {
-          now,
-        });
+        await recordEvent(
+          tx,
+          outbox,
+          'MemberNoticeRequested',
+          orderNotices.refundCompleted({ ...done!, memberId: order.memberId, amount, pointsRestored: restored }, order.currency),
+          {
+            now,
+          },
+        );
       }
       return done!;
     });
@@ -221,7 +252,8 @@ export class RefundsRepository {
       const on = await this.refundsOn(tx, order.id);
       const refund = on.find((r) => r.id === refundId)!;
       if (refund.status === 'REJECTED') return refund;
-      if (refund.status !== 'REQUESTED') throw conflict(`This refund request is already ${refund.status.toLowerCase()}; it cannot be rejected now.`);
+      if (refund.status !== 'REQUESTED')
+        throw conflict(`This refund request is already ${refund.status.toLowerCase()}; it cannot be rejected now.`);
       const [updated] = await tx
         .update(refunds)
         .set({ status: 'REJECTED', decidedBy, decisionReason: reason, decidedAt: now })
@@ -234,7 +266,14 @@ export class RefundsRepository {
           .set({ status: nextStatus(order.status, 'closeRefundRequests', order.resumeStatus), resumeStatus: null })
           .where(eq(orders.id, order.id));
       }
-      if (order.memberId) await recordEvent(tx, outbox, 'MemberNoticeRequested', orderNotices.refundRejected({ ...updated!, memberId: order.memberId }, reason), { now });
+      if (order.memberId)
+        await recordEvent(
+          tx,
+          outbox,
+          'MemberNoticeRequested',
+          orderNotices.refundRejected({ ...updated!, memberId: order.memberId }, reason),
+          { now },
+        );
       return updated!;
     });
   }
@@ -309,7 +348,13 @@ export class RefundsRepository {
  * A lift that arrives before its SanctionApplied is kept, so the late event does not bring
  * the sanction back; replays change nothing. Call it with the consumer's transaction.
  */
-export async function projectSanction(tx: Db, event: { type: 'SanctionApplied'; payload: EventCatalog['SanctionApplied'] } | { type: 'SanctionLifted'; payload: EventCatalog['SanctionLifted'] }, at: Date): Promise<void> {
+export async function projectSanction(
+  tx: Db,
+  event:
+    | { type: 'SanctionApplied'; payload: EventCatalog['SanctionApplied'] }
+    | { type: 'SanctionLifted'; payload: EventCatalog['SanctionLifted'] },
+  at: Date,
+): Promise<void> {
   const p = event.payload;
   if (event.type === 'SanctionApplied') {
     const endsAt = event.payload.endsAt ? new Date(event.payload.endsAt) : null;
@@ -321,6 +366,9 @@ export async function projectSanction(tx: Db, event: { type: 'SanctionApplied'; 
     await tx
       .insert(memberSanctions)
       .values({ sanctionId: p.sanctionId, memberId: p.memberId, kind: p.kind, liftedAt: at })
-      .onConflictDoUpdate({ target: memberSanctions.sanctionId, set: { liftedAt: sql`coalesce(${memberSanctions.liftedAt}, ${at.toISOString()}::timestamptz)` } });
+      .onConflictDoUpdate({
+        target: memberSanctions.sanctionId,
+        set: { liftedAt: sql`coalesce(${memberSanctions.liftedAt}, ${at.toISOString()}::timestamptz)` },
+      });
   }
 }

@@ -29,7 +29,12 @@ export class RiskRepository {
   }
 
   /** After a refund request: many requests in a short time, or a whole order asked back right after paying. */
-  async afterRefundRequest(refund: { memberId: string | null; lines: unknown[] }, order: OrderRow, now: Date, terms: RiskTerms): Promise<void> {
+  async afterRefundRequest(
+    refund: { memberId: string | null; lines: unknown[] },
+    order: OrderRow,
+    now: Date,
+    terms: RiskTerms,
+  ): Promise<void> {
     if (!refund.memberId) return;
     const since = new Date(now.getTime() - terms.refundSpikeHours * 3_600_000);
     const [recent] = await this.db
@@ -75,7 +80,12 @@ export class RiskRepository {
 
   /** Flags in one status, oldest first: the review queue. */
   async list(status: RiskFlagStatus, first: number): Promise<RiskFlagRow[]> {
-    return this.db.select().from(riskFlags).where(eq(riskFlags.status, status)).orderBy(asc(riskFlags.raisedAt), asc(riskFlags.id)).limit(first);
+    return this.db
+      .select()
+      .from(riskFlags)
+      .where(eq(riskFlags.status, status))
+      .orderBy(asc(riskFlags.raisedAt), asc(riskFlags.id))
+      .limit(first);
   }
 
   /**
@@ -95,7 +105,16 @@ export class RiskRepository {
           tx,
           outbox,
           'ModerationCaseRequested',
-          { requestId: flag.id, memberId: flag.memberId, source: 'orders.risk', kind: flag.kind, reason: flag.reason, orderId: flag.orderId, requestedBy: staffId, requestedAt: now.toISOString() },
+          {
+            requestId: flag.id,
+            memberId: flag.memberId,
+            source: 'orders.risk',
+            kind: flag.kind,
+            reason: flag.reason,
+            orderId: flag.orderId,
+            requestedBy: staffId,
+            requestedAt: now.toISOString(),
+          },
           { now },
         );
       }

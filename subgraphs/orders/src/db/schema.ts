@@ -84,7 +84,9 @@ export const orders = ordersSchema.table(
     // An order belongs to a member or records that its member was erased, never neither or both.
     check('orders_member_or_erased_check', sql`(${t.memberId} is null) = (${t.erasedAt} is not null)`),
     // What the tax retention job looks for: erased members' orders it has not unlinked yet.
-    index('orders_placed_at_idx').on(t.placedAt).where(sql`erased_at is not null and tax_unlinked_at is null`),
+    index('orders_placed_at_idx')
+      .on(t.placedAt)
+      .where(sql`erased_at is not null and tax_unlinked_at is null`),
   ],
 );
 

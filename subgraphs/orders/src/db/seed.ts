@@ -23,7 +23,10 @@ const DAY_MS = 86_400_000;
 
 /** A fixed UUID (v4 layout) from small numbers, so re-seeding writes the same ids. */
 function seedId(kind: 'a' | 'b', ...parts: number[]): string {
-  const tail = parts.map((n) => n.toString(16).padStart(4, '0')).join('').padStart(12, '0');
+  const tail = parts
+    .map((n) => n.toString(16).padStart(4, '0'))
+    .join('')
+    .padStart(12, '0');
   return `00000000-0000-4000-${kind}000-${tail}`;
 }
 

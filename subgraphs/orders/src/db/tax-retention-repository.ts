@@ -30,7 +30,13 @@ export class TaxRetentionRepository {
       const ids = due.map((o) => o.id);
       await tx
         .update(payments)
-        .set({ providerReference: null, last4: null, instrumentFingerprint: null, deviceFingerprint: null, idempotencyKey: sql`'unlinked:' || ${payments.id}` })
+        .set({
+          providerReference: null,
+          last4: null,
+          instrumentFingerprint: null,
+          deviceFingerprint: null,
+          idempotencyKey: sql`'unlinked:' || ${payments.id}`,
+        })
         .where(inArray(payments.orderId, ids));
       await tx
         .update(refunds)
@@ -41,7 +47,14 @@ export class TaxRetentionRepository {
       // The instant of erasure is shared by all of one person's orders: only its year stays.
       await tx
         .update(orders)
-        .set({ idempotencyKey: null, pointsHoldId: null, shippingAddress: null, shareCode: null, erasedAt: sql`date_trunc('year', ${orders.erasedAt})`, taxUnlinkedAt: now })
+        .set({
+          idempotencyKey: null,
+          pointsHoldId: null,
+          shippingAddress: null,
+          shareCode: null,
+          erasedAt: sql`date_trunc('year', ${orders.erasedAt})`,
+          taxUnlinkedAt: now,
+        })
         .where(inArray(orders.id, ids));
       return ids.length;
     });

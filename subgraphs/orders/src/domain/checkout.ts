@@ -61,14 +61,17 @@ const SHARE_CODE = /^[A-Za-z0-9_-]{1,64}$/;
  * checkout names the same order, so points' hold (keyed on it) is the same hold too.
  */
 export function idFromKey(namespace: string, ...parts: string[]): string {
-  const h = createHash('sha256').update([namespace, ...parts].join('\n')).digest('hex');
+  const h = createHash('sha256')
+    .update([namespace, ...parts].join('\n'))
+    .digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** Checks an idempotency key: 1 to 200 characters the caller chose for this one attempt. */
 export function idempotencyKey(raw: string, field = 'idempotencyKey'): string {
   const key = raw.trim();
-  if (key.length === 0 || key.length > MAX_KEY) throw badInput(`${field} must be 1 to ${MAX_KEY} characters, the same for every retry of one attempt.`, field);
+  if (key.length === 0 || key.length > MAX_KEY)
+    throw badInput(`${field} must be 1 to ${MAX_KEY} characters, the same for every retry of one attempt.`, field);
   return key;
 }
 
@@ -91,14 +94,19 @@ export function checkout(draft: CheckoutDraft): CheckoutOrder {
   });
   const discountAmount = discounts.reduce((sum, d) => sum + d.amount, 0);
   if (discountAmount > subtotal.amount) {
-    throw badInput(`The discounts (${discountAmount} ${subtotal.currency}) are larger than the lines (${subtotal.amount} ${subtotal.currency}).`, 'discounts');
+    throw badInput(
+      `The discounts (${discountAmount} ${subtotal.currency}) are larger than the lines (${subtotal.amount} ${subtotal.currency}).`,
+      'discounts',
+    );
   }
-  if (!Number.isInteger(draft.pointsToUse) || draft.pointsToUse < 0) throw badInput('pointsToUse must be a whole number of points, 0 or more.', 'pointsToUse');
+  if (!Number.isInteger(draft.pointsToUse) || draft.pointsToUse < 0)
+    throw badInput('pointsToUse must be a whole number of points, 0 or more.', 'pointsToUse');
   const address = draft.shippingAddress.trim();
   if (!address) throw badInput('Give the address the order should be shipped to.', 'shippingAddress');
   if (address.length > MAX_ADDRESS) throw badInput(`The shipping address is longer than ${MAX_ADDRESS} characters.`, 'shippingAddress');
   const shareCode = draft.shareCode?.trim() || null;
-  if (shareCode !== null && !SHARE_CODE.test(shareCode)) throw badInput('A share code is 1 to 64 letters, digits, dashes or underscores, as it came in the product link.', 'shareCode');
+  if (shareCode !== null && !SHARE_CODE.test(shareCode))
+    throw badInput('A share code is 1 to 64 letters, digits, dashes or underscores, as it came in the product link.', 'shareCode');
   const id = idFromKey('order', draft.memberId, key);
   return {
     id,
@@ -120,7 +128,9 @@ export function checkout(draft: CheckoutDraft): CheckoutOrder {
 export function amountDue(order: Pick<CheckoutOrder, 'amountBeforePoints' | 'currency'>, hold: PointsHoldGrant | null): number {
   if (!hold) return order.amountBeforePoints;
   if (hold.discountAmount < 0 || hold.discountAmount > order.amountBeforePoints) {
-    throw conflict(`Points offered ${hold.discountAmount} ${order.currency} off an order of ${order.amountBeforePoints} ${order.currency}; the order was not placed.`);
+    throw conflict(
+      `Points offered ${hold.discountAmount} ${order.currency} off an order of ${order.amountBeforePoints} ${order.currency}; the order was not placed.`,
+    );
   }
   return order.amountBeforePoints - hold.discountAmount;
 }

@@ -25,7 +25,15 @@ export interface OrdersExport {
     lines: { sku: string; title: string; quantity: number; unitPrice: { amount: number; currency: string } }[];
     shippingAddress?: string | null;
     payments?: { method: string; status: string; amount: Money; last4: string | null; createdAt: string }[];
-    refunds?: { status: string; reason: string; note: string | null; evidence: string[]; requested: Money; approved: Money | null; requestedAt: string }[];
+    refunds?: {
+      status: string;
+      reason: string;
+      note: string | null;
+      evidence: string[];
+      requested: Money;
+      approved: Money | null;
+      requestedAt: string;
+    }[];
     invoice?: { number: string; kind: string; companyName: string | null; taxId: string | null; amount: Money; issuedAt: string } | null;
     review?: { rating: number; comment: string | null; reviewedAt: string } | null;
   }[];
@@ -35,7 +43,15 @@ export interface OrdersExport {
 interface HeldExtras {
   shippingAddress?: string | null;
   payments?: readonly { method: string; status: string; amount: number; last4: string | null; createdAt: Date }[];
-  refunds?: readonly { status: string; reason: string; note: string | null; evidence: string[]; amount: number; approvedAmount: number | null; requestedAt: Date }[];
+  refunds?: readonly {
+    status: string;
+    reason: string;
+    note: string | null;
+    evidence: string[];
+    amount: number;
+    approvedAmount: number | null;
+    requestedAt: Date;
+  }[];
   invoice?: { number: string; kind: string; companyName: string | null; taxId: string | null; amount: number; issuedAt: Date } | null;
   review?: { rating: number; comment: string | null; reviewedAt: Date } | null;
 }
@@ -46,7 +62,10 @@ interface HeldExtras {
  */
 export function ordersExport(
   memberId: string,
-  held: readonly ({ order: StoredOrder & Pick<HeldExtras, 'shippingAddress'>; lines: readonly OrderLineFacts[] } & Omit<HeldExtras, 'shippingAddress'>)[],
+  held: readonly ({ order: StoredOrder & Pick<HeldExtras, 'shippingAddress'>; lines: readonly OrderLineFacts[] } & Omit<
+    HeldExtras,
+    'shippingAddress'
+  >)[],
   at: Date,
 ): OrdersExport {
   return {

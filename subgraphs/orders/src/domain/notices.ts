@@ -17,11 +17,26 @@ const notice = (memberId: string, key: string, params: Notice['params'], dedupeK
 /** The notices orders asks identity for; the words are in identity's notice-templates/orders.ts. */
 export const orderNotices = {
   paymentConfirmed: (o: { id: string; memberId: string; amount: number; currency: string }) =>
-    notice(o.memberId, 'payment_confirmed', { orderNumber: orderNumber(o.id), amount: majorUnits(o.amount), currency: o.currency }, `paid:${o.id}`),
+    notice(
+      o.memberId,
+      'payment_confirmed',
+      { orderNumber: orderNumber(o.id), amount: majorUnits(o.amount), currency: o.currency },
+      `paid:${o.id}`,
+    ),
   orderCancelled: (o: { id: string; memberId: string }, why: 'member' | 'deadline') =>
-    notice(o.memberId, why === 'deadline' ? 'order_cancelled_unpaid' : 'order_cancelled', { orderNumber: orderNumber(o.id) }, `cancelled:${o.id}`),
+    notice(
+      o.memberId,
+      why === 'deadline' ? 'order_cancelled_unpaid' : 'order_cancelled',
+      { orderNumber: orderNumber(o.id) },
+      `cancelled:${o.id}`,
+    ),
   refundRequested: (r: { id: string; orderId: string; memberId: string; amount: number }, currency: string) =>
-    notice(r.memberId, 'refund_requested', { orderNumber: orderNumber(r.orderId), amount: majorUnits(r.amount), currency }, `refund-requested:${r.id}`),
+    notice(
+      r.memberId,
+      'refund_requested',
+      { orderNumber: orderNumber(r.orderId), amount: majorUnits(r.amount), currency },
+      `refund-requested:${r.id}`,
+    ),
   refundApproved: (r: { id: string; orderId: string; memberId: string; approved: number; requested: number }, currency: string) =>
     notice(
       r.memberId,

@@ -86,7 +86,10 @@ export function canTransition(status: OrderStatus, action: OrderAction): boolean
 export function nextStatus(status: OrderStatus, action: OrderAction, resumeStatus?: OrderStatus | null): OrderStatus {
   if (!canTransition(status, action)) {
     const allowed = FROM[action].map((s) => STATUS_WORDS[s]).join(', or ');
-    throw conflict(`This order is ${STATUS_WORDS[status]}, so it cannot be ${ACTION_WORDS[action]}; that needs an order that is ${allowed}.`, 'status');
+    throw conflict(
+      `This order is ${STATUS_WORDS[status]}, so it cannot be ${ACTION_WORDS[action]}; that needs an order that is ${allowed}.`,
+      'status',
+    );
   }
   if (action === 'closeRefundRequests') return resumeStatus && resumeStatus !== 'REFUND_REQUESTED' ? resumeStatus : 'PAID';
   return TO[action];

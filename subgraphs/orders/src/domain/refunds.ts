@@ -52,7 +52,8 @@ export function unitsAsked(refunds: readonly { status: RefundStatus; lines: read
 export function refundDraft(draft: RefundDraft): RefundDraft {
   if (draft.evidence.length > MAX_EVIDENCE) throw badInput(`Attach at most ${MAX_EVIDENCE} pieces of evidence.`, 'evidence');
   for (const ref of draft.evidence) {
-    if (!ref.trim() || ref.length > 500) throw badInput('Each evidence reference is 1 to 500 characters (an upload id or link).', 'evidence');
+    if (!ref.trim() || ref.length > 500)
+      throw badInput('Each evidence reference is 1 to 500 characters (an upload id or link).', 'evidence');
   }
   const note = draft.note?.trim() || null;
   if (note && note.length > MAX_NOTE) throw badInput(`The note is longer than ${MAX_NOTE} characters.`, 'note');
@@ -127,7 +128,8 @@ export function checkWithinPaid(order: RefundableOrder, refunds: readonly Refund
   const committed = committedAmount(refunds);
   if (order.paidAmount === 0) {
     // Points only: no money to share out, so one refund (of all its points) at a time.
-    if (refunds.some((r) => r.status !== 'REJECTED')) throw conflict('This order, paid with points alone, is already refunded or asked back.');
+    if (refunds.some((r) => r.status !== 'REJECTED'))
+      throw conflict('This order, paid with points alone, is already refunded or asked back.');
     return;
   }
   const left = order.paidAmount - committed;
@@ -148,9 +150,17 @@ export function checkWithinPaid(order: RefundableOrder, refunds: readonly Refund
  * down, so all refunds together never give back more than were used; the refund that
  * brings the order to fully refunded gives back the rest.
  */
-export function pointsToRestore(order: Pick<RefundableOrder, 'paidAmount' | 'pointsUsed'>, refundedBefore: number, amount: number, restoredBefore: number): number {
+export function pointsToRestore(
+  order: Pick<RefundableOrder, 'paidAmount' | 'pointsUsed'>,
+  refundedBefore: number,
+  amount: number,
+  restoredBefore: number,
+): number {
   const refunded = refundedBefore + amount;
-  const target = order.paidAmount === 0 || refunded >= order.paidAmount ? order.pointsUsed : Math.floor((order.pointsUsed * refunded) / order.paidAmount);
+  const target =
+    order.paidAmount === 0 || refunded >= order.paidAmount
+      ? order.pointsUsed
+      : Math.floor((order.pointsUsed * refunded) / order.paidAmount);
   return Math.max(0, Math.min(order.pointsUsed - restoredBefore, target - restoredBefore));
 }
 
@@ -162,7 +172,8 @@ export function autoApproves(amount: number, limit: number, goodStanding: boolea
 /** Checks a staff decision's amount: partial approval grants less than asked, never more. */
 export function approvedAmount(requested: number, approved: number | null | undefined): number {
   if (approved === null || approved === undefined) return requested;
-  if (!Number.isInteger(approved) || approved < 0) throw badInput('The approved amount is a whole number of minor units, 0 or more.', 'amount');
+  if (!Number.isInteger(approved) || approved < 0)
+    throw badInput('The approved amount is a whole number of minor units, 0 or more.', 'amount');
   if (approved > requested) throw badInput(`The member asked for ${requested}; approve that much or less.`, 'amount');
   if (approved === 0) throw badInput('To grant nothing, reject the request with a reason.', 'amount');
   return approved;

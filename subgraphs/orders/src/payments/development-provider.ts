@@ -23,7 +23,8 @@ export class DevelopmentPaymentProvider implements PaymentProvider {
       return { status: 'PENDING', reference: null };
     }
     if (token === 'tok_pending') return { status: 'PENDING', reference };
-    if (token.startsWith('tok_fail')) return { status: 'FAILED', reference, reason: `the card was declined (${token.slice('tok_fail_'.length) || 'declined'})` };
+    if (token.startsWith('tok_fail'))
+      return { status: 'FAILED', reference, reason: `the card was declined (${token.slice('tok_fail_'.length) || 'declined'})` };
     const ok = /^tok_ok_([0-9]{4})$/.exec(token);
     if (ok) {
       // Stands in for the provider's card fingerprint: the same token is the same card.

@@ -73,7 +73,11 @@ export const resolvers: Resolvers = {
     recordOfflinePayment: (_, { input }, ctx) =>
       ctx.services.recordOfflinePayment(staffOf(ctx.viewer), { ...input, orderId: idArg(input.orderId, 'orderId') }),
     paymentCallback: async (_, { input }, ctx) => {
-      const settled = await ctx.services.paymentCallback({ ...input, paymentId: idArg(input.paymentId, 'paymentId'), last4: input.last4 ?? null });
+      const settled = await ctx.services.paymentCallback({
+        ...input,
+        paymentId: idArg(input.paymentId, 'paymentId'),
+        last4: input.last4 ?? null,
+      });
       return { paymentId: settled.payment.id, status: settled.payment.status };
     },
     cancelOrder: (_, args, ctx) => ctx.services.cancelOrder(idArg(args.id, 'id')),
@@ -142,7 +146,10 @@ export const resolvers: Resolvers = {
 };
 
 /** A refund's currency is its order's, read through the order loader (one statement for all refunds). */
-async function currencyOf(orderId: string, ctx: { loaders: { orderById: { load(id: string): Promise<{ currency: string } | null> } } }): Promise<string> {
+async function currencyOf(
+  orderId: string,
+  ctx: { loaders: { orderById: { load(id: string): Promise<{ currency: string } | null> } } },
+): Promise<string> {
   const order = await ctx.loaders.orderById.load(orderId);
   if (!order) throw notFound('The order of this refund is not yours to see.');
   return order.currency;

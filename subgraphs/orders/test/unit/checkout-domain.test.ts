@@ -62,7 +62,9 @@ describe('payment callbacks', () => {
     const signature = signCallback(fields, 'secret-secret-secret-secret-secret-00');
     expect(() => verifyCallback({ ...fields, signature }, 'secret-secret-secret-secret-secret-00')).not.toThrow();
     expect(errorOf(() => verifyCallback({ ...fields, signature }, 'another-secret-another-secret-000'))?.code).toBe('FORBIDDEN');
-    expect(errorOf(() => verifyCallback({ ...fields, outcome: 'FAILED', signature }, 'secret-secret-secret-secret-secret-00'))?.code).toBe('FORBIDDEN');
+    expect(errorOf(() => verifyCallback({ ...fields, outcome: 'FAILED', signature }, 'secret-secret-secret-secret-secret-00'))?.code).toBe(
+      'FORBIDDEN',
+    );
     expect(errorOf(() => verifyCallback({ ...fields, signature: 'zz' }, 'secret-secret-secret-secret-secret-00'))?.code).toBe('FORBIDDEN');
   });
 });

@@ -63,7 +63,10 @@ describe('order totals', () => {
 describe('order pages', () => {
   it('accepts a cursor this list gave out and refuses one made by hand', () => {
     const cursor = encodeCursor({ at: placedAt, id: '00000000-0000-4000-a000-000000010001' });
-    expect(orderPageArgs({ first: 2, after: cursor })).toEqual({ first: 2, after: { at: placedAt, id: '00000000-0000-4000-a000-000000010001' } });
+    expect(orderPageArgs({ first: 2, after: cursor })).toEqual({
+      first: 2,
+      after: { at: placedAt, id: '00000000-0000-4000-a000-000000010001' },
+    });
     const forged = encodeCursor({ at: placedAt, id: "x' or 1=1" });
     expect(errorOf(() => orderPageArgs({ after: forged }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
     expect(errorOf(() => orderPageArgs({ first: 0 }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });

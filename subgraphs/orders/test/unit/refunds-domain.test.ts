@@ -38,13 +38,35 @@ const errorOf = (fn: () => unknown): DomainError | undefined => {
 describe('how much a refund asks', () => {
   it('a line asks its share of what was paid (after discounts and points), rounded down; the whole order asks what is left', () => {
     expect(requestedAmount(order, lines, [{ lineId: 'b', quantity: 1 }], 0)).toBe(8_000);
-    expect(requestedAmount(order, lines, [{ lineId: 'a', quantity: 1 }, { lineId: 'b', quantity: 1 }], 0)).toBe(16_000);
+    expect(
+      requestedAmount(
+        order,
+        lines,
+        [
+          { lineId: 'a', quantity: 1 },
+          { lineId: 'b', quantity: 1 },
+        ],
+        0,
+      ),
+    ).toBe(16_000);
     expect(requestedAmount({ ...order, paidAmount: 10_001 }, lines, [{ lineId: 'b', quantity: 1 }], 0)).toBe(3_333);
     expect(requestedAmount(order, lines, [], 8_000)).toBe(16_000);
   });
 
   it('refuses a line twice, more units than bought, an unknown line, and lines on a points-only order', () => {
-    expect(errorOf(() => requestedAmount(order, lines, [{ lineId: 'a', quantity: 1 }, { lineId: 'a', quantity: 1 }], 0))?.field).toBe('lines');
+    expect(
+      errorOf(() =>
+        requestedAmount(
+          order,
+          lines,
+          [
+            { lineId: 'a', quantity: 1 },
+            { lineId: 'a', quantity: 1 },
+          ],
+          0,
+        ),
+      )?.field,
+    ).toBe('lines');
     expect(errorOf(() => requestedAmount(order, lines, [{ lineId: 'a', quantity: 3 }], 0))?.field).toBe('lines');
     expect(errorOf(() => requestedAmount(order, lines, [{ lineId: 'z', quantity: 1 }], 0))?.field).toBe('lines');
     expect(errorOf(() => requestedAmount({ ...order, paidAmount: 0 }, lines, [{ lineId: 'a', quantity: 1 }], 0))?.field).toBe('lines');
@@ -69,13 +91,17 @@ describe('never more than was paid', () => {
     const error = errorOf(() => checkWithinPaid(order, done, 8_001));
     expect(error).toMatchObject({ code: 'CONFLICT' });
     expect(error?.message).toBe('Only 8000 CNY of the 24000 CNY paid is left to refund; 8001 is more.');
-    expect(errorOf(() => checkWithinPaid(order, [{ status: 'COMPLETED', amount: 24_000, approvedAmount: 24_000 }], 0))?.code).toBe('CONFLICT');
+    expect(errorOf(() => checkWithinPaid(order, [{ status: 'COMPLETED', amount: 24_000, approvedAmount: 24_000 }], 0))?.code).toBe(
+      'CONFLICT',
+    );
   });
 
   it('a points-only order is refunded once', () => {
     const pointsOnly = { ...order, paidAmount: 0 };
     expect(() => checkWithinPaid(pointsOnly, [], 0)).not.toThrow();
-    expect(errorOf(() => checkWithinPaid(pointsOnly, [{ status: 'REQUESTED', amount: 0, approvedAmount: null }], 0))?.code).toBe('CONFLICT');
+    expect(errorOf(() => checkWithinPaid(pointsOnly, [{ status: 'REQUESTED', amount: 0, approvedAmount: null }], 0))?.code).toBe(
+      'CONFLICT',
+    );
   });
 });
 
@@ -131,7 +157,9 @@ describe('units asked back', () => {
       { status: 'REJECTED', lines: [{ lineId: 'b', quantity: 1 }] },
     ]);
     expect(asked).toEqual(new Map([['a', 2]]));
-    expect(errorOf(() => requestedAmount(order, lines, [{ lineId: 'a', quantity: 1 }], 16_000, asked))?.message).toBe('Every unit of line a is already asked back or refunded.');
+    expect(errorOf(() => requestedAmount(order, lines, [{ lineId: 'a', quantity: 1 }], 16_000, asked))?.message).toBe(
+      'Every unit of line a is already asked back or refunded.',
+    );
     expect(requestedAmount(order, lines, [{ lineId: 'b', quantity: 1 }], 16_000, asked)).toBe(8_000);
   });
 });

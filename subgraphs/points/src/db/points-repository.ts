@@ -173,7 +173,11 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
       .values({ memberId, tier, multiplierPercent: sql`coalesce(${applied}, ${multiplierPercent}::int, 100)`, changedAt: at })
       .onConflictDoUpdate({
         target: memberTiers.memberId,
-        set: { tier, changedAt: at, multiplierPercent: sql`coalesce(${applied}, ${multiplierPercent}::int, ${memberTiers.multiplierPercent})` },
+        set: {
+          tier,
+          changedAt: at,
+          multiplierPercent: sql`coalesce(${applied}, ${multiplierPercent}::int, ${memberTiers.multiplierPercent})`,
+        },
         setWhere: lte(memberTiers.changedAt, at),
       });
   }
@@ -187,7 +191,11 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
     await this.db
       .insert(tierMultipliers)
       .values({ tier, multiplierPercent, appliedAt })
-      .onConflictDoUpdate({ target: tierMultipliers.tier, set: { multiplierPercent, appliedAt }, setWhere: lt(tierMultipliers.appliedAt, appliedAt) });
+      .onConflictDoUpdate({
+        target: tierMultipliers.tier,
+        set: { multiplierPercent, appliedAt },
+        setWhere: lt(tierMultipliers.appliedAt, appliedAt),
+      });
     await this.db
       .update(memberTiers)
       .set({ multiplierPercent })
@@ -214,13 +222,19 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
   }
 
   async tierPercentOf(memberId: string): Promise<number> {
-    const [row] = await this.db.select({ percent: memberTiers.multiplierPercent }).from(memberTiers).where(eq(memberTiers.memberId, memberId));
+    const [row] = await this.db
+      .select({ percent: memberTiers.multiplierPercent })
+      .from(memberTiers)
+      .where(eq(memberTiers.memberId, memberId));
     return row?.percent ?? 100;
   }
 
   /** Campaigns running at `at` (the anniversary is the policy's, added by the caller). */
   async campaignsAt(at: Date): Promise<Campaign[]> {
-    return this.db.select().from(campaigns).where(and(lte(campaigns.startsAt, at), gt(campaigns.endsAt, at)));
+    return this.db
+      .select()
+      .from(campaigns)
+      .where(and(lte(campaigns.startsAt, at), gt(campaigns.endsAt, at)));
   }
 
   async campaignPercentAt(at: Date): Promise<number> {
@@ -243,10 +257,14 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
   }
 
   async insertEarningRule(rule: EarningRule): Promise<EarningRule> {
-    const [row] = await this.db.insert(earningRules).values({ id: randomUUID(), ...rule }).onConflictDoUpdate({
-      target: [earningRules.code, earningRules.effectiveFrom],
-      set: { points: rule.points, dailyCap: rule.dailyCap, totalCap: rule.totalCap, announcedAt: rule.announcedAt },
-    }).returning();
+    const [row] = await this.db
+      .insert(earningRules)
+      .values({ id: randomUUID(), ...rule })
+      .onConflictDoUpdate({
+        target: [earningRules.code, earningRules.effectiveFrom],
+        set: { points: rule.points, dailyCap: rule.dailyCap, totalCap: rule.totalCap, announcedAt: rule.announcedAt },
+      })
+      .returning();
     return { ...row!, code: row!.code as RuleCode };
   }
 
@@ -288,7 +306,10 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
   }
 
   async referralOf(refereeId: string): Promise<{ referrerId: string; rewardedAt: Date | null } | undefined> {
-    const [row] = await this.db.select({ referrerId: referrals.referrerId, rewardedAt: referrals.rewardedAt }).from(referrals).where(eq(referrals.refereeId, refereeId));
+    const [row] = await this.db
+      .select({ referrerId: referrals.referrerId, rewardedAt: referrals.rewardedAt })
+      .from(referrals)
+      .where(eq(referrals.refereeId, refereeId));
     return row;
   }
 
@@ -301,7 +322,10 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
   }
 
   async paidOrders(memberId: string): Promise<number> {
-    const [row] = await this.db.select({ n: sql<number>`count(*)::int` }).from(orderEarnings).where(eq(orderEarnings.memberId, memberId));
+    const [row] = await this.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(orderEarnings)
+      .where(eq(orderEarnings.memberId, memberId));
     return Number(row?.n ?? 0);
   }
 
@@ -353,9 +377,18 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
   }
 
   /** Held redemptions with their item's title, the soonest to be released first, in one statement. */
-  async heldRedemptions(first: number): Promise<{ redemptionId: string; memberId: string; itemId: string; title: string; redeemedAt: Date; expiresAt: Date }[]> {
+  async heldRedemptions(
+    first: number,
+  ): Promise<{ redemptionId: string; memberId: string; itemId: string; title: string; redeemedAt: Date; expiresAt: Date }[]> {
     const rows = await this.db
-      .select({ redemptionId: redemptions.id, memberId: redemptions.memberId, itemId: redemptions.itemId, title: storeItems.title, redeemedAt: redemptions.redeemedAt, expiresAt: redemptions.expiresAt })
+      .select({
+        redemptionId: redemptions.id,
+        memberId: redemptions.memberId,
+        itemId: redemptions.itemId,
+        title: storeItems.title,
+        redeemedAt: redemptions.redeemedAt,
+        expiresAt: redemptions.expiresAt,
+      })
       .from(redemptions)
       .innerJoin(storeItems, eq(storeItems.id, redemptions.itemId))
       .where(eq(redemptions.status, 'held'))
@@ -380,11 +413,17 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
   }
 
   async returnStock(itemId: string): Promise<void> {
-    await this.db.update(storeItems).set({ stock: sql`${storeItems.stock} + 1` }).where(eq(storeItems.id, itemId));
+    await this.db
+      .update(storeItems)
+      .set({ stock: sql`${storeItems.stock} + 1` })
+      .where(eq(storeItems.id, itemId));
   }
 
   async shareCodeOf(memberId: string, productSku: string): Promise<ShareCode | undefined> {
-    const [row] = await this.db.select().from(shareCodes).where(and(eq(shareCodes.memberId, memberId), eq(shareCodes.productSku, productSku)));
+    const [row] = await this.db
+      .select()
+      .from(shareCodes)
+      .where(and(eq(shareCodes.memberId, memberId), eq(shareCodes.productSku, productSku)));
     return row;
   }
 
@@ -467,7 +506,11 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
 
   /** Prizes of these lotteries, in one statement. */
   async prizesOfLotteries(lotteryIds: readonly string[]): Promise<Map<string, (typeof lotteryPrizes.$inferSelect)[]>> {
-    const rows = await this.db.select().from(lotteryPrizes).where(inArray(lotteryPrizes.lotteryId, [...lotteryIds])).orderBy(asc(lotteryPrizes.id));
+    const rows = await this.db
+      .select()
+      .from(lotteryPrizes)
+      .where(inArray(lotteryPrizes.lotteryId, [...lotteryIds]))
+      .orderBy(asc(lotteryPrizes.id));
     const by = new Map<string, (typeof lotteryPrizes.$inferSelect)[]>();
     for (const r of rows) by.set(r.lotteryId, [...(by.get(r.lotteryId) ?? []), r]);
     return by;
@@ -556,7 +599,10 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
 
   /** Accounts (balance and debt) of these members, in one query. */
   async accountsOf(memberIds: readonly string[]): Promise<Map<string, AccountRow>> {
-    const rows = await this.db.select().from(accounts).where(inArray(accounts.memberId, [...memberIds]));
+    const rows = await this.db
+      .select()
+      .from(accounts)
+      .where(inArray(accounts.memberId, [...memberIds]));
     return new Map(rows.map((r) => [r.memberId, r]));
   }
 
@@ -588,9 +634,7 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
    * another page follows.
    */
   async histories(memberIds: readonly string[], first: number, after?: Cursor): Promise<Map<string, LedgerRow[]>> {
-    const before = after
-      ? or(lt(ledger.createdAt, after.at), and(eq(ledger.createdAt, after.at), lt(ledger.id, after.id)))
-      : undefined;
+    const before = after ? or(lt(ledger.createdAt, after.at), and(eq(ledger.createdAt, after.at), lt(ledger.id, after.id))) : undefined;
     const ranked = this.db
       .select({
         id: ledger.id,
@@ -604,7 +648,9 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
         note: ledger.note,
         idempotencyKey: ledger.idempotencyKey,
         createdAt: ledger.createdAt,
-        rank: sql<number>`row_number() over (partition by ${ledger.memberId} order by ${ledger.createdAt} desc, ${ledger.id} desc)`.as('rank'),
+        rank: sql<number>`row_number() over (partition by ${ledger.memberId} order by ${ledger.createdAt} desc, ${ledger.id} desc)`.as(
+          'rank',
+        ),
       })
       .from(ledger)
       .where(and(inArray(ledger.memberId, [...memberIds]), before))
@@ -627,7 +673,11 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
   async everythingOf(memberId: string): Promise<{ account: AccountRow | undefined; entries: LedgerRow[]; shareCodes: ShareCode[] }> {
     const [account] = await this.db.select().from(accounts).where(eq(accounts.memberId, memberId));
     const entries = await this.db.select().from(ledger).where(eq(ledger.memberId, memberId)).orderBy(asc(ledger.createdAt), asc(ledger.id));
-    const codes = await this.db.select().from(shareCodes).where(eq(shareCodes.memberId, memberId)).orderBy(asc(shareCodes.createdAt), asc(shareCodes.code));
+    const codes = await this.db
+      .select()
+      .from(shareCodes)
+      .where(eq(shareCodes.memberId, memberId))
+      .orderBy(asc(shareCodes.createdAt), asc(shareCodes.code));
     return { account, entries, shareCodes: codes };
   }
 
@@ -668,7 +718,11 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
       )
       select (select count(*) from emptied)::int as lots, (select count(*) from debited)::int as members,
              (select coalesce(sum(points), 0) from per_member)::int as points`);
-    const row = (Array.isArray(rows) ? rows[0] : (rows as { rows: unknown[] }).rows[0]) as { lots: number; members: number; points: number };
+    const row = (Array.isArray(rows) ? rows[0] : (rows as { rows: unknown[] }).rows[0]) as {
+      lots: number;
+      members: number;
+      points: number;
+    };
     return { lots: Number(row.lots), members: Number(row.members), points: Number(row.points) };
   }
 
@@ -677,7 +731,13 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
    * {@link releaseExpired}). Call it in a transaction.
    */
   releaseExpiredHolds(now: Date): Promise<{ released: number; points: number }> {
-    return this.releaseExpired(now, { table: holds, sourceColumn: 'order_id', source: 'order', reason: 'ORDER_OFFSET_RELEASED', keyPrefix: 'release:' });
+    return this.releaseExpired(now, {
+      table: holds,
+      sourceColumn: 'order_id',
+      source: 'order',
+      reason: 'ORDER_OFFSET_RELEASED',
+      keyPrefix: 'release:',
+    });
   }
 
   /**
@@ -709,7 +769,14 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
    */
   private async releaseExpired(
     now: Date,
-    what: { table: typeof holds | typeof redemptions; sourceColumn: 'order_id' | 'item_id'; source: 'order' | 'store'; reason: string; keyPrefix: string; alsoWith?: SQL },
+    what: {
+      table: typeof holds | typeof redemptions;
+      sourceColumn: 'order_id' | 'item_id';
+      source: 'order' | 'store';
+      reason: string;
+      keyPrefix: string;
+      alsoWith?: SQL;
+    },
   ): Promise<{ released: number; points: number }> {
     const stamp = now.toISOString();
     const sourceColumn = sql.raw(what.sourceColumn);
@@ -892,4 +959,3 @@ export class PointsRepository implements OrderPointsStore, StaffStore, ActivityS
     return { entries: entries.length };
   }
 }
-

@@ -82,8 +82,12 @@ export const lots = points.table(
   },
   (t) => [
     check('lots_remaining_check', sql`${t.remaining} >= 0 and ${t.remaining} <= ${t.points}`),
-    index('lots_member_id_expires_at_idx').on(t.memberId, t.expiresAt).where(sql`${t.remaining} > 0`),
-    index('lots_expires_at_idx').on(t.expiresAt).where(sql`${t.remaining} > 0`),
+    index('lots_member_id_expires_at_idx')
+      .on(t.memberId, t.expiresAt)
+      .where(sql`${t.remaining} > 0`),
+    index('lots_expires_at_idx')
+      .on(t.expiresAt)
+      .where(sql`${t.remaining} > 0`),
     // The order's own lot on a clawback, and the key check when an entry is deleted (erasure).
     index('lots_entry_id_idx').on(t.entryId),
   ],
@@ -104,7 +108,12 @@ export const lotUsages = points.table(
     holdId: uuid('hold_id'),
     points: integer('points').notNull(),
   },
-  (t) => [index('lot_usages_entry_id_idx').on(t.entryId), index('lot_usages_hold_id_idx').on(t.holdId), index('lot_usages_lot_id_idx').on(t.lotId), check('lot_usages_points_check', sql`${t.points} <> 0`)],
+  (t) => [
+    index('lot_usages_entry_id_idx').on(t.entryId),
+    index('lot_usages_hold_id_idx').on(t.holdId),
+    index('lot_usages_lot_id_idx').on(t.lotId),
+    check('lot_usages_points_check', sql`${t.points} <> 0`),
+  ],
 );
 
 /**
@@ -140,7 +149,9 @@ export const holds = points.table(
   (t) => [
     uniqueIndex('holds_idempotency_key_idx').on(t.idempotencyKey),
     index('holds_order_id_idx').on(t.orderId),
-    index('holds_expires_at_idx').on(t.expiresAt).where(sql`${t.status} = 'held'`),
+    index('holds_expires_at_idx')
+      .on(t.expiresAt)
+      .where(sql`${t.status} = 'held'`),
   ],
 );
 
@@ -171,7 +182,9 @@ export const orderEarnings = points.table(
     paidAt: timestamp('paid_at', { withTimezone: true }).notNull(),
   },
   (t) => [
-    index('order_earnings_available_at_idx').on(t.availableAt).where(sql`${t.status} = 'pending'`),
+    index('order_earnings_available_at_idx')
+      .on(t.availableAt)
+      .where(sql`${t.status} = 'pending'`),
     index('order_earnings_member_id_idx').on(t.memberId),
   ],
 );
@@ -273,7 +286,10 @@ export const campaigns = points.table(
     startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
     endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
   },
-  (t) => [index('campaigns_starts_at_ends_at_idx').on(t.startsAt, t.endsAt), check('campaigns_multiplier_check', sql`${t.multiplierPercent} >= 100`)],
+  (t) => [
+    index('campaigns_starts_at_ends_at_idx').on(t.startsAt, t.endsAt),
+    check('campaigns_multiplier_check', sql`${t.multiplierPercent} >= 100`),
+  ],
 );
 
 /** Points given under a rule (tasks, referrals, suggestions, check-ins), by UTC day: what the caps count. */
@@ -359,7 +375,9 @@ export const redemptions = points.table(
   (t) => [
     uniqueIndex('redemptions_idempotency_key_idx').on(t.idempotencyKey),
     index('redemptions_member_id_item_id_idx').on(t.memberId, t.itemId),
-    index('redemptions_expires_at_idx').on(t.expiresAt).where(sql`${t.status} = 'held'`),
+    index('redemptions_expires_at_idx')
+      .on(t.expiresAt)
+      .where(sql`${t.status} = 'held'`),
   ],
 );
 
@@ -394,7 +412,12 @@ export const orderRefunds = points.table(
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
     appliedAt: timestamp('applied_at', { withTimezone: true }),
   },
-  (t) => [index('order_refunds_order_id_idx').on(t.orderId).where(sql`${t.appliedAt} is null`), index('order_refunds_member_id_idx').on(t.memberId)],
+  (t) => [
+    index('order_refunds_order_id_idx')
+      .on(t.orderId)
+      .where(sql`${t.appliedAt} is null`),
+    index('order_refunds_member_id_idx').on(t.memberId),
+  ],
 );
 
 /** Lotteries: entry cost, odds, and the seed every draw is computed from (its hash published at creation). */
@@ -424,7 +447,10 @@ export const lotteryPrizes = points.table(
     weight: integer('weight').notNull(),
     awarded: integer('awarded').notNull().default(0),
   },
-  (t) => [check('lottery_prizes_awarded_check', sql`${t.awarded} >= 0 and ${t.awarded} <= ${t.count}`), index('lottery_prizes_lottery_id_idx').on(t.lotteryId)],
+  (t) => [
+    check('lottery_prizes_awarded_check', sql`${t.awarded} >= 0 and ${t.awarded} <= ${t.count}`),
+    index('lottery_prizes_lottery_id_idx').on(t.lotteryId),
+  ],
 );
 
 /** Each lottery entry: its number in the draw, what it won, the points it cost. */
@@ -446,7 +472,10 @@ export const lotteryEntries = points.table(
     idempotencyKey: text('idempotency_key').notNull(),
     enteredAt: timestamp('entered_at', { withTimezone: true }).notNull(),
   },
-  (t) => [uniqueIndex('lottery_entries_idempotency_key_idx').on(t.idempotencyKey), uniqueIndex('lottery_entries_lottery_id_n_idx').on(t.lotteryId, t.n)],
+  (t) => [
+    uniqueIndex('lottery_entries_idempotency_key_idx').on(t.idempotencyKey),
+    uniqueIndex('lottery_entries_lottery_id_n_idx').on(t.lotteryId, t.n),
+  ],
 );
 
 /** Events points has produced, waiting for the relay. */

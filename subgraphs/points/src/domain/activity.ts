@@ -32,7 +32,17 @@ export interface ActivityStore extends LedgerStore {
  */
 export async function awardRuleIn(
   tx: ActivityStore,
-  award: { memberId: string; code: RuleCode; reason: LedgerEntry['reason']; source: LedgerEntry['source']; idempotencyKey: string; at: Date; sourceId?: string | null; note?: string | null; points?: number },
+  award: {
+    memberId: string;
+    code: RuleCode;
+    reason: LedgerEntry['reason'];
+    source: LedgerEntry['source'];
+    idempotencyKey: string;
+    at: Date;
+    sourceId?: string | null;
+    note?: string | null;
+    points?: number;
+  },
   policy: PointsPolicy,
 ): Promise<LedgerEntry | null> {
   // The account lock first: two awards for one member count each other against the caps.
@@ -57,7 +67,13 @@ export async function awardRuleIn(
  * starts again after a missed day. Records MemberActivityRecorded for tiers. A second
  * check-in on the same local day is refused.
  */
-export async function dailyCheckIn(store: ActivityStore, memberId: string, timeZone: string | null, policy: PointsPolicy & { defaultTimeZone: string; streakMaxBonusDays: number }, now: Date) {
+export async function dailyCheckIn(
+  store: ActivityStore,
+  memberId: string,
+  timeZone: string | null,
+  policy: PointsPolicy & { defaultTimeZone: string; streakMaxBonusDays: number },
+  now: Date,
+) {
   return store.transaction(async (tx) => {
     const account = await tx.lockAccount(memberId);
     if (!account) throw conflict('Your points account is not open yet; try again in a minute.');
@@ -116,15 +132,53 @@ export async function recordReferral(store: ActivityStore, refereeId: string, re
 }
 
 /** After a member's first paid order: the first-order task, and both sides of a referral, once. */
-export async function firstOrderRewardsIn(tx: ActivityStore, memberId: string, orderId: string, at: Date, policy: PointsPolicy): Promise<void> {
-  await awardRuleIn(tx, { memberId, code: 'task_first_order', reason: 'TASK', source: 'task', sourceId: orderId, idempotencyKey: `task:first_order:${memberId}`, at }, policy);
+export async function firstOrderRewardsIn(
+  tx: ActivityStore,
+  memberId: string,
+  orderId: string,
+  at: Date,
+  policy: PointsPolicy,
+): Promise<void> {
+  await awardRuleIn(
+    tx,
+    {
+      memberId,
+      code: 'task_first_order',
+      reason: 'TASK',
+      source: 'task',
+      sourceId: orderId,
+      idempotencyKey: `task:first_order:${memberId}`,
+      at,
+    },
+    policy,
+  );
   const referral = await tx.referralOf(memberId);
   if (!referral || referral.rewardedAt) return;
   await tx.openAccount(referral.referrerId, at);
-  await awardRuleIn(tx, { memberId, code: 'referral_referee', reason: 'REFERRAL', source: 'task', sourceId: orderId, idempotencyKey: `referral:referee:${memberId}`, at }, policy);
   await awardRuleIn(
     tx,
-    { memberId: referral.referrerId, code: 'referral_referrer', reason: 'REFERRAL', source: 'task', sourceId: memberId, idempotencyKey: `referral:referrer:${memberId}`, at },
+    {
+      memberId,
+      code: 'referral_referee',
+      reason: 'REFERRAL',
+      source: 'task',
+      sourceId: orderId,
+      idempotencyKey: `referral:referee:${memberId}`,
+      at,
+    },
+    policy,
+  );
+  await awardRuleIn(
+    tx,
+    {
+      memberId: referral.referrerId,
+      code: 'referral_referrer',
+      reason: 'REFERRAL',
+      source: 'task',
+      sourceId: memberId,
+      idempotencyKey: `referral:referrer:${memberId}`,
+      at,
+    },
     policy,
   );
   await tx.markReferralRewarded(memberId, at);

@@ -19,7 +19,15 @@ export interface AdminStore extends ActivityStore {
   insertLottery(l: Lottery, prizes: { id: string; name: string; count: number; weight: number }[]): Promise<Lottery>;
 }
 
-const log = (staffId: string, operation: string, targetType: string, targetId: string, at: Date, after: unknown, reason: string | null = null): StaffOperation => ({
+const log = (
+  staffId: string,
+  operation: string,
+  targetType: string,
+  targetId: string,
+  at: Date,
+  after: unknown,
+  reason: string | null = null,
+): StaffOperation => ({
   id: randomUUID(),
   occurredAt: at,
   staffId,
@@ -73,18 +81,40 @@ export function createItem(store: AdminStore, staffId: string, input: Omit<Store
 export function createLottery(
   store: AdminStore,
   staffId: string,
-  input: { title: string; entryCost: number; loseWeight: number; opensAt: Date; closesAt: Date; prizes: { name: string; count: number; weight: number }[] },
+  input: {
+    title: string;
+    entryCost: number;
+    loseWeight: number;
+    opensAt: Date;
+    closesAt: Date;
+    prizes: { name: string; count: number; weight: number }[];
+  },
   now: Date,
 ): Promise<Lottery> {
   checkLottery(input);
   if (!input.title.trim()) throw badInput('A lottery needs a title.', 'title');
   if (input.closesAt <= input.opensAt) throw badInput('A lottery must open before it closes.', 'closesAt');
   const seed = randomBytes(32).toString('hex');
-  const lottery: Lottery = { id: randomUUID(), title: input.title, entryCost: input.entryCost, loseWeight: input.loseWeight, seed, seedHash: seedCommitment(seed), entries: 0, opensAt: input.opensAt, closesAt: input.closesAt };
+  const lottery: Lottery = {
+    id: randomUUID(),
+    title: input.title,
+    entryCost: input.entryCost,
+    loseWeight: input.loseWeight,
+    seed,
+    seedHash: seedCommitment(seed),
+    entries: 0,
+    opensAt: input.opensAt,
+    closesAt: input.closesAt,
+  };
   return store.transaction(async (tx) => {
-    const created = await tx.insertLottery(lottery, input.prizes.map((p) => ({ id: randomUUID(), ...p })));
+    const created = await tx.insertLottery(
+      lottery,
+      input.prizes.map((p) => ({ id: randomUUID(), ...p })),
+    );
     // The log keeps the seed's hash, not the seed: staff cannot learn draws in advance from it.
-    await tx.recordStaffOperation(log(staffId, 'points.lottery.create', 'lottery', lottery.id, now, { ...input, seedHash: lottery.seedHash }));
+    await tx.recordStaffOperation(
+      log(staffId, 'points.lottery.create', 'lottery', lottery.id, now, { ...input, seedHash: lottery.seedHash }),
+    );
     return created;
   });
 }
@@ -114,7 +144,10 @@ export function grantPoints(
       },
       policy,
     );
-    if (entry) await tx.recordStaffOperation(log(staffId, 'points.grant', 'member', input.memberId, now, { rule: input.rule, points: entry.delta }, reason));
+    if (entry)
+      await tx.recordStaffOperation(
+        log(staffId, 'points.grant', 'member', input.memberId, now, { rule: input.rule, points: entry.delta }, reason),
+      );
     return entry;
   });
 }

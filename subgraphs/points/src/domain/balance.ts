@@ -48,11 +48,15 @@ export function applyDelta(balance: number, delta: number): number {
 
 /** The balance after crediting `points`, which must be a positive whole number. */
 export function credit(balance: number, points: number): number {
-  if (!Number.isInteger(points) || points <= 0) throw badInput(`A credit must be a positive whole number of points, not ${points}.`, 'points');
+  if (!Number.isInteger(points) || points <= 0)
+    throw badInput(`A credit must be a positive whole number of points, not ${points}.`, 'points');
   return applyDelta(balance, points);
 }
 
 /** The error for a spending the balance does not cover. */
 export function insufficientPoints(balance: number, wanted: number): DomainError {
-  return new DomainError('INSUFFICIENT_POINTS', `The balance is ${balance} points; ${wanted} are needed.`, 'points', { balance, needed: wanted });
+  return new DomainError('INSUFFICIENT_POINTS', `The balance is ${balance} points; ${wanted} are needed.`, 'points', {
+    balance,
+    needed: wanted,
+  });
 }

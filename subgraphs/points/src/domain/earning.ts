@@ -9,7 +9,8 @@ const MINOR_PER_UNIT = 100;
  * 100 = ×1), so multipliers never compound rounding.
  */
 export function orderPoints(amountMinor: number, pointsPerUnit: number, tierPercent: number, campaignPercent: number): number {
-  if (!Number.isInteger(amountMinor) || amountMinor < 0) throw badInput(`An order amount is a whole number of minor units, not ${amountMinor}.`, 'amount');
+  if (!Number.isInteger(amountMinor) || amountMinor < 0)
+    throw badInput(`An order amount is a whole number of minor units, not ${amountMinor}.`, 'amount');
   return Math.floor((amountMinor * pointsPerUnit * tierPercent * campaignPercent) / (MINOR_PER_UNIT * 100 * 100));
 }
 
@@ -38,16 +39,23 @@ export interface OffsetPolicy {
  * when the points buy no whole minor unit exactly or go over the cap.
  */
 export function offsetQuote(points: number, orderAmount: number, policy: OffsetPolicy): { discountAmount: number } {
-  if (!Number.isInteger(orderAmount) || orderAmount <= 0) throw badInput('The order amount must be a positive whole number of minor units.', 'orderAmount');
+  if (!Number.isInteger(orderAmount) || orderAmount <= 0)
+    throw badInput('The order amount must be a positive whole number of minor units.', 'orderAmount');
   if (!Number.isInteger(points) || points <= 0) throw badInput(`Points to use must be a positive whole number, not ${points}.`, 'points');
   const discount = (points * MINOR_PER_UNIT) / policy.pointsPerUnit;
   if (!Number.isInteger(discount)) {
-    throw badInput(`${policy.pointsPerUnit} points make 1.00 of discount; use a multiple of ${policy.pointsPerUnit / gcd(policy.pointsPerUnit, MINOR_PER_UNIT)} points.`, 'points');
+    throw badInput(
+      `${policy.pointsPerUnit} points make 1.00 of discount; use a multiple of ${policy.pointsPerUnit / gcd(policy.pointsPerUnit, MINOR_PER_UNIT)} points.`,
+      'points',
+    );
   }
   const cap = Math.floor((orderAmount * policy.maxPercent) / 100);
   if (discount > cap) {
     const maxPoints = Math.floor((cap * policy.pointsPerUnit) / MINOR_PER_UNIT);
-    throw badInput(`Points may pay at most ${policy.maxPercent}% of this order (${cap} minor units, ${maxPoints} points); ${points} points is ${discount}.`, 'points');
+    throw badInput(
+      `Points may pay at most ${policy.maxPercent}% of this order (${cap} minor units, ${maxPoints} points); ${points} points is ${discount}.`,
+      'points',
+    );
   }
   return { discountAmount: discount };
 }

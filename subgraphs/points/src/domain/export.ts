@@ -33,8 +33,18 @@ export function pointsExport(
     subgraph: 'points',
     memberId,
     exportedAt: at.toISOString(),
-    account: held.account ? { balance: held.account.balance, debt: held.account.debt, openedAt: held.account.openedAt.toISOString() } : null,
-    ledger: held.entries.map((e) => ({ id: e.id, kind: e.kind, delta: e.delta, debtDelta: e.debtDelta, reason: e.reason, note: e.note, occurredAt: e.createdAt.toISOString() })),
+    account: held.account
+      ? { balance: held.account.balance, debt: held.account.debt, openedAt: held.account.openedAt.toISOString() }
+      : null,
+    ledger: held.entries.map((e) => ({
+      id: e.id,
+      kind: e.kind,
+      delta: e.delta,
+      debtDelta: e.debtDelta,
+      reason: e.reason,
+      note: e.note,
+      occurredAt: e.createdAt.toISOString(),
+    })),
     shareCodes: (held.shareCodes ?? []).map((c) => ({ code: c.code, productSku: c.productSku, createdAt: c.createdAt.toISOString() })),
   };
 }

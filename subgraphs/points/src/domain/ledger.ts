@@ -75,13 +75,24 @@ export interface Posted {
 }
 
 /** The locked account and, when the key was used before, the entry it made. */
-async function begin(tx: LedgerStore, facts: ChangeFacts, kind: EntryKind, points?: number): Promise<{ account: PointsAccount; previous?: LedgerEntry }> {
+async function begin(
+  tx: LedgerStore,
+  facts: ChangeFacts,
+  kind: EntryKind,
+  points?: number,
+): Promise<{ account: PointsAccount; previous?: LedgerEntry }> {
   const account = await tx.lockAccount(facts.memberId);
   if (!account) throw notFound(`Member ${facts.memberId} has no points account yet.`);
   const previous = await tx.entryByKey(facts.idempotencyKey);
   // The points an entry moved, wherever they went (balance or debt).
   const moved = previous ? Math.abs(previous.delta - previous.debtDelta) : 0;
-  if (previous && (previous.memberId !== facts.memberId || previous.kind !== kind || previous.reason !== facts.reason || (points !== undefined && moved !== points))) {
+  if (
+    previous &&
+    (previous.memberId !== facts.memberId ||
+      previous.kind !== kind ||
+      previous.reason !== facts.reason ||
+      (points !== undefined && moved !== points))
+  ) {
     throw conflict('This idempotency key was already used for a different points change; use a new key.', 'idempotencyKey');
   }
   return { account, previous };
@@ -115,7 +126,15 @@ export async function earnIn(tx: LedgerStore, facts: ChangeFacts & { points: num
   const { toDebt, toBalance } = splitEarning(facts.points, account.debt);
   const entry = await tx.insertEntry(entryOf(facts, kind, toBalance, -toDebt));
   if (toBalance > 0) {
-    await tx.insertLot({ id: randomUUID(), memberId: facts.memberId, entryId: entry.id, points: toBalance, remaining: toBalance, earnedAt: facts.at, expiresAt: facts.expiresAt });
+    await tx.insertLot({
+      id: randomUUID(),
+      memberId: facts.memberId,
+      entryId: entry.id,
+      points: toBalance,
+      remaining: toBalance,
+      earnedAt: facts.at,
+      expiresAt: facts.expiresAt,
+    });
   }
   await tx.setAccount(facts.memberId, { balance: account.balance + toBalance, debt: account.debt - toDebt });
   return { entry, replayed: false };
@@ -137,7 +156,11 @@ export async function spendIn(
   const lots = await tx.spendableLots(facts.memberId, facts.at);
   const uses = planSpend(lots, facts.points, facts.at);
   // Lots past their expiry still count in the balance until the expiry job runs; they cannot be spent.
-  if (!uses) throw insufficientPoints(lots.reduce((n, l) => n + l.remaining, 0), facts.points);
+  if (!uses)
+    throw insufficientPoints(
+      lots.reduce((n, l) => n + l.remaining, 0),
+      facts.points,
+    );
   const entry = await tx.insertEntry(entryOf(facts, kind, -facts.points, 0));
   await tx.useLots(entry.id, uses, facts.holdId ?? null);
   await tx.setAccount(facts.memberId, { balance: account.balance - facts.points, debt: account.debt });
@@ -158,7 +181,10 @@ export async function clawbackIn(
   const { account, previous } = await begin(tx, facts, 'clawback', facts.points);
   if (previous) return { entry: previous, replayed: true, taken: -previous.delta, debt: previous.debtDelta };
   const lots = await tx.spendableLots(facts.memberId, facts.at);
-  const spendable = Math.min(account.balance, lots.reduce((n, l) => n + l.remaining, 0));
+  const spendable = Math.min(
+    account.balance,
+    lots.reduce((n, l) => n + l.remaining, 0),
+  );
   const { taken, debt } = splitClawback(facts.points, spendable);
   const entry = await tx.insertEntry(entryOf(facts, 'clawback', -taken, debt));
   if (taken > 0) await tx.useLots(entry.id, planSpend(lots, taken, facts.at, facts.preferredLots)!, facts.holdId ?? null);
@@ -188,10 +214,15 @@ export async function restoreIn(
 }
 
 /** A signed change: a credit (a lot expiring at `expiresAt`) or a debit (nearest expiry first). */
-export function postChange(store: LedgerStore, change: ChangeFacts & { delta: number; kind?: EntryKind; expiresAt: Date }): Promise<Posted> {
+export function postChange(
+  store: LedgerStore,
+  change: ChangeFacts & { delta: number; kind?: EntryKind; expiresAt: Date },
+): Promise<Posted> {
   const { delta, ...facts } = change;
   return store.transaction((tx) =>
-    delta > 0 ? earnIn(tx, { ...facts, points: delta, kind: change.kind ?? 'adjust' }) : spendIn(tx, { ...facts, points: -delta, kind: change.kind ?? 'adjust' }),
+    delta > 0
+      ? earnIn(tx, { ...facts, points: delta, kind: change.kind ?? 'adjust' })
+      : spendIn(tx, { ...facts, points: -delta, kind: change.kind ?? 'adjust' }),
   );
 }
 
@@ -202,6 +233,14 @@ export function postChange(store: LedgerStore, change: ChangeFacts & { delta: nu
 export async function welcomeMember(store: LedgerStore, memberId: string, registeredAt: Date, expiresAt: Date): Promise<Posted> {
   await store.openAccount(memberId, registeredAt);
   return store.transaction((tx) =>
-    earnIn(tx, { memberId, points: WELCOME_POINTS, reason: 'WELCOME', source: 'task', idempotencyKey: welcomeKey(memberId), at: registeredAt, expiresAt }),
+    earnIn(tx, {
+      memberId,
+      points: WELCOME_POINTS,
+      reason: 'WELCOME',
+      source: 'task',
+      idempotencyKey: welcomeKey(memberId),
+      at: registeredAt,
+      expiresAt,
+    }),
   );
 }

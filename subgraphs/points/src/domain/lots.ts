@@ -76,7 +76,8 @@ export interface UsedLot {
  */
 export function planRestore(used: readonly UsedLot[], points: number): LotUse[] {
   const outstanding = used.reduce((n, u) => n + u.outstanding, 0);
-  if (points > outstanding) throw badInput(`Only ${outstanding} points of this spending are still out; ${points} cannot be given back.`, 'points');
+  if (points > outstanding)
+    throw badInput(`Only ${outstanding} points of this spending are still out; ${points} cannot be given back.`, 'points');
   const ordered = [...used].sort((a, b) => b.expiresAt.getTime() - a.expiresAt.getTime() || (a.lotId < b.lotId ? -1 : 1));
   const uses: LotUse[] = [];
   let left = points;

@@ -38,9 +38,15 @@ export function drawPrize(seed: string, lotteryId: string, n: number, prizes: re
 }
 
 /** A new lottery's prizes and odds, checked. */
-export function checkLottery(input: { entryCost: number; loseWeight: number; prizes: readonly { name: string; count: number; weight: number }[] }): void {
-  if (!Number.isInteger(input.entryCost) || input.entryCost <= 0) throw badInput('An entry costs a positive whole number of points.', 'entryCost');
-  if (!Number.isInteger(input.loseWeight) || input.loseWeight < 0) throw badInput('The weight of drawing nothing is a whole number, 0 or more.', 'loseWeight');
+export function checkLottery(input: {
+  entryCost: number;
+  loseWeight: number;
+  prizes: readonly { name: string; count: number; weight: number }[];
+}): void {
+  if (!Number.isInteger(input.entryCost) || input.entryCost <= 0)
+    throw badInput('An entry costs a positive whole number of points.', 'entryCost');
+  if (!Number.isInteger(input.loseWeight) || input.loseWeight < 0)
+    throw badInput('The weight of drawing nothing is a whole number, 0 or more.', 'loseWeight');
   if (input.prizes.length === 0) throw badInput('A lottery needs at least one prize.', 'prizes');
   for (const p of input.prizes) {
     if (!p.name.trim()) throw badInput('Every prize needs a name.', 'prizes');

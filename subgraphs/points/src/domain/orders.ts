@@ -210,7 +210,8 @@ export async function orderPaidIn(tx: OrderPointsStore, paid: EventCatalog['Orde
   if (firstOrder) await firstOrderRewardsIn(tx, paid.memberId, paid.orderId, paidAt, policy);
   await shareRewardIn(tx, paid, policy);
   // Refunds that arrived before this OrderPaid take back what the order just earned, once each.
-  for (const early of await tx.unappliedRefundsOf(paid.orderId)) await applyRefundIn(tx, early.refund, early.at > paidAt ? early.at : paidAt);
+  for (const early of await tx.unappliedRefundsOf(paid.orderId))
+    await applyRefundIn(tx, early.refund, early.at > paidAt ? early.at : paidAt);
 }
 
 /**
@@ -271,7 +272,12 @@ export async function refundCompletedIn(tx: OrderPointsStore, refund: EventCatal
  * reward's own lot first, a debt for what the sharer's balance lacks). What earlier refunds took
  * follows from the money refunded before this one, so nothing else is stored.
  */
-async function shareClawbackIn(tx: OrderPointsStore, refund: EventCatalog['RefundCompleted'], money: { refundedBefore: number; orderAmount: number }, at: Date): Promise<void> {
+async function shareClawbackIn(
+  tx: OrderPointsStore,
+  refund: EventCatalog['RefundCompleted'],
+  money: { refundedBefore: number; orderAmount: number },
+  at: Date,
+): Promise<void> {
   const reward = await tx.entryByKey(taskKey('share', refund.orderId));
   if (!reward) return;
   // What the reward earned: what reached the balance and what paid off an old debt.
@@ -295,7 +301,8 @@ async function shareClawbackIn(tx: OrderPointsStore, refund: EventCatalog['Refun
 async function applyRefundIn(tx: OrderPointsStore, refund: EventCatalog['RefundCompleted'], at: Date): Promise<void> {
   await tx.markRefundApplied(refund.refundId, at);
   const earning = await tx.lockEarning(refund.orderId);
-  if (earning) await shareClawbackIn(tx, refund, { refundedBefore: earning.refunded, orderAmount: refund.orderAmount ?? earning.orderAmount }, at);
+  if (earning)
+    await shareClawbackIn(tx, refund, { refundedBefore: earning.refunded, orderAmount: refund.orderAmount ?? earning.orderAmount }, at);
   if (earning?.status === 'cancelled') await tx.updateEarning(refund.orderId, { refunded: earning.refunded + refund.amount });
   if (earning && earning.status !== 'cancelled') {
     const refunded = earning.refunded + refund.amount;

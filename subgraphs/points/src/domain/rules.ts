@@ -43,21 +43,38 @@ export function rulesInForce(rules: readonly EarningRule[], at: Date): Map<RuleC
  * A change to a rule is announced at least `noticeDays` ahead: refused (BAD_USER_INPUT)
  * when it would start sooner, so members always see a change coming in `earningRules`.
  */
-export function checkRuleChange(change: { code: string; points: number; dailyCap: number | null; totalCap: number | null; effectiveFrom: Date }, now: Date, noticeDays: number): RuleCode {
-  if (!(RULE_CODES as readonly string[]).includes(change.code)) throw badInput(`There is no earning rule ${change.code}; the rules are ${RULE_CODES.join(', ')}.`, 'code');
+export function checkRuleChange(
+  change: { code: string; points: number; dailyCap: number | null; totalCap: number | null; effectiveFrom: Date },
+  now: Date,
+  noticeDays: number,
+): RuleCode {
+  if (!(RULE_CODES as readonly string[]).includes(change.code))
+    throw badInput(`There is no earning rule ${change.code}; the rules are ${RULE_CODES.join(', ')}.`, 'code');
   if (!Number.isInteger(change.points) || change.points < 0) throw badInput('A rule gives a whole number of points, 0 or more.', 'points');
-  for (const [field, cap] of [['dailyCap', change.dailyCap], ['totalCap', change.totalCap]] as const) {
-    if (cap !== null && (!Number.isInteger(cap) || cap <= 0)) throw badInput(`${field} is a positive whole number of points, or null for no cap.`, field);
+  for (const [field, cap] of [
+    ['dailyCap', change.dailyCap],
+    ['totalCap', change.totalCap],
+  ] as const) {
+    if (cap !== null && (!Number.isInteger(cap) || cap <= 0))
+      throw badInput(`${field} is a positive whole number of points, or null for no cap.`, field);
   }
   const earliest = new Date(now.getTime() + noticeDays * 86_400_000);
   if (change.effectiveFrom < earliest) {
-    throw badInput(`Rule changes are announced ${noticeDays} days ahead: the earliest start is ${earliest.toISOString()}.`, 'effectiveFrom');
+    throw badInput(
+      `Rule changes are announced ${noticeDays} days ahead: the earliest start is ${earliest.toISOString()}.`,
+      'effectiveFrom',
+    );
   }
   return change.code as RuleCode;
 }
 
 /** What a capped award may still give: `points`, cut down to what the day's and the lifetime caps leave. */
-export function cappedAward(points: number, rule: Pick<EarningRule, 'dailyCap' | 'totalCap'>, earnedToday: number, earnedEver: number): number {
+export function cappedAward(
+  points: number,
+  rule: Pick<EarningRule, 'dailyCap' | 'totalCap'>,
+  earnedToday: number,
+  earnedEver: number,
+): number {
   let left = points;
   if (rule.dailyCap !== null) left = Math.min(left, rule.dailyCap - earnedToday);
   if (rule.totalCap !== null) left = Math.min(left, rule.totalCap - earnedEver);
@@ -77,7 +94,11 @@ export interface Campaign {
  * The campaign multiplier at `at` (percent): the largest of the campaigns running then and,
  * on the programme's anniversary (`MM-DD`, in UTC), the anniversary multiplier. 100 when none.
  */
-export function campaignPercentAt(campaigns: readonly Campaign[], at: Date, anniversary: { monthDay: string; percent: number } | null): number {
+export function campaignPercentAt(
+  campaigns: readonly Campaign[],
+  at: Date,
+  anniversary: { monthDay: string; percent: number } | null,
+): number {
   let percent = 100;
   for (const c of campaigns) if (c.startsAt <= at && at < c.endsAt) percent = Math.max(percent, c.multiplierPercent);
   if (anniversary && at.toISOString().slice(5, 10) === anniversary.monthDay) percent = Math.max(percent, anniversary.percent);
@@ -115,4 +136,7 @@ export function startingRules(pointsPerUnit: number): EarningRule[] {
 }
 
 /** The starting rules followed by the versions staff announced: what rulesInForce reads. */
-export const programmeRules = (announced: readonly EarningRule[], pointsPerUnit: number): EarningRule[] => [...startingRules(pointsPerUnit), ...announced];
+export const programmeRules = (announced: readonly EarningRule[], pointsPerUnit: number): EarningRule[] => [
+  ...startingRules(pointsPerUnit),
+  ...announced,
+];

@@ -98,18 +98,33 @@ export async function redeemItem(
     if (!account) throw notFound('You have no points account yet.');
     const previous = await tx.redemptionByKey(input.idempotencyKey);
     if (previous) {
-      if (previous.memberId !== memberId || previous.itemId !== input.itemId) throw conflict('This idempotency key was already used for another redemption.', 'idempotencyKey');
+      if (previous.memberId !== memberId || previous.itemId !== input.itemId)
+        throw conflict('This idempotency key was already used for another redemption.', 'idempotencyKey');
       return previous;
     }
     assertMaySpend(await tx.sanctionsOf(memberId), now);
     const item = await tx.item(input.itemId);
     if (!item) throw notFound('There is no such item in the store.');
-    assertMayRedeem(item, { redeemedBefore: await tx.redemptionsOf(memberId, item.id), verification: await tx.verificationOf(memberId) }, now, settings.verificationAbove);
+    assertMayRedeem(
+      item,
+      { redeemedBefore: await tx.redemptionsOf(memberId, item.id), verification: await tx.verificationOf(memberId) },
+      now,
+      settings.verificationAbove,
+    );
     const points = priceFor(item, await tx.tierOf(memberId));
     const id = randomUUID();
     const held = needsFulfilment(item.kind);
     // A held redemption records its lots under its own id, so a release gives back exactly those.
-    const { entry } = await spendIn(tx, { memberId, points, reason: 'STORE', source: 'store', sourceId: item.id, idempotencyKey: `redeem:${input.idempotencyKey}`, at: now, holdId: held ? id : null });
+    const { entry } = await spendIn(tx, {
+      memberId,
+      points,
+      reason: 'STORE',
+      source: 'store',
+      sourceId: item.id,
+      idempotencyKey: `redeem:${input.idempotencyKey}`,
+      at: now,
+      holdId: held ? id : null,
+    });
     // Stock last: the row lock is held the shortest time, and a sold-out item rolls the spending back.
     if (!(await tx.takeStock(item.id))) throw conflict(`${item.title} is out of stock.`, 'itemId');
     return tx.insertRedemption({
@@ -139,12 +154,19 @@ export async function fulfilRedemption(store: SpendingStore, staffId: string, re
     if (!redemption) throw notFound('There is no redemption with this id.');
     if (redemption.status === 'committed') return redemption;
     if (redemption.status === 'released') {
-      throw conflict(`This redemption was released at ${redemption.settledAt?.toISOString()} (cancelled, or not fulfilled in time); its points and stock went back.`, 'id');
+      throw conflict(
+        `This redemption was released at ${redemption.settledAt?.toISOString()} (cancelled, or not fulfilled in time); its points and stock went back.`,
+        'id',
+      );
     }
     const done = await tx.updateRedemption(redemptionId, { status: 'committed', settledAt: now });
     const item = await tx.item(redemption.itemId);
     if (item?.kind === 'EVENT_PLACE') {
-      await tx.record('MemberActivityRecorded', { memberId: redemption.memberId, kind: 'activity', occurredAt: now.toISOString(), sourceId: redemption.id }, now);
+      await tx.record(
+        'MemberActivityRecorded',
+        { memberId: redemption.memberId, kind: 'activity', occurredAt: now.toISOString(), sourceId: redemption.id },
+        now,
+      );
     }
     await tx.recordStaffOperation({
       id: randomUUID(),
@@ -166,7 +188,12 @@ export async function fulfilRedemption(store: SpendingStore, staffId: string, re
  * cannot be cancelled; cancelling a released one returns it unchanged. `memberId` limits it
  * to that member's redemptions (someone else's is NOT_FOUND).
  */
-export async function cancelRedemption(store: SpendingStore, who: { memberId: string } | { staffId: string }, redemptionId: string, now: Date): Promise<Redemption> {
+export async function cancelRedemption(
+  store: SpendingStore,
+  who: { memberId: string } | { staffId: string },
+  redemptionId: string,
+  now: Date,
+): Promise<Redemption> {
   return store.transaction(async (tx) => {
     const seen = await tx.redemption(redemptionId);
     if (!seen || ('memberId' in who && seen.memberId !== who.memberId)) throw notFound('There is no redemption of yours with this id.');
@@ -174,7 +201,8 @@ export async function cancelRedemption(store: SpendingStore, who: { memberId: st
     await tx.lockAccount(seen.memberId);
     const found = (await tx.lockRedemption(redemptionId))!;
     if (found.status === 'released') return found;
-    if (found.status === 'committed') throw conflict('This redemption was already fulfilled (or needed no fulfilment); it cannot be cancelled.', 'id');
+    if (found.status === 'committed')
+      throw conflict('This redemption was already fulfilled (or needed no fulfilment); it cannot be cancelled.', 'id');
     const released = await releaseRedemptionIn(tx, found, now);
     if ('staffId' in who) {
       await tx.recordStaffOperation({
@@ -225,7 +253,8 @@ export async function enterLottery(
     if (!account) throw notFound('You have no points account yet.');
     const previous = await tx.lotteryEntryByKey(input.idempotencyKey);
     if (previous) {
-      if (previous.memberId !== memberId || previous.lotteryId !== input.lotteryId) throw conflict('This idempotency key was already used for another entry.', 'idempotencyKey');
+      if (previous.memberId !== memberId || previous.lotteryId !== input.lotteryId)
+        throw conflict('This idempotency key was already used for another entry.', 'idempotencyKey');
       return previous;
     }
     assertMaySpend(await tx.sanctionsOf(memberId), now);
@@ -234,11 +263,29 @@ export async function enterLottery(
     if (now < lottery.opensAt) throw conflict(`${lottery.title} opens at ${lottery.opensAt.toISOString()}.`, 'lotteryId');
     if (now >= lottery.closesAt) throw conflict(`${lottery.title} closed at ${lottery.closesAt.toISOString()}.`, 'lotteryId');
     // Every lottery has prizes (checkLottery); when configured, entering one needs verification.
-    if (settings.lotteryVerification !== 'none') assertVerified(await tx.verificationOf(memberId), settings.lotteryVerification, 'Lottery entries with prizes', now);
-    const { entry } = await spendIn(tx, { memberId, points: lottery.entryCost, reason: 'LOTTERY', source: 'lottery', sourceId: lottery.id, idempotencyKey: `lottery:${input.idempotencyKey}`, at: now });
+    if (settings.lotteryVerification !== 'none')
+      assertVerified(await tx.verificationOf(memberId), settings.lotteryVerification, 'Lottery entries with prizes', now);
+    const { entry } = await spendIn(tx, {
+      memberId,
+      points: lottery.entryCost,
+      reason: 'LOTTERY',
+      source: 'lottery',
+      sourceId: lottery.id,
+      idempotencyKey: `lottery:${input.idempotencyKey}`,
+      at: now,
+    });
     const n = await tx.nextEntryNumber(lottery.id);
     let prizeId = drawPrize(lottery.seed, lottery.id, n, await tx.prizesOf(lottery.id), lottery.loseWeight);
     if (prizeId && !(await tx.awardPrize(prizeId))) prizeId = null;
-    return tx.insertLotteryEntry({ id: randomUUID(), lotteryId: lottery.id, memberId, n, prizeId, entryId: entry.id, idempotencyKey: input.idempotencyKey, enteredAt: now });
+    return tx.insertLotteryEntry({
+      id: randomUUID(),
+      lotteryId: lottery.id,
+      memberId,
+      n,
+      prizeId,
+      entryId: entry.id,
+      idempotencyKey: input.idempotencyKey,
+      enteredAt: now,
+    });
   });
 }

@@ -35,8 +35,15 @@ export interface Adjustment {
  * kept in the entry and in the staff operation log written in the same transaction; a
  * replayed key returns the first entry and logs nothing more.
  */
-export async function adjustPoints(store: StaffStore, staffId: string, input: Adjustment, policy: PointsPolicy, now: Date): Promise<LedgerEntry> {
-  if (!Number.isInteger(input.points) || input.points === 0) throw badInput('An adjustment is a whole number of points other than 0.', 'points');
+export async function adjustPoints(
+  store: StaffStore,
+  staffId: string,
+  input: Adjustment,
+  policy: PointsPolicy,
+  now: Date,
+): Promise<LedgerEntry> {
+  if (!Number.isInteger(input.points) || input.points === 0)
+    throw badInput('An adjustment is a whole number of points other than 0.', 'points');
   const reason = input.reason.trim();
   if (reason.length < 5) throw badInput('Say why the balance is adjusted (at least 5 characters); it is kept in the log.', 'reason');
   if (reason.length > 500) throw badInput('Keep the reason under 500 characters.', 'reason');

@@ -17,16 +17,24 @@ const BLOCKING = new Set(['RESTRICTED_BENEFITS', 'BAN']);
 export function assertMaySpend(sanctions: readonly SanctionInForce[], now: Date): void {
   const blocking = sanctions
     .filter((s) => BLOCKING.has(s.kind) && (s.endsAt === null || s.endsAt > now))
-    .sort((a, b) => (a.kind === 'BAN' ? 0 : 1) - (b.kind === 'BAN' ? 0 : 1) || (b.endsAt?.getTime() ?? Infinity) - (a.endsAt?.getTime() ?? Infinity));
+    .sort(
+      (a, b) =>
+        (a.kind === 'BAN' ? 0 : 1) - (b.kind === 'BAN' ? 0 : 1) || (b.endsAt?.getTime() ?? Infinity) - (a.endsAt?.getTime() ?? Infinity),
+    );
   const s = blocking[0];
   if (!s) return;
   const what = s.kind === 'BAN' ? 'banned' : 'restricted from using benefits';
   const until = s.endsAt ? `until ${s.endsAt.toISOString()}` : 'until it is lifted';
-  throw new DomainError('FORBIDDEN', `This member is ${what} (sanction ${s.sanctionId}, ${s.kind}) ${until}; points cannot be spent before then.`, undefined, {
-    sanction: s.kind,
-    sanctionId: s.sanctionId,
-    until: s.endsAt?.toISOString() ?? null,
-    // The public names (gateway/src/errors.ts PUBLIC_EXTENSIONS): why, and until when (null: until lifted).
-    restrictedUntil: s.endsAt?.toISOString() ?? null,
-  });
+  throw new DomainError(
+    'FORBIDDEN',
+    `This member is ${what} (sanction ${s.sanctionId}, ${s.kind}) ${until}; points cannot be spent before then.`,
+    undefined,
+    {
+      sanction: s.kind,
+      sanctionId: s.sanctionId,
+      until: s.endsAt?.toISOString() ?? null,
+      // The public names (gateway/src/errors.ts PUBLIC_EXTENSIONS): why, and until when (null: until lifted).
+      restrictedUntil: s.endsAt?.toISOString() ?? null,
+    },
+  );
 }

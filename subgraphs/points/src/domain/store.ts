@@ -36,7 +36,8 @@ export function assertMayRedeem(
   verificationAbove: number,
 ): void {
   if (item.validFrom > now) throw conflict(`${item.title} is on sale from ${item.validFrom.toISOString()}.`, 'itemId');
-  if (item.validUntil && item.validUntil <= now) throw conflict(`${item.title} was on sale until ${item.validUntil.toISOString()}.`, 'itemId');
+  if (item.validUntil && item.validUntil <= now)
+    throw conflict(`${item.title} was on sale until ${item.validUntil.toISOString()}.`, 'itemId');
   if (item.stock <= 0) throw new DomainError('CONFLICT', `${item.title} is out of stock.`, 'itemId', { reason: 'OUT_OF_STOCK' });
   if (item.perMemberLimit !== null && member.redeemedBefore >= item.perMemberLimit) {
     throw conflict(`Each member may redeem ${item.title} ${item.perMemberLimit} time(s); you have.`, 'itemId');
@@ -58,13 +59,26 @@ export interface Verification {
  */
 export function assertVerified(verification: Verification | null, required: 'primary' | 'advanced', what: string, now: Date): void {
   if (verification?.refused) {
-    throw new DomainError('VERIFICATION_REQUIRED', `${what} need ${required} real-name verification, and your verification was refused; submit it again and wait for approval.`, undefined, {
-      requiredLevel: required,
-    });
+    throw new DomainError(
+      'VERIFICATION_REQUIRED',
+      `${what} need ${required} real-name verification, and your verification was refused; submit it again and wait for approval.`,
+      undefined,
+      {
+        requiredLevel: required,
+      },
+    );
   }
-  const level = verification && (verification.expiresAt === null || verification.expiresAt > now) ? VERIFICATION_LEVELS.indexOf(verification.level as never) : 0;
+  const level =
+    verification && (verification.expiresAt === null || verification.expiresAt > now)
+      ? VERIFICATION_LEVELS.indexOf(verification.level as never)
+      : 0;
   if (level < VERIFICATION_LEVELS.indexOf(required)) {
-    throw new DomainError('VERIFICATION_REQUIRED', `${what} need ${required} real-name verification (or higher) in force; verify in your account first.`, undefined, { requiredLevel: required });
+    throw new DomainError(
+      'VERIFICATION_REQUIRED',
+      `${what} need ${required} real-name verification (or higher) in force; verify in your account first.`,
+      undefined,
+      { requiredLevel: required },
+    );
   }
 }
 
@@ -74,11 +88,15 @@ export const needsFulfilment = (kind: ItemKind): boolean => kind === 'PHYSICAL' 
 /** A new item, checked. */
 export function checkItem(item: Omit<StoreItem, 'id'>): void {
   if (!item.title.trim()) throw badInput('An item needs a title.', 'title');
-  if (!Number.isInteger(item.pricePoints) || item.pricePoints <= 0) throw badInput('The price is a positive whole number of points.', 'pricePoints');
+  if (!Number.isInteger(item.pricePoints) || item.pricePoints <= 0)
+    throw badInput('The price is a positive whole number of points.', 'pricePoints');
   if (!Number.isInteger(item.stock) || item.stock < 0) throw badInput('Stock is a whole number, 0 or more.', 'stock');
-  if (item.perMemberLimit !== null && (!Number.isInteger(item.perMemberLimit) || item.perMemberLimit <= 0)) throw badInput('The per-member limit is a positive whole number, or null.', 'perMemberLimit');
-  if (item.validUntil && item.validUntil <= item.validFrom) throw badInput('An item must be on sale before it stops being on sale.', 'validUntil');
+  if (item.perMemberLimit !== null && (!Number.isInteger(item.perMemberLimit) || item.perMemberLimit <= 0))
+    throw badInput('The per-member limit is a positive whole number, or null.', 'perMemberLimit');
+  if (item.validUntil && item.validUntil <= item.validFrom)
+    throw badInput('An item must be on sale before it stops being on sale.', 'validUntil');
   for (const [tier, price] of Object.entries(item.tierPrices)) {
-    if (!Number.isInteger(price) || price <= 0 || price > item.pricePoints) throw badInput(`The ${tier} price must be a positive whole number no higher than the list price.`, 'tierPrices');
+    if (!Number.isInteger(price) || price <= 0 || price > item.pricePoints)
+      throw badInput(`The ${tier} price must be a positive whole number no higher than the list price.`, 'tierPrices');
   }
 }

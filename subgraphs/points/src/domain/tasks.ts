@@ -38,23 +38,47 @@ export const taskKey = (kind: ActivityKind, sourceId: string) => `task:${kind}:$
  * nothing here, nor does a member with no points account (never opened, or erased: a late
  * event must not bring an erased member's rows back). Inside the caller's transaction.
  */
-export async function activityTaskIn(tx: ActivityStore, activity: EventCatalog['MemberActivityRecorded'], policy: PointsPolicy): Promise<LedgerEntry | null> {
+export async function activityTaskIn(
+  tx: ActivityStore,
+  activity: EventCatalog['MemberActivityRecorded'],
+  policy: PointsPolicy,
+): Promise<LedgerEntry | null> {
   const task = ACTIVITY_TASKS[activity.kind];
   if (!task || !activity.sourceId) return null;
   const at = new Date(activity.occurredAt);
   return awardRuleIn(
     tx,
-    { memberId: activity.memberId, code: task.code, reason: task.reason, source: 'task', sourceId: activity.sourceId, idempotencyKey: taskKey(activity.kind, activity.sourceId), at },
+    {
+      memberId: activity.memberId,
+      code: task.code,
+      reason: task.reason,
+      source: 'task',
+      sourceId: activity.sourceId,
+      idempotencyKey: taskKey(activity.kind, activity.sourceId),
+      at,
+    },
     policy,
   );
 }
 
 /** The "complete your profile" task, once per member (identity's MemberProfileCompleted); nothing without an account. */
-export async function profileCompletedIn(tx: ActivityStore, completed: EventCatalog['MemberProfileCompleted'], policy: PointsPolicy): Promise<LedgerEntry | null> {
+export async function profileCompletedIn(
+  tx: ActivityStore,
+  completed: EventCatalog['MemberProfileCompleted'],
+  policy: PointsPolicy,
+): Promise<LedgerEntry | null> {
   const at = new Date(completed.completedAt);
   return awardRuleIn(
     tx,
-    { memberId: completed.memberId, code: 'task_complete_profile', reason: 'TASK', source: 'task', sourceId: completed.memberId, idempotencyKey: `task:complete_profile:${completed.memberId}`, at },
+    {
+      memberId: completed.memberId,
+      code: 'task_complete_profile',
+      reason: 'TASK',
+      source: 'task',
+      sourceId: completed.memberId,
+      idempotencyKey: `task:complete_profile:${completed.memberId}`,
+      at,
+    },
     policy,
   );
 }
@@ -69,10 +93,22 @@ export async function shareRewardIn(tx: TaskStore, paid: EventCatalog['OrderPaid
   const share = await tx.shareCodeByCode(paid.shareCode);
   if (!share || share.memberId === paid.memberId) return null;
   const at = new Date(paid.paidAt);
-  await tx.record('MemberActivityRecorded', { memberId: share.memberId, kind: 'share', occurredAt: paid.paidAt, sourceId: paid.orderId }, at);
+  await tx.record(
+    'MemberActivityRecorded',
+    { memberId: share.memberId, kind: 'share', occurredAt: paid.paidAt, sourceId: paid.orderId },
+    at,
+  );
   return awardRuleIn(
     tx,
-    { memberId: share.memberId, code: 'share', reason: 'SHARE', source: 'task', sourceId: paid.orderId, idempotencyKey: taskKey('share', paid.orderId), at },
+    {
+      memberId: share.memberId,
+      code: 'share',
+      reason: 'SHARE',
+      source: 'task',
+      sourceId: paid.orderId,
+      idempotencyKey: taskKey('share', paid.orderId),
+      at,
+    },
     policy,
   );
 }

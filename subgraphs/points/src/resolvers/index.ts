@@ -75,21 +75,50 @@ export const resolvers: Resolvers = {
     holdPointsForOrder: (_, { input }, ctx) =>
       holdPointsForOrder(
         ctx.points,
-        { ...input, memberId: idArg(input.memberId, 'memberId'), orderId: idArg(input.orderId, 'orderId'), currency: currencyArg(input.currency), idempotencyKey: keyArg(input.idempotencyKey) },
+        {
+          ...input,
+          memberId: idArg(input.memberId, 'memberId'),
+          orderId: idArg(input.orderId, 'orderId'),
+          currency: currencyArg(input.currency),
+          idempotencyKey: keyArg(input.idempotencyKey),
+        },
         ctx.policy,
         ctx.now(),
       ),
     adjustPoints: (_, { input }, ctx) =>
-      adjustPoints(ctx.points, staffIdOf(ctx), { ...input, memberId: idArg(input.memberId, 'memberId'), idempotencyKey: keyArg(input.idempotencyKey) }, ctx.policy, ctx.now()),
+      adjustPoints(
+        ctx.points,
+        staffIdOf(ctx),
+        { ...input, memberId: idArg(input.memberId, 'memberId'), idempotencyKey: keyArg(input.idempotencyKey) },
+        ctx.policy,
+        ctx.now(),
+      ),
     checkIn: (_, args, ctx) => dailyCheckIn(ctx.points, memberIdOf(ctx), args.timeZone ?? null, ctx.policy, ctx.now()),
     redeemStoreItem: (_, { input }, ctx) =>
-      redeemItem(ctx.points, memberIdOf(ctx), { itemId: idArg(input.itemId, 'itemId'), idempotencyKey: keyArg(input.idempotencyKey) }, ctx.policy, ctx.now()),
+      redeemItem(
+        ctx.points,
+        memberIdOf(ctx),
+        { itemId: idArg(input.itemId, 'itemId'), idempotencyKey: keyArg(input.idempotencyKey) },
+        ctx.policy,
+        ctx.now(),
+      ),
     enterLottery: (_, { input }, ctx) =>
-      enterLottery(ctx.points, memberIdOf(ctx), { lotteryId: idArg(input.lotteryId, 'lotteryId'), idempotencyKey: keyArg(input.idempotencyKey) }, ctx.policy, ctx.now()),
+      enterLottery(
+        ctx.points,
+        memberIdOf(ctx),
+        { lotteryId: idArg(input.lotteryId, 'lotteryId'), idempotencyKey: keyArg(input.idempotencyKey) },
+        ctx.policy,
+        ctx.now(),
+      ),
     shareProduct: (_, args, ctx) => shareProduct(ctx.points, memberIdOf(ctx), args.productSku, ctx.now()),
     fulfilRedemption: (_, args, ctx) => fulfilRedemption(ctx.points, staffIdOf(ctx), idArg(args.id, 'id'), ctx.now()),
     cancelRedemption: (_, args, ctx) =>
-      cancelRedemption(ctx.points, ctx.viewer.kind === 'staff' ? { staffId: ctx.viewer.staffId } : { memberId: memberIdOf(ctx) }, idArg(args.id, 'id'), ctx.now()),
+      cancelRedemption(
+        ctx.points,
+        ctx.viewer.kind === 'staff' ? { staffId: ctx.viewer.staffId } : { memberId: memberIdOf(ctx) },
+        idArg(args.id, 'id'),
+        ctx.now(),
+      ),
     recordReferral: async (_, args, ctx) => {
       await recordReferral(ctx.points, memberIdOf(ctx), idArg(args.referrerId, 'referrerId'), ctx.now());
       return true;
@@ -123,7 +152,12 @@ export const resolvers: Resolvers = {
       grantPoints(
         ctx.points,
         staffIdOf(ctx),
-        { ...input, memberId: idArg(input.memberId, 'memberId'), idempotencyKey: keyArg(input.idempotencyKey), rule: input.rule.toLowerCase() as RuleCode },
+        {
+          ...input,
+          memberId: idArg(input.memberId, 'memberId'),
+          idempotencyKey: keyArg(input.idempotencyKey),
+          rule: input.rule.toLowerCase() as RuleCode,
+        },
         ctx.policy,
         ctx.now(),
       ),
@@ -161,6 +195,7 @@ export const resolvers: Resolvers = {
   },
   LotteryEntryResult: {
     number: (entry) => entry.n,
-    prize: async (entry, _, ctx) => (entry.prizeId ? ((await ctx.loaders.prizes.load(entry.lotteryId)).find((p) => p.id === entry.prizeId) ?? null) : null),
+    prize: async (entry, _, ctx) =>
+      entry.prizeId ? ((await ctx.loaders.prizes.load(entry.lotteryId)).find((p) => p.id === entry.prizeId) ?? null) : null,
   },
 };

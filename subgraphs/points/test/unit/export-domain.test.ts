@@ -27,8 +27,32 @@ describe("the points part of a member's export", () => {
       {
         account: { memberId: ANA, balance: 70, debt: 0, openedAt: createdAt },
         entries: [
-          { id: 'e1', memberId: ANA, kind: 'earn', delta: 100, debtDelta: 0, reason: 'WELCOME', source: 'task', sourceId: null, note: null, idempotencyKey: `welcome:${ANA}`, createdAt },
-          { id: 'e2', memberId: ANA, kind: 'adjust', delta: -30, debtDelta: 0, reason: 'ADJUSTMENT', source: 'staff', sourceId: 'staff-1', note: 'Duplicate credit', idempotencyKey: 'k2', createdAt },
+          {
+            id: 'e1',
+            memberId: ANA,
+            kind: 'earn',
+            delta: 100,
+            debtDelta: 0,
+            reason: 'WELCOME',
+            source: 'task',
+            sourceId: null,
+            note: null,
+            idempotencyKey: `welcome:${ANA}`,
+            createdAt,
+          },
+          {
+            id: 'e2',
+            memberId: ANA,
+            kind: 'adjust',
+            delta: -30,
+            debtDelta: 0,
+            reason: 'ADJUSTMENT',
+            source: 'staff',
+            sourceId: 'staff-1',
+            note: 'Duplicate credit',
+            idempotencyKey: 'k2',
+            createdAt,
+          },
         ],
       },
       at,
@@ -36,13 +60,25 @@ describe("the points part of a member's export", () => {
     expect(data.account).toEqual({ balance: 70, debt: 0, openedAt: '2026-01-05T10:00:00.000Z' });
     expect(data.ledger).toEqual([
       { id: 'e1', kind: 'earn', delta: 100, debtDelta: 0, reason: 'WELCOME', note: null, occurredAt: '2026-01-05T10:00:00.000Z' },
-      { id: 'e2', kind: 'adjust', delta: -30, debtDelta: 0, reason: 'ADJUSTMENT', note: 'Duplicate credit', occurredAt: '2026-01-05T10:00:00.000Z' },
+      {
+        id: 'e2',
+        kind: 'adjust',
+        delta: -30,
+        debtDelta: 0,
+        reason: 'ADJUSTMENT',
+        note: 'Duplicate credit',
+        occurredAt: '2026-01-05T10:00:00.000Z',
+      },
     ]);
   });
 
   it('the share codes the member asked for are theirs to see', () => {
     const createdAt = new Date('2026-01-05T10:00:00.000Z');
-    const data = pointsExport(ANA, { account: undefined, entries: [], shareCodes: [{ code: 'ABCDEFGH23', memberId: ANA, productSku: 'TEA-1', createdAt }] }, at);
+    const data = pointsExport(
+      ANA,
+      { account: undefined, entries: [], shareCodes: [{ code: 'ABCDEFGH23', memberId: ANA, productSku: 'TEA-1', createdAt }] },
+      at,
+    );
     expect(data.shareCodes).toEqual([{ code: 'ABCDEFGH23', productSku: 'TEA-1', createdAt: '2026-01-05T10:00:00.000Z' }]);
   });
 });

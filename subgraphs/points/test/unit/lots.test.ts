@@ -27,7 +27,13 @@ describe('when earned points expire', () => {
 });
 
 describe('spending takes the lots nearest to expiry first', () => {
-  const lots = [lot('c', 50, '2028-01-01'), lot('a', 30, '2027-01-01'), lot('b', 20, '2027-06-01'), lot('old', 99, '2026-05-01'), lot('empty', 0, '2026-07-01')];
+  const lots = [
+    lot('c', 50, '2028-01-01'),
+    lot('a', 30, '2027-01-01'),
+    lot('b', 20, '2027-06-01'),
+    lot('old', 99, '2026-05-01'),
+    lot('empty', 0, '2026-07-01'),
+  ];
 
   it('skips expired and empty lots and orders the rest by expiry', () => {
     expect(spendOrder(lots, now).map((l) => l.id)).toEqual(['a', 'b', 'c']);
@@ -40,7 +46,7 @@ describe('spending takes the lots nearest to expiry first', () => {
     ]);
   });
 
-  it('takes a preferred lot (the refunded order\'s own) before nearer ones', () => {
+  it("takes a preferred lot (the refunded order's own) before nearer ones", () => {
     expect(planSpend(lots, 60, now, ['c'])).toEqual([
       { lotId: 'c', points: 50 },
       { lotId: 'a', points: 10 },

@@ -15,7 +15,7 @@ const codeOf = (work: () => unknown) => {
 };
 
 describe('check-in days and streaks', () => {
-  it('the member\'s time zone decides the day', () => {
+  it("the member's time zone decides the day", () => {
     const at = new Date('2026-12-01T17:00:00Z');
     expect(localDay(at, 'Asia/Shanghai')).toBe('2026-12-02');
     expect(localDay(at, 'America/New_York')).toBe('2026-12-01');
@@ -48,9 +48,31 @@ describe('earning rules', () => {
   });
 
   it('a change starting sooner than the notice period is refused, and so is an unknown rule', () => {
-    expect(codeOf(() => checkRuleChange({ code: 'check_in', points: 8, dailyCap: null, totalCap: null, effectiveFrom: new Date('2026-12-20T00:00:00Z') }, now, 30))).toBe('BAD_USER_INPUT');
-    expect(checkRuleChange({ code: 'check_in', points: 8, dailyCap: null, totalCap: null, effectiveFrom: new Date('2027-01-01T00:00:00Z') }, now, 30)).toBe('check_in');
-    expect(codeOf(() => checkRuleChange({ code: 'bonus', points: 8, dailyCap: null, totalCap: null, effectiveFrom: new Date('2027-06-01T00:00:00Z') }, now, 30))).toBe('BAD_USER_INPUT');
+    expect(
+      codeOf(() =>
+        checkRuleChange(
+          { code: 'check_in', points: 8, dailyCap: null, totalCap: null, effectiveFrom: new Date('2026-12-20T00:00:00Z') },
+          now,
+          30,
+        ),
+      ),
+    ).toBe('BAD_USER_INPUT');
+    expect(
+      checkRuleChange(
+        { code: 'check_in', points: 8, dailyCap: null, totalCap: null, effectiveFrom: new Date('2027-01-01T00:00:00Z') },
+        now,
+        30,
+      ),
+    ).toBe('check_in');
+    expect(
+      codeOf(() =>
+        checkRuleChange(
+          { code: 'bonus', points: 8, dailyCap: null, totalCap: null, effectiveFrom: new Date('2027-06-01T00:00:00Z') },
+          now,
+          30,
+        ),
+      ),
+    ).toBe('BAD_USER_INPUT');
   });
 
   it('caps per day and per rule cut an award down, to nothing when spent', () => {
@@ -60,7 +82,15 @@ describe('earning rules', () => {
   });
 
   it('the largest running campaign applies, and double points on the anniversary', () => {
-    const c = [{ id: 'c', name: 'Spring', multiplierPercent: 150, startsAt: new Date('2026-11-30T00:00:00Z'), endsAt: new Date('2026-12-02T00:00:00Z') }];
+    const c = [
+      {
+        id: 'c',
+        name: 'Spring',
+        multiplierPercent: 150,
+        startsAt: new Date('2026-11-30T00:00:00Z'),
+        endsAt: new Date('2026-12-02T00:00:00Z'),
+      },
+    ];
     expect(campaignPercentAt(c, now, { monthDay: '06-18', percent: 200 })).toBe(150);
     expect(campaignPercentAt(c, new Date('2026-12-03T00:00:00Z'), { monthDay: '06-18', percent: 200 })).toBe(100);
     expect(campaignPercentAt(c, new Date('2027-06-18T12:00:00Z'), { monthDay: '06-18', percent: 200 })).toBe(200);
@@ -73,7 +103,7 @@ describe('lottery draws', () => {
     { id: 'b', count: 2, weight: 5, awarded: 0 },
   ];
 
-  it('the same seed and entry number always draw the same, and the commitment is the seed\'s SHA-256', () => {
+  it("the same seed and entry number always draw the same, and the commitment is the seed's SHA-256", () => {
     expect(drawNumber('seed', 'L', 7)).toBe(drawNumber('seed', 'L', 7));
     expect(drawNumber('seed', 'L', 7)).not.toBe(drawNumber('seed', 'L', 8));
     expect(drawPrize('seed', 'L', 3, prizes, 0)).toBe(drawPrize('seed', 'L', 3, prizes, 0));
@@ -110,12 +140,26 @@ describe('the store', () => {
   it('refuses out of stock, over the limit, out of its dates, and without verification above the threshold', () => {
     expect(codeOf(() => assertMayRedeem({ ...item, stock: 0 }, { redeemedBefore: 0, verification: verified }, now, 5000))).toBe('CONFLICT');
     expect(codeOf(() => assertMayRedeem(item, { redeemedBefore: 1, verification: verified }, now, 5000))).toBe('CONFLICT');
-    expect(codeOf(() => assertMayRedeem(item, { redeemedBefore: 0, verification: verified }, new Date('2027-02-01T00:00:00Z'), 5000))).toBe('CONFLICT');
+    expect(codeOf(() => assertMayRedeem(item, { redeemedBefore: 0, verification: verified }, new Date('2027-02-01T00:00:00Z'), 5000))).toBe(
+      'CONFLICT',
+    );
     expect(codeOf(() => assertMayRedeem(item, { redeemedBefore: 0, verification: null }, now, 5000))).toBe('VERIFICATION_REQUIRED');
-    expect(codeOf(() => assertMayRedeem(item, { redeemedBefore: 0, verification: { level: 'none', expiresAt: null, refused: false } }, now, 5000))).toBe('VERIFICATION_REQUIRED');
+    expect(
+      codeOf(() =>
+        assertMayRedeem(item, { redeemedBefore: 0, verification: { level: 'none', expiresAt: null, refused: false } }, now, 5000),
+      ),
+    ).toBe('VERIFICATION_REQUIRED');
     // Lapsed, or refused: closed as if never verified.
-    expect(codeOf(() => assertMayRedeem(item, { redeemedBefore: 0, verification: { ...verified, expiresAt: new Date('2026-11-01T00:00:00Z') } }, now, 5000))).toBe('VERIFICATION_REQUIRED');
-    expect(codeOf(() => assertMayRedeem(item, { redeemedBefore: 0, verification: { level: 'advanced', expiresAt: null, refused: true } }, now, 5000))).toBe('VERIFICATION_REQUIRED');
+    expect(
+      codeOf(() =>
+        assertMayRedeem(item, { redeemedBefore: 0, verification: { ...verified, expiresAt: new Date('2026-11-01T00:00:00Z') } }, now, 5000),
+      ),
+    ).toBe('VERIFICATION_REQUIRED');
+    expect(
+      codeOf(() =>
+        assertMayRedeem(item, { redeemedBefore: 0, verification: { level: 'advanced', expiresAt: null, refused: true } }, now, 5000),
+      ),
+    ).toBe('VERIFICATION_REQUIRED');
     expect(codeOf(() => assertMayRedeem(item, { redeemedBefore: 0, verification: verified }, now, 5000))).toBe('no error');
     expect(codeOf(() => assertMayRedeem(item, { redeemedBefore: 0, verification: null }, now, 10_000))).toBe('no error');
   });

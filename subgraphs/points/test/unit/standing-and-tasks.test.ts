@@ -61,7 +61,10 @@ describe('verification for verified features', () => {
 
 describe('store items and tasks', () => {
   it('physical goods and event places need fulfilment; coupons, trials and benefits do not', () => {
-    expect(['COUPON', 'PHYSICAL', 'TRIAL', 'EVENT_PLACE', 'BENEFIT'].filter((k) => needsFulfilment(k as never))).toEqual(['PHYSICAL', 'EVENT_PLACE']);
+    expect(['COUPON', 'PHYSICAL', 'TRIAL', 'EVENT_PLACE', 'BENEFIT'].filter((k) => needsFulfilment(k as never))).toEqual([
+      'PHYSICAL',
+      'EVENT_PLACE',
+    ]);
   });
 
   it('share codes are 10 unambiguous characters, different each time; a task is keyed by its kind and source', () => {

@@ -46,7 +46,8 @@ export class BenefitsRepository {
           'benefit',
         );
       }
-      if (change.removes && current.length === 0) throw conflict(`${change.tier} does not give ${change.benefit}: there is nothing to remove.`, 'removes');
+      if (change.removes && current.length === 0)
+        throw conflict(`${change.tier} does not give ${change.benefit}: there is nothing to remove.`, 'removes');
       const changeId = randomUUID();
       const [row] = await tx
         .insert(benefitChanges)
@@ -63,7 +64,17 @@ export class BenefitsRepository {
           reason: change.reason,
         })
         .returning();
-      await tx.update(tierBenefits).set({ effectiveUntil: change.effectiveAt }).where(and(eq(tierBenefits.tierCode, change.tier), eq(tierBenefits.benefit, change.benefit), isNull(tierBenefits.effectiveUntil), lte(tierBenefits.effectiveFrom, now)));
+      await tx
+        .update(tierBenefits)
+        .set({ effectiveUntil: change.effectiveAt })
+        .where(
+          and(
+            eq(tierBenefits.tierCode, change.tier),
+            eq(tierBenefits.benefit, change.benefit),
+            isNull(tierBenefits.effectiveUntil),
+            lte(tierBenefits.effectiveFrom, now),
+          ),
+        );
       if (!change.removes) {
         await tx.insert(tierBenefits).values({
           tierCode: change.tier,
@@ -90,7 +101,13 @@ export class BenefitsRepository {
         targetType: 'tier_benefit',
         targetId: `${change.tier}/${change.benefit}`,
         before,
-        after: { changeId, value: change.value, description: change.description, removes: change.removes, effectiveAt: change.effectiveAt.toISOString() },
+        after: {
+          changeId,
+          value: change.value,
+          description: change.description,
+          removes: change.removes,
+          effectiveAt: change.effectiveAt.toISOString(),
+        },
         reason: change.reason,
         requestId: actor.requestId,
       });

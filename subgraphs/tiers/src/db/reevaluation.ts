@@ -34,10 +34,17 @@ export async function reevaluateAll(db: Db, now: Date, graceDays: number): Promi
   const byRankDesc = [...rules.requirements].sort((a, b) => b.rank - a.rank);
   const lowest = byRankDesc[byRankDesc.length - 1]!;
   const earnedCode = sql.join(
-    [sql`case`, ...byRankDesc.slice(0, -1).map((r) => sql`when i.score >= ${r.minScore}::int and i.credit >= ${r.minCreditScore}::int then ${r.code}::text`), sql`else ${lowest.code}::text end`],
+    [
+      sql`case`,
+      ...byRankDesc
+        .slice(0, -1)
+        .map((r) => sql`when i.score >= ${r.minScore}::int and i.credit >= ${r.minCreditScore}::int then ${r.code}::text`),
+      sql`else ${lowest.code}::text end`,
+    ],
     sql` `,
   );
-  const rankOfCode = (column: SQL) => sql.join([sql`case ${column}`, ...rules.requirements.map((r) => sql`when ${r.code}::text then ${r.rank}::int`), sql`end`], sql` `);
+  const rankOfCode = (column: SQL) =>
+    sql.join([sql`case ${column}`, ...rules.requirements.map((r) => sql`when ${r.code}::text then ${r.rank}::int`), sql`end`], sql` `);
   const w = rules.activityWeights;
   const p = rules.violationPenalties;
   const penalty = sql`case s.kind when 'WARNING' then ${p.WARNING}::int when 'RESTRICTED_BENEFITS' then ${p.RESTRICTED_BENEFITS}::int when 'DOWNGRADE' then ${p.DOWNGRADE}::int else ${p.BAN}::int end`;
@@ -47,8 +54,8 @@ export async function reevaluateAll(db: Db, now: Date, graceDays: number): Promi
   const [row] = await db.transaction(async (tx) => {
     await tx.execute(sql`set local jit = off`);
     return rowsOf<{ updated: number; tier_changes: number; announced: number }>(
-    tx as unknown as Db,
-    sql`
+      tx as unknown as Db,
+      sql`
 with refunded as (select order_id, sum(amount) as amount from tiers.refunds group by order_id),
 spend as (
   select p.member_id,
@@ -184,5 +191,9 @@ select (select count(*) from updated)::int as updated, (select count(*) from tie
 `,
     );
   });
-  return { updated: Number(row?.updated ?? 0), tierChanges: Number(row?.tier_changes ?? 0), downgradesAnnounced: Number(row?.announced ?? 0) };
+  return {
+    updated: Number(row?.updated ?? 0),
+    tierChanges: Number(row?.tier_changes ?? 0),
+    downgradesAnnounced: Number(row?.announced ?? 0),
+  };
 }

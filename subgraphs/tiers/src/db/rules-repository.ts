@@ -55,9 +55,19 @@ export class RulesRepository {
         .onConflictDoNothing()
         .returning({ version: ruleVersions.version });
       if (inserted.length === 0) {
-        throw conflict(`Rule version ${version.version} was just created by someone else; read tierRuleVersions and build on it.`, 'effectiveAt');
+        throw conflict(
+          `Rule version ${version.version} was just created by someone else; read tierRuleVersions and build on it.`,
+          'effectiveAt',
+        );
       }
-      await tx.insert(tierRequirements).values(version.requirements.map((r) => ({ ruleVersion: version.version, tierCode: r.code, minScore: r.minScore, minCreditScore: r.minCreditScore })));
+      await tx.insert(tierRequirements).values(
+        version.requirements.map((r) => ({
+          ruleVersion: version.version,
+          tierCode: r.code,
+          minScore: r.minScore,
+          minCreditScore: r.minCreditScore,
+        })),
+      );
       await tx.insert(staffOperations).values({
         id: randomUUID(),
         occurredAt: now,
@@ -82,15 +92,28 @@ export class RulesRepository {
 
   private async versions(numbers: number[]): Promise<RuleVersionRecord[]> {
     if (numbers.length === 0) return [];
-    const rows = await this.db.select().from(ruleVersions).where(inArray(ruleVersions.version, numbers)).orderBy(desc(ruleVersions.version));
+    const rows = await this.db
+      .select()
+      .from(ruleVersions)
+      .where(inArray(ruleVersions.version, numbers))
+      .orderBy(desc(ruleVersions.version));
     const reqs = await this.db
-      .select({ version: tierRequirements.ruleVersion, code: tierRequirements.tierCode, rank: tiers.rank, minScore: tierRequirements.minScore, minCreditScore: tierRequirements.minCreditScore })
+      .select({
+        version: tierRequirements.ruleVersion,
+        code: tierRequirements.tierCode,
+        rank: tiers.rank,
+        minScore: tierRequirements.minScore,
+        minCreditScore: tierRequirements.minCreditScore,
+      })
       .from(tierRequirements)
       .innerJoin(tiers, eq(tiers.code, tierRequirements.tierCode))
       .where(inArray(tierRequirements.ruleVersion, numbers))
       .orderBy(asc(tiers.rank));
     return rows.map((row) => ({
-      ...toRuleVersion(row, reqs.filter((r) => r.version === row.version)),
+      ...toRuleVersion(
+        row,
+        reqs.filter((r) => r.version === row.version),
+      ),
       createdAt: row.createdAt,
       createdBy: row.createdBy,
       reason: row.reason,

@@ -235,7 +235,9 @@ export const benefitChanges = tiersSchema.table(
   },
   (t) => [
     index('benefit_changes_effective_at_idx').on(t.effectiveAt),
-    index('benefit_changes_pending_effective_at_idx').on(t.effectiveAt).where(sql`${t.appliedAt} is null`),
+    index('benefit_changes_pending_effective_at_idx')
+      .on(t.effectiveAt)
+      .where(sql`${t.appliedAt} is null`),
   ],
 );
 

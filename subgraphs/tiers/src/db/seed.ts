@@ -29,7 +29,14 @@ export async function seedTiers(options: { database: Database; memberIds: readon
     await options.database.db.transaction(async (tx) => {
       const standing = new StandingRepository(tx);
       const orderId = `00000000-0000-4000-9000-${String(Number(index) + 1).padStart(12, '0')}`;
-      await standing.recordPurchase({ orderId, memberId, amount, currency: 'CNY', paidAt: new Date(options.now.getTime() - 60 * DAY_MS), returnWindowEndsAt: null });
+      await standing.recordPurchase({
+        orderId,
+        memberId,
+        amount,
+        currency: 'CNY',
+        paidAt: new Date(options.now.getTime() - 60 * DAY_MS),
+        returnWindowEndsAt: null,
+      });
       await reevaluateMember(standing, memberId, 'demo_data', options.now, { graceDays: 0 });
     });
   }

@@ -4,7 +4,19 @@ import { recordEvent, type TierCode } from '@membership/events';
 import type { Decision, SanctionsInForce, Standing, Trigger } from '../domain/decision.js';
 import type { Evaluation, EvaluationInputs, RuleVersion } from '../domain/rules.js';
 import type { ActivityFact, PurchaseFact, RefundFact, SanctionFact, StandingStore } from '../domain/standing.js';
-import { activities, memberTiers, outbox, purchases, refunds, ruleVersions, sanctions, tierBenefits, tierEvaluations, tierRequirements, tiers } from './schema.js';
+import {
+  activities,
+  memberTiers,
+  outbox,
+  purchases,
+  refunds,
+  ruleVersions,
+  sanctions,
+  tierBenefits,
+  tierEvaluations,
+  tierRequirements,
+  tiers,
+} from './schema.js';
 
 /** Raw rows the same shape on PGlite (`{ rows }`) and the postgres driver (an array). */
 export async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
@@ -15,7 +27,10 @@ export async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
 type RuleVersionRow = typeof ruleVersions.$inferSelect;
 
 /** A rule version row and its requirements as the domain's RuleVersion. */
-export function toRuleVersion(row: RuleVersionRow, requirements: { code: TierCode; rank: number; minScore: number; minCreditScore: number }[]): RuleVersion {
+export function toRuleVersion(
+  row: RuleVersionRow,
+  requirements: { code: TierCode; rank: number; minScore: number; minCreditScore: number }[],
+): RuleVersion {
   return {
     version: row.version,
     effectiveFrom: row.effectiveFrom,
@@ -26,15 +41,21 @@ export function toRuleVersion(row: RuleVersionRow, requirements: { code: TierCod
     purchaseMonthWeight: row.purchaseMonthWeight,
     repeatPurchaseWeight: row.repeatPurchaseWeight,
     creditBase: row.creditBase,
-    violationPenalties: { WARNING: row.warningPenalty, RESTRICTED_BENEFITS: row.restrictedBenefitsPenalty, DOWNGRADE: row.downgradePenalty, BAN: row.banPenalty },
+    violationPenalties: {
+      WARNING: row.warningPenalty,
+      RESTRICTED_BENEFITS: row.restrictedBenefitsPenalty,
+      DOWNGRADE: row.downgradePenalty,
+      BAN: row.banPenalty,
+    },
     requirements,
   };
 }
 
 /** The penalty of a sanction row under the rule version, as SQL (the same numbers as violationPenalty). */
-const penaltySql = (kind: SQL | string, rules: string) => sql.raw(
-  `case ${kind} when 'WARNING' then ${rules}.warning_penalty when 'RESTRICTED_BENEFITS' then ${rules}.restricted_benefits_penalty when 'DOWNGRADE' then ${rules}.downgrade_penalty else ${rules}.ban_penalty end`,
-);
+const penaltySql = (kind: SQL | string, rules: string) =>
+  sql.raw(
+    `case ${kind} when 'WARNING' then ${rules}.warning_penalty when 'RESTRICTED_BENEFITS' then ${rules}.restricted_benefits_penalty when 'DOWNGRADE' then ${rules}.downgrade_penalty else ${rules}.ban_penalty end`,
+  );
 
 /**
  * The facts tiers keeps about members (paid orders, refunds, activity, sanctions) and
@@ -65,7 +86,10 @@ export class StandingRepository implements StandingStore {
     await this.db
       .insert(sanctions)
       .values({ ...s, appliedAt, endsAt })
-      .onConflictDoUpdate({ target: sanctions.sanctionId, set: { appliedAt: sql`coalesce(${sanctions.appliedAt}, excluded.applied_at)`, endsAt } });
+      .onConflictDoUpdate({
+        target: sanctions.sanctionId,
+        set: { appliedAt: sql`coalesce(${sanctions.appliedAt}, excluded.applied_at)`, endsAt },
+      });
   }
 
   /** A sanction was lifted (or reversed on appeal); recorded even before its application arrives. */
@@ -73,14 +97,33 @@ export class StandingRepository implements StandingStore {
     await this.db
       .insert(sanctions)
       .values({ ...s, liftedAt, liftReason: reason as never })
-      .onConflictDoUpdate({ target: sanctions.sanctionId, set: { liftedAt: sql`coalesce(${sanctions.liftedAt}, excluded.lifted_at)`, liftReason: sql`coalesce(${sanctions.liftReason}, excluded.lift_reason)` } });
+      .onConflictDoUpdate({
+        target: sanctions.sanctionId,
+        set: {
+          liftedAt: sql`coalesce(${sanctions.liftedAt}, excluded.lifted_at)`,
+          liftReason: sql`coalesce(${sanctions.liftReason}, excluded.lift_reason)`,
+        },
+      });
   }
 
   async rulesAt(at: Date): Promise<RuleVersion> {
-    const [row] = await this.db.select().from(ruleVersions).where(lte(ruleVersions.effectiveFrom, at)).orderBy(desc(ruleVersions.version)).limit(1);
-    if (!row) throw new Error(`No tier rule version is in force at ${at.toISOString()} (tiers.rule_versions is empty: run the migrations and the seed).`);
+    const [row] = await this.db
+      .select()
+      .from(ruleVersions)
+      .where(lte(ruleVersions.effectiveFrom, at))
+      .orderBy(desc(ruleVersions.version))
+      .limit(1);
+    if (!row)
+      throw new Error(
+        `No tier rule version is in force at ${at.toISOString()} (tiers.rule_versions is empty: run the migrations and the seed).`,
+      );
     const requirements = await this.db
-      .select({ code: tierRequirements.tierCode, rank: tiers.rank, minScore: tierRequirements.minScore, minCreditScore: tierRequirements.minCreditScore })
+      .select({
+        code: tierRequirements.tierCode,
+        rank: tiers.rank,
+        minScore: tierRequirements.minScore,
+        minCreditScore: tierRequirements.minCreditScore,
+      })
       .from(tierRequirements)
       .innerJoin(tiers, eq(tiers.code, tierRequirements.tierCode))
       .where(eq(tierRequirements.ruleVersion, row.version));
@@ -209,12 +252,24 @@ export class StandingRepository implements StandingStore {
         this.db,
         outbox,
         'TierChanged',
-        { memberId, from: before.tier, to: decision.tier, reason: decision.reason, pointsMultiplierPercent: await this.multiplierOf(decision.tier, at) },
+        {
+          memberId,
+          from: before.tier,
+          to: decision.tier,
+          reason: decision.reason,
+          pointsMultiplierPercent: await this.multiplierOf(decision.tier, at),
+        },
         { now: at },
       );
     }
     if (decision.downgradeAnnounced && decision.downgradeDueAt && decision.downgradeTo) {
-      await recordEvent(this.db, outbox, 'MemberNoticeRequested', downgradeNotice(memberId, before.tier, decision.downgradeTo, decision.downgradeDueAt), { now: at });
+      await recordEvent(
+        this.db,
+        outbox,
+        'MemberNoticeRequested',
+        downgradeNotice(memberId, before.tier, decision.downgradeTo, decision.downgradeDueAt),
+        { now: at },
+      );
     }
   }
 }

@@ -6,7 +6,19 @@ import { BENEFIT_KINDS, type BenefitDefinition } from '../domain/benefits.js';
 import type { SanctionsInForce } from '../domain/decision.js';
 import type { StoredStanding } from '../domain/status.js';
 import type { RuleVersion } from '../domain/rules.js';
-import { activities, memberTiers, outbox, purchases, refunds, ruleVersions, sanctions, tierBenefits, tierEvaluations, tierRequirements, tiers } from './schema.js';
+import {
+  activities,
+  memberTiers,
+  outbox,
+  purchases,
+  refunds,
+  ruleVersions,
+  sanctions,
+  tierBenefits,
+  tierEvaluations,
+  tierRequirements,
+  tiers,
+} from './schema.js';
 import { StandingRepository, toRuleVersion } from './standing-repository.js';
 
 export type TierRow = typeof tiers.$inferSelect;
@@ -29,7 +41,12 @@ export class TiersRepository {
   /** The tiers of all these members in one statement; members without a tier are absent. */
   async ofMembers(memberIds: readonly string[]): Promise<Map<string, MemberTier>> {
     const rows = await this.db
-      .select({ memberId: memberTiers.memberId, since: memberTiers.since, qualifyingSpend: memberTiers.qualifyingSpend, tier: getTableColumns(tiers) })
+      .select({
+        memberId: memberTiers.memberId,
+        since: memberTiers.since,
+        qualifyingSpend: memberTiers.qualifyingSpend,
+        tier: getTableColumns(tiers),
+      })
       .from(memberTiers)
       .innerJoin(tiers, eq(tiers.code, memberTiers.tierCode))
       .where(inArray(memberTiers.memberId, [...memberIds]));
@@ -82,16 +99,35 @@ export class TiersRepository {
     if (numbers.length === 0) return new Map();
     const rows = await this.db.select().from(ruleVersions).where(inArray(ruleVersions.version, numbers));
     const reqs = await this.db
-      .select({ version: tierRequirements.ruleVersion, code: tierRequirements.tierCode, rank: tiers.rank, minScore: tierRequirements.minScore, minCreditScore: tierRequirements.minCreditScore })
+      .select({
+        version: tierRequirements.ruleVersion,
+        code: tierRequirements.tierCode,
+        rank: tiers.rank,
+        minScore: tierRequirements.minScore,
+        minCreditScore: tierRequirements.minCreditScore,
+      })
       .from(tierRequirements)
       .innerJoin(tiers, eq(tiers.code, tierRequirements.tierCode))
       .where(inArray(tierRequirements.ruleVersion, numbers));
-    return new Map(rows.map((row) => [String(row.version), toRuleVersion(row, reqs.filter((r) => r.version === row.version))]));
+    return new Map(
+      rows.map((row) => [
+        String(row.version),
+        toRuleVersion(
+          row,
+          reqs.filter((r) => r.version === row.version),
+        ),
+      ]),
+    );
   }
 
   /** The version number in force at `at`. */
   async ruleVersionAt(at: Date): Promise<number | null> {
-    const [row] = await this.db.select({ version: ruleVersions.version }).from(ruleVersions).where(lte(ruleVersions.effectiveFrom, at)).orderBy(desc(ruleVersions.version)).limit(1);
+    const [row] = await this.db
+      .select({ version: ruleVersions.version })
+      .from(ruleVersions)
+      .where(lte(ruleVersions.effectiveFrom, at))
+      .orderBy(desc(ruleVersions.version))
+      .limit(1);
     return row?.version ?? null;
   }
 
@@ -115,14 +151,20 @@ export class TiersRepository {
 
   /** Tiers by code, published or not. */
   async tiersByCode(codes: readonly string[]): Promise<Map<string, TierRow>> {
-    const rows = await this.db.select().from(tiers).where(inArray(tiers.code, [...codes] as TierCode[]));
+    const rows = await this.db
+      .select()
+      .from(tiers)
+      .where(inArray(tiers.code, [...codes] as TierCode[]));
     return new Map(rows.map((r) => [r.code, r]));
   }
 
   /** Inserts tiers that are missing; tiers already present keep what staff made of them. */
   async ensureTiers(ladder: readonly TierDefinition[]): Promise<void> {
     if (ladder.length === 0) return;
-    await this.db.insert(tiers).values([...ladder]).onConflictDoNothing();
+    await this.db
+      .insert(tiers)
+      .values([...ladder])
+      .onConflictDoNothing();
   }
 
   /**
@@ -138,7 +180,13 @@ export class TiersRepository {
       .returning({ memberId: memberTiers.memberId });
     if (inserted.length === 0) return false;
     const pointsMultiplierPercent = await new StandingRepository(this.db).multiplierOf(tier, since);
-    await recordEvent(this.db, outbox, 'TierChanged', { memberId, from: null, to: tier, reason: 'registered', pointsMultiplierPercent }, { now: since });
+    await recordEvent(
+      this.db,
+      outbox,
+      'TierChanged',
+      { memberId, from: null, to: tier, reason: 'registered', pointsMultiplierPercent },
+      { now: since },
+    );
     return true;
   }
 
@@ -150,11 +198,27 @@ export class TiersRepository {
     await this.db.insert(ruleVersions).values(ruleVersionRow(rules)).onConflictDoNothing();
     await this.db
       .insert(tierRequirements)
-      .values(rules.requirements.map((r) => ({ ruleVersion: rules.version, tierCode: r.code, minScore: r.minScore, minCreditScore: r.minCreditScore })))
+      .values(
+        rules.requirements.map((r) => ({
+          ruleVersion: rules.version,
+          tierCode: r.code,
+          minScore: r.minScore,
+          minCreditScore: r.minCreditScore,
+        })),
+      )
       .onConflictDoNothing();
     await this.db
       .insert(tierBenefits)
-      .values(benefits.map((b, i) => ({ id: shippedBenefitId(i), tierCode: b.tier, benefit: b.benefit, value: b.value, description: b.description, effectiveFrom: benefitsFrom })))
+      .values(
+        benefits.map((b, i) => ({
+          id: shippedBenefitId(i),
+          tierCode: b.tier,
+          benefit: b.benefit,
+          value: b.value,
+          description: b.description,
+          effectiveFrom: benefitsFrom,
+        })),
+      )
       .onConflictDoNothing();
   }
 

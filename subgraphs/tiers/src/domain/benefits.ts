@@ -38,7 +38,12 @@ export const SHIPPED_BENEFITS: readonly BenefitDefinition[] = [
   { tier: 'SILVER', benefit: 'POINTS_MULTIPLIER', value: 125, description: '1.25 points per yuan spent.' },
   { tier: 'SILVER', benefit: 'REDEMPTION_DISCOUNT', value: 5, description: 'Rewards cost 5% fewer points.' },
   { tier: 'SILVER', benefit: 'PRIORITY_SERVICE', value: null, description: 'Your calls and chats are answered first.' },
-  { tier: 'SILVER', benefit: 'BIRTHDAY_GIFT', value: null, description: 'A gift in your birthday month, when you have given your birthday.' },
+  {
+    tier: 'SILVER',
+    benefit: 'BIRTHDAY_GIFT',
+    value: null,
+    description: 'A gift in your birthday month, when you have given your birthday.',
+  },
   { tier: 'GOLD', benefit: 'POINTS_MULTIPLIER', value: 150, description: '1.5 points per yuan spent.' },
   { tier: 'GOLD', benefit: 'REDEMPTION_DISCOUNT', value: 10, description: 'Rewards cost 10% fewer points.' },
   { tier: 'GOLD', benefit: 'PRIORITY_SERVICE', value: null, description: 'Your calls and chats are answered first.' },
@@ -49,14 +54,24 @@ export const SHIPPED_BENEFITS: readonly BenefitDefinition[] = [
   { tier: 'PLATINUM', benefit: 'REDEMPTION_DISCOUNT', value: 15, description: 'Rewards cost 15% fewer points.' },
   { tier: 'PLATINUM', benefit: 'DEDICATED_SERVICE', value: null, description: 'A dedicated service line.' },
   { tier: 'PLATINUM', benefit: 'FREE_SHIPPING', value: null, description: 'Free shipping on every order.' },
-  { tier: 'PLATINUM', benefit: 'BIRTHDAY_GIFT', value: null, description: 'A gift in your birthday month, when you have given your birthday.' },
+  {
+    tier: 'PLATINUM',
+    benefit: 'BIRTHDAY_GIFT',
+    value: null,
+    description: 'A gift in your birthday month, when you have given your birthday.',
+  },
   { tier: 'PLATINUM', benefit: 'PRODUCT_TRIALS', value: 2, description: 'Two new products to try each quarter.' },
   { tier: 'PLATINUM', benefit: 'EXCLUSIVE_EVENTS', value: null, description: 'Invitations to members-only events.' },
   { tier: 'DIAMOND', benefit: 'POINTS_MULTIPLIER', value: 200, description: '2 points per yuan spent.' },
   { tier: 'DIAMOND', benefit: 'REDEMPTION_DISCOUNT', value: 20, description: 'Rewards cost 20% fewer points.' },
   { tier: 'DIAMOND', benefit: 'DEDICATED_SERVICE', value: null, description: 'A dedicated service line.' },
   { tier: 'DIAMOND', benefit: 'FREE_SHIPPING', value: null, description: 'Free shipping on every order.' },
-  { tier: 'DIAMOND', benefit: 'BIRTHDAY_GIFT', value: null, description: 'A gift in your birthday month, when you have given your birthday.' },
+  {
+    tier: 'DIAMOND',
+    benefit: 'BIRTHDAY_GIFT',
+    value: null,
+    description: 'A gift in your birthday month, when you have given your birthday.',
+  },
   { tier: 'DIAMOND', benefit: 'PRODUCT_TRIALS', value: 3, description: 'Three new products to try each quarter.' },
   { tier: 'DIAMOND', benefit: 'EXCLUSIVE_EVENTS', value: null, description: 'Invitations to members-only events.' },
   { tier: 'DIAMOND', benefit: 'DEDICATED_ADVISOR', value: null, description: 'Your own membership advisor.' },
@@ -93,23 +108,31 @@ const DAY_MS = 86_400_000;
  */
 export function benefitChange(draft: BenefitChangeDraft, now: Date, noticeDays: number): BenefitChange {
   if (!(TIER_CODES as readonly string[]).includes(draft.tier)) throw badInput(`There is no tier ${draft.tier}.`, 'tier');
-  if (!(BENEFIT_KINDS as readonly string[]).includes(draft.benefit)) throw badInput(`There is no benefit ${draft.benefit}; use one of ${BENEFIT_KINDS.join(', ')}.`, 'benefit');
+  if (!(BENEFIT_KINDS as readonly string[]).includes(draft.benefit))
+    throw badInput(`There is no benefit ${draft.benefit}; use one of ${BENEFIT_KINDS.join(', ')}.`, 'benefit');
   const benefit = draft.benefit as BenefitKind;
   const removes = draft.removes === true;
-  if (benefit === 'POINTS_MULTIPLIER' && removes) throw badInput('Every tier earns points: change the multiplier instead of removing it.', 'removes');
+  if (benefit === 'POINTS_MULTIPLIER' && removes)
+    throw badInput('Every tier earns points: change the multiplier instead of removing it.', 'removes');
   const value = removes ? null : (draft.value ?? null);
   if (value !== null && (!Number.isInteger(value) || value < 0)) throw badInput('The value must be a whole number of at least 0.', 'value');
   if (!removes && PERCENT_BENEFITS.has(benefit) && value === null) throw badInput(`${benefit} needs a value in percent.`, 'value');
-  if (benefit === 'POINTS_MULTIPLIER' && value !== null && (value < 100 || value > 1000)) throw badInput('The points multiplier is in percent, from 100 (x1) to 1000 (x10).', 'value');
-  if (benefit === 'REDEMPTION_DISCOUNT' && value !== null && value > 90) throw badInput('A redemption discount is at most 90 percent.', 'value');
+  if (benefit === 'POINTS_MULTIPLIER' && value !== null && (value < 100 || value > 1000))
+    throw badInput('The points multiplier is in percent, from 100 (x1) to 1000 (x10).', 'value');
+  if (benefit === 'REDEMPTION_DISCOUNT' && value !== null && value > 90)
+    throw badInput('A redemption discount is at most 90 percent.', 'value');
   const description = draft.description?.trim() || null;
   if (!removes && !description) throw badInput('Say what the benefit gives members, in a description.', 'description');
   if (description && description.length > 300) throw badInput('Keep the description under 300 characters.', 'description');
   const reason = draft.reason.trim();
-  if (reason.length < 5) throw badInput('Give the reason for the change (it is kept in the staff operation log and shown to objections).', 'reason');
+  if (reason.length < 5)
+    throw badInput('Give the reason for the change (it is kept in the staff operation log and shown to objections).', 'reason');
   const earliest = new Date(now.getTime() + noticeDays * DAY_MS);
   if (Number.isNaN(draft.effectiveAt.getTime()) || draft.effectiveAt < earliest) {
-    throw badInput(`A benefit change must be announced at least ${noticeDays} days ahead: the earliest date is ${earliest.toISOString()}.`, 'effectiveAt');
+    throw badInput(
+      `A benefit change must be announced at least ${noticeDays} days ahead: the earliest date is ${earliest.toISOString()}.`,
+      'effectiveAt',
+    );
   }
   return { tier: draft.tier as TierCode, benefit, value, description, removes, effectiveAt: draft.effectiveAt, reason };
 }

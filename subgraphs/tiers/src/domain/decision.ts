@@ -71,22 +71,36 @@ export function decide(input: DecisionInput, rules: Pick<RuleVersion, 'requireme
   if (sanctions.downgrades > 0) {
     const before = standing.tierBeforeSanction ?? standing.tier;
     const tier = tierAtRank(Math.max(1, rank(before) - sanctions.downgrades), rules);
-    return { tier, tierBeforeSanction: before, ...noSchedule, provisionalUntil: null, provisionalFrom: null, reason: changed(tier, 'sanction'), downgradeAnnounced: false };
+    return {
+      tier,
+      tierBeforeSanction: before,
+      ...noSchedule,
+      provisionalUntil: null,
+      provisionalFrom: null,
+      reason: changed(tier, 'sanction'),
+      downgradeAnnounced: false,
+    };
   }
 
   // Lifting the last DOWNGRADE restores the tier held before it; the rules below then apply to that tier.
   const restored = standing.tierBeforeSanction;
   const held = restored ?? standing.tier;
   const baseReason: TierChangeReason | null = restored ? 'sanction_lifted' : null;
-  const stillProvisional = standing.provisionalUntil && standing.provisionalUntil > now ? standing : { provisionalUntil: null, provisionalFrom: null };
-  const keep = { tierBeforeSanction: null, provisionalUntil: stillProvisional.provisionalUntil, provisionalFrom: stillProvisional.provisionalFrom };
+  const stillProvisional =
+    standing.provisionalUntil && standing.provisionalUntil > now ? standing : { provisionalUntil: null, provisionalFrom: null };
+  const keep = {
+    tierBeforeSanction: null,
+    provisionalUntil: stillProvisional.provisionalUntil,
+    provisionalFrom: stillProvisional.provisionalFrom,
+  };
   const upgradeReason: TierChangeReason = baseReason ?? (input.trigger === 'sanction' ? 'reevaluation' : input.trigger);
 
   if (rank(input.earned) > rank(held)) {
     if (sanctions.blocksUpgrades) {
       return { tier: held, ...keep, ...noSchedule, reason: baseReason && changed(held, baseReason), downgradeAnnounced: false };
     }
-    const window = input.trigger === 'qualifying_spend' && input.returnWindowEndsAt && input.returnWindowEndsAt > now ? input.returnWindowEndsAt : null;
+    const window =
+      input.trigger === 'qualifying_spend' && input.returnWindowEndsAt && input.returnWindowEndsAt > now ? input.returnWindowEndsAt : null;
     return {
       tier: input.earned,
       tierBeforeSanction: null,
@@ -105,11 +119,26 @@ export function decide(input: DecisionInput, rules: Pick<RuleVersion, 'requireme
   // Below the tier held.
   if (input.trigger === 'refund' && keep.provisionalUntil && keep.provisionalFrom) {
     const tier = rank(input.earned) > rank(keep.provisionalFrom) ? input.earned : keep.provisionalFrom;
-    return { tier, tierBeforeSanction: null, ...noSchedule, provisionalUntil: null, provisionalFrom: null, reason: changed(tier, 'refund'), downgradeAnnounced: false };
+    return {
+      tier,
+      tierBeforeSanction: null,
+      ...noSchedule,
+      provisionalUntil: null,
+      provisionalFrom: null,
+      reason: changed(tier, 'refund'),
+      downgradeAnnounced: false,
+    };
   }
   if (input.trigger !== 'reevaluation') {
     // Events never downgrade: the periodic evaluation announces it and waits out the grace period.
-    return { tier: held, ...keep, downgradeDueAt: standing.downgradeDueAt, downgradeTo: standing.downgradeDueAt ? input.earned : null, reason: baseReason && changed(held, baseReason), downgradeAnnounced: false };
+    return {
+      tier: held,
+      ...keep,
+      downgradeDueAt: standing.downgradeDueAt,
+      downgradeTo: standing.downgradeDueAt ? input.earned : null,
+      reason: baseReason && changed(held, baseReason),
+      downgradeAnnounced: false,
+    };
   }
   if (!standing.downgradeDueAt) {
     return {
@@ -122,7 +151,22 @@ export function decide(input: DecisionInput, rules: Pick<RuleVersion, 'requireme
     };
   }
   if (standing.downgradeDueAt <= now) {
-    return { tier: input.earned, tierBeforeSanction: null, ...noSchedule, provisionalUntil: null, provisionalFrom: null, reason: changed(input.earned, 'reevaluation'), downgradeAnnounced: false };
+    return {
+      tier: input.earned,
+      tierBeforeSanction: null,
+      ...noSchedule,
+      provisionalUntil: null,
+      provisionalFrom: null,
+      reason: changed(input.earned, 'reevaluation'),
+      downgradeAnnounced: false,
+    };
   }
-  return { tier: held, ...keep, downgradeDueAt: standing.downgradeDueAt, downgradeTo: input.earned, reason: baseReason && changed(held, baseReason), downgradeAnnounced: false };
+  return {
+    tier: held,
+    ...keep,
+    downgradeDueAt: standing.downgradeDueAt,
+    downgradeTo: input.earned,
+    reason: baseReason && changed(held, baseReason),
+    downgradeAnnounced: false,
+  };
 }

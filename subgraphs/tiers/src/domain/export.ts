@@ -21,7 +21,11 @@ export interface TiersExport {
 }
 
 /** The member's tier and tier history in plain JSON values (ISO timestamps, money in minor units). */
-export function tiersExport(memberId: string, held: { current: MemberTier | undefined; changes: readonly TierChange[] }, at: Date): TiersExport {
+export function tiersExport(
+  memberId: string,
+  held: { current: MemberTier | undefined; changes: readonly TierChange[] },
+  at: Date,
+): TiersExport {
   const { current } = held;
   return {
     subgraph: 'tiers',

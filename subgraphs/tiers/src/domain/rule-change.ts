@@ -30,7 +30,8 @@ const MAX_MIN_SCORE = 100_000_000;
 const DAY_MS = 86_400_000;
 
 function whole(value: number, field: string, min: number, max: number, what: string): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw badInput(`${what} must be a whole number from ${min} to ${max}; got ${value}.`, field);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw badInput(`${what} must be a whole number from ${min} to ${max}; got ${value}.`, field);
   return value;
 }
 
@@ -55,30 +56,64 @@ export function ruleVersionFrom(draft: RuleVersionDraft, latest: RuleVersion, no
   if (reason.length > 500) throw badInput('Keep the reason under 500 characters.', 'reason');
   const earliest = new Date(now.getTime() + noticeDays * DAY_MS);
   if (Number.isNaN(draft.effectiveAt.getTime()) || draft.effectiveAt < earliest) {
-    throw badInput(`New tier rules must be set at least ${noticeDays} days ahead: the earliest date is ${earliest.toISOString()}.`, 'effectiveAt');
+    throw badInput(
+      `New tier rules must be set at least ${noticeDays} days ahead: the earliest date is ${earliest.toISOString()}.`,
+      'effectiveAt',
+    );
   }
   if (draft.effectiveAt <= latest.effectiveFrom) {
-    throw badInput(`Rule version ${latest.version} takes effect ${latest.effectiveFrom.toISOString()}; a new version must take effect after it.`, 'effectiveAt');
+    throw badInput(
+      `Rule version ${latest.version} takes effect ${latest.effectiveFrom.toISOString()}; a new version must take effect after it.`,
+      'effectiveAt',
+    );
   }
 
   const windowDays = whole(draft.windowDays ?? latest.windowDays, 'windowDays', 30, 730, 'The window in days');
-  const spendPerPoint = whole(draft.spendPerPoint ?? latest.spendPerPoint, 'spendPerPoint', 1, 1_000_000, 'Minor units of spend per score point');
+  const spendPerPoint = whole(
+    draft.spendPerPoint ?? latest.spendPerPoint,
+    'spendPerPoint',
+    1,
+    1_000_000,
+    'Minor units of spend per score point',
+  );
   const activityWeights = { ...latest.activityWeights, ...stripNulls(draft.activityWeights) };
-  for (const [kind, weight] of Object.entries(activityWeights)) whole(weight, `activityWeights.${kind}`, 0, MAX_WEIGHT, `The ${kind} weight`);
-  const purchaseMonthWeight = whole(draft.purchaseMonthWeight ?? latest.purchaseMonthWeight, 'purchaseMonthWeight', 0, MAX_WEIGHT, 'The weight of a month with a purchase');
-  const repeatPurchaseWeight = whole(draft.repeatPurchaseWeight ?? latest.repeatPurchaseWeight, 'repeatPurchaseWeight', 0, MAX_WEIGHT, 'The weight of a repeat purchase');
+  for (const [kind, weight] of Object.entries(activityWeights))
+    whole(weight, `activityWeights.${kind}`, 0, MAX_WEIGHT, `The ${kind} weight`);
+  const purchaseMonthWeight = whole(
+    draft.purchaseMonthWeight ?? latest.purchaseMonthWeight,
+    'purchaseMonthWeight',
+    0,
+    MAX_WEIGHT,
+    'The weight of a month with a purchase',
+  );
+  const repeatPurchaseWeight = whole(
+    draft.repeatPurchaseWeight ?? latest.repeatPurchaseWeight,
+    'repeatPurchaseWeight',
+    0,
+    MAX_WEIGHT,
+    'The weight of a repeat purchase',
+  );
   const creditBase = whole(draft.creditBase ?? latest.creditBase, 'creditBase', 1, 1_000, 'The credit base');
   const violationPenalties = { ...latest.violationPenalties, ...stripNulls(draft.violationPenalties) };
-  for (const [kind, penalty] of Object.entries(violationPenalties)) whole(penalty, `violationPenalties.${kind}`, 0, creditBase, `The ${kind} penalty`);
+  for (const [kind, penalty] of Object.entries(violationPenalties))
+    whole(penalty, `violationPenalties.${kind}`, 0, creditBase, `The ${kind} penalty`);
 
-  const requirements = draft.requirements ? requirementsFrom(draft.requirements, latest.requirements) : latest.requirements.map((r) => ({ ...r }));
+  const requirements = draft.requirements
+    ? requirementsFrom(draft.requirements, latest.requirements)
+    : latest.requirements.map((r) => ({ ...r }));
   const ordered = [...requirements].sort((a, b) => a.rank - b.rank);
   const entry = ordered[0]!;
-  if (entry.minScore !== 0 || entry.minCreditScore !== 0) throw badInput(`${entry.code} is the entry tier: it requires a score of 0 and a credit score of 0.`, 'requirements');
+  if (entry.minScore !== 0 || entry.minCreditScore !== 0)
+    throw badInput(`${entry.code} is the entry tier: it requires a score of 0 and a credit score of 0.`, 'requirements');
   for (let i = 1; i < ordered.length; i++) {
     const [below, r] = [ordered[i - 1]!, ordered[i]!];
-    if (r.minScore <= below.minScore) throw badInput(`${r.code} must require a higher score than ${below.code} (${below.minScore}); got ${r.minScore}.`, 'requirements');
-    if (r.minCreditScore < below.minCreditScore) throw badInput(`${r.code} must not require a lower credit score than ${below.code} (${below.minCreditScore}); got ${r.minCreditScore}.`, 'requirements');
+    if (r.minScore <= below.minScore)
+      throw badInput(`${r.code} must require a higher score than ${below.code} (${below.minScore}); got ${r.minScore}.`, 'requirements');
+    if (r.minCreditScore < below.minCreditScore)
+      throw badInput(
+        `${r.code} must not require a lower credit score than ${below.code} (${below.minCreditScore}); got ${r.minCreditScore}.`,
+        'requirements',
+      );
   }
   for (const r of ordered) {
     whole(r.minScore, 'requirements', 0, MAX_MIN_SCORE, `${r.code}'s minimum score`);

@@ -128,10 +128,14 @@ export function tierAtRank(rank: number, rules: Pick<RuleVersion, 'requirements'
  */
 export function evaluate(inputs: EvaluationInputs, rules: RuleVersion, at: Date): Evaluation {
   for (const [name, value] of Object.entries({ ...inputs, ...inputs.activity })) {
-    if (typeof value === 'number' && (!Number.isInteger(value) || value < 0)) throw new RangeError(`Evaluation input ${name} must be a whole number of at least 0, got ${value}.`);
+    if (typeof value === 'number' && (!Number.isInteger(value) || value < 0))
+      throw new RangeError(`Evaluation input ${name} must be a whole number of at least 0, got ${value}.`);
   }
   const spend = Math.floor(inputs.qualifyingSpend / rules.spendPerPoint);
-  const activity = (Object.keys(rules.activityWeights) as ActivityKind[]).reduce((sum, kind) => sum + rules.activityWeights[kind] * (inputs.activity[kind] ?? 0), 0);
+  const activity = (Object.keys(rules.activityWeights) as ActivityKind[]).reduce(
+    (sum, kind) => sum + rules.activityWeights[kind] * (inputs.activity[kind] ?? 0),
+    0,
+  );
   const repeatPurchases = Math.max(0, inputs.purchases - 1);
   const loyalty = inputs.monthsWithPurchase * rules.purchaseMonthWeight + repeatPurchases * rules.repeatPurchaseWeight;
   const total = spend + activity + loyalty;
@@ -169,7 +173,14 @@ export function nextTierNeeds(evaluation: Evaluation, current: TierCode, rules: 
   if (!above) return null;
   const missingScore = Math.max(0, above.minScore - evaluation.score.total);
   // The spend that adds `missingScore` points: the score floors spend, so the last point needs its whole unit.
-  const spendToClose = missingScore === 0 ? 0 : Math.max(0, (Math.floor(evaluation.inputs.qualifyingSpend / rules.spendPerPoint) + missingScore) * rules.spendPerPoint - evaluation.inputs.qualifyingSpend);
+  const spendToClose =
+    missingScore === 0
+      ? 0
+      : Math.max(
+          0,
+          (Math.floor(evaluation.inputs.qualifyingSpend / rules.spendPerPoint) + missingScore) * rules.spendPerPoint -
+            evaluation.inputs.qualifyingSpend,
+        );
   return {
     tier: above.code,
     minScore: above.minScore,

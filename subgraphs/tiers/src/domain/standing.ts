@@ -56,7 +56,13 @@ export interface ReevaluateOptions {
  * event about a member ends in. A member tiers does not know yet (their registration
  * not arrived) is left alone: their facts wait, and enrolment evaluates them.
  */
-export async function reevaluateMember(store: StandingStore, memberId: string, trigger: Trigger, at: Date, options: ReevaluateOptions): Promise<Decision | null> {
+export async function reevaluateMember(
+  store: StandingStore,
+  memberId: string,
+  trigger: Trigger,
+  at: Date,
+  options: ReevaluateOptions,
+): Promise<Decision | null> {
   const standing = await store.standingOf(memberId);
   if (!standing) return null;
   const rules = await store.rulesAt(at);

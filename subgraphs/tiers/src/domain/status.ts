@@ -80,22 +80,34 @@ export function tierStatus(stored: StoredStanding, rules: RuleVersion | null, sa
       `${money(inputs.qualifyingSpend, rules.currency)} of qualifying spend in ${plural(inputs.purchases, 'paid order')} over ${plural(inputs.monthsWithPurchase, 'month')}, ` +
       `${plural(inputs.activity.check_in, 'check-in')}, ${plural(inputs.activity.activity, 'activity')}, ${plural(inputs.activity.review, 'review')} and ${plural(inputs.activity.share, 'share')}.`,
   );
-  explanation.push(`That is a score of ${score.total}: ${score.spend} from spend, ${score.activity} from activity and ${score.loyalty} from loyalty.`);
-  explanation.push(`Your credit score is ${evaluation.creditScore} of ${rules.creditBase} (${plural(inputs.violations, 'violation')} in the window).`);
+  explanation.push(
+    `That is a score of ${score.total}: ${score.spend} from spend, ${score.activity} from activity and ${score.loyalty} from loyalty.`,
+  );
+  explanation.push(
+    `Your credit score is ${evaluation.creditScore} of ${rules.creditBase} (${plural(inputs.violations, 'violation')} in the window).`,
+  );
   explanation.push(`Those numbers reach ${label(evaluation.earned)}.`);
-  if (loweredBySanction) explanation.push('A DOWNGRADE sanction in force holds you below the tier you had; it is restored when the sanction is lifted.');
+  if (loweredBySanction)
+    explanation.push('A DOWNGRADE sanction in force holds you below the tier you had; it is restored when the sanction is lifted.');
   else if (sanctions.blocksUpgrades) explanation.push('A sanction in force blocks upgrades until it is lifted.');
   if (scheduledDowngrade) {
-    explanation.push(`You keep ${label(stored.tier)} until ${day(scheduledDowngrade.at)}, then move to ${label(scheduledDowngrade.to)}, unless your numbers reach ${label(stored.tier)} again before.`);
+    explanation.push(
+      `You keep ${label(stored.tier)} until ${day(scheduledDowngrade.at)}, then move to ${label(scheduledDowngrade.to)}, unless your numbers reach ${label(stored.tier)} again before.`,
+    );
   } else if (!loweredBySanction && rankOf(evaluation.earned, rules) < rankOf(stored.tier, rules)) {
     explanation.push(`You keep ${label(stored.tier)} for now: a downgrade is announced ahead and applies only after its grace period.`);
   }
   if (needs) {
     const parts = [];
-    if (needs.missingScore > 0) parts.push(`${needs.missingScore} more score points (for example ${money(needs.spendToClose, rules.currency)} more qualifying spend)`);
-    if (needs.missingCreditScore > 0) parts.push(`${needs.missingCreditScore} more credit points (violations leave the window after ${rules.windowDays} days)`);
+    if (needs.missingScore > 0)
+      parts.push(
+        `${needs.missingScore} more score points (for example ${money(needs.spendToClose, rules.currency)} more qualifying spend)`,
+      );
+    if (needs.missingCreditScore > 0)
+      parts.push(`${needs.missingCreditScore} more credit points (violations leave the window after ${rules.windowDays} days)`);
     explanation.push(
-      `${label(needs.tier)} needs a score of ${needs.minScore} and a credit score of ${needs.minCreditScore}: ` + (parts.length > 0 ? `you need ${parts.join(' and ')}.` : 'you meet both.'),
+      `${label(needs.tier)} needs a score of ${needs.minScore} and a credit score of ${needs.minCreditScore}: ` +
+        (parts.length > 0 ? `you need ${parts.join(' and ')}.` : 'you meet both.'),
     );
   } else {
     explanation.push('You are at the top of the ladder.');

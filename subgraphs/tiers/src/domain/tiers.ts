@@ -58,4 +58,5 @@ export const pointsMultiplier = (percent: number): number => percent / 100;
  * The published threshold of a tier: the qualifying spend that alone reaches its score
  * under the rule version (score points × minor units per point), in the version's currency.
  */
-export const minQualifyingSpend = (requirement: { minScore: number }, rules: { spendPerPoint: number }): number => requirement.minScore * rules.spendPerPoint;
+export const minQualifyingSpend = (requirement: { minScore: number }, rules: { spendPerPoint: number }): number =>
+  requirement.minScore * rules.spendPerPoint;

@@ -17,7 +17,10 @@ async function tierOf(ctx: TiersContext, code: TierCode) {
 }
 
 /** The rule version in force at the request's clock and a tier's requirement under it. */
-async function requirementOf(ctx: TiersContext, code: TierCode): Promise<{ rules: RuleVersion; requirement: RuleVersion['requirements'][number] }> {
+async function requirementOf(
+  ctx: TiersContext,
+  code: TierCode,
+): Promise<{ rules: RuleVersion; requirement: RuleVersion['requirements'][number] }> {
   const version = await ctx.loaders.ruleVersionInForce.load('now');
   const rules = version === null ? null : await ctx.loaders.ruleVersion.load(String(version));
   const requirement = rules?.requirements.find((r) => r.code === code);
@@ -29,7 +32,12 @@ async function requirementOf(ctx: TiersContext, code: TierCode): Promise<{ rules
 const ruleVersionView = (r: RuleVersionRecord, inForce: number | null) => ({
   ...r,
   inForce: r.version === inForce,
-  activityWeights: { checkIn: r.activityWeights.check_in, activity: r.activityWeights.activity, review: r.activityWeights.review, share: r.activityWeights.share },
+  activityWeights: {
+    checkIn: r.activityWeights.check_in,
+    activity: r.activityWeights.activity,
+    review: r.activityWeights.review,
+    share: r.activityWeights.share,
+  },
   violationPenalties: {
     warning: r.violationPenalties.WARNING,
     restrictedBenefits: r.violationPenalties.RESTRICTED_BENEFITS,
@@ -70,8 +78,18 @@ export const resolvers: Resolvers = {
       const version = ruleVersionFrom(
         {
           ...input,
-          activityWeights: w && { check_in: w.checkIn ?? undefined, activity: w.activity ?? undefined, review: w.review ?? undefined, share: w.share ?? undefined },
-          violationPenalties: p && { WARNING: p.warning ?? undefined, RESTRICTED_BENEFITS: p.restrictedBenefits ?? undefined, DOWNGRADE: p.downgrade ?? undefined, BAN: p.ban ?? undefined },
+          activityWeights: w && {
+            check_in: w.checkIn ?? undefined,
+            activity: w.activity ?? undefined,
+            review: w.review ?? undefined,
+            share: w.share ?? undefined,
+          },
+          violationPenalties: p && {
+            WARNING: p.warning ?? undefined,
+            RESTRICTED_BENEFITS: p.restrictedBenefits ?? undefined,
+            DOWNGRADE: p.downgrade ?? undefined,
+            BAN: p.ban ?? undefined,
+          },
         },
         latest,
         now,
@@ -151,7 +169,12 @@ export const resolvers: Resolvers = {
       const held = await ctx.loaders.tierOfMember.load(member.id);
       if (!held) return null;
       const benefits = await ctx.loaders.benefitsOfTier.load(held.tier.code);
-      return benefits.map((b): MemberBenefitView => ({ kind: b.benefit, value: b.value, description: b.description, since: heldSince(b.effectiveFrom, held.since) }));
+      return benefits.map((b): MemberBenefitView => ({
+        kind: b.benefit,
+        value: b.value,
+        description: b.description,
+        since: heldSince(b.effectiveFrom, held.since),
+      }));
     },
   },
 };

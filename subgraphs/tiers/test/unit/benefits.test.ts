@@ -23,11 +23,21 @@ const refusal = (over: Partial<BenefitChangeDraft>) => {
 
 describe('benefitChange', () => {
   it('accepts a change exactly the notice period ahead', () => {
-    expect(benefitChange(draft(), now, 30)).toMatchObject({ tier: 'GOLD', benefit: 'POINTS_MULTIPLIER', value: 160, removes: false, effectiveAt: days(30) });
+    expect(benefitChange(draft(), now, 30)).toMatchObject({
+      tier: 'GOLD',
+      benefit: 'POINTS_MULTIPLIER',
+      value: 160,
+      removes: false,
+      effectiveAt: days(30),
+    });
   });
 
   it('refuses a date inside the notice period, naming the earliest date', () => {
-    expect(refusal({ effectiveAt: new Date(days(30).getTime() - 1) })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'effectiveAt', message: expect.stringContaining(days(30).toISOString()) });
+    expect(refusal({ effectiveAt: new Date(days(30).getTime() - 1) })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'effectiveAt',
+      message: expect.stringContaining(days(30).toISOString()),
+    });
   });
 
   it('refuses unknown tiers and benefits, multipliers out of range, removing the multiplier, and changes without a reason or description', () => {
@@ -42,7 +52,11 @@ describe('benefitChange', () => {
   });
 
   it('a removal needs no value or description and drops any value given', () => {
-    expect(benefitChange(draft({ benefit: 'FREE_SHIPPING', removes: true, value: 3, description: null }), now, 30)).toMatchObject({ removes: true, value: null, description: null });
+    expect(benefitChange(draft({ benefit: 'FREE_SHIPPING', removes: true, value: 3, description: null }), now, 30)).toMatchObject({
+      removes: true,
+      value: null,
+      description: null,
+    });
   });
 });
 
@@ -61,7 +75,9 @@ describe('announcedBenefit and heldSince', () => {
 
 describe('the shipped benefits', () => {
   it('every tier earns points, rising by rank, and only the top tier has an advisor', () => {
-    const multipliers = ['BRONZE', 'SILVER', 'GOLD', 'PLATINUM', 'DIAMOND'].map((t) => SHIPPED_BENEFITS.find((b) => b.tier === t && b.benefit === 'POINTS_MULTIPLIER')!.value!);
+    const multipliers = ['BRONZE', 'SILVER', 'GOLD', 'PLATINUM', 'DIAMOND'].map(
+      (t) => SHIPPED_BENEFITS.find((b) => b.tier === t && b.benefit === 'POINTS_MULTIPLIER')!.value!,
+    );
     expect(multipliers).toEqual([...multipliers].sort((a, b) => a - b));
     expect(new Set(multipliers).size).toBe(5);
     expect(SHIPPED_BENEFITS.filter((b) => b.benefit === 'DEDICATED_ADVISOR').map((b) => b.tier)).toEqual(['DIAMOND']);

@@ -30,7 +30,10 @@ describe('upgrades', () => {
   });
 
   it('are blocked while a sanction other than WARNING is in force', () => {
-    expect(run({ earned: 'GOLD', trigger: 'activity', sanctions: { downgrades: 0, blocksUpgrades: true } })).toMatchObject({ tier: 'SILVER', reason: null });
+    expect(run({ earned: 'GOLD', trigger: 'activity', sanctions: { downgrades: 0, blocksUpgrades: true } })).toMatchObject({
+      tier: 'SILVER',
+      reason: null,
+    });
   });
 
   it('cancel an announced downgrade', () => {
@@ -48,11 +51,19 @@ describe('refunds', () => {
   const provisional = standing({ tier: 'GOLD', provisionalUntil: days(7), provisionalFrom: 'SILVER' });
 
   it('inside the return window reverse the upgrade they undo, at once', () => {
-    expect(run({ standing: provisional, earned: 'BRONZE', trigger: 'refund' })).toMatchObject({ tier: 'SILVER', reason: 'refund', provisionalUntil: null });
+    expect(run({ standing: provisional, earned: 'BRONZE', trigger: 'refund' })).toMatchObject({
+      tier: 'SILVER',
+      reason: 'refund',
+      provisionalUntil: null,
+    });
   });
 
   it('that leave the score above the threshold change nothing', () => {
-    expect(run({ standing: provisional, earned: 'GOLD', trigger: 'refund' })).toMatchObject({ tier: 'GOLD', reason: null, provisionalUntil: days(7) });
+    expect(run({ standing: provisional, earned: 'GOLD', trigger: 'refund' })).toMatchObject({
+      tier: 'GOLD',
+      reason: null,
+      provisionalUntil: days(7),
+    });
   });
 
   it('after the return window only lower the score: the downgrade waits for the periodic evaluation', () => {
@@ -65,23 +76,49 @@ describe('downgrades', () => {
   const gold = standing({ tier: 'GOLD' });
 
   it('are announced for the end of the grace period, not applied', () => {
-    expect(run({ standing: gold, earned: 'SILVER' })).toMatchObject({ tier: 'GOLD', downgradeDueAt: days(30), downgradeTo: 'SILVER', downgradeAnnounced: true, reason: null });
+    expect(run({ standing: gold, earned: 'SILVER' })).toMatchObject({
+      tier: 'GOLD',
+      downgradeDueAt: days(30),
+      downgradeTo: 'SILVER',
+      downgradeAnnounced: true,
+      reason: null,
+    });
   });
 
   it('are not announced twice, and wait until the grace period is over', () => {
     const waiting = standing({ tier: 'GOLD', downgradeDueAt: days(30), downgradeTo: 'SILVER' });
-    expect(run({ standing: waiting, earned: 'BRONZE', now: days(29) })).toMatchObject({ tier: 'GOLD', downgradeTo: 'BRONZE', downgradeAnnounced: false, reason: null });
-    expect(run({ standing: waiting, earned: 'SILVER', now: days(30) })).toMatchObject({ tier: 'SILVER', reason: 'reevaluation', downgradeDueAt: null });
+    expect(run({ standing: waiting, earned: 'BRONZE', now: days(29) })).toMatchObject({
+      tier: 'GOLD',
+      downgradeTo: 'BRONZE',
+      downgradeAnnounced: false,
+      reason: null,
+    });
+    expect(run({ standing: waiting, earned: 'SILVER', now: days(30) })).toMatchObject({
+      tier: 'SILVER',
+      reason: 'reevaluation',
+      downgradeDueAt: null,
+    });
   });
 
   it('never come from an event', () => {
-    expect(run({ standing: gold, earned: 'BRONZE', trigger: 'activity' })).toMatchObject({ tier: 'GOLD', downgradeDueAt: null, reason: null });
+    expect(run({ standing: gold, earned: 'BRONZE', trigger: 'activity' })).toMatchObject({
+      tier: 'GOLD',
+      downgradeDueAt: null,
+      reason: null,
+    });
   });
 });
 
 describe('sanctions', () => {
   it('a DOWNGRADE sanction lowers the tier by a rank at once and remembers the tier before it', () => {
-    expect(run({ standing: standing({ tier: 'GOLD' }), earned: 'GOLD', trigger: 'sanction', sanctions: { downgrades: 1, blocksUpgrades: true } })).toMatchObject({
+    expect(
+      run({
+        standing: standing({ tier: 'GOLD' }),
+        earned: 'GOLD',
+        trigger: 'sanction',
+        sanctions: { downgrades: 1, blocksUpgrades: true },
+      }),
+    ).toMatchObject({
       tier: 'SILVER',
       tierBeforeSanction: 'GOLD',
       reason: 'sanction',
@@ -90,17 +127,28 @@ describe('sanctions', () => {
 
   it('two DOWNGRADE sanctions lower it by two, and never below the entry tier', () => {
     const s = standing({ tier: 'SILVER', tierBeforeSanction: 'GOLD' });
-    expect(run({ standing: s, trigger: 'sanction', sanctions: { downgrades: 2, blocksUpgrades: true } })).toMatchObject({ tier: 'BRONZE', tierBeforeSanction: 'GOLD' });
+    expect(run({ standing: s, trigger: 'sanction', sanctions: { downgrades: 2, blocksUpgrades: true } })).toMatchObject({
+      tier: 'BRONZE',
+      tierBeforeSanction: 'GOLD',
+    });
     expect(run({ standing: s, trigger: 'sanction', sanctions: { downgrades: 5, blocksUpgrades: true } }).tier).toBe('BRONZE');
   });
 
   it('lifting the last restores the tier held before, even when the score fell meanwhile (the grace period applies to that)', () => {
     const s = standing({ tier: 'SILVER', tierBeforeSanction: 'GOLD' });
-    expect(run({ standing: s, earned: 'BRONZE', trigger: 'sanction_lifted' })).toMatchObject({ tier: 'GOLD', tierBeforeSanction: null, reason: 'sanction_lifted', downgradeDueAt: null });
+    expect(run({ standing: s, earned: 'BRONZE', trigger: 'sanction_lifted' })).toMatchObject({
+      tier: 'GOLD',
+      tierBeforeSanction: null,
+      reason: 'sanction_lifted',
+      downgradeDueAt: null,
+    });
   });
 
   it('lifting the last restores and then upgrades when the score earned more meanwhile', () => {
     const s = standing({ tier: 'SILVER', tierBeforeSanction: 'GOLD' });
-    expect(run({ standing: s, earned: 'PLATINUM', trigger: 'sanction_lifted' })).toMatchObject({ tier: 'PLATINUM', reason: 'sanction_lifted' });
+    expect(run({ standing: s, earned: 'PLATINUM', trigger: 'sanction_lifted' })).toMatchObject({
+      tier: 'PLATINUM',
+      reason: 'sanction_lifted',
+    });
   });
 });

@@ -28,7 +28,12 @@ describe("the tiers part of a member's export", () => {
       },
       at,
     );
-    expect(data.tier).toEqual({ code: 'GOLD', name: 'Gold', since: '2026-01-05T10:00:00.000Z', qualifyingSpend: { amount: 620_000, currency: 'CNY' } });
+    expect(data.tier).toEqual({
+      code: 'GOLD',
+      name: 'Gold',
+      since: '2026-01-05T10:00:00.000Z',
+      qualifyingSpend: { amount: 620_000, currency: 'CNY' },
+    });
     expect(data.history).toEqual([
       { from: null, to: 'BRONZE', reason: 'registered', at: '2026-01-01T00:00:00.000Z' },
       { from: 'BRONZE', to: 'GOLD', reason: 'qualifying_spend', at: '2026-01-05T10:00:00.000Z' },

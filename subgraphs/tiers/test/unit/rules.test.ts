@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, nextTierNeeds, RULES_V1, ruleVersionAt, tierAtRank, violationPenalty, windowStart, type EvaluationInputs } from '../../src/domain/rules.js';
+import {
+  evaluate,
+  nextTierNeeds,
+  RULES_V1,
+  ruleVersionAt,
+  tierAtRank,
+  violationPenalty,
+  windowStart,
+  type EvaluationInputs,
+} from '../../src/domain/rules.js';
 
 const at = new Date('2026-06-01T00:00:00.000Z');
 const none = { check_in: 0, activity: 0, review: 0, share: 0 };
@@ -21,7 +30,11 @@ describe('evaluate (rule version 1)', () => {
   });
 
   it('adds activity by its weights and loyalty by months with a purchase and repeat purchases', () => {
-    const e = evaluate(inputs({ qualifyingSpend: 50_000, purchases: 3, monthsWithPurchase: 2, activity: { check_in: 7, activity: 2, review: 3, share: 4 } }), RULES_V1, at);
+    const e = evaluate(
+      inputs({ qualifyingSpend: 50_000, purchases: 3, monthsWithPurchase: 2, activity: { check_in: 7, activity: 2, review: 3, share: 4 } }),
+      RULES_V1,
+      at,
+    );
     // 500 spend + (7·1 + 2·20 + 3·10 + 4·5 = 97) activity + (2·50 + 2·20 = 140) loyalty
     expect(e.score).toEqual({ spend: 500, activity: 97, loyalty: 140, total: 737 });
     expect(e.repeatPurchases).toBe(2);
@@ -39,7 +52,11 @@ describe('evaluate (rule version 1)', () => {
     const penalty = violationPenalty(['BAN'], RULES_V1);
     const banned = evaluate(inputs({ qualifyingSpend: 600_000, violations: 1, violationPenalty: penalty }), RULES_V1, at);
     expect(banned).toMatchObject({ creditScore: 50, earned: 'BRONZE' });
-    const warned = evaluate(inputs({ qualifyingSpend: 600_000, violations: 2, violationPenalty: violationPenalty(['WARNING', 'RESTRICTED_BENEFITS'], RULES_V1) }), RULES_V1, at);
+    const warned = evaluate(
+      inputs({ qualifyingSpend: 600_000, violations: 2, violationPenalty: violationPenalty(['WARNING', 'RESTRICTED_BENEFITS'], RULES_V1) }),
+      RULES_V1,
+      at,
+    );
     expect(warned).toMatchObject({ creditScore: 75, earned: 'GOLD' });
   });
 
@@ -62,8 +79,12 @@ describe('evaluate (rule version 1)', () => {
 });
 
 describe('nextTierNeeds', () => {
-  it("tells a Gold member how many points, how much spend and how much credit Platinum still needs", () => {
-    const e = evaluate(inputs({ qualifyingSpend: 620_050, purchases: 1, monthsWithPurchase: 1, violations: 1, violationPenalty: 30 }), RULES_V1, at);
+  it('tells a Gold member how many points, how much spend and how much credit Platinum still needs', () => {
+    const e = evaluate(
+      inputs({ qualifyingSpend: 620_050, purchases: 1, monthsWithPurchase: 1, violations: 1, violationPenalty: 30 }),
+      RULES_V1,
+      at,
+    );
     expect(e.score.total).toBe(6_200 + 50);
     expect(nextTierNeeds(e, 'GOLD', RULES_V1)).toEqual({
       tier: 'PLATINUM',
