@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { asc, desc, eq, inArray } from 'drizzle-orm';
+import { desc } from 'drizzle-orm';
 import type { Db } from '@membership/db';
 import { conflict } from '@membership/domain';
 import type { RuleVersionRecord } from '../domain/rule-change.js';
 import type { RuleVersion } from '../domain/rules.js';
 import type { StaffActor } from './benefits-repository.js';
-import { ruleVersions, staffOperations, tierRequirements, tiers } from './schema.js';
-import { toRuleVersion } from './standing-repository.js';
+import { ruleVersions, staffOperations, tierRequirements } from './schema.js';
+import { loadRuleVersions } from './standing-repository.js';
 
 /** All SQL of the evaluation rules' versions as staff see and add them. */
 export class RulesRepository {
@@ -91,29 +91,8 @@ export class RulesRepository {
   }
 
   private async versions(numbers: number[]): Promise<RuleVersionRecord[]> {
-    if (numbers.length === 0) return [];
-    const rows = await this.db
-      .select()
-      .from(ruleVersions)
-      .where(inArray(ruleVersions.version, numbers))
-      .orderBy(desc(ruleVersions.version));
-    const reqs = await this.db
-      .select({
-        version: tierRequirements.ruleVersion,
-        code: tierRequirements.tierCode,
-        rank: tiers.rank,
-        minScore: tierRequirements.minScore,
-        minCreditScore: tierRequirements.minCreditScore,
-      })
-      .from(tierRequirements)
-      .innerJoin(tiers, eq(tiers.code, tierRequirements.tierCode))
-      .where(inArray(tierRequirements.ruleVersion, numbers))
-      .orderBy(asc(tiers.rank));
-    return rows.map((row) => ({
-      ...toRuleVersion(
-        row,
-        reqs.filter((r) => r.version === row.version),
-      ),
+    return (await loadRuleVersions(this.db, numbers)).map(({ row, version }) => ({
+      ...version,
       createdAt: row.createdAt,
       createdBy: row.createdBy,
       reason: row.reason,

@@ -1,4 +1,4 @@
-import { and, desc, eq, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@membership/db';
 import { recordEvent, type TierCode } from '@membership/events';
 import type { Decision, SanctionsInForce, Standing, Trigger } from '../domain/decision.js';
@@ -27,7 +27,39 @@ export async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
 type RuleVersionRow = typeof ruleVersions.$inferSelect;
 
 /** A rule version row and its requirements as the domain's RuleVersion. */
-export function toRuleVersion(
+/**
+ * These rule versions (newest first), each as its row and as the domain's RuleVersion with its
+ * requirements lowest tier first: two statements however many versions.
+ */
+export async function loadRuleVersions(db: Db, numbers: readonly number[]): Promise<{ row: RuleVersionRow; version: RuleVersion }[]> {
+  if (numbers.length === 0) return [];
+  const rows = await db
+    .select()
+    .from(ruleVersions)
+    .where(inArray(ruleVersions.version, [...numbers]))
+    .orderBy(desc(ruleVersions.version));
+  const requirements = await db
+    .select({
+      version: tierRequirements.ruleVersion,
+      code: tierRequirements.tierCode,
+      rank: tiers.rank,
+      minScore: tierRequirements.minScore,
+      minCreditScore: tierRequirements.minCreditScore,
+    })
+    .from(tierRequirements)
+    .innerJoin(tiers, eq(tiers.code, tierRequirements.tierCode))
+    .where(inArray(tierRequirements.ruleVersion, [...numbers]))
+    .orderBy(asc(tiers.rank));
+  return rows.map((row) => ({
+    row,
+    version: toRuleVersion(
+      row,
+      requirements.filter((r) => r.version === row.version),
+    ),
+  }));
+}
+
+function toRuleVersion(
   row: RuleVersionRow,
   requirements: { code: TierCode; rank: number; minScore: number; minCreditScore: number }[],
 ): RuleVersion {

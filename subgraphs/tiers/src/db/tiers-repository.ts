@@ -19,7 +19,7 @@ import {
   tierRequirements,
   tiers,
 } from './schema.js';
-import { StandingRepository, toRuleVersion } from './standing-repository.js';
+import { loadRuleVersions, StandingRepository } from './standing-repository.js';
 
 export type TierRow = typeof tiers.$inferSelect;
 export type BenefitRow = typeof tierBenefits.$inferSelect;
@@ -95,29 +95,8 @@ export class TiersRepository {
 
   /** These rule versions with their requirements, in two statements. */
   async ruleVersionsOf(versions: readonly string[]): Promise<Map<string, RuleVersion>> {
-    const numbers = versions.map(Number).filter(Number.isInteger);
-    if (numbers.length === 0) return new Map();
-    const rows = await this.db.select().from(ruleVersions).where(inArray(ruleVersions.version, numbers));
-    const reqs = await this.db
-      .select({
-        version: tierRequirements.ruleVersion,
-        code: tierRequirements.tierCode,
-        rank: tiers.rank,
-        minScore: tierRequirements.minScore,
-        minCreditScore: tierRequirements.minCreditScore,
-      })
-      .from(tierRequirements)
-      .innerJoin(tiers, eq(tiers.code, tierRequirements.tierCode))
-      .where(inArray(tierRequirements.ruleVersion, numbers));
-    return new Map(
-      rows.map((row) => [
-        String(row.version),
-        toRuleVersion(
-          row,
-          reqs.filter((r) => r.version === row.version),
-        ),
-      ]),
-    );
+    const loaded = await loadRuleVersions(this.db, versions.map(Number).filter(Number.isInteger));
+    return new Map(loaded.map(({ version }) => [String(version.version), version]));
   }
 
   /** The version number in force at `at`. */
